@@ -1,0 +1,171 @@
+/**
+ * The contract between the cloud layer (`components/aws`, `components/azure`) and the
+ * cloud-agnostic Kubernetes platform services (`components/k8s`).
+ *
+ * Each cloud composition returns a {@link CloudLayer}; the platform services consume only
+ * this interface, so they run unchanged on EKS or AKS. Namespaces and service-account names
+ * are part of the contract too: the cloud layer binds workload identities to them (IRSA /
+ * Pod Identity trust, Azure federated credentials) and the services create them.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The clouds the platform runs on. */
+export type CloudName = "aws" | "azure";
+
+/** Purposes of the encrypted buckets (AWS S3) or blob containers (Azure Storage). */
+export const BUCKET_PURPOSES = ["artifacts", "datasets", "features", "logs"] as const;
+/** One bucket purpose. */
+export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
+
+/** Where a bucket or container lives, in the form each consumer needs. */
+export interface BucketRef {
+  /** Bucket name (AWS) or blob container name (Azure). */
+  readonly name: pulumi.Output<string>;
+  /** Storage account name (Azure only). */
+  readonly accountName?: pulumi.Output<string>;
+  /** Object-store URI prefix: `s3://bucket` or `abfss://container@account.dfs.core.windows.net`. */
+  readonly uri: pulumi.Output<string>;
+  /** S3 / Blob endpoint host reached from inside the cluster (regional endpoint). */
+  readonly endpoint: pulumi.Output<string>;
+  /** ARN (AWS) or resource id (Azure) of the bucket or container. */
+  readonly resourceId: pulumi.Output<string>;
+}
+
+/** A PostgreSQL database reached over TLS. */
+export interface DatabaseRef {
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly database: pulumi.Output<string>;
+  readonly username: pulumi.Output<string>;
+  /** Password (secret). Never exported in clear. */
+  readonly password: pulumi.Output<string>;
+  /** Always `verify-full` or `require`: the platform never connects without TLS. */
+  readonly sslMode: "require" | "verify-full";
+}
+
+/** The managed Redis that backs the Feast online store. */
+export interface CacheRef {
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  /** Auth token / access key (secret). */
+  readonly password: pulumi.Output<string>;
+  /** Always true: the cache only speaks TLS. */
+  readonly tls: true;
+}
+
+/** A cloud identity bound to Kubernetes service accounts. */
+export interface WorkloadIdentityRef {
+  /** Annotations to put on each bound service account (e.g. `eks.amazonaws.com/role-arn`, `azure.workload.identity/client-id`). */
+  readonly serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+  /** Labels pods must carry to receive the identity (Azure: `azure.workload.identity/use: "true"`). */
+  readonly podLabels: Record<string, string>;
+  /** ARN of the IAM role (AWS) or client id of the managed identity (Azure). */
+  readonly principal: pulumi.Output<string>;
+}
+
+/** Access that a workload identity needs on one bucket purpose. */
+export interface BucketGrant {
+  readonly purpose: BucketPurpose;
+  /** Object key prefix the grant is limited to, without leading slash (e.g. `mlflow/`). */
+  readonly prefix: string;
+  readonly mode: "read" | "readwrite";
+}
+
+/**
+ * What one workload identity is allowed to do. Produced by `stacks/identities.ts` from the
+ * validated configuration; each cloud layer turns it into least-privilege grants.
+ */
+export interface WorkloadIdentitySpec {
+  /** Stable key (`mlflow`, `argo-workflows`, `team-fraud`, …); also the child resource name suffix. */
+  readonly key: string;
+  readonly namespace: string;
+  /** Service accounts in `namespace` that assume this identity. */
+  readonly serviceAccounts: readonly string[];
+  readonly buckets: readonly BucketGrant[];
+  /** Read-only access to the configured external data lakes. */
+  readonly readDataLakes: boolean;
+  /** Registry access. */
+  readonly registry: "none" | "pull" | "push";
+  /** Consume the data-arrival event queue (Argo Events). */
+  readonly consumeDataEvents: boolean;
+}
+
+/** Event plumbing for "new data arrived in the datasets bucket". */
+export type DataEventSource =
+  | { readonly kind: "sqs"; readonly queueUrl: pulumi.Output<string>; readonly queueArn: pulumi.Output<string> }
+  | {
+      readonly kind: "azure-storage-queue";
+      readonly storageAccountName: pulumi.Output<string>;
+      readonly queueName: pulumi.Output<string>;
+    };
+
+/** Everything the Kubernetes platform services need from a cloud layer. */
+export interface CloudLayer {
+  readonly cloud: CloudName;
+  /** AWS region or Azure location the platform is pinned to. */
+  readonly region: string;
+  readonly clusterName: pulumi.Output<string>;
+  readonly clusterEndpoint: pulumi.Output<string>;
+  /** Kubeconfig for the cluster (secret; uses the cloud CLI's exec plugin, no static credentials). */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** The Kubernetes provider bound to this cluster; every platform service uses it. */
+  readonly kubernetesProvider: k8s.Provider;
+  /** Name of the encrypted default StorageClass the cloud layer installs. */
+  readonly storageClassName: string;
+  readonly buckets: Readonly<Record<BucketPurpose, BucketRef>>;
+  /** Container registry host (`<account>.dkr.ecr.<region>.amazonaws.com` or `<name>.azurecr.io`). */
+  readonly registryHost: pulumi.Output<string>;
+  /** Repository URLs by repository key (`pipelines`, `serving`, `steps`). */
+  readonly repositoryUrls: Readonly<Record<string, pulumi.Output<string>>>;
+  /** PostgreSQL databases, by consumer. */
+  readonly databases: Readonly<Record<DatabaseConsumer, DatabaseRef>>;
+  readonly cache: CacheRef;
+  /** Workload identities by {@link WorkloadIdentitySpec.key}. */
+  readonly identities: Readonly<Record<string, WorkloadIdentityRef>>;
+  readonly dataEvents: DataEventSource;
+  /** Annotations that make a Service of type LoadBalancer internal-only on this cloud. */
+  readonly internalLoadBalancerAnnotations: Readonly<Record<string, string>>;
+  /** Resources the platform services must wait for (node pools, add-ons) before installing charts. */
+  readonly readyDependencies: readonly pulumi.Resource[];
+}
+
+/** The services that own a PostgreSQL database. */
+export const DATABASE_CONSUMERS = ["mlflow", "feast", "argo"] as const;
+/** One database consumer. */
+export type DatabaseConsumer = (typeof DATABASE_CONSUMERS)[number];
+
+/** Kubernetes namespaces of the platform services. Names are a contract with the cloud layer. */
+export const NAMESPACES = {
+  argo: "argo",
+  argoEvents: "argo-events",
+  argoRollouts: "argo-rollouts",
+  mlflow: "mlflow",
+  feast: "feast",
+  serving: "serving",
+  monitoring: "monitoring",
+  ingress: "ingress",
+  gpu: "gpu-operator",
+  pipelines: "ml-pipelines",
+} as const;
+
+/**
+ * Service accounts the ML pipeline steps run as, created in every pipeline namespace
+ * (`ml-pipelines` and each team namespace). One per kind of step, so that each gets only the
+ * Kubernetes RBAC it needs; they share the namespace's cloud identity.
+ */
+export const PIPELINE_SERVICE_ACCOUNTS = {
+  /** Residency check, data validation, feature engineering, drift statistics. */
+  data: "pipeline-data",
+  /** GPU training and evaluation. */
+  train: "pipeline-train",
+  /** MLflow registration and the quality gate (no cloud write beyond artifacts). */
+  register: "pipeline-register",
+  /** Promotion: patches the serving Rollout (Kubernetes RBAC only). */
+  deploy: "pipeline-deploy",
+} as const;
+
+/** The namespace of a team. */
+export function teamNamespace(team: string): string {
+  return `team-${team}`;
+}

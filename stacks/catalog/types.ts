@@ -1,0 +1,2 @@
+/** The size profiles. */
+export type SizeProfileName = "smb" | "enterprise";

@@ -1,0 +1,139 @@
+/**
+ * Size profiles: presets of capacity and availability. Security controls are not here: they
+ * are the same in every profile and cannot be configured away.
+ */
+import type { CloudName } from "../components/contracts";
+import { AWS_INSTANCE_TYPES } from "./catalog/aws";
+import { AZURE_VM_SIZES } from "./catalog/azure";
+import type { SizeProfileName } from "./catalog/types";
+import type { NodePool, PlatformConfig } from "./schema";
+
+export type { SizeProfileName } from "./catalog/types";
+
+/** The parts of the configuration a profile presets. */
+export type ProfilePreset = Pick<
+  PlatformConfig,
+  "kubernetesVersion" | "network" | "nodePools" | "availability" | "retention" | "protectData"
+> & {
+  services: Pick<PlatformConfig["services"], "monitoring">;
+};
+
+const GPU_TAINT = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" as const };
+
+function types(cloud: CloudName, profile: SizeProfileName, role: "system" | "cpu" | "gpu"): string[] {
+  return cloud === "aws" ? [...AWS_INSTANCE_TYPES[profile][role]] : [AZURE_VM_SIZES[profile][role]];
+}
+
+function pool(p: Omit<NodePool, "labels" | "taints" | "spot"> & Partial<NodePool>): NodePool {
+  return { spot: false, labels: {}, taints: [], ...p };
+}
+
+/** The preset of `profile` on `cloud`. */
+export function profilePreset(profile: SizeProfileName, cloud: CloudName): ProfilePreset {
+  const gpuLabels = { "mlops.platform/pool": "gpu-training", "nvidia.com/gpu.present": "true" };
+  const cpuLabels = { "mlops.platform/pool": "cpu-inference" };
+  if (profile === "smb") {
+    return {
+      kubernetesVersion: "1.33",
+      network: { cidr: "10.40.0.0/16", serviceCidr: "172.20.0.0/16", podCidr: "192.168.0.0/16", apiAllowedCidrs: [] },
+      nodePools: {
+        system: pool({ name: "system", instanceTypes: types(cloud, profile, "system"), minSize: 1, maxSize: 3, diskSizeGiB: 64 }),
+        cpu: [
+          pool({
+            name: "inference",
+            instanceTypes: types(cloud, profile, "cpu"),
+            minSize: 1,
+            maxSize: 4,
+            diskSizeGiB: 100,
+            labels: cpuLabels,
+          }),
+        ],
+        gpu: [
+          pool({
+            name: "gpuspot",
+            instanceTypes: types(cloud, profile, "gpu"),
+            minSize: 0,
+            maxSize: 2,
+            diskSizeGiB: 200,
+            spot: true,
+            labels: { ...gpuLabels, "mlops.platform/capacity": "spot" },
+            taints: [GPU_TAINT],
+          }),
+          pool({
+            name: "gpu",
+            instanceTypes: types(cloud, profile, "gpu"),
+            minSize: 0,
+            maxSize: 1,
+            diskSizeGiB: 200,
+            labels: { ...gpuLabels, "mlops.platform/capacity": "on-demand" },
+            taints: [GPU_TAINT],
+          }),
+        ],
+      },
+      availability: {
+        multiAz: false,
+        zoneCount: 2,
+        natPerZone: false,
+        databaseHighAvailability: false,
+        cacheReplicas: 0,
+        serviceReplicas: 1,
+        databaseSize: "small",
+        cacheSize: "small",
+      },
+      retention: { logDays: 30, auditLogDays: 90, backupDays: 7, noncurrentVersionDays: 30 },
+      protectData: false,
+      services: { monitoring: { mode: "self-managed" } },
+    };
+  }
+  return {
+    kubernetesVersion: "1.33",
+    network: { cidr: "10.50.0.0/16", serviceCidr: "172.20.0.0/16", podCidr: "192.168.0.0/16", apiAllowedCidrs: [] },
+    nodePools: {
+      system: pool({ name: "system", instanceTypes: types(cloud, profile, "system"), minSize: 3, maxSize: 6, diskSizeGiB: 128 }),
+      cpu: [
+        pool({
+          name: "inference",
+          instanceTypes: types(cloud, profile, "cpu"),
+          minSize: 3,
+          maxSize: 20,
+          diskSizeGiB: 128,
+          labels: cpuLabels,
+        }),
+      ],
+      gpu: [
+        pool({
+          name: "gpuspot",
+          instanceTypes: types(cloud, profile, "gpu"),
+          minSize: 0,
+          maxSize: 8,
+          diskSizeGiB: 500,
+          spot: true,
+          labels: { ...gpuLabels, "mlops.platform/capacity": "spot" },
+          taints: [GPU_TAINT],
+        }),
+        pool({
+          name: "gpu",
+          instanceTypes: types(cloud, profile, "gpu"),
+          minSize: 0,
+          maxSize: 4,
+          diskSizeGiB: 500,
+          labels: { ...gpuLabels, "mlops.platform/capacity": "on-demand" },
+          taints: [GPU_TAINT],
+        }),
+      ],
+    },
+    availability: {
+      multiAz: true,
+      zoneCount: 3,
+      natPerZone: true,
+      databaseHighAvailability: true,
+      cacheReplicas: 2,
+      serviceReplicas: 3,
+      databaseSize: "medium",
+      cacheSize: "medium",
+    },
+    retention: { logDays: 365, auditLogDays: 2555, backupDays: 35, noncurrentVersionDays: 365 },
+    protectData: true,
+    services: { monitoring: { mode: "managed" } },
+  };
+}

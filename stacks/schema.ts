@@ -1,0 +1,341 @@
+/**
+ * The schema of a stack's configuration (the `mlops-platform:*` keys of `Pulumi.yaml` and
+ * `Pulumi.<stack>.yaml`).
+ *
+ * Two schemas: {@link StackConfigSchema} checks what a stack file may say (every key optional
+ * except `cloud`, `region` and `profile`; unknown keys refused), and {@link PlatformConfigSchema}
+ * checks the resolved configuration after the size profile is applied, including the rules that
+ * span several keys (min ≤ max, CIDR overlaps, instance types of the right cloud, …).
+ */
+import { z } from "zod";
+import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "./cidr";
+import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "./regions";
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/, "must be a lowercase DNS label: a-z, 0-9 and '-', 1-30 characters, starting with a letter");
+
+const cidr = z.string().superRefine((value, ctx) => {
+  const problem = cidrProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const k8sLabelValue = z
+  .string()
+  .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/, "must be a valid Kubernetes label value (63 characters at most)");
+const k8sLabelKey = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+    "must be a valid Kubernetes label key",
+  );
+
+/** A Kubernetes taint on a node pool. */
+export const TaintSchema = z.strictObject({
+  key: k8sLabelKey,
+  value: k8sLabelValue.default(""),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+});
+
+/** One node pool. Instance types are AWS EC2 types or Azure VM sizes, depending on `cloud`. */
+export const NodePoolSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, "must be 1-12 lowercase letters and digits, starting with a letter (AKS limit)"),
+  instanceTypes: z.array(z.string().min(1)).min(1, "needs at least one instance type / VM size"),
+  minSize: z.number().int().nonnegative(),
+  maxSize: z.number().int().positive(),
+  diskSizeGiB: z.number().int().min(30).max(4096),
+  spot: z.boolean().default(false),
+  labels: z.record(k8sLabelKey, k8sLabelValue).default({}),
+  taints: z.array(TaintSchema).default([]),
+});
+/** A resolved node pool. */
+export type NodePool = z.infer<typeof NodePoolSchema>;
+
+/** A tenant team. */
+export const TeamSchema = z.strictObject({
+  name: dnsLabel,
+  /** Identity-provider groups whose members act as this team. */
+  groups: z.array(z.string().min(1)).min(1, "needs at least one identity-provider group"),
+  gpuQuota: z.number().int().nonnegative().default(0),
+  cpuQuota: z.number().int().positive().default(16),
+  memoryQuotaGiB: z.number().int().positive().default(64),
+});
+/** A resolved team. */
+export type Team = z.infer<typeof TeamSchema>;
+
+/** An external data lake the pipelines may read (read-only). */
+export const DataLakeSchema = z.strictObject({
+  name: dnsLabel,
+  /** `s3://bucket/prefix` (AWS) or `abfss://container@account.dfs.core.windows.net/prefix` (Azure). */
+  uri: z.string().min(1),
+  /** Region or location of the data lake; must be in the UAE allow-list. */
+  region: z.string().min(1),
+});
+/** A resolved data-lake source. */
+export type DataLake = z.infer<typeof DataLakeSchema>;
+
+/** A model served by the platform. */
+export const ServedModelSchema = z.strictObject({
+  name: dnsLabel,
+  /** Registered model name in MLflow. */
+  registeredModel: z.string().min(1),
+  /** The MLflow model version to serve: promote or roll back by changing this number. */
+  version: z.number().int().positive(),
+  strategy: z.enum(["blueGreen", "canary"]).default("blueGreen"),
+  /** Canary traffic steps in percent (A/B experiments); only for `canary`. */
+  canaryWeights: z.array(z.number().int().min(1).max(99)).default([10, 25, 50]),
+  replicas: z.number().int().positive().optional(),
+  /** Serving image (pinned by digest or fixed tag) overriding the platform's MLflow server image. */
+  image: z.string().optional(),
+});
+/** A resolved served model. */
+export type ServedModel = z.infer<typeof ServedModelSchema>;
+
+const identitySchema = z.strictObject({
+  /** OIDC issuer for SSO to Argo, MLflow and Grafana (Entra ID, Okta, Keycloak, Dex, …). */
+  oidcIssuerUrl: z.url({ protocol: /^https$/, error: "must be an https:// URL" }),
+  oidcClientId: z.string().min(1),
+  /** Groups with platform-admin rights in Argo, MLflow, Grafana and the cluster. */
+  adminGroups: z.array(z.string().min(1)).min(1),
+  /** Groups with read-only access. */
+  viewerGroups: z.array(z.string().min(1)).default([]),
+  /** IAM role ARNs (AWS) or Entra group object ids (Azure) granted cluster-admin access entries. */
+  clusterAdmins: z.array(z.string().min(1)).default([]),
+  /** LDAP bridged through Dex, when the identity provider is a directory. */
+  ldap: z
+    .strictObject({
+      host: z.string().regex(/^[a-z0-9.-]+:\d+$/, "must be host:port"),
+      bindDn: z.string().min(1),
+      userBaseDn: z.string().min(1),
+      groupBaseDn: z.string().min(1),
+    })
+    .optional(),
+});
+
+const availabilitySchema = z.strictObject({
+  /** Spread the cluster, databases and caches across availability zones. */
+  multiAz: z.boolean(),
+  /** Number of availability zones used (2 or 3). */
+  zoneCount: z.number().int().min(2).max(3),
+  /** One NAT gateway per zone (true) or one shared (false). */
+  natPerZone: z.boolean(),
+  /** Highly available database (Multi-AZ RDS / zone-redundant Flexible Server). */
+  databaseHighAvailability: z.boolean(),
+  /** Read replicas of the Redis cache. */
+  cacheReplicas: z.number().int().min(0).max(5),
+  /** Replicas of the stateless platform services (MLflow, Argo server, Feast server). */
+  serviceReplicas: z.number().int().min(1).max(10),
+  /** Database instance class / SKU tier name, resolved per cloud by the cloud layer. */
+  databaseSize: z.enum(["small", "medium", "large"]),
+  cacheSize: z.enum(["small", "medium", "large"]),
+});
+
+const retentionSchema = z.strictObject({
+  /** Application, flow and cluster log retention in days. */
+  logDays: z.number().int().min(1).max(3653),
+  /** Control-plane audit and CloudTrail / activity log retention in days. */
+  auditLogDays: z.number().int().min(90).max(3653),
+  /** Database backup retention in days. */
+  backupDays: z.number().int().min(1).max(35),
+  /** Days before non-current object versions are expired. */
+  noncurrentVersionDays: z.number().int().min(1).max(3653),
+});
+
+const networkSchema = z.strictObject({
+  /** The VPC / VNet address space (RFC 1918, /16 to /20). */
+  cidr,
+  /** Kubernetes service CIDR; must not overlap the network. */
+  serviceCidr: cidr,
+  /** Pod CIDR for overlay networking (Azure CNI overlay); must not overlap the network or the service CIDR. */
+  podCidr: cidr,
+  /** CIDRs allowed to reach the cluster API publicly. Empty (default) keeps the API private only. */
+  apiAllowedCidrs: z.array(cidr).default([]),
+});
+
+const servicesSchema = z.strictObject({
+  serving: z.strictObject({ models: z.array(ServedModelSchema).default([]) }).default({ models: [] }),
+  /** `self-managed` runs kube-prometheus-stack; `managed` also wires the cloud's managed Prometheus. */
+  monitoring: z.strictObject({ mode: z.enum(["self-managed", "managed"]) }),
+  /** Drift threshold (PSI) above which the drift monitor retrains. */
+  driftThreshold: z.number().positive().max(10).default(0.2),
+});
+
+/** Keys a stack file may set. Profile-driven sections are partial: they override the preset. */
+export const StackConfigSchema = z.strictObject({
+  cloud: z.enum(["aws", "azure"]),
+  region: z.string().min(1),
+  profile: z.enum(["smb", "enterprise"]),
+  kubernetesVersion: z
+    .string()
+    .regex(/^1\.(3[2-5])$/, "must be a supported minor version: 1.32, 1.33, 1.34 or 1.35")
+    .optional(),
+  tags: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$/, "must be a valid tag key"), z.string().max(256)).optional(),
+  network: networkSchema.partial().optional(),
+  nodePools: z
+    .strictObject({
+      system: NodePoolSchema.partial().optional(),
+      cpu: z.array(NodePoolSchema).optional(),
+      gpu: z.array(NodePoolSchema).optional(),
+    })
+    .optional(),
+  availability: availabilitySchema.partial().optional(),
+  retention: retentionSchema.partial().optional(),
+  /** Protect stateful resources from delete/replace. Always on in `enterprise`; may be turned on in `smb`. */
+  protectData: z.boolean().optional(),
+  teams: z.array(TeamSchema).optional(),
+  dataLakes: z.array(DataLakeSchema).optional(),
+  identity: identitySchema,
+  services: servicesSchema.partial().optional(),
+});
+/** What a stack file holds, validated. */
+export type StackConfig = z.infer<typeof StackConfigSchema>;
+
+/** The resolved configuration of one stack: profile preset merged with the stack's overrides. */
+export const PlatformConfigSchema = z
+  .strictObject({
+    project: z.string(),
+    stack: z.string(),
+    cloud: z.enum(["aws", "azure"]),
+    region: z.string(),
+    profile: z.enum(["smb", "enterprise"]),
+    kubernetesVersion: z.string(),
+    tags: z.record(z.string(), z.string()),
+    network: networkSchema,
+    nodePools: z.strictObject({ system: NodePoolSchema, cpu: z.array(NodePoolSchema).min(1), gpu: z.array(NodePoolSchema) }),
+    availability: availabilitySchema,
+    retention: retentionSchema,
+    protectData: z.boolean(),
+    teams: z.array(TeamSchema),
+    dataLakes: z.array(DataLakeSchema),
+    identity: identitySchema,
+    services: servicesSchema,
+  })
+  .superRefine((c, ctx) => {
+    const issue = (path: (string | number)[], message: string, input: unknown) => ctx.addIssue({ code: "custom", path, message, input });
+
+    if (!isAllowedRegion(c.cloud, c.region)) {
+      const allowed = c.cloud === "aws" ? AWS_UAE_REGIONS : AZURE_UAE_LOCATIONS;
+      issue(["region"], `is outside the UAE allow-list for ${c.cloud}: use one of ${allowed.join(", ")}`, c.region);
+    }
+    if (c.profile === "enterprise" && !c.protectData) {
+      issue(["protectData"], "cannot be false in the enterprise profile: production data is always protected from delete/replace", false);
+    }
+
+    // Network layout.
+    const net = parseCidr(c.network.cidr);
+    const svc = parseCidr(c.network.serviceCidr);
+    const pod = parseCidr(c.network.podCidr);
+    if (net && (!isPrivate(net) || net.prefix < 16 || net.prefix > 20)) {
+      issue(["network", "cidr"], "must be an RFC 1918 private block between /16 and /20", c.network.cidr);
+    }
+    if (net && svc && overlaps(net, svc)) {
+      issue(
+        ["network", "serviceCidr"],
+        `overlaps network.cidr ${c.network.cidr}: pick a block outside the VPC/VNet`,
+        c.network.serviceCidr,
+      );
+    }
+    if (pod && net && overlaps(pod, net)) {
+      issue(["network", "podCidr"], `overlaps network.cidr ${c.network.cidr}: pick a block outside the VPC/VNet`, c.network.podCidr);
+    }
+    if (pod && svc && overlaps(pod, svc)) {
+      issue(["network", "podCidr"], `overlaps network.serviceCidr ${c.network.serviceCidr}`, c.network.podCidr);
+    }
+    c.network.apiAllowedCidrs.forEach((text, i) => {
+      const block = parseCidr(text);
+      if (block && block.prefix === 0) {
+        issue(["network", "apiAllowedCidrs", i], "opens the cluster API to the whole internet: list your own egress ranges", text);
+      }
+      if (block && net && contains(net, block)) {
+        issue(
+          ["network", "apiAllowedCidrs", i],
+          "is inside the private network, which reaches the private endpoint already: remove it",
+          text,
+        );
+      }
+    });
+
+    // Node pools.
+    const pools = [
+      { path: ["nodePools", "system"], pool: c.nodePools.system, kind: "system" },
+      ...c.nodePools.cpu.map((pool, i) => ({ path: ["nodePools", "cpu", i], pool, kind: "cpu" })),
+      ...c.nodePools.gpu.map((pool, i) => ({ path: ["nodePools", "gpu", i], pool, kind: "gpu" })),
+    ];
+    const seen = new Set<string>();
+    for (const { path, pool, kind } of pools) {
+      if (pool.minSize > pool.maxSize) {
+        issue([...path, "minSize"], `is greater than maxSize (${pool.maxSize}): minSize must be ≤ maxSize`, pool.minSize);
+      }
+      if (seen.has(pool.name)) issue([...path, "name"], "duplicates another node pool name: names must be unique", pool.name);
+      seen.add(pool.name);
+      pool.instanceTypes.forEach((t, j) => {
+        const ok = c.cloud === "aws" ? /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(t) : /^Standard_[A-Za-z0-9_]+$/.test(t);
+        if (!ok) {
+          const form = c.cloud === "aws" ? "an EC2 instance type such as m6i.xlarge" : "an Azure VM size such as Standard_D4s_v5";
+          issue([...path, "instanceTypes", j], `is not ${form}`, t);
+        }
+      });
+      if (c.cloud === "azure" && pool.instanceTypes.length > 1) {
+        issue([...path, "instanceTypes"], "AKS node pools take exactly one VM size: list one", pool.instanceTypes);
+      }
+      if (kind === "system" && pool.spot) issue([...path, "spot"], "the system pool cannot run on spot capacity", true);
+      if (kind === "system" && pool.minSize < 1) issue([...path, "minSize"], "the system pool needs at least one node", pool.minSize);
+      if (kind === "gpu" && !pool.taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule")) {
+        issue(
+          [...path, "taints"],
+          "GPU pools must carry the nvidia.com/gpu NoSchedule taint so only GPU workloads land there",
+          pool.taints,
+        );
+      }
+    }
+    if (c.nodePools.gpu.length > 0 && c.nodePools.gpu.every((p) => p.spot)) {
+      issue(
+        ["nodePools", "gpu"],
+        "needs at least one on-demand pool as the fallback when spot capacity is not available",
+        c.nodePools.gpu.map((p) => p.name),
+      );
+    }
+
+    // Teams and data lakes.
+    const teamNames = new Set<string>();
+    c.teams.forEach((t, i) => {
+      if (teamNames.has(t.name)) issue(["teams", i, "name"], "duplicates another team: team names must be unique", t.name);
+      teamNames.add(t.name);
+      if (t.gpuQuota > 0 && c.nodePools.gpu.length === 0) {
+        issue(["teams", i, "gpuQuota"], "is above 0 but the stack has no GPU pool", t.gpuQuota);
+      }
+    });
+    c.dataLakes.forEach((d, i) => {
+      const form =
+        c.cloud === "aws"
+          ? /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/
+          : /^abfss:\/\/[a-z0-9-]{3,63}@[a-z0-9]{3,24}\.dfs\.core\.windows\.net(\/.*)?$/;
+      if (!form.test(d.uri)) {
+        const example = c.cloud === "aws" ? "s3://bucket/prefix" : "abfss://container@account.dfs.core.windows.net/prefix";
+        issue(["dataLakes", i, "uri"], `must look like ${example}`, d.uri);
+      }
+      if (!isAllowedRegion(c.cloud, d.region)) {
+        issue(
+          ["dataLakes", i, "region"],
+          `is outside the UAE: data lakes must be in ${c.cloud === "aws" ? AWS_UAE_REGIONS.join(", ") : AZURE_UAE_LOCATIONS.join(", ")}`,
+          d.region,
+        );
+      }
+    });
+    const modelNames = new Set<string>();
+    c.services.serving.models.forEach((m, i) => {
+      if (modelNames.has(m.name)) issue(["services", "serving", "models", i, "name"], "duplicates another served model", m.name);
+      modelNames.add(m.name);
+      if (m.image !== undefined && !/(@sha256:[a-f0-9]{64}|:[A-Za-z0-9_.-]+)$/.test(m.image.split("/").pop() ?? "")) {
+        issue(["services", "serving", "models", i, "image"], "must be pinned to a tag or digest", m.image);
+      }
+      if (m.image?.endsWith(":latest"))
+        issue(["services", "serving", "models", i, "image"], "must not use the mutable 'latest' tag", m.image);
+      const w = m.canaryWeights;
+      if (w.some((x, j) => j > 0 && x <= (w[j - 1] as number))) {
+        issue(["services", "serving", "models", i, "canaryWeights"], "must increase strictly, e.g. [10, 25, 50]", w);
+      }
+    });
+  });
+/** The resolved, validated configuration every component is built from. */
+export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;
