@@ -1,0 +1,362 @@
+/**
+ * The offline plan: runs the real `index.ts` under Pulumi's runtime mocks, in preview mode,
+ * and records what the engine would record.
+ *
+ * Mocks hand their callbacks only a resource's type, name, inputs and provider, so the plan
+ * uses its own resource monitor (a {@link MockMonitor} subclass) that sees the whole
+ * registration request: parent, dependencies, provider reference, protect, retainOnDelete.
+ * It models what the engine does and mocks do not: the root stack resource, providers as
+ * resources with their inputs, default providers (refused, as the project disables them),
+ * cloud-assigned identifiers (deterministic placeholders), everything else unknown, secrets
+ * redacted.
+ */
+import { resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import { type Manifest, type StackExport, toManifests, toStackExport } from "./export";
+import {
+  PLACEHOLDER_AWS_ACCOUNT,
+  PLACEHOLDER_AZURE_OBJECT_ID,
+  PLACEHOLDER_AZURE_SUBSCRIPTION,
+  PLACEHOLDER_AZURE_TENANT,
+  placeholderOutputs,
+} from "./placeholders";
+import { readStackConfig, toRuntimeConfig } from "./stack-config";
+import { redact } from "./values";
+
+/** One resource of the plan, in the shape of a `pulumi stack export` resource. */
+export interface PlanResource {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  id?: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  parent?: string;
+  /** `<provider urn>::<provider id>` for custom resources. */
+  provider?: string;
+  dependencies: string[];
+  propertyDependencies?: Record<string, string[]>;
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  deleteBeforeReplace?: boolean;
+  ignoreChanges?: string[];
+  additionalSecretOutputs?: string[];
+  deletedWith?: string;
+}
+
+/** The result of planning one stack. */
+export interface PlanResult {
+  readonly project: string;
+  readonly stack: string;
+  /** Resources in a deterministic dependency order (stack first, then parents before children). */
+  readonly resources: PlanResource[];
+  /** Stack outputs (secrets redacted). */
+  readonly outputs: Record<string, unknown>;
+  /** The `pulumi stack export` (version 3) document of the plan. */
+  readonly deployment: StackExport;
+  /** Kubernetes objects declared directly by the program. */
+  readonly manifests: Manifest[];
+}
+
+/** Options of {@link planStack}. */
+export interface PlanOptions {
+  /** Project directory (holds Pulumi.yaml). Defaults to the repository root. */
+  readonly root?: string;
+  /** Overrides of top-level keys of the project namespace, e.g. `{ teams: [...] }`. */
+  readonly config?: Record<string, unknown>;
+  /** Timestamp written into the export document; defaults to now. */
+  readonly time?: string;
+  /** Called every few hundred registrations with the count so far. */
+  readonly onProgress?: (registered: number) => void;
+}
+
+/** Raised when the program cannot be planned; carries every problem found. */
+export class PlanError extends Error {
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+  ) {
+    super(message);
+    this.name = "PlanError";
+  }
+}
+
+/** Offline answers to the provider functions the program may call. */
+function answerInvoke(token: string, inputs: Record<string, unknown>, region: string | undefined): Record<string, unknown> {
+  switch (token) {
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return {
+        accountId: PLACEHOLDER_AWS_ACCOUNT,
+        arn: `arn:aws:sts::${PLACEHOLDER_AWS_ACCOUNT}:assumed-role/deployer/offline-plan`,
+        userId: "AROAOFFLINEPLAN:offline-plan",
+        id: PLACEHOLDER_AWS_ACCOUNT,
+      };
+    case "aws:index/getPartition:getPartition":
+      return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+    case "aws:index/getRegion:getRegion": {
+      const r = (inputs.region as string | undefined) ?? region ?? "";
+      return { name: r, region: r, id: r, endpoint: `ec2.${r}.amazonaws.com`, description: r };
+    }
+    case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+      const r = region ?? "";
+      const letters = ["a", "b", "c"];
+      return {
+        id: r,
+        names: letters.map((l) => `${r}${l}`),
+        zoneIds: letters.map((_, i) => `mec1-az${i + 1}`),
+        groupNames: [r],
+      };
+    }
+    case "azure-native:authorization:getClientConfig":
+      return {
+        clientId: PLACEHOLDER_AZURE_OBJECT_ID,
+        objectId: PLACEHOLDER_AZURE_OBJECT_ID,
+        subscriptionId: PLACEHOLDER_AZURE_SUBSCRIPTION,
+        tenantId: PLACEHOLDER_AZURE_TENANT,
+      };
+    default:
+      throw new Error(
+        `offline plan: the program calls provider function "${token}", which has no offline answer. Derive the value from configuration, or add an answer in tools/lib/harness.ts.`,
+      );
+  }
+}
+
+interface Registration {
+  record: PlanResource;
+  order: number;
+}
+
+type StructLike = { toJavaScript(): Record<string, unknown> } | undefined;
+
+/**
+ * The URN the engine gives a resource: the parent's qualified type chain (the root stack
+ * left out), then the resource's type, then its name. The stock MockMonitor keeps only the
+ * last parent type and keeps the stack in the chain, which real URNs never do.
+ */
+export function urnOf(parent: string, type: string, name: string): string {
+  let qualified = type;
+  const parentType = parent ? (parent.split("::")[2] ?? "") : "";
+  if (parentType && parentType !== "pulumi:pulumi:Stack") qualified = `${parentType}$${type}`;
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}
+
+/** The resource monitor of the offline plan. */
+class PlanMonitor extends MockMonitor {
+  readonly registrations: Registration[] = [];
+  readonly stackOutputs = new Map<string, Record<string, unknown>>();
+  readonly providerRegions = new Map<string, string | undefined>();
+  private pendingUrn = "";
+  private pendingRegion: string | undefined;
+
+  constructor(private readonly onRegistered: (count: number) => void) {
+    super({
+      newResource: (args) => {
+        const state = placeholderOutputs({
+          type: args.type,
+          name: args.name,
+          urn: this.pendingUrn,
+          inputs: args.inputs,
+          region: this.pendingRegion,
+        });
+        const { id, ...rest } = state;
+        const resourceId = args.type === "pulumi:pulumi:Stack" || !args.custom ? undefined : String(id);
+        return { id: resourceId, state: rest };
+      },
+      call: (args) => answerInvoke(args.token, args.inputs, args.provider ? this.providerRegions.get(args.provider) : undefined),
+    });
+    // MockMonitor.newUrn is private in the typings; replace it with the engine's URN scheme.
+    Object.assign(this, { newUrn: urnOf });
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the gRPC request/callback types are internal to @pulumi/pulumi.
+  override async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+    const type: string = req.getType();
+    const name: string = req.getName();
+    const parent: string = req.getParent();
+    const provider: string = req.getProvider();
+    const inputs = ((req.getObject() as StructLike)?.toJavaScript() ?? {}) as Record<string, unknown>;
+    const propertyDependencies: Record<string, string[]> = {};
+    // biome-ignore lint/suspicious/noExplicitAny: protobuf map entries.
+    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+      propertyDependencies[key] = deps.getUrnsList();
+    });
+    const record: PlanResource = {
+      urn: "",
+      type,
+      name,
+      custom: req.getCustom(),
+      inputs: redact(inputs) as Record<string, unknown>,
+      outputs: {},
+      dependencies: [...req.getDependenciesList()].sort(),
+    };
+    if (parent) record.parent = parent;
+    if (provider) record.provider = provider;
+    if (Object.keys(propertyDependencies).length > 0) record.propertyDependencies = propertyDependencies;
+    if (req.getProtect()) record.protect = true;
+    if (req.getRetainondelete()) record.retainOnDelete = true;
+    if (req.getDeletebeforereplace()) record.deleteBeforeReplace = true;
+    if (req.getIgnorechangesList().length > 0) record.ignoreChanges = req.getIgnorechangesList();
+    if (req.getAdditionalsecretoutputsList().length > 0) record.additionalSecretOutputs = req.getAdditionalsecretoutputsList();
+    if (req.getDeletedwith()) record.deletedWith = req.getDeletedwith();
+
+    const providerRegion = type.startsWith("pulumi:providers:") ? undefined : provider ? this.providerRegions.get(provider) : undefined;
+    // newResource runs synchronously inside super.registerResource, before its first await.
+    this.pendingUrn = urnOf(parent, type, name);
+    this.pendingRegion = providerRegion;
+    await super.registerResource(req, (err, resp) => {
+      if (!err && resp) {
+        record.urn = resp.getUrn();
+        const id = resp.getId();
+        if (id) record.id = id;
+        const state = (resp.getObject() as StructLike)?.toJavaScript() ?? {};
+        record.outputs = redact({ ...inputs, ...state }) as Record<string, unknown>;
+        if (type.startsWith("pulumi:providers:")) {
+          const region = (inputs.region ?? inputs.location) as string | undefined;
+          this.providerRegions.set(`${record.urn}::${id}`, typeof region === "string" ? region : undefined);
+        }
+        this.registrations.push({ record, order: this.registrations.length });
+        this.onRegistered(this.registrations.length);
+      }
+      callback(err, resp);
+    });
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the gRPC request/callback types are internal to @pulumi/pulumi.
+  override registerResourceOutputs(req: any, callback: (err: any, resp: any) => void): void {
+    const outputs = ((req.getOutputs() as StructLike)?.toJavaScript() ?? {}) as Record<string, unknown>;
+    this.stackOutputs.set(req.getUrn(), redact(outputs) as Record<string, unknown>);
+    super.registerResourceOutputs(req, callback);
+  }
+}
+
+/** Orders resources so that every resource follows its parent, provider and dependencies; ties by URN. */
+export function dependencyOrder(resources: PlanResource[]): PlanResource[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const deps = new Map<string, Set<string>>();
+  const dependents = new Map<string, string[]>();
+  for (const r of resources) {
+    const d = new Set<string>();
+    if (r.parent && byUrn.has(r.parent)) d.add(r.parent);
+    const providerUrn = r.provider?.split("::").slice(0, -1).join("::");
+    if (providerUrn && byUrn.has(providerUrn)) d.add(providerUrn);
+    for (const x of r.dependencies) if (byUrn.has(x) && x !== r.urn) d.add(x);
+    deps.set(r.urn, d);
+    for (const x of d) dependents.set(x, [...(dependents.get(x) ?? []), r.urn]);
+  }
+  const ready = resources.filter((r) => deps.get(r.urn)?.size === 0).map((r) => r.urn);
+  ready.sort();
+  const out: PlanResource[] = [];
+  while (ready.length > 0) {
+    const urn = ready.shift() as string;
+    out.push(byUrn.get(urn) as PlanResource);
+    for (const child of dependents.get(urn) ?? []) {
+      const d = deps.get(child) as Set<string>;
+      d.delete(urn);
+      if (d.size === 0) {
+        // Insert keeping `ready` sorted (binary search).
+        let lo = 0;
+        let hi = ready.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if ((ready[mid] as string) < child) lo = mid + 1;
+          else hi = mid;
+        }
+        ready.splice(lo, 0, child);
+      }
+    }
+  }
+  if (out.length !== resources.length) throw new PlanError("offline plan: the resources have a dependency cycle", []);
+  return out;
+}
+
+function pulumiVersion(): string {
+  return (require("@pulumi/pulumi/package.json") as { version: string }).version;
+}
+
+let planned = false;
+
+/**
+ * Plans `stack` offline. One plan per process: Pulumi's runtime state is process-global, so
+ * the CLI runs once and each test file (its own vitest worker) plans one stack.
+ */
+export async function planStack(stack: string, opts: PlanOptions = {}): Promise<PlanResult> {
+  if (planned)
+    throw new Error(
+      "planStack() runs once per process: Pulumi's runtime state is global. Plan another stack in another process or test file.",
+    );
+  planned = true;
+  const root = opts.root ?? resolve(__dirname, "../..");
+  const file = readStackConfig(root, stack);
+  const values = { ...file.values };
+  for (const [k, v] of Object.entries(opts.config ?? {})) values[`${file.project}:${k}`] = v;
+
+  const problems: string[] = [];
+  const onUnhandled = (reason: unknown) => problems.push(reason instanceof Error ? reason.message : String(reason));
+  process.on("unhandledRejection", onUnhandled);
+
+  const monitor = new PlanMonitor((n) => {
+    if (opts.onProgress && n % 200 === 0) opts.onProgress(n);
+  });
+  await pulumi.runtime.setMocks({ newResource: () => ({ id: "", state: {} }), call: () => ({}) }, file.project, stack, true);
+  settings.setMockOptions(monitor, file.project, stack, true);
+  pulumi.runtime.setAllConfig(toRuntimeConfig(values), file.secretKeys);
+
+  const programPath = resolve(root, "index.ts");
+  let programError: unknown;
+  try {
+    await runInPulumiStack(async () => {
+      try {
+        return { ...require(programPath) };
+      } catch (err) {
+        programError = err;
+        return {};
+      }
+    });
+    // waitForRPCs is marked internal in the SDK's typings; it is what the language host awaits too.
+    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  } catch (err) {
+    programError ??= err;
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+  if (programError) {
+    // Tell callers (and tests) what had been registered when the program stopped.
+    if (programError instanceof Error) Object.assign(programError, { registeredTypes: monitor.registrations.map((r) => r.record.type) });
+    throw programError;
+  }
+
+  const resources = monitor.registrations.map((r) => r.record);
+  const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  for (const r of resources) {
+    const outs = monitor.stackOutputs.get(r.urn);
+    if (outs && !r.custom) r.outputs = outs;
+  }
+  // Default providers are disabled for the project: a custom resource without an explicit
+  // provider would be refused by the engine.
+  for (const r of resources) {
+    if (r.custom && !r.type.startsWith("pulumi:providers:") && !r.provider) {
+      problems.push(
+        `${r.urn} has no explicit provider; default providers are disabled (pulumi:disable-default-providers), so the engine would refuse it`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new PlanError(
+      `The program cannot be planned (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+      problems,
+    );
+  }
+  const ordered = dependencyOrder(resources);
+  return {
+    project: file.project,
+    stack,
+    resources: ordered,
+    outputs: stackResource?.outputs ?? {},
+    deployment: toStackExport(ordered, pulumiVersion(), opts.time ?? new Date().toISOString()),
+    manifests: toManifests(ordered),
+  };
+}
