@@ -238,7 +238,8 @@ function azurePlaceholders(p: PlaceholderInput): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const [, mod = "", typeName = ""] = p.type.split(":");
   const namespace = AZURE_NAMESPACES[mod.split("/")[0] ?? ""] ?? `Microsoft.${mod}`;
-  const ownKeys = [`${lowerFirst(typeName)}Name`, "resourceName", "name"];
+  const lastWord = typeName.match(/[A-Z][a-z0-9]*$/)?.[0] ?? typeName;
+  const ownKeys = [`${lowerFirst(typeName)}Name`, `${lowerFirst(lastWord)}Name`, "resourceName", "name"];
   if (typeName === "ResourceGroup") ownKeys.unshift("resourceGroupName");
   let physical: string | undefined;
   for (const k of ownKeys) {

@@ -1,0 +1,217 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, deepMerge, resolveConfig } from "../../stacks/config";
+import { readStackConfig } from "../../tools/lib/stack-config";
+
+const ROOT = resolve(__dirname, "../..");
+const SHIPPED = ["dev", "uae-prod", "dev-azure", "uae-prod-azure"];
+
+/** The `mlops-platform:` keys of a shipped stack, without the namespace. */
+function rawOf(stack: string): Record<string, unknown> {
+  const { values } = readStackConfig(ROOT, stack);
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([k]) => k.startsWith("mlops-platform:"))
+      .map(([k, v]) => [k.slice("mlops-platform:".length), v]),
+  );
+}
+
+function problemsOf(raw: Record<string, unknown>): ConfigError {
+  try {
+    resolveConfig(raw, "mlops-platform", "test");
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("configuration was accepted");
+}
+
+describe("shipped stacks", () => {
+  it.each(SHIPPED)("%s resolves", (stack) => {
+    const cfg = resolveConfig(rawOf(stack), "mlops-platform", stack);
+    expect(cfg.stack).toBe(stack);
+    expect(["me-central-1", "uaenorth", "uaecentral"]).toContain(cfg.region);
+  });
+
+  it("enterprise and smb differ in capacity and availability", () => {
+    const smb = resolveConfig(rawOf("dev"), "mlops-platform", "dev");
+    const ent = resolveConfig(rawOf("uae-prod"), "mlops-platform", "uae-prod");
+    expect(smb.availability.multiAz).toBe(false);
+    expect(ent.availability.multiAz).toBe(true);
+    expect(ent.availability.zoneCount).toBeGreaterThan(smb.availability.zoneCount);
+    expect(ent.nodePools.system.minSize).toBeGreaterThan(smb.nodePools.system.minSize);
+    expect(ent.retention.backupDays).toBeGreaterThan(smb.retention.backupDays);
+    expect(ent.protectData).toBe(true);
+    // GPU pools scale to zero in every profile.
+    for (const cfg of [smb, ent]) for (const p of cfg.nodePools.gpu) expect(p.minSize).toBe(0);
+  });
+
+  it("applies per-stack overrides over the profile", () => {
+    const raw = { ...rawOf("dev"), availability: { serviceReplicas: 2 }, nodePools: { system: { maxSize: 5 } } };
+    const cfg = resolveConfig(raw, "mlops-platform", "dev");
+    expect(cfg.availability.serviceReplicas).toBe(2);
+    expect(cfg.availability.multiAz).toBe(false); // untouched keys keep the preset
+    expect(cfg.nodePools.system.maxSize).toBe(5);
+    expect(cfg.nodePools.system.instanceTypes).toEqual(resolveConfig(rawOf("dev"), "m", "d").nodePools.system.instanceTypes);
+  });
+});
+
+describe("deepMerge", () => {
+  it("merges objects key by key and replaces arrays", () => {
+    expect(deepMerge({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { c: 3 }, l: [9] })).toEqual({ a: { b: 1, c: 3 }, l: [9] });
+    expect(deepMerge({ a: 1 }, undefined)).toEqual({ a: 1 });
+  });
+});
+
+const gpuPool = {
+  name: "gpu",
+  instanceTypes: ["g5.2xlarge"],
+  minSize: 0,
+  maxSize: 2,
+  diskSizeGiB: 200,
+  taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }],
+};
+const cpuPool = { name: "inference", instanceTypes: ["m6i.xlarge"], minSize: 1, maxSize: 3, diskSizeGiB: 100 };
+
+/** Each case: a change to the dev stack, and the key the error must name. */
+const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown>, string][] = [
+  ["region outside the UAE", (r) => ({ ...r, region: "us-east-1" }), "mlops-platform:region"],
+  ["an Azure location on AWS", (r) => ({ ...r, region: "uaenorth" }), "mlops-platform:region"],
+  [
+    "an AWS region on Azure",
+    (r) => ({ ...r, cloud: "azure", region: "me-central-1", identity: { ...(r.identity as object), clusterAdmins: [] } }),
+    "mlops-platform:region",
+  ],
+  ["unknown cloud", (r) => ({ ...r, cloud: "gcp" }), "mlops-platform:cloud"],
+  ["unknown profile", (r) => ({ ...r, profile: "large" }), "mlops-platform:profile"],
+  ["missing cloud", ({ cloud: _c, ...r }) => r, "mlops-platform:cloud"],
+  ["missing region", ({ region: _r, ...r }) => r, "mlops-platform:region"],
+  ["missing identity", ({ identity: _i, ...r }) => r, "mlops-platform:identity"],
+  ["unknown top-level key", (r) => ({ ...r, regoin: "me-central-1" }), "mlops-platform:regoin"],
+  ["unknown nested key", (r) => ({ ...r, network: { cidr: "10.40.0.0/16", cidrs: [] } }), "mlops-platform:network.cidrs"],
+  ["wrong type for protectData", (r) => ({ ...r, protectData: "yes" }), "mlops-platform:protectData"],
+  ["enterprise without data protection", (r) => ({ ...r, profile: "enterprise", protectData: false }), "mlops-platform:protectData"],
+  ["malformed CIDR", (r) => ({ ...r, network: { cidr: "10.40.0.0/33" } }), "mlops-platform:network.cidr"],
+  ["CIDR with host bits", (r) => ({ ...r, network: { cidr: "10.40.1.0/16" } }), "mlops-platform:network.cidr"],
+  ["public network range", (r) => ({ ...r, network: { cidr: "8.8.0.0/16" } }), "mlops-platform:network.cidr"],
+  [
+    "service CIDR overlapping the network",
+    (r) => ({ ...r, network: { serviceCidr: "10.40.128.0/20" } }),
+    "mlops-platform:network.serviceCidr",
+  ],
+  ["pod CIDR overlapping the service CIDR", (r) => ({ ...r, network: { podCidr: "172.20.0.0/18" } }), "mlops-platform:network.podCidr"],
+  ["API open to the internet", (r) => ({ ...r, network: { apiAllowedCidrs: ["0.0.0.0/0"] } }), "mlops-platform:network.apiAllowedCidrs[0]"],
+  [
+    "node pool min > max",
+    (r) => ({ ...r, nodePools: { cpu: [{ ...cpuPool, minSize: 5, maxSize: 2 }] } }),
+    "mlops-platform:nodePools.cpu[0].minSize",
+  ],
+  ["negative pool size", (r) => ({ ...r, nodePools: { cpu: [{ ...cpuPool, minSize: -1 }] } }), "mlops-platform:nodePools.cpu[0].minSize"],
+  [
+    "negative disk size",
+    (r) => ({ ...r, nodePools: { cpu: [{ ...cpuPool, diskSizeGiB: -20 }] } }),
+    "mlops-platform:nodePools.cpu[0].diskSizeGiB",
+  ],
+  [
+    "fractional node count",
+    (r) => ({ ...r, nodePools: { cpu: [{ ...cpuPool, maxSize: 2.5 }] } }),
+    "mlops-platform:nodePools.cpu[0].maxSize",
+  ],
+  [
+    "Azure VM size on AWS",
+    (r) => ({ ...r, nodePools: { cpu: [{ ...cpuPool, instanceTypes: ["Standard_D4s_v5"] }] } }),
+    "mlops-platform:nodePools.cpu[0].instanceTypes[0]",
+  ],
+  [
+    "GPU pool without the GPU taint",
+    (r) => ({ ...r, nodePools: { gpu: [{ ...gpuPool, taints: [] }] } }),
+    "mlops-platform:nodePools.gpu[0].taints",
+  ],
+  ["only spot GPU pools", (r) => ({ ...r, nodePools: { gpu: [{ ...gpuPool, spot: true }] } }), "mlops-platform:nodePools.gpu"],
+  ["spot system pool", (r) => ({ ...r, nodePools: { system: { spot: true } } }), "mlops-platform:nodePools.system.spot"],
+  ["duplicate pool names", (r) => ({ ...r, nodePools: { cpu: [cpuPool, cpuPool] } }), "mlops-platform:nodePools.cpu[1].name"],
+  ["no CPU pool", (r) => ({ ...r, nodePools: { cpu: [] } }), "mlops-platform:nodePools.cpu"],
+  [
+    "bad pool name",
+    (r) => ({ ...r, nodePools: { cpu: [{ ...cpuPool, name: "Inference_Pool" }] } }),
+    "mlops-platform:nodePools.cpu[0].name",
+  ],
+  [
+    "duplicate team",
+    (r) => ({
+      ...r,
+      teams: [
+        { name: "a", groups: ["g"] },
+        { name: "a", groups: ["g"] },
+      ],
+    }),
+    "mlops-platform:teams[1].name",
+  ],
+  ["team without groups", (r) => ({ ...r, teams: [{ name: "a", groups: [] }] }), "mlops-platform:teams[0].groups"],
+  ["team name not a DNS label", (r) => ({ ...r, teams: [{ name: "Team A", groups: ["g"] }] }), "mlops-platform:teams[0].name"],
+  [
+    "data lake outside the UAE",
+    (r) => ({ ...r, dataLakes: [{ name: "x", uri: "s3://lake/x", region: "eu-west-1" }] }),
+    "mlops-platform:dataLakes[0].region",
+  ],
+  [
+    "data lake URI of the other cloud",
+    (r) => ({ ...r, dataLakes: [{ name: "x", uri: "abfss://c@acct.dfs.core.windows.net/x", region: "me-central-1" }] }),
+    "mlops-platform:dataLakes[0].uri",
+  ],
+  [
+    "OIDC issuer over http",
+    (r) => ({ ...r, identity: { ...(r.identity as object), oidcIssuerUrl: "http://sso.example.ae" } }),
+    "mlops-platform:identity.oidcIssuerUrl",
+  ],
+  ["unsupported Kubernetes version", (r) => ({ ...r, kubernetesVersion: "1.21" }), "mlops-platform:kubernetesVersion"],
+  ["retention below the audit minimum", (r) => ({ ...r, retention: { auditLogDays: 30 } }), "mlops-platform:retention.auditLogDays"],
+  [
+    "served model pinned to latest",
+    (r) => ({ ...r, services: { serving: { models: [{ name: "m", registeredModel: "m", version: 1, image: "repo/m:latest" }] } } }),
+    "mlops-platform:services.serving.models[0].image",
+  ],
+  [
+    "decreasing canary weights",
+    (r) => ({
+      ...r,
+      services: { serving: { models: [{ name: "m", registeredModel: "m", version: 1, strategy: "canary", canaryWeights: [50, 10] }] } },
+    }),
+    "mlops-platform:services.serving.models[0].canaryWeights",
+  ],
+  [
+    "model version zero",
+    (r) => ({ ...r, services: { serving: { models: [{ name: "m", registeredModel: "m", version: 0 }] } } }),
+    "mlops-platform:services.serving.models[0].version",
+  ],
+];
+
+describe("invalid configuration is refused with the key, the value and the fix", () => {
+  it("has a corpus of at least 25 cases", () => {
+    expect(INVALID.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(INVALID)("%s", (_label, mutate, key) => {
+    const err = problemsOf(mutate(rawOf("dev")));
+    const problem = err.problems.find((p) => p.key === key);
+    expect(problem, `no problem for ${key} in:\n${err.message}`).toBeDefined();
+    expect(problem?.message.length).toBeGreaterThan(10);
+    expect(err.message).toContain(key);
+    expect(err.message).toContain("received:");
+  });
+
+  it("names the received value", () => {
+    const err = problemsOf({ ...rawOf("dev"), region: "eu-central-1" });
+    expect(err.message).toContain(
+      'mlops-platform:region: is outside the UAE allow-list for aws: use one of me-central-1 (received: "eu-central-1")',
+    );
+  });
+
+  it("lists every problem at once", () => {
+    const err = problemsOf({ ...rawOf("dev"), network: { cidr: "10.40.0.0/33" }, teams: [{ name: "Bad Name", groups: [] }] });
+    const keys = err.problems.map((p) => p.key);
+    expect(keys).toEqual(
+      expect.arrayContaining(["mlops-platform:network.cidr", "mlops-platform:teams[0].name", "mlops-platform:teams[0].groups"]),
+    );
+  });
+});

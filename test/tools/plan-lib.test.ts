@@ -1,0 +1,146 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { toManifests, toStackExport } from "../../tools/lib/export";
+import { dependencyOrder, type PlanResource } from "../../tools/lib/harness";
+import { PLACEHOLDER_AWS_ACCOUNT, PLACEHOLDER_AZURE_SUBSCRIPTION, placeholderOutputs } from "../../tools/lib/placeholders";
+import { readStackConfig, toRuntimeConfig, UNDECRYPTABLE_SECRET } from "../../tools/lib/stack-config";
+import { summarize } from "../../tools/lib/summary";
+import { digest, REDACTED_SECRET, redact, SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN } from "../../tools/lib/values";
+
+const res = (urn: string, extra: Partial<PlanResource> = {}): PlanResource => ({
+  urn,
+  type: urn.split("::")[2]?.split("$").pop() ?? "t",
+  name: urn.split("::")[3] ?? "n",
+  custom: true,
+  inputs: {},
+  outputs: {},
+  dependencies: [],
+  ...extra,
+});
+
+describe("values", () => {
+  it("redacts secrets at any depth and keeps unknowns", () => {
+    const secret = { [SPECIAL_SIG_KEY]: SECRET_SIG, value: "hunter2" };
+    const out = redact({ a: secret, b: [{ c: secret }], d: UNKNOWN, e: "plain" });
+    expect(JSON.stringify(out)).not.toContain("hunter2");
+    expect(out).toEqual({ a: REDACTED_SECRET, b: [{ c: REDACTED_SECRET }], d: UNKNOWN, e: "plain" });
+  });
+
+  it("digests deterministically", () => {
+    expect(digest("a", 12)).toBe(digest("a", 12));
+    expect(digest("a", 12)).not.toBe(digest("b", 12));
+    expect(digest("a", 40)).toMatch(/^[0-9a-f]{40}$/);
+  });
+});
+
+describe("placeholders", () => {
+  it("builds AWS ARNs in the placeholder account and the provider's region", () => {
+    const bucket = placeholderOutputs({ type: "aws:s3/bucketV2:BucketV2", name: "art", urn: "u1", inputs: {}, region: "me-central-1" });
+    expect(bucket.bucket).toMatch(/^art-[0-9a-f]{7}$/);
+    expect(bucket.arn).toBe(`arn:aws:s3:::${bucket.bucket}`);
+    const role = placeholderOutputs({
+      type: "aws:iam/role:Role",
+      name: "r",
+      urn: "u2",
+      inputs: { name: "mlflow" },
+      region: "me-central-1",
+    });
+    expect(role.arn).toBe(`arn:aws:iam::${PLACEHOLDER_AWS_ACCOUNT}:role/mlflow`);
+    expect(role.name).toBeUndefined(); // given names are not overwritten
+    const key = placeholderOutputs({ type: "aws:kms/key:Key", name: "k", urn: "u3", inputs: {}, region: "me-central-1" });
+    expect(key.arn).toMatch(new RegExp(`^arn:aws:kms:me-central-1:${PLACEHOLDER_AWS_ACCOUNT}:key/[0-9a-f-]{36}$`));
+    const vpc = placeholderOutputs({ type: "aws:ec2/vpc:Vpc", name: "v", urn: "u4", inputs: {}, region: "me-central-1" });
+    expect(vpc.id).toMatch(/^vpc-[0-9a-f]{17}$/);
+  });
+
+  it("builds Azure resource ids under the placeholder subscription", () => {
+    const acct = placeholderOutputs({
+      type: "azure-native:storage:StorageAccount",
+      name: "sa",
+      urn: "u5",
+      inputs: { accountName: "mlopsdev", resourceGroupName: "rg-data" },
+      region: "uaenorth",
+    });
+    expect(acct.id).toBe(
+      `/subscriptions/${PLACEHOLDER_AZURE_SUBSCRIPTION}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/mlopsdev`,
+    );
+    const rg = placeholderOutputs({ type: "azure-native:resources:ResourceGroup", name: "rg", urn: "u6", inputs: {}, region: "uaenorth" });
+    expect(rg.id).toBe(`/subscriptions/${PLACEHOLDER_AZURE_SUBSCRIPTION}/resourceGroups/${rg.name}`);
+  });
+
+  it("is deterministic", () => {
+    const a = placeholderOutputs({ type: "aws:sqs/queue:Queue", name: "q", urn: "u7", inputs: {}, region: "me-central-1" });
+    const b = placeholderOutputs({ type: "aws:sqs/queue:Queue", name: "q", urn: "u7", inputs: {}, region: "me-central-1" });
+    expect(a).toEqual(b);
+  });
+});
+
+describe("dependencyOrder", () => {
+  it("puts parents, providers and dependencies first, ties by URN", () => {
+    const stack = res("urn:pulumi:s::p::pulumi:pulumi:Stack::p-s", { custom: false });
+    const prov = res("urn:pulumi:s::p::pulumi:providers:aws::aws", { parent: stack.urn });
+    const b = res("urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::b", { parent: stack.urn, provider: `${prov.urn}::id1` });
+    const a = res("urn:pulumi:s::p::aws:s3/bucketPolicy:BucketPolicy::a", {
+      parent: stack.urn,
+      provider: `${prov.urn}::id1`,
+      dependencies: [b.urn],
+    });
+    const ordered = dependencyOrder([a, b, prov, stack]).map((r) => r.urn);
+    expect(ordered).toEqual([stack.urn, prov.urn, b.urn, a.urn]);
+    expect(dependencyOrder([b, a, stack, prov]).map((r) => r.urn)).toEqual(ordered);
+  });
+});
+
+describe("export and manifests", () => {
+  it("writes a version 3 stack export", () => {
+    const doc = toStackExport([res("urn:pulumi:s::p::pulumi:pulumi:Stack::p-s")], "3.270.0", "2026-01-01T00:00:00.000Z");
+    expect(doc.version).toBe(3);
+    expect(doc.deployment.resources[0]?.created).toBe("2026-01-01T00:00:00.000Z");
+    expect(doc.deployment.manifest.version).toContain("3.270.0");
+  });
+
+  it("writes Kubernetes objects, not Helm releases, with secrets redacted", () => {
+    const ns = res("urn:pulumi:s::p::kubernetes:core/v1:Namespace::ns", {
+      outputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "argo" } },
+    });
+    const secret = res("urn:pulumi:s::p::kubernetes:core/v1:Secret::s", {
+      outputs: { apiVersion: "v1", kind: "Secret", metadata: { name: "db", namespace: "argo" }, stringData: REDACTED_SECRET },
+    });
+    const release = res("urn:pulumi:s::p::kubernetes:helm.sh/v3:Release::argo", { outputs: { chart: "argo-workflows" } });
+    const manifests = toManifests([ns, secret, release]);
+    expect(manifests.map((m) => m.file)).toEqual(["namespace-argo.yaml", "secret-argo-db.yaml"]);
+    expect(manifests[1]?.object.stringData).toEqual({ redacted: "[secret]" });
+  });
+
+  it("summarises by top-level component and type", () => {
+    const stack = res("urn:pulumi:s::p::pulumi:pulumi:Stack::p-s", { custom: false });
+    const comp = res("urn:pulumi:s::p::mlops-platform:aws:Network::net", { custom: false, parent: stack.urn });
+    const vpc = res("urn:pulumi:s::p::mlops-platform:aws:Network$aws:ec2/vpc:Vpc::net-vpc", { parent: comp.urn });
+    const s = summarize([stack, comp, vpc]);
+    expect(s.byComponent).toEqual({ "mlops-platform:aws:Network net": 2 });
+    expect(s.byType["aws:ec2/vpc:Vpc"]).toBe(1);
+  });
+});
+
+describe("stack configuration files", () => {
+  it("merges project defaults under stack values and keeps secrets unreadable", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stackcfg-"));
+    writeFileSync(
+      join(dir, "Pulumi.yaml"),
+      "name: demo\nruntime: nodejs\nconfig:\n  a:\n    type: string\n    default: x\n  b:\n    type: string\n    default: y\n  pulumi:disable-default-providers:\n    value: ['*']\n",
+    );
+    writeFileSync(join(dir, "Pulumi.s.yaml"), "config:\n  demo:b: z\n  demo:pw:\n    secure: v1:abc\n  demo:obj:\n    k: [1, 2]\n");
+    const cfg = readStackConfig(dir, "s");
+    expect(cfg.values).toMatchObject({
+      "demo:a": "x",
+      "demo:b": "z",
+      "demo:pw": UNDECRYPTABLE_SECRET,
+      "pulumi:disable-default-providers": ["*"],
+    });
+    expect(cfg.secretKeys).toEqual(["demo:pw"]);
+    expect(toRuntimeConfig(cfg.values)["demo:obj"]).toBe('{"k":[1,2]}');
+    expect(() => readStackConfig(dir, "nope")).toThrow(/Pulumi\.nope\.yaml/);
+  });
+});
