@@ -6,13 +6,12 @@
  * Then runs the policy pack against the plan, as `npm run check` does.
  * Exit status: 0 plan made and no mandatory violation; 1 mandatory violation; 2 the plan failed.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../stacks/config";
-import { manifestYaml } from "./lib/export";
-import { PlanError, planStack } from "./lib/harness";
-import { formatSummary, summarize } from "./lib/summary";
+import { PlanError } from "./lib/harness";
+import { runPlan } from "./lib/run-plan";
+import { formatSummary } from "./lib/summary";
 
 const USAGE = "usage: npm run plan -- --stack <name> [--out <dir>] [--format text|json] [--skip-check]";
 
@@ -21,21 +20,36 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-async function main(): Promise<void> {
-  let args: ReturnType<typeof parse>;
+function parse() {
   try {
-    args = parse();
+    return parseArgs({
+      options: {
+        stack: { type: "string" },
+        out: { type: "string" },
+        format: { type: "string", default: "text" },
+        "skip-check": { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
   } catch (err) {
-    fail(`${(err as Error).message}\n${USAGE}`);
+    return fail(`${(err as Error).message}\n${USAGE}`);
   }
-  const { stack, out, format } = args.values;
+}
+
+async function main(): Promise<void> {
+  const { values } = parse();
+  const { stack, format } = values;
   if (!stack) fail(`--stack is required.\n${USAGE}`);
   if (format !== "text" && format !== "json") fail(`--format must be text or json, not "${format}".\n${USAGE}`);
-  const outDir = resolve(out ?? join(".plan", stack));
+  const outDir = resolve(values.out ?? join(".plan", stack));
 
   const started = Date.now();
   let lastProgress = started;
-  const plan = await planStack(stack, {
+  const result = await runPlan({
+    stack,
+    outDir,
+    skipCheck: values["skip-check"],
     onProgress: (n) => {
       const now = Date.now();
       if (now - lastProgress > 1000) {
@@ -44,50 +58,18 @@ async function main(): Promise<void> {
       }
     },
   });
-
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(join(outDir, "manifests"), { recursive: true });
-  writeFileSync(join(outDir, "plan.json"), `${JSON.stringify(plan.deployment, null, 2)}\n`);
-  for (const m of plan.manifests) writeFileSync(join(outDir, "manifests", m.file), manifestYaml(m));
-
-  const summary = summarize(plan.resources);
-  const seconds = (Date.now() - started) / 1000;
-  const verdict = args.values["skip-check"] ? undefined : await runPolicies(plan.deployment, stack);
+  const { plan, summary, verdict } = result;
   if (format === "json") {
-    process.stdout.write(
-      `${JSON.stringify({ stack, out: outDir, seconds, summary, manifests: plan.manifests.length, outputs: plan.outputs, policy: verdict?.json }, null, 2)}\n`,
-    );
+    const json = { stack, out: outDir, summary, manifests: plan.manifests.length, outputs: plan.outputs, policy: verdict?.json ?? null };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     process.stdout.write(`${formatSummary(stack, summary)}\n\n`);
     process.stdout.write(
-      `Wrote ${join(outDir, "plan.json")} and ${plan.manifests.length} manifests in ${join(outDir, "manifests")} (${seconds.toFixed(1)} s)\n`,
+      `Wrote ${join(outDir, "plan.json")} and ${plan.manifests.length} manifests in ${join(outDir, "manifests")} (plan ${result.planSeconds.toFixed(1)} s, policies ${result.checkSeconds.toFixed(1)} s)\n`,
     );
-    if (verdict) process.stdout.write(`\n${verdict.text}\n`);
+    process.stdout.write(verdict ? `\n${verdict.text}\n` : "\nPolicy check skipped (--skip-check).\n");
   }
-  process.exitCode = verdict?.mandatoryViolations ? 1 : 0;
-}
-
-function parse() {
-  return parseArgs({
-    options: {
-      stack: { type: "string" },
-      out: { type: "string" },
-      format: { type: "string", default: "text" },
-      "skip-check": { type: "boolean", default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-}
-
-/** Policy verdict of the plan (the same engine as `npm run check`). */
-async function runPolicies(
-  deployment: unknown,
-  stack: string,
-): Promise<{ text: string; json: unknown; mandatoryViolations: number } | undefined> {
-  void deployment;
-  void stack;
-  return undefined;
+  process.exitCode = verdict && verdict.mandatoryViolations > 0 ? 1 : 0;
 }
 
 main().catch((err: unknown) => {

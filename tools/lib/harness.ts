@@ -310,7 +310,10 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
   try {
     await runInPulumiStack(async () => {
       try {
-        return { ...require(programPath) };
+        // import() rather than require(): it goes through the TypeScript loader of tsx and of vitest alike.
+        const mod = (await import(programPath)) as Record<string, unknown>;
+        const named = Object.keys(mod).filter((k) => k !== "default" && k !== "module.exports");
+        return named.length > 0 ? Object.fromEntries(named.map((k) => [k, mod[k]])) : { ...(mod.default as object) };
       } catch (err) {
         programError = err;
         return {};

@@ -1,0 +1,3 @@
+import { describeShippedStack } from "./shipped-stack";
+
+describeShippedStack("dev", "aws");

@@ -1,0 +1,46 @@
+/**
+ * One measured plan run for `npm run bench` (a child process per run, so each run pays the
+ * same start-up cost a user's `npm run plan` pays). Prints one JSON line.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { runPlan } from "./lib/run-plan";
+
+/** `count` synthetic teams, each with a group, CPU and GPU quotas. */
+export function syntheticTeams(count: number): Record<string, unknown>[] {
+  return Array.from({ length: count }, (_, i) => {
+    const id = String(i + 1).padStart(3, "0");
+    return { name: `team${id}`, groups: [`team-${id}`], gpuQuota: 1, cpuQuota: 8, memoryQuotaGiB: 32 };
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { stack: { type: "string" }, teams: { type: "string" } }, strict: true });
+  if (!values.stack) throw new Error("--stack is required");
+  const teams = values.teams === undefined ? undefined : Number(values.teams);
+  const outDir = mkdtempSync(join(tmpdir(), "bench-plan-"));
+  try {
+    const r = await runPlan({ stack: values.stack, outDir, config: teams === undefined ? undefined : { teams: syntheticTeams(teams) } });
+    const line = {
+      stack: values.stack,
+      teams: teams ?? null,
+      resources: r.plan.resources.length,
+      planSeconds: r.planSeconds,
+      checkSeconds: r.checkSeconds,
+      violations: r.verdict?.mandatoryViolations ?? null,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  });
+}
