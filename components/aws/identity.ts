@@ -1,0 +1,151 @@
+/**
+ * Workload identities: one IAM role per {@link WorkloadIdentitySpec}, assumed through IRSA by
+ * exactly the spec's service accounts, with an inline least-privilege policy scoped to the exact
+ * bucket prefixes, the storage key (through S3 only), the registry repositories and the data-event
+ * queue. External data lakes are read-only.
+ *
+ * IRSA rather than EKS Pod Identity: every SDK the platform's workloads ship (boto3 in MLflow and
+ * Feast, the Go SDK in Argo Workflows' artifact driver and Argo Events' SQS source) has read
+ * web-identity tokens for years, while Pod Identity needs recent SDK releases; IRSA also keeps the
+ * trust (issuer + exact subjects) visible in the role itself, where policies can check it.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { BucketPurpose, WorkloadIdentityRef, WorkloadIdentitySpec } from "../contracts";
+import { parseS3Uri, s3BucketArn } from "./arn";
+import { irsaRole, type OidcIssuer } from "./irsa";
+import { type BucketAccess, wildcardProblems, workloadPolicy } from "./policy";
+import { ArgChecker } from "./validate";
+
+/** An external data lake to read. */
+export interface DataLakeSource {
+  readonly name: string;
+  /** `s3://bucket/prefix`. */
+  readonly uri: string;
+}
+
+/** Arguments of {@link WorkloadIdentities}. */
+export interface WorkloadIdentitiesArgs {
+  readonly oidc: OidcIssuer;
+  readonly specs: readonly WorkloadIdentitySpec[];
+  readonly partition: pulumi.Input<string>;
+  readonly region: string;
+  /** ARNs of the platform buckets by purpose. */
+  readonly bucketArns: Readonly<Record<BucketPurpose, pulumi.Input<string>>>;
+  /** KMS key of the platform buckets. */
+  readonly storageKeyArn: pulumi.Input<string>;
+  /** ECR repository ARNs by key. */
+  readonly repositoryArns: Readonly<Record<string, pulumi.Input<string>>>;
+  /** The data-arrival queue and its key. */
+  readonly dataEventQueue: { readonly arn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
+  /** External data lakes (read-only). @default [] */
+  readonly dataLakes?: readonly DataLakeSource[];
+}
+
+/** The IAM roles of the platform's workloads. */
+export class WorkloadIdentities extends pulumi.ComponentResource {
+  /** Identity references by spec key. */
+  public readonly identities: Readonly<Record<string, WorkloadIdentityRef>>;
+  /** Role ARNs by spec key. */
+  public readonly roleArns: Readonly<Record<string, pulumi.Output<string>>>;
+
+  constructor(name: string, args: WorkloadIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
+    const lakes = args.dataLakes ?? [];
+    const check = new ArgChecker(`mlops-platform:aws:WorkloadIdentities ${name}`).check(
+      args.specs.length > 0,
+      "specs",
+      args.specs,
+      "pass the workload identity specs of stacks/identities.ts",
+    );
+    const keys = new Set<string>();
+    args.specs.forEach((s, i) => {
+      check
+        .check(/^[a-z][a-z0-9-]{0,40}$/.test(s.key), `specs[${i}].key`, s.key, "use 1-41 lowercase letters, digits and '-'")
+        .check(!keys.has(s.key), `specs[${i}].key`, s.key, "make each key unique")
+        .check(
+          s.serviceAccounts.length > 0,
+          `specs[${i}].serviceAccounts`,
+          s.serviceAccounts,
+          "list the service accounts that assume the identity",
+        )
+        .check(
+          s.registry === "none" || Object.keys(args.repositoryArns).length > 0,
+          `specs[${i}].registry`,
+          s.registry,
+          "pass repositoryArns, or set registry to none",
+        );
+      s.buckets.forEach((b, j) => {
+        check.check(
+          !b.prefix.startsWith("/") && !b.prefix.includes("*") && (b.prefix === "" || b.prefix.endsWith("/")),
+          `specs[${i}].buckets[${j}].prefix`,
+          b.prefix,
+          "use a key prefix without leading slash or wildcard, ending with '/' (e.g. mlflow/)",
+        );
+      });
+      keys.add(s.key);
+    });
+    lakes.forEach((l, i) => {
+      check.check(
+        parseS3Uri(l.uri) !== undefined,
+        `dataLakes[${i}].uri`,
+        l.uri,
+        "use s3://bucket/prefix with a valid bucket name and no wildcard",
+      );
+    });
+    check.throwIfAny();
+    super("mlops-platform:aws:WorkloadIdentities", name, {}, opts);
+
+    const lakeLocations = lakes.map((l) => parseS3Uri(l.uri) as NonNullable<ReturnType<typeof parseS3Uri>>);
+    const identities: Record<string, WorkloadIdentityRef> = {};
+    const roleArns: Record<string, pulumi.Output<string>> = {};
+    for (const spec of args.specs) {
+      const role = irsaRole(`${name}-${spec.key}`, args.oidc, spec.namespace, spec.serviceAccounts, `Workload identity ${spec.key}`, {
+        parent: this,
+      });
+      const needsPolicy =
+        spec.buckets.length > 0 || (spec.readDataLakes && lakeLocations.length > 0) || spec.registry !== "none" || spec.consumeDataEvents;
+      if (needsPolicy) {
+        const purposes = [...new Set(spec.buckets.map((b) => b.purpose))];
+        const policy = pulumi
+          .all([
+            args.partition,
+            args.storageKeyArn,
+            pulumi.all(Object.fromEntries(purposes.map((p) => [p, args.bucketArns[p]]))),
+            pulumi.all({ ...args.repositoryArns }),
+            args.dataEventQueue.arn,
+            args.dataEventQueue.keyArn,
+          ])
+          .apply(([partition, storageKeyArn, bucketArns, repoArns, queueArn, queueKeyArn]) => {
+            const buckets: BucketAccess[] = spec.buckets.map((b) => ({
+              bucketArn: (bucketArns as Record<string, string>)[b.purpose] as string,
+              prefix: b.prefix,
+              mode: b.mode,
+            }));
+            const doc = workloadPolicy({
+              region: args.region,
+              buckets,
+              storageKeyArn,
+              dataLakes: spec.readDataLakes
+                ? lakeLocations.map((l) => ({ bucketArn: s3BucketArn(partition, l.bucket), prefix: l.prefix }))
+                : [],
+              registry: { mode: spec.registry, repositoryArns: Object.values(repoArns as Record<string, string>) },
+              ...(spec.consumeDataEvents ? { queue: { arn: queueArn, keyArn: queueKeyArn } } : {}),
+            });
+            const problems = doc ? wildcardProblems(doc) : [];
+            if (problems.length > 0) throw new Error(`workload identity ${spec.key}: ${problems.join("; ")}`);
+            return JSON.stringify(doc);
+          });
+        new aws.iam.RolePolicy(`${name}-${spec.key}`, { role: role.id, policy }, { parent: this });
+      }
+      identities[spec.key] = {
+        serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": role.arn },
+        podLabels: {},
+        principal: role.arn,
+      };
+      roleArns[spec.key] = role.arn;
+    }
+    this.identities = identities;
+    this.roleArns = roleArns;
+    this.registerOutputs({ roleArns });
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * One EKS managed node group with its launch template: encrypted gp3 root volume, IMDSv2 only
+ * (hop limit 1, so pods cannot reach the node's credentials), no SSH key, AL2023 AMIs (the NVIDIA
+ * variant for GPU pools), labels and taints from the pool, and scaling bounds from the profile.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgChecker } from "./validate";
+
+/** A Kubernetes taint. */
+export interface PoolTaint {
+  readonly key: string;
+  readonly value: string;
+  readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** The size and placement of one pool (the shape of a configured node pool). */
+export interface PoolSpec {
+  /** Pool name, 1-12 lowercase letters and digits. */
+  readonly name: string;
+  readonly instanceTypes: readonly string[];
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly diskSizeGiB: number;
+  readonly spot: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly PoolTaint[];
+}
+
+/** Arguments of {@link NodePool}. */
+export interface NodePoolArgs {
+  readonly clusterName: pulumi.Input<string>;
+  readonly nodeRoleArn: pulumi.Input<string>;
+  /** Private subnets of the nodes. */
+  readonly subnetIds: pulumi.Input<string>[];
+  /** KMS key of the root volumes. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** What the pool runs: `system` add-ons, `cpu` inference, or `gpu` training. */
+  readonly role: "system" | "cpu" | "gpu";
+  readonly pool: PoolSpec;
+}
+
+/** The GPU taint every GPU pool carries, so that only pods tolerating it land there. */
+export const GPU_TAINT: PoolTaint = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" };
+
+const TAINT_EFFECTS: Record<PoolTaint["effect"], string> = {
+  NoSchedule: "NO_SCHEDULE",
+  PreferNoSchedule: "PREFER_NO_SCHEDULE",
+  NoExecute: "NO_EXECUTE",
+};
+
+/** True for NVIDIA GPU instance families (G and P). */
+export function isGpuInstanceType(type: string): boolean {
+  return /^(g[3-9][a-z]*|p[2-9][a-z]*|p\d+[a-z]*-[a-z0-9]+)\./.test(type) && !/^g\d+g\./.test(type) && !/^g4ad\./.test(type);
+}
+
+/** True for Graviton (arm64) instance types such as m6g, c7gn, r8g. */
+export function isArmInstanceType(type: string): boolean {
+  return /^[a-z]+\d+g[a-z]*\./.test(type);
+}
+
+/** The EKS AMI type of a pool. */
+export function amiType(role: NodePoolArgs["role"], instanceTypes: readonly string[]): string {
+  if (role === "gpu") return "AL2023_x86_64_NVIDIA";
+  return instanceTypes.every(isArmInstanceType) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+}
+
+/** The labels a pool's nodes carry: the pool's own, then the platform's (which win). */
+export function poolLabels(role: NodePoolArgs["role"], pool: PoolSpec): Record<string, string> {
+  return {
+    ...pool.labels,
+    "mlops.platform/node-pool": pool.name,
+    "mlops.platform/role": role,
+    "mlops.platform/capacity": pool.spot ? "spot" : "on-demand",
+    ...(role === "gpu" ? { "nvidia.com/gpu.present": "true", "mlops.platform/accelerator": "nvidia" } : {}),
+  };
+}
+
+/** The taints of a pool: the pool's own, plus the GPU taint on GPU pools (always). */
+export function poolTaints(role: NodePoolArgs["role"], pool: PoolSpec): PoolTaint[] {
+  const taints = [...pool.taints];
+  if (role === "gpu" && !taints.some((t) => t.key === GPU_TAINT.key && t.effect === GPU_TAINT.effect)) taints.push(GPU_TAINT);
+  return taints;
+}
+
+/** One managed node group. */
+export class NodePool extends pulumi.ComponentResource {
+  public readonly nodeGroup: aws.eks.NodeGroup;
+  public readonly nodeGroupName: pulumi.Output<string>;
+
+  constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    const p = args.pool;
+    const check = new ArgChecker(`mlops-platform:aws:NodePool ${name}`)
+      .check(/^[a-z][a-z0-9]{0,11}$/.test(p.name), "pool.name", p.name, "use 1-12 lowercase letters and digits, starting with a letter")
+      .check(p.instanceTypes.length > 0, "pool.instanceTypes", p.instanceTypes, "list at least one EC2 instance type")
+      .check(Number.isInteger(p.minSize) && p.minSize >= 0, "pool.minSize", p.minSize, "use a whole number, 0 or more")
+      .check(Number.isInteger(p.maxSize) && p.maxSize >= 1, "pool.maxSize", p.maxSize, "use a whole number, at least 1")
+      .check(p.minSize <= p.maxSize, "pool.minSize", p.minSize, `make minSize at most maxSize (${p.maxSize})`)
+      .check(
+        Number.isInteger(p.diskSizeGiB) && p.diskSizeGiB >= 30,
+        "pool.diskSizeGiB",
+        p.diskSizeGiB,
+        "use at least 30 GiB (AL2023 images need 20, pulls need room)",
+      )
+      .check(args.role !== "system" || !p.spot, "pool.spot", p.spot, "run the system pool on on-demand capacity")
+      .check(
+        args.role !== "system" || p.minSize >= 1,
+        "pool.minSize",
+        p.minSize,
+        "give the system pool at least one node (CoreDNS and add-ons run there)",
+      )
+      .check(
+        p.instanceTypes.every(isArmInstanceType) || !p.instanceTypes.some(isArmInstanceType),
+        "pool.instanceTypes",
+        p.instanceTypes,
+        "do not mix Graviton (arm64) and x86 types in one pool: the AMI is per pool",
+      );
+    p.instanceTypes.forEach((t, i) => {
+      if (args.role === "gpu") {
+        check.check(isGpuInstanceType(t), `pool.instanceTypes[${i}]`, t, "use an NVIDIA GPU type (g5, g6, p4d, p5, …) in a GPU pool");
+      } else {
+        check.check(
+          !isGpuInstanceType(t),
+          `pool.instanceTypes[${i}]`,
+          t,
+          "move GPU types to a GPU pool, where they get the NVIDIA AMI and taint",
+        );
+      }
+    });
+    check.throwIfAny();
+    super("mlops-platform:aws:NodePool", name, {}, opts);
+
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+      `${name}-lt`,
+      {
+        description: `Node template of the ${p.name} pool`,
+        updateDefaultVersion: true,
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            ebs: {
+              volumeSize: p.diskSizeGiB,
+              volumeType: "gp3",
+              encrypted: "true",
+              kmsKeyId: args.kmsKeyArn,
+              deleteOnTermination: "true",
+            },
+          },
+        ],
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+        monitoring: { enabled: true },
+        tagSpecifications: [
+          { resourceType: "instance", tags: { "mlops-platform:node-pool": p.name } },
+          { resourceType: "volume", tags: { "mlops-platform:node-pool": p.name } },
+        ],
+      },
+      { parent: this },
+    );
+
+    this.nodeGroup = new aws.eks.NodeGroup(
+      `${name}`,
+      {
+        clusterName: args.clusterName,
+        nodeGroupName: p.name,
+        nodeRoleArn: args.nodeRoleArn,
+        subnetIds: args.subnetIds,
+        amiType: amiType(args.role, p.instanceTypes),
+        capacityType: p.spot ? "SPOT" : "ON_DEMAND",
+        instanceTypes: [...p.instanceTypes],
+        scalingConfig: { minSize: p.minSize, maxSize: p.maxSize, desiredSize: p.minSize },
+        updateConfig: { maxUnavailable: 1 },
+        nodeRepairConfig: { enabled: true },
+        labels: poolLabels(args.role, p),
+        taints: poolTaints(args.role, p).map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] })),
+        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+        tags: {
+          "mlops-platform:node-pool": p.name,
+          "k8s.io/cluster-autoscaler/enabled": "true",
+        },
+      },
+      // The cluster autoscaler owns the current size once the pool exists.
+      { parent: this, ignoreChanges: ["scalingConfig.desiredSize"] },
+    );
+    this.nodeGroupName = this.nodeGroup.nodeGroupName;
+    this.registerOutputs({ nodeGroupName: this.nodeGroupName });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * ECR repositories for the pipeline and serving images: KMS-encrypted, immutable tags, scan on
+ * push, and a lifecycle policy that drops untagged layers.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { repositoryName } from "./naming";
+import { ArgChecker } from "./validate";
+
+/** Arguments of {@link Registry}. */
+export interface RegistryArgs {
+  /** Repository name prefix (`<prefix>/<key>`). */
+  readonly namePrefix: string;
+  /** Repository keys, e.g. `pipelines`, `serving`, `steps`. */
+  readonly repositories: readonly string[];
+  /** KMS key of the images. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  readonly accountId: pulumi.Input<string>;
+  readonly region: string;
+  /**
+   * Days before untagged images are removed.
+   * @default 14
+   */
+  readonly untaggedImageDays?: number;
+  /** Protect the repositories (and their images) from delete/replace. */
+  readonly protect: boolean;
+}
+
+/** The platform's container registry. */
+export class Registry extends pulumi.ComponentResource {
+  /** `<account>.dkr.ecr.<region>.amazonaws.com`. */
+  public readonly registryHost: pulumi.Output<string>;
+  /** Repository URLs by key. */
+  public readonly repositoryUrls: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Repository ARNs by key. */
+  public readonly repositoryArns: Readonly<Record<string, pulumi.Output<string>>>;
+
+  constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+    const days = args.untaggedImageDays ?? 14;
+    const check = new ArgChecker(`mlops-platform:aws:Registry ${name}`)
+      .check(
+        args.repositories.length > 0,
+        "repositories",
+        args.repositories,
+        'list at least one repository key, e.g. ["pipelines", "serving"]',
+      )
+      .check(new Set(args.repositories).size === args.repositories.length, "repositories", args.repositories, "remove the duplicate keys")
+      .check(Number.isInteger(days) && days >= 1, "untaggedImageDays", days, "use a whole number of days, at least 1")
+      .check(
+        /^[a-z0-9]+([._-][a-z0-9]+)*$/.test(args.namePrefix),
+        "namePrefix",
+        args.namePrefix,
+        "use lowercase letters, digits and . _ - separators",
+      );
+    for (const key of args.repositories) {
+      check.check(/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(key), "repositories", key, "use lowercase letters, digits and . _ - separators");
+    }
+    check.throwIfAny();
+    super("mlops-platform:aws:Registry", name, {}, opts);
+
+    const urls: Record<string, pulumi.Output<string>> = {};
+    const arns: Record<string, pulumi.Output<string>> = {};
+    for (const key of args.repositories) {
+      const repo = new aws.ecr.Repository(
+        `${name}-${key}`,
+        {
+          name: repositoryName(args.namePrefix, key),
+          imageTagMutability: "IMMUTABLE",
+          imageScanningConfiguration: { scanOnPush: true },
+          encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
+          forceDelete: !args.protect,
+        },
+        { parent: this, protect: args.protect, retainOnDelete: args.protect },
+      );
+      new aws.ecr.LifecyclePolicy(
+        `${name}-${key}-lifecycle`,
+        {
+          repository: repo.name,
+          policy: JSON.stringify({
+            rules: [
+              {
+                rulePriority: 1,
+                description: `expire untagged images after ${days} days`,
+                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: days },
+                action: { type: "expire" },
+              },
+            ],
+          }),
+        },
+        { parent: this },
+      );
+      urls[key] = repo.repositoryUrl;
+      arns[key] = repo.arn;
+    }
+    this.registryHost = pulumi.interpolate`${args.accountId}.dkr.ecr.${args.region}.amazonaws.com`;
+    this.repositoryUrls = urls;
+    this.repositoryArns = arns;
+    this.registerOutputs({ registryHost: this.registryHost, repositoryUrls: urls, repositoryArns: arns });
+  }
+}
