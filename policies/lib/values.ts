@@ -1,0 +1,125 @@
+/**
+ * Small readers over policy props. Props are wrapped in `@pulumi/policy`'s unknown-checking
+ * proxy: reading a value that is unknown during a preview throws `UnknownValueError`, which the
+ * engine reports as "can't run policy during preview" (advisory). Rules that must never assume
+ * compliance (residency) read through {@link read} and report unknowns themselves.
+ */
+import { UnknownValueError } from "@pulumi/policy";
+
+/** A value that may be unknown during a preview. */
+export type Read<T> = { readonly known: true; readonly value: T } | { readonly known: false; readonly path: string };
+
+/** Reads with `get`, turning an unknown value into `{ known: false }` instead of an exception. */
+export function read<T>(get: () => T): Read<T> {
+  try {
+    return { known: true, value: get() };
+  } catch (e) {
+    if (e instanceof UnknownValueError) return { known: false, path: (e as unknown as { props: string[] }).props.join(".") };
+    throw e;
+  }
+}
+
+/** `value` as an array (undefined/null → []). Iterating reads every element through the proxy. */
+export function list(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? [...value] : [value];
+}
+
+/** `value` as a plain object view (non-objects → {}). */
+export function obj(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** True for `true` and the string "true" (launch templates and Helm values carry strings). */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === "true";
+}
+
+/** The string form of a scalar, or undefined. */
+export function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
+}
+
+/** A number from a number or numeric string, or undefined. */
+export function num(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) return Number(value);
+  return undefined;
+}
+
+/** The region of an ARN (`arn:aws:rds:me-central-1:…`), or undefined for global ARNs. */
+export function arnRegion(arn: string): string | undefined {
+  const parts = arn.split(":");
+  return parts[0] === "arn" && parts[3] ? parts[3] : undefined;
+}
+
+/** Normalises an Azure location (`UAE North` → `uaenorth`). */
+export function normaliseLocation(location: string): string {
+  return location.toLowerCase().replace(/\s+/g, "");
+}
+
+/** True when `name` matches one of `patterns` (exact, or a prefix pattern ending in `*`). */
+export function matchesAny(name: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));
+}
+
+/** A statement of an IAM policy document. */
+export interface IamStatement {
+  readonly Effect?: string;
+  readonly Action?: unknown;
+  readonly NotAction?: unknown;
+  readonly Resource?: unknown;
+  readonly NotResource?: unknown;
+  readonly Principal?: unknown;
+  readonly Condition?: unknown;
+  readonly Sid?: string;
+}
+
+/**
+ * The statements of an IAM policy document given as a JSON string or an object. Returns
+ * undefined when the document is not valid JSON (reported by the rule).
+ */
+export function iamStatements(document: unknown): IamStatement[] | undefined {
+  let doc: unknown = document;
+  if (typeof document === "string") {
+    try {
+      doc = JSON.parse(document);
+    } catch {
+      return undefined;
+    }
+  }
+  return list(obj(doc).Statement).map((s) => obj(s) as IamStatement);
+}
+
+/** Registry host and path of a container image reference (`docker.io/library` for bare names). */
+export function imageRepository(image: string): { host: string; path: string } {
+  const withoutDigest = image.split("@")[0] ?? image;
+  const slash = withoutDigest.indexOf("/");
+  const first = slash === -1 ? "" : withoutDigest.slice(0, slash);
+  const isHost = first.includes(".") || first.includes(":") || first === "localhost";
+  const host = isHost ? first : "docker.io";
+  let rest = isHost ? withoutDigest.slice(slash + 1) : withoutDigest;
+  const colon = rest.lastIndexOf(":");
+  if (colon !== -1) rest = rest.slice(0, colon);
+  const path = !isHost && !rest.includes("/") ? `library/${rest}` : rest;
+  return { host, path };
+}
+
+/** The tag of an image reference, or undefined when it has none; digests are returned as `@sha256:…`. */
+export function imageVersion(image: string): string | undefined {
+  const at = image.indexOf("@");
+  if (at !== -1) return image.slice(at);
+  const lastSlash = image.lastIndexOf("/");
+  const colon = image.lastIndexOf(":");
+  return colon > lastSlash ? image.slice(colon + 1) : undefined;
+}
+
+/** True when `image` comes from one of `registries` (`host`, `host/prefix`, `*.domain`). */
+export function fromAllowedRegistry(image: string, registries: readonly string[]): boolean {
+  const { host, path } = imageRepository(image);
+  const full = `${host}/${path}`;
+  return registries.some((r) => {
+    if (r.startsWith("*.")) return host.endsWith(r.slice(1));
+    return r.includes("/") ? full === r || full.startsWith(`${r.replace(/\/$/, "")}/`) : host === r;
+  });
+}

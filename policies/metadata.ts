@@ -1,0 +1,652 @@
+/**
+ * Metadata of every rule: what it checks, how bad a violation is, how to fix it, the controls it
+ * implements (from the catalogue in lib/controls.ts, each with its source document) and the
+ * equivalent Checkov / Trivy / Kyverno check where one exists. docs/policies.md is generated
+ * from this file (`npm run docs:policies`).
+ */
+import type { Severity } from "@pulumi/policy";
+import { C, type Control } from "./lib/controls";
+
+/** The areas of the pack. */
+export type RuleArea = "residency" | "encryption" | "least-privilege" | "kubernetes" | "data-safety";
+
+/** An equivalent check in another tool. */
+export interface Equivalent {
+  readonly tool: "Checkov" | "Trivy" | "Kyverno";
+  readonly id: string;
+}
+
+/** Metadata of one rule. */
+export interface RuleMetadata {
+  readonly area: RuleArea;
+  readonly description: string;
+  readonly severity: Severity;
+  readonly remediationSteps: string;
+  readonly controls: readonly Control[];
+  readonly equivalents: readonly Equivalent[];
+}
+
+const ck = (id: string): Equivalent => ({ tool: "Checkov", id });
+const tv = (id: string): Equivalent => ({ tool: "Trivy", id });
+const ky = (id: string): Equivalent => ({ tool: "Kyverno", id });
+
+const RESIDENCY = [C.pdplTransfer, C.pdplTransferNoAdequacy, C.iaCloud, C.iaTransfer, C.isoCloud, C.isoLegal, C.isoPii];
+const AT_REST = [C.pdplSecurity, C.iaCrypto, C.iaKeys, C.isoCrypto];
+const IN_TRANSIT = [C.pdplSecurity, C.iaCrypto, C.iaNetworkServices, C.isoCrypto, C.isoNetworkServices];
+const PUBLIC = [C.pdplSecurity, C.iaAccessRestriction, C.iaConnection, C.iaPublicContent, C.isoAccessRestriction, C.isoNetworks];
+const PRIVILEGE = [C.iaAccessPolicy, C.iaPrivilege, C.isoAccessControl, C.isoAccessRights, C.isoPrivileged];
+const POD = [C.iaConfig, C.iaOperationalSoftware, C.isoConfig, C.isoSoftware];
+const SAFETY = [C.iaBackup, C.iaRecords, C.isoBackup, C.isoRecords, C.isoChange];
+
+/** Metadata by rule name. */
+export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
+  // ── Residency ────────────────────────────────────────────────────────────────────────────────
+  "aws-provider-region-enforce-allowlist": {
+    area: "residency",
+    description: "Every AWS provider is pinned to an allowed region (UAE: me-central-1). An unknown region is a violation.",
+    severity: "critical",
+    remediationSteps:
+      "Create the provider with `region` set to a region of the stack's allow-list (stacks/regions.ts); never derive it from an output.",
+    controls: RESIDENCY,
+    equivalents: [],
+  },
+  "aws-resource-region-enforce-allowlist": {
+    area: "residency",
+    description:
+      "Every AWS resource goes through an explicit provider in an allowed region, and its own `region` argument (provider 7.x) is allowed too. Unknown regions are violations.",
+    severity: "critical",
+    remediationSteps:
+      "Pass an explicit region-pinned provider (parent inheritance or `provider:`), and remove or fix any per-resource `region` argument.",
+    controls: RESIDENCY,
+    equivalents: [],
+  },
+  "azure-provider-location-enforce-allowlist": {
+    area: "residency",
+    description:
+      "Every azure-native provider is pinned to an allowed location (UAE: uaenorth, uaecentral). An unknown location is a violation.",
+    severity: "critical",
+    remediationSteps: "Create the provider with `location` set to a location of the stack's allow-list (stacks/regions.ts).",
+    controls: RESIDENCY,
+    equivalents: [],
+  },
+  "azure-resource-location-enforce-allowlist": {
+    area: "residency",
+    description:
+      "Every Azure resource with a location is in an allowed location; `global` is accepted only for the documented global resource types that hold no customer data. Unknown locations are violations.",
+    severity: "critical",
+    remediationSteps: "Set `location` to the stack's location (or omit it so that the resource group's location applies).",
+    controls: RESIDENCY,
+    equivalents: [],
+  },
+  "aws-s3-bucket-disallow-external-replication": {
+    area: "residency",
+    description:
+      "S3 replication only targets buckets declared in the same stack (so in an allowed region); any other destination can leave the UAE.",
+    severity: "critical",
+    remediationSteps: "Replicate only to a bucket created by this program through a UAE provider, or remove the replication configuration.",
+    controls: [...RESIDENCY, C.iaLeakage, C.isoLeakage],
+    equivalents: [],
+  },
+  "aws-kms-key-disallow-multi-region": {
+    area: "residency",
+    description:
+      "KMS keys are single-region: no multi-Region primary keys and no replica keys, whose key material can be copied out of the UAE.",
+    severity: "high",
+    remediationSteps: "Set `multiRegion: false` and remove `aws.kms.ReplicaKey` / `ReplicaExternalKey` resources.",
+    controls: [...RESIDENCY, C.iaKeys],
+    equivalents: [],
+  },
+  "aws-ecr-registry-disallow-external-replication": {
+    area: "residency",
+    description: "ECR replication rules only target allowed regions.",
+    severity: "high",
+    remediationSteps: "Remove replication destinations outside the allow-list from `aws.ecr.ReplicationConfiguration`.",
+    controls: RESIDENCY,
+    equivalents: [],
+  },
+  "aws-rds-database-disallow-cross-region-replication": {
+    area: "residency",
+    description:
+      "No RDS read replica, cluster replication source, global cluster or automated-backup replication that moves data to or from a region outside the allow-list.",
+    severity: "critical",
+    remediationSteps:
+      "Keep replicas in the stack's region; remove `aws.rds.GlobalCluster` and `aws.rds.InstanceAutomatedBackupsReplication` resources.",
+    controls: [...RESIDENCY, C.iaBackup],
+    equivalents: [],
+  },
+  "aws-ec2-vpc-peering-disallow-cross-region": {
+    area: "residency",
+    description: "VPC peering connections stay within allowed regions.",
+    severity: "high",
+    remediationSteps: "Remove `peerRegion` or set it to a region of the allow-list.",
+    controls: [...RESIDENCY, C.iaNetworkControls, C.isoNetworks],
+    equivalents: [],
+  },
+  "azure-storage-account-disallow-geo-replication": {
+    area: "residency",
+    description:
+      "Storage accounts use locally or zone-redundant replication; geo-redundant SKUs are accepted only when the account's paired region is in the allow-list (uaenorth ↔ uaecentral).",
+    severity: "critical",
+    remediationSteps: "Use `Standard_ZRS`/`Standard_LRS` (or `Premium_*`), or place the account in a location whose pair is allowed.",
+    controls: RESIDENCY,
+    equivalents: [],
+  },
+  "azure-postgresql-server-disallow-geo-backup": {
+    area: "residency",
+    description:
+      "PostgreSQL geo-redundant backups are off unless the server's paired region is in the allow-list; no replica of a server outside it.",
+    severity: "critical",
+    remediationSteps: 'Set `backup.geoRedundantBackup: "Disabled"` or place the server where the paired region is allowed.',
+    controls: [...RESIDENCY, C.iaBackup],
+    equivalents: [],
+  },
+  "aws-cloudtrail-trail-enforce-local-destination": {
+    area: "residency",
+    description:
+      "CloudTrail trails deliver to an S3 bucket declared in the stack, encrypt with a customer-managed KMS key and validate log files; a CloudWatch destination is in an allowed region.",
+    severity: "high",
+    remediationSteps: "Point `s3BucketName` at the stack's audit bucket, set `kmsKeyId` and `enableLogFileValidation: true`.",
+    controls: [...RESIDENCY, C.iaAuditLogging, C.iaLogProtection, C.isoLogging],
+    equivalents: [ck("CKV_AWS_35"), ck("CKV_AWS_36"), tv("AVD-AWS-0015")],
+  },
+  "azure-monitor-diagnostic-setting-enforce-local-destination": {
+    area: "residency",
+    description:
+      "Diagnostic settings send logs only to a Log Analytics workspace or storage account declared in the stack; no event hub or partner destination.",
+    severity: "high",
+    remediationSteps:
+      "Set `workspaceId` (or `storageAccountId`) to a resource of this stack; remove event hub and marketplace destinations.",
+    controls: [...RESIDENCY, C.iaAuditLogging, C.isoLogging],
+    equivalents: [],
+  },
+  // ── Encryption ───────────────────────────────────────────────────────────────────────────────
+  "aws-s3-bucket-enforce-kms-encryption": {
+    area: "encryption",
+    description: "Every S3 bucket has a server-side encryption configuration with SSE-KMS (or DSSE-KMS) and a customer-managed key.",
+    severity: "high",
+    remediationSteps:
+      'Add `aws.s3.BucketServerSideEncryptionConfiguration` with `sseAlgorithm: "aws:kms"`, `kmsMasterKeyId` and `bucketKeyEnabled: true`.',
+    controls: AT_REST,
+    equivalents: [ck("CKV_AWS_145"), tv("AVD-AWS-0132")],
+  },
+  "aws-s3-bucket-enforce-tls-only": {
+    area: "encryption",
+    description: "Every S3 bucket has a bucket policy that denies requests without TLS (`aws:SecureTransport` false).",
+    severity: "high",
+    remediationSteps:
+      'Add a Deny statement for `s3:*` on the bucket and its objects with condition `Bool: {"aws:SecureTransport": "false"}`.',
+    controls: IN_TRANSIT,
+    equivalents: [],
+  },
+  "aws-ec2-volume-enforce-kms-encryption": {
+    area: "encryption",
+    description: "EBS volumes and launch-template block devices are encrypted with a customer-managed KMS key.",
+    severity: "high",
+    remediationSteps: "Set `encrypted: true` and `kmsKeyId` on volumes and on every `blockDeviceMappings[].ebs` of launch templates.",
+    controls: AT_REST,
+    equivalents: [ck("CKV_AWS_3"), ck("CKV_AWS_189"), tv("AVD-AWS-0026"), tv("AVD-AWS-0027")],
+  },
+  "aws-rds-database-enforce-kms-encryption": {
+    area: "encryption",
+    description: "RDS instances and clusters encrypt storage with a customer-managed KMS key.",
+    severity: "high",
+    remediationSteps: "Set `storageEncrypted: true` and `kmsKeyId` (and `performanceInsightsKmsKeyId` when Performance Insights is on).",
+    controls: AT_REST,
+    equivalents: [ck("CKV_AWS_16"), tv("AVD-AWS-0080")],
+  },
+  "aws-rds-database-enforce-tls": {
+    area: "encryption",
+    description:
+      "PostgreSQL on RDS refuses non-TLS connections: instances use a custom parameter group, and PostgreSQL parameter groups set `rds.force_ssl = 1`.",
+    severity: "high",
+    remediationSteps: "Create an `aws.rds.ParameterGroup` with `rds.force_ssl = 1` and reference it in `parameterGroupName`.",
+    controls: IN_TRANSIT,
+    equivalents: [],
+  },
+  "aws-elasticache-replication-group-enforce-encryption": {
+    area: "encryption",
+    description: "ElastiCache encrypts at rest with a customer-managed key and in transit (TLS required), with authentication.",
+    severity: "high",
+    remediationSteps:
+      'Set `atRestEncryptionEnabled: true`, `kmsKeyId`, `transitEncryptionEnabled: true`, `transitEncryptionMode: "required"` and an auth token or user group.',
+    controls: [...AT_REST, C.iaNetworkServices],
+    equivalents: [ck("CKV_AWS_29"), ck("CKV_AWS_30"), ck("CKV_AWS_191"), tv("AVD-AWS-0045"), tv("AVD-AWS-0051")],
+  },
+  "aws-ecr-repository-enforce-kms-encryption": {
+    area: "encryption",
+    description: "ECR repositories are encrypted with a customer-managed KMS key.",
+    severity: "medium",
+    remediationSteps: 'Set `encryptionConfigurations: [{ encryptionType: "KMS", kmsKey }]`.',
+    controls: AT_REST,
+    equivalents: [ck("CKV_AWS_136"), tv("AVD-AWS-0033")],
+  },
+  "aws-cloudwatch-log-group-enforce-kms-encryption": {
+    area: "encryption",
+    description: "CloudWatch log groups are encrypted with a customer-managed KMS key.",
+    severity: "medium",
+    remediationSteps:
+      "Set `kmsKeyId` to the stack's logs key (its key policy must allow the CloudWatch Logs service principal of the region).",
+    controls: [...AT_REST, C.iaLogProtection],
+    equivalents: [ck("CKV_AWS_158"), tv("AVD-AWS-0017")],
+  },
+  "aws-eks-cluster-enforce-secrets-encryption": {
+    area: "encryption",
+    description: "EKS clusters encrypt Kubernetes secrets with a customer-managed KMS key (envelope encryption).",
+    severity: "high",
+    remediationSteps: 'Set `encryptionConfig: { provider: { keyArn }, resources: ["secrets"] }`.',
+    controls: AT_REST,
+    equivalents: [ck("CKV_AWS_58"), tv("AVD-AWS-0039")],
+  },
+  "aws-kms-key-enable-rotation": {
+    area: "encryption",
+    description: "Symmetric customer-managed KMS keys rotate automatically.",
+    severity: "medium",
+    remediationSteps: "Set `enableKeyRotation: true` (optionally `rotationPeriodInDays`).",
+    controls: [C.iaKeys, C.isoCrypto],
+    equivalents: [ck("CKV_AWS_7"), tv("AVD-AWS-0065")],
+  },
+  "aws-sqs-queue-enforce-kms-encryption": {
+    area: "encryption",
+    description: "SQS queues are encrypted with a customer-managed KMS key.",
+    severity: "medium",
+    remediationSteps: "Set `kmsMasterKeyId` to a customer-managed key.",
+    controls: AT_REST,
+    equivalents: [ck("CKV_AWS_27"), tv("AVD-AWS-0096")],
+  },
+  "azure-storage-account-enforce-tls": {
+    area: "encryption",
+    description: "Storage accounts accept HTTPS only with TLS 1.2 or later.",
+    severity: "high",
+    remediationSteps: 'Set `enableHttpsTrafficOnly: true` and `minimumTlsVersion: "TLS1_2"`.',
+    controls: IN_TRANSIT,
+    equivalents: [ck("CKV_AZURE_3"), ck("CKV_AZURE_44"), tv("AVD-AZU-0008"), tv("AVD-AZU-0011")],
+  },
+  "azure-storage-account-enforce-cmk-encryption": {
+    area: "encryption",
+    description: "Storage accounts encrypt with a customer-managed key in Key Vault, with infrastructure (double) encryption.",
+    severity: "high",
+    remediationSteps:
+      'Set `encryption.keySource: "Microsoft.Keyvault"`, `encryption.keyVaultProperties` and `requireInfrastructureEncryption: true`.',
+    controls: AT_REST,
+    equivalents: [ck("CKV2_AZURE_1")],
+  },
+  "azure-postgresql-server-enforce-cmk-encryption": {
+    area: "encryption",
+    description: "PostgreSQL flexible servers encrypt data with a customer-managed key in Key Vault.",
+    severity: "high",
+    remediationSteps: 'Set `dataEncryption: { type: "AzureKeyVault", primaryKeyURI, primaryUserAssignedIdentityId }`.',
+    controls: AT_REST,
+    equivalents: [],
+  },
+  "azure-postgresql-server-enforce-tls": {
+    area: "encryption",
+    description:
+      "PostgreSQL server parameters never turn TLS off: `require_secure_transport` stays on and `ssl_min_protocol_version` is TLSv1.2 or later.",
+    severity: "high",
+    remediationSteps:
+      "Remove the Configuration that sets `require_secure_transport` to off, or set `ssl_min_protocol_version` to `TLSv1.2`/`TLSv1.3`.",
+    controls: IN_TRANSIT,
+    equivalents: [],
+  },
+  "azure-redis-cache-enforce-tls": {
+    area: "encryption",
+    description:
+      "Azure Cache for Redis disables the non-TLS port and requires TLS 1.2; Redis Enterprise databases use the encrypted client protocol.",
+    severity: "high",
+    remediationSteps: 'Set `enableNonSslPort: false` and `minimumTlsVersion: "1.2"`; for Redis Enterprise, `clientProtocol: "Encrypted"`.',
+    controls: IN_TRANSIT,
+    equivalents: [ck("CKV_AZURE_91")],
+  },
+  "azure-aks-cluster-enforce-secrets-encryption": {
+    area: "encryption",
+    description:
+      "AKS clusters encrypt Kubernetes secrets with a Key Vault key (KMS etcd encryption) and node disks with a disk encryption set.",
+    severity: "high",
+    remediationSteps:
+      'Set `securityProfile.azureKeyVaultKms: { enabled: true, keyId, keyVaultNetworkAccess: "Private", keyVaultResourceId }` and `diskEncryptionSetID`.',
+    controls: AT_REST,
+    equivalents: [ck("CKV_AZURE_117")],
+  },
+  "azure-keyvault-key-enable-rotation": {
+    area: "encryption",
+    description: "Key Vault keys have a rotation policy with an automatic rotate action.",
+    severity: "medium",
+    remediationSteps:
+      "Set `properties.rotationPolicy.lifetimeActions` with an action of type `rotate` and an expiry in `attributes.expiryTime`.",
+    controls: [C.iaKeys, C.isoCrypto],
+    equivalents: [],
+  },
+  // ── Least privilege ──────────────────────────────────────────────────────────────────────────
+  "aws-iam-policy-disallow-wildcard-action": {
+    area: "least-privilege",
+    description: "No IAM identity policy allows `*` or a whole service (`service:*`) as action, and none uses NotAction with Allow.",
+    severity: "critical",
+    remediationSteps: "List the exact actions the workload needs.",
+    controls: PRIVILEGE,
+    equivalents: [ck("CKV_AWS_1"), ck("CKV_AWS_63"), tv("AVD-AWS-0057")],
+  },
+  "aws-iam-policy-disallow-wildcard-resource": {
+    area: "least-privilege",
+    description:
+      "No IAM identity policy allows an action on resource `*` unless the action does not support resource-level permissions (Describe*/List*, ecr:GetAuthorizationToken, sts:GetCallerIdentity and similar).",
+    severity: "high",
+    remediationSteps: "Scope the statement to the ARNs of the stack's resources (bucket/prefix, key, repository, queue).",
+    controls: PRIVILEGE,
+    equivalents: [ck("CKV_AWS_355"), tv("AVD-AWS-0057")],
+  },
+  "aws-iam-role-disallow-admin-policy": {
+    area: "least-privilege",
+    description: "No role, user or group gets AdministratorAccess, PowerUserAccess or IAMFullAccess, attached or inline (`*:*`).",
+    severity: "critical",
+    remediationSteps:
+      "Replace the managed admin policy with a least-privilege policy; cluster administration goes through EKS access entries.",
+    controls: PRIVILEGE,
+    equivalents: [ck("CKV_AWS_274")],
+  },
+  "aws-iam-user-disallow-access-key": {
+    area: "least-privilege",
+    description: "No IAM access keys (static credentials); workloads use IRSA/Pod Identity, people use SSO.",
+    severity: "critical",
+    remediationSteps: "Remove `aws.iam.AccessKey`; use a workload identity role or an OIDC-federated CI role.",
+    controls: [C.iaCredentials, C.isoAuthentication, C.isoAccessRights],
+    equivalents: [],
+  },
+  "aws-ec2-security-group-disallow-public-ingress": {
+    area: "least-privilege",
+    description:
+      "No security group rule accepts traffic from 0.0.0.0/0 or ::/0, except HTTPS (443 only) on a load balancer named in the pack's `publicLoadBalancers`.",
+    severity: "critical",
+    remediationSteps: "Restrict the source to the VPC, a prefix list or another security group.",
+    controls: [C.iaNetworkControls, C.iaSegregation, C.iaConnection, C.isoNetworks, C.isoSegregation],
+    equivalents: [tv("AVD-AWS-0107")],
+  },
+  "aws-s3-bucket-disallow-public-access": {
+    area: "least-privilege",
+    description: "Every S3 bucket has a public access block with all four settings on, and no bucket policy allows an anonymous principal.",
+    severity: "critical",
+    remediationSteps:
+      "Add `aws.s3.BucketPublicAccessBlock` with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+    controls: PUBLIC,
+    equivalents: [ck("CKV_AWS_53"), ck("CKV_AWS_54"), ck("CKV_AWS_55"), ck("CKV_AWS_56"), tv("AVD-AWS-0094")],
+  },
+  "aws-rds-database-disallow-public-access": {
+    area: "least-privilege",
+    description: "RDS instances are not publicly accessible.",
+    severity: "critical",
+    remediationSteps: "Set `publiclyAccessible: false` and place the instance in private subnets.",
+    controls: PUBLIC,
+    equivalents: [ck("CKV_AWS_17"), tv("AVD-AWS-0082")],
+  },
+  "aws-eks-cluster-disallow-public-endpoint": {
+    area: "least-privilege",
+    description: "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0), and the private endpoint is on.",
+    severity: "high",
+    remediationSteps:
+      "Set `vpcConfig.endpointPrivateAccess: true` and either `endpointPublicAccess: false` or `publicAccessCidrs` without 0.0.0.0/0.",
+    controls: PUBLIC,
+    equivalents: [ck("CKV_AWS_38"), ck("CKV_AWS_39"), tv("AVD-AWS-0040"), tv("AVD-AWS-0041")],
+  },
+  "azure-authorization-role-assignment-disallow-privileged-subscription-scope": {
+    area: "least-privilege",
+    description: "No Owner, Contributor or User Access Administrator role assignment at subscription or management-group scope.",
+    severity: "critical",
+    remediationSteps: "Assign a narrower built-in role (or a custom role) at the resource or resource-group scope.",
+    controls: PRIVILEGE,
+    equivalents: [],
+  },
+  "azure-network-security-group-disallow-public-ingress": {
+    area: "least-privilege",
+    description:
+      "No NSG rule allows inbound traffic from the internet (`*`, `Internet`, 0.0.0.0/0, ::/0), except HTTPS (443) for a named public load balancer.",
+    severity: "critical",
+    remediationSteps: "Restrict `sourceAddressPrefix` to the virtual network or a service tag other than Internet.",
+    controls: [C.iaNetworkControls, C.iaSegregation, C.iaConnection, C.isoNetworks, C.isoSegregation],
+    equivalents: [ck("CKV_AZURE_9"), ck("CKV_AZURE_10"), tv("AVD-AZU-0047")],
+  },
+  "azure-storage-account-disallow-public-access": {
+    area: "least-privilege",
+    description: "Storage accounts allow no anonymous blob access, no shared-key (static key) access and no public network access.",
+    severity: "critical",
+    remediationSteps:
+      'Set `allowBlobPublicAccess: false`, `allowSharedKeyAccess: false` and `publicNetworkAccess: "Disabled"` (private endpoints).',
+    controls: [...PUBLIC, C.iaCredentials],
+    equivalents: [ck("CKV_AZURE_59"), ck("CKV_AZURE_190"), tv("AVD-AZU-0007")],
+  },
+  "azure-containerregistry-registry-disallow-public-access": {
+    area: "least-privilege",
+    description: "Container registries disable public network access, anonymous pull and the admin user (a static credential).",
+    severity: "high",
+    remediationSteps: 'Set `publicNetworkAccess: "Disabled"`, `anonymousPullEnabled: false`, `adminUserEnabled: false`.',
+    controls: [...PUBLIC, C.iaCredentials],
+    equivalents: [ck("CKV_AZURE_137"), ck("CKV_AZURE_139")],
+  },
+  "azure-postgresql-server-disallow-public-access": {
+    area: "least-privilege",
+    description: "PostgreSQL flexible servers have public network access disabled (VNet integration or private endpoint).",
+    severity: "critical",
+    remediationSteps: 'Set `network.publicNetworkAccess: "Disabled"` with `delegatedSubnetResourceId` and `privateDnsZoneArmResourceId`.',
+    controls: PUBLIC,
+    equivalents: [],
+  },
+  "azure-redis-cache-disallow-public-access": {
+    area: "least-privilege",
+    description: "Azure Cache for Redis has public network access disabled.",
+    severity: "high",
+    remediationSteps: 'Set `publicNetworkAccess: "Disabled"` and reach the cache through a private endpoint.',
+    controls: PUBLIC,
+    equivalents: [ck("CKV_AZURE_89")],
+  },
+  "azure-aks-cluster-disallow-public-endpoint": {
+    area: "least-privilege",
+    description: "The AKS API server is private or limited to authorized IP ranges (never 0.0.0.0/0), and local accounts are disabled.",
+    severity: "high",
+    remediationSteps: "Set `apiServerAccessProfile.enablePrivateCluster: true` or `authorizedIPRanges`, and `disableLocalAccounts: true`.",
+    controls: [...PUBLIC, C.iaCredentials],
+    equivalents: [ck("CKV_AZURE_6"), ck("CKV_AZURE_115"), ck("CKV_AZURE_141"), tv("AVD-AZU-0041")],
+  },
+  "kubernetes-core-service-account-enforce-workload-identity": {
+    area: "least-privilege",
+    description:
+      "Every Kubernetes service account that a cloud identity trusts (IRSA trust policy, EKS Pod Identity association, Azure federated credential) exists with the matching identity annotation.",
+    severity: "high",
+    remediationSteps:
+      "Annotate the service account with `eks.amazonaws.com/role-arn` (IRSA) or `azure.workload.identity/client-id` (Azure), from the cloud layer's identities.",
+    controls: [C.iaCredentials, C.iaPrivilege, C.isoAuthentication, C.isoAccessRights],
+    equivalents: [],
+  },
+  "kubernetes-core-secret-disallow-cloud-credentials": {
+    area: "least-privilege",
+    description: "No Kubernetes Secret carries static cloud credentials (AWS access keys, Azure client secrets, storage account keys).",
+    severity: "critical",
+    remediationSteps: "Use workload identity instead of keys; remove the credential from the Secret.",
+    controls: [C.iaCredentials, C.isoAuthentication],
+    equivalents: [],
+  },
+  // ── Kubernetes ───────────────────────────────────────────────────────────────────────────────
+  "kubernetes-core-pod-disallow-privileged": {
+    area: "kubernetes",
+    description:
+      "Workloads in platform namespaces are not privileged: no privileged containers, host network/PID/IPC, hostPath volumes, host ports, privilege escalation or added capabilities beyond NET_BIND_SERVICE.",
+    severity: "critical",
+    remediationSteps:
+      "Remove the setting; a system agent that truly needs it (e.g. a device plugin) gets a named exemption with its reason.",
+    controls: POD,
+    equivalents: [
+      ck("CKV_K8S_16"),
+      ck("CKV_K8S_17"),
+      ck("CKV_K8S_18"),
+      ck("CKV_K8S_19"),
+      ck("CKV_K8S_20"),
+      tv("KSV017"),
+      tv("KSV001"),
+      tv("KSV023"),
+      ky("disallow-privileged-containers"),
+      ky("disallow-host-namespaces"),
+      ky("disallow-host-path"),
+      ky("disallow-privilege-escalation"),
+    ],
+  },
+  "kubernetes-core-pod-enforce-restricted-profile": {
+    area: "kubernetes",
+    description:
+      "Workloads in platform namespaces meet Pod Security Standards `restricted`: run as non-root, drop ALL capabilities, seccomp RuntimeDefault.",
+    severity: "high",
+    remediationSteps:
+      'Set `securityContext.runAsNonRoot: true`, `capabilities.drop: ["ALL"]` and `seccompProfile.type: RuntimeDefault` (pod or container level).',
+    controls: POD,
+    equivalents: [
+      ck("CKV_K8S_23"),
+      ck("CKV_K8S_31"),
+      ck("CKV_K8S_37"),
+      tv("KSV012"),
+      tv("KSV003"),
+      tv("KSV030"),
+      ky("require-run-as-nonroot"),
+      ky("restrict-seccomp-strict"),
+      ky("disallow-capabilities-strict"),
+    ],
+  },
+  "kubernetes-core-pod-enforce-resource-limits": {
+    area: "kubernetes",
+    description: "Every container in a platform namespace requests CPU and memory and has a memory limit.",
+    severity: "medium",
+    remediationSteps: "Set `resources.requests.cpu`, `resources.requests.memory` and `resources.limits.memory` on every container.",
+    controls: [C.isoCapacity, C.iaConfig],
+    equivalents: [
+      ck("CKV_K8S_10"),
+      ck("CKV_K8S_12"),
+      ck("CKV_K8S_13"),
+      tv("KSV015"),
+      tv("KSV016"),
+      tv("KSV018"),
+      ky("require-requests-limits"),
+    ],
+  },
+  "kubernetes-core-pod-enforce-allowed-registry": {
+    area: "kubernetes",
+    description: "Container images in platform namespaces come from the allowed registries of the pack configuration.",
+    severity: "high",
+    remediationSteps: "Mirror the image into the stack's registry (ECR/ACR) or add its registry to `allowedRegistries` after review.",
+    controls: [C.iaSupplyChain, C.iaOperationalSoftware, C.isoSoftware],
+    equivalents: [tv("KSV0125"), ky("restrict-image-registries")],
+  },
+  "kubernetes-core-pod-disallow-unpinned-image": {
+    area: "kubernetes",
+    description: "Container images are pinned to a version tag or digest, never `latest` or untagged.",
+    severity: "medium",
+    remediationSteps: "Reference the image by an exact tag (`:v3.6.4`) or digest (`@sha256:…`).",
+    controls: [C.iaOperationalSoftware, C.iaSupplyChain, C.isoSoftware, C.isoChange],
+    equivalents: [ck("CKV_K8S_14"), ck("CKV_K8S_43"), tv("KSV013"), ky("disallow-latest-tag")],
+  },
+  "kubernetes-core-service-disallow-public-load-balancer": {
+    area: "kubernetes",
+    description:
+      "Services of type LoadBalancer are internal (cloud internal-LB annotation) unless named in the pack's `publicLoadBalancers`.",
+    severity: "high",
+    remediationSteps:
+      "Add the cloud's internal load balancer annotation (from the cloud layer's `internalLoadBalancerAnnotations`) or use ClusterIP behind the ingress.",
+    controls: PUBLIC,
+    equivalents: [],
+  },
+  "kubernetes-rbac-role-disallow-wildcard": {
+    area: "kubernetes",
+    description: "Roles and ClusterRoles declared by the platform use no wildcard in verbs, resources or API groups.",
+    severity: "high",
+    remediationSteps: "List the exact verbs, resources and API groups the subject needs.",
+    controls: PRIVILEGE,
+    equivalents: [
+      ck("CKV_K8S_49"),
+      tv("KSV044"),
+      tv("KSV045"),
+      tv("KSV046"),
+      ky("restrict-wildcard-verbs"),
+      ky("restrict-wildcard-resources"),
+    ],
+  },
+  "kubernetes-helm-release-enforce-pinned-version": {
+    area: "kubernetes",
+    description: "Helm releases pin an exact chart version (no range, no empty version) and come from an HTTPS or OCI repository.",
+    severity: "medium",
+    remediationSteps: "Set `version` to an exact semantic version and `repositoryOpts.repo` to an https:// or oci:// URL.",
+    controls: [C.iaOperationalSoftware, C.iaSupplyChain, C.isoSoftware, C.isoChange],
+    equivalents: [],
+  },
+  // ── Data safety (production) ─────────────────────────────────────────────────────────────────
+  "aws-rds-database-enable-deletion-protection": {
+    area: "data-safety",
+    description:
+      "Production RDS instances and clusters have deletion protection, keep a final snapshot and retain backups at least the configured minimum.",
+    severity: "high",
+    remediationSteps: "Set `deletionProtection: true`, `skipFinalSnapshot: false` and `backupRetentionPeriod` ≥ the minimum.",
+    controls: SAFETY,
+    equivalents: [ck("CKV_AWS_293"), ck("CKV_AWS_133"), tv("AVD-AWS-0177")],
+  },
+  "aws-s3-bucket-enable-versioning": {
+    area: "data-safety",
+    description: "Production S3 buckets have versioning enabled.",
+    severity: "medium",
+    remediationSteps:
+      'Add `aws.s3.BucketVersioning` with `versioningConfiguration.status: "Enabled"` and a lifecycle rule for noncurrent versions.',
+    controls: SAFETY,
+    equivalents: [ck("CKV_AWS_21"), tv("AVD-AWS-0090")],
+  },
+  "pulumi-stateful-resource-enable-protect": {
+    area: "data-safety",
+    description:
+      "In production, stateful resources (buckets, databases, caches, registries, keys, vaults, storage accounts, clusters) are protected against delete and replace (`protect`).",
+    severity: "high",
+    remediationSteps:
+      "Pass `protect: true` (and `retainOnDelete: true`) in the resource options of stateful resources when the stack protects data.",
+    controls: SAFETY,
+    equivalents: [],
+  },
+  "azure-storage-account-enable-soft-delete": {
+    area: "data-safety",
+    description: "Production storage accounts have blob and container soft delete (at least the minimum retention) and blob versioning.",
+    severity: "medium",
+    remediationSteps:
+      "Add `BlobServiceProperties` with `deleteRetentionPolicy`, `containerDeleteRetentionPolicy` (enabled, days ≥ minimum) and `isVersioningEnabled: true`.",
+    controls: SAFETY,
+    equivalents: [],
+  },
+  "azure-postgresql-server-enforce-backup-retention": {
+    area: "data-safety",
+    description: "Production PostgreSQL flexible servers retain backups at least the configured minimum.",
+    severity: "medium",
+    remediationSteps: "Set `backup.backupRetentionDays` ≥ the minimum (up to 35).",
+    controls: SAFETY,
+    equivalents: [],
+  },
+  "azure-keyvault-vault-enable-purge-protection": {
+    area: "data-safety",
+    description: "Production key vaults have soft delete and purge protection, so customer-managed keys cannot be destroyed.",
+    severity: "high",
+    remediationSteps: "Set `properties.enablePurgeProtection: true` and `properties.enableSoftDelete: true`.",
+    controls: [...SAFETY, C.iaKeys],
+    equivalents: [ck("CKV_AZURE_42"), ck("CKV_AZURE_110"), tv("AVD-AZU-0016")],
+  },
+  "aws-cloudwatch-log-group-configure-retention": {
+    area: "data-safety",
+    description: "Production CloudWatch log groups retain logs at least the configured minimum (never 0 = indefinitely unmanaged).",
+    severity: "low",
+    remediationSteps: "Set `retentionInDays` ≥ the minimum log retention.",
+    controls: [C.iaAuditLogging, C.iaLogProtection, C.isoLogging],
+    equivalents: [ck("CKV_AWS_66")],
+  },
+  "azure-operationalinsights-workspace-configure-retention": {
+    area: "data-safety",
+    description: "Production Log Analytics workspaces retain logs at least the configured minimum.",
+    severity: "low",
+    remediationSteps: "Set `retentionInDays` ≥ the minimum log retention.",
+    controls: [C.iaAuditLogging, C.iaLogProtection, C.isoLogging],
+    equivalents: [],
+  },
+};
+
+/** Metadata of `name`; throws when the rule has none (the meta-test lists every such rule). */
+export function metadataOf(name: string): RuleMetadata {
+  const meta = RULE_METADATA[name];
+  if (!meta)
+    throw new Error(`policy "${name}" has no entry in policies/metadata.ts; add its description, severity, remediation and controls`);
+  return meta;
+}

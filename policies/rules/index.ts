@@ -1,0 +1,144 @@
+/**
+ * Every rule of the pack, as plain arrays: the pack (`policies/index.ts`), the offline checker
+ * (`tools/lib/check.ts`) and the tests import these, never the pack itself.
+ */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { awsCloudwatchLogGroupConfigureRetention } from "./data-safety/aws-cloudwatch-log-group-configure-retention";
+import { awsRdsDatabaseEnableDeletionProtection } from "./data-safety/aws-rds-database-enable-deletion-protection";
+import { awsS3BucketEnableVersioning } from "./data-safety/aws-s3-bucket-enable-versioning";
+import { azureKeyvaultVaultEnablePurgeProtection } from "./data-safety/azure-keyvault-vault-enable-purge-protection";
+import { azureOperationalinsightsWorkspaceConfigureRetention } from "./data-safety/azure-operationalinsights-workspace-configure-retention";
+import { azurePostgresqlServerEnforceBackupRetention } from "./data-safety/azure-postgresql-server-enforce-backup-retention";
+import { azureStorageAccountEnableSoftDelete } from "./data-safety/azure-storage-account-enable-soft-delete";
+import { pulumiStatefulResourceEnableProtect } from "./data-safety/pulumi-stateful-resource-enable-protect";
+import { awsCloudwatchLogGroupEnforceKmsEncryption } from "./encryption/aws-cloudwatch-log-group-enforce-kms-encryption";
+import { awsEc2VolumeEnforceKmsEncryption } from "./encryption/aws-ec2-volume-enforce-kms-encryption";
+import { awsEcrRepositoryEnforceKmsEncryption } from "./encryption/aws-ecr-repository-enforce-kms-encryption";
+import { awsEksClusterEnforceSecretsEncryption } from "./encryption/aws-eks-cluster-enforce-secrets-encryption";
+import { awsElasticacheReplicationGroupEnforceEncryption } from "./encryption/aws-elasticache-replication-group-enforce-encryption";
+import { awsKmsKeyEnableRotation } from "./encryption/aws-kms-key-enable-rotation";
+import { awsRdsDatabaseEnforceKmsEncryption } from "./encryption/aws-rds-database-enforce-kms-encryption";
+import { awsRdsDatabaseEnforceTls } from "./encryption/aws-rds-database-enforce-tls";
+import { awsS3BucketEnforceKmsEncryption } from "./encryption/aws-s3-bucket-enforce-kms-encryption";
+import { awsS3BucketEnforceTlsOnly } from "./encryption/aws-s3-bucket-enforce-tls-only";
+import { awsSqsQueueEnforceKmsEncryption } from "./encryption/aws-sqs-queue-enforce-kms-encryption";
+import { azureAksClusterEnforceSecretsEncryption } from "./encryption/azure-aks-cluster-enforce-secrets-encryption";
+import { azureKeyvaultKeyEnableRotation } from "./encryption/azure-keyvault-key-enable-rotation";
+import { azurePostgresqlServerEnforceCmkEncryption } from "./encryption/azure-postgresql-server-enforce-cmk-encryption";
+import { azurePostgresqlServerEnforceTls } from "./encryption/azure-postgresql-server-enforce-tls";
+import { azureRedisCacheEnforceTls } from "./encryption/azure-redis-cache-enforce-tls";
+import { azureStorageAccountEnforceCmkEncryption } from "./encryption/azure-storage-account-enforce-cmk-encryption";
+import { azureStorageAccountEnforceTls } from "./encryption/azure-storage-account-enforce-tls";
+import { kubernetesCorePodDisallowPrivileged } from "./kubernetes/kubernetes-core-pod-disallow-privileged";
+import { kubernetesCorePodDisallowUnpinnedImage } from "./kubernetes/kubernetes-core-pod-disallow-unpinned-image";
+import { kubernetesCorePodEnforceAllowedRegistry } from "./kubernetes/kubernetes-core-pod-enforce-allowed-registry";
+import { kubernetesCorePodEnforceResourceLimits } from "./kubernetes/kubernetes-core-pod-enforce-resource-limits";
+import { kubernetesCorePodEnforceRestrictedProfile } from "./kubernetes/kubernetes-core-pod-enforce-restricted-profile";
+import { kubernetesCoreServiceDisallowPublicLoadBalancer } from "./kubernetes/kubernetes-core-service-disallow-public-load-balancer";
+import { kubernetesHelmReleaseEnforcePinnedVersion } from "./kubernetes/kubernetes-helm-release-enforce-pinned-version";
+import { kubernetesRbacRoleDisallowWildcard } from "./kubernetes/kubernetes-rbac-role-disallow-wildcard";
+import { awsEc2SecurityGroupDisallowPublicIngress } from "./least-privilege/aws-ec2-security-group-disallow-public-ingress";
+import { awsEksClusterDisallowPublicEndpoint } from "./least-privilege/aws-eks-cluster-disallow-public-endpoint";
+import { awsIamPolicyDisallowWildcardAction } from "./least-privilege/aws-iam-policy-disallow-wildcard-action";
+import { awsIamPolicyDisallowWildcardResource } from "./least-privilege/aws-iam-policy-disallow-wildcard-resource";
+import { awsIamRoleDisallowAdminPolicy } from "./least-privilege/aws-iam-role-disallow-admin-policy";
+import { awsIamUserDisallowAccessKey } from "./least-privilege/aws-iam-user-disallow-access-key";
+import { awsRdsDatabaseDisallowPublicAccess } from "./least-privilege/aws-rds-database-disallow-public-access";
+import { awsS3BucketDisallowPublicAccess } from "./least-privilege/aws-s3-bucket-disallow-public-access";
+import { azureAksClusterDisallowPublicEndpoint } from "./least-privilege/azure-aks-cluster-disallow-public-endpoint";
+import { azureAuthorizationRoleAssignmentDisallowPrivilegedSubscriptionScope } from "./least-privilege/azure-authorization-role-assignment-disallow-privileged-subscription-scope";
+import { azureContainerregistryRegistryDisallowPublicAccess } from "./least-privilege/azure-containerregistry-registry-disallow-public-access";
+import { azureNetworkSecurityGroupDisallowPublicIngress } from "./least-privilege/azure-network-security-group-disallow-public-ingress";
+import { azurePostgresqlServerDisallowPublicAccess } from "./least-privilege/azure-postgresql-server-disallow-public-access";
+import { azureRedisCacheDisallowPublicAccess } from "./least-privilege/azure-redis-cache-disallow-public-access";
+import { azureStorageAccountDisallowPublicAccess } from "./least-privilege/azure-storage-account-disallow-public-access";
+import { kubernetesCoreSecretDisallowCloudCredentials } from "./least-privilege/kubernetes-core-secret-disallow-cloud-credentials";
+import { kubernetesCoreServiceAccountEnforceWorkloadIdentity } from "./least-privilege/kubernetes-core-service-account-enforce-workload-identity";
+import { awsCloudtrailTrailEnforceLocalDestination } from "./residency/aws-cloudtrail-trail-enforce-local-destination";
+import { awsEc2VpcPeeringDisallowCrossRegion } from "./residency/aws-ec2-vpc-peering-disallow-cross-region";
+import { awsEcrRegistryDisallowExternalReplication } from "./residency/aws-ecr-registry-disallow-external-replication";
+import { awsKmsKeyDisallowMultiRegion } from "./residency/aws-kms-key-disallow-multi-region";
+import { awsProviderRegionEnforceAllowlist } from "./residency/aws-provider-region-enforce-allowlist";
+import { awsRdsDatabaseDisallowCrossRegionReplication } from "./residency/aws-rds-database-disallow-cross-region-replication";
+import { awsResourceRegionEnforceAllowlist } from "./residency/aws-resource-region-enforce-allowlist";
+import { awsS3BucketDisallowExternalReplication } from "./residency/aws-s3-bucket-disallow-external-replication";
+import { azureMonitorDiagnosticSettingEnforceLocalDestination } from "./residency/azure-monitor-diagnostic-setting-enforce-local-destination";
+import { azurePostgresqlServerDisallowGeoBackup } from "./residency/azure-postgresql-server-disallow-geo-backup";
+import { azureProviderLocationEnforceAllowlist } from "./residency/azure-provider-location-enforce-allowlist";
+import { azureResourceLocationEnforceAllowlist } from "./residency/azure-resource-location-enforce-allowlist";
+import { azureStorageAccountDisallowGeoReplication } from "./residency/azure-storage-account-disallow-geo-replication";
+
+/** Rules that look at one resource at a time. */
+export const resourcePolicies: ResourceValidationPolicy[] = [
+  awsCloudwatchLogGroupConfigureRetention,
+  awsRdsDatabaseEnableDeletionProtection,
+  azureKeyvaultVaultEnablePurgeProtection,
+  azureOperationalinsightsWorkspaceConfigureRetention,
+  azurePostgresqlServerEnforceBackupRetention,
+  pulumiStatefulResourceEnableProtect,
+  awsCloudwatchLogGroupEnforceKmsEncryption,
+  awsEc2VolumeEnforceKmsEncryption,
+  awsEcrRepositoryEnforceKmsEncryption,
+  awsEksClusterEnforceSecretsEncryption,
+  awsElasticacheReplicationGroupEnforceEncryption,
+  awsKmsKeyEnableRotation,
+  awsRdsDatabaseEnforceKmsEncryption,
+  awsRdsDatabaseEnforceTls,
+  awsSqsQueueEnforceKmsEncryption,
+  azureAksClusterEnforceSecretsEncryption,
+  azureKeyvaultKeyEnableRotation,
+  azurePostgresqlServerEnforceCmkEncryption,
+  azurePostgresqlServerEnforceTls,
+  azureRedisCacheEnforceTls,
+  azureStorageAccountEnforceCmkEncryption,
+  azureStorageAccountEnforceTls,
+  kubernetesCorePodDisallowPrivileged,
+  kubernetesCorePodDisallowUnpinnedImage,
+  kubernetesCorePodEnforceAllowedRegistry,
+  kubernetesCorePodEnforceResourceLimits,
+  kubernetesCorePodEnforceRestrictedProfile,
+  kubernetesCoreServiceDisallowPublicLoadBalancer,
+  kubernetesHelmReleaseEnforcePinnedVersion,
+  kubernetesRbacRoleDisallowWildcard,
+  awsEc2SecurityGroupDisallowPublicIngress,
+  awsEksClusterDisallowPublicEndpoint,
+  awsIamPolicyDisallowWildcardAction,
+  awsIamPolicyDisallowWildcardResource,
+  awsIamRoleDisallowAdminPolicy,
+  awsIamUserDisallowAccessKey,
+  awsRdsDatabaseDisallowPublicAccess,
+  azureAksClusterDisallowPublicEndpoint,
+  azureAuthorizationRoleAssignmentDisallowPrivilegedSubscriptionScope,
+  azureContainerregistryRegistryDisallowPublicAccess,
+  azureNetworkSecurityGroupDisallowPublicIngress,
+  azurePostgresqlServerDisallowPublicAccess,
+  azureRedisCacheDisallowPublicAccess,
+  azureStorageAccountDisallowPublicAccess,
+  kubernetesCoreSecretDisallowCloudCredentials,
+  awsEc2VpcPeeringDisallowCrossRegion,
+  awsEcrRegistryDisallowExternalReplication,
+  awsKmsKeyDisallowMultiRegion,
+  awsProviderRegionEnforceAllowlist,
+  awsRdsDatabaseDisallowCrossRegionReplication,
+  awsResourceRegionEnforceAllowlist,
+  azurePostgresqlServerDisallowGeoBackup,
+  azureProviderLocationEnforceAllowlist,
+  azureResourceLocationEnforceAllowlist,
+  azureStorageAccountDisallowGeoReplication,
+];
+
+/** Rules that need several resources at once. */
+export const stackPolicies: StackValidationPolicy[] = [
+  awsS3BucketEnableVersioning,
+  azureStorageAccountEnableSoftDelete,
+  awsS3BucketEnforceKmsEncryption,
+  awsS3BucketEnforceTlsOnly,
+  awsS3BucketDisallowPublicAccess,
+  kubernetesCoreServiceAccountEnforceWorkloadIdentity,
+  awsCloudtrailTrailEnforceLocalDestination,
+  awsS3BucketDisallowExternalReplication,
+  azureMonitorDiagnosticSettingEnforceLocalDestination,
+];
+
+/** Every rule. */
+export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [...resourcePolicies, ...stackPolicies];

@@ -1,0 +1,48 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { stackRule } from "../../lib/rule";
+import { read, str } from "../../lib/values";
+
+const DESTINATION_TYPES: Record<string, string> = {
+  workspaceId: "azure-native:operationalinsights:Workspace",
+  storageAccountId: "azure-native:storage:StorageAccount",
+};
+
+function ids(resources: readonly PolicyResource[], type: string): Set<string> {
+  const out = new Set<string>();
+  for (const r of resources) {
+    if (r.type !== type) continue;
+    const id = read(() => str(r.props.id));
+    if (id.known && id.value) out.add(id.value.toLowerCase());
+  }
+  return out;
+}
+
+/** Diagnostic settings only send to a workspace or storage account of this stack. */
+export const azureMonitorDiagnosticSettingEnforceLocalDestination = stackRule({
+  name: "azure-monitor-diagnostic-setting-enforce-local-destination",
+  check: ({ resources, report }) => {
+    for (const r of resources) {
+      if (r.type !== "azure-native:monitor:DiagnosticSetting" && r.type !== "azure-native:insights:DiagnosticSetting") continue;
+      for (const key of ["eventHubAuthorizationRuleId", "marketplacePartnerId"]) {
+        const v = read(() => str(r.props[key]));
+        if (!v.known || v.value)
+          report(r, `${key} sends logs to a destination whose location cannot be verified; use a workspace of this stack`);
+      }
+      let destinations = 0;
+      for (const [key, type] of Object.entries(DESTINATION_TYPES)) {
+        const v = read(() => str(r.props[key]));
+        if (!v.known) {
+          const dependsOnLocal = (r.propertyDependencies[key] ?? []).some((d) => d.type === type);
+          if (!dependsOnLocal)
+            report(r, `${key} is unknown during preview and does not come from a ${type} of this stack: not assumed to be in the UAE`);
+          destinations++;
+          continue;
+        }
+        if (!v.value) continue;
+        destinations++;
+        if (!ids(resources, type).has(v.value.toLowerCase())) report(r, `${key} "${v.value}" is not a ${type} declared in this stack`);
+      }
+      if (destinations === 0) report(r, "the diagnostic setting has no workspace or storage destination of this stack");
+    }
+  },
+});

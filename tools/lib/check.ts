@@ -1,0 +1,362 @@
+/**
+ * The offline policy engine: runs the rules of `policies/` against a plan (the offline plan's
+ * `plan.json` or a real `pulumi stack export`), giving each policy what the Pulumi CLI's
+ * analyzer gives it:
+ *
+ * - resource policies: type, name, URN, the resource's inputs deserialized and wrapped in
+ *   `@pulumi/policy`'s own unknown-checking proxy, options (protect, parent, …), the resource's
+ *   provider (type, name, URN, props) and a `getConfig()` with the rule's pack configuration;
+ * - stack policies: every resource, with its outputs (inputs when it has none), parent,
+ *   dependencies and property dependencies resolved to the resource objects.
+ *
+ * Enforcement follows the CLI: the configured level, else the rule's, else the pack's
+ * (`mandatory`); `disabled` skips the rule; `remediate` reports as `mandatory`; reading an
+ * unknown value stops that rule for that resource with the CLI's advisory message. A rule that
+ * throws anything else is reported as a mandatory violation (the CLI would fail the preview).
+ *
+ * Never imports `policies/index.ts`: its PolicyPack constructor starts a gRPC server.
+ */
+import type {
+  EnforcementLevel,
+  Policies,
+  PolicyProviderResource,
+  PolicyResource,
+  PolicyResourceOptions,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import * as policyDeserialize from "@pulumi/policy/deserialize";
+import * as policyProxy from "@pulumi/policy/proxy";
+import { loadPackConfig, type PackConfig, ruleSettings } from "../../policies/config";
+import { allPolicies } from "../../policies/rules";
+import { SECRET_SIG, SPECIAL_SIG_KEY } from "./values";
+
+interface ProxyModule {
+  unknownCheckingProxy<T>(value: T): T;
+  UnknownValueError: new (...args: never[]) => Error;
+}
+interface DeserializeModule {
+  deserializeProperties(struct: { toJavaScript(): Record<string, unknown> }, proxySecrets: boolean): Record<string, unknown>;
+}
+// Both functions are internal to @pulumi/policy (no typings); they are what the CLI's analyzer uses.
+const { unknownCheckingProxy, UnknownValueError } = policyProxy as unknown as ProxyModule;
+const { deserializeProperties } = policyDeserialize as unknown as DeserializeModule;
+
+/** Name of the pack, as the CLI shows it in messages. */
+export const PACK_NAME = "mlops-platform";
+/** Version of the pack, from policies/package.json. */
+export const PACK_VERSION: string = require("../../policies/package.json").version;
+
+/** One resource of a `pulumi stack export` (v3) document, as far as the engine reads it. */
+export interface StateResource {
+  urn: string;
+  type: string;
+  custom?: boolean;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  parent?: string;
+  provider?: string;
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  deleteBeforeReplace?: boolean;
+  ignoreChanges?: string[];
+  additionalSecretOutputs?: string[];
+  aliases?: string[];
+}
+
+/** One reported violation. */
+export interface Violation {
+  readonly policy: string;
+  readonly enforcementLevel: "advisory" | "mandatory";
+  readonly severity: Severity | "unspecified";
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly message: string;
+}
+
+/** Totals of a check. */
+export interface CheckSummary {
+  readonly stack: string | undefined;
+  readonly resources: number;
+  readonly policies: number;
+  readonly mandatory: number;
+  readonly advisory: number;
+  /** Violations per rule name. */
+  readonly byPolicy: Readonly<Record<string, number>>;
+  /** True when no mandatory violation was found. */
+  readonly passed: boolean;
+}
+
+/** What {@link checkPlan} returns. */
+export interface CheckResult {
+  readonly violations: Violation[];
+  readonly summary: CheckSummary;
+}
+
+/** Options of {@link checkPlan}. */
+export interface CheckOptions {
+  /** Stack name; defaults to the stack named in the URNs. Selects `policies/config/<stack>.json`. */
+  readonly stack?: string;
+  /** Pack configuration; defaults to the stack's file (or the strictest defaults). */
+  readonly packConfig?: PackConfig;
+  /** Policies to run; defaults to every rule of the pack. */
+  readonly policies?: Policies;
+}
+
+/** The resources of a plan given as a stack export, its `deployment`, or a plan result. */
+export function resourcesOf(plan: unknown): StateResource[] {
+  const doc = plan as { deployment?: { resources?: unknown }; resources?: unknown };
+  const resources = doc?.deployment?.resources ?? doc?.resources;
+  if (!Array.isArray(resources)) {
+    throw new Error(
+      "the plan has no resources: expected a `pulumi stack export` document ({version: 3, deployment: {resources: [...]}}) or its deployment; run `npm run plan -- --stack <name>` to make one",
+    );
+  }
+  resources.forEach((r, i) => {
+    const res = r as Partial<StateResource>;
+    if (typeof res?.urn !== "string" || typeof res.type !== "string")
+      throw new Error(`plan resource ${i} has no urn/type: not a stack export`);
+  });
+  return resources as StateResource[];
+}
+
+/** The stack named in the URNs (`urn:pulumi:<stack>::<project>::…`). */
+export function stackOf(resources: readonly StateResource[]): string | undefined {
+  const urn = resources[0]?.urn;
+  return urn ? urn.split("::")[0]?.replace(/^urn:pulumi:/, "") : undefined;
+}
+
+/** The resource name in a URN (what follows the last `::`). */
+export function nameOf(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/**
+ * Prepares serialized values for `@pulumi/policy`'s deserializer. A secret redacted by
+ * `pulumi stack export` (no `--show-secrets`) has no value: the policy sees the placeholder
+ * string `[secret]` (it exists; its content is hidden). `--show-secrets` exports carry
+ * `plaintext` (JSON), which is decoded.
+ */
+function prepare(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(prepare);
+  if (value === null || typeof value !== "object") return value;
+  const o = value as Record<string, unknown>;
+  if (o[SPECIAL_SIG_KEY] === SECRET_SIG) {
+    if ("value" in o) return { [SPECIAL_SIG_KEY]: SECRET_SIG, value: prepare(o.value) };
+    if (typeof o.plaintext === "string") return { [SPECIAL_SIG_KEY]: SECRET_SIG, value: prepare(JSON.parse(o.plaintext)) };
+    return { [SPECIAL_SIG_KEY]: SECRET_SIG, value: "[secret]" };
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) out[k] = prepare(o[k]);
+  return out;
+}
+
+/** Props as the CLI's analyzer builds them: deserialized (secrets unwrapped), then proxied. */
+function policyProps(values: Record<string, unknown> | undefined): Record<string, unknown> {
+  const prepared = prepare(values ?? {}) as Record<string, unknown>;
+  return unknownCheckingProxy(deserializeProperties({ toJavaScript: () => prepared }, false));
+}
+
+function optionsOf(r: StateResource): PolicyResourceOptions {
+  const opts: PolicyResourceOptions = {
+    protect: r.protect === true,
+    ignoreChanges: r.ignoreChanges ?? [],
+    aliases: r.aliases ?? [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: r.additionalSecretOutputs ?? [],
+  };
+  if (r.deleteBeforeReplace !== undefined) opts.deleteBeforeReplace = r.deleteBeforeReplace;
+  if (r.parent) opts.parent = r.parent;
+  return opts;
+}
+
+function providerOf(r: StateResource, byUrn: ReadonlyMap<string, StateResource>): PolicyProviderResource | undefined {
+  if (!r.provider) return undefined;
+  const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
+  const prov = byUrn.get(urn);
+  if (!prov) return undefined;
+  return { type: prov.type, name: nameOf(prov.urn), urn: prov.urn, props: policyProps(prov.inputs) };
+}
+
+class NotApplicable extends Error {}
+const notApplicable = (reason?: string): never => {
+  throw new NotApplicable(reason);
+};
+
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+  const isInstance = (resourceClass as { isInstance?: unknown }).isInstance;
+  const pulumiType = (resourceClass as { __pulumiType?: string }).__pulumiType;
+  return typeof isInstance === "function" && pulumiType === type;
+}
+
+function levelOf(p: { name: string; enforcementLevel?: EnforcementLevel }, cfg: PackConfig): "advisory" | "mandatory" | "disabled" {
+  const level = cfg.enforcementLevels[p.name] ?? p.enforcementLevel ?? "mandatory";
+  return level === "remediate" ? "mandatory" : level;
+}
+
+function isStackPolicy(p: ResourceValidationPolicy | StackValidationPolicy): p is StackValidationPolicy {
+  return typeof (p as StackValidationPolicy).validateStack === "function";
+}
+
+/**
+ * Runs every policy against the plan. `plan` is a stack export, its `deployment`, or anything
+ * with a `resources` array in stack-export form. Resolves to the violations and a summary.
+ */
+export async function checkPlan(plan: unknown, options: CheckOptions = {}): Promise<CheckResult> {
+  const resources = resourcesOf(plan);
+  const stack = options.stack ?? stackOf(resources);
+  const policies = options.policies ?? allPolicies;
+  const cfg =
+    options.packConfig ??
+    loadPackConfig(
+      stack,
+      policies.map((p) => p.name),
+    );
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const violations: Violation[] = [];
+  const stackTags: ReadonlyMap<string, string> = new Map<string, string>();
+
+  const add = (p: { name: string; severity?: Severity }, level: "advisory" | "mandatory", urn: string, message: string) => {
+    const r = byUrn.get(urn);
+    violations.push({
+      policy: p.name,
+      enforcementLevel: level,
+      severity: p.severity ?? "unspecified",
+      urn,
+      type: r?.type ?? "",
+      name: nameOf(urn),
+      message,
+    });
+  };
+  const failure = (p: { name: string }, e: unknown, during: "validating resource" | "validating stack") => {
+    const from = `policy '${p.name}' from policy pack '${PACK_NAME}@v${PACK_VERSION}'`;
+    if (e instanceof UnknownValueError) return { level: "advisory" as const, message: `can't run ${from} during preview: ${e.message}` };
+    return { level: "mandatory" as const, message: `Error ${during} with ${from}: ${(e as Error)?.stack ?? String(e)}` };
+  };
+
+  for (const p of policies) {
+    const level = levelOf(p, cfg);
+    if (level === "disabled") continue;
+    const settings = ruleSettings(cfg, p.name);
+    const getConfig = <T extends object>() => ({ ...settings }) as unknown as T;
+    if (isStackPolicy(p)) {
+      const view = stackView(resources, byUrn);
+      try {
+        await p.validateStack({ resources: view, getConfig, stackTags, notApplicable }, (message, urn) => {
+          add(p, level, urn ?? "", message);
+        });
+      } catch (e) {
+        if (e instanceof NotApplicable) continue;
+        const f = failure(p, e, "validating stack");
+        add(p, f.level, "", f.message);
+      }
+      continue;
+    }
+    const validations =
+      p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+    for (const r of resources) {
+      for (const validate of validations) {
+        try {
+          const props = policyProps(r.inputs);
+          const args: ResourceValidationArgs = {
+            type: r.type,
+            props,
+            urn: r.urn,
+            name: nameOf(r.urn),
+            opts: optionsOf(r),
+            stackTags,
+            isType: (cls) => isTypeOf(r.type, cls),
+            asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+            getConfig,
+            notApplicable,
+          };
+          const provider = providerOf(r, byUrn);
+          if (provider) args.provider = provider;
+          await validate(args, (message) => add(p, level, r.urn, message));
+        } catch (e) {
+          if (e instanceof NotApplicable) continue;
+          const f = failure(p, e, "validating resource");
+          add(p, f.level, r.urn, f.message);
+        }
+      }
+    }
+  }
+
+  const byPolicy: Record<string, number> = {};
+  for (const v of violations) byPolicy[v.policy] = (byPolicy[v.policy] ?? 0) + 1;
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  return {
+    violations,
+    summary: {
+      stack,
+      resources: resources.length,
+      policies: policies.length,
+      mandatory,
+      advisory: violations.length - mandatory,
+      byPolicy,
+      passed: mandatory === 0,
+    },
+  };
+}
+
+/** The resources as stack policies see them: outputs, parent and dependencies resolved. */
+function stackView(resources: readonly StateResource[], byUrn: ReadonlyMap<string, StateResource>): PolicyResource[] {
+  const views = new Map<string, PolicyResource>();
+  for (const r of resources) {
+    const values = r.outputs && Object.keys(r.outputs).length > 0 ? r.outputs : r.inputs;
+    const props = policyProps(values);
+    const view: PolicyResource = {
+      type: r.type,
+      props,
+      urn: r.urn,
+      name: nameOf(r.urn),
+      opts: optionsOf(r),
+      dependencies: [],
+      propertyDependencies: {},
+      isType: (cls) => isTypeOf(r.type, cls),
+      asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
+    };
+    const provider = providerOf(r, byUrn);
+    if (provider) view.provider = provider;
+    views.set(r.urn, view);
+  }
+  for (const r of resources) {
+    const view = views.get(r.urn) as PolicyResource;
+    if (r.parent && views.has(r.parent)) view.parent = views.get(r.parent);
+    view.dependencies = (r.dependencies ?? []).map((d) => views.get(d)).filter((d): d is PolicyResource => d !== undefined);
+    for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+      view.propertyDependencies[k] = urns.map((d) => views.get(d)).filter((d): d is PolicyResource => d !== undefined);
+    }
+  }
+  return [...views.values()];
+}
+
+/** A readable report: verdict, then violations grouped by rule. */
+export function formatText(result: CheckResult): string {
+  const { summary, violations } = result;
+  const lines: string[] = [];
+  const verdict = summary.passed ? "PASSED" : "FAILED";
+  lines.push(
+    `Policy check ${verdict}${summary.stack ? ` for stack ${summary.stack}` : ""}: ${summary.policies} rules on ${summary.resources} resources, ` +
+      `${summary.mandatory} mandatory and ${summary.advisory} advisory violations.`,
+  );
+  const byPolicy = new Map<string, Violation[]>();
+  for (const v of violations) byPolicy.set(v.policy, [...(byPolicy.get(v.policy) ?? []), v]);
+  for (const [policy, vs] of [...byPolicy.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const first = vs[0] as Violation;
+    lines.push("", `${first.enforcementLevel === "mandatory" ? "✗" : "!"} ${policy} (${first.enforcementLevel}, ${first.severity})`);
+    for (const v of vs) lines.push(`    ${v.type ? `${v.type} ` : ""}${v.name || "(stack)"}: ${v.message}`);
+  }
+  return lines.join("\n");
+}
+
+/** The JSON document of `npm run check -- --format json`. */
+export function formatJson(result: CheckResult): string {
+  return `${JSON.stringify(result, null, 2)}\n`;
+}
