@@ -158,6 +158,15 @@ const servicesSchema = z.strictObject({
   monitoring: z.strictObject({ mode: z.enum(["self-managed", "managed"]) }),
   /** Drift threshold (PSI) above which the drift monitor retrains. */
   driftThreshold: z.number().positive().max(10).default(0.2),
+  /**
+   * DNS domain of the internal ingress (a private zone pointing at the internal load balancer):
+   * `argo.<domain>`, `mlflow.<domain>`, `grafana.<domain>`, `<model>.models.<domain>`.
+   * Defaults to `<stack>.mlops.internal`.
+   */
+  domain: z
+    .string()
+    .regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS domain such as dev.mlops.example.ae")
+    .optional(),
 });
 
 /** Keys a stack file may set. Profile-driven sections are partial: they override the preset. */

@@ -1,0 +1,312 @@
+/**
+ * Argo Events: the controller (Helm), a JetStream EventBus, event sources for new data in the
+ * datasets bucket (S3 notifications through SQS on AWS, Event Grid through a storage queue on
+ * Azure), git pushes (webhook with a shared secret) and a schedule, and one Sensor that submits
+ * the training pipeline with the event's data URI.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { DataEventSource, WorkloadIdentityRef } from "../contracts";
+import { ARGO_CLUSTER_ROLES } from "./argo-workflows";
+import { helmRelease } from "./helm";
+import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
+import { CHARTS, IMAGES, imageRef } from "./versions";
+
+/** Names of the Argo Events objects (also the event-source names in Sensor dependencies). */
+export const EVENT_SOURCES = { data: "data-arrival", git: "git-push", schedule: "schedule" } as const;
+/** The Sensor's service account: it only creates Workflows in the pipelines namespace. */
+export const SENSOR_SERVICE_ACCOUNT = "argo-events-sensor";
+/** Port of the git-push webhook. */
+export const WEBHOOK_PORT = 12000;
+
+/** Arguments of {@link ArgoEvents}. */
+export interface ArgoEventsArgs {
+  readonly namespace: pulumi.Input<string>;
+  /** Namespace the training pipeline runs in. */
+  readonly pipelinesNamespace: pulumi.Input<string>;
+  readonly pipelinesNamespaceName: string;
+  /** Data-arrival queue from the cloud layer. */
+  readonly dataEvents: DataEventSource;
+  readonly region: string;
+  /** The `argo-events` identity (consumes the queue). */
+  readonly identity: WorkloadIdentityRef;
+  /** Name of the event-source service account (bound to {@link identity}). */
+  readonly serviceAccountName: string;
+  /** Bearer token the git server must send on the webhook (secret). */
+  readonly webhookSecret: pulumi.Input<string>;
+  /** Schedule of the periodic retraining (cron, in `timezone`). */
+  readonly schedule: string;
+  /** @default "Asia/Dubai" */
+  readonly timezone?: string;
+  /** Data URI used when the trigger is a git push or the schedule. */
+  readonly defaultDataUri: pulumi.Input<string>;
+  /** Name of the WorkflowTemplate the sensor submits. @default "training-pipeline" */
+  readonly trainingTemplate?: string;
+  readonly replicas: number;
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
+/** Problems with the args (empty when valid). */
+export function argoEventsProblems(args: ArgoEventsArgs): string[] {
+  const p: string[] = [];
+  if (args.schedule.trim().split(/\s+/).length !== 5)
+    p.push(`schedule: "${args.schedule}" must be a 5-field cron expression, e.g. "0 2 * * *"`);
+  if (!args.serviceAccountName) p.push('serviceAccountName: "" must name the event-source service account of the argo-events identity');
+  return p;
+}
+
+/** Pod template of event-source and sensor pods: restricted, with requests and limits. */
+export function eventPodTemplate(serviceAccountName: string, podLabels: Record<string, string>): Record<string, unknown> {
+  return {
+    serviceAccountName,
+    metadata: { labels: { ...podLabels } },
+    securityContext: restrictedPodSecurityContext(),
+    container: { securityContext: restrictedContainerSecurityContext(), resources: resources("small") },
+  };
+}
+
+/**
+ * The Go template that turns a data-arrival message into an object-store URI: the S3 event
+ * notification (AWS) or the Event Grid BlobCreated event (Azure, rewritten to `abfss://`).
+ */
+export function dataUriTemplate(kind: DataEventSource["kind"]): string {
+  return kind === "sqs"
+    ? "s3://{{ (index .Input.body.Records 0).s3.bucket.name }}/{{ (index .Input.body.Records 0).s3.object.key }}"
+    : '{{ regexReplaceAll "^https://([a-z0-9]+)\\\\.blob\\\\.core\\\\.windows\\\\.net/([^/]+)/(.*)$" .Input.body.data.url "abfss://$2@$1.dfs.core.windows.net/$3" }}';
+}
+
+/** The Sensor spec (exported for tests). */
+export function sensorSpec(
+  args: Pick<ArgoEventsArgs, "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName">,
+  defaultDataUri: string,
+  podLabels: Record<string, string>,
+): Record<string, unknown> {
+  const workflow = (trigger: string) => ({
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Workflow",
+    metadata: {
+      generateName: `training-${trigger}-`,
+      namespace: args.pipelinesNamespaceName,
+      labels: { "mlops.platform/trigger": trigger },
+    },
+    spec: {
+      workflowTemplateRef: { name: args.trainingTemplate ?? "training-pipeline" },
+      arguments: {
+        parameters: [
+          { name: "data-uri", value: defaultDataUri },
+          { name: "code-version", value: "main" },
+        ],
+      },
+    },
+  });
+  const trigger = (name: string, dependency: string, parameters: Record<string, unknown>[]) => ({
+    template: {
+      name,
+      conditions: dependency,
+      k8s: { operation: "create", source: { resource: workflow(name) }, parameters },
+    },
+    retryStrategy: { steps: 3, duration: "10s", factor: 2 },
+  });
+  return {
+    template: eventPodTemplate(SENSOR_SERVICE_ACCOUNT, podLabels),
+    dependencies: [
+      { name: "data", eventSourceName: EVENT_SOURCES.data, eventName: "datasets" },
+      { name: "git", eventSourceName: EVENT_SOURCES.git, eventName: "push" },
+      { name: "schedule", eventSourceName: EVENT_SOURCES.schedule, eventName: "nightly" },
+    ],
+    triggers: [
+      trigger("data", "data", [
+        { src: { dependencyName: "data", dataTemplate: dataUriTemplate(args.dataEvents.kind) }, dest: "spec.arguments.parameters.0.value" },
+      ]),
+      trigger("git", "git", [
+        { src: { dependencyName: "git", dataKey: "body.after", value: "main" }, dest: "spec.arguments.parameters.1.value" },
+      ]),
+      trigger("schedule", "schedule", []),
+    ],
+  };
+}
+
+/** Argo Events with the platform's event sources and training sensor. */
+export class ArgoEvents extends pulumi.ComponentResource {
+  /** The release that installs the Argo Events CRDs. */
+  public readonly release: k8s.helm.v3.Release;
+  /** Service name and port of the git webhook, for the internal ingress. */
+  public readonly webhookService: { name: string; port: number };
+
+  constructor(name: string, args: ArgoEventsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops-platform:k8s:ArgoEvents", name, {}, opts);
+    const problems = argoEventsProblems(args);
+    if (problems.length) throw new Error(`ArgoEvents "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    const sc = restrictedContainerSecurityContext();
+    const pod = restrictedPodSecurityContext();
+    const [registry, ...repo] = IMAGES.argoEvents.repository.split("/");
+    this.release = helmRelease(
+      `${name}-release`,
+      {
+        chart: CHARTS.argoEvents,
+        releaseName: "argo-events",
+        namespace: args.namespace,
+        values: {
+          crds: { install: true, keep: true },
+          global: { image: { repository: `${registry}/${repo.join("/")}`, tag: IMAGES.argoEvents.tag }, securityContext: pod },
+          configs: {
+            jetstream: {
+              versions: [
+                {
+                  version: IMAGES.nats.tag,
+                  natsImage: imageRef(IMAGES.nats),
+                  metricsExporterImage: imageRef(IMAGES.natsMetricsExporter),
+                  configReloaderImage: imageRef(IMAGES.natsConfigReloader),
+                  startCommand: "/nats-server",
+                },
+              ],
+            },
+          },
+          controller: {
+            replicas: 1,
+            containerSecurityContext: sc,
+            resources: resources("small"),
+            rbac: { enabled: true, namespaced: false },
+          },
+          webhook: { enabled: false },
+        },
+      },
+      { parent: this, dependsOn: [...args.dependsOn] },
+    );
+    const crd = { parent: this, dependsOn: [this.release] };
+
+    new k8s.core.v1.ServiceAccount(
+      `${name}-eventsource-sa`,
+      {
+        metadata: {
+          name: args.serviceAccountName,
+          namespace: args.namespace,
+          annotations: { ...args.identity.serviceAccountAnnotations },
+          labels: { ...args.identity.podLabels },
+        },
+      },
+      { parent: this },
+    );
+    new k8s.core.v1.ServiceAccount(
+      `${name}-sensor-sa`,
+      { metadata: { name: SENSOR_SERVICE_ACCOUNT, namespace: args.namespace } },
+      { parent: this },
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-sensor-submit`,
+      {
+        metadata: { name: "argo-events-sensor-submit", namespace: args.pipelinesNamespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.submitter },
+        subjects: [{ kind: "ServiceAccount", name: SENSOR_SERVICE_ACCOUNT, namespace: pulumi.output(args.namespace) }],
+      },
+      { parent: this },
+    );
+    const webhookSecret = new k8s.core.v1.Secret(
+      `${name}-git-webhook`,
+      {
+        metadata: { name: "git-webhook", namespace: args.namespace },
+        type: "Opaque",
+        stringData: secretStringData({ token: args.webhookSecret }),
+      },
+      { parent: this },
+    );
+
+    const eventBus = new k8s.apiextensions.CustomResource(
+      `${name}-eventbus`,
+      {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "EventBus",
+        metadata: { name: "default", namespace: args.namespace },
+        spec: {
+          jetstream: {
+            version: IMAGES.nats.tag,
+            replicas: 3,
+            securityContext: pod,
+            containerTemplate: { securityContext: sc, resources: resources("small") },
+            metricsContainerTemplate: { securityContext: sc, resources: resources("tiny") },
+            reloaderContainerTemplate: { securityContext: sc, resources: resources("tiny") },
+            persistence: { accessMode: "ReadWriteOnce", volumeSize: "10Gi" },
+          },
+        },
+      },
+      crd,
+    );
+    const esOpts = { parent: this, dependsOn: [this.release, eventBus] };
+    const template = eventPodTemplate(args.serviceAccountName, args.identity.podLabels);
+    const dataSource =
+      args.dataEvents.kind === "sqs"
+        ? {
+            sqs: {
+              datasets: {
+                region: args.region,
+                queue: args.dataEvents.queueUrl.apply((u) => u.split("/").pop() ?? u),
+                queueAccountId: args.dataEvents.queueArn.apply((a) => a.split(":")[4] ?? ""),
+                waitTimeSeconds: 20,
+                jsonBody: true,
+              },
+            },
+          }
+        : {
+            azureQueueStorage: {
+              datasets: {
+                storageAccountName: args.dataEvents.storageAccountName,
+                queueName: args.dataEvents.queueName,
+                jsonBody: true,
+                dlq: false,
+                decodeMessage: true,
+              },
+            },
+          };
+    new k8s.apiextensions.CustomResource(
+      `${name}-data-arrival`,
+      {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "EventSource",
+        metadata: { name: EVENT_SOURCES.data, namespace: args.namespace },
+        spec: { template, ...dataSource },
+      },
+      esOpts,
+    );
+    this.webhookService = { name: `${EVENT_SOURCES.git}-eventsource-svc`, port: WEBHOOK_PORT };
+    new k8s.apiextensions.CustomResource(
+      `${name}-git-push`,
+      {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "EventSource",
+        metadata: { name: EVENT_SOURCES.git, namespace: args.namespace },
+        spec: {
+          template: eventPodTemplate("default", {}),
+          service: { ports: [{ port: WEBHOOK_PORT, targetPort: WEBHOOK_PORT }] },
+          webhook: {
+            push: { port: String(WEBHOOK_PORT), endpoint: "/push", method: "POST", authSecret: { name: "git-webhook", key: "token" } },
+          },
+        },
+      },
+      { ...esOpts, dependsOn: [this.release, eventBus, webhookSecret] },
+    );
+    new k8s.apiextensions.CustomResource(
+      `${name}-schedule`,
+      {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "EventSource",
+        metadata: { name: EVENT_SOURCES.schedule, namespace: args.namespace },
+        spec: {
+          template: eventPodTemplate("default", {}),
+          calendar: { nightly: { schedule: args.schedule, timezone: args.timezone ?? "Asia/Dubai" } },
+        },
+      },
+      esOpts,
+    );
+    new k8s.apiextensions.CustomResource(
+      `${name}-training-sensor`,
+      {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Sensor",
+        metadata: { name: "training-trigger", namespace: args.namespace },
+        spec: pulumi.output(args.defaultDataUri).apply((uri) => sensorSpec(args, uri, {})),
+      },
+      esOpts,
+    );
+    this.registerOutputs({ release: this.release, webhookService: this.webhookService });
+  }
+}

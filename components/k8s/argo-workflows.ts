@@ -1,0 +1,453 @@
+/**
+ * Argo Workflows: the controller and server (Helm), SSO through the configured OIDC issuer with
+ * RBAC mapped from identity-provider groups, the workflow archive in PostgreSQL over TLS, and per
+ * pipeline namespace the step service accounts, their least RBAC, the artifact repository (the
+ * encrypted bucket through workload identity, prefix per namespace) and the WorkflowTemplates.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { type CloudName, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
+import { helmRelease } from "./helm";
+import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
+import { oidcClientSecret, type SsoSettings } from "./sso";
+import { CHARTS, IMAGES, splitRegistry } from "./versions";
+
+/** Service-account names of the Argo server and controller (bound to the `argo-workflows` identity). */
+export const ARGO_SERVICE_ACCOUNTS = { server: "argo-server", controller: "argo-workflow-controller" } as const;
+
+/** ClusterRoles the platform defines for Argo access (bound per namespace or cluster-wide). */
+export const ARGO_CLUSTER_ROLES = {
+  admin: "mlops-argo-admin",
+  viewer: "mlops-argo-viewer",
+  /** A team's rights in its own namespace: run and manage workflows, read logs. */
+  team: "mlops-argo-team",
+  /** What the executor of every step needs (report results). */
+  executor: "mlops-pipeline-executor",
+  /** Promotion: patch the serving Rollouts. */
+  deployer: "mlops-pipeline-deployer",
+  /** Submit the training pipeline (Argo Events sensors). */
+  submitter: "mlops-workflow-submitter",
+} as const;
+
+/** Kinds of Argo Workflows objects the component installs from `workflows/`. */
+export const WORKFLOW_KINDS = ["WorkflowTemplate", "CronWorkflow", "ClusterWorkflowTemplate", "WorkflowEventBinding"] as const;
+
+/** Where the artifact repository lives. */
+export type ArtifactStore =
+  | { readonly cloud: "aws"; readonly bucket: pulumi.Input<string>; readonly region: string; readonly endpoint: pulumi.Input<string> }
+  | {
+      readonly cloud: "azure";
+      readonly container: pulumi.Input<string>;
+      readonly accountName: pulumi.Input<string>;
+      readonly endpoint: pulumi.Input<string>;
+    };
+
+/**
+ * The `artifact-repositories` ConfigMap data of a pipeline namespace: the encrypted bucket,
+ * reached with the pod's workload identity (`useSDKCreds`, no keys), under `prefix`.
+ */
+export function artifactRepositoryConfig(
+  store: { cloud: CloudName; bucket?: string; container?: string; accountName?: string; region?: string; endpoint: string },
+  prefix: string,
+): string {
+  const keyFormat = `${prefix}{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{workflow.name}}/{{pod.name}}`;
+  const repo =
+    store.cloud === "aws"
+      ? {
+          archiveLogs: true,
+          s3: {
+            bucket: store.bucket,
+            endpoint: store.endpoint,
+            region: store.region,
+            insecure: false,
+            useSDKCreds: true,
+            keyFormat,
+            encryptionOptions: { enableEncryption: true },
+          },
+        }
+      : {
+          archiveLogs: true,
+          azure: {
+            endpoint: store.endpoint.startsWith("https://") ? store.endpoint : `https://${store.endpoint}`,
+            container: store.container,
+            useSDKCreds: true,
+            blobNameFormat: keyFormat,
+          },
+        };
+  return stringify(repo);
+}
+
+/** Arguments of {@link ArgoWorkflows}. */
+export interface ArgoWorkflowsArgs {
+  readonly namespace: pulumi.Input<string>;
+  /** Namespaces where workflows run (`ml-pipelines` and the team namespaces). */
+  readonly pipelineNamespaces: readonly string[];
+  /** The workflow archive database (PostgreSQL, TLS). */
+  readonly database: DatabaseRef;
+  readonly sso: SsoSettings;
+  /** Host name of the UI behind the internal ingress. */
+  readonly host: string;
+  readonly replicas: number;
+  /** The `argo-workflows` workload identity (server + controller service accounts). */
+  readonly identity: WorkloadIdentityRef;
+  /** Days the archive keeps workflows. */
+  readonly archiveTtlDays: number;
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
+/** Problems with the args (empty when valid). */
+export function argoWorkflowsProblems(args: ArgoWorkflowsArgs): string[] {
+  const p: string[] = [];
+  if (args.database.sslMode !== "require" && args.database.sslMode !== "verify-full") {
+    p.push(
+      `database.sslMode: "${String(args.database.sslMode)}" must be "require" or "verify-full": the archive never connects without TLS`,
+    );
+  }
+  if (args.pipelineNamespaces.length === 0) p.push("pipelineNamespaces: [] must list at least the ml-pipelines namespace");
+  if (!Number.isInteger(args.replicas) || args.replicas < 1) p.push(`replicas: ${args.replicas} must be an integer ≥ 1`);
+  if (!(args.archiveTtlDays >= 1)) p.push(`archiveTtlDays: ${args.archiveTtlDays} must be at least 1`);
+  return p;
+}
+
+/** The Helm values of the Argo Workflows chart (exported for tests). */
+export function argoWorkflowsValues(
+  args: ArgoWorkflowsArgs,
+  secrets: { database: pulumi.Input<string>; oidc: pulumi.Input<string> },
+): Record<string, unknown> {
+  const sc = restrictedContainerSecurityContext(8737);
+  const pod = restrictedPodSecurityContext(8737);
+  const img = (i: { repository: string; tag: string }) => ({ ...splitRegistry(i), tag: i.tag });
+  return {
+    crds: { install: true, keep: true, full: true },
+    images: { pullPolicy: "IfNotPresent" },
+    singleNamespace: false,
+    // Step service accounts and their RBAC are the platform's, not the chart's defaults.
+    workflow: { serviceAccount: { create: false }, rbac: { create: false } },
+    useStaticCredentials: false,
+    controller: {
+      image: img(IMAGES.argoWorkflowController),
+      replicas: Math.min(args.replicas, 2),
+      workflowNamespaces: [...args.pipelineNamespaces],
+      rbac: { create: true, accessAllSecrets: false, writeConfigMaps: false, secretWhitelist: [] },
+      serviceAccount: { create: true, name: ARGO_SERVICE_ACCOUNTS.controller, annotations: { ...args.identity.serviceAccountAnnotations } },
+      podLabels: { ...args.identity.podLabels },
+      podSecurityContext: pod,
+      securityContext: sc,
+      resources: resources("medium"),
+      metricsConfig: { enabled: true },
+      serviceMonitor: { enabled: true },
+      persistence: {
+        archive: true,
+        archiveTTL: `${args.archiveTtlDays}d`,
+        postgresql: {
+          host: args.database.host,
+          port: args.database.port,
+          database: args.database.database,
+          tableName: "argo_workflows",
+          userNameSecret: { name: secrets.database, key: "username" },
+          passwordSecret: { name: secrets.database, key: "password" },
+          ssl: true,
+          sslMode: args.database.sslMode,
+        },
+      },
+      workflowDefaults: {
+        spec: {
+          securityContext: restrictedPodSecurityContext(8737),
+          podGC: { strategy: "OnPodCompletion", deleteDelayDuration: "10m" },
+          ttlStrategy: { secondsAfterCompletion: 7 * 24 * 3600 },
+          activeDeadlineSeconds: 2 * 24 * 3600,
+        },
+      },
+    },
+    mainContainer: { securityContext: sc, resources: resources("small") },
+    executor: { image: img(IMAGES.argoExec), securityContext: sc, resources: resources("tiny") },
+    server: {
+      enabled: true,
+      image: img(IMAGES.argoServer),
+      replicas: args.replicas,
+      serviceType: "ClusterIP",
+      // TLS ends at the internal ingress; the NetworkPolicy admits only the ingress controller.
+      secure: false,
+      authModes: ["sso", "client"],
+      serviceAccount: { create: true, name: ARGO_SERVICE_ACCOUNTS.server, annotations: { ...args.identity.serviceAccountAnnotations } },
+      podLabels: { ...args.identity.podLabels },
+      podSecurityContext: pod,
+      securityContext: sc,
+      resources: resources("small"),
+      extraEnv: [{ name: "SSO_DELEGATE_RBAC_TO_NAMESPACE", value: "true" }],
+      sso: {
+        enabled: true,
+        issuer: args.sso.issuerUrl,
+        clientId: { name: secrets.oidc, key: "client-id" },
+        clientSecret: { name: secrets.oidc, key: "client-secret" },
+        redirectUrl: `https://${args.host}/oauth2/callback`,
+        scopes: ["openid", "profile", "email", "groups"],
+        sessionExpiry: "10h",
+        insecureSkipVerify: false,
+        rbac: { enabled: true, secretWhitelist: [] },
+      },
+      clusterWorkflowTemplates: { enabled: true, enableEditing: false },
+    },
+  };
+}
+
+/** A service account Argo's SSO RBAC maps users onto, with its token Secret. */
+function ssoServiceAccount(
+  name: string,
+  sa: { name: string; namespace: pulumi.Input<string>; rule: string; precedence: number },
+  parent: pulumi.Resource,
+  dependsOn: pulumi.Resource[] = [],
+): k8s.core.v1.ServiceAccount {
+  const account = new k8s.core.v1.ServiceAccount(
+    `${name}-sa`,
+    {
+      metadata: {
+        name: sa.name,
+        namespace: sa.namespace,
+        annotations: {
+          "workflows.argoproj.io/rbac-rule": sa.rule,
+          "workflows.argoproj.io/rbac-rule-precedence": String(sa.precedence),
+        },
+      },
+      automountServiceAccountToken: false,
+    },
+    { parent, dependsOn },
+  );
+  new k8s.core.v1.Secret(
+    `${name}-token`,
+    {
+      metadata: {
+        name: `${sa.name}.service-account-token`,
+        namespace: sa.namespace,
+        annotations: { "kubernetes.io/service-account.name": sa.name },
+      },
+      type: "kubernetes.io/service-account-token",
+    },
+    { parent, dependsOn: [account] },
+  );
+  return account;
+}
+
+/** The Argo SSO rule matching any of `groups`. */
+export function groupRule(groups: readonly string[]): string {
+  return groups.map((g) => `'${g.replace(/'/g, "\\'")}' in groups`).join(" || ");
+}
+
+/** Argo Workflows with SSO, archive and platform RBAC. */
+export class ArgoWorkflows extends pulumi.ComponentResource {
+  /** The release that installs the Argo Workflows CRDs. */
+  public readonly release: k8s.helm.v3.Release;
+  /** In-cluster URL of the server. */
+  public readonly serverUrl: string;
+
+  constructor(name: string, args: ArgoWorkflowsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops-platform:k8s:ArgoWorkflows", name, {}, opts);
+    const problems = argoWorkflowsProblems(args);
+    if (problems.length) throw new Error(`ArgoWorkflows "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+
+    const db = new k8s.core.v1.Secret(
+      `${name}-postgres`,
+      {
+        metadata: { name: "argo-postgres", namespace: args.namespace },
+        type: "Opaque",
+        stringData: secretStringData({ username: args.database.username, password: args.database.password }),
+      },
+      { parent: this },
+    );
+    const oidc = oidcClientSecret(name, args.sso, args.namespace, this);
+    this.release = helmRelease(
+      `${name}-release`,
+      {
+        chart: CHARTS.argoWorkflows,
+        releaseName: "argo-workflows",
+        namespace: args.namespace,
+        values: argoWorkflowsValues(args, { database: db.metadata.name, oidc: oidc.name }),
+      },
+      { parent: this, dependsOn: [...args.dependsOn, db] },
+    );
+    this.serverUrl = "http://argo-workflows-server.argo.svc:2746";
+
+    const rule = (apiGroups: string[], res: string[], verbs: string[]) => ({ apiGroups, resources: res, verbs });
+    const argoResources = [
+      "workflows",
+      "workflowtemplates",
+      "cronworkflows",
+      "clusterworkflowtemplates",
+      "workfloweventbindings",
+      "workflowtaskresults",
+      "workflowartifactgctasks",
+    ];
+    const read = ["get", "list", "watch"];
+    const roles: Record<keyof typeof ARGO_CLUSTER_ROLES, ReturnType<typeof rule>[]> = {
+      admin: [rule(["argoproj.io"], argoResources, ["*"]), rule([""], ["pods", "pods/log", "events"], read)],
+      viewer: [rule(["argoproj.io"], argoResources, read), rule([""], ["pods", "pods/log", "events"], read)],
+      team: [
+        rule(
+          ["argoproj.io"],
+          ["workflows", "workflowtemplates", "cronworkflows", "workfloweventbindings"],
+          ["get", "list", "watch", "create", "update", "patch", "delete"],
+        ),
+        rule(["argoproj.io"], ["workflowtaskresults", "clusterworkflowtemplates"], read),
+        rule([""], ["pods", "pods/log", "events", "configmaps"], read),
+      ],
+      executor: [rule(["argoproj.io"], ["workflowtaskresults"], ["create", "patch"])],
+      deployer: [rule(["argoproj.io"], ["rollouts"], ["get", "list", "watch", "patch"])],
+      submitter: [
+        rule(["argoproj.io"], ["workflows"], ["create", "get", "list", "watch"]),
+        rule(["argoproj.io"], ["workflowtemplates", "clusterworkflowtemplates"], ["get"]),
+      ],
+    };
+    for (const [key, rules] of Object.entries(roles)) {
+      new k8s.rbac.v1.ClusterRole(
+        `${name}-role-${key}`,
+        { metadata: { name: ARGO_CLUSTER_ROLES[key as keyof typeof ARGO_CLUSTER_ROLES] }, rules },
+        { parent: this },
+      );
+    }
+    // SSO users are mapped onto these accounts by group; the first match by precedence wins.
+    const mapped = [
+      { key: "admin", groups: args.sso.adminGroups, precedence: 20, role: ARGO_CLUSTER_ROLES.admin },
+      { key: "viewer", groups: args.sso.viewerGroups, precedence: 10, role: ARGO_CLUSTER_ROLES.viewer },
+    ];
+    for (const m of mapped) {
+      if (m.groups.length === 0) continue;
+      const sa = ssoServiceAccount(
+        `${name}-sso-${m.key}`,
+        { name: `argo-sso-${m.key}`, namespace: args.namespace, rule: groupRule(m.groups), precedence: m.precedence },
+        this,
+      );
+      new k8s.rbac.v1.ClusterRoleBinding(
+        `${name}-sso-${m.key}`,
+        {
+          metadata: { name: `argo-sso-${m.key}` },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: m.role },
+          subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: args.namespace }],
+        },
+        { parent: this },
+      );
+    }
+    // Everyone else who signs in lands on an account with no rights; namespace delegation then
+    // looks for a team account in the namespace the user opens.
+    ssoServiceAccount(`${name}-sso-default`, { name: "argo-sso-default", namespace: args.namespace, rule: "true", precedence: 0 }, this);
+    this.registerOutputs({ release: this.release, serverUrl: this.serverUrl });
+  }
+}
+
+/** Arguments of {@link pipelineNamespaceResources}. */
+export interface PipelineNamespaceArgs {
+  /** Namespace name (must already exist: pass the namespace output to order after it). */
+  readonly namespace: pulumi.Input<string>;
+  /** The plain name, for resource names and the artifact prefix. */
+  readonly namespaceName: string;
+  /** The namespace's workload identity. */
+  readonly identity: WorkloadIdentityRef;
+  readonly artifactStore: ArtifactStore;
+  /** Artifact key prefix of this namespace (`pipelines/<ns>/`). */
+  readonly artifactPrefix: string;
+  /** Objects from `workflows/` to install. */
+  readonly workflowManifests: readonly Record<string, unknown>[];
+  /** Install every kind (platform namespace) or only WorkflowTemplates (team namespaces). */
+  readonly install: "all" | "templates";
+  readonly argo: ArgoWorkflows;
+  /** Namespace whose Rollouts the deploy account may patch (platform namespace only). */
+  readonly deployTo?: pulumi.Input<string>;
+}
+
+/**
+ * The per-namespace objects of a pipeline namespace, created under `parent`: four step service
+ * accounts bound to the namespace's identity, one RoleBinding for the executor's rights, the
+ * artifact-repository ConfigMap and the workflow objects. Kept to a fixed, small count so the
+ * plan stays fast as teams grow.
+ */
+export function pipelineNamespaceResources(name: string, args: PipelineNamespaceArgs, parent: pulumi.Resource): void {
+  const accounts = Object.values(PIPELINE_SERVICE_ACCOUNTS).map(
+    (sa) =>
+      new k8s.core.v1.ServiceAccount(
+        `${name}-${sa}`,
+        {
+          metadata: {
+            name: sa,
+            namespace: args.namespace,
+            annotations: { ...args.identity.serviceAccountAnnotations },
+            labels: { ...args.identity.podLabels },
+          },
+        },
+        { parent },
+      ),
+  );
+  new k8s.rbac.v1.RoleBinding(
+    `${name}-executor`,
+    {
+      metadata: { name: "pipeline-executor", namespace: args.namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.executor },
+      subjects: Object.values(PIPELINE_SERVICE_ACCOUNTS).map((sa) => ({ kind: "ServiceAccount", name: sa, namespace: args.namespaceName })),
+    },
+    { parent, dependsOn: accounts },
+  );
+  if (args.deployTo !== undefined) {
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-deployer`,
+      {
+        metadata: { name: `pipeline-deployer-${args.namespaceName}`, namespace: args.deployTo },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.deployer },
+        subjects: [{ kind: "ServiceAccount", name: PIPELINE_SERVICE_ACCOUNTS.deploy, namespace: args.namespaceName }],
+      },
+      { parent, dependsOn: accounts },
+    );
+  }
+  const store = args.artifactStore;
+  const data = pulumi
+    .all([store.cloud === "aws" ? store.bucket : store.container, store.endpoint, store.cloud === "azure" ? store.accountName : ""])
+    .apply(([bucket, endpoint, accountName]) =>
+      artifactRepositoryConfig(
+        store.cloud === "aws"
+          ? { cloud: "aws", bucket, endpoint, region: store.region }
+          : { cloud: "azure", container: bucket, accountName, endpoint },
+        args.artifactPrefix,
+      ),
+    );
+  new k8s.core.v1.ConfigMap(
+    `${name}-artifact-repositories`,
+    {
+      metadata: {
+        name: "artifact-repositories",
+        namespace: args.namespace,
+        annotations: { "workflows.argoproj.io/default-artifact-repository": "default-v1" },
+      },
+      data: { "default-v1": data },
+    },
+    { parent },
+  );
+  for (const m of args.workflowManifests) {
+    const kind = String(m.kind ?? "");
+    if (!(WORKFLOW_KINDS as readonly string[]).includes(kind) || kind === "ClusterWorkflowTemplate") continue;
+    if (args.install === "templates" && kind !== "WorkflowTemplate") continue;
+    const { apiVersion, metadata, ...rest } = m as { apiVersion: string; metadata?: Record<string, unknown> };
+    const objName = String(metadata?.name ?? "");
+    new k8s.apiextensions.CustomResource(
+      `${name}-${kind.toLowerCase()}-${objName}`,
+      { ...rest, apiVersion, kind, metadata: { ...metadata, name: objName, namespace: args.namespace } },
+      { parent, dependsOn: [args.argo.release, ...accounts] },
+    );
+  }
+}
+
+/** Installs the cluster-scoped objects of `workflows/` (ClusterWorkflowTemplates) once. */
+export function clusterWorkflowResources(
+  name: string,
+  manifests: readonly Record<string, unknown>[],
+  argo: ArgoWorkflows,
+  parent: pulumi.Resource,
+): void {
+  for (const m of manifests) {
+    if (m.kind !== "ClusterWorkflowTemplate") continue;
+    const { apiVersion, metadata, ...rest } = m as { apiVersion: string; metadata?: Record<string, unknown> };
+    const { namespace: _ns, ...meta } = metadata ?? {};
+    new k8s.apiextensions.CustomResource(
+      `${name}-cwt-${String(meta.name)}`,
+      { ...rest, apiVersion, kind: "ClusterWorkflowTemplate", metadata: meta },
+      { parent, dependsOn: [argo.release] },
+    );
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Feast feature store: the feature server with its SQL registry in PostgreSQL (TLS), the online
+ * store on the cloud layer's Redis (TLS + auth), the offline store in the encrypted features
+ * bucket (reached through workload identity) and OIDC authentication on the server. The same
+ * `feature_store.yaml` (a Secret: it carries the database and cache credentials) is written into
+ * the pipelines namespace, where the materialization CronWorkflow from `workflows/` runs.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import type { CacheRef, DatabaseRef, WorkloadIdentityRef } from "../contracts";
+import { type ResourceSize, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
+import { IMAGES, imageRef } from "./versions";
+
+/** The feature server's service. */
+export const FEAST_SERVICE = { name: "feast-feature-server", port: 6566 } as const;
+/** Labels of the feature-server pods. */
+export const FEAST_POD_LABELS = {
+  "app.kubernetes.io/name": "feast-feature-server",
+  "app.kubernetes.io/part-of": "mlops-platform",
+} as const;
+/** Name of the Secret holding `feature_store.yaml`. */
+export const FEAST_CONFIG_SECRET = "feast-feature-store";
+
+/** Plain values of `feature_store.yaml`. */
+export interface FeastStoreConfig {
+  readonly project: string;
+  readonly database: { host: string; port: number; database: string; username: string; password: string; sslMode: string };
+  readonly cache: { host: string; port: number; password: string };
+  readonly offlineUri: string;
+  readonly oidcIssuerUrl: string;
+  readonly oidcClientId: string;
+}
+
+/**
+ * `feature_store.yaml`: SQL registry over TLS, Redis over TLS with auth, offline data in the
+ * features bucket, OIDC authentication. Credentials are URL-encoded into the connection strings.
+ */
+export function featureStoreYaml(c: FeastStoreConfig): string {
+  const user = encodeURIComponent(c.database.username);
+  const pass = encodeURIComponent(c.database.password);
+  return stringify({
+    project: c.project,
+    provider: "local",
+    registry: {
+      registry_type: "sql",
+      path: `postgresql+psycopg://${user}:${pass}@${c.database.host}:${c.database.port}/${c.database.database}?sslmode=${c.database.sslMode}`,
+      cache_ttl_seconds: 60,
+      sqlalchemy_config_kwargs: { pool_pre_ping: true },
+    },
+    online_store: {
+      type: "redis",
+      redis_type: "redis",
+      connection_string: `${c.cache.host}:${c.cache.port},ssl=true,password=${c.cache.password}`,
+    },
+    offline_store: { type: "dask" },
+    batch_engine: { type: "local" },
+    entity_key_serialization_version: 3,
+    auth: {
+      type: "oidc",
+      client_id: c.oidcClientId,
+      auth_discovery_url: `${c.oidcIssuerUrl.replace(/\/+$/, "")}/.well-known/openid-configuration`,
+    },
+  }).concat(`# offline data: ${c.offlineUri}/feast/\n`);
+}
+
+/** Arguments of {@link Feast}. */
+export interface FeastArgs {
+  readonly namespace: pulumi.Input<string>;
+  /** Extra namespaces that get the `feature_store.yaml` Secret (pipelines, for materialization). */
+  readonly configNamespaces: readonly pulumi.Input<string>[];
+  readonly database: DatabaseRef;
+  readonly cache: CacheRef;
+  /** `s3://…` or `abfss://…` URI of the features bucket. */
+  readonly offlineUri: pulumi.Input<string>;
+  readonly identity: WorkloadIdentityRef;
+  readonly serviceAccountName: string;
+  readonly oidcIssuerUrl: pulumi.Input<string>;
+  readonly oidcClientId: string;
+  readonly replicas: number;
+  readonly size: ResourceSize;
+  /** Node selector of the CPU pool the server runs on. */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
+/** Problems with the args (empty when valid). */
+export function feastProblems(args: FeastArgs): string[] {
+  const p: string[] = [];
+  if (args.cache.tls !== true) p.push(`cache.tls: ${String(args.cache.tls)} must be true: the online store only speaks TLS`);
+  if (args.database.sslMode !== "require" && args.database.sslMode !== "verify-full") {
+    p.push(`database.sslMode: "${String(args.database.sslMode)}" must be "require" or "verify-full"`);
+  }
+  if (!Number.isInteger(args.replicas) || args.replicas < 1) p.push(`replicas: ${args.replicas} must be an integer ≥ 1`);
+  return p;
+}
+
+/** The Feast feature server. */
+export class Feast extends pulumi.ComponentResource {
+  public readonly service: k8s.core.v1.Service;
+  /** In-cluster URL of the feature server. */
+  public readonly url: string;
+
+  constructor(name: string, args: FeastArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops-platform:k8s:Feast", name, {}, opts);
+    const problems = feastProblems(args);
+    if (problems.length) throw new Error(`Feast "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+
+    const d = args.database;
+    const db = pulumi.all([d.host, d.port, d.database, d.username, d.password]);
+    const cache = pulumi.all([args.cache.host, args.cache.port, args.cache.password]);
+    const yamlText = pulumi
+      .all([db, cache, pulumi.output(args.offlineUri), pulumi.output(args.oidcIssuerUrl)])
+      .apply(([[host, port, database, username, password], [cHost, cPort, cPass], offlineUri, issuer]) =>
+        featureStoreYaml({
+          project: "mlops_platform",
+          database: { host, port, database, username, password, sslMode: d.sslMode },
+          cache: { host: cHost, port: cPort, password: cPass },
+          offlineUri,
+          oidcIssuerUrl: issuer,
+          oidcClientId: args.oidcClientId,
+        }),
+      );
+    const secretData = pulumi.secret(yamlText).apply((y) => ({ "feature_store.yaml": y }));
+    const configSecret = new k8s.core.v1.Secret(
+      `${name}-config`,
+      { metadata: { name: FEAST_CONFIG_SECRET, namespace: args.namespace }, type: "Opaque", stringData: secretData },
+      { parent: this },
+    );
+    args.configNamespaces.forEach((ns, i) => {
+      new k8s.core.v1.Secret(
+        `${name}-config-${i}`,
+        { metadata: { name: FEAST_CONFIG_SECRET, namespace: ns }, type: "Opaque", stringData: secretData },
+        { parent: this },
+      );
+    });
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      {
+        metadata: {
+          name: args.serviceAccountName,
+          namespace: args.namespace,
+          annotations: { ...args.identity.serviceAccountAnnotations },
+          labels: { ...args.identity.podLabels },
+        },
+      },
+      { parent: this },
+    );
+    const tmp = scratchVolume("tmp", "/tmp", "1Gi");
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-server`,
+      {
+        metadata: { name: FEAST_SERVICE.name, namespace: args.namespace, labels: { ...FEAST_POD_LABELS } },
+        spec: {
+          replicas: args.replicas,
+          selector: { matchLabels: { ...FEAST_POD_LABELS } },
+          template: {
+            metadata: { labels: { ...FEAST_POD_LABELS, ...args.identity.podLabels } },
+            spec: {
+              serviceAccountName: sa.metadata.name,
+              securityContext: restrictedPodSecurityContext(),
+              ...(args.nodeSelector ? { nodeSelector: { ...args.nodeSelector } } : {}),
+              containers: [
+                {
+                  name: "feature-server",
+                  image: imageRef(IMAGES.feastFeatureServer),
+                  command: ["feast", "-c", "/feast", "serve", "--host", "0.0.0.0", "--port", String(FEAST_SERVICE.port), "--no-access-log"],
+                  env: [
+                    { name: "HOME", value: "/tmp" },
+                    { name: "FEAST_USAGE", value: "False" },
+                    { name: "FEAST_OFFLINE_URI", value: pulumi.interpolate`${args.offlineUri}/feast/` },
+                  ],
+                  ports: [{ name: "http", containerPort: FEAST_SERVICE.port }],
+                  readinessProbe: { tcpSocket: { port: FEAST_SERVICE.port }, initialDelaySeconds: 10, periodSeconds: 10 },
+                  livenessProbe: { tcpSocket: { port: FEAST_SERVICE.port }, initialDelaySeconds: 30, periodSeconds: 20 },
+                  securityContext: restrictedContainerSecurityContext(),
+                  resources: resources(args.size),
+                  volumeMounts: [
+                    tmp.mount,
+                    { name: "config", mountPath: "/feast/feature_store.yaml", subPath: "feature_store.yaml", readOnly: true },
+                  ],
+                },
+              ],
+              volumes: [tmp.volume, { name: "config", secret: { secretName: configSecret.metadata.name, defaultMode: 0o440 } }],
+            },
+          },
+        },
+      },
+      { parent: this, dependsOn: [...args.dependsOn] },
+    );
+    this.service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: { name: FEAST_SERVICE.name, namespace: args.namespace, labels: { ...FEAST_POD_LABELS } },
+        spec: {
+          type: "ClusterIP",
+          selector: { ...FEAST_POD_LABELS },
+          ports: [{ name: "http", port: FEAST_SERVICE.port, targetPort: "http" }],
+        },
+      },
+      { parent: this, dependsOn: [deployment] },
+    );
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      {
+        metadata: { name: FEAST_SERVICE.name, namespace: args.namespace },
+        spec: { maxUnavailable: 1, selector: { matchLabels: { ...FEAST_POD_LABELS } } },
+      },
+      { parent: this },
+    );
+    this.url = `http://${FEAST_SERVICE.name}.feast.svc:${FEAST_SERVICE.port}`;
+    this.registerOutputs({ service: this.service, url: this.url });
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * GPU scheduling: the NVIDIA device plugin and the DCGM exporter, restricted to GPU nodes
+ * (node selector on the GPU pools' label plus a toleration of their taint), so the GPU pools can
+ * scale from and to zero: nothing but GPU work keeps a GPU node alive.
+ *
+ * Both are node agents: they mount host paths (the kubelet's device-plugin and pod-resources
+ * sockets) and the device plugin runs as root, which the `restricted` standard forbids. They run
+ * in the one namespace labelled `privileged`, with every other restriction kept
+ * ({@link NODE_AGENT_SECURITY_CONTEXT}).
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { helmRelease } from "./helm";
+import { resources } from "./security";
+import { CHARTS, IMAGES } from "./versions";
+
+/** The label every GPU pool carries (profiles: `nvidia.com/gpu.present: "true"`). */
+export const GPU_NODE_LABEL = { "nvidia.com/gpu.present": "true" } as const;
+/** The taint every GPU pool carries (enforced by the config schema). */
+export const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" } as const;
+
+/** The security context of the node agents: root (host sockets) but no escalation, no capabilities, seccomp on. */
+export const NODE_AGENT_SECURITY_CONTEXT = {
+  runAsNonRoot: false,
+  runAsUser: 0,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
+/** Arguments of {@link GpuScheduling}. */
+export interface GpuSchedulingArgs {
+  /** The privileged node-agent namespace. */
+  readonly namespace: pulumi.Input<string>;
+  /** Node labels that select GPU nodes. @default {@link GPU_NODE_LABEL} */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
+/** Scheduling values shared by both charts (exported for tests). */
+export function gpuPlacement(nodeSelector: Readonly<Record<string, string>> = GPU_NODE_LABEL) {
+  return {
+    nodeSelector: { ...nodeSelector },
+    // The charts' default affinity expects Node Feature Discovery labels; the pools' own label is enough.
+    affinity: {},
+    tolerations: [{ ...GPU_TOLERATION }],
+  };
+}
+
+/** Device plugin values (exported for tests). */
+export function devicePluginValues(nodeSelector?: Readonly<Record<string, string>>): Record<string, unknown> {
+  return {
+    image: { repository: IMAGES.nvidiaDevicePlugin.repository, tag: IMAGES.nvidiaDevicePlugin.tag },
+    ...gpuPlacement(nodeSelector),
+    securityContext: { ...NODE_AGENT_SECURITY_CONTEXT },
+    podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
+    resources: resources("tiny"),
+    gfd: { enabled: false },
+    nfd: { enabled: false },
+    deviceListStrategy: "envvar",
+    failOnInitError: true,
+  };
+}
+
+/** DCGM exporter values (exported for tests). */
+export function dcgmExporterValues(nodeSelector?: Readonly<Record<string, string>>): Record<string, unknown> {
+  return {
+    image: { repository: IMAGES.dcgmExporter.repository, tag: IMAGES.dcgmExporter.tag },
+    ...gpuPlacement(nodeSelector),
+    securityContext: { ...NODE_AGENT_SECURITY_CONTEXT },
+    podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
+    hostNetwork: false,
+    hostPID: false,
+    service: { enable: true, type: "ClusterIP" },
+    serviceMonitor: { enabled: true, interval: "30s" },
+    resources: resources("small"),
+  };
+}
+
+/** NVIDIA device plugin and DCGM exporter on the GPU pools. */
+export class GpuScheduling extends pulumi.ComponentResource {
+  public readonly devicePlugin: k8s.helm.v3.Release;
+  public readonly dcgmExporter: k8s.helm.v3.Release;
+
+  constructor(name: string, args: GpuSchedulingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops-platform:k8s:GpuScheduling", name, {}, opts);
+    if (args.nodeSelector && Object.keys(args.nodeSelector).length === 0) {
+      throw new Error(
+        `GpuScheduling "${name}": nodeSelector {} would run the GPU agents on every node; pass the GPU pools' label, e.g. ${JSON.stringify(GPU_NODE_LABEL)}`,
+      );
+    }
+    this.devicePlugin = helmRelease(
+      `${name}-device-plugin`,
+      {
+        chart: CHARTS.nvidiaDevicePlugin,
+        releaseName: "nvidia-device-plugin",
+        namespace: args.namespace,
+        values: devicePluginValues(args.nodeSelector),
+      },
+      { parent: this, dependsOn: [...args.dependsOn] },
+    );
+    this.dcgmExporter = helmRelease(
+      `${name}-dcgm-exporter`,
+      {
+        chart: CHARTS.dcgmExporter,
+        releaseName: "dcgm-exporter",
+        namespace: args.namespace,
+        values: dcgmExporterValues(args.nodeSelector),
+      },
+      { parent: this, dependsOn: [...args.dependsOn] },
+    );
+    this.registerOutputs({ devicePlugin: this.devicePlugin, dcgmExporter: this.dcgmExporter });
+  }
+}

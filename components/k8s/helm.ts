@@ -1,0 +1,44 @@
+/**
+ * The one way the platform installs a Helm chart: `k8s.helm.v3.Release` with the chart pinned in
+ * {@link CHARTS}, an explicit release name (stable service names), atomic upgrades and the
+ * cloud layer's readiness dependencies.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ChartPin } from "./versions";
+
+/** Arguments of {@link helmRelease}. */
+export interface HelmReleaseArgs {
+  readonly chart: ChartPin;
+  /** Release name; also the prefix of the chart's resource names. */
+  readonly releaseName: string;
+  readonly namespace: pulumi.Input<string>;
+  readonly values: pulumi.Input<Record<string, unknown>>;
+  /** @default 900 seconds */
+  readonly timeoutSeconds?: number;
+}
+
+/** Installs a pinned chart as a Helm release. */
+export function helmRelease(
+  name: string,
+  args: HelmReleaseArgs,
+  opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource },
+): k8s.helm.v3.Release {
+  return new k8s.helm.v3.Release(
+    name,
+    {
+      name: args.releaseName,
+      chart: args.chart.chart,
+      version: args.chart.version,
+      repositoryOpts: { repo: args.chart.repo },
+      namespace: args.namespace,
+      createNamespace: false,
+      atomic: true,
+      cleanupOnFail: true,
+      timeout: args.timeoutSeconds ?? 900,
+      maxHistory: 10,
+      values: args.values,
+    },
+    opts,
+  );
+}

@@ -1,0 +1,211 @@
+/**
+ * The internal entry point of the platform: cert-manager with an internal CA, and one Traefik
+ * ingress controller behind an internal-only load balancer. Nothing is published to the
+ * internet: the Service is a LoadBalancer only with the cloud's "internal" annotations, the
+ * plain-HTTP entry point is not exposed, and every Ingress the platform declares uses TLS.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { helmRelease } from "./helm";
+import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security";
+import { CHARTS, IMAGES, splitRegistry } from "./versions";
+
+/** The IngressClass of the internal controller. */
+export const INGRESS_CLASS = "internal";
+/** The ClusterIssuer that signs the platform's internal certificates. */
+export const CLUSTER_ISSUER = "platform-internal-ca";
+
+/** Arguments of {@link InternalIngress}. */
+export interface InternalIngressArgs {
+  /** Namespace of the ingress controller (already created with its baseline). */
+  readonly namespace: pulumi.Input<string>;
+  /** Namespace of cert-manager (already created with its baseline). */
+  readonly certManagerNamespace: pulumi.Input<string>;
+  /** Annotations that make the LoadBalancer Service internal-only on this cloud. */
+  readonly internalLoadBalancerAnnotations: Readonly<Record<string, string>>;
+  readonly replicas: number;
+  /** Resources the charts wait for (node pools, add-ons). */
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
+/** Problems with the args (empty when valid). */
+export function internalIngressProblems(args: InternalIngressArgs): string[] {
+  const problems: string[] = [];
+  if (Object.keys(args.internalLoadBalancerAnnotations).length === 0) {
+    problems.push(
+      "internalLoadBalancerAnnotations: {} would publish the ingress on a public load balancer; the cloud layer must provide its internal-LB annotations",
+    );
+  }
+  if (!Number.isInteger(args.replicas) || args.replicas < 1) problems.push(`replicas: ${args.replicas} must be an integer ≥ 1`);
+  return problems;
+}
+
+/** Helm values of Traefik (exported for tests). */
+export function traefikValues(args: Pick<InternalIngressArgs, "internalLoadBalancerAnnotations" | "replicas">): Record<string, unknown> {
+  const image = splitRegistry(IMAGES.traefik);
+  return {
+    image: { registry: image.registry, repository: image.repository, tag: IMAGES.traefik.tag },
+    deployment: { replicas: args.replicas },
+    ingressClass: { enabled: true, isDefaultClass: true, name: INGRESS_CLASS },
+    providers: {
+      kubernetesCRD: { enabled: false },
+      kubernetesIngress: { enabled: true, ingressClass: INGRESS_CLASS, allowExternalNameServices: false },
+    },
+    ports: {
+      // Plain HTTP is not reachable from outside the cluster at all.
+      web: { expose: { default: false } },
+      websecure: { expose: { default: true }, exposedPort: 443, http: { tls: { enabled: true } } },
+      metrics: { expose: { default: false } },
+    },
+    service: { type: "LoadBalancer", annotations: { ...args.internalLoadBalancerAnnotations }, spec: { externalTrafficPolicy: "Local" } },
+    metrics: { prometheus: { serviceMonitor: { enabled: true } } },
+    hostNetwork: false,
+    securityContext: restrictedContainerSecurityContext(),
+    podSecurityContext: restrictedPodSecurityContext(),
+    resources: resources("medium"),
+    logs: { access: { enabled: true } },
+  };
+}
+
+/** cert-manager values (exported for tests). */
+export function certManagerValues(): Record<string, unknown> {
+  const sc = restrictedContainerSecurityContext(1000);
+  const pod = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+  return {
+    crds: { enabled: true, keep: true },
+    image: { tag: IMAGES.certManagerController.tag },
+    securityContext: pod,
+    containerSecurityContext: sc,
+    resources: resources("small"),
+    webhook: { securityContext: pod, containerSecurityContext: sc, resources: resources("tiny") },
+    cainjector: { securityContext: pod, containerSecurityContext: sc, resources: resources("small") },
+    startupapicheck: { securityContext: pod, containerSecurityContext: sc, resources: resources("tiny") },
+    prometheus: { enabled: true, servicemonitor: { enabled: true } },
+  };
+}
+
+/** cert-manager, the internal CA and the internal ingress controller. */
+export class InternalIngress extends pulumi.ComponentResource {
+  /** The cert-manager release (installs the Certificate / ClusterIssuer CRDs). */
+  public readonly certManager: k8s.helm.v3.Release;
+  /** The ClusterIssuer every platform certificate comes from. */
+  public readonly clusterIssuer: k8s.apiextensions.CustomResource;
+  public readonly controller: k8s.helm.v3.Release;
+
+  constructor(name: string, args: InternalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops-platform:k8s:InternalIngress", name, {}, opts);
+    const problems = internalIngressProblems(args);
+    if (problems.length) throw new Error(`InternalIngress "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+
+    this.certManager = helmRelease(
+      `${name}-cert-manager`,
+      { chart: CHARTS.certManager, releaseName: "cert-manager", namespace: args.certManagerNamespace, values: certManagerValues() },
+      { parent: this, dependsOn: [...args.dependsOn] },
+    );
+    const crdOpts = { parent: this, dependsOn: [this.certManager] };
+    // A self-signed root whose key never leaves the cluster signs an internal CA; replace the CA
+    // issuer with the enterprise PKI (ACME, Vault, AWS Private CA, Key Vault) where one exists.
+    const selfSigned = new k8s.apiextensions.CustomResource(
+      `${name}-selfsigned`,
+      { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "platform-selfsigned" }, spec: { selfSigned: {} } },
+      crdOpts,
+    );
+    const rootCa = new k8s.apiextensions.CustomResource(
+      `${name}-root-ca`,
+      {
+        apiVersion: "cert-manager.io/v1",
+        kind: "Certificate",
+        metadata: { name: "platform-root-ca", namespace: args.certManagerNamespace },
+        spec: {
+          isCA: true,
+          commonName: "mlops-platform internal CA",
+          secretName: "platform-root-ca",
+          duration: "87600h",
+          renewBefore: "720h",
+          privateKey: { algorithm: "ECDSA", size: 384, rotationPolicy: "Always" },
+          issuerRef: { name: "platform-selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" },
+        },
+      },
+      { ...crdOpts, dependsOn: [this.certManager, selfSigned] },
+    );
+    this.clusterIssuer = new k8s.apiextensions.CustomResource(
+      `${name}-ca-issuer`,
+      {
+        apiVersion: "cert-manager.io/v1",
+        kind: "ClusterIssuer",
+        metadata: { name: CLUSTER_ISSUER },
+        spec: { ca: { secretName: "platform-root-ca" } },
+      },
+      { ...crdOpts, dependsOn: [this.certManager, rootCa] },
+    );
+    this.controller = helmRelease(
+      `${name}-traefik`,
+      { chart: CHARTS.traefik, releaseName: "traefik", namespace: args.namespace, values: traefikValues(args) },
+      { parent: this, dependsOn: [...args.dependsOn] },
+    );
+    this.registerOutputs({ certManager: this.certManager, clusterIssuer: this.clusterIssuer, controller: this.controller });
+  }
+}
+
+/** Arguments of {@link tlsIngress}. */
+export interface TlsIngressArgs {
+  readonly namespace: pulumi.Input<string>;
+  readonly host: pulumi.Input<string>;
+  readonly serviceName: pulumi.Input<string>;
+  readonly servicePort: number;
+  /** The ingress component, so the Certificate waits for its CRDs and the route for the controller. */
+  readonly ingress: InternalIngress;
+}
+
+/**
+ * A TLS-only Ingress on the internal class for one host, with its cert-manager Certificate
+ * (signed by {@link CLUSTER_ISSUER}) in the same namespace.
+ */
+export function tlsIngress(name: string, args: TlsIngressArgs, parent: pulumi.Resource): k8s.networking.v1.Ingress {
+  const secretName = `${name}-tls`;
+  const cert = new k8s.apiextensions.CustomResource(
+    `${name}-cert`,
+    {
+      apiVersion: "cert-manager.io/v1",
+      kind: "Certificate",
+      metadata: { name: secretName, namespace: args.namespace },
+      spec: {
+        secretName,
+        dnsNames: [args.host],
+        duration: "2160h",
+        renewBefore: "360h",
+        privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+        issuerRef: { name: CLUSTER_ISSUER, kind: "ClusterIssuer", group: "cert-manager.io" },
+      },
+    },
+    { parent, dependsOn: [args.ingress.certManager, args.ingress.clusterIssuer] },
+  );
+  return new k8s.networking.v1.Ingress(
+    `${name}-ingress`,
+    {
+      metadata: {
+        name,
+        namespace: args.namespace,
+        annotations: {
+          "traefik.ingress.kubernetes.io/router.entrypoints": "websecure",
+          "traefik.ingress.kubernetes.io/router.tls": "true",
+        },
+      },
+      spec: {
+        ingressClassName: INGRESS_CLASS,
+        tls: [{ hosts: [args.host], secretName }],
+        rules: [
+          {
+            host: args.host,
+            http: {
+              paths: [
+                { path: "/", pathType: "Prefix", backend: { service: { name: args.serviceName, port: { number: args.servicePort } } } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    { parent, dependsOn: [args.ingress.controller, cert] },
+  );
+}

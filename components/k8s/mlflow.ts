@@ -1,0 +1,213 @@
+/**
+ * MLflow tracking server and model registry (community-charts chart) with oauth2-proxy (official
+ * chart) in front: backend store on the cloud layer's PostgreSQL over TLS, artifacts proxied by
+ * MLflow into the encrypted bucket through workload identity, the UI and API reached only through
+ * the internal ingress and the OIDC login, or directly by the pipeline and serving namespaces.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { CloudName, DatabaseRef, WorkloadIdentityRef } from "../contracts";
+import { helmRelease } from "./helm";
+import {
+  type ResourceSize,
+  resources,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  secretStringData,
+} from "./security";
+import { oidcClientSecret, type SsoSettings } from "./sso";
+import { CHARTS, IMAGES } from "./versions";
+
+/** MLflow's in-cluster service (release `mlflow`). */
+export const MLFLOW_SERVICE = { name: "mlflow", port: 80, containerPort: 5000 } as const;
+/** oauth2-proxy's service (release `mlflow-auth`). */
+export const MLFLOW_AUTH_SERVICE = { name: "mlflow-auth-oauth2-proxy", port: 80, containerPort: 4180 } as const;
+/** Pod labels of the MLflow server (for NetworkPolicies). */
+export const MLFLOW_POD_LABELS = { "app.kubernetes.io/name": "mlflow" } as const;
+
+/** Where MLflow stores artifacts. */
+export type MlflowArtifactStore =
+  | { readonly cloud: "aws"; readonly bucket: pulumi.Input<string>; readonly region: string }
+  | { readonly cloud: "azure"; readonly container: pulumi.Input<string>; readonly accountName: pulumi.Input<string> };
+
+/** Arguments of {@link Mlflow}. */
+export interface MlflowArgs {
+  readonly namespace: pulumi.Input<string>;
+  readonly namespaceName: string;
+  readonly database: DatabaseRef;
+  readonly artifactStore: MlflowArtifactStore;
+  /** The `mlflow` workload identity. */
+  readonly identity: WorkloadIdentityRef;
+  readonly serviceAccountName: string;
+  readonly sso: SsoSettings;
+  /** Identity-provider groups allowed through the login (admins, viewers, teams). */
+  readonly allowedGroups: readonly string[];
+  readonly host: string;
+  readonly replicas: number;
+  readonly size: ResourceSize;
+  /** oauth2-proxy cookie-signing secret (32 bytes, secret). */
+  readonly cookieSecret: pulumi.Input<string>;
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
+/** Problems with the args (empty when valid). */
+export function mlflowProblems(args: MlflowArgs): string[] {
+  const p: string[] = [];
+  if (args.database.sslMode !== "require" && args.database.sslMode !== "verify-full") {
+    p.push(`database.sslMode: "${String(args.database.sslMode)}" must be "require" or "verify-full": MLflow never connects without TLS`);
+  }
+  if (args.allowedGroups.length === 0) p.push("allowedGroups: [] would let nobody in; list the admin, viewer and team groups");
+  if (!Number.isInteger(args.replicas) || args.replicas < 1) p.push(`replicas: ${args.replicas} must be an integer ≥ 1`);
+  return p;
+}
+
+/** The MLflow chart values (exported for tests). */
+export function mlflowValues(args: MlflowArgs, dbSecret: pulumi.Input<string>): Record<string, unknown> {
+  const store = args.artifactStore;
+  const artifactRoot =
+    store.cloud === "aws"
+      ? { proxiedArtifactStorage: true, s3: { enabled: true, bucket: store.bucket, path: "mlflow" } }
+      : {
+          proxiedArtifactStorage: true,
+          azureBlob: { enabled: true, container: store.container, storageAccount: store.accountName, path: "mlflow" },
+        };
+  const cloudEnv: Record<CloudName, Record<string, string>> = {
+    aws:
+      store.cloud === "aws" ? { AWS_REGION: store.region, AWS_DEFAULT_REGION: store.region, AWS_STS_REGIONAL_ENDPOINTS: "regional" } : {},
+    azure: {},
+  };
+  return {
+    replicaCount: args.replicas,
+    image: { repository: IMAGES.mlflow.repository, tag: IMAGES.mlflow.tag },
+    serviceAccount: {
+      create: true,
+      automount: true,
+      name: args.serviceAccountName,
+      annotations: { ...args.identity.serviceAccountAnnotations },
+    },
+    extraPodLabels: { ...args.identity.podLabels },
+    podSecurityContext: restrictedPodSecurityContext(1001),
+    securityContext: restrictedContainerSecurityContext(1001),
+    service: { enabled: true, type: "ClusterIP", port: MLFLOW_SERVICE.port, containerPort: MLFLOW_SERVICE.containerPort },
+    telemetry: { enabled: false },
+    backendStore: {
+      databaseMigration: false,
+      databaseConnectionCheck: false,
+      postgres: { enabled: true, host: args.database.host, port: args.database.port, database: args.database.database, driver: "" },
+      existingDatabaseSecret: { name: dbSecret, usernameKey: "username", passwordKey: "password" },
+    },
+    extraEnvVars: { PGSSLMODE: args.database.sslMode, ...cloudEnv[store.cloud] },
+    artifactRoot,
+    auth: { enabled: false },
+    oidcAuth: { enabled: false },
+    // Authentication is oauth2-proxy's, as its own release with its own security context.
+    oauth2Proxy: { enabled: false },
+    ingress: { enabled: false },
+    serverAllowedHosts: [
+      args.host,
+      MLFLOW_SERVICE.name,
+      `${MLFLOW_SERVICE.name}.${args.namespaceName}.svc`,
+      `${MLFLOW_SERVICE.name}.${args.namespaceName}.svc.cluster.local`,
+    ],
+    serviceMonitor: { enabled: true, namespace: args.namespaceName, labels: {} },
+    resources: resources(args.size),
+    postgresql: { enabled: false },
+    mysql: { enabled: false },
+    minio: { enabled: false },
+  };
+}
+
+/** oauth2-proxy values (exported for tests). */
+export function oauth2ProxyValues(
+  args: MlflowArgs,
+  secrets: { oidc: pulumi.Input<string>; cookie: pulumi.Input<string> },
+): Record<string, unknown> {
+  return {
+    image: { repository: IMAGES.oauth2Proxy.repository, tag: IMAGES.oauth2Proxy.tag },
+    replicaCount: args.replicas,
+    config: {
+      existingSecret: secrets.oidc,
+      requiredSecretKeys: ["client-id", "client-secret"],
+      emailDomains: ["*"],
+      upstreams: [`http://${MLFLOW_SERVICE.name}.${args.namespaceName}.svc:${MLFLOW_SERVICE.port}`],
+    },
+    extraEnv: [{ name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: { secretKeyRef: { name: secrets.cookie, key: "cookie-secret" } } }],
+    // A list (not a map) so that `--allowed-group` can repeat.
+    extraArgs: [
+      "--provider=oidc",
+      pulumi.interpolate`--oidc-issuer-url=${args.sso.issuerUrl}`,
+      `--redirect-url=https://${args.host}/oauth2/callback`,
+      "--scope=openid email profile groups",
+      "--oidc-groups-claim=groups",
+      ...args.allowedGroups.map((g) => `--allowed-group=${g}`),
+      "--cookie-secure=true",
+      "--cookie-samesite=lax",
+      "--cookie-httponly=true",
+      "--code-challenge-method=S256",
+      "--reverse-proxy=true",
+      "--skip-provider-button=true",
+      // API clients (CLI, notebooks) present an IdP token instead of a browser session.
+      "--skip-jwt-bearer-tokens=true",
+      "--pass-user-headers=true",
+      "--ssl-insecure-skip-verify=false",
+    ],
+    service: { type: "ClusterIP", portNumber: MLFLOW_AUTH_SERVICE.port },
+    securityContext: { enabled: true, ...restrictedContainerSecurityContext(2000) },
+    podSecurityContext: restrictedPodSecurityContext(2000),
+    resources: resources("small"),
+    metrics: { enabled: true, serviceMonitor: { enabled: true } },
+    sessionStorage: { type: "cookie" },
+    networkPolicy: { create: false },
+  };
+}
+
+/** MLflow with OIDC login. */
+export class Mlflow extends pulumi.ComponentResource {
+  public readonly release: k8s.helm.v3.Release;
+  public readonly authRelease: k8s.helm.v3.Release;
+  /** In-cluster tracking URI for pipelines and serving. */
+  public readonly trackingUri: string;
+
+  constructor(name: string, args: MlflowArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops-platform:k8s:Mlflow", name, {}, opts);
+    const problems = mlflowProblems(args);
+    if (problems.length) throw new Error(`Mlflow "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+
+    const db = new k8s.core.v1.Secret(
+      `${name}-postgres`,
+      {
+        metadata: { name: "mlflow-postgres", namespace: args.namespace },
+        type: "Opaque",
+        stringData: secretStringData({ username: args.database.username, password: args.database.password }),
+      },
+      { parent: this },
+    );
+    this.release = helmRelease(
+      `${name}-release`,
+      { chart: CHARTS.mlflow, releaseName: "mlflow", namespace: args.namespace, values: mlflowValues(args, db.metadata.name) },
+      { parent: this, dependsOn: [...args.dependsOn, db] },
+    );
+    const oidc = oidcClientSecret(name, args.sso, args.namespace, this);
+    const cookie = new k8s.core.v1.Secret(
+      `${name}-cookie`,
+      {
+        metadata: { name: "mlflow-auth-cookie", namespace: args.namespace },
+        type: "Opaque",
+        stringData: secretStringData({ "cookie-secret": args.cookieSecret }),
+      },
+      { parent: this },
+    );
+    this.authRelease = helmRelease(
+      `${name}-auth`,
+      {
+        chart: CHARTS.oauth2Proxy,
+        releaseName: "mlflow-auth",
+        namespace: args.namespace,
+        values: oauth2ProxyValues(args, { oidc: oidc.name, cookie: cookie.metadata.name }),
+      },
+      { parent: this, dependsOn: [...args.dependsOn, cookie] },
+    );
+    this.trackingUri = `http://${MLFLOW_SERVICE.name}.${args.namespaceName}.svc:${MLFLOW_SERVICE.port}`;
+    this.registerOutputs({ release: this.release, authRelease: this.authRelease, trackingUri: this.trackingUri });
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * The baseline every platform and team namespace gets: Pod Security Admission labels
+ * (`restricted` enforced), a default-deny NetworkPolicy for ingress and egress, one
+ * NetworkPolicy listing the flows the namespace's services need, a ResourceQuota and a
+ * LimitRange.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { type PodSecurityLevel, podSecurityLabels } from "./security";
+
+/** Where traffic comes from or goes to. */
+export type NetworkPeer =
+  /** Pods of a namespace (optionally only those with these labels). */
+  | { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> }
+  /** Pods with these labels in the same namespace. */
+  | { readonly podLabels: Readonly<Record<string, string>> }
+  /** An address block (e.g. the VPC/VNet for managed databases). */
+  | { readonly cidr: string; readonly except?: readonly string[] }
+  /** Pods of every namespace carrying these labels (e.g. every pipeline namespace). */
+  | { readonly namespaceLabels: Readonly<Record<string, string>> }
+  /** Every pod in every namespace (monitoring scrapes, the ingress controller's backends). */
+  | { readonly allNamespaces: true };
+
+/** One allowed flow. */
+export interface NetworkFlow {
+  /** Short reason, kept as documentation of the policy. */
+  readonly description: string;
+  readonly peers: readonly NetworkPeer[];
+  /** Ports; empty or absent means every port. */
+  readonly ports?: readonly { readonly port: number; readonly protocol?: "TCP" | "UDP" }[];
+  /** Pods of this namespace the flow applies to; absent means every pod. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+/** Quota of a namespace. */
+export interface NamespaceQuota {
+  readonly cpu: number;
+  readonly memoryGiB: number;
+  /** `nvidia.com/gpu` requests allowed; 0 forbids GPUs in the namespace. */
+  readonly gpu: number;
+  /** @default 200 */
+  readonly pods?: number;
+}
+
+/** Arguments of {@link PlatformNamespace}. */
+export interface PlatformNamespaceArgs {
+  /** Namespace name (a contract with the cloud layer's workload-identity bindings). */
+  readonly name: string;
+  /**
+   * Pod Security Standard enforced.
+   * @default "restricted" — only the node-agent namespace (GPU device plugin, DCGM, node exporter) is `privileged`.
+   */
+  readonly podSecurity?: PodSecurityLevel;
+  /** Allowed inbound flows besides same-namespace traffic. */
+  readonly ingress: readonly NetworkFlow[];
+  /** Allowed outbound flows besides DNS and same-namespace traffic. */
+  readonly egress: readonly NetworkFlow[];
+  readonly quota: NamespaceQuota;
+  /** Extra namespace labels. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+const DNS_PEER: NetworkPeer = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } };
+
+/** Common flows, so that each service's policy reads as a list of intents. */
+export const flows = {
+  /** The Kubernetes API server (private endpoint inside the VPC/VNet). */
+  apiServer(networkCidr: string): NetworkFlow {
+    return {
+      description: "Kubernetes API server",
+      peers: [{ cidr: networkCidr }],
+      ports: [
+        { port: 443, protocol: "TCP" },
+        { port: 6443, protocol: "TCP" },
+      ],
+    };
+  },
+  /** PostgreSQL of the cloud layer (private endpoint in the VPC/VNet), TLS enforced by the server. */
+  postgres(networkCidr: string): NetworkFlow {
+    return { description: "managed PostgreSQL (TLS)", peers: [{ cidr: networkCidr }], ports: [{ port: 5432, protocol: "TCP" }] };
+  },
+  /** Redis of the cloud layer (TLS ports of ElastiCache and Azure Cache). */
+  redis(networkCidr: string): NetworkFlow {
+    return {
+      description: "managed Redis (TLS)",
+      peers: [{ cidr: networkCidr }],
+      ports: [
+        { port: 6379, protocol: "TCP" },
+        { port: 6380, protocol: "TCP" },
+      ],
+    };
+  },
+  /**
+   * HTTPS to cloud APIs (object store, STS / Entra ID token endpoints, queues) and the OIDC
+   * issuer. Only port 443; the cloud layer's egress path (NAT, firewall, private endpoints)
+   * decides where it can actually go.
+   */
+  cloudApis(): NetworkFlow {
+    return {
+      description: "cloud APIs and OIDC issuer over HTTPS",
+      peers: [{ cidr: "0.0.0.0/0" }],
+      ports: [{ port: 443, protocol: "TCP" }],
+    };
+  },
+  /** Pods of another namespace on given ports. */
+  namespace(description: string, namespace: string, ports: readonly number[], podLabels?: Record<string, string>): NetworkFlow {
+    return {
+      description,
+      peers: [podLabels ? { namespace, podLabels } : { namespace }],
+      ports: ports.map((port) => ({ port, protocol: "TCP" as const })),
+    };
+  },
+  /** Admission webhooks called by the control plane (from the VPC/VNet, or through kube-system tunnels on AKS). */
+  webhook(networkCidr: string, port: number, podLabels?: Record<string, string>): NetworkFlow {
+    return {
+      description: "admission webhook calls from the control plane",
+      peers: [{ cidr: networkCidr }, { namespace: "kube-system" }],
+      ports: [{ port, protocol: "TCP" }],
+      ...(podLabels ? { podLabels } : {}),
+    };
+  },
+} as const;
+
+function peerSpec(peer: NetworkPeer): Record<string, unknown> {
+  if ("cidr" in peer) return { ipBlock: { cidr: peer.cidr, ...(peer.except?.length ? { except: [...peer.except] } : {}) } };
+  if ("allNamespaces" in peer) return { namespaceSelector: {}, podSelector: {} };
+  if ("namespaceLabels" in peer) return { namespaceSelector: { matchLabels: { ...peer.namespaceLabels } } };
+  if ("namespace" in peer) {
+    return {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } },
+      ...(peer.podLabels ? { podSelector: { matchLabels: { ...peer.podLabels } } } : {}),
+    };
+  }
+  return { podSelector: { matchLabels: { ...peer.podLabels } } };
+}
+
+function ruleSpec(flow: NetworkFlow, direction: "from" | "to"): Record<string, unknown> {
+  return {
+    [direction]: flow.peers.map(peerSpec),
+    ...(flow.ports?.length ? { ports: flow.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? "TCP" })) } : {}),
+  };
+}
+
+/**
+ * The NetworkPolicy specs of a namespace: `default-deny` (every pod, both directions) and
+ * `allow-<flows>` with DNS, same-namespace traffic and the declared flows. A flow restricted to
+ * some pods (`podLabels`) gets its own policy, since a NetworkPolicy selects pods as a whole.
+ */
+export function networkPolicySpecs(
+  args: Pick<PlatformNamespaceArgs, "ingress" | "egress">,
+): { name: string; spec: Record<string, unknown> }[] {
+  const sameNamespace = { podSelector: {} };
+  const dns = {
+    to: [peerSpec(DNS_PEER)],
+    ports: [
+      { port: 53, protocol: "UDP" },
+      { port: 53, protocol: "TCP" },
+    ],
+  };
+  const base = {
+    podSelector: {},
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [{ from: [sameNamespace] }, ...args.ingress.filter((f) => !f.podLabels).map((f) => ruleSpec(f, "from"))],
+    egress: [dns, { to: [sameNamespace] }, ...args.egress.filter((f) => !f.podLabels).map((f) => ruleSpec(f, "to"))],
+  };
+  const out = [
+    { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+    { name: "allow-baseline", spec: base },
+  ];
+  // Flows limited to some pods: group by selector so each pod set gets one policy.
+  const scoped = new Map<string, { labels: Record<string, string>; ingress: NetworkFlow[]; egress: NetworkFlow[] }>();
+  for (const [dir, list] of [
+    ["ingress", args.ingress],
+    ["egress", args.egress],
+  ] as const) {
+    for (const f of list) {
+      if (!f.podLabels) continue;
+      const key = JSON.stringify(Object.entries(f.podLabels).sort());
+      const entry = scoped.get(key) ?? { labels: { ...f.podLabels }, ingress: [], egress: [] };
+      entry[dir].push(f);
+      scoped.set(key, entry);
+    }
+  }
+  let i = 0;
+  for (const entry of scoped.values()) {
+    const types = [...(entry.ingress.length ? ["Ingress"] : []), ...(entry.egress.length ? ["Egress"] : [])];
+    out.push({
+      name: `allow-scoped-${i++}`,
+      spec: {
+        podSelector: { matchLabels: entry.labels },
+        policyTypes: types,
+        ...(entry.ingress.length ? { ingress: entry.ingress.map((f) => ruleSpec(f, "from")) } : {}),
+        ...(entry.egress.length ? { egress: entry.egress.map((f) => ruleSpec(f, "to")) } : {}),
+      } as typeof base,
+    });
+  }
+  return out;
+}
+
+/** The ResourceQuota `hard` map of a quota. */
+export function quotaHard(q: NamespaceQuota): Record<string, string> {
+  return {
+    "requests.cpu": String(q.cpu),
+    "limits.cpu": String(q.cpu * 2),
+    "requests.memory": `${q.memoryGiB}Gi`,
+    "limits.memory": `${q.memoryGiB}Gi`,
+    "requests.nvidia.com/gpu": String(q.gpu),
+    pods: String(q.pods ?? 200),
+    "services.loadbalancer": "0",
+    "services.nodeports": "0",
+  };
+}
+
+/** Problems with namespace args (empty when valid). */
+export function namespaceArgsProblems(args: PlatformNamespaceArgs): string[] {
+  const problems: string[] = [];
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.name)) {
+    problems.push(`name: "${args.name}" is not a DNS label; use lowercase letters, digits and '-' (63 characters at most)`);
+  }
+  if (!(args.quota.cpu > 0)) problems.push(`quota.cpu: ${args.quota.cpu} must be a positive number of cores`);
+  if (!(args.quota.memoryGiB > 0)) problems.push(`quota.memoryGiB: ${args.quota.memoryGiB} must be a positive number of GiB`);
+  if (!(args.quota.gpu >= 0) || !Number.isInteger(args.quota.gpu)) problems.push(`quota.gpu: ${args.quota.gpu} must be an integer ≥ 0`);
+  for (const f of [...args.ingress, ...args.egress]) {
+    for (const p of f.peers) {
+      if ("cidr" in p && p.cidr === "0.0.0.0/0" && args.ingress.includes(f)) {
+        problems.push(`ingress "${f.description}": 0.0.0.0/0 would admit any source; name the networks that may connect`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** A namespace with the platform baseline. */
+export class PlatformNamespace extends pulumi.ComponentResource {
+  /** The namespace name (resolves once the Namespace exists, so using it orders dependents after it). */
+  public readonly name: pulumi.Output<string>;
+  /** The Namespace resource, for explicit `dependsOn`. */
+  public readonly namespace: k8s.core.v1.Namespace;
+
+  constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops-platform:k8s:PlatformNamespace", name, {}, opts);
+    const problems = namespaceArgsProblems(args);
+    if (problems.length) throw new Error(`PlatformNamespace "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+
+    const level = args.podSecurity ?? "restricted";
+    this.namespace = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: args.name,
+          labels: { ...args.labels, ...podSecurityLabels(level), "app.kubernetes.io/part-of": "mlops-platform" },
+        },
+      },
+      { parent: this },
+    );
+    this.name = this.namespace.metadata.name;
+    const ns = this.name;
+
+    for (const np of networkPolicySpecs(args)) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${np.name}`,
+        { metadata: { name: np.name, namespace: ns }, spec: np.spec as unknown as k8s.types.input.networking.v1.NetworkPolicySpec },
+        { parent: this },
+      );
+    }
+    new k8s.core.v1.ResourceQuota(
+      `${name}-quota`,
+      { metadata: { name: "baseline", namespace: ns }, spec: { hard: quotaHard(args.quota) } },
+      { parent: this },
+    );
+    new k8s.core.v1.LimitRange(
+      `${name}-limits`,
+      {
+        metadata: { name: "baseline", namespace: ns },
+        spec: {
+          limits: [
+            {
+              type: "Container",
+              default: { cpu: "500m", memory: "512Mi" },
+              defaultRequest: { cpu: "100m", memory: "256Mi" },
+              max: { memory: `${Math.max(1, Math.min(args.quota.memoryGiB, 256))}Gi` },
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ name: this.name, namespace: this.namespace });
+  }
+}

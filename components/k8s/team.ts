@@ -1,0 +1,127 @@
+/**
+ * A tenant team: its namespace with the baseline and its GPU/CPU/memory quota, RBAC bound to
+ * the team's identity-provider groups (kubectl and the Argo UI through SSO namespace
+ * delegation), and the pipeline service accounts bound to the team's workload identity, whose
+ * grants stop at the team's bucket prefixes. A fixed, small number of objects per team keeps the
+ * plan fast as teams grow.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { teamNamespace, type WorkloadIdentityRef } from "../contracts";
+import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, groupRule, pipelineNamespaceResources } from "./argo-workflows";
+import { type NetworkFlow, PlatformNamespace } from "./namespace";
+
+/** A team (from `cfg.teams`). */
+export interface TeamSpec {
+  readonly name: string;
+  readonly groups: readonly string[];
+  readonly gpuQuota: number;
+  readonly cpuQuota: number;
+  readonly memoryQuotaGiB: number;
+}
+
+/** Arguments of {@link Team}. */
+export interface TeamArgs {
+  readonly team: TeamSpec;
+  /** The team's workload identity (`team-<name>`). */
+  readonly identity: WorkloadIdentityRef;
+  readonly artifactStore: ArtifactStore;
+  readonly artifactPrefix: string;
+  readonly workflowManifests: readonly Record<string, unknown>[];
+  readonly argo: ArgoWorkflows;
+  /** Flows every pipeline namespace needs (API server, MLflow, Feast, cloud APIs, …). */
+  readonly ingress: readonly NetworkFlow[];
+  readonly egress: readonly NetworkFlow[];
+}
+
+/** Problems with a team (empty when valid). */
+export function teamProblems(team: TeamSpec): string[] {
+  const p: string[] = [];
+  if (!/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/.test(team.name))
+    p.push(`team.name: "${team.name}" must be a lowercase DNS label of 1-30 characters`);
+  if (team.groups.length === 0) p.push(`team.groups: [] — team "${team.name}" needs at least one identity-provider group`);
+  if (!Number.isInteger(team.gpuQuota) || team.gpuQuota < 0) p.push(`team.gpuQuota: ${team.gpuQuota} must be an integer ≥ 0`);
+  if (!(team.cpuQuota > 0)) p.push(`team.cpuQuota: ${team.cpuQuota} must be above 0`);
+  if (!(team.memoryQuotaGiB > 0)) p.push(`team.memoryQuotaGiB: ${team.memoryQuotaGiB} must be above 0`);
+  return p;
+}
+
+/** One tenant team. */
+export class Team extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+
+  constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops-platform:k8s:Team", name, {}, opts);
+    const problems = teamProblems(args.team);
+    if (problems.length) throw new Error(`Team "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    const nsName = teamNamespace(args.team.name);
+    const ns = new PlatformNamespace(
+      `${name}-ns`,
+      {
+        name: nsName,
+        labels: { "mlops.platform/team": args.team.name, "mlops.platform/pipelines": "true" },
+        quota: { cpu: args.team.cpuQuota, memoryGiB: args.team.memoryQuotaGiB, gpu: args.team.gpuQuota, pods: 100 },
+        ingress: args.ingress,
+        egress: args.egress,
+      },
+      { parent: this },
+    );
+    this.namespace = ns.name;
+
+    // Argo SSO maps the team's groups onto this account when a member opens the team namespace.
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-argo-sso`,
+      {
+        metadata: {
+          name: "argo-sso-team",
+          namespace: ns.name,
+          annotations: {
+            "workflows.argoproj.io/rbac-rule": groupRule(args.team.groups),
+            "workflows.argoproj.io/rbac-rule-precedence": "5",
+          },
+        },
+        automountServiceAccountToken: false,
+      },
+      { parent: this },
+    );
+    new k8s.core.v1.Secret(
+      `${name}-argo-sso-token`,
+      {
+        metadata: {
+          name: "argo-sso-team.service-account-token",
+          namespace: ns.name,
+          annotations: { "kubernetes.io/service-account.name": "argo-sso-team" },
+        },
+        type: "kubernetes.io/service-account-token",
+      },
+      { parent: this, dependsOn: [sa] },
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-members`,
+      {
+        metadata: { name: "team-members", namespace: ns.name },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.team },
+        subjects: [
+          ...args.team.groups.map((g) => ({ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: g })),
+          { kind: "ServiceAccount", name: "argo-sso-team", namespace: nsName },
+        ],
+      },
+      { parent: this },
+    );
+    pipelineNamespaceResources(
+      `${name}-pipelines`,
+      {
+        namespace: ns.name,
+        namespaceName: nsName,
+        identity: args.identity,
+        artifactStore: args.artifactStore,
+        artifactPrefix: args.artifactPrefix,
+        workflowManifests: args.workflowManifests,
+        install: "templates",
+        argo: args.argo,
+      },
+      this,
+    );
+    this.registerOutputs({ namespace: this.namespace });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Every Helm chart (official repository + exact version) and every container image (fixed tag)
+ * the Kubernetes platform services install, in one place. Upgrading a component is a change of
+ * one line here, reviewed like any other change; nothing floats.
+ *
+ * Images that a chart renders from its own `appVersion` are pinned by the chart version; the
+ * images the platform sets explicitly (below) are pinned again here so a chart bump never
+ * changes a workload image silently.
+ */
+
+/** A Helm chart pinned to an exact version in its official repository. */
+export interface ChartPin {
+  /** Chart name in the repository. */
+  readonly chart: string;
+  /** Exact chart version (no ranges). */
+  readonly version: string;
+  /** Official HTTPS repository of the chart. */
+  readonly repo: string;
+}
+
+/** The charts the platform installs. */
+export const CHARTS = {
+  argoWorkflows: { chart: "argo-workflows", version: "1.0.18", repo: "https://argoproj.github.io/argo-helm" },
+  argoEvents: { chart: "argo-events", version: "2.4.22", repo: "https://argoproj.github.io/argo-helm" },
+  argoRollouts: { chart: "argo-rollouts", version: "2.41.0", repo: "https://argoproj.github.io/argo-helm" },
+  mlflow: { chart: "mlflow", version: "1.11.5", repo: "https://community-charts.github.io/helm-charts" },
+  oauth2Proxy: { chart: "oauth2-proxy", version: "10.7.0", repo: "https://oauth2-proxy.github.io/manifests" },
+  dex: { chart: "dex", version: "0.24.0", repo: "https://charts.dexidp.io" },
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    version: "88.5.3",
+    repo: "https://prometheus-community.github.io/helm-charts",
+  },
+  traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts" },
+  certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
+  nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
+  dcgmExporter: { chart: "dcgm-exporter", version: "4.8.2", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" },
+} as const satisfies Record<string, ChartPin>;
+
+/** A container image pinned to a fixed tag (never `latest`). */
+export interface ImagePin {
+  /** Registry host and repository, e.g. `quay.io/argoproj/workflow-controller`. */
+  readonly repository: string;
+  /** Fixed tag, or `sha256:…` digest. */
+  readonly tag: string;
+}
+
+/** The images the platform sets explicitly. */
+export const IMAGES = {
+  argoWorkflowController: { repository: "quay.io/argoproj/workflow-controller", tag: "v4.0.6" },
+  argoServer: { repository: "quay.io/argoproj/argocli", tag: "v4.0.6" },
+  argoExec: { repository: "quay.io/argoproj/argoexec", tag: "v4.0.6" },
+  argoEvents: { repository: "quay.io/argoproj/argo-events", tag: "v1.9.10" },
+  argoRollouts: { repository: "quay.io/argoproj/argo-rollouts", tag: "v1.9.0" },
+  nats: { repository: "docker.io/library/nats", tag: "2.10.10" },
+  natsMetricsExporter: { repository: "docker.io/natsio/prometheus-nats-exporter", tag: "0.14.0" },
+  natsConfigReloader: { repository: "docker.io/natsio/nats-server-config-reloader", tag: "0.14.0" },
+  mlflow: { repository: "docker.io/burakince/mlflow", tag: "3.15.1" },
+  oauth2Proxy: { repository: "quay.io/oauth2-proxy/oauth2-proxy", tag: "v7.15.3" },
+  dex: { repository: "ghcr.io/dexidp/dex", tag: "v2.44.0" },
+  feastFeatureServer: { repository: "quay.io/feastdev/feature-server", tag: "0.67.0" },
+  traefik: { repository: "docker.io/traefik", tag: "v3.7.11" },
+  prometheus: { repository: "quay.io/prometheus/prometheus", tag: "v3.14.0-distroless" },
+  alertmanager: { repository: "quay.io/prometheus/alertmanager", tag: "v0.34.0" },
+  prometheusOperator: { repository: "quay.io/prometheus-operator/prometheus-operator", tag: "v0.93.1" },
+  certManagerController: { repository: "quay.io/jetstack/cert-manager-controller", tag: "v1.21.1" },
+  nvidiaDevicePlugin: { repository: "nvcr.io/nvidia/k8s-device-plugin", tag: "v0.20.0" },
+  dcgmExporter: { repository: "nvcr.io/nvidia/k8s/dcgm-exporter", tag: "4.5.3-4.8.2-distroless" },
+} as const satisfies Record<string, ImagePin>;
+
+/** `repository:tag` (or `repository@sha256:…`) of a pinned image. */
+export function imageRef(image: ImagePin): string {
+  return image.tag.startsWith("sha256:") ? `${image.repository}@${image.tag}` : `${image.repository}:${image.tag}`;
+}
+
+/** Splits `registry/repository` into the two parts some charts take separately. */
+export function splitRegistry(image: ImagePin): { registry: string; repository: string } {
+  const [first, ...rest] = image.repository.split("/");
+  if (rest.length === 0 || first === undefined || !first.includes(".")) return { registry: "docker.io", repository: image.repository };
+  return { registry: first, repository: rest.join("/") };
+}
