@@ -219,8 +219,8 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
       }
       // The init Job reads passwords from a Secret, never from plain env values.
       const [job] = ofType(plan, "kubernetes:batch/v1:Job");
-      const container = (job?.inputs as { spec: { template: { spec: { containers: { env: { name: string }[]; envFrom: unknown[] }[] } } } })
-        .spec.template.spec.containers[0];
+      type JobInputs = { spec: { template: { spec: { containers: { env: { name: string }[]; envFrom: unknown[] }[] } } } };
+      const container = (job?.inputs as JobInputs | undefined)?.spec.template.spec.containers[0];
       expect(container?.env.map((e) => e.name).filter((n) => /PASS|PW_/.test(n))).toEqual([]);
       expect(container?.envFrom).toHaveLength(1);
     });
