@@ -70,6 +70,19 @@ export const DataLakeSchema = z.strictObject({
   uri: z.string().min(1),
   /** Region or location of the data lake; must be in the UAE allow-list. */
   region: z.string().min(1),
+  /**
+   * Azure only: resource id of the lake's storage account
+   * (`/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<account>`).
+   * The abfss URI names the account but not its resource group, which a role assignment needs;
+   * without it the platform cannot grant read access and the lake's owner must.
+   */
+  storageAccountId: z
+    .string()
+    .regex(
+      /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/,
+      "must be a storage account resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<account>",
+    )
+    .optional(),
 });
 /** A resolved data-lake source. */
 export type DataLake = z.infer<typeof DataLakeSchema>;
