@@ -1,10 +1,17 @@
 /**
- * The Kubernetes platform services of one stack, on the cluster of either cloud layer.
- * (Filled in by the Kubernetes platform-services issue.)
+ * The Kubernetes platform services of one stack, on the cluster of either cloud layer: maps the
+ * validated configuration onto the typed arguments of {@link PlatformServicesComponent}. The same code
+ * runs for the AWS and the Azure {@link CloudLayer}.
  */
 
-import type * as pulumi from "@pulumi/pulumi";
-import type { CloudLayer, WorkloadIdentitySpec } from "../components/contracts";
+import * as pulumi from "@pulumi/pulumi";
+import { type CloudLayer, NAMESPACES, type WorkloadIdentitySpec } from "../components/contracts";
+import { FEAST_SERVICE } from "../components/k8s/feast";
+import { MLFLOW_SERVICE } from "../components/k8s/mlflow";
+import { PlatformServices as PlatformServicesComponent } from "../components/k8s/platform";
+import type { ResourceSize } from "../components/k8s/security";
+import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
+import { pipelineArtifactPrefix } from "./identities";
 import type { ServiceUrls } from "./outputs";
 import type { PlatformConfig } from "./schema";
 
@@ -14,14 +21,81 @@ export interface PlatformServices {
   readonly modelEndpoints: Record<string, pulumi.Output<string>>;
 }
 
+/** The DNS domain of the internal ingress: configured, or `<stack>.mlops.internal`. */
+export function ingressDomain(cfg: PlatformConfig): string {
+  return cfg.services.domain ?? `${cfg.stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}.mlops.internal`;
+}
+
+/** Labels shared by every pool of a kind (the selector that lands pods on that kind of pool). */
+export function commonLabels(pools: readonly { labels: Record<string, string> }[], keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const values = new Set(pools.map((p) => p.labels[key]));
+    const [only] = [...values];
+    if (values.size === 1 && only !== undefined) out[key] = only;
+  }
+  return out;
+}
+
+/** Version of the platform's pipeline-step image (built from `workflows/steps/Dockerfile`, pushed to the `steps` repository). */
+export const STEPS_IMAGE_VERSION = "0.1.0";
+
+/**
+ * The trusted settings of one pipeline namespace: where its data may come from (its own datasets
+ * prefix and the configured data lakes), the registry its images may come from, the in-cluster
+ * MLflow and Feast, and whether promotion needs approval (every profile but smb).
+ */
+export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: string): pulumi.Output<Record<string, string>> {
+  const datasetsPrefix = team === undefined ? "platform/" : `teams/${team}/`;
+  return pulumi.all([cloud.buckets.datasets.uri, cloud.registryHost]).apply(([datasets, registry]) => {
+    return pipelineSettingsData({
+      cloud: cfg.cloud,
+      region: cfg.region,
+      environment: cfg.profile === "smb" ? "development" : "production",
+      allowedDataPrefixes: [`${datasets.replace(/\/+$/, "")}/${datasetsPrefix}`, ...cfg.dataLakes.map((d) => d.uri)],
+      allowedRegistries: [registry],
+      mlflowUrl: `http://${MLFLOW_SERVICE.name}.${NAMESPACES.mlflow}.svc.cluster.local:${MLFLOW_SERVICE.port}`,
+      feastUrl: `http://${FEAST_SERVICE.name}.${NAMESPACES.feast}.svc.cluster.local:${FEAST_SERVICE.port}`,
+      servingNamespace: NAMESPACES.serving,
+      driftThreshold: cfg.services.driftThreshold,
+    });
+  });
+}
+
 /** Installs the platform services on the cluster of `cloud`. */
 export function buildPlatformServices(
   cfg: PlatformConfig,
   cloud: CloudLayer,
   identities: readonly WorkloadIdentitySpec[],
 ): PlatformServices {
-  void cfg;
-  void cloud;
-  void identities;
-  throw new Error("the platform services are not built yet");
+  const cpuSelector = commonLabels(cfg.nodePools.cpu, ["mlops.platform/pool"]);
+  const gpuSelector = commonLabels(cfg.nodePools.gpu, ["nvidia.com/gpu.present", "mlops.platform/pool"]);
+  const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
+  const services = new PlatformServicesComponent(
+    "platform",
+    {
+      cloud,
+      identitySpecs: identities,
+      domain: ingressDomain(cfg),
+      networkCidr: cfg.network.cidr,
+      identity: cfg.identity,
+      teams: cfg.teams,
+      models: cfg.services.serving.models,
+      serviceReplicas: cfg.availability.serviceReplicas,
+      serviceSize: size,
+      retentionDays: cfg.retention.logDays,
+      driftThreshold: cfg.services.driftThreshold,
+      cpuPoolSelector: cpuSelector,
+      ...(cfg.nodePools.gpu.length > 0 ? { gpuPoolSelector: gpuSelector } : {}),
+      workflowManifests: loadWorkflowManifests(
+        cloud.repositoryUrls.steps === undefined
+          ? {}
+          : { stepsImage: pulumi.interpolate`${cloud.repositoryUrls.steps}:${STEPS_IMAGE_VERSION}` },
+      ),
+      pipelineSettings: { name: PIPELINE_SETTINGS_CONFIGMAP, data: (_ns, team) => pipelineSettings(cfg, cloud, team) },
+      artifactPrefix: pipelineArtifactPrefix,
+    },
+    { providers: [cloud.kubernetesProvider] },
+  );
+  return { urls: services.urls, modelEndpoints: services.modelEndpoints };
 }

@@ -352,6 +352,8 @@ export interface PipelineNamespaceArgs {
   readonly argo: ArgoWorkflows;
   /** Namespace whose Rollouts the deploy account may patch (platform namespace only). */
   readonly deployTo?: pulumi.Input<string>;
+  /** The settings ConfigMap the steps read their trusted platform settings from. */
+  readonly settings?: { readonly name: string; readonly data: pulumi.Input<Record<string, pulumi.Input<string>>> };
 }
 
 /**
@@ -419,6 +421,18 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
     },
     { parent },
   );
+  const settings = args.settings
+    ? [
+        new k8s.core.v1.ConfigMap(
+          `${name}-settings`,
+          {
+            metadata: { name: args.settings.name, namespace: args.namespace },
+            data: args.settings.data as pulumi.Input<Record<string, string>>,
+          },
+          { parent },
+        ),
+      ]
+    : [];
   for (const m of args.workflowManifests) {
     const kind = String(m.kind ?? "");
     if (!(WORKFLOW_KINDS as readonly string[]).includes(kind) || kind === "ClusterWorkflowTemplate") continue;
@@ -428,7 +442,7 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
     new k8s.apiextensions.CustomResource(
       `${name}-${kind.toLowerCase()}-${objName}`,
       { ...rest, apiVersion, kind, metadata: { ...metadata, name: objName, namespace: args.namespace } },
-      { parent, dependsOn: [args.argo.release, ...accounts] },
+      { parent, dependsOn: [args.argo.release, ...accounts, ...settings] },
     );
   }
 }

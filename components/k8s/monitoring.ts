@@ -67,10 +67,10 @@ export function alertRuleGroups(t: AlertThresholds, servingNamespace: string): R
       rules: [
         rule(
           "FeatureDriftDetected",
-          `max by (model, feature) ({__name__=~"mlops_drift_psi|argo_workflows_drift_psi"}) > ${t.driftPsi}`,
+          `max by (model) ({__name__=~"model_data_drift_psi|argo_workflows_model_data_drift_psi"}) > ${t.driftPsi}`,
           "0m",
           "warning",
-          `Feature {{ $labels.feature }} of model {{ $labels.model }} drifted (PSI above ${t.driftPsi}); the drift monitor submits retraining`,
+          `Input data of model {{ $labels.model }} drifted (largest feature PSI above ${t.driftPsi}); the drift monitor submits retraining`,
         ),
       ],
     },
@@ -105,7 +105,7 @@ export function alertRuleGroups(t: AlertThresholds, servingNamespace: string): R
       rules: [
         rule(
           "PipelineRunFailed",
-          'sum by (namespace) (increase(argo_workflows_total_count{phase=~"Failed|Error"}[10m])) > 0',
+          'sum by (namespace) (increase(argo_workflows_total_count{phase=~"Failed|Error"}[10m])) > 0 or sum by (namespace, pipeline) (increase({__name__=~"ml_pipeline_runs_total|argo_workflows_ml_pipeline_runs_total",status=~"Failed|Error"}[10m])) > 0',
           "0m",
           "warning",
           "A workflow failed in namespace {{ $labels.namespace }}",

@@ -74,6 +74,11 @@ export interface PlatformServicesArgs {
   readonly workflowManifests: readonly Record<string, unknown>[];
   /** Artifact key prefix of a pipeline namespace. */
   readonly artifactPrefix: (namespace: string) => string;
+  /** The trusted settings ConfigMap of each pipeline namespace (`workflows/`: `mlops-pipeline-settings`). */
+  readonly pipelineSettings?: {
+    readonly name: string;
+    readonly data: (namespace: string, team?: string) => pulumi.Input<Record<string, pulumi.Input<string>>>;
+  };
   /** Schedule of the periodic retraining. @default "0 2 * * *" */
   readonly retrainSchedule?: string;
 }
@@ -377,6 +382,9 @@ export class PlatformServices extends pulumi.ComponentResource {
         install: "all",
         argo,
         deployTo: nsOut(NAMESPACES.serving),
+        ...(args.pipelineSettings
+          ? { settings: { name: args.pipelineSettings.name, data: args.pipelineSettings.data(NAMESPACES.pipelines) } }
+          : {}),
       },
       this,
     );
@@ -524,6 +532,9 @@ export class PlatformServices extends pulumi.ComponentResource {
           argo,
           ingress: teamIngress,
           egress: pipelineEgress,
+          ...(args.pipelineSettings
+            ? { settings: { name: args.pipelineSettings.name, data: args.pipelineSettings.data(nsName, team.name) } }
+            : {}),
         },
         { parent: this },
       );

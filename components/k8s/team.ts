@@ -32,6 +32,8 @@ export interface TeamArgs {
   /** Flows every pipeline namespace needs (API server, MLflow, Feast, cloud APIs, …). */
   readonly ingress: readonly NetworkFlow[];
   readonly egress: readonly NetworkFlow[];
+  /** The trusted settings ConfigMap of the namespace. */
+  readonly settings?: { readonly name: string; readonly data: pulumi.Input<Record<string, pulumi.Input<string>>> };
 }
 
 /** Problems with a team (empty when valid). */
@@ -119,6 +121,7 @@ export class Team extends pulumi.ComponentResource {
         workflowManifests: args.workflowManifests,
         install: "templates",
         argo: args.argo,
+        ...(args.settings ? { settings: args.settings } : {}),
       },
       this,
     );
