@@ -1,0 +1,106 @@
+/**
+ * The parameters of the `training-pipeline` WorkflowTemplate and their checks. The names are a
+ * contract with `workflows/training-pipeline.yaml` (the lint and tests compare them), with the
+ * drift monitor (which resubmits a run with the champion's values) and with the docs.
+ */
+import { usageError } from "./cli";
+import { parseDataSchema } from "./dataset";
+import { parseGateSpec } from "./gate";
+import { imagePinProblem, isDigestPinned, parseImage } from "./images";
+
+/** Every parameter a user can set on the training pipeline. */
+export const TRAINING_PARAMETERS = [
+  "data-uri",
+  "data-schema",
+  "code-version",
+  "model-name",
+  "training-image",
+  "training-command",
+  "hyperparameters",
+  "quality-gate",
+  "feature-views",
+  "gpu-count",
+  "serving-rollout",
+] as const;
+/** One training parameter. */
+export type TrainingParameter = (typeof TRAINING_PARAMETERS)[number];
+
+const MODEL_NAME = /^[a-z0-9]([a-z0-9-_.]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Checks the user-settable inputs; returns every problem (empty when valid). */
+export function trainingInputProblems(
+  p: Partial<Record<TrainingParameter, string>>,
+  ctx: { environment: "development" | "production"; allowedRegistries: readonly string[] },
+): string[] {
+  const problems: string[] = [];
+  const name = p["model-name"] ?? "";
+  if (!MODEL_NAME.test(name))
+    problems.push(
+      `model-name=${JSON.stringify(name)}: use 1-63 lowercase letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+    );
+  const code = p["code-version"] ?? "";
+  if (!/^[A-Za-z0-9][A-Za-z0-9._\-/+]{0,127}$/.test(code))
+    problems.push(`code-version=${JSON.stringify(code)}: give the git commit SHA or tag of the training code`);
+  const image = p["training-image"] ?? "";
+  const pin = imagePinProblem(image);
+  if (pin) problems.push(`training-image: ${pin}`);
+  else {
+    if (ctx.environment === "production" && !isDigestPinned(image)) {
+      problems.push(
+        `training-image=${JSON.stringify(image)}: production runs need an image pinned by digest (@sha256:…) so the registered model's lineage is exact`,
+      );
+    }
+    const registry = parseImage(image).registry;
+    if (ctx.allowedRegistries.length > 0 && !ctx.allowedRegistries.includes(registry)) {
+      problems.push(
+        `training-image=${JSON.stringify(image)}: registry ${registry} is not one of the platform's registries (${ctx.allowedRegistries.join(", ")}): push the image there`,
+      );
+    }
+  }
+  if (!(p["training-command"] ?? "").trim())
+    problems.push(`training-command is empty: give the command that trains and logs to MLflow, e.g. "python train.py"`);
+  const hp = p.hyperparameters ?? "{}";
+  try {
+    const v = JSON.parse(hp) as unknown;
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      problems.push(`hyperparameters=${JSON.stringify(hp)}: must be a JSON object such as {"lr":0.01}`);
+    else {
+      for (const [k, x] of Object.entries(v)) {
+        if (x !== null && typeof x === "object")
+          problems.push(`hyperparameters.${k}: must be a string, number or boolean, got ${JSON.stringify(x)}`);
+      }
+    }
+  } catch (e) {
+    problems.push(`hyperparameters=${JSON.stringify(hp)} is not JSON (${(e as Error).message})`);
+  }
+  for (const [param, parse] of [
+    ["quality-gate", parseGateSpec],
+    ["data-schema", parseDataSchema],
+  ] as const) {
+    try {
+      parse(p[param] ?? (param === "data-schema" ? "{}" : ""));
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  const gpus = p["gpu-count"] ?? "1";
+  if (!/^[1-8]$/.test(gpus)) problems.push(`gpu-count=${JSON.stringify(gpus)}: must be an integer from 1 to 8`);
+  const rollout = p["serving-rollout"] ?? "";
+  if (rollout !== "" && !DNS_NAME.test(rollout))
+    problems.push(`serving-rollout=${JSON.stringify(rollout)}: must be the name of a Rollout in the serving namespace, or empty`);
+  const views = p["feature-views"] ?? "";
+  if (views !== "" && !views.split(",").every((v) => /^[A-Za-z0-9_-]+$/.test(v.trim()))) {
+    problems.push(`feature-views=${JSON.stringify(views)}: must be a comma-separated list of Feast feature view names, or empty`);
+  }
+  return problems;
+}
+
+/** Throws one usage error listing every problem. */
+export function assertTrainingInputs(
+  p: Partial<Record<TrainingParameter, string>>,
+  ctx: Parameters<typeof trainingInputProblems>[1],
+): void {
+  const problems = trainingInputProblems(p, ctx);
+  if (problems.length > 0) throw usageError(`invalid training-pipeline parameters:\n  - ${problems.join("\n  - ")}`);
+}
