@@ -202,7 +202,8 @@ export class Cluster extends pulumi.ComponentResource {
         upgradePolicy: { supportType: "STANDARD" },
         deletionProtection: args.protect,
       },
-      { parent: this, dependsOn: [logGroup, clusterPolicy, clusterKms] },
+      // Protected stacks cannot lose the cluster (and every PersistentVolume claim on it) to a replacing change.
+      { parent: this, dependsOn: [logGroup, clusterPolicy, clusterKms], protect: args.protect },
     );
 
     const accessEntries: pulumi.Resource[] = [];

@@ -21,7 +21,7 @@ export interface DatabaseInitArgs {
   readonly consumers: Readonly<Record<string, pulumi.Input<string>>>;
   /**
    * Image with `psql`, pinned by tag or digest.
-   * @default "postgres:16.4-alpine3.20"
+   * @default "public.ecr.aws/docker/library/postgres:16.4-alpine3.20" (Docker official image mirrored on ECR Public)
    */
   readonly image?: string;
 }
@@ -45,7 +45,7 @@ export class DatabaseInit extends pulumi.ComponentResource {
   public readonly job: k8s.batch.v1.Job;
 
   constructor(name: string, args: DatabaseInitArgs, opts?: pulumi.ComponentResourceOptions) {
-    const image = args.image ?? "postgres:16.4-alpine3.20";
+    const image = args.image ?? "public.ecr.aws/docker/library/postgres:16.4-alpine3.20";
     const consumers = Object.keys(args.consumers);
     const check = new ArgChecker(`mlops-platform:aws:DatabaseInit ${name}`)
       .check(consumers.length > 0, "consumers", consumers, "pass at least one consumer and its password")

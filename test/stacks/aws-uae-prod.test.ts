@@ -48,7 +48,9 @@ describeAwsLayerBaseline("uae-prod", (plan) => {
     expect(ofType(plan(), "aws:elasticache/replicationGroup:ReplicationGroup")[0]?.inputs.finalSnapshotIdentifier).toBe(
       "mlops-platform-uae-prod-redis-final",
     );
-    expect(ofType(plan(), "aws:eks/cluster:Cluster")[0]?.inputs.deletionProtection).toBe(true);
+    const [cluster] = ofType(plan(), "aws:eks/cluster:Cluster");
+    expect(cluster?.inputs.deletionProtection).toBe(true);
+    expect(cluster?.protect).toBe(true);
     expect(ofType(plan(), "kubernetes:storage.k8s.io/v1:StorageClass")[0]?.inputs.reclaimPolicy).toBe("Retain");
     for (const b of ofType(plan(), "aws:s3/bucket:Bucket")) expect(b.inputs.forceDestroy, b.name).toBe(false);
     for (const r of ofType(plan(), "aws:ecr/repository:Repository")) expect(r.inputs.forceDelete, r.name).toBe(false);
