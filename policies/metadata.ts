@@ -162,7 +162,8 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   // ── Encryption ───────────────────────────────────────────────────────────────────────────────
   "aws-s3-bucket-enforce-kms-encryption": {
     area: "encryption",
-    description: "Every S3 bucket has a server-side encryption configuration with SSE-KMS (or DSSE-KMS) and a customer-managed key.",
+    description:
+      "Every S3 bucket has a server-side encryption configuration with SSE-KMS (or DSSE-KMS) and a customer-managed key; server access log target buckets may use SSE-S3, the only encryption S3 log delivery supports.",
     severity: "high",
     remediationSteps:
       'Add `aws.s3.BucketServerSideEncryptionConfiguration` with `sseAlgorithm: "aws:kms"`, `kmsMasterKeyId` and `bucketKeyEnabled: true`.',

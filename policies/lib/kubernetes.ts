@@ -2,7 +2,7 @@
  * Readers over Kubernetes objects as the policies see them (`kubernetes:<group>/<version>:<Kind>`
  * resources and Argo custom resources), shared by the Kubernetes rules.
  */
-import { list, matchesAny, obj, str } from "./values";
+import { list, matchesAny, obj, read, str } from "./values";
 
 /** Workload kinds whose pod template the rules check, by Pulumi type. */
 const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
@@ -91,7 +91,12 @@ export function namespaceOf(props: Record<string, unknown>): string {
   return str(obj(props.metadata).namespace) ?? "default";
 }
 
-/** True when the object lives in one of the platform namespaces. */
+/**
+ * True when the object lives in one of the platform namespaces. A namespace that is unknown
+ * during a preview (taken from a Namespace resource created in the same run) counts as a
+ * platform namespace: the rule runs rather than being skipped.
+ */
 export function inPlatformNamespace(props: Record<string, unknown>, platformNamespaces: readonly string[]): boolean {
-  return matchesAny(namespaceOf(props), platformNamespaces);
+  const ns = read(() => namespaceOf(props));
+  return !ns.known || matchesAny(ns.value, platformNamespaces);
 }

@@ -1,6 +1,6 @@
-import { bucketSettings, buckets } from "../../lib/aws";
+import { bucketKeys, bucketSettings, buckets } from "../../lib/aws";
 import { stackRule } from "../../lib/rule";
-import { list, obj, str } from "../../lib/values";
+import { list, obj, read, str } from "../../lib/values";
 
 const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
 
@@ -8,7 +8,16 @@ const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncr
 export const awsS3BucketEnforceKmsEncryption = stackRule({
   name: "aws-s3-bucket-enforce-kms-encryption",
   check: ({ resources, report }) => {
+    // S3 server access logging only delivers to buckets encrypted with SSE-S3 (AWS limitation),
+    // so a bucket that is the target of a BucketLogging may use AES256 instead of SSE-KMS.
+    const logTargets = new Set<string>();
+    for (const r of resources) {
+      if (r.type !== "aws:s3/bucketLogging:BucketLogging") continue;
+      const target = read(() => str(r.props.targetBucket));
+      if (target.known && target.value) logTargets.add(target.value);
+    }
     for (const bucket of buckets(resources)) {
+      const isLogTarget = [...bucketKeys(bucket)].some((k) => logTargets.has(k));
       const configs = bucketSettings(resources, bucket, SSE);
       if (configs.length === 0) {
         report(bucket, `bucket ${bucket.name} has no BucketServerSideEncryptionConfiguration with a customer-managed KMS key`);
@@ -20,6 +29,7 @@ export const awsS3BucketEnforceKmsEncryption = stackRule({
         rules.forEach((rule, i) => {
           const d = obj(obj(rule).applyServerSideEncryptionByDefault);
           const algorithm = str(d.sseAlgorithm);
+          if (isLogTarget && algorithm === "AES256") return;
           if (algorithm !== "aws:kms" && algorithm !== "aws:kms:dsse")
             report(cfg, `rules[${i}] uses sseAlgorithm "${algorithm ?? "(unset)"}"; use aws:kms with a customer-managed key`);
           else if (!str(d.kmsMasterKeyId))

@@ -1,0 +1,1046 @@
+/**
+ * Test cases of every rule: a compliant set of resources, one change per violation, and what
+ * an unknown value does (a residency rule reports it; other rules are stopped by the proxy
+ * with the CLI's advisory "can't run policy during preview").
+ */
+import type { Spec } from "./fixture";
+import { UNKNOWN } from "./fixture";
+
+/** One change that must produce a violation. */
+export interface ViolationCase {
+  readonly why: string;
+  /** Resource to change (defaults to the case's target). */
+  readonly target?: string;
+  readonly path?: readonly (string | number)[];
+  readonly value?: unknown;
+  /** Provider inputs to use instead of the UAE-pinned ones. */
+  readonly provider?: Partial<Record<"aws" | "azure", Record<string, unknown>>>;
+  /** Resources to add. */
+  readonly add?: readonly Spec[];
+  /** Set `protect: false` on the target. */
+  readonly unprotect?: boolean;
+  /** Substring the violation message must contain. */
+  readonly expect?: string;
+}
+
+/** How an unknown value behaves. */
+export interface UnknownCase {
+  readonly target?: string;
+  readonly path?: readonly (string | number)[];
+  readonly provider?: Partial<Record<"aws" | "azure", Record<string, unknown>>>;
+  /** `none`: the rule reads no value there (or accepts an unknown one, e.g. an ARN filled at deploy). */
+  readonly expect: "mandatory" | "advisory" | "none";
+}
+
+/** The cases of one rule. */
+export interface RuleCase {
+  readonly specs: readonly Spec[];
+  readonly target: string;
+  readonly violations: readonly ViolationCase[];
+  readonly unknown: UnknownCase;
+}
+
+const KEY_ARN = "arn:aws:kms:me-central-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+const AZ_KEY = "https://kv.vault.azure.net/keys/k/0123";
+
+const s = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<Spec> = {}): Spec => ({
+  type,
+  name,
+  inputs,
+  ...extra,
+});
+
+const tlsPolicy = (bucket: string) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  });
+
+/** A compliant bucket with its separate settings resources. */
+export const BUCKET: readonly Spec[] = [
+  s("aws:s3/bucket:Bucket", "data", { bucket: "data-bkt", arn: "arn:aws:s3:::data-bkt" }, { protect: true }),
+  s("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "data-sse", {
+    bucket: "data-bkt",
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }],
+  }),
+  s("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "data-pab", {
+    bucket: "data-bkt",
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  }),
+  s("aws:s3/bucketVersioning:BucketVersioning", "data-versioning", { bucket: "data-bkt", versioningConfiguration: { status: "Enabled" } }),
+  s("aws:s3/bucketPolicy:BucketPolicy", "data-policy", { bucket: "data-bkt", policy: tlsPolicy("data-bkt") }),
+];
+
+const iamPolicy = (statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const SCOPED = iamPolicy([{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::data-bkt/mlflow/*" }]);
+
+const container = {
+  name: "app",
+  image: "quay.io/argoproj/argocli:v3.6.4",
+  resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  },
+};
+const deployment = s("kubernetes:apps/v1:Deployment", "app", {
+  metadata: { name: "app", namespace: "mlflow" },
+  spec: {
+    template: { spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, containers: [container] } },
+  },
+});
+const C0 = ["spec", "template", "spec", "containers", 0];
+
+const storage = s(
+  "azure-native:storage:StorageAccount",
+  "sa",
+  {
+    accountName: "mlopssa",
+    location: "uaenorth",
+    sku: { name: "Standard_ZRS" },
+    enableHttpsTrafficOnly: true,
+    minimumTlsVersion: "TLS1_2",
+    allowBlobPublicAccess: false,
+    allowSharedKeyAccess: false,
+    publicNetworkAccess: "Disabled",
+    encryption: {
+      keySource: "Microsoft.Keyvault",
+      keyVaultProperties: { keyName: "k", keyVaultUri: "https://kv.vault.azure.net" },
+      requireInfrastructureEncryption: true,
+    },
+  },
+  { protect: true },
+);
+const pg = s(
+  "azure-native:dbforpostgresql:Server",
+  "pg",
+  {
+    location: "uaenorth",
+    backup: { geoRedundantBackup: "Disabled", backupRetentionDays: 35 },
+    dataEncryption: { type: "AzureKeyVault", primaryKeyURI: AZ_KEY },
+    network: { publicNetworkAccess: "Disabled" },
+  },
+  { protect: true },
+);
+const aks = s(
+  "azure-native:containerservice:ManagedCluster",
+  "aks",
+  {
+    location: "uaenorth",
+    apiServerAccessProfile: { enablePrivateCluster: true },
+    disableLocalAccounts: true,
+    diskEncryptionSetID: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des",
+    securityProfile: { azureKeyVaultKms: { enabled: true, keyId: AZ_KEY } },
+  },
+  { protect: true },
+);
+const eks = s(
+  "aws:eks/cluster:Cluster",
+  "eks",
+  {
+    encryptionConfig: { provider: { keyArn: KEY_ARN }, resources: ["secrets"] },
+    vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: false },
+  },
+  { protect: true },
+);
+const rds = s(
+  "aws:rds/instance:Instance",
+  "db",
+  {
+    engine: "postgres",
+    storageEncrypted: true,
+    kmsKeyId: KEY_ARN,
+    parameterGroupName: "db-params",
+    publiclyAccessible: false,
+    deletionProtection: true,
+    skipFinalSnapshot: false,
+    backupRetentionPeriod: 35,
+  },
+  { protect: true },
+);
+
+/** Cases by rule name. */
+export const CASES: Readonly<Record<string, RuleCase>> = {
+  // ── Residency ──
+  "aws-provider-region-enforce-allowlist": {
+    specs: [],
+    target: "aws-me-central-1",
+    violations: [
+      { why: "region outside the UAE", provider: { aws: { region: "eu-west-1" } }, expect: "eu-west-1" },
+      { why: "no region", provider: { aws: {} }, expect: "no region" },
+    ],
+    unknown: { provider: { aws: { region: UNKNOWN } }, expect: "mandatory" },
+  },
+  "aws-resource-region-enforce-allowlist": {
+    specs: [s("aws:sqs/queue:Queue", "q", { kmsMasterKeyId: KEY_ARN })],
+    target: "q",
+    violations: [
+      { why: "own region outside the UAE", path: ["region"], value: "us-east-1", expect: "us-east-1" },
+      { why: "provider outside the UAE", provider: { aws: { region: "eu-central-1" } }, expect: "eu-central-1" },
+      {
+        why: "default provider",
+        add: [s("aws:sqs/queue:Queue", "orphan", {}, { provider: "none" })],
+        target: "orphan",
+        expect: "no explicit provider",
+      },
+    ],
+    unknown: { path: ["region"], expect: "mandatory" },
+  },
+  "azure-provider-location-enforce-allowlist": {
+    specs: [],
+    target: "azure-uaenorth",
+    violations: [
+      { why: "location outside the UAE", provider: { azure: { location: "westeurope" } }, expect: "westeurope" },
+      { why: "no location", provider: { azure: {} }, expect: "no location" },
+    ],
+    unknown: { provider: { azure: { location: UNKNOWN } }, expect: "mandatory" },
+  },
+  "azure-resource-location-enforce-allowlist": {
+    specs: [
+      s("azure-native:resources:ResourceGroup", "rg", { location: "UAE North" }),
+      s("azure-native:privatedns:PrivateZone", "dns", { location: "global" }),
+    ],
+    target: "rg",
+    violations: [
+      { why: "location outside the UAE", path: ["location"], value: "westeurope", expect: "westeurope" },
+      { why: "global on a data type", path: ["location"], value: "global", expect: "global" },
+      {
+        why: "default provider",
+        add: [s("azure-native:resources:ResourceGroup", "orphan", { location: "uaenorth" }, { provider: "none" })],
+        target: "orphan",
+      },
+    ],
+    unknown: { path: ["location"], expect: "mandatory" },
+  },
+  "aws-s3-bucket-disallow-external-replication": {
+    specs: [
+      ...BUCKET,
+      s("aws:s3/bucket:Bucket", "replica", { bucket: "replica-bkt", arn: "arn:aws:s3:::replica-bkt" }),
+      s("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "repl", {
+        bucket: "data-bkt",
+        rules: [{ destination: { bucket: "arn:aws:s3:::replica-bkt" } }],
+      }),
+    ],
+    target: "repl",
+    violations: [
+      {
+        why: "destination outside the stack",
+        path: ["rules", 0, "destination", "bucket"],
+        value: "arn:aws:s3:::elsewhere",
+        expect: "elsewhere",
+      },
+    ],
+    unknown: { path: ["rules", 0, "destination", "bucket"], expect: "mandatory" },
+  },
+  "aws-kms-key-disallow-multi-region": {
+    specs: [s("aws:kms/key:Key", "key", { enableKeyRotation: true, multiRegion: false })],
+    target: "key",
+    violations: [
+      { why: "multi-Region key", path: ["multiRegion"], value: true, expect: "multiRegion" },
+      {
+        why: "replica key",
+        add: [s("aws:kms/replicaKey:ReplicaKey", "replica", { primaryKeyArn: KEY_ARN })],
+        target: "replica",
+        expect: "replica",
+      },
+    ],
+    unknown: { path: ["multiRegion"], expect: "advisory" },
+  },
+  "aws-ecr-registry-disallow-external-replication": {
+    specs: [
+      s("aws:ecr/replicationConfiguration:ReplicationConfiguration", "repl", {
+        replicationConfiguration: { rules: [{ destinations: [{ region: "me-central-1", registryId: "123456789012" }] }] },
+      }),
+    ],
+    target: "repl",
+    violations: [
+      {
+        why: "destination outside the UAE",
+        path: ["replicationConfiguration", "rules", 0, "destinations", 0, "region"],
+        value: "eu-west-1",
+        expect: "eu-west-1",
+      },
+    ],
+    unknown: { path: ["replicationConfiguration", "rules", 0, "destinations", 0, "region"], expect: "mandatory" },
+  },
+  "aws-rds-database-disallow-cross-region-replication": {
+    specs: [rds, s("aws:rds/instance:Instance", "replica", { replicateSourceDb: "arn:aws:rds:me-central-1:123456789012:db:db" })],
+    target: "replica",
+    violations: [
+      {
+        why: "replica of an outside database",
+        path: ["replicateSourceDb"],
+        value: "arn:aws:rds:eu-west-1:123456789012:db:x",
+        expect: "eu-west-1",
+      },
+      { why: "global cluster", add: [s("aws:rds/globalCluster:GlobalCluster", "global", {})], target: "global", expect: "global" },
+      {
+        why: "backup replication",
+        add: [s("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "bkp", { sourceDbInstanceArn: "x" })],
+        target: "bkp",
+        expect: "backups",
+      },
+    ],
+    unknown: { path: ["replicateSourceDb"], expect: "mandatory" },
+  },
+  "aws-ec2-vpc-peering-disallow-cross-region": {
+    specs: [
+      s("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "peer", { vpcId: "vpc-1", peerVpcId: "vpc-2", peerRegion: "me-central-1" }),
+    ],
+    target: "peer",
+    violations: [{ why: "peer outside the UAE", path: ["peerRegion"], value: "ap-south-1", expect: "ap-south-1" }],
+    unknown: { path: ["peerRegion"], expect: "mandatory" },
+  },
+  "azure-storage-account-disallow-geo-replication": {
+    specs: [{ ...storage, inputs: { ...storage.inputs, sku: { name: "Standard_RAGRS" } } }],
+    target: "sa",
+    violations: [
+      {
+        why: "geo-replication from a location whose pair is not allowed",
+        path: ["location"],
+        value: "westeurope",
+        expect: "paired region",
+      },
+      {
+        why: "geo-replication through the provider's location",
+        path: ["location"],
+        value: undefined,
+        provider: { azure: { location: "germanywestcentral" } },
+        expect: "paired region",
+      },
+    ],
+    unknown: { path: ["sku", "name"], expect: "mandatory" },
+  },
+  "azure-postgresql-server-disallow-geo-backup": {
+    specs: [{ ...pg, inputs: { ...pg.inputs, backup: { geoRedundantBackup: "Enabled", backupRetentionDays: 35 } } }],
+    target: "pg",
+    violations: [
+      { why: "geo backup from a location whose pair is not allowed", path: ["location"], value: "westeurope", expect: "paired region" },
+      { why: "replica of an unverified server", path: ["createMode"], value: "Replica", expect: "createMode" },
+    ],
+    unknown: { path: ["backup", "geoRedundantBackup"], expect: "mandatory" },
+  },
+  "aws-cloudtrail-trail-enforce-local-destination": {
+    specs: [
+      ...BUCKET,
+      s("aws:cloudtrail/trail:Trail", "trail", { s3BucketName: "data-bkt", kmsKeyId: KEY_ARN, enableLogFileValidation: true }),
+    ],
+    target: "trail",
+    violations: [
+      { why: "bucket outside the stack", path: ["s3BucketName"], value: "someone-elses-bucket", expect: "not a bucket of this stack" },
+      { why: "no CMK", path: ["kmsKeyId"], value: undefined, expect: "kmsKeyId" },
+      { why: "no validation", path: ["enableLogFileValidation"], value: false, expect: "validation" },
+      {
+        why: "log group outside the UAE",
+        path: ["cloudWatchLogsGroupArn"],
+        value: "arn:aws:logs:eu-west-1:123456789012:log-group:x:*",
+        expect: "eu-west-1",
+      },
+    ],
+    unknown: { path: ["s3BucketName"], expect: "mandatory" },
+  },
+  "azure-monitor-diagnostic-setting-enforce-local-destination": {
+    specs: [
+      s("azure-native:operationalinsights:Workspace", "law", {
+        id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law",
+        retentionInDays: 365,
+      }),
+      s("azure-native:monitor:DiagnosticSetting", "diag", {
+        resourceUri: "/x",
+        workspaceId: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law",
+      }),
+    ],
+    target: "diag",
+    violations: [
+      {
+        why: "workspace outside the stack",
+        path: ["workspaceId"],
+        value: "/subscriptions/9/resourceGroups/x/providers/Microsoft.OperationalInsights/workspaces/other",
+        expect: "not a",
+      },
+      { why: "event hub destination", path: ["eventHubAuthorizationRuleId"], value: "/subscriptions/9/eh", expect: "eventHub" },
+    ],
+    unknown: { path: ["workspaceId"], expect: "mandatory" },
+  },
+  // ── Encryption ──
+  "aws-s3-bucket-enforce-kms-encryption": {
+    specs: BUCKET,
+    target: "data-sse",
+    violations: [
+      { why: "SSE-S3", path: ["rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"], value: "AES256", expect: "AES256" },
+      {
+        why: "AWS-managed key",
+        path: ["rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"],
+        value: undefined,
+        expect: "kmsMasterKeyId",
+      },
+      { why: "no configuration", path: ["bucket"], value: "other-bkt", expect: "no BucketServerSideEncryptionConfiguration" },
+    ],
+    unknown: { path: ["rules"], expect: "advisory" },
+  },
+  "aws-s3-bucket-enforce-tls-only": {
+    specs: BUCKET,
+    target: "data-policy",
+    violations: [
+      {
+        why: "no TLS deny",
+        path: ["policy"],
+        value: iamPolicy([
+          { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "s3:GetObject", Resource: "*" },
+        ]),
+      },
+      { why: "no policy", path: ["bucket"], value: "other-bkt", expect: "SecureTransport" },
+    ],
+    unknown: { path: ["policy"], expect: "advisory" },
+  },
+  "aws-ec2-volume-enforce-kms-encryption": {
+    specs: [
+      s("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY_ARN, volumeSize: 100 } }],
+      }),
+      s("aws:ebs/volume:Volume", "vol", { encrypted: true, kmsKeyId: KEY_ARN, size: 10 }),
+    ],
+    target: "lt",
+    violations: [
+      {
+        why: "unencrypted launch template disk",
+        path: ["blockDeviceMappings", 0, "ebs", "encrypted"],
+        value: "false",
+        expect: "not encrypted",
+      },
+      {
+        why: "launch template disk without CMK",
+        path: ["blockDeviceMappings", 0, "ebs", "kmsKeyId"],
+        value: undefined,
+        expect: "kmsKeyId",
+      },
+      { why: "unencrypted volume", target: "vol", path: ["encrypted"], value: false, expect: "not encrypted" },
+    ],
+    unknown: { path: ["blockDeviceMappings"], expect: "advisory" },
+  },
+  "aws-rds-database-enforce-kms-encryption": {
+    specs: [rds],
+    target: "db",
+    violations: [
+      { why: "unencrypted", path: ["storageEncrypted"], value: false, expect: "storageEncrypted" },
+      { why: "no CMK", path: ["kmsKeyId"], value: undefined, expect: "kmsKeyId" },
+      { why: "PI without CMK", path: ["performanceInsightsEnabled"], value: true, expect: "performanceInsightsKmsKeyId" },
+    ],
+    unknown: { path: ["storageEncrypted"], expect: "advisory" },
+  },
+  "aws-rds-database-enforce-tls": {
+    specs: [
+      rds,
+      s("aws:rds/parameterGroup:ParameterGroup", "db-params", {
+        family: "postgres16",
+        parameters: [{ name: "rds.force_ssl", value: "1" }],
+      }),
+    ],
+    target: "db-params",
+    violations: [
+      { why: "force_ssl off", path: ["parameters", 0, "value"], value: "0", expect: "rds.force_ssl" },
+      { why: "default parameter group", target: "db", path: ["parameterGroupName"], value: "default.postgres16", expect: "default" },
+    ],
+    unknown: { path: ["parameters"], expect: "advisory" },
+  },
+  "aws-elasticache-replication-group-enforce-encryption": {
+    specs: [
+      s("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
+        atRestEncryptionEnabled: true,
+        kmsKeyId: KEY_ARN,
+        transitEncryptionEnabled: true,
+        transitEncryptionMode: "required",
+        authToken: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[secret]" },
+      }),
+    ],
+    target: "cache",
+    violations: [
+      { why: "no at-rest encryption", path: ["atRestEncryptionEnabled"], value: false, expect: "at rest" },
+      { why: "no TLS", path: ["transitEncryptionEnabled"], value: false, expect: "in transit" },
+      { why: "TLS preferred", path: ["transitEncryptionMode"], value: "preferred", expect: "preferred" },
+      { why: "no auth", path: ["authToken"], value: undefined, expect: "authentication" },
+      { why: "no CMK", path: ["kmsKeyId"], value: undefined, expect: "kmsKeyId" },
+    ],
+    unknown: { path: ["kmsKeyId"], expect: "advisory" },
+  },
+  "aws-ecr-repository-enforce-kms-encryption": {
+    specs: [s("aws:ecr/repository:Repository", "repo", { encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: KEY_ARN }] })],
+    target: "repo",
+    violations: [{ why: "AES256", path: ["encryptionConfigurations", 0, "encryptionType"], value: "AES256", expect: "KMS" }],
+    unknown: { path: ["encryptionConfigurations"], expect: "advisory" },
+  },
+  "aws-cloudwatch-log-group-enforce-kms-encryption": {
+    specs: [s("aws:cloudwatch/logGroup:LogGroup", "lg", { kmsKeyId: KEY_ARN, retentionInDays: 365 })],
+    target: "lg",
+    violations: [{ why: "no CMK", path: ["kmsKeyId"], value: undefined, expect: "kmsKeyId" }],
+    unknown: { path: ["kmsKeyId"], expect: "advisory" },
+  },
+  "aws-eks-cluster-enforce-secrets-encryption": {
+    specs: [eks],
+    target: "eks",
+    violations: [
+      { why: "no key", path: ["encryptionConfig"], value: undefined, expect: "keyArn" },
+      { why: "secrets not listed", path: ["encryptionConfig", "resources"], value: [], expect: "secrets" },
+    ],
+    unknown: { path: ["encryptionConfig"], expect: "advisory" },
+  },
+  "aws-kms-key-enable-rotation": {
+    specs: [s("aws:kms/key:Key", "key", { enableKeyRotation: true })],
+    target: "key",
+    violations: [{ why: "rotation off", path: ["enableKeyRotation"], value: false, expect: "rotation" }],
+    unknown: { path: ["enableKeyRotation"], expect: "advisory" },
+  },
+  "aws-sqs-queue-enforce-kms-encryption": {
+    specs: [s("aws:sqs/queue:Queue", "q", { kmsMasterKeyId: KEY_ARN })],
+    target: "q",
+    violations: [
+      { why: "AWS-managed key", path: ["kmsMasterKeyId"], value: "alias/aws/sqs", expect: "customer-managed" },
+      { why: "no key", path: ["kmsMasterKeyId"], value: undefined, expect: "customer-managed" },
+    ],
+    unknown: { path: ["kmsMasterKeyId"], expect: "advisory" },
+  },
+  "azure-storage-account-enforce-tls": {
+    specs: [storage],
+    target: "sa",
+    violations: [
+      { why: "HTTP allowed", path: ["enableHttpsTrafficOnly"], value: false, expect: "HTTP" },
+      { why: "TLS 1.0", path: ["minimumTlsVersion"], value: "TLS1_0", expect: "TLS1_0" },
+    ],
+    unknown: { path: ["minimumTlsVersion"], expect: "advisory" },
+  },
+  "azure-storage-account-enforce-cmk-encryption": {
+    specs: [storage],
+    target: "sa",
+    violations: [
+      { why: "Microsoft-managed keys", path: ["encryption", "keySource"], value: "Microsoft.Storage", expect: "Microsoft-managed" },
+      { why: "no double encryption", path: ["encryption", "requireInfrastructureEncryption"], value: false, expect: "infrastructure" },
+    ],
+    unknown: { path: ["encryption"], expect: "advisory" },
+  },
+  "azure-postgresql-server-enforce-cmk-encryption": {
+    specs: [pg],
+    target: "pg",
+    violations: [{ why: "system-managed key", path: ["dataEncryption", "type"], value: "SystemManaged", expect: "AzureKeyVault" }],
+    unknown: { path: ["dataEncryption"], expect: "advisory" },
+  },
+  "azure-postgresql-server-enforce-tls": {
+    specs: [
+      pg,
+      s("azure-native:dbforpostgresql:Configuration", "tls", {
+        configurationName: "ssl_min_protocol_version",
+        value: "TLSv1.2",
+        serverName: "pg",
+      }),
+    ],
+    target: "tls",
+    violations: [
+      { why: "TLS 1.0", path: ["value"], value: "TLSv1", expect: "TLSv1.2" },
+      {
+        why: "secure transport off",
+        add: [s("azure-native:dbforpostgresql:Configuration", "insecure", { configurationName: "require_secure_transport", value: "off" })],
+        target: "insecure",
+        expect: "require_secure_transport",
+      },
+    ],
+    unknown: { path: ["value"], expect: "advisory" },
+  },
+  "azure-redis-cache-enforce-tls": {
+    specs: [
+      s(
+        "azure-native:redis:Redis",
+        "redis",
+        { location: "uaenorth", enableNonSslPort: false, minimumTlsVersion: "1.2", publicNetworkAccess: "Disabled" },
+        { protect: true },
+      ),
+    ],
+    target: "redis",
+    violations: [
+      { why: "non-TLS port", path: ["enableNonSslPort"], value: true, expect: "non-TLS" },
+      { why: "TLS 1.0", path: ["minimumTlsVersion"], value: "1.0", expect: "1.0" },
+      {
+        why: "plaintext enterprise",
+        add: [s("azure-native:redisenterprise:Database", "re", { clientProtocol: "Plaintext" })],
+        target: "re",
+        expect: "Plaintext",
+      },
+    ],
+    unknown: { path: ["minimumTlsVersion"], expect: "advisory" },
+  },
+  "azure-aks-cluster-enforce-secrets-encryption": {
+    specs: [aks],
+    target: "aks",
+    violations: [
+      { why: "no KMS", path: ["securityProfile", "azureKeyVaultKms", "enabled"], value: false, expect: "Key Vault" },
+      { why: "no disk encryption set", path: ["diskEncryptionSetID"], value: undefined, expect: "diskEncryptionSetID" },
+    ],
+    unknown: { path: ["securityProfile"], expect: "advisory" },
+  },
+  "azure-keyvault-key-enable-rotation": {
+    specs: [
+      s(
+        "azure-native:keyvault:Key",
+        "key",
+        {
+          properties: {
+            kty: "RSA",
+            rotationPolicy: { lifetimeActions: [{ action: { type: "rotate" }, trigger: { timeAfterCreate: "P90D" } }] },
+          },
+        },
+        { protect: true },
+      ),
+    ],
+    target: "key",
+    violations: [
+      {
+        why: "notify only",
+        path: ["properties", "rotationPolicy", "lifetimeActions", 0, "action", "type"],
+        value: "notify",
+        expect: "rotate",
+      },
+    ],
+    unknown: { path: ["properties", "rotationPolicy"], expect: "advisory" },
+  },
+  // ── Least privilege ──
+  "aws-iam-policy-disallow-wildcard-action": {
+    specs: [s("aws:iam/policy:Policy", "pol", { policy: SCOPED })],
+    target: "pol",
+    violations: [
+      {
+        why: "star action",
+        path: ["policy"],
+        value: iamPolicy([{ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::data-bkt" }]),
+        expect: '"*"',
+      },
+      {
+        why: "service wildcard",
+        path: ["policy"],
+        value: iamPolicy([{ Effect: "Allow", Action: ["s3:*"], Resource: "arn:aws:s3:::data-bkt" }]),
+        expect: "s3:*",
+      },
+      {
+        why: "NotAction",
+        path: ["policy"],
+        value: iamPolicy([{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }]),
+        expect: "NotAction",
+      },
+    ],
+    unknown: { path: ["policy"], expect: "advisory" },
+  },
+  "aws-iam-policy-disallow-wildcard-resource": {
+    specs: [
+      s("aws:iam/rolePolicy:RolePolicy", "pol", {
+        role: "r",
+        policy: iamPolicy([{ Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ec2:DescribeInstances"], Resource: "*" }]),
+      }),
+    ],
+    target: "pol",
+    violations: [
+      {
+        why: "scopable action on *",
+        path: ["policy"],
+        value: iamPolicy([{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" }]),
+        expect: "s3:GetObject",
+      },
+    ],
+    unknown: { path: ["policy"], expect: "advisory" },
+  },
+  "aws-iam-role-disallow-admin-policy": {
+    specs: [
+      s("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "att", {
+        role: "r",
+        policyArn: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+      }),
+    ],
+    target: "att",
+    violations: [
+      {
+        why: "AdministratorAccess",
+        path: ["policyArn"],
+        value: "arn:aws:iam::aws:policy/AdministratorAccess",
+        expect: "AdministratorAccess",
+      },
+    ],
+    unknown: { path: ["policyArn"], expect: "advisory" },
+  },
+  "aws-iam-user-disallow-access-key": {
+    specs: [s("aws:iam/user:User", "ci", { name: "ci" })],
+    target: "ci",
+    violations: [
+      { why: "access key", add: [s("aws:iam/accessKey:AccessKey", "ci-key", { user: "ci" })], target: "ci-key", expect: "static" },
+    ],
+    unknown: { path: ["name"], expect: "none" },
+  },
+  "aws-ec2-security-group-disallow-public-ingress": {
+    specs: [
+      s("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "in", {
+        securityGroupId: "sg-1",
+        cidrIpv4: "10.0.0.0/16",
+        fromPort: 443,
+        toPort: 443,
+        ipProtocol: "tcp",
+      }),
+    ],
+    target: "in",
+    violations: [
+      { why: "HTTPS from anywhere without public LB", path: ["cidrIpv4"], value: "0.0.0.0/0", expect: "publicLoadBalancers" },
+      {
+        why: "SSH from anywhere",
+        add: [
+          s("aws:ec2/securityGroup:SecurityGroup", "sg", {
+            ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }],
+          }),
+        ],
+        target: "sg",
+        expect: "22-22",
+      },
+    ],
+    unknown: { path: ["cidrIpv4"], expect: "advisory" },
+  },
+  "aws-s3-bucket-disallow-public-access": {
+    specs: BUCKET,
+    target: "data-pab",
+    violations: [
+      { why: "block off", path: ["restrictPublicBuckets"], value: false, expect: "restrictPublicBuckets" },
+      { why: "no block", path: ["bucket"], value: "other-bkt", expect: "no BucketPublicAccessBlock" },
+      {
+        why: "anonymous policy",
+        target: "data-policy",
+        path: ["policy"],
+        value: iamPolicy([{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }]),
+        expect: "anonymous",
+      },
+    ],
+    unknown: { path: ["blockPublicAcls"], expect: "advisory" },
+  },
+  "aws-rds-database-disallow-public-access": {
+    specs: [rds],
+    target: "db",
+    violations: [{ why: "public", path: ["publiclyAccessible"], value: true, expect: "publicly" }],
+    unknown: { path: ["publiclyAccessible"], expect: "advisory" },
+  },
+  "aws-eks-cluster-disallow-public-endpoint": {
+    specs: [eks],
+    target: "eks",
+    violations: [
+      { why: "public to the internet", path: ["vpcConfig", "endpointPublicAccess"], value: true, expect: "public" },
+      { why: "no private endpoint", path: ["vpcConfig", "endpointPrivateAccess"], value: false, expect: "private" },
+    ],
+    unknown: { path: ["vpcConfig"], expect: "advisory" },
+  },
+  "azure-authorization-role-assignment-disallow-privileged-subscription-scope": {
+    specs: [
+      s("azure-native:authorization:RoleAssignment", "ra", {
+        principalId: "p",
+        roleDefinitionId: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+        scope: "/subscriptions/0",
+      }),
+    ],
+    target: "ra",
+    violations: [
+      {
+        why: "Owner at subscription",
+        path: ["roleDefinitionId"],
+        value: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+        expect: "Owner",
+      },
+    ],
+    unknown: { path: ["roleDefinitionId"], expect: "advisory" },
+  },
+  "azure-network-security-group-disallow-public-ingress": {
+    specs: [
+      s("azure-native:network:SecurityRule", "rule", {
+        direction: "Inbound",
+        access: "Allow",
+        sourceAddressPrefix: "VirtualNetwork",
+        destinationPortRange: "443",
+      }),
+    ],
+    target: "rule",
+    violations: [
+      { why: "from Internet", path: ["sourceAddressPrefix"], value: "Internet", expect: "internet" },
+      {
+        why: "NSG with any source",
+        add: [
+          s("azure-native:network:NetworkSecurityGroup", "nsg", {
+            securityRules: [{ direction: "Inbound", access: "Allow", sourceAddressPrefix: "*", destinationPortRange: "22" }],
+          }),
+        ],
+        target: "nsg",
+        expect: "22",
+      },
+    ],
+    unknown: { path: ["sourceAddressPrefix"], expect: "advisory" },
+  },
+  "azure-storage-account-disallow-public-access": {
+    specs: [storage],
+    target: "sa",
+    violations: [
+      { why: "blob public access", path: ["allowBlobPublicAccess"], value: true, expect: "anonymous" },
+      { why: "shared key", path: ["allowSharedKeyAccess"], value: true, expect: "shared-key" },
+      { why: "public network", path: ["publicNetworkAccess"], value: "Enabled", expect: "public networks" },
+      {
+        why: "public container",
+        add: [s("azure-native:storage:BlobContainer", "c", { publicAccess: "Blob" })],
+        target: "c",
+        expect: "anonymous",
+      },
+    ],
+    unknown: { path: ["allowBlobPublicAccess"], expect: "advisory" },
+  },
+  "azure-containerregistry-registry-disallow-public-access": {
+    specs: [
+      s(
+        "azure-native:containerregistry:Registry",
+        "acr",
+        { publicNetworkAccess: "Disabled", adminUserEnabled: false, anonymousPullEnabled: false },
+        { protect: true },
+      ),
+    ],
+    target: "acr",
+    violations: [
+      { why: "public", path: ["publicNetworkAccess"], value: "Enabled", expect: "public" },
+      { why: "admin user", path: ["adminUserEnabled"], value: true, expect: "admin" },
+      { why: "anonymous pull", path: ["anonymousPullEnabled"], value: true, expect: "anonymous" },
+    ],
+    unknown: { path: ["publicNetworkAccess"], expect: "advisory" },
+  },
+  "azure-postgresql-server-disallow-public-access": {
+    specs: [pg],
+    target: "pg",
+    violations: [{ why: "public", path: ["network", "publicNetworkAccess"], value: "Enabled", expect: "public" }],
+    unknown: { path: ["network"], expect: "advisory" },
+  },
+  "azure-redis-cache-disallow-public-access": {
+    specs: [s("azure-native:redis:Redis", "redis", { publicNetworkAccess: "Disabled", enableNonSslPort: false, minimumTlsVersion: "1.2" })],
+    target: "redis",
+    violations: [{ why: "public", path: ["publicNetworkAccess"], value: "Enabled", expect: "public" }],
+    unknown: { path: ["publicNetworkAccess"], expect: "advisory" },
+  },
+  "azure-aks-cluster-disallow-public-endpoint": {
+    specs: [aks],
+    target: "aks",
+    violations: [
+      { why: "public API", path: ["apiServerAccessProfile"], value: { enablePrivateCluster: false }, expect: "public" },
+      { why: "open authorized ranges", path: ["apiServerAccessProfile"], value: { authorizedIPRanges: ["0.0.0.0/0"] }, expect: "public" },
+      { why: "local accounts", path: ["disableLocalAccounts"], value: false, expect: "local accounts" },
+    ],
+    unknown: { path: ["apiServerAccessProfile"], expect: "advisory" },
+  },
+  "kubernetes-core-service-account-enforce-workload-identity": {
+    specs: [
+      s("aws:iam/role:Role", "mlflow-role", {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.me-central-1.amazonaws.com/id/X" },
+              Action: "sts:AssumeRoleWithWebIdentity",
+              Condition: { StringEquals: { "oidc.eks.me-central-1.amazonaws.com/id/X:sub": "system:serviceaccount:mlflow:mlflow" } },
+            },
+          ],
+        }),
+      }),
+      s("kubernetes:core/v1:ServiceAccount", "mlflow-sa", {
+        metadata: {
+          name: "mlflow",
+          namespace: "mlflow",
+          annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/mlflow" },
+        },
+      }),
+    ],
+    target: "mlflow-sa",
+    violations: [{ why: "no annotation", path: ["metadata", "annotations"], value: {}, expect: "eks.amazonaws.com/role-arn" }],
+    unknown: { path: ["metadata", "annotations", "eks.amazonaws.com/role-arn"], expect: "none" },
+  },
+  "kubernetes-core-secret-disallow-cloud-credentials": {
+    specs: [s("kubernetes:core/v1:Secret", "sec", { metadata: { name: "s", namespace: "mlflow" }, stringData: { "db-password": "x" } })],
+    target: "sec",
+    violations: [{ why: "AWS keys", path: ["stringData", "AWS_SECRET_ACCESS_KEY"], value: "x", expect: "AWS_SECRET_ACCESS_KEY" }],
+    unknown: { path: ["stringData"], expect: "advisory" },
+  },
+  // ── Kubernetes ──
+  "kubernetes-core-pod-disallow-privileged": {
+    specs: [deployment],
+    target: "app",
+    violations: [
+      { why: "privileged", path: [...C0, "securityContext", "privileged"], value: true, expect: "privileged" },
+      { why: "host network", path: ["spec", "template", "spec", "hostNetwork"], value: true, expect: "hostNetwork" },
+      {
+        why: "hostPath",
+        path: ["spec", "template", "spec", "volumes"],
+        value: [{ name: "h", hostPath: { path: "/" } }],
+        expect: "hostPath",
+      },
+      { why: "escalation", path: [...C0, "securityContext", "allowPrivilegeEscalation"], value: true, expect: "allowPrivilegeEscalation" },
+      { why: "added capability", path: [...C0, "securityContext", "capabilities", "add"], value: ["SYS_ADMIN"], expect: "SYS_ADMIN" },
+    ],
+    unknown: { path: [...C0, "securityContext"], expect: "advisory" },
+  },
+  "kubernetes-core-pod-enforce-restricted-profile": {
+    specs: [deployment],
+    target: "app",
+    violations: [
+      { why: "root", path: [...C0, "securityContext", "runAsNonRoot"], value: false, expect: "root" },
+      { why: "capabilities kept", path: [...C0, "securityContext", "capabilities", "drop"], value: [], expect: "ALL" },
+      { why: "no seccomp", path: [...C0, "securityContext", "seccompProfile"], value: { type: "Unconfined" }, expect: "seccomp" },
+    ],
+    unknown: { path: [...C0, "securityContext"], expect: "advisory" },
+  },
+  "kubernetes-core-pod-enforce-resource-limits": {
+    specs: [deployment],
+    target: "app",
+    violations: [{ why: "no memory limit", path: [...C0, "resources", "limits"], value: {}, expect: "limits.memory" }],
+    unknown: { path: [...C0, "resources"], expect: "advisory" },
+  },
+  "kubernetes-core-pod-enforce-allowed-registry": {
+    specs: [deployment],
+    target: "app",
+    violations: [
+      { why: "Docker Hub", path: [...C0, "image"], value: "nginx:1.27.0", expect: "nginx" },
+      { why: "lookalike host", path: [...C0, "image"], value: "quay.io.evil.example/x:1.0", expect: "evil" },
+    ],
+    unknown: { path: [...C0, "image"], expect: "advisory" },
+  },
+  "kubernetes-core-pod-disallow-unpinned-image": {
+    specs: [deployment],
+    target: "app",
+    violations: [
+      { why: "latest", path: [...C0, "image"], value: "quay.io/argoproj/argocli:latest", expect: "latest" },
+      { why: "untagged", path: [...C0, "image"], value: "quay.io/argoproj/argocli", expect: "without a tag" },
+    ],
+    unknown: { path: [...C0, "image"], expect: "advisory" },
+  },
+  "kubernetes-core-service-disallow-public-load-balancer": {
+    specs: [
+      s("kubernetes:core/v1:Service", "svc", {
+        metadata: { name: "svc", namespace: "serving", annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } },
+        spec: { type: "LoadBalancer" },
+      }),
+    ],
+    target: "svc",
+    violations: [{ why: "internet-facing", path: ["metadata", "annotations"], value: {}, expect: "internet-facing" }],
+    unknown: { path: ["spec", "type"], expect: "advisory" },
+  },
+  "kubernetes-rbac-role-disallow-wildcard": {
+    specs: [
+      s("kubernetes:rbac.authorization.k8s.io/v1:Role", "role", {
+        rules: [{ apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["get", "list", "create"] }],
+      }),
+    ],
+    target: "role",
+    violations: [
+      { why: "verbs *", path: ["rules", 0, "verbs"], value: ["*"], expect: "verbs" },
+      { why: "resources *", path: ["rules", 0, "resources"], value: ["*"], expect: "resources" },
+    ],
+    unknown: { path: ["rules"], expect: "advisory" },
+  },
+  "kubernetes-helm-release-enforce-pinned-version": {
+    specs: [
+      s("kubernetes:helm.sh/v3:Release", "argo", {
+        chart: "argo-workflows",
+        version: "0.45.4",
+        repositoryOpts: { repo: "https://argoproj.github.io/argo-helm" },
+      }),
+    ],
+    target: "argo",
+    violations: [
+      { why: "no version", path: ["version"], value: undefined, expect: "version" },
+      { why: "range", path: ["version"], value: "^0.45.0", expect: "exact" },
+      { why: "http repo", path: ["repositoryOpts", "repo"], value: "http://charts.example", expect: "HTTPS" },
+    ],
+    unknown: { path: ["version"], expect: "advisory" },
+  },
+  // ── Data safety ──
+  "aws-rds-database-enable-deletion-protection": {
+    specs: [rds],
+    target: "db",
+    violations: [
+      { why: "no deletion protection", path: ["deletionProtection"], value: false, expect: "deletion protection" },
+      { why: "skip final snapshot", path: ["skipFinalSnapshot"], value: true, expect: "final snapshot" },
+      { why: "short retention", path: ["backupRetentionPeriod"], value: 1, expect: "1 days" },
+    ],
+    unknown: { path: ["deletionProtection"], expect: "advisory" },
+  },
+  "aws-s3-bucket-enable-versioning": {
+    specs: BUCKET,
+    target: "data-versioning",
+    violations: [{ why: "suspended", path: ["versioningConfiguration", "status"], value: "Suspended", expect: "Enabled" }],
+    unknown: { path: ["versioningConfiguration"], expect: "advisory" },
+  },
+  "pulumi-stateful-resource-enable-protect": {
+    specs: [rds],
+    target: "db",
+    violations: [{ why: "not protected", unprotect: true, expect: "protect" }],
+    unknown: { path: ["engine"], expect: "none" },
+  },
+  "azure-storage-account-enable-soft-delete": {
+    specs: [
+      storage,
+      s(
+        "azure-native:storage:BlobServiceProperties",
+        "sa-blob",
+        {
+          accountName: "mlopssa",
+          deleteRetentionPolicy: { enabled: true, days: 35 },
+          containerDeleteRetentionPolicy: { enabled: true, days: 35 },
+          isVersioningEnabled: true,
+        },
+        { dependsOn: { accountName: ["sa"] } },
+      ),
+    ],
+    target: "sa-blob",
+    violations: [
+      { why: "short soft delete", path: ["deleteRetentionPolicy", "days"], value: 1, expect: "deleteRetentionPolicy" },
+      { why: "no versioning", path: ["isVersioningEnabled"], value: false, expect: "versioning" },
+      { why: "no blob service properties", path: ["accountName"], value: "other", expect: "no BlobServiceProperties" },
+    ],
+    unknown: { path: ["deleteRetentionPolicy"], expect: "advisory" },
+  },
+  "azure-postgresql-server-enforce-backup-retention": {
+    specs: [pg],
+    target: "pg",
+    violations: [{ why: "short retention", path: ["backup", "backupRetentionDays"], value: 7, expect: "7 days" }],
+    unknown: { path: ["backup"], expect: "advisory" },
+  },
+  "azure-keyvault-vault-enable-purge-protection": {
+    specs: [
+      s("azure-native:keyvault:Vault", "kv", { properties: { enablePurgeProtection: true, enableSoftDelete: true } }, { protect: true }),
+    ],
+    target: "kv",
+    violations: [
+      { why: "no purge protection", path: ["properties", "enablePurgeProtection"], value: false, expect: "purge" },
+      { why: "no soft delete", path: ["properties", "enableSoftDelete"], value: false, expect: "soft delete" },
+    ],
+    unknown: { path: ["properties"], expect: "advisory" },
+  },
+  "aws-cloudwatch-log-group-configure-retention": {
+    specs: [s("aws:cloudwatch/logGroup:LogGroup", "lg", { kmsKeyId: KEY_ARN, retentionInDays: 365 })],
+    target: "lg",
+    violations: [
+      { why: "short retention", path: ["retentionInDays"], value: 7, expect: "7 days" },
+      { why: "unset", path: ["retentionInDays"], value: undefined, expect: "unset" },
+    ],
+    unknown: { path: ["retentionInDays"], expect: "advisory" },
+  },
+  "azure-operationalinsights-workspace-configure-retention": {
+    specs: [s("azure-native:operationalinsights:Workspace", "law", { retentionInDays: 365 })],
+    target: "law",
+    violations: [{ why: "short retention", path: ["retentionInDays"], value: 30, expect: "30 days" }],
+    unknown: { path: ["retentionInDays"], expect: "advisory" },
+  },
+};

@@ -1,0 +1,70 @@
+/**
+ * Every rule, through the offline engine: the compliant case passes, each single change is
+ * reported, and an unknown value behaves as in a preview (residency: a mandatory violation;
+ * otherwise the CLI's advisory "can't run policy during preview").
+ */
+import { describe, expect, it } from "vitest";
+import { parsePackConfig } from "../../policies/config";
+import { allPolicies } from "../../policies/rules";
+import { checkPlan } from "../../tools/lib/check";
+import { CASES, type RuleCase, type UnknownCase, type ViolationCase } from "./cases";
+import { clone, plan, type Spec, setPath, UNKNOWN } from "./fixture";
+
+const packConfig = parsePackConfig({ production: true, minimumBackupRetentionDays: 35, minimumLogRetentionDays: 365 });
+
+async function run(name: string, specs: readonly Spec[], provider?: ViolationCase["provider"]) {
+  const policy = allPolicies.find((p) => p.name === name);
+  if (!policy) throw new Error(`no rule ${name}`);
+  const result = await checkPlan(plan(specs, provider), { stack: "test", packConfig, policies: [policy] });
+  return result.violations;
+}
+
+function apply(c: RuleCase, change: ViolationCase | UnknownCase, value: unknown): Spec[] {
+  const specs = clone([...c.specs, ...(("add" in change && change.add) || [])]);
+  const targetName = change.target ?? c.target;
+  const target = specs.find((s) => s.name === targetName);
+  if ("unprotect" in change && change.unprotect && target) (target as { protect?: boolean }).protect = false;
+  if (change.path && target) setPath(target.inputs, change.path, value);
+  return specs;
+}
+
+for (const policy of allPolicies) {
+  const c = CASES[policy.name];
+  describe(policy.name, () => {
+    it("has test cases", () => {
+      expect(c, `add cases for ${policy.name} in test/policies/cases.ts`).toBeDefined();
+    });
+    if (!c) return;
+
+    it("passes the compliant resources", async () => {
+      expect(await run(policy.name, c.specs)).toEqual([]);
+    });
+
+    for (const v of c.violations) {
+      it(`reports: ${v.why}`, async () => {
+        const violations = await run(policy.name, apply(c, v, v.value), v.provider);
+        const mandatory = violations.filter((x) => x.enforcementLevel === "mandatory");
+        expect(mandatory.length, JSON.stringify(violations)).toBeGreaterThan(0);
+        if (v.expect) expect(mandatory.map((x) => x.message).join("\n")).toContain(v.expect);
+      });
+    }
+
+    const unknownTitle = { mandatory: "a violation", advisory: "not checkable during preview (advisory)", none: "having no effect" }[
+      c.unknown.expect
+    ];
+    it(`treats an unknown value as ${unknownTitle}`, async () => {
+      const violations = await run(policy.name, apply(c, c.unknown, UNKNOWN), c.unknown.provider);
+      if (c.unknown.expect === "none") {
+        expect(violations).toEqual([]);
+      } else if (c.unknown.expect === "mandatory") {
+        expect(violations.some((x) => x.enforcementLevel === "mandatory")).toBe(true);
+      } else {
+        expect(violations).toHaveLength(1);
+        expect(violations[0]?.enforcementLevel).toBe("advisory");
+        expect(violations[0]?.message).toMatch(
+          /can't run policy '.+' from policy pack 'mlops-platform@v.+' during preview: .+ can't be known during preview/,
+        );
+      }
+    });
+  });
+}

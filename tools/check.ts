@@ -1,0 +1,96 @@
+/**
+ * `npm run check -- --plan <file> [--stack <name>] [--format text|json|sarif] [--out <file>]`
+ *
+ * Runs every rule of the policy pack against a plan file (the offline plan's plan.json or a
+ * real `pulumi stack export`). Exit status: 0 when no mandatory violation, 1 when any, 2 on
+ * bad usage or an unreadable plan.
+ *
+ * `--emit-policy-config <file>` also writes the stack's pack configuration in the format of
+ * `pulumi preview --policy-pack policies --policy-pack-config <file>`.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { loadPackConfig, toPolicyPackConfig } from "../policies/config";
+import { allPolicies } from "../policies/rules";
+import { checkPlan, formatJson, formatText, resourcesOf, stackOf } from "./lib/check";
+import { toSarif } from "./lib/sarif";
+
+const USAGE =
+  "usage: npm run check -- --plan <file> [--stack <name>] [--format text|json|sarif] [--out <file>] [--emit-policy-config <file>]";
+const FORMATS = ["text", "json", "sarif"] as const;
+
+/** Runs the CLI with `argv` (without node and script); returns the exit status. */
+export async function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  let values: { plan?: string; stack?: string; format?: string; out?: string; "emit-policy-config"?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        plan: { type: "string" },
+        stack: { type: "string" },
+        format: { type: "string", default: "text" },
+        out: { type: "string" },
+        "emit-policy-config": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    out(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values.plan) {
+    process.stderr.write(
+      `--plan is required (received nothing): pass the plan.json written by \`npm run plan\` or a \`pulumi stack export\` file.\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  const format = values.format as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) {
+    process.stderr.write(`--format must be one of ${FORMATS.join(", ")} (received "${values.format}").\n${USAGE}\n`);
+    return 2;
+  }
+  let plan: unknown;
+  try {
+    plan = JSON.parse(readFileSync(values.plan, "utf8"));
+  } catch (e) {
+    process.stderr.write(`cannot read --plan ${values.plan}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  try {
+    const stack = values.stack ?? stackOf(resourcesOf(plan));
+    const packConfig = loadPackConfig(
+      stack,
+      allPolicies.map((p) => p.name),
+    );
+    if (values["emit-policy-config"]) {
+      writeFileSync(values["emit-policy-config"], `${JSON.stringify(toPolicyPackConfig(packConfig, allPolicies), null, 2)}\n`);
+    }
+    const result = await checkPlan(plan, { stack, packConfig });
+    const text =
+      format === "json"
+        ? formatJson(result)
+        : format === "sarif"
+          ? `${JSON.stringify(toSarif(result), null, 2)}\n`
+          : `${formatText(result)}\n`;
+    if (values.out) {
+      writeFileSync(values.out, text);
+      out(`${formatText(result).split("\n")[0]}\nWrote ${values.out}\n`);
+    } else out(text);
+    return result.summary.passed ? 0 : 1;
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
