@@ -173,7 +173,7 @@ export class ArgoEvents extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
-    const crd = { parent: this, dependsOn: [this.release] };
+    const crd = { parent: this, dependsOn: [...args.dependsOn, this.release] };
 
     new k8s.core.v1.ServiceAccount(
       `${name}-eventsource-sa`,
@@ -185,12 +185,12 @@ export class ArgoEvents extends pulumi.ComponentResource {
           labels: { ...args.identity.podLabels },
         },
       },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
     new k8s.core.v1.ServiceAccount(
       `${name}-sensor-sa`,
       { metadata: { name: SENSOR_SERVICE_ACCOUNT, namespace: args.namespace } },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
     new k8s.rbac.v1.RoleBinding(
       `${name}-sensor-submit`,
@@ -199,7 +199,7 @@ export class ArgoEvents extends pulumi.ComponentResource {
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.submitter },
         subjects: [{ kind: "ServiceAccount", name: SENSOR_SERVICE_ACCOUNT, namespace: pulumi.output(args.namespace) }],
       },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
     const webhookSecret = new k8s.core.v1.Secret(
       `${name}-git-webhook`,
@@ -208,7 +208,7 @@ export class ArgoEvents extends pulumi.ComponentResource {
         type: "Opaque",
         stringData: secretStringData({ token: args.webhookSecret }),
       },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
 
     const eventBus = new k8s.apiextensions.CustomResource(
@@ -231,7 +231,7 @@ export class ArgoEvents extends pulumi.ComponentResource {
       },
       crd,
     );
-    const esOpts = { parent: this, dependsOn: [this.release, eventBus] };
+    const esOpts = { parent: this, dependsOn: [...args.dependsOn, this.release, eventBus] };
     const template = eventPodTemplate(args.serviceAccountName, args.identity.podLabels);
     const dataSource =
       args.dataEvents.kind === "sqs"
@@ -282,7 +282,7 @@ export class ArgoEvents extends pulumi.ComponentResource {
           },
         },
       },
-      { ...esOpts, dependsOn: [this.release, eventBus, webhookSecret] },
+      { ...esOpts, dependsOn: [...args.dependsOn, this.release, eventBus, webhookSecret] },
     );
     new k8s.apiextensions.CustomResource(
       `${name}-schedule`,

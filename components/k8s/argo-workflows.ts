@@ -197,7 +197,7 @@ function ssoServiceAccount(
   name: string,
   sa: { name: string; namespace: pulumi.Input<string>; rule: string; precedence: number },
   parent: pulumi.Resource,
-  dependsOn: pulumi.Resource[] = [],
+  dependsOn: readonly pulumi.Resource[] = [],
 ): k8s.core.v1.ServiceAccount {
   const account = new k8s.core.v1.ServiceAccount(
     `${name}-sa`,
@@ -212,7 +212,7 @@ function ssoServiceAccount(
       },
       automountServiceAccountToken: false,
     },
-    { parent, dependsOn },
+    { parent, dependsOn: [...dependsOn] },
   );
   new k8s.core.v1.Secret(
     `${name}-token`,
@@ -224,7 +224,7 @@ function ssoServiceAccount(
       },
       type: "kubernetes.io/service-account-token",
     },
-    { parent, dependsOn: [account] },
+    { parent, dependsOn: [...dependsOn, account] },
   );
   return account;
 }
@@ -253,18 +253,18 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
         type: "Opaque",
         stringData: secretStringData({ username: args.database.username, password: args.database.password }),
       },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
-    const oidc = oidcClientSecret(name, args.sso, args.namespace, this);
+    const oidc = oidcClientSecret(name, args.sso, args.namespace, this, args.dependsOn);
     this.release = helmRelease(
       `${name}-release`,
       {
         chart: CHARTS.argoWorkflows,
         releaseName: "argo-workflows",
         namespace: args.namespace,
-        values: argoWorkflowsValues(args, { database: db.metadata.name, oidc: oidc.name }),
+        values: argoWorkflowsValues(args, { database: "argo-postgres", oidc: oidc.name }),
       },
-      { parent: this, dependsOn: [...args.dependsOn, db] },
+      { parent: this, dependsOn: [...args.dependsOn, db, ...oidc.resources] },
     );
     this.serverUrl = "http://argo-workflows-server.argo.svc:2746";
 
@@ -302,7 +302,7 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
       new k8s.rbac.v1.ClusterRole(
         `${name}-role-${key}`,
         { metadata: { name: ARGO_CLUSTER_ROLES[key as keyof typeof ARGO_CLUSTER_ROLES] }, rules },
-        { parent: this },
+        { parent: this, dependsOn: [...args.dependsOn] },
       );
     }
     // SSO users are mapped onto these accounts by group; the first match by precedence wins.
@@ -322,14 +322,19 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
         {
           metadata: { name: `argo-sso-${m.key}` },
           roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: m.role },
-          subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: args.namespace }],
+          subjects: [{ kind: "ServiceAccount", name: `argo-sso-${m.key}`, namespace: args.namespace }],
         },
-        { parent: this },
+        { parent: this, dependsOn: [...args.dependsOn, sa] },
       );
     }
     // Everyone else who signs in lands on an account with no rights; namespace delegation then
     // looks for a team account in the namespace the user opens.
-    ssoServiceAccount(`${name}-sso-default`, { name: "argo-sso-default", namespace: args.namespace, rule: "true", precedence: 0 }, this);
+    ssoServiceAccount(
+      `${name}-sso-default`,
+      { name: "argo-sso-default", namespace: args.namespace, rule: "true", precedence: 0 },
+      this,
+      args.dependsOn,
+    );
     this.registerOutputs({ release: this.release, serverUrl: this.serverUrl });
   }
 }
@@ -354,6 +359,8 @@ export interface PipelineNamespaceArgs {
   readonly deployTo?: pulumi.Input<string>;
   /** The settings ConfigMap the steps read their trusted platform settings from. */
   readonly settings?: { readonly name: string; readonly data: pulumi.Input<Record<string, pulumi.Input<string>>> };
+  /** Resources every object waits for (the namespace). */
+  readonly dependsOn: readonly pulumi.Resource[];
 }
 
 /**
@@ -375,7 +382,7 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
             labels: { ...args.identity.podLabels },
           },
         },
-        { parent },
+        { parent, dependsOn: [...args.dependsOn] },
       ),
   );
   new k8s.rbac.v1.RoleBinding(
@@ -385,7 +392,7 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.executor },
       subjects: Object.values(PIPELINE_SERVICE_ACCOUNTS).map((sa) => ({ kind: "ServiceAccount", name: sa, namespace: args.namespaceName })),
     },
-    { parent, dependsOn: accounts },
+    { parent, dependsOn: [...args.dependsOn, ...accounts] },
   );
   if (args.deployTo !== undefined) {
     new k8s.rbac.v1.RoleBinding(
@@ -395,7 +402,7 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.deployer },
         subjects: [{ kind: "ServiceAccount", name: PIPELINE_SERVICE_ACCOUNTS.deploy, namespace: args.namespaceName }],
       },
-      { parent, dependsOn: accounts },
+      { parent, dependsOn: [...args.dependsOn, ...accounts] },
     );
   }
   const store = args.artifactStore;
@@ -419,7 +426,7 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
       },
       data: { "default-v1": data },
     },
-    { parent },
+    { parent, dependsOn: [...args.dependsOn] },
   );
   const settings = args.settings
     ? [
@@ -429,7 +436,7 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
             metadata: { name: args.settings.name, namespace: args.namespace },
             data: args.settings.data as pulumi.Input<Record<string, string>>,
           },
-          { parent },
+          { parent, dependsOn: [...args.dependsOn] },
         ),
       ]
     : [];
@@ -442,7 +449,7 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
     new k8s.apiextensions.CustomResource(
       `${name}-${kind.toLowerCase()}-${objName}`,
       { ...rest, apiVersion, kind, metadata: { ...metadata, name: objName, namespace: args.namespace } },
-      { parent, dependsOn: [args.argo.release, ...accounts, ...settings] },
+      { parent, dependsOn: [...args.dependsOn, args.argo.release, ...accounts, ...settings] },
     );
   }
 }

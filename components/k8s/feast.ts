@@ -125,13 +125,13 @@ export class Feast extends pulumi.ComponentResource {
     const configSecret = new k8s.core.v1.Secret(
       `${name}-config`,
       { metadata: { name: FEAST_CONFIG_SECRET, namespace: args.namespace }, type: "Opaque", stringData: secretData },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
     args.configNamespaces.forEach((ns, i) => {
       new k8s.core.v1.Secret(
         `${name}-config-${i}`,
         { metadata: { name: FEAST_CONFIG_SECRET, namespace: ns }, type: "Opaque", stringData: secretData },
-        { parent: this },
+        { parent: this, dependsOn: [...args.dependsOn] },
       );
     });
     const sa = new k8s.core.v1.ServiceAccount(
@@ -144,7 +144,7 @@ export class Feast extends pulumi.ComponentResource {
           labels: { ...args.identity.podLabels },
         },
       },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
     const tmp = scratchVolume("tmp", "/tmp", "1Gi");
     const deployment = new k8s.apps.v1.Deployment(
@@ -157,7 +157,7 @@ export class Feast extends pulumi.ComponentResource {
           template: {
             metadata: { labels: { ...FEAST_POD_LABELS, ...args.identity.podLabels } },
             spec: {
-              serviceAccountName: sa.metadata.name,
+              serviceAccountName: args.serviceAccountName,
               securityContext: restrictedPodSecurityContext(),
               ...(args.nodeSelector ? { nodeSelector: { ...args.nodeSelector } } : {}),
               containers: [
@@ -181,12 +181,12 @@ export class Feast extends pulumi.ComponentResource {
                   ],
                 },
               ],
-              volumes: [tmp.volume, { name: "config", secret: { secretName: configSecret.metadata.name, defaultMode: 0o440 } }],
+              volumes: [tmp.volume, { name: "config", secret: { secretName: FEAST_CONFIG_SECRET, defaultMode: 0o440 } }],
             },
           },
         },
       },
-      { parent: this, dependsOn: [...args.dependsOn] },
+      { parent: this, dependsOn: [...args.dependsOn, sa, configSecret] },
     );
     this.service = new k8s.core.v1.Service(
       `${name}-service`,
@@ -206,7 +206,7 @@ export class Feast extends pulumi.ComponentResource {
         metadata: { name: FEAST_SERVICE.name, namespace: args.namespace },
         spec: { maxUnavailable: 1, selector: { matchLabels: { ...FEAST_POD_LABELS } } },
       },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
     this.url = `http://${FEAST_SERVICE.name}.feast.svc:${FEAST_SERVICE.port}`;
     this.registerOutputs({ service: this.service, url: this.url });

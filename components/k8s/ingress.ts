@@ -102,7 +102,7 @@ export class InternalIngress extends pulumi.ComponentResource {
       { chart: CHARTS.certManager, releaseName: "cert-manager", namespace: args.certManagerNamespace, values: certManagerValues() },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
-    const crdOpts = { parent: this, dependsOn: [this.certManager] };
+    const crdOpts = { parent: this, dependsOn: [...args.dependsOn, this.certManager] };
     // A self-signed root whose key never leaves the cluster signs an internal CA; replace the CA
     // issuer with the enterprise PKI (ACME, Vault, AWS Private CA, Key Vault) where one exists.
     const selfSigned = new k8s.apiextensions.CustomResource(
@@ -126,7 +126,7 @@ export class InternalIngress extends pulumi.ComponentResource {
           issuerRef: { name: "platform-selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" },
         },
       },
-      { ...crdOpts, dependsOn: [this.certManager, selfSigned] },
+      { ...crdOpts, dependsOn: [...args.dependsOn, this.certManager, selfSigned] },
     );
     this.clusterIssuer = new k8s.apiextensions.CustomResource(
       `${name}-ca-issuer`,
@@ -136,7 +136,7 @@ export class InternalIngress extends pulumi.ComponentResource {
         metadata: { name: CLUSTER_ISSUER },
         spec: { ca: { secretName: "platform-root-ca" } },
       },
-      { ...crdOpts, dependsOn: [this.certManager, rootCa] },
+      { ...crdOpts, dependsOn: [...args.dependsOn, this.certManager, rootCa] },
     );
     this.controller = helmRelease(
       `${name}-traefik`,
@@ -155,6 +155,8 @@ export interface TlsIngressArgs {
   readonly servicePort: number;
   /** The ingress component, so the Certificate waits for its CRDs and the route for the controller. */
   readonly ingress: InternalIngress;
+  /** Other resources to wait for (the namespace). */
+  readonly dependsOn?: readonly pulumi.Resource[];
 }
 
 /**
@@ -178,7 +180,7 @@ export function tlsIngress(name: string, args: TlsIngressArgs, parent: pulumi.Re
         issuerRef: { name: CLUSTER_ISSUER, kind: "ClusterIssuer", group: "cert-manager.io" },
       },
     },
-    { parent, dependsOn: [args.ingress.certManager, args.ingress.clusterIssuer] },
+    { parent, dependsOn: [...(args.dependsOn ?? []), args.ingress.certManager, args.ingress.clusterIssuer] },
   );
   return new k8s.networking.v1.Ingress(
     `${name}-ingress`,
@@ -206,6 +208,6 @@ export function tlsIngress(name: string, args: TlsIngressArgs, parent: pulumi.Re
         ],
       },
     },
-    { parent, dependsOn: [args.ingress.controller, cert] },
+    { parent, dependsOn: [...(args.dependsOn ?? []), args.ingress.controller, cert] },
   );
 }

@@ -180,14 +180,14 @@ export class Mlflow extends pulumi.ComponentResource {
         type: "Opaque",
         stringData: secretStringData({ username: args.database.username, password: args.database.password }),
       },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
     this.release = helmRelease(
       `${name}-release`,
-      { chart: CHARTS.mlflow, releaseName: "mlflow", namespace: args.namespace, values: mlflowValues(args, db.metadata.name) },
+      { chart: CHARTS.mlflow, releaseName: "mlflow", namespace: args.namespace, values: mlflowValues(args, "mlflow-postgres") },
       { parent: this, dependsOn: [...args.dependsOn, db] },
     );
-    const oidc = oidcClientSecret(name, args.sso, args.namespace, this);
+    const oidc = oidcClientSecret(name, args.sso, args.namespace, this, args.dependsOn);
     const cookie = new k8s.core.v1.Secret(
       `${name}-cookie`,
       {
@@ -195,7 +195,7 @@ export class Mlflow extends pulumi.ComponentResource {
         type: "Opaque",
         stringData: secretStringData({ "cookie-secret": args.cookieSecret }),
       },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
     this.authRelease = helmRelease(
       `${name}-auth`,
@@ -203,9 +203,9 @@ export class Mlflow extends pulumi.ComponentResource {
         chart: CHARTS.oauth2Proxy,
         releaseName: "mlflow-auth",
         namespace: args.namespace,
-        values: oauth2ProxyValues(args, { oidc: oidc.name, cookie: cookie.metadata.name }),
+        values: oauth2ProxyValues(args, { oidc: oidc.name, cookie: "mlflow-auth-cookie" }),
       },
-      { parent: this, dependsOn: [...args.dependsOn, cookie] },
+      { parent: this, dependsOn: [...args.dependsOn, cookie, ...oidc.resources] },
     );
     this.trackingUri = `http://${MLFLOW_SERVICE.name}.${args.namespaceName}.svc:${MLFLOW_SERVICE.port}`;
     this.registerOutputs({ release: this.release, authRelease: this.authRelease, trackingUri: this.trackingUri });

@@ -266,7 +266,7 @@ export class Monitoring extends pulumi.ComponentResource {
     if (!(args.thresholds.driftPsi > 0)) {
       throw new Error(`Monitoring "${name}": thresholds.driftPsi ${args.thresholds.driftPsi} must be above 0 (e.g. 0.2)`);
     }
-    const oidc = oidcClientSecret(name, args.sso, args.namespace, this);
+    const oidc = oidcClientSecret(name, args.sso, args.namespace, this, args.dependsOn);
     const admin = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {
@@ -274,7 +274,7 @@ export class Monitoring extends pulumi.ComponentResource {
         type: "Opaque",
         stringData: secretStringData({ "admin-user": "break-glass", "admin-password": args.grafanaAdminPassword }),
       },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
     this.release = helmRelease(
       `${name}-release`,
@@ -282,10 +282,10 @@ export class Monitoring extends pulumi.ComponentResource {
         chart: CHARTS.kubePrometheusStack,
         releaseName: "kube-prometheus-stack",
         namespace: args.namespace,
-        values: monitoringValues(args, { oidc: oidc.name, admin: admin.metadata.name }),
+        values: monitoringValues(args, { oidc: oidc.name, admin: "grafana-admin" }),
         timeoutSeconds: 1200,
       },
-      { parent: this, dependsOn: [...args.dependsOn, admin] },
+      { parent: this, dependsOn: [...args.dependsOn, admin, ...oidc.resources] },
     );
     new k8s.apiextensions.CustomResource(
       `${name}-rules`,
@@ -295,7 +295,7 @@ export class Monitoring extends pulumi.ComponentResource {
         metadata: { name: "mlops-platform", namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "mlops-platform" } },
         spec: { groups: alertRuleGroups(args.thresholds, args.servingNamespace) },
       },
-      { parent: this, dependsOn: [this.release] },
+      { parent: this, dependsOn: [...args.dependsOn, this.release] },
     );
     this.prometheusUrl = prometheusUrl(args.namespaceName);
     this.registerOutputs({ release: this.release, prometheusUrl: this.prometheusUrl });

@@ -232,8 +232,8 @@ export function namespaceArgsProblems(args: PlatformNamespaceArgs): string[] {
 
 /** A namespace with the platform baseline. */
 export class PlatformNamespace extends pulumi.ComponentResource {
-  /** The namespace name (resolves once the Namespace exists, so using it orders dependents after it). */
-  public readonly name: pulumi.Output<string>;
+  /** The namespace name (plain, so manifests stay readable; order dependents with {@link namespace}). */
+  public readonly name: string;
   /** The Namespace resource, for explicit `dependsOn`. */
   public readonly namespace: k8s.core.v1.Namespace;
 
@@ -253,20 +253,21 @@ export class PlatformNamespace extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.name = this.namespace.metadata.name;
-    const ns = this.name;
+    this.name = args.name;
+    const ns = args.name;
+    const child = { parent: this, dependsOn: [this.namespace] };
 
     for (const np of networkPolicySpecs(args)) {
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${np.name}`,
         { metadata: { name: np.name, namespace: ns }, spec: np.spec as unknown as k8s.types.input.networking.v1.NetworkPolicySpec },
-        { parent: this },
+        child,
       );
     }
     new k8s.core.v1.ResourceQuota(
       `${name}-quota`,
       { metadata: { name: "baseline", namespace: ns }, spec: { hard: quotaHard(args.quota) } },
-      { parent: this },
+      child,
     );
     new k8s.core.v1.LimitRange(
       `${name}-limits`,
@@ -283,7 +284,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
           ],
         },
       },
-      { parent: this },
+      child,
     );
     this.registerOutputs({ name: this.name, namespace: this.namespace });
   }

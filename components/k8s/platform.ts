@@ -141,7 +141,6 @@ export class PlatformServices extends pulumi.ComponentResource {
     const replicas = args.serviceReplicas;
     const ident = (key: string) => cloud.identities[key] as WorkloadIdentityRef;
     const saOf = (key: string) => args.identitySpecs.find((s) => s.key === key)?.serviceAccounts[0] as string;
-    const ready = [...cloud.readyDependencies];
     const host = (svc: string) => `${svc}.${args.domain}`;
 
     // Secrets the platform generates itself (never in a file).
@@ -281,6 +280,8 @@ export class PlatformServices extends pulumi.ComponentResource {
       );
     }
     const nsOut = (n: string) => (ns[n] as PlatformNamespace).name;
+    // Everything the services install waits for the cluster's readiness and the namespaces.
+    const ready = [...cloud.readyDependencies, ...Object.values(ns).map((n) => n.namespace)];
 
     // Monitoring first: the other charts declare ServiceMonitors, whose CRD it installs.
     const ssoBase = (issuer: string, clientSecret: pulumi.Input<string> | undefined): SsoSettings => ({
@@ -311,7 +312,7 @@ export class PlatformServices extends pulumi.ComponentResource {
         replicas,
         thresholds: { driftPsi: args.driftThreshold },
         grafanaAdminPassword: password("grafana-admin"),
-        dependsOn: [...ready, (ns[NAMESPACES.gpu] as PlatformNamespace).namespace],
+        dependsOn: ready,
       },
       { parent: this },
     );
@@ -382,6 +383,7 @@ export class PlatformServices extends pulumi.ComponentResource {
         install: "all",
         argo,
         deployTo: nsOut(NAMESPACES.serving),
+        dependsOn: ready,
         ...(args.pipelineSettings
           ? { settings: { name: args.pipelineSettings.name, data: args.pipelineSettings.data(NAMESPACES.pipelines) } }
           : {}),

@@ -236,7 +236,7 @@ export class ModelServing extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
-    const crd = { parent: this, dependsOn: [this.release] };
+    const crd = { parent: this, dependsOn: [...args.dependsOn, this.release] };
     new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
       {
@@ -247,7 +247,7 @@ export class ModelServing extends pulumi.ComponentResource {
           labels: { ...args.identity.podLabels },
         },
       },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
     for (const [tname, spec] of Object.entries(analysisTemplateSpecs(args.prometheusUrl))) {
       new k8s.apiextensions.CustomResource(
@@ -271,7 +271,7 @@ export class ModelServing extends pulumi.ComponentResource {
               metadata: { name: svc, namespace: args.namespace, labels: selector },
               spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: MODEL_PORT, targetPort: "http" }] },
             },
-            { parent: this },
+            { parent: this, dependsOn: [...args.dependsOn] },
           ),
       );
       const rollout = new k8s.apiextensions.CustomResource(
@@ -289,7 +289,7 @@ export class ModelServing extends pulumi.ComponentResource {
             defaultReplicas: args.defaultReplicas,
           }),
         },
-        { parent: this, dependsOn: [this.release, ...svcResources] },
+        { parent: this, dependsOn: [...args.dependsOn, this.release, ...svcResources] },
       );
       const host = `${model.name}.${args.modelsDomain}`;
       tlsIngress(

@@ -93,9 +93,10 @@ export function oidcClientSecret(
   sso: SsoSettings,
   namespace: pulumi.Input<string>,
   parent: pulumi.Resource,
+  dependsOn: readonly pulumi.Resource[] = [],
   extra: Record<string, pulumi.Input<string>> = {},
-): { name: pulumi.Input<string>; idKey: "client-id"; secretKey: "client-secret" } {
-  if (sso.clientSecret === undefined) return { name: OIDC_SECRET_NAME, idKey: "client-id", secretKey: "client-secret" };
+): { name: string; idKey: "client-id"; secretKey: "client-secret"; resources: pulumi.Resource[] } {
+  if (sso.clientSecret === undefined) return { name: OIDC_SECRET_NAME, idKey: "client-id", secretKey: "client-secret", resources: [] };
   const secret = new k8s.core.v1.Secret(
     `${name}-oidc-client`,
     {
@@ -103,9 +104,9 @@ export function oidcClientSecret(
       type: "Opaque",
       stringData: secretStringData({ "client-id": sso.clientId, "client-secret": sso.clientSecret, ...extra }),
     },
-    { parent },
+    { parent, dependsOn: [...dependsOn] },
   );
-  return { name: secret.metadata.name, idKey: "client-id", secretKey: "client-secret" };
+  return { name: OIDC_SECRET_NAME, idKey: "client-id", secretKey: "client-secret", resources: [secret] };
 }
 
 /** Arguments of {@link Dex}. */
@@ -177,7 +178,7 @@ export class Dex extends pulumi.ComponentResource {
         metadata: { name: "dex-client", namespace: args.namespace },
         stringData: secretStringData({ DEX_CLIENT_SECRET: args.clientSecret }),
       },
-      { parent: this },
+      { parent: this, dependsOn: [...args.dependsOn] },
     );
     const [registry, ...repo] = IMAGES.dex.repository.split("/");
     this.release = helmRelease(
@@ -190,7 +191,7 @@ export class Dex extends pulumi.ComponentResource {
           replicaCount: args.replicas,
           image: { repository: `${registry}/${repo.join("/")}`, tag: IMAGES.dex.tag },
           config: dexConfig(args),
-          envFrom: [{ secretRef: { name: clientSecret.metadata.name } }, { secretRef: { name: "dex-ldap" } }],
+          envFrom: [{ secretRef: { name: "dex-client" } }, { secretRef: { name: "dex-ldap" } }],
           service: { type: "ClusterIP" },
           podSecurityContext: restrictedPodSecurityContext(1001),
           securityContext: restrictedContainerSecurityContext(1001),

@@ -50,7 +50,7 @@ export function teamProblems(team: TeamSpec): string[] {
 
 /** One tenant team. */
 export class Team extends pulumi.ComponentResource {
-  public readonly namespace: pulumi.Output<string>;
+  public readonly namespace: string;
 
   constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:Team", name, {}, opts);
@@ -84,7 +84,7 @@ export class Team extends pulumi.ComponentResource {
         },
         automountServiceAccountToken: false,
       },
-      { parent: this },
+      { parent: this, dependsOn: [ns.namespace] },
     );
     new k8s.core.v1.Secret(
       `${name}-argo-sso-token`,
@@ -96,7 +96,7 @@ export class Team extends pulumi.ComponentResource {
         },
         type: "kubernetes.io/service-account-token",
       },
-      { parent: this, dependsOn: [sa] },
+      { parent: this, dependsOn: [ns.namespace, sa] },
     );
     new k8s.rbac.v1.RoleBinding(
       `${name}-members`,
@@ -108,7 +108,7 @@ export class Team extends pulumi.ComponentResource {
           { kind: "ServiceAccount", name: "argo-sso-team", namespace: nsName },
         ],
       },
-      { parent: this },
+      { parent: this, dependsOn: [ns.namespace] },
     );
     pipelineNamespaceResources(
       `${name}-pipelines`,
@@ -122,6 +122,7 @@ export class Team extends pulumi.ComponentResource {
         install: "templates",
         argo: args.argo,
         ...(args.settings ? { settings: args.settings } : {}),
+        dependsOn: [ns.namespace],
       },
       this,
     );
