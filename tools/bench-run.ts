@@ -2,6 +2,8 @@
  * One measured plan run for `npm run bench` (a child process per run, so each run pays the
  * same start-up cost a user's `npm run plan` pays). Prints one JSON line.
  */
+// First: defers modules the SDK loads eagerly but this tool never uses (see lazy-deps.ts).
+import "./lib/lazy-deps";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -6,6 +6,8 @@
  * Then runs the policy pack against the plan, as `npm run check` does.
  * Exit status: 0 plan made and no mandatory violation; 1 mandatory violation; 2 the plan failed.
  */
+// First: defers modules the SDK loads eagerly but this tool never uses (see lazy-deps.ts).
+import "./lib/lazy-deps";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../stacks/config";

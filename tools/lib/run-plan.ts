@@ -4,6 +4,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkPlan, formatText } from "./check";
 import { manifestYaml } from "./export";
 import { type PlanResult, planStack } from "./harness";
 import { type PlanSummary, summarize } from "./summary";
@@ -51,8 +52,7 @@ export async function runPlan(opts: RunPlanOptions): Promise<RunPlanResult> {
 }
 
 /** Runs the policy pack against the plan, as `npm run check` does. */
-async function checkPolicies(plan: PlanResult, stack: string): Promise<PolicyVerdict | undefined> {
-  void plan;
-  void stack;
-  return undefined;
+async function checkPolicies(plan: PlanResult, stack: string): Promise<PolicyVerdict> {
+  const result = await checkPlan(plan.deployment, { stack });
+  return { text: formatText(result), json: result, mandatoryViolations: result.summary.mandatory };
 }

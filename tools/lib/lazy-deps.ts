@@ -1,0 +1,49 @@
+/**
+ * Start-up speed for the offline tools (`npm run plan`, `npm run check`, the benchmark).
+ *
+ * `@pulumi/pulumi` eagerly requires the TypeScript compiler and `@npmcli/arborist` for
+ * function serialization (closures of dynamic providers and callbacks), which this project
+ * never uses; loading them costs over half of the SDK's start-up. This hook hands the SDK a
+ * proxy that loads the real module on first use instead, so behaviour is unchanged and a
+ * program that does serialize a function still works. It is installed by the tools only; the
+ * Pulumi CLI runs the program with the SDK as published.
+ */
+import Module from "node:module";
+
+const LAZY = new Set(["typescript", "@npmcli/arborist"]);
+
+type Loader = (request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown;
+const moduleWithLoad = Module as unknown as { _load: Loader };
+const load = moduleWithLoad._load;
+
+function lazy(loadReal: () => object): object {
+  let real: object | undefined;
+  const target = () => {
+    real ??= loadReal();
+    return real;
+  };
+  return new Proxy(
+    {},
+    {
+      // Reporting an ES module makes TypeScript's __importStar return the proxy as is,
+      // instead of copying (and so loading) every export.
+      get: (_, key) => (key === "__esModule" ? true : Reflect.get(target(), key)),
+      has: (_, key) => Reflect.has(target(), key),
+      ownKeys: () => Reflect.ownKeys(target()),
+      getOwnPropertyDescriptor: (_, key) => {
+        // Module loaders (Node's require(esm) interop, tsx) look for these right after loading.
+        if (key === "__esModule") return { value: true, configurable: true, enumerable: false, writable: false };
+        if (key === "module.exports") return undefined;
+        const d = Reflect.getOwnPropertyDescriptor(target(), key);
+        return d ? { ...d, configurable: true } : undefined;
+      },
+    },
+  );
+}
+
+moduleWithLoad._load = function lazyLoad(this: unknown, request, parent, isMain) {
+  if (LAZY.has(request) && parent?.filename?.includes(`${"@pulumi"}/pulumi`)) {
+    return lazy(() => load.call(this, request, parent, isMain) as object);
+  }
+  return load.call(this, request, parent, isMain);
+};
