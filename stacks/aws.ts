@@ -175,7 +175,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
       storageKeyArn: keys.arns.storage,
       repositoryArns: registry.repositoryArns,
       dataEventQueue: { arn: events.queueArn, keyArn: keys.arns.storage },
-      dataLakes: cfg.dataLakes.map((l) => ({ name: l.name, uri: l.uri })),
+      dataLakes: cfg.dataLakes.map((l) => ({ name: l.name, uri: l.uri, ...(l.kmsKeyArn ? { kmsKeyArn: l.kmsKeyArn } : {}) })),
     },
     opts,
   );

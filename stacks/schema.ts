@@ -83,6 +83,17 @@ export const DataLakeSchema = z.strictObject({
       "must be a storage account resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<account>",
     )
     .optional(),
+  /**
+   * AWS only: ARN of the KMS key that encrypts the lake's objects (SSE-KMS). The platform then
+   * grants kms:Decrypt on exactly that key, through S3 only; without it, only SSE-S3 objects are readable.
+   */
+  kmsKeyArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
+      "must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key-id>",
+    )
+    .optional(),
 });
 /** A resolved data-lake source. */
 export type DataLake = z.infer<typeof DataLakeSchema>;
@@ -335,6 +346,13 @@ export const PlatformConfigSchema = z
       if (!form.test(d.uri)) {
         const example = c.cloud === "aws" ? "s3://bucket/prefix" : "abfss://container@account.dfs.core.windows.net/prefix";
         issue(["dataLakes", i, "uri"], `must look like ${example}`, d.uri);
+      }
+      if (d.kmsKeyArn !== undefined && (c.cloud !== "aws" || !isAllowedRegion("aws", d.kmsKeyArn.split(":")[3] ?? ""))) {
+        issue(
+          ["dataLakes", i, "kmsKeyArn"],
+          c.cloud === "aws" ? `must be a key in ${AWS_UAE_REGIONS.join(", ")}` : "is AWS only: remove it from an Azure stack",
+          d.kmsKeyArn,
+        );
       }
       if (!isAllowedRegion(c.cloud, d.region)) {
         issue(

@@ -22,6 +22,11 @@ export interface DataLakeSource {
   readonly name: string;
   /** `s3://bucket/prefix`. */
   readonly uri: string;
+  /**
+   * KMS key of the lake's SSE-KMS objects.
+   * @default undefined - no KMS grant (SSE-S3 lakes)
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /** Arguments of {@link WorkloadIdentities}. */
@@ -86,6 +91,12 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     });
     lakes.forEach((l, i) => {
       check.check(
+        l.kmsKeyArn === undefined || new RegExp(`^arn:aws[a-z-]*:kms:${args.region}:\\d{12}:key/[0-9a-f-]{36}$`).test(l.kmsKeyArn),
+        `dataLakes[${i}].kmsKeyArn`,
+        l.kmsKeyArn,
+        `use the ARN of a KMS key in ${args.region}, arn:aws:kms:${args.region}:<account>:key/<key-id>`,
+      );
+      check.check(
         parseS3Uri(l.uri) !== undefined,
         `dataLakes[${i}].uri`,
         l.uri,
@@ -95,7 +106,10 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     check.throwIfAny();
     super("mlops-platform:aws:WorkloadIdentities", name, {}, opts);
 
-    const lakeLocations = lakes.map((l) => parseS3Uri(l.uri) as NonNullable<ReturnType<typeof parseS3Uri>>);
+    const lakeLocations = lakes.map((l) => ({
+      ...(parseS3Uri(l.uri) as NonNullable<ReturnType<typeof parseS3Uri>>),
+      kmsKeyArn: l.kmsKeyArn,
+    }));
     const identities: Record<string, WorkloadIdentityRef> = {};
     const roleArns: Record<string, pulumi.Output<string>> = {};
     for (const spec of args.specs) {
@@ -126,7 +140,11 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
               buckets,
               storageKeyArn,
               dataLakes: spec.readDataLakes
-                ? lakeLocations.map((l) => ({ bucketArn: s3BucketArn(partition, l.bucket), prefix: l.prefix }))
+                ? lakeLocations.map((l) => ({
+                    bucketArn: s3BucketArn(partition, l.bucket),
+                    prefix: l.prefix,
+                    ...(l.kmsKeyArn ? { kmsKeyArn: l.kmsKeyArn } : {}),
+                  }))
                 : [],
               registry: { mode: spec.registry, repositoryArns: Object.values(repoArns as Record<string, string>) },
               ...(spec.consumeDataEvents ? { queue: { arn: queueArn, keyArn: queueKeyArn } } : {}),

@@ -55,8 +55,8 @@ export interface WorkloadPolicyInput {
   readonly buckets: readonly BucketAccess[];
   /** The KMS key of the platform buckets (needed for SSE-KMS objects). */
   readonly storageKeyArn: string;
-  /** External data lakes, read-only. */
-  readonly dataLakes: readonly { readonly bucketArn: string; readonly prefix: string }[];
+  /** External data lakes, read-only; `kmsKeyArn` when the lake's objects are SSE-KMS. */
+  readonly dataLakes: readonly { readonly bucketArn: string; readonly prefix: string; readonly kmsKeyArn?: string }[];
   readonly registry: { readonly mode: "none" | "pull" | "push"; readonly repositoryArns: readonly string[] };
   /** The data-arrival queue to consume, with the key that encrypts it. */
   readonly queue?: { readonly arn: string; readonly keyArn: string };
@@ -108,6 +108,15 @@ export function workloadPolicy(input: WorkloadPolicyInput): PolicyDocument | und
       Action: READ_OBJECT,
       Resource: s3ObjectsArn(lake.bucketArn, lake.prefix),
     });
+    if (lake.kmsKeyArn) {
+      statements.push({
+        Sid: `DecryptDataLake${i + 1}`,
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: lake.kmsKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } },
+      });
+    }
   });
 
   if (input.registry.mode !== "none" && input.registry.repositoryArns.length > 0) {

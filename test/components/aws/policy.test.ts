@@ -72,6 +72,18 @@ describe("workloadPolicy", () => {
     expect(JSON.stringify(doc)).not.toMatch(/Put|Delete/);
   });
 
+  it("decrypts an SSE-KMS lake with exactly its key, through S3 only", () => {
+    const lakeKey = "arn:aws:kms:me-central-1:210987654321:key/99999999-8888-4777-a666-555555555555";
+    const doc = workloadPolicy({ ...base, dataLakes: [{ bucketArn: "arn:aws:s3:::lake", prefix: "curated/", kmsKeyArn: lakeKey }] });
+    expect(doc?.Statement[2]).toEqual({
+      Sid: "DecryptDataLake1",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: lakeKey,
+      Condition: { StringEquals: { "kms:ViaService": "s3.me-central-1.amazonaws.com" } },
+    });
+  });
+
   it("lists a whole-bucket lake without a prefix condition", () => {
     const doc = workloadPolicy({ ...base, dataLakes: [{ bucketArn: "arn:aws:s3:::lake", prefix: "" }] });
     expect(doc?.Statement[0]?.Condition).toBeUndefined();
