@@ -135,7 +135,7 @@ function describeIssues(error: z.ZodError, source: string): string {
  * and `exemptions` exists, so a typo cannot silently exempt nothing.
  */
 export function parsePackConfig(raw: unknown, source = "pack configuration", knownPolicies?: readonly string[]): PackConfig {
-  const result = PackConfigSchema.safeParse(raw);
+  const result = PackConfigSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new Error(describeIssues(result.error, source));
   const cfg = result.data;
   if (knownPolicies) {

@@ -86,3 +86,65 @@ export function setPath(target: Record<string, unknown>, path: readonly (string 
   if (value === undefined) delete cur[last];
   else cur[last] = value;
 }
+
+/** A resource of a stack export, as far as planting needs it. */
+interface ExportResource {
+  urn: string;
+  type: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A copy of `real` (a stack export) with `specs` added as resources named `planted-<name>`,
+ * going through the real plan's providers (or through new planted providers with
+ * `providerInputs` when given, or when the plan has none of that kind).
+ */
+export function plantInto(
+  real: { deployment: { resources: ExportResource[] } },
+  specs: readonly Spec[],
+  providerInputs: Partial<Record<"aws" | "azure", Record<string, unknown>>> = {},
+): { plan: { version: 3; deployment: { resources: ExportResource[] } }; urns: string[] } {
+  const resources = structuredClone(real.deployment.resources);
+  const prefix = (resources[0]?.urn ?? "urn:pulumi:test::mlops-platform::x::y").split("::").slice(0, 2).join("::");
+  const providerRef: Partial<Record<ProviderKind, string>> = {};
+  const types = { aws: "pulumi:providers:aws", azure: "pulumi:providers:azure-native", k8s: "pulumi:providers:kubernetes" } as const;
+  for (const [kind, type] of Object.entries(types) as [Exclude<ProviderKind, "none">, string][]) {
+    const override = kind === "k8s" ? undefined : providerInputs[kind];
+    const existing = resources.find((r) => r.type === type);
+    if (existing && !override) {
+      providerRef[kind] = `${existing.urn}::${String(existing.id ?? "id")}`;
+      continue;
+    }
+    const inputs = override ?? (PROVIDERS[kind].inputs as Record<string, unknown>);
+    const provUrn = `${prefix}::${type}::planted-${kind}`;
+    resources.push({ urn: provUrn, type, custom: true, id: `planted-${kind}-id`, inputs, outputs: inputs });
+    providerRef[kind] = `${provUrn}::planted-${kind}-id`;
+  }
+  const urns: string[] = [];
+  const urnOf = (sp: Spec) => `${prefix}::${sp.type}::planted-${sp.name}`;
+  for (const sp of specs) {
+    const kind = sp.provider ?? defaultProvider(sp.type);
+    const propertyDependencies: Record<string, string[]> = {};
+    for (const [k, names] of Object.entries(sp.dependsOn ?? {})) {
+      propertyDependencies[k] = names.map((n) => {
+        const dep = specs.find((x) => x.name === n);
+        return dep ? urnOf(dep) : n;
+      });
+    }
+    const u = urnOf(sp);
+    urns.push(u);
+    resources.push({
+      urn: u,
+      type: sp.type,
+      custom: true,
+      id: `planted-${sp.name}-id`,
+      inputs: sp.inputs,
+      outputs: sp.inputs,
+      provider: kind === "none" ? undefined : providerRef[kind],
+      dependencies: Object.values(propertyDependencies).flat(),
+      propertyDependencies,
+      protect: sp.protect,
+    });
+  }
+  return { plan: { version: 3, deployment: { resources } }, urns };
+}

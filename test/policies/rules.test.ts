@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { parsePackConfig } from "../../policies/config";
 import { allPolicies } from "../../policies/rules";
 import { checkPlan } from "../../tools/lib/check";
-import { CASES, type RuleCase, type UnknownCase, type ViolationCase } from "./cases";
+import { applyChange } from "./apply";
+import { CASES, type ViolationCase } from "./cases";
 import { clone, plan, type Spec, setPath, UNKNOWN } from "./fixture";
 
 const packConfig = parsePackConfig({ production: true, minimumBackupRetentionDays: 35, minimumLogRetentionDays: 365 });
@@ -17,15 +18,6 @@ async function run(name: string, specs: readonly Spec[], provider?: ViolationCas
   if (!policy) throw new Error(`no rule ${name}`);
   const result = await checkPlan(plan(specs, provider), { stack: "test", packConfig, policies: [policy] });
   return result.violations;
-}
-
-function apply(c: RuleCase, change: ViolationCase | UnknownCase, value: unknown): Spec[] {
-  const specs = clone([...c.specs, ...(("add" in change && change.add) || [])]);
-  const targetName = change.target ?? c.target;
-  const target = specs.find((s) => s.name === targetName);
-  if ("unprotect" in change && change.unprotect && target) (target as { protect?: boolean }).protect = false;
-  if (change.path && target) setPath(target.inputs, change.path, value);
-  return specs;
 }
 
 for (const policy of allPolicies) {
@@ -42,7 +34,7 @@ for (const policy of allPolicies) {
 
     for (const v of c.violations) {
       it(`reports: ${v.why}`, async () => {
-        const violations = await run(policy.name, apply(c, v, v.value), v.provider);
+        const violations = await run(policy.name, applyChange(c, v, v.value), v.provider);
         const mandatory = violations.filter((x) => x.enforcementLevel === "mandatory");
         expect(mandatory.length, JSON.stringify(violations)).toBeGreaterThan(0);
         if (v.expect) expect(mandatory.map((x) => x.message).join("\n")).toContain(v.expect);
@@ -53,7 +45,7 @@ for (const policy of allPolicies) {
       c.unknown.expect
     ];
     it(`treats an unknown value as ${unknownTitle}`, async () => {
-      const violations = await run(policy.name, apply(c, c.unknown, UNKNOWN), c.unknown.provider);
+      const violations = await run(policy.name, applyChange(c, c.unknown, UNKNOWN), c.unknown.provider);
       if (c.unknown.expect === "none") {
         expect(violations).toEqual([]);
       } else if (c.unknown.expect === "mandatory") {
