@@ -55,24 +55,20 @@ export function parseFlags<S extends FlagSpec>(argv: readonly string[], spec: S)
     }
     const eq = token.indexOf("=");
     const name = eq >= 0 ? token.slice(2, eq) : token.slice(2);
+    if (!Object.hasOwn(spec, name)) {
+      problems.push(`unknown flag --${name}: accepted flags are ${Object.keys(spec).map((f) => `--${f}`).join(", ")}`);
+      continue;
+    }
     let value: string | undefined;
     if (eq >= 0) {
       value = token.slice(eq + 1);
     } else {
       value = argv[i + 1];
-      i++;
-      if (value === undefined) {
-        problems.push(`--${name} needs a value`);
+      if (value === undefined || value.startsWith("--")) {
+        problems.push(`--${name} needs a value (use --${name}=<value>)`);
         continue;
       }
-    }
-    if (!Object.hasOwn(spec, name)) {
-      problems.push(
-        `unknown flag --${name}: accepted flags are ${Object.keys(spec)
-          .map((f) => `--${f}`)
-          .join(", ")}`,
-      );
-      continue;
+      i++;
     }
     if (Object.hasOwn(out, name)) {
       problems.push(`--${name} given more than once`);

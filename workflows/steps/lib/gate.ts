@@ -5,7 +5,8 @@
  * There is deliberately no way to open it by configuration: the specification has no "force",
  * "skip" or "allow regression" field (unknown fields are refused, not ignored), the comparison
  * with the champion is always made, a missing or non-finite metric closes the gate, and the
- * champion tolerance can only make the gate stricter.
+ * champion tolerance can only make the gate stricter. Once a champion exists, the gate it passed
+ * applies as well, so the bar a run sets for itself can only add to production's.
  */
 import { usageError } from "./cli";
 
@@ -26,10 +27,16 @@ export interface GateSpec {
   readonly minImprovement: number;
 }
 
-/** The champion (the version behind the `champion` alias) and its metrics. */
+/** The champion (the version behind the `champion` alias), its metrics and the gate it passed. */
 export interface Champion {
   readonly version: string;
   readonly metrics: Readonly<Record<string, number>>;
+  /**
+   * The gate the champion itself passed (recorded on its run), or `"invalid"` when the record
+   * cannot be parsed. Missing or invalid closes the gate. A candidate must pass it too, so a run cannot loosen production's bar by
+   * lowering thresholds, flipping a metric's direction or switching the primary metric.
+   */
+  readonly spec?: GateSpec | "invalid";
 }
 
 /** One check the gate made. */
@@ -135,35 +142,51 @@ function fmt(n: number | undefined): string {
   return n === undefined ? "missing" : String(n);
 }
 
+function value(metrics: Readonly<Record<string, number>>, name: string): number | undefined {
+  const v = Object.hasOwn(metrics, name) ? metrics[name] : undefined;
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+function thresholdCheck(m: MetricThreshold, candidate: Readonly<Record<string, number>>, kind: string): GateCheck {
+  const v = value(candidate, m.name);
+  const ok = v !== undefined && (m.direction === "max" ? v >= m.threshold : v <= m.threshold);
+  return {
+    check: `${kind}:${m.name}`,
+    passed: ok,
+    detail: `${m.name} = ${fmt(v)}, required ${m.direction === "max" ? "≥" : "≤"} ${m.threshold}${v === undefined ? " (metric missing or not a finite number)" : ""}`,
+  };
+}
+
+function championCheck(s: GateSpec, label: string, candidate: Readonly<Record<string, number>>, champion: Champion, minImprovement: number): GateCheck {
+  const m = s.metrics.find((x) => x.name === s.primaryMetric);
+  const c = value(champion.metrics, s.primaryMetric);
+  const v = value(candidate, s.primaryMetric);
+  const check = `champion:${s.primaryMetric}`;
+  if (!m || c === undefined) {
+    return { check, passed: false, detail: `champion version ${champion.version} has no finite ${s.primaryMetric} (${label}): cannot show the candidate is not worse; the gate stays closed` };
+  }
+  if (v === undefined) return { check, passed: false, detail: `candidate ${s.primaryMetric} is missing or not a finite number (${label})` };
+  const ok = m.direction === "max" ? v >= c + minImprovement : v <= c - minImprovement;
+  const need = m.direction === "max" ? `≥ ${c} + ${minImprovement}` : `≤ ${c} - ${minImprovement}`;
+  return { check, passed: ok, detail: `${s.primaryMetric} = ${v} vs champion version ${champion.version} = ${c}, required ${need} (${label})` };
+}
+
 /** Evaluates the gate. Closed unless every threshold holds and the candidate is at least as good as the champion. */
 export function evaluateGate(spec: GateSpec, candidate: Readonly<Record<string, number>>, champion: Champion | null): GateVerdict {
-  const checks: GateCheck[] = [];
-  for (const m of spec.metrics) {
-    const v = Object.hasOwn(candidate, m.name) ? candidate[m.name] : undefined;
-    const finite = typeof v === "number" && Number.isFinite(v);
-    const ok = finite && (m.direction === "max" ? v >= m.threshold : v <= m.threshold);
-    checks.push({
-      check: `threshold:${m.name}`,
-      passed: ok,
-      detail: `${m.name} = ${fmt(v)}, required ${m.direction === "max" ? "≥" : "≤"} ${m.threshold}${finite ? "" : " (metric missing or not a finite number)"}`,
-    });
-  }
+  const checks: GateCheck[] = spec.metrics.map((m) => thresholdCheck(m, candidate, "threshold"));
   if (champion) {
-    const m = spec.metrics.find((x) => x.name === spec.primaryMetric);
-    const c = Object.hasOwn(champion.metrics, spec.primaryMetric) ? champion.metrics[spec.primaryMetric] : undefined;
-    const v = Object.hasOwn(candidate, spec.primaryMetric) ? candidate[spec.primaryMetric] : undefined;
-    let ok = false;
-    let detail: string;
-    if (!m || typeof c !== "number" || !Number.isFinite(c)) {
-      detail = `champion version ${champion.version} has no finite ${spec.primaryMetric} (${fmt(c)}): cannot show the candidate is not worse; the gate stays closed`;
-    } else if (typeof v !== "number" || !Number.isFinite(v)) {
-      detail = `candidate ${spec.primaryMetric} is ${fmt(v)}`;
+    const specs: [string, GateSpec][] = [["this run's gate", spec]];
+    if (champion.spec === "invalid" || champion.spec === undefined) {
+      checks.push({
+        check: "champion-gate",
+        passed: false,
+        detail: `champion version ${champion.version} has ${champion.spec === "invalid" ? "an unreadable" : "no"} recorded gate (run tag mlops.platform/quality-gate), so the metric direction production was held to is unknown: the gate stays closed (a platform admin tags the champion's run with its gate JSON, or removes the alias)`,
+      });
     } else {
-      ok = m.direction === "max" ? v >= c + spec.minImprovement : v <= c - spec.minImprovement;
-      const need = m.direction === "max" ? `≥ ${c} + ${spec.minImprovement}` : `≤ ${c} - ${spec.minImprovement}`;
-      detail = `${spec.primaryMetric} = ${v} vs champion version ${champion.version} = ${c}, required ${need}`;
+      specs.push(["the champion's gate", champion.spec]);
+      for (const m of champion.spec.metrics) checks.push(thresholdCheck(m, candidate, "champion-threshold"));
     }
-    checks.push({ check: `champion:${spec.primaryMetric}`, passed: ok, detail });
+    for (const [label, s] of specs) checks.push(championCheck(s, label, candidate, champion, spec.minImprovement));
   } else {
     checks.push({ check: "champion", passed: true, detail: "no champion yet: thresholds only" });
   }

@@ -4,7 +4,7 @@
  * submitting the workflow with another entrypoint cannot skip it).
  */
 import { EXIT, StepError } from "./cli";
-import { type Champion, evaluateGate, type GateSpec, type GateVerdict } from "./gate";
+import { type Champion, evaluateGate, type GateSpec, type GateVerdict, parseGateSpec } from "./gate";
 import type { MlflowClient, RunInfo } from "./mlflow";
 
 /** Tag keys (lineage). */
@@ -62,7 +62,16 @@ export async function evaluateFromMlflow(
   if (championVersion) {
     const championRun = championVersion.runId ? await mlflow.getRun(championVersion.runId) : null;
     // A champion whose run is gone has no metrics: the comparison then fails closed.
-    champion = { version: championVersion.version, metrics: championRun?.metrics ?? {} };
+    const recorded = championRun?.tags[TAGS.gate];
+    let spec: GateSpec | "invalid" | undefined;
+    if (recorded !== undefined) {
+      try {
+        spec = parseGateSpec(recorded);
+      } catch {
+        spec = "invalid";
+      }
+    }
+    champion = { version: championVersion.version, metrics: championRun?.metrics ?? {}, ...(spec !== undefined ? { spec } : {}) };
   }
   return { run, champion, verdict: evaluateGate(spec, run.metrics, champion) };
 }
