@@ -8,7 +8,6 @@
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { Cache } from "../components/azure/cache";
 import { Cluster } from "../components/azure/cluster";
 import { Database } from "../components/azure/database";
@@ -18,7 +17,7 @@ import { type DataLakeGrant, WorkloadIdentities } from "../components/azure/iden
 import { KeyVault } from "../components/azure/keyvault";
 import { zonesFor } from "../components/azure/layout";
 import { Monitoring } from "../components/azure/monitoring";
-import { globalName } from "../components/azure/naming";
+import { globalName, nameSuffix } from "../components/azure/naming";
 import { Network } from "../components/azure/network";
 import { type NodePoolSpec, NodePools } from "../components/azure/nodepool";
 import { Registry } from "../components/azure/registry";
@@ -122,13 +121,10 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
   const tenantId = client.tenantId;
   const zones = zonesFor(cfg.availability.multiAz, cfg.availability.zoneCount);
 
-  // Suffix of the globally unique names (storage, vault, registry, server, cache); kept in state.
-  const suffix = new random.RandomString(
-    "azure-name-suffix",
-    { length: 6, special: false, upper: false, numeric: true, lower: true },
-    { provider: providers.random, protect: protectData },
-  );
-  const unique = (kind: Parameters<typeof globalName>[0]) => suffix.result.apply((s) => globalName(kind, prefix, s));
+  // Suffix of the globally unique names (storage, vault, registry, server, cache): derived from
+  // the subscription and stack, so names are known at preview and stable across runs.
+  const unique = (kind: Parameters<typeof globalName>[0]) =>
+    subscriptionId.apply((sub) => globalName(kind, prefix, nameSuffix(sub, cfg.stack)));
 
   const groups = new ResourceGroups("azure-rg", { location, prefix, protectData, tags }, opts);
   const monitoring = new Monitoring(

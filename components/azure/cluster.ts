@@ -31,6 +31,19 @@ export const AKS_LOG_CATEGORIES = ["kube-audit-admin", "guard", "kube-apiserver"
 /** Name of the encrypted default StorageClass the cluster installs. */
 export const ENCRYPTED_STORAGE_CLASS = "managed-csi-cmk";
 
+/**
+ * The security profile of the cluster: workload identity, Defender to the workspace, KMS etcd
+ * encryption with a key in the private vault, image cleaner. Pure.
+ */
+export function clusterSecurityProfile(workspaceId: string, kmsKeyUriWithVersion: string, vaultId: string) {
+  return {
+    workloadIdentity: { enabled: true },
+    defender: { logAnalyticsWorkspaceResourceId: workspaceId, securityMonitoring: { enabled: true } },
+    azureKeyVaultKms: { enabled: true, keyId: kmsKeyUriWithVersion, keyVaultNetworkAccess: "Private", keyVaultResourceId: vaultId },
+    imageCleaner: { enabled: true, intervalHours: 168 },
+  };
+}
+
 /** Arguments of {@link Cluster}. */
 export interface ClusterArgs {
   readonly resourceGroupName: pulumi.Input<string>;
@@ -183,17 +196,11 @@ export class Cluster extends pulumi.ComponentResource {
         },
         publicNetworkAccess: "Disabled",
         oidcIssuerProfile: { enabled: true },
-        securityProfile: {
-          workloadIdentity: { enabled: true },
-          defender: { logAnalyticsWorkspaceResourceId: args.logAnalyticsWorkspaceId, securityMonitoring: { enabled: true } },
-          azureKeyVaultKms: {
-            enabled: true,
-            keyId: args.kms.keyUriWithVersion,
-            keyVaultNetworkAccess: "Private",
-            keyVaultResourceId: args.kms.vaultId,
-          },
-          imageCleaner: { enabled: true, intervalHours: 168 },
-        },
+        // Unknown as a whole until the KMS key version exists (the provider merges its defaults
+        // into the object); clusterSecurityProfile is tested on its own.
+        securityProfile: pulumi
+          .all([args.logAnalyticsWorkspaceId, args.kms.keyUriWithVersion, args.kms.vaultId])
+          .apply(([workspaceId, keyUri, vaultId]) => clusterSecurityProfile(workspaceId, keyUri, vaultId)),
         addonProfiles: {
           azurepolicy: { enabled: true, config: { version: "v2" } },
           azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },

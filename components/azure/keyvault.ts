@@ -19,6 +19,11 @@ import { assignRole } from "./role-assignment";
 import { keyScope } from "./roles";
 import { ArgsCheck } from "./validate";
 
+/** The URI of a vault in the public Azure cloud. */
+export function vaultUri(vaultName: string): string {
+  return `https://${vaultName}.vault.azure.net/`;
+}
+
 /** The customer-managed keys, by consumer. */
 export const KEY_PURPOSES = ["storage", "disks", "registry", "postgres", "kms"] as const;
 /** One key consumer. */
@@ -124,7 +129,8 @@ export class KeyVault extends pulumi.ComponentResource {
     );
     this.vaultId = vault.id;
     this.vaultName = vault.name;
-    this.vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
+    // The vault URI follows from its name (public cloud), so dependants know it before creation.
+    this.vaultUri = pulumi.all([vault.name, args.vaultName]).apply(([, n]) => vaultUri(n));
     if (args.protectData) {
       new authorization.ManagementLockByScope(
         `${name}-vault-lock`,
@@ -180,7 +186,7 @@ export class KeyVault extends pulumi.ComponentResource {
       keys[purpose] = {
         name: key.name,
         id: pulumi.interpolate`${vault.id}/keys/${key.name}`,
-        uri: key.keyUri,
+        uri: pulumi.all([this.vaultUri, key.name]).apply(([v, k]) => `${v}keys/${k}`),
         uriWithVersion: key.keyUriWithVersion,
       };
     }

@@ -3,8 +3,18 @@
  *
  * Most Azure names are scoped to a resource group, but a few are global DNS names with tight
  * character rules (storage accounts, key vaults, registries, PostgreSQL servers, caches); those
- * get a random suffix from the stack so that two stacks never collide.
+ * get a suffix derived from the subscription and stack so that two stacks never collide.
  */
+
+import { createHash } from "node:crypto";
+
+/**
+ * A 6-character suffix for globally unique names, derived from the subscription and stack: the
+ * same stack in the same subscription always gets the same names, two stacks never collide.
+ */
+export function nameSuffix(subscriptionId: string, stack: string): string {
+  return createHash("sha256").update(`${subscriptionId.toLowerCase()}/${stack}`).digest("hex").slice(0, 6);
+}
 
 /** Lowercase letters and digits only (storage account / registry rules). */
 export function alphanumeric(text: string): string {

@@ -1,0 +1,45 @@
+/**
+ * External data lakes on Azure: with the lake's storage account id, the pipeline and team
+ * identities (and only they) get read-only access to the lake's container, limited to its path.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { BUILTIN_ROLES } from "../../components/azure/roles";
+import type { PlanResult } from "../../tools/lib/harness";
+import { roleOf } from "./azure-layer-common";
+import { ofType, planAzureLayer } from "./azure-plan-checks";
+
+const ACCOUNT_ID =
+  "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-core-banking/providers/Microsoft.Storage/storageAccounts/examplecorebanking";
+
+describe("Azure data-lake grants (uae-prod-azure with the lake's account id)", () => {
+  let plan: PlanResult;
+  beforeAll(async () => {
+    plan = await planAzureLayer("uae-prod-azure", {
+      dataLakes: [
+        {
+          name: "core-banking",
+          uri: "abfss://curated@examplecorebanking.dfs.core.windows.net/lake",
+          region: "uaenorth",
+          storageAccountId: ACCOUNT_ID,
+        },
+      ],
+    });
+  });
+
+  it("grants Storage Blob Data Reader on the lake container, path-limited, to the pipeline identities only", () => {
+    const lake = ofType(plan, "azure-native:authorization:RoleAssignment").filter((a) => a.name.endsWith("-lake-core-banking"));
+    expect(lake.map((a) => a.name).sort()).toEqual(
+      [
+        "azure-workload-identity-pipelines-lake-core-banking",
+        "azure-workload-identity-team-credit-lake-core-banking",
+        "azure-workload-identity-team-fraud-lake-core-banking",
+      ].sort(),
+    );
+    for (const a of lake) {
+      expect(roleOf(a)).toBe(BUILTIN_ROLES.storageBlobDataReader);
+      expect(a.inputs.scope).toBe(`${ACCOUNT_ID}/blobServices/default/containers/curated`);
+      expect(String(a.inputs.condition)).toContain("StringStartsWith 'lake/'");
+      expect(String(a.inputs.condition)).not.toContain("blobs/write");
+    }
+  });
+});
