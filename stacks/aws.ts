@@ -71,6 +71,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
       availabilityZones: zoneNames(region, cfg.availability.zoneCount),
       natPerZone: cfg.availability.natPerZone,
       region,
+      accountId: account,
       logsKeyArn: keys.arns.logs,
       flowLogRetentionDays: logDays,
       protect,

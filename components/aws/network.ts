@@ -41,6 +41,8 @@ export interface NetworkArgs {
   readonly natPerZone: boolean;
   /** Region of the provider; used for endpoint service names. */
   readonly region: string;
+  /** Account id; the flow-log delivery role trusts the service only on behalf of this account. */
+  readonly accountId: pulumi.Input<string>;
   /** KMS key that encrypts the flow-log group. */
   readonly logsKeyArn: pulumi.Input<string>;
   /** Flow-log retention in days (a CloudWatch Logs retention value). */
@@ -242,7 +244,12 @@ export class Network extends pulumi.ComponentResource {
     );
     const flowRole = new aws.iam.Role(
       `${name}-flow-logs`,
-      { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com")), description: "VPC flow-log delivery" },
+      {
+        assumeRolePolicy: pulumi
+          .output(args.accountId)
+          .apply((account) => JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com", account))),
+        description: "VPC flow-log delivery",
+      },
       { parent: this },
     );
     new aws.iam.RolePolicy(

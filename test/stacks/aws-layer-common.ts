@@ -69,6 +69,8 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
       const flow = ofType(plan, "aws:ec2/flowLog:FlowLog");
       expect(flow).toHaveLength(1);
       expect(flow[0]?.inputs.trafficType).toBe("ALL");
+      const flowTrust = doc(one(plan, "aws:iam/role:Role", "-network-flow-logs").inputs.assumeRolePolicy);
+      expect(flowTrust.Statement[0]?.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" } });
       const keyArn = one(plan, "aws:kms/key:Key", "-logs").outputs.arn;
       for (const lg of ofType(plan, "aws:cloudwatch/logGroup:LogGroup")) expect(lg.inputs.kmsKeyId, lg.name).toBe(keyArn);
       const defaultSg = ofType(plan, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");

@@ -58,6 +58,7 @@ describe("component argument validation", () => {
           availabilityZones: ["eu-west-1a"],
           natPerZone: false,
           region: "me-central-1",
+          accountId: "123456789012",
           logsKeyArn: "k",
           flowLogRetentionDays: 31,
           protect: false,
