@@ -89,7 +89,13 @@ export class FakeMlflow implements FakeServer {
   seedRun(experimentId: string, tags: Record<string, string>, metrics: Record<string, number>): string {
     const id = `run${++this.seq}`;
     this.runs.set(id, {
-      info: { run_id: id, experiment_id: experimentId, status: "FINISHED", artifact_uri: `mlflow-artifacts:/${experimentId}/${id}/artifacts`, run_name: id },
+      info: {
+        run_id: id,
+        experiment_id: experimentId,
+        status: "FINISHED",
+        artifact_uri: `mlflow-artifacts:/${experimentId}/${id}/artifacts`,
+        run_name: id,
+      },
       data: {
         metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: 0, step: 0 })),
         params: [],
@@ -177,7 +183,9 @@ export class FakeMlflow implements FakeServer {
         const m = /^tags\.`([^`]+)` = '([^']*)'$/.exec(String(b.filter ?? ""));
         if (!m) return invalid(`unsupported filter ${String(b.filter)}`);
         const ids = (b.experiment_ids as string[]) ?? [];
-        const runs = [...this.runs.values()].filter((r) => ids.includes(r.info.experiment_id) && r.data.tags.some((t) => t.key === m[1] && t.value === m[2]));
+        const runs = [...this.runs.values()].filter(
+          (r) => ids.includes(r.info.experiment_id) && r.data.tags.some((t) => t.key === m[1] && t.value === m[2]),
+        );
         return send(res, 200, { runs });
       }
       case "GET registered-models/get": {
@@ -193,7 +201,15 @@ export class FakeMlflow implements FakeServer {
         if (!this.models.has(String(b.name))) return missing("registered model");
         if (!runOf(b.run_id)) return missing("run");
         const version = String(this.versions.filter((v) => v.name === b.name).length + 1);
-        const v: Version = { name: String(b.name), version, run_id: String(b.run_id), source: String(b.source), status: "PENDING_REGISTRATION", description: String(b.description ?? ""), tags: (b.tags as Tag[]) ?? [] };
+        const v: Version = {
+          name: String(b.name),
+          version,
+          run_id: String(b.run_id),
+          source: String(b.source),
+          status: "PENDING_REGISTRATION",
+          description: String(b.description ?? ""),
+          tags: (b.tags as Tag[]) ?? [],
+        };
         this.versions.push(v);
         return send(res, 200, { model_version: v });
       }
@@ -236,7 +252,10 @@ type Json = Record<string, unknown>;
 
 function applyPatch(doc: Json, ops: { op: string; path: string; value?: unknown }[]): string | undefined {
   for (const op of ops) {
-    const parts = op.path.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const parts = op.path
+      .split("/")
+      .slice(1)
+      .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
     const last = parts.pop() ?? "";
     let parent: unknown = doc;
     for (const p of parts) parent = (parent as Json)?.[p];
@@ -325,7 +344,13 @@ export class FakeKube implements FakeServer {
     if (this.rolloutOutcome === "healthy") {
       obj.status = { ...status, phase: "Healthy", stableRS: status.currentPodHash, observedGeneration: String(meta.generation) };
     } else {
-      obj.status = { ...status, phase: "Degraded", abort: true, message: "RolloutAborted: pre-promotion analysis failed", observedGeneration: String(meta.generation) };
+      obj.status = {
+        ...status,
+        phase: "Degraded",
+        abort: true,
+        message: "RolloutAborted: pre-promotion analysis failed",
+        observedGeneration: String(meta.generation),
+      };
     }
   }
 }

@@ -10,7 +10,11 @@ const SPEC: GateSpec = parseGateSpec(
     primaryMetric: "auc",
   }),
 );
-const champion = (auc: number, spec: GateSpec | "invalid" | undefined = SPEC): Champion => ({ version: "3", metrics: { auc, rmse: 1 }, ...(spec ? { spec } : {}) });
+const champion = (auc: number, spec: GateSpec | "invalid" | undefined = SPEC): Champion => ({
+  version: "3",
+  metrics: { auc, rmse: 1 },
+  ...(spec ? { spec } : {}),
+});
 
 describe("quality gate: verdicts", () => {
   it("passes a candidate above every threshold when there is no champion", () => {
@@ -22,7 +26,10 @@ describe("quality gate: verdicts", () => {
   it("refuses a model below a max threshold", () => {
     const v = evaluateGate(SPEC, { auc: 0.79, rmse: 1 }, null);
     expect(v.passed).toBe(false);
-    expect(v.checks.find((c) => c.check === "threshold:auc")).toMatchObject({ passed: false, detail: expect.stringContaining("0.79, required ≥ 0.8") });
+    expect(v.checks.find((c) => c.check === "threshold:auc")).toMatchObject({
+      passed: false,
+      detail: expect.stringContaining("0.79, required ≥ 0.8"),
+    });
   });
 
   it("refuses a model above a min threshold (lower is better)", () => {
@@ -81,11 +88,19 @@ describe("quality gate: the specification cannot switch it off", () => {
     ["forceDeploy", { ...base, forceDeploy: "true" }, /quality-gate\.forceDeploy/],
     ["allowRegression", { ...base, allowRegression: true }, /quality-gate\.allowRegression/],
     ["champion override", { ...base, champion: null }, /quality-gate\.champion/],
-    ["metric-level override", { ...base, metrics: [{ name: "auc", direction: "max", threshold: 0.8, optional: true }] }, /metrics\[0\]\.optional is not a metric setting/],
+    [
+      "metric-level override",
+      { ...base, metrics: [{ name: "auc", direction: "max", threshold: 0.8, optional: true }] },
+      /metrics\[0\]\.optional is not a metric setting/,
+    ],
     ["no metrics", { metrics: [], primaryMetric: "auc" }, /quality-gate\.metrics=\[\]: must be a non-empty list/],
     ["missing metrics", { primaryMetric: "auc" }, /quality-gate\.metrics=undefined/],
     ["negative minImprovement", { ...base, minImprovement: -1 }, /minImprovement=-1: must be a finite number ≥ 0/],
-    ["string threshold", { ...base, metrics: [{ name: "auc", direction: "max", threshold: "0" }] }, /threshold="0": must be a finite number/],
+    [
+      "string threshold",
+      { ...base, metrics: [{ name: "auc", direction: "max", threshold: "0" }] },
+      /threshold="0": must be a finite number/,
+    ],
     ["null threshold", { ...base, metrics: [{ name: "auc", direction: "max", threshold: null }] }, /threshold=null/],
     ["bad direction", { ...base, metrics: [{ name: "auc", direction: "any", threshold: 0.8 }] }, /direction="any"/],
     ["primary not listed", { ...base, primaryMetric: "loss" }, /primaryMetric="loss": must name one of the metrics/],
@@ -102,7 +117,9 @@ describe("quality gate: the specification cannot switch it off", () => {
   it("refuses text that is not JSON, and huge numbers that JSON turns into Infinity", () => {
     expect(() => parseGateSpec("force")).toThrow(/quality-gate is not valid JSON/);
     expect(() => parseGateSpec("")).toThrow(/quality-gate is not valid JSON/);
-    expect(() => parseGateSpec('{"metrics":[{"name":"auc","direction":"max","threshold":-1e999}],"primaryMetric":"auc"}')).toThrow(/threshold=null|must be a finite number/);
+    expect(() => parseGateSpec('{"metrics":[{"name":"auc","direction":"max","threshold":-1e999}],"primaryMetric":"auc"}')).toThrow(
+      /threshold=null|must be a finite number/,
+    );
   });
 
   it("lists every problem at once", () => {
@@ -111,7 +128,8 @@ describe("quality gate: the specification cannot switch it off", () => {
       expect.unreachable();
     } catch (e) {
       const m = (e as Error).message;
-      for (const part of ["quality-gate.force", "metrics[0].name", "metrics[0].direction", "metrics[0].threshold", "primaryMetric"]) expect(m).toContain(part);
+      for (const part of ["quality-gate.force", "metrics[0].name", "metrics[0].direction", "metrics[0].threshold", "primaryMetric"])
+        expect(m).toContain(part);
     }
   });
 });

@@ -28,7 +28,12 @@ describe("data residency", () => {
     expect(checkResidency("s3://central-lake/curated/x/y.jsonl", "aws", AWS_PREFIXES).allowed).toBe(true);
     const az = checkResidency("abfss://datasets@mlopsdevdata.dfs.core.windows.net/platform/a.csv", "azure", AZ_PREFIXES);
     expect(az.allowed).toBe(true);
-    expect(artifactFields(az.location!, "uaenorth")).toMatchObject({ scheme: "abfss", endpoint: "https://mlopsdevdata.blob.core.windows.net", container: "datasets", blob: "platform/a.csv" });
+    expect(artifactFields(az.location!, "uaenorth")).toMatchObject({
+      scheme: "abfss",
+      endpoint: "https://mlopsdevdata.blob.core.windows.net",
+      container: "datasets",
+      blob: "platform/a.csv",
+    });
   });
 
   const refused: [string, string, string[], RegExp][] = [
@@ -40,7 +45,12 @@ describe("data residency", () => {
     ["an https URL", "https://example.com/data.csv", AWS_PREFIXES, /only s3:\/\/ \(AWS\) and abfss:\/\/ \(Azure\)/],
     ["a query string", "s3://mlops-dev-datasets/platform/a.csv?versionId=1", AWS_PREFIXES, /contains whitespace, "\?"/],
     ["the bucket root", "s3://mlops-dev-datasets", AWS_PREFIXES, /empty object key/],
-    ["an Azure URI on AWS", "abfss://datasets@mlopsdevdata.dfs.core.windows.net/platform/a.csv", AWS_PREFIXES, /platform runs on aws: use a s3:\/\/ location/],
+    [
+      "an Azure URI on AWS",
+      "abfss://datasets@mlopsdevdata.dfs.core.windows.net/platform/a.csv",
+      AWS_PREFIXES,
+      /platform runs on aws: use a s3:\/\/ location/,
+    ],
     ["another storage account", "abfss://datasets@otheraccount.dfs.core.windows.net/platform/a.csv", AZ_PREFIXES, /outside/],
     ["a blob endpoint", "abfss://datasets@mlopsdevdata.blob.core.windows.net/platform/a.csv", AZ_PREFIXES, /dfs\.core\.windows\.net/],
     ["an empty URI", "", AWS_PREFIXES, /not an object-store URI/],
@@ -63,10 +73,13 @@ describe("platform settings", () => {
   const env = { PLATFORM_CLOUD: "aws", PLATFORM_REGION: "me-central-1", PLATFORM_ALLOWED_DATA_PREFIXES: AWS_PREFIXES.join("\n") };
   it("fails safe: anything but exactly 'development' means production", () => {
     expect(readSettings({ ...env, PLATFORM_ENVIRONMENT: "development" }).environment).toBe("development");
-    for (const e of [undefined, "", "dev", "Development", "staging"]) expect(readSettings({ ...env, PLATFORM_ENVIRONMENT: e }).environment).toBe("production");
+    for (const e of [undefined, "", "dev", "Development", "staging"])
+      expect(readSettings({ ...env, PLATFORM_ENVIRONMENT: e }).environment).toBe("production");
   });
   it("refuses missing settings, naming the key and the ConfigMap", () => {
-    expect(() => readSettings({})).toThrow(/PLATFORM_CLOUD=undefined: must be "aws" or "azure".*mlops-pipeline-settings[\s\S]*PLATFORM_REGION is empty[\s\S]*PLATFORM_ALLOWED_DATA_PREFIXES is empty/);
+    expect(() => readSettings({})).toThrow(
+      /PLATFORM_CLOUD=undefined: must be "aws" or "azure".*mlops-pipeline-settings[\s\S]*PLATFORM_REGION is empty[\s\S]*PLATFORM_ALLOWED_DATA_PREFIXES is empty/,
+    );
   });
 });
 
@@ -102,7 +115,10 @@ describe("training inputs", () => {
       [{ "model-name": "Churn Model" }, /model-name="Churn Model": use 1-63 lowercase/],
       [{ "code-version": "" }, /code-version="": give the git commit SHA/],
       [{ "training-image": "123456789012.dkr.ecr.me-central-1.amazonaws.com/churn:1.0" }, /production runs need an image pinned by digest/],
-      [{ "training-image": `docker.io/evil/train@sha256:${"c".repeat(64)}` }, /registry docker\.io is not one of the platform's registries/],
+      [
+        { "training-image": `docker.io/evil/train@sha256:${"c".repeat(64)}` },
+        /registry docker\.io is not one of the platform's registries/,
+      ],
       [{ "training-image": "churn:latest" }, /moving tag "latest"/],
       [{ "training-command": "  " }, /training-command is empty/],
       [{ hyperparameters: "[1]" }, /hyperparameters="\[1\]": must be a JSON object/],
@@ -121,7 +137,12 @@ describe("training inputs", () => {
   });
 
   it("allows a fixed tag in development", () => {
-    expect(trainingInputProblems({ ...good, "training-image": "123456789012.dkr.ecr.me-central-1.amazonaws.com/churn:1.0" }, { ...ctx, environment: "development" })).toEqual([]);
+    expect(
+      trainingInputProblems(
+        { ...good, "training-image": "123456789012.dkr.ecr.me-central-1.amazonaws.com/churn:1.0" },
+        { ...ctx, environment: "development" },
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -56,7 +56,11 @@ export function parseFlags<S extends FlagSpec>(argv: readonly string[], spec: S)
     const eq = token.indexOf("=");
     const name = eq >= 0 ? token.slice(2, eq) : token.slice(2);
     if (!Object.hasOwn(spec, name)) {
-      problems.push(`unknown flag --${name}: accepted flags are ${Object.keys(spec).map((f) => `--${f}`).join(", ")}`);
+      problems.push(
+        `unknown flag --${name}: accepted flags are ${Object.keys(spec)
+          .map((f) => `--${f}`)
+          .join(", ")}`,
+      );
       continue;
     }
     let value: string | undefined;

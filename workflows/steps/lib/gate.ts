@@ -157,18 +157,32 @@ function thresholdCheck(m: MetricThreshold, candidate: Readonly<Record<string, n
   };
 }
 
-function championCheck(s: GateSpec, label: string, candidate: Readonly<Record<string, number>>, champion: Champion, minImprovement: number): GateCheck {
+function championCheck(
+  s: GateSpec,
+  label: string,
+  candidate: Readonly<Record<string, number>>,
+  champion: Champion,
+  minImprovement: number,
+): GateCheck {
   const m = s.metrics.find((x) => x.name === s.primaryMetric);
   const c = value(champion.metrics, s.primaryMetric);
   const v = value(candidate, s.primaryMetric);
   const check = `champion:${s.primaryMetric}`;
   if (!m || c === undefined) {
-    return { check, passed: false, detail: `champion version ${champion.version} has no finite ${s.primaryMetric} (${label}): cannot show the candidate is not worse; the gate stays closed` };
+    return {
+      check,
+      passed: false,
+      detail: `champion version ${champion.version} has no finite ${s.primaryMetric} (${label}): cannot show the candidate is not worse; the gate stays closed`,
+    };
   }
   if (v === undefined) return { check, passed: false, detail: `candidate ${s.primaryMetric} is missing or not a finite number (${label})` };
   const ok = m.direction === "max" ? v >= c + minImprovement : v <= c - minImprovement;
   const need = m.direction === "max" ? `≥ ${c} + ${minImprovement}` : `≤ ${c} - ${minImprovement}`;
-  return { check, passed: ok, detail: `${s.primaryMetric} = ${v} vs champion version ${champion.version} = ${c}, required ${need} (${label})` };
+  return {
+    check,
+    passed: ok,
+    detail: `${s.primaryMetric} = ${v} vs champion version ${champion.version} = ${c}, required ${need} (${label})`,
+  };
 }
 
 /** Evaluates the gate. Closed unless every threshold holds and the candidate is at least as good as the champion. */
