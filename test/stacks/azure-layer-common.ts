@@ -266,10 +266,9 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
         ].sort(),
       );
       for (const g of cp) expect(aks.dependencies, g.name).toContain(g.urn);
-      const diag = ofType(plan, "azure-native:monitor:DiagnosticSetting").find(
-        (d) => d.inputs.resourceUri === aks.outputs.id || d.name === "azure-cluster-aks-diagnostics",
-      );
-      const categories = (diag?.inputs.logs as { category: string }[]).map((l) => l.category);
+      const diag = named(plan, "azure-native:monitor:DiagnosticSetting", "azure-cluster-aks-diagnostics");
+      expect(diag.inputs.resourceUri).toBe(aks.outputs.id ?? aks.id);
+      const categories = (diag.inputs.logs as { category: string }[]).map((l) => l.category);
       expect(categories).toEqual(expect.arrayContaining(["kube-audit-admin", "guard"]));
     });
 
@@ -348,7 +347,7 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
       expect(covered.has(`${account.outputs.id ?? account.id}/blobServices/default`)).toBe(true);
       const activity = ofType(plan, "azure-native:monitor:SubscriptionDiagnosticSetting");
       expect(activity).toHaveLength(1);
-      expect((activity[0]?.inputs.logs as { category: string }[]).map((l) => l.category)).toEqual(
+      expect(((activity[0]?.inputs.logs ?? []) as { category: string }[]).map((l) => l.category)).toEqual(
         expect.arrayContaining(["Administrative", "Security", "Policy"]),
       );
       expect(activity[0]?.inputs.workspaceId).toBe(wsId);
