@@ -45,21 +45,32 @@ export const STEPS_IMAGE_VERSION = "0.1.0";
  * prefix and the configured data lakes), the registry its images may come from, the in-cluster
  * MLflow and Feast, and whether promotion needs approval (every profile but smb).
  */
-export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: string): pulumi.Output<Record<string, string>> {
+export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: string): Record<string, pulumi.Input<string>> {
   const datasetsPrefix = team === undefined ? "platform/" : `teams/${team}/`;
-  return pulumi.all([cloud.buckets.datasets.uri, cloud.registryHost]).apply(([datasets, registry]) => {
-    return pipelineSettingsData({
-      cloud: cfg.cloud,
-      region: cfg.region,
-      environment: cfg.profile === "smb" ? "development" : "production",
-      allowedDataPrefixes: [`${datasets.replace(/\/+$/, "")}/${datasetsPrefix}`, ...cfg.dataLakes.map((d) => d.uri)],
-      allowedRegistries: [registry],
-      mlflowUrl: `http://${MLFLOW_SERVICE.name}.${NAMESPACES.mlflow}.svc.cluster.local:${MLFLOW_SERVICE.port}`,
-      feastUrl: `http://${FEAST_SERVICE.name}.${NAMESPACES.feast}.svc.cluster.local:${FEAST_SERVICE.port}`,
-      servingNamespace: NAMESPACES.serving,
-      driftThreshold: cfg.services.driftThreshold,
-    });
+  // Built from plain values with markers for the two cloud outputs, so that only the keys that
+  // hold an output wait for it (the others stay readable in a preview).
+  const DATASETS = "\u0000datasets\u0000";
+  const REGISTRY = "\u0000registry\u0000";
+  const plain = pipelineSettingsData({
+    cloud: cfg.cloud,
+    region: cfg.region,
+    environment: cfg.profile === "smb" ? "development" : "production",
+    allowedDataPrefixes: [`${DATASETS}/${datasetsPrefix}`, ...cfg.dataLakes.map((d) => d.uri)],
+    allowedRegistries: [REGISTRY],
+    mlflowUrl: `http://${MLFLOW_SERVICE.name}.${NAMESPACES.mlflow}.svc.cluster.local:${MLFLOW_SERVICE.port}`,
+    feastUrl: `http://${FEAST_SERVICE.name}.${NAMESPACES.feast}.svc.cluster.local:${FEAST_SERVICE.port}`,
+    servingNamespace: NAMESPACES.serving,
+    driftThreshold: cfg.services.driftThreshold,
   });
+  const resolved = pulumi.all([cloud.buckets.datasets.uri, cloud.registryHost]);
+  return Object.fromEntries(
+    Object.entries(plain).map(([key, value]) => [
+      key,
+      value.includes(DATASETS) || value.includes(REGISTRY)
+        ? resolved.apply(([datasets, registry]) => value.split(DATASETS).join(datasets.replace(/\/+$/, "")).split(REGISTRY).join(registry))
+        : value,
+    ]),
+  );
 }
 
 /** Installs the platform services on the cluster of `cloud`. */

@@ -1,0 +1,531 @@
+/**
+ * The platform-services assertions shared by the AWS and Azure plan tests: the same Kubernetes
+ * services must come out right on either cloud layer. Each test file plans one stack.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS, teamNamespace } from "../../components/contracts";
+import { CHARTS, IMAGES, imageRef } from "../../components/k8s/versions";
+import { SERVICE_ACCOUNTS } from "../../stacks/identities";
+import { type PlanResource, type PlanResult, planStack } from "../../tools/lib/harness";
+import { isSecret, UNKNOWN } from "../../tools/lib/values";
+import { NO_UPSTREAM_SCHEMA, schemaError } from "../components/k8s/schemas";
+
+const SERVICES = "mlops-platform:k8s:PlatformServices";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** What a stack's configuration says, for the assertions that depend on it. */
+export interface ServicesExpectations {
+  readonly stack: string;
+  readonly cloud: "aws" | "azure";
+  readonly issuer: string;
+  readonly adminGroups: readonly string[];
+  readonly teams: readonly string[];
+  readonly models: readonly { name: string; registeredModel: string; version: number; strategy: "blueGreen" | "canary" }[];
+}
+
+type Obj = Record<string, unknown>;
+
+function byUrn(plan: PlanResult, urn: string): PlanResource | undefined {
+  return plan.resources.find((r) => r.urn === urn);
+}
+
+function underServices(plan: PlanResult, r: PlanResource): boolean {
+  let cur: PlanResource | undefined = r;
+  while (cur?.parent) {
+    cur = byUrn(plan, cur.parent);
+    if (cur?.type === SERVICES) return true;
+  }
+  return false;
+}
+
+/** Every value under `key` anywhere in `value`, with its path. */
+function findKeys(value: unknown, test: (key: string) => boolean, path = ""): { path: string; value: unknown }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => findKeys(v, test, `${path}[${i}]`));
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value as Obj).flatMap(([k, v]) => [
+    ...(test(k) ? [{ path: `${path}.${k}`, value: v }] : []),
+    ...findKeys(v, test, `${path}.${k}`),
+  ]);
+}
+
+/** Containers and pod security contexts of a workload object (Deployment, Rollout, Argo Events pod templates). */
+function podSpecs(object: Obj): { pod: Obj; containers: Obj[] }[] {
+  const spec = (object.spec ?? {}) as Obj;
+  const kind = String(object.kind);
+  if (kind === "Deployment" || kind === "Rollout" || kind === "StatefulSet" || kind === "DaemonSet" || kind === "Job") {
+    const pod = ((spec.template as Obj)?.spec ?? {}) as Obj;
+    return [
+      {
+        pod: (pod.securityContext ?? {}) as Obj,
+        containers: [...((pod.containers as Obj[]) ?? []), ...((pod.initContainers as Obj[]) ?? [])],
+      },
+    ];
+  }
+  if (kind === "EventSource" || kind === "Sensor") {
+    const t = (spec.template ?? {}) as Obj;
+    return [{ pod: (t.securityContext ?? {}) as Obj, containers: [(t.container ?? {}) as Obj] }];
+  }
+  if (kind === "EventBus") {
+    const js = ((spec.jetstream ?? {}) as Obj) ?? {};
+    return [
+      {
+        pod: (js.securityContext ?? {}) as Obj,
+        containers: ["containerTemplate", "metricsContainerTemplate", "reloaderContainerTemplate"].map((k) => (js[k] ?? {}) as Obj),
+      },
+    ];
+  }
+  return [];
+}
+
+/** Restricted container security context problems (empty when compliant). */
+export function containerProblems(c: Obj): string[] {
+  const sc = (c.securityContext ?? {}) as Obj;
+  const p: string[] = [];
+  if (sc.runAsNonRoot !== true) p.push("runAsNonRoot is not true");
+  if (sc.readOnlyRootFilesystem !== true) p.push("readOnlyRootFilesystem is not true");
+  if (sc.allowPrivilegeEscalation !== false) p.push("allowPrivilegeEscalation is not false");
+  if (sc.privileged === true) p.push("privileged");
+  if (JSON.stringify((sc.capabilities as Obj)?.drop) !== '["ALL"]') p.push("capabilities do not drop ALL");
+  if ((sc.seccompProfile as Obj)?.type !== "RuntimeDefault") p.push("seccomp is not RuntimeDefault");
+  const res = (c.resources ?? {}) as Obj;
+  if (!res.requests || !res.limits) p.push("no requests/limits");
+  return p;
+}
+
+const STATIC_CREDENTIAL_PATTERNS = [
+  /AKIA[0-9A-Z]{16}/,
+  /aws_secret_access_key/i,
+  /AWS_SECRET_ACCESS_KEY/,
+  /AWS_ACCESS_KEY_ID/,
+  /AccountKey=/,
+  /AZURE_STORAGE_ACCESS_KEY/,
+  /AZURE_STORAGE_CONNECTION_STRING/,
+  /AZURE_CLIENT_SECRET/,
+  /"accessKeySecret"/,
+  /"secretKeySecret"/,
+  /"accountKeySecret"/,
+  /"useStaticCredentials":true/,
+];
+
+/** Declares the platform-services tests for one stack. */
+export function describeServicesPlan(e: ServicesExpectations): void {
+  let plan: PlanResult;
+  let mine: PlanResource[];
+  const releases = () => mine.filter((r) => r.type === RELEASE);
+  const release = (name: string) => releases().find((r) => r.inputs.name === name) as PlanResource;
+  const values = (name: string) => release(name).inputs.values as Obj;
+  const objects = () => mine.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== RELEASE);
+  const manifestsOfMine = () => {
+    const urns = new Set(objects().map((r) => r.urn));
+    return plan.manifests.filter((m) => urns.has(m.urn));
+  };
+
+  beforeAll(async () => {
+    plan = await planStack(e.stack);
+    mine = plan.resources.filter((r) => underServices(plan, r));
+  });
+
+  describe(`platform services on ${e.stack} (${e.cloud})`, () => {
+    it("declares every service and at least one object per platform namespace", () => {
+      const nsNames = mine.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => (r.inputs.metadata as Obj).name);
+      expect(nsNames).toEqual(expect.arrayContaining([...Object.values(NAMESPACES), ...e.teams.map(teamNamespace)]));
+      expect(
+        releases()
+          .map((r) => r.inputs.name)
+          .sort(),
+      ).toEqual(
+        [
+          "argo-events",
+          "argo-rollouts",
+          "argo-workflows",
+          "cert-manager",
+          "dcgm-exporter",
+          "kube-prometheus-stack",
+          "mlflow",
+          "mlflow-auth",
+          "nvidia-device-plugin",
+          "traefik",
+        ].sort(),
+      );
+    });
+
+    it("validates every Kubernetes object of the plan against its upstream schema", async () => {
+      const failures: string[] = [];
+      for (const m of plan.manifests) {
+        const err = await schemaError(m.object);
+        if (err) failures.push(`${m.file}: ${err}`);
+      }
+      expect(failures).toEqual([]);
+      expect(plan.manifests.length).toBeGreaterThan(100);
+    });
+
+    it("gives Argo Events objects (no upstream schema) the fields their controller needs", () => {
+      const events = manifestsOfMine().filter((m) => NO_UPSTREAM_SCHEMA.has(`${m.object.apiVersion}/${m.object.kind}`));
+      expect(events.map((m) => m.object.kind).sort()).toEqual(["EventBus", "EventSource", "EventSource", "EventSource", "Sensor"]);
+      for (const m of events) {
+        const meta = m.object.metadata as Obj;
+        expect(meta.namespace).toBe(NAMESPACES.argoEvents);
+        expect(typeof meta.name).toBe("string");
+      }
+      const sensor = events.find((m) => m.object.kind === "Sensor")?.object.spec as Obj;
+      const triggers = sensor.triggers as Obj[];
+      for (const t of triggers) {
+        const k8s = ((t.template as Obj).k8s ?? {}) as Obj;
+        const wf = ((k8s.source as Obj).resource ?? {}) as Obj;
+        expect(wf.kind).toBe("Workflow");
+        expect((wf.metadata as Obj).namespace).toBe(NAMESPACES.pipelines);
+        expect(((wf.spec as Obj).workflowTemplateRef as Obj).name).toBe("training-pipeline");
+      }
+    });
+
+    it("sends every Kubernetes object through the cluster's provider", () => {
+      const k8sProviders = plan.resources.filter((r) => r.type === "pulumi:providers:kubernetes").map((r) => r.urn);
+      expect(k8sProviders.length).toBe(1);
+      for (const r of mine.filter((x) => x.custom && x.type.startsWith("kubernetes:"))) {
+        expect(r.provider?.startsWith(`${k8sProviders[0]}::`), `${r.urn} provider ${r.provider}`).toBe(true);
+      }
+    });
+
+    it("pins every chart to the exact version of its official repository", () => {
+      for (const r of releases()) {
+        const pin = Object.values(CHARTS).find((c) => c.chart === r.inputs.chart);
+        expect(pin, `chart ${String(r.inputs.chart)}`).toBeDefined();
+        expect(r.inputs.version).toBe(pin?.version);
+        expect(String(r.inputs.version)).toMatch(/^v?\d+\.\d+\.\d+$/);
+        expect((r.inputs.repositoryOpts as Obj).repo).toBe(pin?.repo);
+        expect(String(pin?.repo)).toMatch(/^https:\/\//);
+        expect(r.inputs.createNamespace).toBe(false);
+        expect(r.inputs.atomic).toBe(true);
+      }
+    });
+
+    it("pins every image of the services to a fixed tag or digest", () => {
+      // A WorkflowTemplate's training image is a run parameter ({{workflow.parameters.…}}): checked at admission, not here.
+      const images = manifestsOfMine()
+        .flatMap((m) => findKeys(m.object, (k) => k === "image").map((x) => x.value))
+        .filter((img) => !/^\{\{.*\}\}$/.test(String(img)))
+        // The steps image is `<registry>/steps:<STEPS_IMAGE_VERSION>`; its registry host is only known after apply on some clouds.
+        .filter((img) => img !== "(known after apply)");
+      expect(images).toContain(imageRef(IMAGES.feastFeatureServer));
+      expect(images).toContain(imageRef(IMAGES.mlflow));
+      for (const img of images) {
+        expect(String(img)).toMatch(/(@sha256:[a-f0-9]{64}|:[A-Za-z0-9_.-]+)$/);
+        expect(String(img)).not.toMatch(/:latest$/);
+      }
+      // The images the platform sets in chart values are the ones of versions.ts.
+      const tags = new Set<string>(Object.values(IMAGES).map((i) => i.tag));
+      for (const r of releases()) {
+        for (const t of findKeys(r.inputs.values, (k) => k === "tag"))
+          expect(tags.has(String(t.value)), `${String(r.inputs.name)}${t.path}`).toBe(true);
+      }
+    });
+
+    it("makes every custom resource depend on the release that installs its CRD", () => {
+      const crdRelease: Record<string, string> = {
+        Rollout: "argo-rollouts",
+        AnalysisTemplate: "argo-rollouts",
+        EventBus: "argo-events",
+        EventSource: "argo-events",
+        Sensor: "argo-events",
+        WorkflowTemplate: "argo-workflows",
+        CronWorkflow: "argo-workflows",
+        ClusterWorkflowTemplate: "argo-workflows",
+        Certificate: "cert-manager",
+        ClusterIssuer: "cert-manager",
+        PrometheusRule: "kube-prometheus-stack",
+      };
+      const crs = objects().filter((r) => /^kubernetes:(argoproj\.io|cert-manager\.io|monitoring\.coreos\.com)\//.test(r.type));
+      expect(crs.length).toBeGreaterThan(10);
+      for (const r of crs) {
+        const kind = r.type.split(":").pop() as string;
+        const needed = release(crdRelease[kind] as string);
+        expect(needed, kind).toBeDefined();
+        expect(r.dependencies, `${r.urn} must depend on ${String(needed.inputs.name)}`).toContain(needed.urn);
+      }
+    });
+
+    it("runs every workload the platform declares with the restricted security context and requests/limits", () => {
+      const workloads = manifestsOfMine().filter((m) => podSpecs(m.object).length > 0);
+      expect(workloads.map((m) => m.object.kind)).toEqual(
+        expect.arrayContaining(["Deployment", "Rollout", "EventBus", "EventSource", "Sensor"]),
+      );
+      for (const m of workloads) {
+        for (const { pod, containers } of podSpecs(m.object)) {
+          expect(pod.runAsNonRoot, `${m.file} pod runAsNonRoot`).toBe(true);
+          expect((pod.seccompProfile as Obj)?.type, `${m.file} pod seccomp`).toBe("RuntimeDefault");
+          for (const c of containers) expect(containerProblems(c), `${m.file} ${String(c.name ?? "")}`).toEqual([]);
+        }
+      }
+    });
+
+    it("sets restricted security contexts explicitly in every chart's values (node agents: root without capabilities)", () => {
+      const nodeAgents = new Set(["nvidia-device-plugin", "dcgm-exporter"]);
+      for (const r of releases()) {
+        const name = String(r.inputs.name);
+        const contexts = findKeys(r.inputs.values, (k) => /securityContext$/i.test(k));
+        expect(contexts.length, `${name} sets no security context`).toBeGreaterThan(0);
+        for (const { path, value } of contexts) {
+          const sc = value as Obj;
+          const where = `${name}${path}`;
+          if ("capabilities" in sc || "allowPrivilegeEscalation" in sc) {
+            expect(sc.allowPrivilegeEscalation, where).toBe(false);
+            expect((sc.capabilities as Obj).drop, where).toEqual(["ALL"]);
+            expect((sc.capabilities as Obj).add, where).toBeUndefined();
+            expect(sc.privileged === true, where).toBe(false);
+            expect(sc.readOnlyRootFilesystem, where).toBe(true);
+            expect(sc.runAsNonRoot, where).toBe(!nodeAgents.has(name));
+          } else {
+            expect((sc.seccompProfile as Obj)?.type, where).toBe("RuntimeDefault");
+            if (!nodeAgents.has(name)) expect(sc.runAsNonRoot, where).toBe(true);
+          }
+        }
+        expect(findKeys(r.inputs.values, (k) => k === "resources").length, `${name} sets no resources`).toBeGreaterThan(0);
+        expect(JSON.stringify(r.inputs.values)).not.toMatch(/"hostNetwork":true|"hostPID":true|"privileged":true/);
+      }
+    });
+
+    it("labels every namespace with the enforced restricted standard, except the node-agent namespace", () => {
+      for (const r of mine.filter((x) => x.type === "kubernetes:core/v1:Namespace")) {
+        const meta = r.inputs.metadata as Obj;
+        const labels = meta.labels as Record<string, string>;
+        expect(labels["pod-security.kubernetes.io/enforce"], String(meta.name)).toBe(
+          meta.name === NAMESPACES.gpu ? "privileged" : "restricted",
+        );
+        expect(labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
+        expect(labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
+      }
+    });
+
+    it("denies all traffic by default in every namespace and allows only declared flows", () => {
+      const policies = mine.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => r.inputs as Obj);
+      const namespaces = mine.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => (r.inputs.metadata as Obj).name);
+      for (const ns of namespaces) {
+        const inNs = policies.filter((p) => (p.metadata as Obj).namespace === ns);
+        const deny = inNs.find((p) => (p.metadata as Obj).name === "default-deny")?.spec as Obj;
+        expect(deny, `${String(ns)} default-deny`).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+        const base = inNs.find((p) => (p.metadata as Obj).name === "allow-baseline")?.spec as Obj;
+        expect(JSON.stringify(base.egress)).toContain('"k8s-app":"kube-dns"');
+        // Nothing admits the whole internet.
+        expect(JSON.stringify(inNs.map((p) => (p.spec as Obj).ingress ?? []))).not.toContain("0.0.0.0/0");
+      }
+      const allow = (ns: string) =>
+        policies.filter((p) => (p.metadata as Obj).namespace === ns && (p.metadata as Obj).name !== "default-deny");
+      // MLflow: the login proxy from the ingress controller; the server itself only from pipelines and serving.
+      const mlflow = JSON.stringify(allow(NAMESPACES.mlflow));
+      expect(mlflow).toContain('"port":4180');
+      expect(mlflow).toContain('"mlops.platform/pipelines":"true"');
+      const scoped = allow(NAMESPACES.mlflow).find((p) => ((p.spec as Obj).podSelector as Obj).matchLabels !== undefined)?.spec as Obj;
+      expect(scoped.policyTypes).toEqual(["Ingress"]);
+      expect(JSON.stringify(scoped.ingress)).toContain('"port":5000');
+      // The ingress controller admits private networks only.
+      const ing = JSON.stringify(allow(NAMESPACES.ingress).map((p) => (p.spec as Obj).ingress));
+      expect(ing).toContain("10.0.0.0/8");
+      expect(ing).toContain('"port":8443');
+      // Pipelines reach the managed PostgreSQL and Redis only on their ports.
+      const pipes = JSON.stringify(allow(NAMESPACES.pipelines).map((p) => (p.spec as Obj).egress));
+      expect(pipes).toContain('"port":5432');
+      expect(pipes).toContain('"port":6380');
+    });
+
+    it("sets quotas and default limits in every namespace, GPUs only where configured", () => {
+      const quotas = mine.filter((r) => r.type === "kubernetes:core/v1:ResourceQuota").map((r) => r.inputs as Obj);
+      const limits = mine.filter((r) => r.type === "kubernetes:core/v1:LimitRange");
+      const namespaces = mine.filter((r) => r.type === "kubernetes:core/v1:Namespace");
+      expect(quotas.length).toBe(namespaces.length);
+      expect(limits.length).toBe(namespaces.length);
+      for (const q of quotas) {
+        const hard = (q.spec as Obj).hard as Record<string, string>;
+        expect(hard["services.loadbalancer"]).toBe("0");
+        const ns = String((q.metadata as Obj).namespace);
+        if (![NAMESPACES.pipelines, ...e.teams.map(teamNamespace)].includes(ns)) expect(hard["requests.nvidia.com/gpu"], ns).toBe("0");
+      }
+    });
+
+    it("signs users in through the configured OIDC issuer with group-based RBAC everywhere", () => {
+      const argo = values("argo-workflows").server as Obj;
+      expect(argo.authModes).toEqual(["sso", "client"]);
+      const sso = argo.sso as Obj;
+      expect(sso.enabled).toBe(true);
+      expect(sso.issuer).toBe(e.issuer);
+      expect((sso.rbac as Obj).enabled).toBe(true);
+      expect(sso.insecureSkipVerify).toBe(false);
+      const adminSa = mine.find(
+        (r) => r.type === "kubernetes:core/v1:ServiceAccount" && (r.inputs.metadata as Obj).name === "argo-sso-admin",
+      );
+      expect((((adminSa as PlanResource).inputs.metadata as Obj).annotations as Obj)["workflows.argoproj.io/rbac-rule"]).toBe(
+        e.adminGroups.map((g) => `'${g}' in groups`).join(" || "),
+      );
+
+      const grafana = (values("kube-prometheus-stack").grafana as Obj)["grafana.ini"] as Obj;
+      expect((grafana.auth as Obj).disable_login_form).toBe(true);
+      expect((grafana["auth.basic"] as Obj).enabled).toBe(false);
+      expect((grafana["auth.anonymous"] as Obj).enabled).toBe(false);
+      const oauth = grafana["auth.generic_oauth"] as Obj;
+      expect(oauth.enabled).toBe(true);
+      expect(oauth.role_attribute_strict).toBe(true);
+      expect(String(oauth.auth_url).startsWith(e.issuer)).toBe(true);
+
+      const proxy = values("mlflow-auth");
+      const args = proxy.extraArgs as string[];
+      expect(args).toContain("--provider=oidc");
+      expect(args).toContain(`--oidc-issuer-url=${e.issuer}`);
+      for (const g of e.adminGroups) expect(args).toContain(`--allowed-group=${g}`);
+      expect(args).toContain("--cookie-secure=true");
+      // MLflow itself is reachable from the ingress only through the login proxy.
+      const mlflowIngress = mine.find(
+        (r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress" && (r.inputs.metadata as Obj).namespace === NAMESPACES.mlflow,
+      );
+      expect(JSON.stringify(mlflowIngress?.inputs.spec)).toContain('"name":"mlflow-auth-oauth2-proxy"');
+    });
+
+    it("binds each team's identity-provider groups to its namespace only", () => {
+      for (const team of e.teams) {
+        const rb = mine.find(
+          (r) =>
+            r.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding" &&
+            (r.inputs.metadata as Obj).namespace === teamNamespace(team) &&
+            (r.inputs.metadata as Obj).name === "team-members",
+        );
+        expect(rb, team).toBeDefined();
+        expect(((rb as PlanResource).inputs.roleRef as Obj).kind).toBe("ClusterRole");
+        expect(JSON.stringify(rb?.inputs.subjects)).toContain('"kind":"Group"');
+      }
+      // No ClusterRoleBinding names a team group.
+      for (const r of mine.filter((x) => x.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")) {
+        expect(JSON.stringify(r.inputs.subjects)).not.toContain('"kind":"Group"');
+      }
+    });
+
+    it("binds the platform and pipeline service accounts to their workload identities", () => {
+      const annotationKey = e.cloud === "aws" ? "eks.amazonaws.com/role-arn" : "azure.workload.identity/client-id";
+      const sas = mine.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount");
+      for (const ns of [NAMESPACES.pipelines, ...e.teams.map(teamNamespace)]) {
+        for (const name of Object.values(PIPELINE_SERVICE_ACCOUNTS)) {
+          const sa = sas.find((r) => (r.inputs.metadata as Obj).namespace === ns && (r.inputs.metadata as Obj).name === name);
+          expect(((sa?.inputs.metadata as Obj)?.annotations as Obj)?.[annotationKey], `${ns}/${name}`).toBeDefined();
+        }
+      }
+      expect(((values("mlflow").serviceAccount as Obj).annotations as Obj)[annotationKey]).toBeDefined();
+      expect((values("mlflow").serviceAccount as Obj).name).toBe(SERVICE_ACCOUNTS.mlflow);
+      expect(((values("argo-workflows").controller as Obj).serviceAccount as Obj).name).toBe(SERVICE_ACCOUNTS.argoController);
+      expect(((values("argo-workflows").server as Obj).serviceAccount as Obj).name).toBe(SERVICE_ACCOUNTS.argoServer);
+      if (e.cloud === "azure") {
+        expect((values("mlflow").extraPodLabels as Obj)["azure.workload.identity/use"]).toBe("true");
+      }
+    });
+
+    it("keeps the archive and registry on PostgreSQL over TLS and the online store on Redis over TLS", () => {
+      const pg = ((values("argo-workflows").controller as Obj).persistence as Obj).postgresql as Obj;
+      expect(pg.ssl).toBe(true);
+      expect(["require", "verify-full"]).toContain(pg.sslMode);
+      expect(["require", "verify-full"]).toContain((values("mlflow").extraEnvVars as Obj).PGSSLMODE);
+      const feastConfig = mine.filter(
+        (r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs.metadata as Obj).name === "feast-feature-store",
+      );
+      expect(feastConfig.length).toBe(2);
+      for (const s of feastConfig) expect(isSecret(s.inputs.stringData) || s.inputs.stringData === UNKNOWN).toBe(true);
+    });
+
+    it("puts workflow artifacts in the encrypted bucket through workload identity, one prefix per namespace", () => {
+      const repos = mine.filter(
+        (r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs.metadata as Obj).name === "artifact-repositories",
+      );
+      expect(repos.length).toBe(1 + e.teams.length);
+      for (const r of repos) {
+        const ns = String((r.inputs.metadata as Obj).namespace);
+        const text = String((r.inputs.data as Obj)["default-v1"]);
+        if (text === UNKNOWN) continue;
+        expect(text).toContain("useSDKCreds: true");
+        expect(text).toContain(`pipelines/${ns}/`);
+        expect(text).toContain(e.cloud === "aws" ? "s3:" : "azure:");
+        expect(text).not.toMatch(/accessKeySecret|secretKeySecret|accountKeySecret/);
+      }
+      expect(values("argo-workflows").useStaticCredentials).toBe(false);
+    });
+
+    it("contains no static cloud credential anywhere in the plan", () => {
+      const text = JSON.stringify(plan.resources.map((r) => ({ i: r.inputs, o: r.outputs })));
+      for (const p of STATIC_CREDENTIAL_PATTERNS) expect(text, String(p)).not.toMatch(p);
+      for (const r of mine.filter((x) => x.type === "kubernetes:core/v1:Secret" && x.inputs.type === "Opaque")) {
+        expect(isSecret(r.inputs.stringData) || r.inputs.stringData === UNKNOWN, r.urn).toBe(true);
+      }
+    });
+
+    it("publishes nothing: ClusterIP services, one internal load balancer, TLS on every ingress", () => {
+      for (const r of mine.filter((x) => x.type === "kubernetes:core/v1:Service")) expect((r.inputs.spec as Obj).type).toBe("ClusterIP");
+      for (const r of releases()) {
+        const lbs = findKeys(r.inputs.values, (k) => k === "type" || k === "serviceType").filter(
+          (x) => x.value === "LoadBalancer" || x.value === "NodePort",
+        );
+        if (r.inputs.name === "traefik") {
+          expect(lbs.map((x) => x.path)).toEqual([".service.type"]);
+          expect(Object.keys(((r.inputs.values as Obj).service as Obj).annotations as Obj).length).toBeGreaterThan(0);
+        } else expect(lbs, String(r.inputs.name)).toEqual([]);
+      }
+      for (const r of mine.filter((x) => x.type === "kubernetes:networking.k8s.io/v1:Ingress")) {
+        const spec = r.inputs.spec as Obj;
+        expect(spec.ingressClassName).toBe("internal");
+        const hosts = (spec.rules as Obj[]).map((x) => x.host);
+        expect(((spec.tls as Obj[])[0] as Obj).hosts).toEqual(hosts);
+      }
+    });
+
+    it("installs the workflows in the pipelines namespace and the templates in every team namespace, after the CRDs", () => {
+      const wf = mine.filter(
+        (r) => r.type === "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate" || r.type === "kubernetes:argoproj.io/v1alpha1:CronWorkflow",
+      );
+      const where = (kind: string) => wf.filter((r) => r.type.endsWith(kind)).map((r) => (r.inputs.metadata as Obj).namespace);
+      expect(where("WorkflowTemplate").sort()).toEqual([NAMESPACES.pipelines, ...e.teams.map(teamNamespace)].sort());
+      expect(where("CronWorkflow").every((n) => n === NAMESPACES.pipelines)).toBe(true);
+      const settings = mine.filter(
+        (r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs.metadata as Obj).name === "mlops-pipeline-settings",
+      );
+      expect(settings.length).toBe(1 + e.teams.length);
+      for (const r of wf) expect(r.dependencies).toContain(release("argo-workflows").urn);
+    });
+
+    it("serves each configured model version with its strategy, analysis and automatic rollback", () => {
+      const rollouts = mine.filter((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Rollout");
+      expect(rollouts.map((r) => (r.inputs.metadata as Obj).name).sort()).toEqual(e.models.map((m) => m.name).sort());
+      for (const m of e.models) {
+        const spec = rollouts.find((r) => (r.inputs.metadata as Obj).name === m.name)?.inputs.spec as Obj;
+        const container = (((spec.template as Obj).spec as Obj).containers as Obj[])[0] as Obj;
+        expect(container.args).toContain(`models:/${m.registeredModel}/${m.version}`);
+        const strategy = spec.strategy as Obj;
+        if (m.strategy === "blueGreen") {
+          const bg = strategy.blueGreen as Obj;
+          expect(bg.previewService).toBe(`${m.name}-preview`);
+          expect(((bg.prePromotionAnalysis as Obj).templates as Obj[]).length).toBe(2);
+          expect(bg.abortScaleDownDelaySeconds).toBeGreaterThan(0);
+        } else {
+          const canary = strategy.canary as Obj;
+          expect((canary.steps as Obj[]).filter((s) => "setWeight" in s).length).toBeGreaterThan(0);
+          expect((canary.analysis as Obj).templates).toBeDefined();
+        }
+      }
+      for (const m of e.models)
+        expect((plan.outputs.modelEndpoints as Obj)[m.name]).toBe(`https://${m.name}.models.${e.stack}.mlops.internal`);
+    });
+
+    it("alerts on model errors and latency, drift, GPU use, failed pipelines and certificate expiry", () => {
+      const rule = mine.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+      const alerts = (((rule as PlanResource).inputs.spec as Obj).groups as Obj[]).flatMap((g) => (g.rules as Obj[]).map((x) => x.alert));
+      expect(alerts).toEqual(
+        expect.arrayContaining([
+          "ModelHighErrorRate",
+          "ModelHighLatency",
+          "FeatureDriftDetected",
+          "GpuIdle",
+          "PipelineRunFailed",
+          "CertificateExpiringSoon",
+        ]),
+      );
+    });
+
+    it("exports the internal URLs of the services", () => {
+      const urls = plan.outputs.urls as Record<string, string>;
+      for (const key of ["mlflow", "argo", "grafana", "featureServer"])
+        expect(urls[key]).toMatch(new RegExp(`^https://[a-z]+\\.${e.stack}\\.mlops\\.internal$`));
+    });
+  });
+}
