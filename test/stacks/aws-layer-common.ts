@@ -280,6 +280,26 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
       expect(qp.Statement[0]?.Condition?.ArnEquals?.["aws:SourceArn"]).toMatch(/^arn:aws:s3:::.*-datasets-/);
     });
 
+    it("returns the full CloudLayer contract: storage class, buckets, registry, queue and ready dependencies", () => {
+      const o = plan.outputs as Record<string, unknown>;
+      expect(o.storageClassName).toBe("gp3-encrypted");
+      const buckets = o.buckets as Record<string, string>;
+      expect(Object.keys(buckets).sort()).toEqual(["artifacts", "datasets", "features", "logs"]);
+      for (const uri of Object.values(buckets)) expect(uri).toMatch(/^s3:\/\/mlops-platform-/);
+      expect(o.registryHost).toBe("123456789012.dkr.ecr.me-central-1.amazonaws.com");
+      expect(Object.keys(o.repositoryUrls as object).sort()).toEqual(["pipelines", "serving", "steps"]);
+      expect((o.dataEvents as { kind: string }).kind).toBe("sqs");
+      const ready = o.readyDependencies as string[];
+      const groups = ofType(plan, "aws:eks/nodeGroup:NodeGroup").map((g) => g.urn);
+      const addons = ofType(plan, "aws:eks/addon:Addon").map((a) => a.urn);
+      for (const urn of [...groups, ...addons]) expect(ready).toContain(urn);
+      expect(ready).toContain(ofType(plan, "kubernetes:batch/v1:Job")[0]?.urn);
+      const identities = o.identities as Record<string, unknown>;
+      expect(Object.keys(identities)).toEqual(
+        expect.arrayContaining(["mlflow", "argo-workflows", "argo-events", "feast", "serving", "pipelines"]),
+      );
+    });
+
     it("never exports a credential in clear", () => {
       expect(isSecret(plan.outputs.kubeconfig)).toBe(true);
       const credentials: unknown[] = [];
