@@ -1,8 +1,9 @@
 /**
  * Azure VM sizes the Azure profiles use, per node-pool role.
  *
- * Availability in uaenorth must be checked against Azure's "Products available by region"
- * and the VM size documentation; see docs/instance-types.md.
+ * GPU sizes are ones the Azure Linux node image supports (NVIDIA T4 and A100). Where their
+ * availability in uaenorth was looked up, what could and could not be confirmed offline, and the
+ * command that settles it before the first deployment: docs/instance-types-azure.md.
  */
 import type { SizeProfileName } from "./types";
 
