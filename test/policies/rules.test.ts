@@ -9,7 +9,7 @@ import { allPolicies } from "../../policies/rules";
 import { checkPlan } from "../../tools/lib/check";
 import { applyChange } from "./apply";
 import { CASES, type ViolationCase } from "./cases";
-import { clone, plan, type Spec, setPath, UNKNOWN } from "./fixture";
+import { plan, type Spec, UNKNOWN } from "./fixture";
 
 const packConfig = parsePackConfig({ production: true, minimumBackupRetentionDays: 35, minimumLogRetentionDays: 365 });
 

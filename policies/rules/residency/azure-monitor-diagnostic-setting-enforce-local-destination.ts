@@ -30,17 +30,17 @@ export const azureMonitorDiagnosticSettingEnforceLocalDestination = stackRule({
       }
       let destinations = 0;
       for (const [key, type] of Object.entries(DESTINATION_TYPES)) {
+        // The destination is "of this stack" when the property comes from a resource of the right type
+        // declared here (property dependency), or when its value is the id of such a resource.
+        const fromStack = (r.propertyDependencies[key] ?? []).some((d) => d.type === type);
         const v = read(() => str(r.props[key]));
-        if (!v.known) {
-          const dependsOnLocal = (r.propertyDependencies[key] ?? []).some((d) => d.type === type);
-          if (!dependsOnLocal)
-            report(r, `${key} is unknown during preview and does not come from a ${type} of this stack: not assumed to be in the UAE`);
-          destinations++;
-          continue;
-        }
-        if (!v.value) continue;
+        if (v.known && !v.value) continue;
         destinations++;
-        if (!ids(resources, type).has(v.value.toLowerCase())) report(r, `${key} "${v.value}" is not a ${type} declared in this stack`);
+        if (fromStack) continue;
+        if (!v.known)
+          report(r, `${key} is unknown during preview and does not come from a ${type} of this stack: not assumed to be in the UAE`);
+        else if (!ids(resources, type).has((v.value as string).toLowerCase()))
+          report(r, `${key} "${v.value}" is not a ${type} declared in this stack`);
       }
       if (destinations === 0) report(r, "the diagnostic setting has no workspace or storage destination of this stack");
     }

@@ -1,0 +1,4 @@
+/** Policies on the shipped `dev-azure` stack. */
+import { describeStackPolicies } from "./check-plan";
+
+describeStackPolicies("dev-azure", { plant: false });

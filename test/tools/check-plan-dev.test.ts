@@ -1,0 +1,4 @@
+/** Policies on the shipped `dev` stack. */
+import { describeStackPolicies } from "./check-plan";
+
+describeStackPolicies("dev", { plant: false });
