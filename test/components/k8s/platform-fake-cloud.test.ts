@@ -1,0 +1,299 @@
+/**
+ * PlatformServices on a fake Azure-flavoured CloudLayer built in the test (pulumi.output values),
+ * under Pulumi's runtime mocks: the paths the shipped stacks do not take (Dex for LDAP, a known
+ * OIDC client secret, no GPU pool) and the refusal of bad input.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { CloudLayer, WorkloadIdentitySpec } from "../../../components/contracts";
+
+type Obj = Record<string, unknown>;
+interface Recorded {
+  type: string;
+  name: string;
+  inputs: Obj;
+  provider?: string;
+}
+const recorded: Recorded[] = [];
+
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      recorded.push({
+        type: args.type,
+        name: args.name,
+        inputs: args.inputs as Obj,
+        ...(args.provider ? { provider: args.provider } : {}),
+      });
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => {
+      throw new Error(`unexpected invoke ${args.token}`);
+    },
+  },
+  "mlops-platform",
+  "fake",
+  true,
+);
+
+const o = <T>(v: T) => pulumi.output(v);
+const identity = (key: string) => ({
+  serviceAccountAnnotations: { "azure.workload.identity/client-id": o(`client-${key}`) },
+  podLabels: { "azure.workload.identity/use": "true" },
+  principal: o(`client-${key}`),
+});
+const KEYS = ["mlflow", "argo-workflows", "argo-events", "feast", "serving", "pipelines", "team-risk"];
+const SPECS: WorkloadIdentitySpec[] = [
+  {
+    key: "mlflow",
+    namespace: "mlflow",
+    serviceAccounts: ["mlflow"],
+    buckets: [],
+    readDataLakes: false,
+    registry: "none",
+    consumeDataEvents: false,
+  },
+  {
+    key: "argo-workflows",
+    namespace: "argo",
+    serviceAccounts: ["argo-server", "argo-workflow-controller"],
+    buckets: [],
+    readDataLakes: false,
+    registry: "none",
+    consumeDataEvents: false,
+  },
+  {
+    key: "argo-events",
+    namespace: "argo-events",
+    serviceAccounts: ["argo-events-sa"],
+    buckets: [],
+    readDataLakes: false,
+    registry: "none",
+    consumeDataEvents: true,
+  },
+  {
+    key: "feast",
+    namespace: "feast",
+    serviceAccounts: ["feast"],
+    buckets: [],
+    readDataLakes: false,
+    registry: "none",
+    consumeDataEvents: false,
+  },
+  {
+    key: "serving",
+    namespace: "serving",
+    serviceAccounts: ["model-server"],
+    buckets: [],
+    readDataLakes: false,
+    registry: "pull",
+    consumeDataEvents: false,
+  },
+  {
+    key: "pipelines",
+    namespace: "ml-pipelines",
+    serviceAccounts: ["pipeline-data"],
+    buckets: [],
+    readDataLakes: true,
+    registry: "pull",
+    consumeDataEvents: false,
+  },
+];
+
+async function fakeCloud(identityKeys: string[]): Promise<CloudLayer> {
+  const k8s = await import("@pulumi/kubernetes");
+  const bucket = (name: string) => ({
+    name: o(name),
+    accountName: o("mlopsacct"),
+    uri: o(`abfss://${name}@mlopsacct.dfs.core.windows.net`),
+    endpoint: o("mlopsacct.blob.core.windows.net"),
+    resourceId: o(`/subscriptions/s/containers/${name}`),
+  });
+  const db = (name: string) => ({
+    host: o("pg.postgres.database.azure.com"),
+    port: o(5432),
+    database: o(name),
+    username: o(name),
+    password: pulumi.secret("pw"),
+    sslMode: "verify-full" as const,
+  });
+  return {
+    cloud: "azure",
+    region: "uaenorth",
+    clusterName: o("aks"),
+    clusterEndpoint: o("https://aks"),
+    kubeconfig: pulumi.secret("kubeconfig"),
+    kubernetesProvider: new k8s.Provider("fake-k8s", { kubeconfig: "fake" }),
+    storageClassName: "managed-csi-encrypted",
+    buckets: { artifacts: bucket("artifacts"), datasets: bucket("datasets"), features: bucket("features"), logs: bucket("logs") },
+    registryHost: o("mlops.azurecr.io"),
+    repositoryUrls: { steps: o("mlops.azurecr.io/steps") },
+    databases: { mlflow: db("mlflow"), feast: db("feast"), argo: db("argo") },
+    cache: { host: o("redis.redis.cache.windows.net"), port: o(6380), password: pulumi.secret("redis"), tls: true },
+    identities: Object.fromEntries(identityKeys.map((k) => [k, identity(k)])),
+    dataEvents: { kind: "azure-storage-queue", storageAccountName: o("mlopsacct"), queueName: o("data-arrival") },
+    internalLoadBalancerAnnotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" },
+    readyDependencies: [],
+  };
+}
+
+async function settle(): Promise<void> {
+  let last = -1;
+  while (recorded.length !== last) {
+    last = recorded.length;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+const find = (type: string, pred: (r: Recorded) => boolean = () => true) => recorded.filter((r) => r.type === type && pred(r));
+const meta = (r: Recorded) => r.inputs.metadata as Obj;
+
+describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", () => {
+  let providerRef = "";
+  beforeAll(async () => {
+    const { PlatformServices } = await import("../../../components/k8s/platform");
+    const cloud = await fakeCloud(KEYS);
+    const services = new PlatformServices(
+      "platform",
+      {
+        cloud,
+        identitySpecs: SPECS,
+        domain: "test.mlops.internal",
+        networkCidr: "10.60.0.0/16",
+        identity: {
+          oidcIssuerUrl: "https://login.microsoftonline.com/tenant/v2.0",
+          oidcClientId: "mlops",
+          adminGroups: ["admins"],
+          viewerGroups: [],
+          ldap: {
+            host: "ldap.corp.example.ae:636",
+            bindDn: "cn=svc,dc=corp",
+            userBaseDn: "ou=users,dc=corp",
+            groupBaseDn: "ou=groups,dc=corp",
+          },
+        },
+        teams: [{ name: "risk", groups: ["team-risk"], gpuQuota: 0, cpuQuota: 8, memoryQuotaGiB: 32 }],
+        models: [{ name: "credit", registeredModel: "credit", version: 7, strategy: "canary", canaryWeights: [20, 50] }],
+        serviceReplicas: 2,
+        serviceSize: "large",
+        retentionDays: 30,
+        driftThreshold: 0.25,
+        cpuPoolSelector: { "mlops.platform/pool": "cpu-inference" },
+        workflowManifests: [
+          {
+            apiVersion: "argoproj.io/v1alpha1",
+            kind: "WorkflowTemplate",
+            metadata: { name: "training-pipeline" },
+            spec: { templates: [] },
+          },
+          { apiVersion: "argoproj.io/v1alpha1", kind: "ClusterWorkflowTemplate", metadata: { name: "shared" }, spec: { templates: [] } },
+        ],
+        artifactPrefix: (ns) => `pipelines/${ns}/`,
+      },
+      { providers: [cloud.kubernetesProvider] },
+    );
+    await services.urls.mlflow.promise();
+    await settle();
+    providerRef = (await cloud.kubernetesProvider.urn.promise()) as string;
+  });
+
+  it("creates every Kubernetes object through the cluster provider passed once at the top", () => {
+    const k8sObjects = recorded.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(k8sObjects.length).toBeGreaterThan(100);
+    for (const r of k8sObjects) expect(r.provider?.startsWith(providerRef), `${r.type} ${r.name}`).toBe(true);
+  });
+
+  it("bridges LDAP through Dex, which becomes the issuer of every UI", () => {
+    const dex = find("kubernetes:helm.sh/v3:Release", (r) => r.inputs.name === "dex")[0];
+    expect(dex).toBeDefined();
+    const config = ((dex as Recorded).inputs.values as Obj).config as Obj;
+    expect(config.issuer).toBe("https://dex.test.mlops.internal");
+    const argo = find("kubernetes:helm.sh/v3:Release", (r) => r.inputs.name === "argo-workflows")[0] as Recorded;
+    expect((((argo.inputs.values as Obj).server as Obj).sso as Obj).issuer).toBe("https://dex.test.mlops.internal");
+    const dexNs = find("kubernetes:core/v1:Namespace", (r) => meta(r).name === "dex");
+    expect(dexNs.length).toBe(1);
+  });
+
+  it("writes the generated client secret into a Secret in each SSO namespace, never into chart values", () => {
+    const secrets = find("kubernetes:core/v1:Secret", (r) => meta(r).name === "oidc-client").map((r) => meta(r).namespace);
+    expect(secrets.sort()).toEqual(["argo", "mlflow", "monitoring"]);
+    for (const r of find("kubernetes:helm.sh/v3:Release")) expect(JSON.stringify(r.inputs.values)).not.toMatch(/client-secret":"[^"]/);
+  });
+
+  it("consumes data-arrival events from the Azure storage queue with workload identity", () => {
+    const source = find("kubernetes:argoproj.io/v1alpha1:EventSource", (r) => meta(r).name === "data-arrival")[0] as Recorded;
+    const spec = source.inputs.spec as Obj;
+    expect(((spec.azureQueueStorage as Obj).datasets as Obj).storageAccountName).toBe("mlopsacct");
+    expect(JSON.stringify(spec)).not.toMatch(/connectionString/);
+    expect((spec.template as Obj).serviceAccountName).toBe("argo-events-sa");
+  });
+
+  it("puts Argo artifacts in Azure Blob with workload identity and MLflow artifacts in the same container", () => {
+    const repo = find(
+      "kubernetes:core/v1:ConfigMap",
+      (r) => meta(r).name === "artifact-repositories" && meta(r).namespace === "team-risk",
+    )[0] as Recorded;
+    const text = String((repo.inputs.data as Obj)["default-v1"]);
+    expect(text).toContain("useSDKCreds: true");
+    expect(text).toContain("blobNameFormat: pipelines/team-risk/");
+    const mlflow = find("kubernetes:helm.sh/v3:Release", (r) => r.inputs.name === "mlflow")[0] as Recorded;
+    expect(((mlflow.inputs.values as Obj).artifactRoot as Obj).azureBlob).toMatchObject({
+      enabled: true,
+      container: "artifacts",
+      storageAccount: "mlopsacct",
+    });
+    expect(JSON.stringify(mlflow.inputs.values)).not.toMatch(/accessKey":"[^"]|connectionString":"[^"]/);
+  });
+
+  it("installs no GPU agents without a GPU pool, and installs cluster-scoped templates once", () => {
+    const names = find("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.name);
+    expect(names).not.toContain("nvidia-device-plugin");
+    expect(names).not.toContain("dcgm-exporter");
+    expect(find("kubernetes:argoproj.io/v1alpha1:ClusterWorkflowTemplate").length).toBe(1);
+    expect(
+      find("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate")
+        .map((r) => meta(r).namespace)
+        .sort(),
+    ).toEqual(["ml-pipelines", "team-risk"]);
+  });
+
+  it("uses the profile's replicas and sizes", () => {
+    const mlflow = find("kubernetes:helm.sh/v3:Release", (r) => r.inputs.name === "mlflow")[0] as Recorded;
+    expect((mlflow.inputs.values as Obj).replicaCount).toBe(2);
+    expect(((mlflow.inputs.values as Obj).resources as Obj).limits).toEqual({ cpu: "2", memory: "2Gi" });
+  });
+});
+
+describe("PlatformServices refuses bad input before creating anything", () => {
+  it("lists every missing identity and every bad argument in one error", async () => {
+    const { PlatformServices } = await import("../../../components/k8s/platform");
+    const cloud = await fakeCloud(["mlflow"]);
+    const before = recorded.length;
+    expect(
+      () =>
+        new PlatformServices("bad", {
+          cloud,
+          identitySpecs: SPECS,
+          domain: "Not A Domain",
+          networkCidr: "10.60.0.0/16",
+          identity: { oidcIssuerUrl: "https://sso.example.ae/realms/x", oidcClientId: "c", adminGroups: [], viewerGroups: [] },
+          teams: [],
+          models: [],
+          serviceReplicas: 0,
+          serviceSize: "medium",
+          retentionDays: 30,
+          driftThreshold: 0.2,
+          cpuPoolSelector: {},
+          workflowManifests: [],
+          artifactPrefix: (ns) => ns,
+        }),
+    ).toThrow(
+      /cloud.identities: missing argo-workflows, argo-events, feast, serving, pipelines[\s\S]*domain: "Not A Domain"[\s\S]*serviceReplicas: 0[\s\S]*cpuPoolSelector: \{\}[\s\S]*identity.adminGroups: \[\]/,
+    );
+    await settle();
+    // Only the component itself was registered: no child exists.
+    expect(
+      recorded.slice(before).filter((r) => r.type !== "mlops-platform:k8s:PlatformServices" && !r.type.startsWith("pulumi:providers:")),
+    ).toEqual([]);
+  });
+});
