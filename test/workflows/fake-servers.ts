@@ -30,7 +30,7 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-function listen(handler: (req: IncomingMessage, body: unknown, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
+function listen(handler: (req: IncomingMessage, body: unknown, res: ServerResponse) => unknown): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -50,9 +50,10 @@ function listen(handler: (req: IncomingMessage, body: unknown, res: ServerRespon
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown): true {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
+  return true;
 }
 
 function setTag(tags: Tag[], key: string, value: string): void {
@@ -121,7 +122,7 @@ export class FakeMlflow implements FakeServer {
     return version;
   }
 
-  private handle(req: IncomingMessage, body: unknown, res: ServerResponse): void {
+  private handle(req: IncomingMessage, body: unknown, res: ServerResponse): boolean {
     const url = new URL(req.url ?? "/", this.url);
     const path = url.pathname.replace(/^\/api\/2\.0\/mlflow\//, "");
     const q = Object.fromEntries(url.searchParams.entries());
@@ -301,7 +302,7 @@ export class FakeKube implements FakeServer {
     return this.objects.get(path);
   }
 
-  private handle(req: IncomingMessage, body: unknown, res: ServerResponse): void {
+  private handle(req: IncomingMessage, body: unknown, res: ServerResponse): boolean {
     const path = new URL(req.url ?? "/", this.url).pathname;
     this.requests.push({ method: req.method ?? "", path, body });
     if (req.headers.authorization !== "Bearer test-token") return send(res, 401, { kind: "Status", reason: "Unauthorized" });

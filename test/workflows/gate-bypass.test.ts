@@ -143,7 +143,7 @@ afterAll(async () => {
 describe("the quality gate cannot be forced open", () => {
   it("the template's guard steps take only the gate, the model name, the run/version and the workflow identity", () => {
     for (const name of ["quality-gate", "register", "promote"]) {
-      const args = ((templates.get(name)?.container as Obj).args as string[]).join(" ");
+      const args = (((templates.get(name) as Obj).container as Obj).args as string[]).join(" ");
       const params = [...args.matchAll(/workflow\.parameters\.([a-z-]+)/g)].map((m) => m[1]);
       expect(
         params.every((p) => ["model-name", "quality-gate", "serving-rollout"].includes(p ?? "")),

@@ -338,7 +338,9 @@ describe("exit handler, drift and retraining", () => {
     );
     expect(created).toBeDefined();
     const spec = (
-      created?.[1] as { spec: { workflowTemplateRef: { name: string }; arguments: { parameters: { name: string; value: string }[] } } }
+      (created as [string, unknown])[1] as {
+        spec: { workflowTemplateRef: { name: string }; arguments: { parameters: { name: string; value: string }[] } };
+      }
     ).spec;
     expect(spec.workflowTemplateRef.name).toBe("training-pipeline");
     const p = Object.fromEntries(spec.arguments.parameters.map((x) => [x.name, x.value]));

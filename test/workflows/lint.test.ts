@@ -1,0 +1,221 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { lintWorkflowDocuments } from "../../tools/workflows-lint";
+import { loadWorkflowDocuments, WORKFLOWS_DIR, type WorkflowDocument } from "../../workflows";
+
+type Obj = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: test fixtures are edited by path
+
+const shipped = loadWorkflowDocuments();
+const training = (): WorkflowDocument => {
+  const d = shipped.find((x) => x.file === "training-pipeline.yaml");
+  if (!d) throw new Error("training-pipeline.yaml missing");
+  return { file: d.file, object: JSON.parse(JSON.stringify(d.object)) };
+};
+const tpl = (doc: WorkflowDocument, name: string): Obj => (doc.object.spec as Obj).templates.find((t: Obj) => t.name === name);
+
+async function problemsAfter(edit: (doc: WorkflowDocument) => void): Promise<string> {
+  const doc = training();
+  edit(doc);
+  return (await lintWorkflowDocuments([doc])).join("\n");
+}
+
+describe("workflows lint", () => {
+  it("passes every shipped file (upstream schema included)", async () => {
+    expect(shipped.map((d) => `${d.file}:${d.object.kind}`)).toEqual([
+      "drift-monitor.yaml:CronWorkflow",
+      "feature-materialize.yaml:CronWorkflow",
+      "training-pipeline.yaml:WorkflowTemplate",
+    ]);
+    expect(await lintWorkflowDocuments(shipped)).toEqual([]);
+  });
+
+  const cases: [string, (d: WorkflowDocument) => void, RegExp][] = [
+    [
+      "a GPU step without the taint toleration",
+      (d) => delete tpl(d, "train").tolerations,
+      /template train: requests GPUs but does not tolerate the taint nvidia\.com\/gpu=present:NoSchedule/,
+    ],
+    [
+      "a GPU step without the GPU nodeSelector",
+      (d) => delete tpl(d, "train").nodeSelector,
+      /template train: requests GPUs but has no nodeSelector mlops\.platform\/pool: gpu-training/,
+    ],
+    [
+      "a GPU step without a GPU limit",
+      (d) => delete tpl(d, "train").container.resources.limits["nvidia.com/gpu"],
+      /template train: runs on the GPU pool but sets no resources\.limits\["nvidia\.com\/gpu"\]/,
+    ],
+    [
+      "an image on latest",
+      (d) => (tpl(d, "preflight").container.image = "mlops-platform/pipeline-steps:latest"),
+      /container main: image "mlops-platform\/pipeline-steps:latest" uses the moving tag "latest"/,
+    ],
+    ["an untagged image", (d) => (tpl(d, "preflight").container.image = "busybox"), /image "busybox" has no tag/],
+    [
+      "a parameterised image with an unpinned default",
+      (d) => ((d.object.spec as Obj).arguments.parameters.find((p: Obj) => p.name === "training-image").value = "trainer:latest"),
+      /default of parameter training-image: image "trainer:latest" uses the moving tag/,
+    ],
+    [
+      "a computed image",
+      (d) => (tpl(d, "preflight").container.image = "repo/{{workflow.parameters.model-name}}:1"),
+      /is computed: use a pinned image or exactly/,
+    ],
+    [
+      "a service account the platform does not create",
+      (d) => (tpl(d, "register").serviceAccountName = "default"),
+      /template register: serviceAccountName "default" is not created by the platform: use one of pipeline-data, pipeline-train, pipeline-register, pipeline-deploy/,
+    ],
+    ["a missing service account", (d) => delete tpl(d, "register").serviceAccountName, /template register: has no serviceAccountName/],
+    [
+      "privilege escalation",
+      (d) =>
+        (tpl(d, "register").container.securityContext = {
+          ...tpl(d, "register").container.securityContext,
+          allowPrivilegeEscalation: true,
+        }),
+      /template register container main: securityContext\.allowPrivilegeEscalation must be false/,
+    ],
+    [
+      "a writable root filesystem",
+      (d) => (tpl(d, "register").container.securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } }),
+      /readOnlyRootFilesystem must be true/,
+    ],
+    [
+      "capabilities kept",
+      (d) => (tpl(d, "register").container.securityContext = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true }),
+      /capabilities\.drop must include "ALL"/,
+    ],
+    [
+      "no seccomp profile",
+      (d) => delete (d.object.spec as Obj).securityContext.seccompProfile,
+      /spec\.securityContext\.seccompProfile\.type: must be RuntimeDefault/,
+    ],
+    ["no retries", (d) => delete tpl(d, "register").retryStrategy, /template register: has no retryStrategy with a limit/],
+    ["retries without backoff", (d) => (tpl(d, "register").retryStrategy = { limit: "3" }), /retryStrategy has no backoff\.duration/],
+    ["no step deadline", (d) => delete tpl(d, "register").activeDeadlineSeconds, /template register: has no activeDeadlineSeconds/],
+    ["no resource limits", (d) => (tpl(d, "register").container.resources = {}), /resources\.limits needs cpu and memory/],
+    ["no pod GC", (d) => delete (d.object.spec as Obj).podGC, /spec\.podGC: missing/],
+    ["no TTL", (d) => delete (d.object.spec as Obj).ttlStrategy, /spec\.ttlStrategy: missing/],
+    ["no exit handler", (d) => delete (d.object.spec as Obj).onExit, /spec\.onExit: missing/],
+    ["no workflow deadline", (d) => delete (d.object.spec as Obj).activeDeadlineSeconds, /spec\.activeDeadlineSeconds: missing/],
+    [
+      "a step calling a missing template",
+      (d) => (tpl(d, "pipeline").steps[0][0].template = "preflite"),
+      /step preflight calls template "preflite", which does not exist/,
+    ],
+    [
+      "an undeclared workflow parameter",
+      (d) => tpl(d, "register").container.args.push("--x={{workflow.parameters.nope}}"),
+      /uses \{\{workflow\.parameters\.nope\}\} but the workflow declares no parameter "nope"/,
+    ],
+    [
+      "an undeclared input",
+      (d) => tpl(d, "register").container.args.push("--x={{inputs.parameters.nope}}"),
+      /uses \{\{inputs\.parameters\.nope\}\} but template register declares no such input/,
+    ],
+    [
+      "an undeclared step output",
+      (d) => (tpl(d, "pipeline").steps[4][0].arguments.parameters[0].value = "{{steps.start-run.outputs.parameters.runid}}"),
+      /reads parameters "runid" of step "start-run", but template start-run declares no such output/,
+    ],
+    [
+      "a step output read before the step runs",
+      (d) => (tpl(d, "pipeline").steps[1][0].arguments.parameters[0].value = "{{steps.promote.outputs.parameters.scheme}}"),
+      /refers to step "promote", which does not run before it/,
+    ],
+    [
+      "an output expression naming a missing step",
+      (d) => (tpl(d, "validate-data").outputs.parameters[0].valueFrom.expression = "steps['nope'].outputs.parameters['data-sha256']"),
+      /refers to step "nope", which is not a step of this template/,
+    ],
+    [
+      "an unknown argument",
+      (d) => tpl(d, "pipeline").steps[5][0].arguments.parameters.push({ name: "force", value: "true" }),
+      /step quality-gate passes parameter "force" but template quality-gate has no such input/,
+    ],
+    [
+      "a missing required argument",
+      (d) => (tpl(d, "pipeline").steps[5][0].arguments.parameters = []),
+      /step quality-gate does not pass required input "run-id" of template quality-gate/,
+    ],
+    [
+      "a conditional gate",
+      (d) => (tpl(d, "pipeline").steps[5][0].when = "'{{workflow.parameters.hyperparameters}}' != 'skip'"),
+      /step quality-gate runs dist\/gate\.js under a "when" condition: release guards must always run/,
+    ],
+    [
+      "a gate allowed to fail",
+      (d) => (tpl(d, "pipeline").steps[6][0].continueOn = { failed: true }),
+      /step register runs dist\/register\.js with continueOn/,
+    ],
+    [
+      "an approval that resumes by itself",
+      (d) => (tpl(d, "approval").suspend = { duration: "1h" }),
+      /template approval: suspend\.duration resumes the workflow by itself/,
+    ],
+    [
+      "an inline S3 credential",
+      (d) => (tpl(d, "validate-data-s3").inputs.artifacts[0].s3.accessKeySecret = { name: "s3", key: "id" }),
+      /s3\.accessKeySecret is an inline credential/,
+    ],
+    [
+      "an artifact read without workload identity",
+      (d) => delete tpl(d, "validate-data-azure").inputs.artifacts[0].azure.useSDKCreds,
+      /azure\.useSDKCreds must be true \(workload identity\)/,
+    ],
+    [
+      "an output artifact sent elsewhere",
+      (d) => (tpl(d, "quality-gate").outputs.artifacts[0].s3 = { bucket: "public", key: "x" }),
+      /output artifact evaluation sets s3: leave the location out/,
+    ],
+    [
+      "a misspelt field the upstream validator ignores",
+      (d) => (tpl(d, "register").retryStratgy = tpl(d, "register").retryStrategy),
+      /template register.*|templates\[\d+\]\.retryStratgy is not a field of Template/,
+    ],
+    [
+      "a misspelt nested field",
+      (d) => (tpl(d, "register").container.securityContex = {}),
+      /container\.securityContex is not a field of Container/,
+    ],
+    [
+      "a wrong type (upstream schema)",
+      (d) => ((d.object.spec as Obj).parallelism = "many"),
+      /schema: data\/spec\/parallelism must be integer/,
+    ],
+    ["a namespace in the file", (d) => ((d.object.metadata as Obj).namespace = "default"), /metadata\.namespace: remove it/],
+  ];
+  for (const [label, edit, message] of cases) {
+    it(`refuses ${label}`, async () => {
+      expect(await problemsAfter(edit)).toMatch(message);
+    });
+  }
+
+  it("exits non-zero with the problems listed, and zero on the shipped files", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wf-lint-"));
+    const text = readFileSync(join(WORKFLOWS_DIR, "training-pipeline.yaml"), "utf8").replace(
+      "serviceAccountName: pipeline-train",
+      "serviceAccountName: default",
+    );
+    writeFileSync(join(dir, "training-pipeline.yaml"), text);
+    const tsx = join(__dirname, "..", "..", "node_modules", ".bin", "tsx");
+    const lint = join(__dirname, "..", "..", "tools", "workflows-lint.ts");
+    let status = 0;
+    let stderr = "";
+    try {
+      execFileSync(tsx, [lint, dir], { encoding: "utf8", stdio: "pipe" });
+    } catch (e) {
+      status = (e as { status: number }).status;
+      stderr = (e as { stderr: string }).stderr;
+    }
+    expect(status).toBe(1);
+    expect(stderr).toMatch(
+      /training-pipeline\.yaml: WorkflowTemplate\/training-pipeline: template train: serviceAccountName "default" is not created by the platform/,
+    );
+    expect(execFileSync(tsx, [lint], { encoding: "utf8" })).toMatch(/3 object\(s\) in 3 file\(s\) are valid/);
+  }, 30_000);
+});
