@@ -137,6 +137,11 @@ async function fakeCloud(identityKeys: string[]): Promise<CloudLayer> {
   };
 }
 
+/** The value of an output (resolved by the mocks). */
+function valueOf<T>(out: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => out.apply((v) => resolve(v)));
+}
+
 async function settle(): Promise<void> {
   let last = -1;
   while (recorded.length !== last) {
@@ -192,9 +197,9 @@ describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", (
       },
       { providers: [cloud.kubernetesProvider] },
     );
-    await services.urls.mlflow.promise();
+    await valueOf(services.urls.mlflow);
     await settle();
-    providerRef = (await cloud.kubernetesProvider.urn.promise()) as string;
+    providerRef = await valueOf(cloud.kubernetesProvider.urn);
   });
 
   it("creates every Kubernetes object through the cluster provider passed once at the top", () => {
