@@ -27,6 +27,8 @@ export interface CacheArgs {
   readonly zones?: readonly string[];
   readonly privateEndpoint: { readonly subnetId: pulumi.Input<string>; readonly privateDnsZoneId: pulumi.Input<string> };
   readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
+  /** Protect the cache (the online store) from delete/replace: rebuilding it means re-materializing every feature view. */
+  readonly protectData: boolean;
   readonly tags?: Record<string, string>;
 }
 
@@ -75,7 +77,7 @@ export class Cache extends pulumi.ComponentResource {
         updateChannel: "Stable",
         tags,
       },
-      { parent: this },
+      { parent: this, protect: args.protectData, retainOnDelete: args.protectData },
     );
     this.cacheId = cache.id;
     this.host = cache.hostName;

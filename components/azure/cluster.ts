@@ -87,6 +87,11 @@ export interface ClusterArgs {
   readonly storageSku?: "Premium_LRS" | "Premium_ZRS" | "StandardSSD_LRS" | "StandardSSD_ZRS";
   /** Keep persistent volumes when their claim is deleted (production data). */
   readonly retainVolumes: boolean;
+  /**
+   * Protect the cluster from delete/replace and keep it on `pulumi destroy`: deleting an AKS
+   * cluster deletes its node resource group, including retained persistent-volume disks.
+   */
+  readonly protectCluster: boolean;
   readonly tags?: Record<string, string>;
 }
 
@@ -246,7 +251,13 @@ export class Cluster extends pulumi.ComponentResource {
         ],
         tags,
       },
-      { parent: this, dependsOn: grants, ignoreChanges: ["agentPoolProfiles[0].count"] },
+      {
+        parent: this,
+        dependsOn: grants,
+        protect: args.protectCluster,
+        retainOnDelete: args.protectCluster,
+        ignoreChanges: ["agentPoolProfiles[0].count"],
+      },
     );
     this.cluster = cluster;
     this.clusterName = cluster.name;

@@ -60,6 +60,9 @@ describeAzureLayerBaseline("uae-prod-azure", "uaenorth", (plan) => {
       ["azure-native:dbforpostgresql:Server", "azure-postgres-server"],
       ["azure-native:dbforpostgresql:Database", "azure-postgres-mlflow"],
       ["azure-native:operationalinsights:Workspace", "azure-monitoring-workspace"],
+      ["azure-native:redis:Redis", "azure-redis-redis"],
+      // Deleting AKS deletes its node resource group, retained volume disks included.
+      ["azure-native:containerservice:ManagedCluster", "azure-cluster-aks"],
     ] as const;
     for (const [type, name] of stateful) {
       const r = named(plan(), type, name);

@@ -134,6 +134,7 @@ describe("Azure component argument validation", () => {
           zones: ["1", "2"],
           privateEndpoint: pe,
           logAnalyticsWorkspaceId: "/ws",
+          protectData: false,
         }),
     );
     expect(e.message).toContain('replicas: replicas need a Premium cache: size "small" is Standard, use medium or large (received: 2)');
@@ -161,6 +162,7 @@ describe("Azure component argument validation", () => {
       registryId: "/acr",
       tier: "Free",
       retainVolumes: false,
+      protectCluster: false,
     };
     const e = refusal(() => new Cluster("aks", args));
     expect(e.problems.map((p) => p.arg)).toEqual(["adminGroupObjectIds", "systemPool.spot", "apiAllowedCidrs"]);
