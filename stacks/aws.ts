@@ -155,6 +155,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
       controlPlaneLogDays: auditDays,
       nodePools: cfg.nodePools,
       protect,
+      accountId: account,
     },
     opts,
   );

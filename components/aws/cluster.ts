@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../stacks/cidr";
+import { ClusterAutoscaler } from "./autoscaler";
 import { irsaRole, type OidcIssuer } from "./irsa";
 import { eksKubeconfig } from "./kubeconfig";
 import { LOG_RETENTION_DAYS } from "./network";
@@ -56,6 +57,8 @@ export interface ClusterArgs {
   readonly nodePools: { readonly system: PoolSpec; readonly cpu: readonly PoolSpec[]; readonly gpu: readonly PoolSpec[] };
   /** Deletion protection on the cluster, `protect` on the control-plane log group. */
   readonly protect: boolean;
+  /** Account id (scopes the autoscaler's permissions). */
+  readonly accountId: pulumi.Input<string>;
 }
 
 /** The platform's EKS cluster. */
@@ -351,13 +354,29 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this, provider: this.provider, dependsOn: [ebsCsi] },
     );
 
+    // GPU pools start at zero: the autoscaler adds nodes when GPU pods are pending and removes idle ones.
+    const autoscaler = new ClusterAutoscaler(
+      `${name}-autoscaler`,
+      {
+        clusterName: args.clusterName,
+        kubernetesVersion: args.kubernetesVersion,
+        region: args.region,
+        partition: args.partition,
+        accountId: args.accountId,
+        oidc,
+        nodeGroupNames: [args.nodePools.system, ...args.nodePools.cpu, ...args.nodePools.gpu].map((p) => p.name),
+        nodeSelector: { "mlops.platform/role": "system" },
+      },
+      { parent: this, providers: [this.provider], dependsOn: [coreDns, ...nodeGroups] },
+    );
+
     this.cluster = cluster;
     this.clusterName = cluster.name;
     this.endpoint = cluster.endpoint;
     this.oidc = oidc;
     this.nodeRoleArn = nodeRole.arn;
     this.storageClassName = DEFAULT_STORAGE_CLASS;
-    this.readyDependencies = [...nodeGroups, vpcCni, kubeProxy, coreDns, ebsCsi, storageClass];
+    this.readyDependencies = [...nodeGroups, vpcCni, kubeProxy, coreDns, ebsCsi, storageClass, autoscaler.release];
     this.registerOutputs({
       clusterName: this.clusterName,
       endpoint: this.endpoint,

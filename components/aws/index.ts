@@ -1,6 +1,7 @@
 /** The AWS cloud layer's components and pure helpers. */
 export * from "./arn";
 export * from "./audit";
+export * from "./autoscaler";
 export * from "./bucket";
 export * from "./cache";
 export * from "./cluster";

@@ -166,6 +166,29 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
       expect(gpu.map((g) => g.inputs.capacityType).sort()).toEqual(["ON_DEMAND", "SPOT"]);
     });
 
+    it("runs the Cluster Autoscaler (pinned chart, IRSA) so that GPU pools scale up from zero, resizing only this cluster's groups", () => {
+      const [release] = ofType(plan, "kubernetes:helm.sh/v3:Release").filter((r) => r.name.endsWith("-eks-autoscaler-release"));
+      expect(release?.inputs).toMatchObject({ chart: "cluster-autoscaler", version: "9.59.0", namespace: "kube-system" });
+      const values = release?.inputs.values as Record<string, unknown>;
+      const clusterName = ofType(plan, "aws:eks/cluster:Cluster")[0]?.inputs.name as string;
+      expect(values.autoDiscovery).toEqual({ clusterName });
+      expect((values.image as { tag: string }).tag).toBe("v1.33.6");
+      const role = one(plan, "aws:iam/role:Role", "-eks-autoscaler-role");
+      const sa = (values.rbac as { serviceAccount: { annotations: Record<string, string> } }).serviceAccount;
+      expect(sa.annotations["eks.amazonaws.com/role-arn"]).toBe(role.outputs.arn);
+      expect(JSON.stringify(doc(role.inputs.assumeRolePolicy))).toContain("system:serviceaccount:kube-system:cluster-autoscaler");
+      const policy = doc(one(plan, "aws:iam/rolePolicy:RolePolicy", "-eks-autoscaler-policy").inputs.policy);
+      const resize = policy.Statement.find((s) => s.Sid === "ResizeOwnNodeGroups");
+      const pools = ofType(plan, "aws:eks/nodeGroup:NodeGroup").map((g) => g.inputs.nodeGroupName as string);
+      expect([resize?.Resource].flat().sort()).toEqual(
+        pools.map((p) => `arn:aws:autoscaling:me-central-1:123456789012:autoScalingGroup:*:autoScalingGroupName/eks-${p}-*`).sort(),
+      );
+      expect(resize?.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } });
+      for (const s of policy.Statement) {
+        if (s.Resource === "*") for (const a of [s.Action].flat()) expect(a, a).toMatch(/:Describe/);
+      }
+    });
+
     it("installs the encrypted gp3 StorageClass as the default through the cluster's provider", () => {
       const [sc] = ofType(plan, "kubernetes:storage.k8s.io/v1:StorageClass");
       expect(sc?.inputs.metadata).toMatchObject({

@@ -7,6 +7,7 @@ import {
   Audit,
   Cache,
   Cluster,
+  ClusterAutoscaler,
   Database,
   DatabaseInit,
   DataEvents,
@@ -242,6 +243,7 @@ describe("component argument validation", () => {
           controlPlaneLogDays: 90,
           nodePools: { system: pool, cpu: [], gpu: [] },
           protect: false,
+          accountId: "123456789012",
         }),
     );
     expect(m).toContain('kubernetesVersion: got "1.28"; use a supported version: 1.32, 1.33, 1.34, 1.35');
@@ -265,6 +267,7 @@ describe("component argument validation", () => {
           controlPlaneLogDays: 90,
           nodePools: { system: pool, cpu: [], gpu: [] },
           protect: false,
+          accountId: "123456789012",
         }),
     );
     expect(none).toContain("adminRoleArns: got []; list at least one IAM role ARN (identity.clusterAdmins)");
@@ -297,6 +300,24 @@ describe("component argument validation", () => {
     expect(m).toContain('specs[0].buckets[0].prefix: got "*"; use a key prefix without leading slash or wildcard');
     expect(m).toContain('specs[1].key: got "mlflow"; make each key unique');
     expect(m).toContain('dataLakes[0].uri: got "s3://lake/data*"; use s3://bucket/prefix');
+  });
+
+  it("ClusterAutoscaler refuses a Kubernetes version without a matching autoscaler and no node groups", () => {
+    const m = refusal(
+      () =>
+        new ClusterAutoscaler("a", {
+          clusterName: "c",
+          kubernetesVersion: "1.29",
+          region: "me-central-1",
+          partition: "aws",
+          accountId: "1",
+          oidc: { providerArn: "p", url: "https://x" },
+          nodeGroupNames: [],
+          nodeSelector: {},
+        }),
+    );
+    expect(m).toContain('kubernetesVersion: got "1.29"; use a version with a matching autoscaler release: 1.32, 1.33, 1.34, 1.35');
+    expect(m).toContain("nodeGroupNames: got []; list the node groups the autoscaler may resize");
   });
 
   it("DataEvents refuses a retention beyond the SQS limit", () => {

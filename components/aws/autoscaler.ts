@@ -1,0 +1,161 @@
+/**
+ * The Kubernetes Cluster Autoscaler for the managed node groups: GPU pools start at zero nodes and
+ * only the autoscaler brings them up when a training pod is pending (and back to zero when idle).
+ * Its IRSA role may resize only this cluster's node groups (ASG name pattern + ownership tag) and
+ * describe what it needs for discovery.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { irsaRole, type OidcIssuer } from "./irsa";
+import { ArgChecker } from "./validate";
+
+/** Chart of the autoscaler (kubernetes/autoscaler, `cluster-autoscaler/charts/cluster-autoscaler`). */
+export const CLUSTER_AUTOSCALER_CHART = {
+  repo: "https://kubernetes.github.io/autoscaler",
+  chart: "cluster-autoscaler",
+  version: "9.59.0",
+} as const;
+
+/** Autoscaler image per Kubernetes minor: the autoscaler's minor must match the cluster's. */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
+  "1.32": "v1.32.7",
+  "1.33": "v1.33.6",
+  "1.34": "v1.34.5",
+  "1.35": "v1.35.2",
+};
+
+const SERVICE_ACCOUNT = "cluster-autoscaler";
+const NAMESPACE = "kube-system";
+
+/** Arguments of {@link ClusterAutoscaler}. */
+export interface ClusterAutoscalerArgs {
+  readonly clusterName: string;
+  readonly kubernetesVersion: string;
+  readonly region: string;
+  readonly partition: pulumi.Input<string>;
+  readonly accountId: pulumi.Input<string>;
+  readonly oidc: OidcIssuer;
+  /** EKS node group names (the autoscaling groups are named `eks-<nodegroup>-<uuid>`). */
+  readonly nodeGroupNames: readonly string[];
+  /** Node labels of the pool the autoscaler runs on. */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+}
+
+/** The autoscaler's IAM policy: discovery reads, and resizing of this cluster's node groups only. */
+export function clusterAutoscalerPolicy(p: {
+  partition: string;
+  region: string;
+  account: string;
+  clusterName: string;
+  nodeGroupNames: readonly string[];
+}): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        // Describe calls have no resource-level permissions.
+        Sid: "Discover",
+        Effect: "Allow",
+        Action: [
+          "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeAutoScalingInstances",
+          "autoscaling:DescribeLaunchConfigurations",
+          "autoscaling:DescribeScalingActivities",
+          "autoscaling:DescribeTags",
+          "ec2:DescribeImages",
+          "ec2:DescribeInstanceTypes",
+          "ec2:DescribeLaunchTemplateVersions",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "ReadNodeGroupTemplates",
+        Effect: "Allow",
+        Action: "eks:DescribeNodegroup",
+        Resource: `arn:${p.partition}:eks:${p.region}:${p.account}:nodegroup/${p.clusterName}/*/*`,
+      },
+      {
+        Sid: "ResizeOwnNodeGroups",
+        Effect: "Allow",
+        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+        Resource: p.nodeGroupNames.map(
+          (n) => `arn:${p.partition}:autoscaling:${p.region}:${p.account}:autoScalingGroup:*:autoScalingGroupName/eks-${n}-*`,
+        ),
+        Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${p.clusterName}`]: "owned" } },
+      },
+    ],
+  };
+}
+
+/** The Cluster Autoscaler and its IAM role. */
+export class ClusterAutoscaler extends pulumi.ComponentResource {
+  public readonly roleArn: pulumi.Output<string>;
+  public readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
+    const tag = CLUSTER_AUTOSCALER_IMAGE_TAGS[args.kubernetesVersion];
+    new ArgChecker(`mlops-platform:aws:ClusterAutoscaler ${name}`)
+      .check(
+        tag !== undefined,
+        "kubernetesVersion",
+        args.kubernetesVersion,
+        `use a version with a matching autoscaler release: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`,
+      )
+      .check(args.nodeGroupNames.length > 0, "nodeGroupNames", args.nodeGroupNames, "list the node groups the autoscaler may resize")
+      .throwIfAny();
+    super("mlops-platform:aws:ClusterAutoscaler", name, {}, opts);
+
+    const role = irsaRole(`${name}-role`, args.oidc, NAMESPACE, [SERVICE_ACCOUNT], "Cluster Autoscaler", { parent: this });
+    const policy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: role.id,
+        policy: pulumi.all([args.partition, args.accountId]).apply(([partition, account]) =>
+          JSON.stringify(
+            clusterAutoscalerPolicy({
+              partition,
+              region: args.region,
+              account,
+              clusterName: args.clusterName,
+              nodeGroupNames: args.nodeGroupNames,
+            }),
+          ),
+        ),
+      },
+      { parent: this },
+    );
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: "cluster-autoscaler",
+        namespace: NAMESPACE,
+        chart: CLUSTER_AUTOSCALER_CHART.chart,
+        version: CLUSTER_AUTOSCALER_CHART.version,
+        repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
+        atomic: true,
+        values: {
+          cloudProvider: "aws",
+          awsRegion: args.region,
+          fullnameOverride: "cluster-autoscaler",
+          autoDiscovery: { clusterName: args.clusterName },
+          image: { repository: "registry.k8s.io/autoscaling/cluster-autoscaler", tag },
+          rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": role.arn } } },
+          extraArgs: {
+            "balance-similar-node-groups": true,
+            expander: "least-waste",
+            "skip-nodes-with-local-storage": false,
+            "scale-down-unneeded-time": "10m",
+          },
+          nodeSelector: { ...args.nodeSelector },
+          securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+          containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+          resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { cpu: "500m", memory: "600Mi" } },
+        },
+      },
+      { parent: this, dependsOn: [policy] },
+    );
+    this.roleArn = role.arn;
+    this.registerOutputs({ roleArn: this.roleArn });
+  }
+}
