@@ -3,10 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { lintWorkflowDocuments } from "../../tools/workflows-lint";
 import { loadWorkflowDocuments, WORKFLOWS_DIR, type WorkflowDocument } from "../../workflows";
+import { lintWorkflowDocuments } from "../../workflows/lint";
 
-type Obj = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: test fixtures are edited by path
+// biome-ignore lint/suspicious/noExplicitAny: fixtures are edited by path in each case
+type Obj = Record<string, any>;
 
 const shipped = loadWorkflowDocuments();
 const training = (): WorkflowDocument => {
