@@ -161,7 +161,9 @@ export class NodePool extends pulumi.ComponentResource {
       `${name}`,
       {
         clusterName: args.clusterName,
-        nodeGroupName: p.name,
+        // A prefix, not a fixed name: changes that replace a node group (instance types, capacity
+        // type, AMI type) create the new group before deleting the old one, which needs a new name.
+        nodeGroupNamePrefix: `${p.name}-`,
         nodeRoleArn: args.nodeRoleArn,
         subnetIds: args.subnetIds,
         amiType: amiType(args.role, p.instanceTypes),

@@ -316,12 +316,21 @@ export function keyPolicy(k: KeyPolicyInput): PolicyDocument {
         Sid: "CloudTrailOfThisAccount",
         Effect: "Allow",
         Principal: { Service: "cloudtrail.amazonaws.com" },
-        Action: ["kms:GenerateDataKey*", "kms:DescribeKey"],
+        Action: "kms:GenerateDataKey*",
         Resource: "*",
         Condition: {
           StringEquals: { "aws:SourceAccount": k.account },
           StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${k.partition}:cloudtrail:*:${k.account}:trail/*` },
         },
+      },
+      {
+        // DescribeKey carries no encryption context, so it cannot share the statement above.
+        Sid: "CloudTrailDescribesKey",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "kms:DescribeKey",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": k.account } },
       },
     );
   }

@@ -179,7 +179,10 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
       expect(JSON.stringify(doc(role.inputs.assumeRolePolicy))).toContain("system:serviceaccount:kube-system:cluster-autoscaler");
       const policy = doc(one(plan, "aws:iam/rolePolicy:RolePolicy", "-eks-autoscaler-policy").inputs.policy);
       const resize = policy.Statement.find((s) => s.Sid === "ResizeOwnNodeGroups");
-      const pools = ofType(plan, "aws:eks/nodeGroup:NodeGroup").map((g) => g.inputs.nodeGroupName as string);
+      const pools = ofType(plan, "aws:eks/nodeGroup:NodeGroup").map(
+        (g) => (g.inputs.labels as Record<string, string>)["mlops.platform/node-pool"],
+      );
+      for (const g of ofType(plan, "aws:eks/nodeGroup:NodeGroup")) expect(g.inputs.nodeGroupNamePrefix).toMatch(/^[a-z0-9]+-$/);
       expect([resize?.Resource].flat().sort()).toEqual(
         pools.map((p) => `arn:aws:autoscaling:me-central-1:123456789012:autoScalingGroup:*:autoScalingGroupName/eks-${p}-*`).sort(),
       );

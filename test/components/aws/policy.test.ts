@@ -191,6 +191,16 @@ describe("keyPolicy", () => {
     expect(logs.Statement.find((s) => s.Sid === "CloudTrailOfThisAccount")?.Condition?.StringEquals).toEqual({
       "aws:SourceAccount": "123456789012",
     });
+    const trail = logs.Statement.find((s) => s.Sid === "CloudTrailOfThisAccount");
+    expect(trail?.Action).toBe("kms:GenerateDataKey*");
+    expect(trail?.Condition?.StringLike).toEqual({
+      "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:123456789012:trail/*",
+    });
+    // DescribeKey has no encryption context: it needs its own statement or CloudTrail cannot use the key.
+    expect(logs.Statement.find((s) => s.Sid === "CloudTrailDescribesKey")).toMatchObject({
+      Action: "kms:DescribeKey",
+      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+    });
     expect(JSON.stringify(keyPolicy({ ...input, purpose: "cluster" }))).not.toContain("logs.");
   });
 
