@@ -79,6 +79,9 @@ export function nsgRules(role: SubnetRole, prefixes: Record<SubnetRole, string>,
       return [
         rule("allow-vnet-inbound", 100, "Inbound", "Allow", [prefixes.system, prefixes.user, podCidr], own),
         rule("allow-azure-lb-inbound", 110, "Inbound", "Allow", "AzureLoadBalancer", "*"),
+        // The private API server endpoint and the internal load balancers of the platform UIs,
+        // reached from the corporate network over VPN, ExpressRoute or peering (VirtualNetwork tag).
+        rule("allow-network-https-inbound", 120, "Inbound", "Allow", vnet, own, "443", "Tcp"),
         rule("allow-vnet-outbound", 100, "Outbound", "Allow", own, [vnet, podCidr]),
         rule("allow-pods-outbound", 105, "Outbound", "Allow", podCidr, [vnet, podCidr]),
         // Image pulls, Entra tokens, AKS and OS updates; FQDN filtering needs a firewall (docs/azure.md).
@@ -98,6 +101,8 @@ export function nsgRules(role: SubnetRole, prefixes: Record<SubnetRole, string>,
           ["443", "6380", "10000-10100", "13000-13999", "15000-15999"],
           "Tcp",
         ),
+        // Deployment runners and operators inside the private network (keys, images, blobs over HTTPS only).
+        rule("allow-network-https-inbound", 110, "Inbound", "Allow", vnet, own, "443", "Tcp"),
         ...denyAll,
       ];
     case "database":

@@ -89,6 +89,14 @@ describe("NSG rules", () => {
   it("lets private endpoints and PostgreSQL receive only from the nodes and pods, and uses in-region service tags", () => {
     const endpoints = nsgRules("endpoints", layout, "192.168.0.0/16", "uaenorth");
     expect(endpoints.filter((r) => r.direction === "Outbound" && r.access === "Allow")).toEqual([]);
+    // From the rest of the private network (VPN, peering): HTTPS only.
+    expect(endpoints.filter((r) => r.sourceAddressPrefix === "VirtualNetwork")).toEqual([
+      expect.objectContaining({ access: "Allow", destinationPortRange: "443", protocol: "Tcp" }),
+    ]);
+    const user = nsgRules("user", layout, "192.168.0.0/16", "uaenorth");
+    expect(user.filter((r) => r.direction === "Inbound" && r.sourceAddressPrefix === "VirtualNetwork")).toEqual([
+      expect.objectContaining({ access: "Allow", destinationPortRange: "443", protocol: "Tcp" }),
+    ]);
     const db = nsgRules("database", layout, "192.168.0.0/16", "uaenorth");
     expect(db.find((r) => r.name === "allow-postgres-inbound")).toMatchObject({
       sourceAddressPrefixes: [layout.system, layout.user, "192.168.0.0/16"],
