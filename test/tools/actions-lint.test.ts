@@ -25,7 +25,8 @@ describe("GitHub Actions workflows", () => {
   }, 60_000);
 
   it("actionlint reports a broken workflow (the lint can fail)", async () => {
-    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n";
+    const expression = ["$", "{{ matrix.nope }}"].join("");
+    const broken = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${expression}\n`;
     const problems = await lintActionsWorkflow(broken, "broken.yml");
     expect(problems.map((p) => p.message).join("\n")).toMatch(/nope/);
   }, 60_000);
@@ -90,7 +91,7 @@ describe("GitHub Actions workflows", () => {
 
     it("runs each deployment inside its GitHub environment (approval) after the offline policy gate", () => {
       const job = jobs(reusable).deploy as Obj;
-      expect(job.environment).toBe("${{ inputs.environment }}");
+      expect(job.environment).toBe(["$", "{{ inputs.environment }}"].join(""));
       const runs = steps(job).map((s) => String(s.run ?? ""));
       const gate = runs.findIndex((r) => r.includes("npm run check"));
       const up = runs.findIndex((r) => r.includes("pulumi up"));
