@@ -282,6 +282,7 @@ export class Cluster extends pulumi.ComponentResource {
                 "kms:Decrypt",
                 "kms:ReEncryptFrom",
                 "kms:ReEncryptTo",
+                "kms:GenerateDataKey",
                 "kms:GenerateDataKeyWithoutPlaintext",
                 "kms:DescribeKey",
               ],
@@ -290,7 +291,7 @@ export class Cluster extends pulumi.ComponentResource {
             {
               Sid: "GrantVolumeAttachments",
               Effect: "Allow",
-              Action: "kms:CreateGrant",
+              Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
               Resource: args.storageKeyArn,
               Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
             },
