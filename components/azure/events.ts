@@ -1,11 +1,11 @@
 /**
  * Data-arrival events: an Event Grid system topic on the storage account delivers
  * `Microsoft.Storage.BlobCreated` events for the `datasets` container to a storage queue that
- * Argo Events consumes with its workload identity. Delivery uses a managed identity (the account
- * has no shared keys and no public access) holding only "Queue Data Message Sender" on the queue.
+ * Argo Events consumes with its workload identity. Delivery uses the topic's system-assigned
+ * identity (the account has no shared keys and a deny-by-default firewall) holding only "Queue
+ * Data Message Sender" on the queue.
  */
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { diagnosticSetting } from "./monitoring-settings";
@@ -64,23 +64,9 @@ export class DataEvents extends pulumi.ComponentResource {
     this.queueId = pulumi.all([args.storageAccountId, queue.name]).apply(([id, q]) => queueScope(id, q));
     this.storageAccountName = pulumi.output(args.storageAccountName);
 
-    const identity = new managedidentity.UserAssignedIdentity(
-      `${name}-delivery-identity`,
-      { resourceGroupName: args.resourceGroupName, location: args.location, tags },
-      { parent: this },
-    );
-    const sender = assignRole(
-      `${name}-delivery-grant`,
-      {
-        subscriptionId: args.subscriptionId,
-        principalId: identity.principalId,
-        role: "storageQueueDataMessageSender",
-        scope: this.queueId,
-        description: "Event Grid delivers data-arrival events to this queue only.",
-      },
-      this,
-    );
-
+    // A storage account behind a firewall accepts Event Grid deliveries only from the topic's
+    // system-assigned identity through the trusted-services exception (a user-assigned identity
+    // is refused: learn.microsoft.com/azure/event-grid/handler-storage-queues).
     const topic = new eventgrid.SystemTopic(
       `${name}-topic`,
       {
@@ -88,10 +74,21 @@ export class DataEvents extends pulumi.ComponentResource {
         location: args.location,
         source: args.storageAccountId,
         topicType: "Microsoft.Storage.StorageAccounts",
-        identity: { type: "UserAssigned", userAssignedIdentities: identity.id.apply((id) => ({ [id]: {} })) },
+        identity: { type: "SystemAssigned" },
         tags,
       },
       { parent: this },
+    );
+    const sender = assignRole(
+      `${name}-delivery-grant`,
+      {
+        subscriptionId: args.subscriptionId,
+        principalId: topic.identity.apply((i) => i?.principalId ?? ""),
+        role: "storageQueueDataMessageSender",
+        scope: this.queueId,
+        description: "Event Grid delivers data-arrival events to this queue only.",
+      },
+      this,
     );
     new eventgrid.SystemTopicEventSubscription(
       `${name}-new-blobs`,
@@ -106,7 +103,7 @@ export class DataEvents extends pulumi.ComponentResource {
           isSubjectCaseSensitive: true,
         },
         deliveryWithResourceIdentity: {
-          identity: { type: "UserAssigned", userAssignedIdentity: identity.id },
+          identity: { type: "SystemAssigned" },
           destination: {
             endpointType: "StorageQueue",
             resourceId: args.storageAccountId,

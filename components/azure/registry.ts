@@ -66,7 +66,8 @@ export class Registry extends pulumi.ComponentResource {
         adminUserEnabled: false,
         anonymousPullEnabled: false,
         publicNetworkAccess: "Disabled",
-        networkRuleBypassOptions: "None",
+        // Trusted Azure services only (Defender image scanning); everything else through the private endpoint.
+        networkRuleBypassOptions: "AzureServices",
         dataEndpointEnabled: true,
         zoneRedundancy: args.zoneRedundant ? "Enabled" : "Disabled",
         identity: { type: "UserAssigned", userAssignedIdentities: pulumi.output(args.cmk.identityId).apply((id) => ({ [id]: {} })) },

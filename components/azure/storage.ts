@@ -3,8 +3,8 @@
  * store, logs).
  *
  * Fixed, not configurable: HTTPS only, TLS 1.2 minimum, no public blob access, shared-key (and
- * therefore SAS) access disabled, Entra-only data access, no public network access (private
- * endpoints for blob, dfs and queue), customer-managed key with infrastructure (double)
+ * therefore SAS) access disabled, Entra-only data access, a deny-all firewall (private endpoints
+ * for blob, dfs and queue; trusted Azure services with a managed identity only), customer-managed key with infrastructure (double)
  * encryption, versioning, change feed and soft delete, and replication that stays in the
  * location (LRS or ZRS: geo-replication would copy the data out of the UAE allow-list).
  */
@@ -119,8 +119,10 @@ export class Storage extends pulumi.ComponentResource {
         allowedCopyScope: "PrivateLink",
         isLocalUserEnabled: false,
         isSftpEnabled: false,
-        publicNetworkAccess: "Disabled",
-        // Trusted Azure services (Event Grid delivering data events with its identity) only.
+        // Deny-by-default firewall with no IP or VNet rule: only private endpoints and trusted Azure
+        // services with a managed identity get in. "Disabled" would also shut out Event Grid's
+        // delivery of data events through the trusted-services exception.
+        publicNetworkAccess: "Enabled",
         networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] },
         identity: { type: "UserAssigned", userAssignedIdentities: [args.cmk.identityId] },
         encryption: {

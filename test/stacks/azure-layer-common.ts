@@ -97,8 +97,7 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
         allowSharedKeyAccess: false,
         defaultToOAuthAuthentication: true,
         allowCrossTenantReplication: false,
-        publicNetworkAccess: "Disabled",
-        networkRuleSet: { defaultAction: "Deny" },
+        networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] },
         encryption: {
           keySource: "Microsoft.Keyvault",
           requireInfrastructureEncryption: true,
@@ -434,6 +433,9 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
         endpointType: "StorageQueue",
         queueName: "data-events",
       });
+      // Behind the storage firewall only the topic's system identity is accepted.
+      expect(input(sub, "deliveryWithResourceIdentity.identity")).toEqual({ type: "SystemAssigned" });
+      expect(topic.inputs.identity).toEqual({ type: "SystemAssigned" });
       const sender = named(plan, "azure-native:authorization:RoleAssignment", "azure-data-events-delivery-grant");
       expect(roleOf(sender)).toBe(BUILTIN_ROLES.storageQueueDataMessageSender);
       expect(sub.dependencies).toContain(sender.urn);
