@@ -1,0 +1,3 @@
+import { describeInstalledWorkflows } from "./installed";
+
+describeInstalledWorkflows("dev", { cloud: "aws", region: "me-central-1", environment: "development" });

@@ -1,0 +1,3 @@
+import { describeInstalledWorkflows } from "./installed";
+
+describeInstalledWorkflows("uae-prod", { cloud: "aws", region: "me-central-1", environment: "production" });
