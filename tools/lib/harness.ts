@@ -307,6 +307,11 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
 
   const programPath = resolve(root, "index.ts");
   let programError: unknown;
+  // The SDK records a full stack trace for every resource (source positions for the engine's
+  // diagnostics, which a plan does not carry). Mapping each through source maps costs more than
+  // the rest of the plan; V8 maps a stack lazily, so errors read afterwards are still mapped.
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
   try {
     await runInPulumiStack(async () => {
       try {
@@ -325,6 +330,7 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
     programError ??= err;
   } finally {
     process.off("unhandledRejection", onUnhandled);
+    process.setSourceMapsEnabled(sourceMaps);
   }
   if (programError) {
     // Tell callers (and tests) what had been registered when the program stopped.
