@@ -280,7 +280,10 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
     ];
     const read = ["get", "list", "watch"];
     const roles: Record<keyof typeof ARGO_CLUSTER_ROLES, ReturnType<typeof rule>[]> = {
-      admin: [rule(["argoproj.io"], argoResources, ["*"]), rule([""], ["pods", "pods/log", "events"], read)],
+      admin: [
+        rule(["argoproj.io"], argoResources, ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]),
+        rule([""], ["pods", "pods/log", "events"], read),
+      ],
       viewer: [rule(["argoproj.io"], argoResources, read), rule([""], ["pods", "pods/log", "events"], read)],
       team: [
         rule(

@@ -43,6 +43,8 @@ export interface MlflowArgs {
   /** Identity-provider groups allowed through the login (admins, viewers, teams). */
   readonly allowedGroups: readonly string[];
   readonly host: string;
+  /** The platform's MLflow image (registry repository URL and fixed tag). */
+  readonly image: { readonly repository: pulumi.Input<string>; readonly tag: string };
   readonly replicas: number;
   readonly size: ResourceSize;
   /** oauth2-proxy cookie-signing secret (32 bytes, secret). */
@@ -78,7 +80,7 @@ export function mlflowValues(args: MlflowArgs, dbSecret: pulumi.Input<string>): 
   };
   return {
     replicaCount: args.replicas,
-    image: { repository: IMAGES.mlflow.repository, tag: IMAGES.mlflow.tag },
+    image: { repository: args.image.repository, tag: args.image.tag },
     serviceAccount: {
       create: true,
       automount: true,

@@ -19,7 +19,7 @@ import {
 } from "./argo-workflows";
 import { FEAST_POD_LABELS, FEAST_SERVICE, Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
-import { INGRESS_CLASS, InternalIngress, tlsIngress } from "./ingress";
+import { InternalIngress, tlsIngress } from "./ingress";
 import { MLFLOW_AUTH_SERVICE, MLFLOW_POD_LABELS, MLFLOW_SERVICE, Mlflow } from "./mlflow";
 import { GRAFANA_SERVICE, Monitoring } from "./monitoring";
 import { flows, type NamespaceQuota, type NetworkFlow, PlatformNamespace } from "./namespace";
@@ -27,6 +27,7 @@ import type { ResourceSize } from "./security";
 import { MODEL_PORT, ModelServing, type ServedModelSpec } from "./serving";
 import { Dex, type IdentitySettings, oidcEndpoints, type SsoSettings } from "./sso";
 import { Team, type TeamSpec } from "./team";
+import { PLATFORM_IMAGES } from "./versions";
 
 /** Namespace of cert-manager (not part of the cloud contract: no cloud identity). */
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
@@ -116,6 +117,11 @@ export function platformServicesProblems(args: PlatformServicesArgs): string[] {
     p.push(`serviceReplicas: ${args.serviceReplicas} must be an integer ≥ 1`);
   if (Object.keys(args.cpuPoolSelector).length === 0) p.push("cpuPoolSelector: {} must name the CPU inference pool's labels");
   if (args.identity.adminGroups.length === 0) p.push("identity.adminGroups: [] needs at least one group");
+  if (args.cloud.repositoryUrls[PLATFORM_IMAGES.mlflow.repository] === undefined) {
+    p.push(
+      `cloud.repositoryUrls: no "${PLATFORM_IMAGES.mlflow.repository}" repository (keys: ${Object.keys(args.cloud.repositoryUrls).join(", ") || "none"}); the cloud layer must create it for the platform's MLflow image`,
+    );
+  }
   return p;
 }
 
@@ -427,6 +433,7 @@ export class PlatformServices extends pulumi.ComponentResource {
       events,
     );
 
+    const mlflowRepo = cloud.repositoryUrls[PLATFORM_IMAGES.mlflow.repository] as pulumi.Output<string>;
     const mlflow = new Mlflow(
       `${name}-mlflow`,
       {
@@ -442,6 +449,7 @@ export class PlatformServices extends pulumi.ComponentResource {
         sso,
         allowedGroups: [...new Set([...args.identity.adminGroups, ...args.identity.viewerGroups, ...teamGroups])],
         host: host("mlflow"),
+        image: { repository: mlflowRepo, tag: PLATFORM_IMAGES.mlflow.tag },
         replicas,
         size: args.serviceSize,
         cookieSecret: password("mlflow-cookie"),
@@ -502,6 +510,7 @@ export class PlatformServices extends pulumi.ComponentResource {
         identity: ident(IDENTITY_KEYS.serving),
         serviceAccountName: saOf(IDENTITY_KEYS.serving),
         trackingUri: mlflow.trackingUri,
+        defaultImage: pulumi.interpolate`${mlflowRepo}:${PLATFORM_IMAGES.mlflow.tag}`,
         prometheusUrl: monitoring.prometheusUrl,
         nodeSelector: args.cpuPoolSelector,
         defaultReplicas: Math.max(2, replicas),
@@ -541,8 +550,6 @@ export class PlatformServices extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    void INGRESS_CLASS;
-    void GRAFANA_SERVICE;
     tlsIngress(
       "grafana",
       {

@@ -82,6 +82,8 @@ export function rolloutSpec(
     podLabels: Record<string, string>;
     nodeSelector: Record<string, string>;
     defaultReplicas: number;
+    /** Image used when the model names none: the platform's MLflow image. */
+    defaultImage: pulumi.Input<string>;
   },
 ): Record<string, unknown> {
   const labels = { "app.kubernetes.io/name": model.name, "mlops.platform/model": model.name };
@@ -129,7 +131,7 @@ export function rolloutSpec(
         containers: [
           {
             name: "model",
-            image: model.image ?? imageRef(IMAGES.mlflow),
+            image: model.image ?? ctx.defaultImage,
             command: ["mlflow", "models", "serve"],
             args: [
               "-m",
@@ -189,6 +191,8 @@ export interface ModelServingArgs {
   readonly identity: WorkloadIdentityRef;
   readonly serviceAccountName: string;
   readonly trackingUri: string;
+  /** The platform's MLflow image, for models that name no image. */
+  readonly defaultImage: pulumi.Input<string>;
   readonly prometheusUrl: string;
   /** Labels of the CPU inference pool. */
   readonly nodeSelector: Readonly<Record<string, string>>;
@@ -287,6 +291,7 @@ export class ModelServing extends pulumi.ComponentResource {
             podLabels: { ...args.identity.podLabels },
             nodeSelector: { ...args.nodeSelector },
             defaultReplicas: args.defaultReplicas,
+            defaultImage: args.defaultImage,
           }),
         },
         { parent: this, dependsOn: [...args.dependsOn, this.release, ...svcResources] },

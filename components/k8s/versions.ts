@@ -52,14 +52,15 @@ export const IMAGES = {
   argoExec: { repository: "quay.io/argoproj/argoexec", tag: "v4.0.6" },
   argoEvents: { repository: "quay.io/argoproj/argo-events", tag: "v1.9.10" },
   argoRollouts: { repository: "quay.io/argoproj/argo-rollouts", tag: "v1.9.0" },
-  nats: { repository: "docker.io/library/nats", tag: "2.10.10" },
+  nats: { repository: "public.ecr.aws/docker/library/nats", tag: "2.10.10" },
   natsMetricsExporter: { repository: "docker.io/natsio/prometheus-nats-exporter", tag: "0.14.0" },
   natsConfigReloader: { repository: "docker.io/natsio/nats-server-config-reloader", tag: "0.14.0" },
-  mlflow: { repository: "docker.io/burakince/mlflow", tag: "3.15.1" },
+  /** Base of the platform's MLflow image (components/k8s/images/mlflow/Dockerfile), not deployed as is. */
+  python: { repository: "public.ecr.aws/docker/library/python", tag: "3.12.12-slim-bookworm" },
   oauth2Proxy: { repository: "quay.io/oauth2-proxy/oauth2-proxy", tag: "v7.15.3" },
   dex: { repository: "ghcr.io/dexidp/dex", tag: "v2.44.0" },
   feastFeatureServer: { repository: "quay.io/feastdev/feature-server", tag: "0.67.0" },
-  traefik: { repository: "docker.io/traefik", tag: "v3.7.11" },
+  traefik: { repository: "public.ecr.aws/docker/library/traefik", tag: "v3.7.11" },
   prometheus: { repository: "quay.io/prometheus/prometheus", tag: "v3.14.0-distroless" },
   alertmanager: { repository: "quay.io/prometheus/alertmanager", tag: "v0.34.0" },
   prometheusOperator: { repository: "quay.io/prometheus-operator/prometheus-operator", tag: "v0.93.1" },
@@ -67,6 +68,16 @@ export const IMAGES = {
   nvidiaDevicePlugin: { repository: "nvcr.io/nvidia/k8s-device-plugin", tag: "v0.20.0" },
   dcgmExporter: { repository: "nvcr.io/nvidia/k8s/dcgm-exporter", tag: "4.5.3-4.8.2-distroless" },
 } as const satisfies Record<string, ImagePin>;
+
+/**
+ * Images the platform builds from its own Dockerfiles and pushes to its own registry (the
+ * `repositoryUrls[repository]` of the cloud layer), so every image a pod runs comes from an
+ * allowed registry. MLflow's official image lacks the PostgreSQL and cloud-storage drivers.
+ */
+export const PLATFORM_IMAGES = {
+  /** MLflow server and default model server (`mlflow server`, `mlflow models serve`). */
+  mlflow: { repository: "serving", tag: "mlflow-3.15.1", mlflowVersion: "3.15.1", dockerfile: "components/k8s/images/mlflow/Dockerfile" },
+} as const;
 
 /** `repository:tag` (or `repository@sha256:…`) of a pinned image. */
 export function imageRef(image: ImagePin): string {

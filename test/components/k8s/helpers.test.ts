@@ -281,6 +281,7 @@ describe("serving", () => {
     podLabels: {},
     nodeSelector: { "mlops.platform/pool": "cpu-inference" },
     defaultReplicas: 2,
+    defaultImage: "reg.example/serving:mlflow-3.15.1",
   };
   const bg: ServedModelSpec = { name: "m", registeredModel: "reg", version: 3, strategy: "blueGreen", canaryWeights: [10] };
   it("serves the registry version and promotes blue-green only after the analysis passes", () => {
@@ -294,6 +295,11 @@ describe("serving", () => {
     ]);
     const container = (((spec.template as Obj).spec as Obj).containers as Obj[])[0] as Obj;
     expect(container.args).toContain("models:/reg/3");
+    expect(container.image).toBe("reg.example/serving:mlflow-3.15.1");
+    const own = (
+      ((rolloutSpec({ ...bg, image: "reg.example/models/m:1.2.0" }, ctx).template as Obj).spec as Obj).containers as Obj[]
+    )[0] as Obj;
+    expect(own.image).toBe("reg.example/models/m:1.2.0");
   });
   it("turns a version change into a new pod template (the promotion or rollback)", () => {
     const a = JSON.stringify(rolloutSpec(bg, ctx).template);

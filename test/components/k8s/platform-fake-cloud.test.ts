@@ -100,7 +100,10 @@ const SPECS: WorkloadIdentitySpec[] = [
   },
 ];
 
-async function fakeCloud(identityKeys: string[]): Promise<CloudLayer> {
+async function fakeCloud(
+  identityKeys: string[],
+  repositories: Record<string, pulumi.Output<string>> = { steps: o("mlops.azurecr.io/steps"), serving: o("mlops.azurecr.io/serving") },
+): Promise<CloudLayer> {
   const k8s = await import("@pulumi/kubernetes");
   const bucket = (name: string) => ({
     name: o(name),
@@ -127,7 +130,7 @@ async function fakeCloud(identityKeys: string[]): Promise<CloudLayer> {
     storageClassName: "managed-csi-encrypted",
     buckets: { artifacts: bucket("artifacts"), datasets: bucket("datasets"), features: bucket("features"), logs: bucket("logs") },
     registryHost: o("mlops.azurecr.io"),
-    repositoryUrls: { steps: o("mlops.azurecr.io/steps") },
+    repositoryUrls: repositories,
     databases: { mlflow: db("mlflow"), feast: db("feast"), argo: db("argo") },
     cache: { host: o("redis.redis.cache.windows.net"), port: o(6380), password: pulumi.secret("redis"), tls: true },
     identities: Object.fromEntries(identityKeys.map((k) => [k, identity(k)])),
@@ -272,7 +275,7 @@ describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", (
 describe("PlatformServices refuses bad input before creating anything", () => {
   it("lists every missing identity and every bad argument in one error", async () => {
     const { PlatformServices } = await import("../../../components/k8s/platform");
-    const cloud = await fakeCloud(["mlflow"]);
+    const cloud = await fakeCloud(["mlflow"], { steps: o("mlops.azurecr.io/steps") });
     const before = recorded.length;
     expect(
       () =>
@@ -293,7 +296,7 @@ describe("PlatformServices refuses bad input before creating anything", () => {
           artifactPrefix: (ns) => ns,
         }),
     ).toThrow(
-      /cloud.identities: missing argo-workflows, argo-events, feast, serving, pipelines[\s\S]*domain: "Not A Domain"[\s\S]*serviceReplicas: 0[\s\S]*cpuPoolSelector: \{\}[\s\S]*identity.adminGroups: \[\]/,
+      /cloud.identities: missing argo-workflows, argo-events, feast, serving, pipelines[\s\S]*domain: "Not A Domain"[\s\S]*serviceReplicas: 0[\s\S]*cpuPoolSelector: \{\}[\s\S]*identity.adminGroups: \[\][\s\S]*cloud.repositoryUrls: no "serving" repository \(keys: steps\)/,
     );
     await settle();
     // Only the component itself was registered: no child exists.
