@@ -230,10 +230,21 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
       severity: p.severity ?? "unspecified",
       urn,
       type: r?.type ?? "",
-      name: nameOf(urn),
+      name: urn ? nameOf(urn) : "",
       message,
     });
   };
+  /** The CLI's reportViolation: the policy's description, then the message on its own line. */
+  const reporter =
+    (p: { name: string; description: string; severity?: Severity }, level: "advisory" | "mandatory", defaultUrn: string) =>
+    (message: unknown, urn?: string) => {
+      if (message !== null && typeof message === "object") {
+        const info = message as { message?: string; description?: string; urn?: string };
+        add(p, level, info.urn ?? urn ?? defaultUrn, info.message || info.description || p.description);
+        return;
+      }
+      add(p, level, urn ?? defaultUrn, message ? `${p.description}\n${String(message)}` : p.description);
+    };
   const failure = (p: { name: string }, e: unknown, during: "validating resource" | "validating stack") => {
     const from = `policy '${p.name}' from policy pack '${PACK_NAME}@v${PACK_VERSION}'`;
     if (e instanceof UnknownValueError) return { level: "advisory" as const, message: `can't run ${from} during preview: ${e.message}` };
@@ -248,9 +259,7 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
     if (isStackPolicy(p)) {
       const view = stackView(resources, byUrn);
       try {
-        await p.validateStack({ resources: view, getConfig, stackTags, notApplicable }, (message, urn) => {
-          add(p, level, urn ?? "", message);
-        });
+        await p.validateStack({ resources: view, getConfig, stackTags, notApplicable }, reporter(p, level, ""));
       } catch (e) {
         if (e instanceof NotApplicable) continue;
         const f = failure(p, e, "validating stack");
@@ -278,7 +287,9 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
           };
           const provider = providerOf(r, byUrn);
           if (provider) args.provider = provider;
-          await validate(args, (message) => add(p, level, r.urn, message));
+          // The CLI attributes a resource policy's violations to the resource, whatever urn is passed.
+          const report = reporter(p, level, r.urn);
+          await validate(args, (message) => report(message));
         } catch (e) {
           if (e instanceof NotApplicable) continue;
           const f = failure(p, e, "validating resource");
@@ -337,7 +348,9 @@ function stackView(resources: readonly StateResource[], byUrn: ReadonlyMap<strin
   return [...views.values()];
 }
 
-/** A readable report: verdict, then violations grouped by rule. */
+const policyDescriptions = new Map<string, string>(allPolicies.map((p) => [p.name, p.description]));
+
+/** A readable report: verdict, then violations grouped by rule (each rule's description once). */
 export function formatText(result: CheckResult): string {
   const { summary, violations } = result;
   const lines: string[] = [];
@@ -350,8 +363,13 @@ export function formatText(result: CheckResult): string {
   for (const v of violations) byPolicy.set(v.policy, [...(byPolicy.get(v.policy) ?? []), v]);
   for (const [policy, vs] of [...byPolicy.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const first = vs[0] as Violation;
+    const description = policyDescriptions.get(policy);
     lines.push("", `${first.enforcementLevel === "mandatory" ? "✗" : "!"} ${policy} (${first.enforcementLevel}, ${first.severity})`);
-    for (const v of vs) lines.push(`    ${v.type ? `${v.type} ` : ""}${v.name || "(stack)"}: ${v.message}`);
+    if (description) lines.push(`  ${description}`);
+    for (const v of vs) {
+      const detail = description && v.message.startsWith(`${description}\n`) ? v.message.slice(description.length + 1) : v.message;
+      lines.push(`    ${v.type ? `${v.type} ` : ""}${v.name || "(stack)"}: ${detail}`);
+    }
   }
   return lines.join("\n");
 }
