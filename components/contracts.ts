@@ -128,6 +128,12 @@ export interface CloudLayer {
   readonly internalLoadBalancerAnnotations: Readonly<Record<string, string>>;
   /** Resources the platform services must wait for (node pools, add-ons) before installing charts. */
   readonly readyDependencies: readonly pulumi.Resource[];
+  /**
+   * Tolerations a pod needs, besides the GPU one, to run on this cloud's spot nodes: AKS taints
+   * every spot node `kubernetes.azure.com/scalesetpriority=spot:NoSchedule`, so GPU node agents
+   * (device plugin, DCGM exporter) and training pods must tolerate it. Absent or empty on AWS.
+   */
+  readonly spotTolerations?: readonly { readonly key: string; readonly operator: "Exists"; readonly effect: "NoSchedule" }[];
 }
 
 /** The services that own a PostgreSQL database. */

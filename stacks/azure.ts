@@ -19,7 +19,7 @@ import { zonesFor } from "../components/azure/layout";
 import { Monitoring } from "../components/azure/monitoring";
 import { globalName, nameSuffix } from "../components/azure/naming";
 import { Network } from "../components/azure/network";
-import { type NodePoolSpec, NodePools } from "../components/azure/nodepool";
+import { type NodePoolSpec, NodePools, SPOT_TAINT } from "../components/azure/nodepool";
 import { Registry } from "../components/azure/registry";
 import { ResourceGroups } from "../components/azure/resource-groups";
 import { parseAbfss } from "../components/azure/roles";
@@ -424,5 +424,6 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
       "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": "user",
     },
     readyDependencies: [cluster.cluster, ...Object.values(nodePools.pools)],
+    spotTolerations: [{ key: SPOT_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
   };
 }

@@ -200,8 +200,8 @@ export class NodePools extends pulumi.ComponentResource {
           scaleSetEvictionPolicy: pool.spot ? "Delete" : undefined,
           // Pay at most the on-demand price; eviction only on capacity.
           spotMaxPrice: pool.spot ? -1 : undefined,
-          // The GPU operator (platform services) manages the NVIDIA driver and toolkit.
-          gpuProfile: pool.kind === "gpu" ? { driver: "None" } : undefined,
+          // AKS installs the NVIDIA driver; the platform services add the device plugin.
+          gpuProfile: pool.kind === "gpu" ? { driver: "Install" } : undefined,
           upgradeSettings: pool.spot ? undefined : { maxSurge: "33%" },
           tags: args.tags ?? {},
         },

@@ -307,7 +307,16 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
       }
       const spot = gpu.filter((p) => p.inputs.scaleSetPriority === "Spot");
       expect(spot.length).toBeGreaterThan(0);
-      for (const p of spot) expect(p.inputs).toMatchObject({ scaleSetEvictionPolicy: "Delete", spotMaxPrice: -1 });
+      for (const p of spot) {
+        expect(p.inputs).toMatchObject({ scaleSetEvictionPolicy: "Delete", spotMaxPrice: -1 });
+        expect(p.inputs.nodeTaints, p.name).toContain("kubernetes.azure.com/scalesetpriority=spot:NoSchedule");
+      }
+      // The platform services learn the toleration the AKS spot taint needs.
+      expect(plan.outputs.spotTolerations).toEqual([
+        { key: "kubernetes.azure.com/scalesetpriority", operator: "Exists", effect: "NoSchedule" },
+      ]);
+      // AKS installs the NVIDIA driver (the platform services only add the device plugin).
+      for (const p of gpu) expect(input(p, "gpuProfile.driver"), p.name).toBe("Install");
       expect(gpu.some((p) => p.inputs.scaleSetPriority === "Regular")).toBe(true);
       const cpu = pools.filter((p) => !String(p.inputs.vmSize).startsWith("Standard_N"));
       for (const p of cpu) expect(JSON.stringify(p.inputs.nodeTaints ?? []), p.name).not.toContain("nvidia.com/gpu");

@@ -34,3 +34,4 @@ export const identities = Object.fromEntries(
 export const dataEvents = cloud.dataEvents;
 export const internalLoadBalancerAnnotations = cloud.internalLoadBalancerAnnotations;
 export const readyDependencies = cloud.readyDependencies.map((r) => r.urn);
+export const spotTolerations = cloud.spotTolerations;
