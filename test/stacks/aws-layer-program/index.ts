@@ -19,7 +19,10 @@ export const buckets = Object.fromEntries(Object.entries(cloud.buckets).map(([k,
 export const registryHost = cloud.registryHost;
 export const repositoryUrls = cloud.repositoryUrls;
 export const databases = Object.fromEntries(
-  Object.entries(cloud.databases).map(([k, d]) => [k, { host: d.host, database: d.database, username: d.username, password: d.password, sslMode: d.sslMode }]),
+  Object.entries(cloud.databases).map(([k, d]) => [
+    k,
+    { host: d.host, database: d.database, username: d.username, password: d.password, sslMode: d.sslMode },
+  ]),
 );
 export const cache = { host: cloud.cache.host, password: cloud.cache.password, tls: cloud.cache.tls };
 export const identities = Object.fromEntries(Object.entries(cloud.identities).map(([k, i]) => [k, i.serviceAccountAnnotations]));
