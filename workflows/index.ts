@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { parseAllDocuments } from "yaml";
-import { PIPELINE_SETTINGS_CONFIGMAP, SETTINGS_KEYS } from "./steps/lib/settings";
+import { DEFAULT_FEAST_URL, DEFAULT_MLFLOW_URL, PIPELINE_SETTINGS_CONFIGMAP, SETTINGS_KEYS } from "./steps/lib/settings";
 
 export { PIPELINE_SETTINGS_CONFIGMAP, SETTINGS_KEYS } from "./steps/lib/settings";
 
@@ -107,8 +107,8 @@ export function pipelineSettingsData(s: PipelineSettingsInput): Record<string, s
     [SETTINGS_KEYS.environment]: s.environment,
     [SETTINGS_KEYS.allowedDataPrefixes]: s.allowedDataPrefixes.join("\n"),
     [SETTINGS_KEYS.allowedRegistries]: s.allowedRegistries.join("\n"),
-    [SETTINGS_KEYS.mlflowUrl]: s.mlflowUrl ?? "http://mlflow.mlflow.svc.cluster.local:5000",
-    [SETTINGS_KEYS.feastUrl]: s.feastUrl ?? "http://feast.feast.svc.cluster.local:6566",
+    [SETTINGS_KEYS.mlflowUrl]: s.mlflowUrl ?? DEFAULT_MLFLOW_URL,
+    [SETTINGS_KEYS.feastUrl]: s.feastUrl ?? DEFAULT_FEAST_URL,
     [SETTINGS_KEYS.servingNamespace]: s.servingNamespace ?? "serving",
     [SETTINGS_KEYS.driftThreshold]: String(s.driftThreshold),
   };

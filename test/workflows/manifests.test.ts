@@ -1,0 +1,187 @@
+import { describe, expect, it } from "vitest";
+import { PIPELINE_SERVICE_ACCOUNTS } from "../../components/contracts";
+import { loadWorkflowManifests, pipelineSettingsData, SETTINGS_KEYS, STEPS_IMAGE_PLACEHOLDER } from "../../workflows";
+import { TRAINING_PARAMETERS } from "../../workflows/steps/lib/params";
+import { readSettings } from "../../workflows/steps/lib/settings";
+
+type Obj = Record<string, unknown>;
+const byName = (kind: string, name: string) =>
+  loadWorkflowManifests().find((m) => m.kind === kind && (m.metadata as Obj).name === name) as Obj;
+const templatesOf = (spec: Obj) => new Map((spec.templates as Obj[]).map((t) => [String(t.name), t]));
+
+describe("loadWorkflowManifests", () => {
+  it("returns every object in a deterministic order, unshared and without namespace", () => {
+    const a = loadWorkflowManifests();
+    const b = loadWorkflowManifests();
+    expect(a).toEqual(b);
+    expect(a.map((m) => `${String(m.kind)}/${String((m.metadata as Obj).name)}`)).toEqual([
+      "CronWorkflow/drift-monitor",
+      "CronWorkflow/feature-materialize",
+      "WorkflowTemplate/training-pipeline",
+    ]);
+    for (const m of a) expect((m.metadata as Obj).namespace).toBeUndefined();
+    // YAML anchors are expanded into independent objects: editing one template leaves the others alone.
+    const t = templatesOf(a[2]?.spec as Obj);
+    ((t.get("register")?.container as Obj).securityContext as Obj).readOnlyRootFilesystem = false;
+    expect(((t.get("preflight")?.container as Obj).securityContext as Obj).readOnlyRootFilesystem).toBe(true);
+  });
+
+  it("replaces only the platform step image, leaving the user's training image parameter alone", () => {
+    const image = "123456789012.dkr.ecr.me-central-1.amazonaws.com/steps:0.1.0";
+    const json = JSON.stringify(loadWorkflowManifests({ stepsImage: image }));
+    expect(json).not.toContain(STEPS_IMAGE_PLACEHOLDER);
+    expect(json).toContain(`"image":"${image}"`);
+    expect(json).toContain('"image":"{{workflow.parameters.training-image}}"');
+    const token = { output: "image" };
+    const withOutput = loadWorkflowManifests({ stepsImage: token as never });
+    const preflight = templatesOf(withOutput[2]?.spec as Obj).get("preflight");
+    expect((preflight?.container as Obj).image).toBe(token);
+  });
+});
+
+describe("training-pipeline template", () => {
+  const wt = byName("WorkflowTemplate", "training-pipeline");
+  const spec = wt.spec as Obj;
+  const t = templatesOf(spec);
+  const params = (spec.arguments as { parameters: { name: string; value?: string }[] }).parameters;
+
+  it("declares exactly the parameters the step code checks, required ones without defaults", () => {
+    expect(params.map((p) => p.name)).toEqual([...TRAINING_PARAMETERS]);
+    expect(params.filter((p) => p.value === undefined).map((p) => p.name)).toEqual([
+      "data-uri",
+      "code-version",
+      "model-name",
+      "training-image",
+      "training-command",
+      "quality-gate",
+    ]);
+    const preflightArgs = ((t.get("preflight")?.container as Obj).args as string[]).join(" ");
+    for (const p of TRAINING_PARAMETERS) expect(preflightArgs).toContain(`--${p}={{workflow.parameters.${p}}}`);
+  });
+
+  it("has no parameter that names an environment, an endpoint or a switch for the gate or the approval", () => {
+    for (const p of params) expect(p.name).not.toMatch(/env|environment|mlflow|url|endpoint|force|skip|approv|bypass|gate-enabled/i);
+  });
+
+  it("runs the steps in order, with approval only in production, and never conditions the gate, registration or promotion", () => {
+    const steps = (t.get("pipeline")?.steps as Obj[][]).map((g) => g.map((s) => s.name));
+    expect(steps).toEqual([
+      ["preflight"],
+      ["validate-data"],
+      ["features"],
+      ["start-run"],
+      ["train"],
+      ["quality-gate"],
+      ["register"],
+      ["approval"],
+      ["promote"],
+    ]);
+    const flat = (t.get("pipeline")?.steps as Obj[][]).flat();
+    expect(flat.find((s) => s.name === "approval")?.when).toBe("'{{steps.preflight.outputs.parameters.environment}}' == 'production'");
+    for (const name of ["quality-gate", "register", "promote"]) {
+      expect(flat.find((s) => s.name === name)?.when, name).toBeUndefined();
+      expect(flat.find((s) => s.name === name)?.continueOn, name).toBeUndefined();
+    }
+    expect(t.get("approval")).toEqual({ name: "approval", suspend: {} });
+  });
+
+  it("gives each kind of step its own platform service account", () => {
+    const sa = Object.fromEntries([...t].filter(([, x]) => x.container).map(([n, x]) => [n, x.serviceAccountName]));
+    expect(sa).toEqual({
+      preflight: PIPELINE_SERVICE_ACCOUNTS.data,
+      "validate-data-s3": PIPELINE_SERVICE_ACCOUNTS.data,
+      "validate-data-azure": PIPELINE_SERVICE_ACCOUNTS.data,
+      "materialize-features": PIPELINE_SERVICE_ACCOUNTS.data,
+      "start-run": PIPELINE_SERVICE_ACCOUNTS.register,
+      train: PIPELINE_SERVICE_ACCOUNTS.train,
+      "quality-gate": PIPELINE_SERVICE_ACCOUNTS.register,
+      register: PIPELINE_SERVICE_ACCOUNTS.register,
+      promote: PIPELINE_SERVICE_ACCOUNTS.deploy,
+      "record-failure": PIPELINE_SERVICE_ACCOUNTS.register,
+    });
+  });
+
+  it("trains on the GPU pool with the user's image, the MLflow run and the lineage in the environment", () => {
+    const train = t.get("train") as Obj;
+    expect(train.nodeSelector).toEqual({ "mlops.platform/pool": "gpu-training" });
+    expect(train.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Equal", value: "present", effect: "NoSchedule" }]);
+    const c = train.container as Obj;
+    expect(c.image).toBe("{{workflow.parameters.training-image}}");
+    expect((c.env as { name: string }[]).map((e) => e.name)).toEqual([
+      "MLFLOW_TRACKING_URI",
+      "MLFLOW_RUN_ID",
+      "DATA_URI",
+      "DATA_SHA256",
+      "HYPERPARAMETERS",
+      "CODE_VERSION",
+      "MODEL_NAME",
+      "HOME",
+    ]);
+    expect(JSON.parse(String(train.podSpecPatch))).toEqual({
+      containers: [
+        {
+          name: "main",
+          resources: {
+            requests: { "nvidia.com/gpu": "{{workflow.parameters.gpu-count}}" },
+            limits: { "nvidia.com/gpu": "{{workflow.parameters.gpu-count}}" },
+          },
+        },
+      ],
+    });
+  });
+
+  it("retries only transient failures of platform steps and pod errors of training", () => {
+    expect((t.get("quality-gate")?.retryStrategy as Obj).expression).toBe("lastRetry.status == 'Error' || asInt(lastRetry.exitCode) == 75");
+    expect((t.get("train")?.retryStrategy as Obj).retryPolicy).toBe("OnError");
+  });
+
+  it("records failures in an exit handler and counts runs by status", () => {
+    expect(spec.onExit).toBe("exit-handler");
+    expect(((t.get("exit-handler")?.steps as Obj[][])[0]?.[0] as Obj).when).toBe("'{{workflow.status}}' != 'Succeeded'");
+    expect(JSON.stringify(spec.metrics)).toContain("ml_pipeline_runs_total");
+  });
+});
+
+describe("CronWorkflows", () => {
+  it("publishes drift as a gauge and retrains only on drift with a retraining data set", () => {
+    const cw = byName("CronWorkflow", "drift-monitor").spec as Obj;
+    expect(cw.suspend).toBe(true);
+    const t = templatesOf(cw.workflowSpec as Obj);
+    expect(JSON.stringify(t.get("drift-s3")?.metrics)).toContain('"name":"model_data_drift_psi"');
+    const retrain = (t.get("monitor")?.steps as Obj[][]).flat().find((s) => s.name === "retrain");
+    expect(retrain?.when).toBe(
+      "'{{steps.drift.outputs.parameters.drifted}}' == 'true' && '{{workflow.parameters.retrain-data-uri}}' != ''",
+    );
+  });
+
+  it("materialises features hourly without overlapping runs", () => {
+    const cw = byName("CronWorkflow", "feature-materialize").spec as Obj;
+    expect(cw).toMatchObject({ schedules: ["15 * * * *"], concurrencyPolicy: "Forbid" });
+    expect((templatesOf(cw.workflowSpec as Obj).get("materialize")?.container as Obj).args).toEqual([
+      "dist/materialize.js",
+      "--feature-views={{workflow.parameters.feature-views}}",
+      "--when-empty=all",
+    ]);
+  });
+});
+
+describe("pipelineSettingsData", () => {
+  it("produces settings the steps accept", () => {
+    const data = pipelineSettingsData({
+      cloud: "azure",
+      region: "uaenorth",
+      environment: "production",
+      allowedDataPrefixes: ["abfss://datasets@acct.dfs.core.windows.net/platform/"],
+      allowedRegistries: ["acr.azurecr.io"],
+      driftThreshold: 0.25,
+    });
+    expect(Object.keys(data).sort()).toEqual(Object.values(SETTINGS_KEYS).sort());
+    expect(readSettings(data)).toMatchObject({
+      cloud: "azure",
+      environment: "production",
+      allowedRegistries: ["acr.azurecr.io"],
+      driftThreshold: 0.25,
+      mlflowUrl: "http://mlflow.mlflow.svc.cluster.local:5000",
+    });
+  });
+});
