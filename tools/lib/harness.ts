@@ -151,6 +151,7 @@ class PlanMonitor extends MockMonitor {
   readonly providerRegions = new Map<string, string | undefined>();
   private pendingUrn = "";
   private pendingRegion: string | undefined;
+  private pendingInputs: Record<string, unknown> = {};
 
   constructor(private readonly onRegistered: (count: number) => void) {
     super({
@@ -164,7 +165,9 @@ class PlanMonitor extends MockMonitor {
         });
         const { id, ...rest } = state;
         const resourceId = args.type === "pulumi:pulumi:Stack" || !args.custom ? undefined : String(id);
-        return { id: resourceId, state: rest };
+        // As in a preview, the planned state of a custom resource is its inputs (in serialized
+        // form, so secrets stay secret and unknowns unknown) plus what the cloud assigns.
+        return { id: resourceId, state: args.custom ? { ...this.pendingInputs, ...rest } : rest };
       },
       call: (args) => answerInvoke(args.token, args.inputs, args.provider ? this.providerRegions.get(args.provider) : undefined),
     });
@@ -207,6 +210,7 @@ class PlanMonitor extends MockMonitor {
     // newResource runs synchronously inside super.registerResource, before its first await.
     this.pendingUrn = urnOf(parent, type, name);
     this.pendingRegion = providerRegion;
+    this.pendingInputs = inputs;
     await super.registerResource(req, (err, resp) => {
       if (!err && resp) {
         record.urn = resp.getUrn();
