@@ -8,6 +8,11 @@ type Obj = Record<string, unknown>;
 const byName = (kind: string, name: string) =>
   loadWorkflowManifests().find((m) => m.kind === kind && (m.metadata as Obj).name === name) as Obj;
 const templatesOf = (spec: Obj) => new Map((spec.templates as Obj[]).map((t) => [String(t.name), t]));
+const get = (m: Map<string, Obj>, name: string): Obj => {
+  const v = m.get(name);
+  if (!v) throw new Error(`no template ${name}`);
+  return v;
+};
 
 describe("loadWorkflowManifests", () => {
   it("returns every object in a deterministic order, unshared and without namespace", () => {
@@ -21,9 +26,9 @@ describe("loadWorkflowManifests", () => {
     ]);
     for (const m of a) expect((m.metadata as Obj).namespace).toBeUndefined();
     // YAML anchors are expanded into independent objects: editing one template leaves the others alone.
-    const t = templatesOf(a[2]?.spec as Obj);
-    ((t.get("register")?.container as Obj).securityContext as Obj).readOnlyRootFilesystem = false;
-    expect(((t.get("preflight")?.container as Obj).securityContext as Obj).readOnlyRootFilesystem).toBe(true);
+    const t = templatesOf((a[2] as Obj).spec as Obj);
+    ((get(t, "register").container as Obj).securityContext as Obj).readOnlyRootFilesystem = false;
+    expect(((get(t, "preflight").container as Obj).securityContext as Obj).readOnlyRootFilesystem).toBe(true);
   });
 
   it("replaces only the platform step image, leaving the user's training image parameter alone", () => {
@@ -34,8 +39,8 @@ describe("loadWorkflowManifests", () => {
     expect(json).toContain('"image":"{{workflow.parameters.training-image}}"');
     const token = { output: "image" };
     const withOutput = loadWorkflowManifests({ stepsImage: token as never });
-    const preflight = templatesOf(withOutput[2]?.spec as Obj).get("preflight");
-    expect((preflight?.container as Obj).image).toBe(token);
+    const preflight = get(templatesOf((withOutput[2] as Obj).spec as Obj), "preflight");
+    expect((preflight.container as Obj).image).toBe(token);
   });
 });
 
@@ -55,7 +60,7 @@ describe("training-pipeline template", () => {
       "training-command",
       "quality-gate",
     ]);
-    const preflightArgs = ((t.get("preflight")?.container as Obj).args as string[]).join(" ");
+    const preflightArgs = ((get(t, "preflight").container as Obj).args as string[]).join(" ");
     for (const p of TRAINING_PARAMETERS) expect(preflightArgs).toContain(`--${p}={{workflow.parameters.${p}}}`);
   });
 
@@ -64,7 +69,7 @@ describe("training-pipeline template", () => {
   });
 
   it("runs the steps in order, with approval only in production, and never conditions the gate, registration or promotion", () => {
-    const steps = (t.get("pipeline")?.steps as Obj[][]).map((g) => g.map((s) => s.name));
+    const steps = (get(t, "pipeline").steps as Obj[][]).map((g) => g.map((s) => s.name));
     expect(steps).toEqual([
       ["preflight"],
       ["validate-data"],
@@ -76,7 +81,7 @@ describe("training-pipeline template", () => {
       ["approval"],
       ["promote"],
     ]);
-    const flat = (t.get("pipeline")?.steps as Obj[][]).flat();
+    const flat = (get(t, "pipeline").steps as Obj[][]).flat();
     expect(flat.find((s) => s.name === "approval")?.when).toBe("'{{steps.preflight.outputs.parameters.environment}}' == 'production'");
     for (const name of ["quality-gate", "register", "promote"]) {
       expect(flat.find((s) => s.name === name)?.when, name).toBeUndefined();
@@ -131,13 +136,13 @@ describe("training-pipeline template", () => {
   });
 
   it("retries only transient failures of platform steps and pod errors of training", () => {
-    expect((t.get("quality-gate")?.retryStrategy as Obj).expression).toBe("lastRetry.status == 'Error' || asInt(lastRetry.exitCode) == 75");
-    expect((t.get("train")?.retryStrategy as Obj).retryPolicy).toBe("OnError");
+    expect((get(t, "quality-gate").retryStrategy as Obj).expression).toBe("lastRetry.status == 'Error' || asInt(lastRetry.exitCode) == 75");
+    expect((get(t, "train").retryStrategy as Obj).retryPolicy).toBe("OnError");
   });
 
   it("records failures in an exit handler and counts runs by status", () => {
     expect(spec.onExit).toBe("exit-handler");
-    expect(((t.get("exit-handler")?.steps as Obj[][])[0]?.[0] as Obj).when).toBe("'{{workflow.status}}' != 'Succeeded'");
+    expect((get(t, "exit-handler").steps as Obj[][]).flat()[0]?.when).toBe("'{{workflow.status}}' != 'Succeeded'");
     expect(JSON.stringify(spec.metrics)).toContain("ml_pipeline_runs_total");
   });
 });
@@ -147,8 +152,8 @@ describe("CronWorkflows", () => {
     const cw = byName("CronWorkflow", "drift-monitor").spec as Obj;
     expect(cw.suspend).toBe(true);
     const t = templatesOf(cw.workflowSpec as Obj);
-    expect(JSON.stringify(t.get("drift-s3")?.metrics)).toContain('"name":"model_data_drift_psi"');
-    const retrain = (t.get("monitor")?.steps as Obj[][]).flat().find((s) => s.name === "retrain");
+    expect(JSON.stringify(get(t, "drift-s3").metrics)).toContain('"name":"model_data_drift_psi"');
+    const retrain = (get(t, "monitor").steps as Obj[][]).flat().find((s) => s.name === "retrain");
     expect(retrain?.when).toBe(
       "'{{steps.drift.outputs.parameters.drifted}}' == 'true' && '{{workflow.parameters.retrain-data-uri}}' != ''",
     );
@@ -157,7 +162,7 @@ describe("CronWorkflows", () => {
   it("materialises features hourly without overlapping runs", () => {
     const cw = byName("CronWorkflow", "feature-materialize").spec as Obj;
     expect(cw).toMatchObject({ schedules: ["15 * * * *"], concurrencyPolicy: "Forbid" });
-    expect((templatesOf(cw.workflowSpec as Obj).get("materialize")?.container as Obj).args).toEqual([
+    expect((get(templatesOf(cw.workflowSpec as Obj), "materialize").container as Obj).args).toEqual([
       "dist/materialize.js",
       "--feature-views={{workflow.parameters.feature-views}}",
       "--when-empty=all",
