@@ -93,6 +93,7 @@ export function buildPlatformServices(
       teams: cfg.teams,
       models: cfg.services.serving.models,
       serviceReplicas: cfg.availability.serviceReplicas,
+      protectData: cfg.protectData,
       serviceSize: size,
       retentionDays: cfg.retention.logDays,
       driftThreshold: cfg.services.driftThreshold,

@@ -58,6 +58,12 @@ export interface PlatformNamespaceArgs {
   readonly quota: NamespaceQuota;
   /** Extra namespace labels. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Keep the namespace (and so everything in it: secrets, volumes) when it leaves the program or
+   * the stack is destroyed. On in protected (production) stacks.
+   * @default false
+   */
+  readonly retainOnDelete?: boolean;
 }
 
 const DNS_PEER: NetworkPeer = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } };
@@ -251,7 +257,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
           labels: { ...args.labels, ...podSecurityLabels(level), "app.kubernetes.io/part-of": "mlops-platform" },
         },
       },
-      { parent: this },
+      { parent: this, retainOnDelete: args.retainOnDelete === true },
     );
     this.name = args.name;
     const ns = args.name;

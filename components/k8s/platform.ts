@@ -80,6 +80,8 @@ export interface PlatformServicesArgs {
     readonly name: string;
     readonly data: (namespace: string, team?: string) => pulumi.Input<Record<string, pulumi.Input<string>>>;
   };
+  /** Keep namespaces (and their volumes and secrets) on delete: production stacks (`protectData`). @default false */
+  readonly protectData?: boolean;
   /** Schedule of the periodic retraining. @default "0 2 * * *" */
   readonly retrainSchedule?: string;
 }
@@ -280,6 +282,7 @@ export class PlatformServices extends pulumi.ComponentResource {
           egress: def.egress,
           quota: def.quota,
           podSecurity: def.privileged ? "privileged" : "restricted",
+          retainOnDelete: args.protectData === true,
           ...(def.labels ? { labels: def.labels } : {}),
         },
         { parent: this },
@@ -543,6 +546,7 @@ export class PlatformServices extends pulumi.ComponentResource {
           argo,
           ingress: teamIngress,
           egress: pipelineEgress,
+          retainOnDelete: args.protectData === true,
           ...(args.pipelineSettings
             ? { settings: { name: args.pipelineSettings.name, data: args.pipelineSettings.data(nsName, team.name) } }
             : {}),

@@ -32,6 +32,8 @@ export interface TeamArgs {
   /** Flows every pipeline namespace needs (API server, MLflow, Feast, cloud APIs, …). */
   readonly ingress: readonly NetworkFlow[];
   readonly egress: readonly NetworkFlow[];
+  /** Keep the namespace on delete (protected stacks). @default false */
+  readonly retainOnDelete?: boolean;
   /** The trusted settings ConfigMap of the namespace. */
   readonly settings?: { readonly name: string; readonly data: pulumi.Input<Record<string, pulumi.Input<string>>> };
 }
@@ -65,6 +67,7 @@ export class Team extends pulumi.ComponentResource {
         quota: { cpu: args.team.cpuQuota, memoryGiB: args.team.memoryQuotaGiB, gpu: args.team.gpuQuota, pods: 100 },
         ingress: args.ingress,
         egress: args.egress,
+        retainOnDelete: args.retainOnDelete === true,
       },
       { parent: this },
     );

@@ -7,5 +7,6 @@ describeServicesPlan({
   issuer: "https://sso.example.ae/realms/mlops",
   adminGroups: ["mlops-admins"],
   teams: ["fraud"],
+  protectData: false,
   models: [{ name: "fraud-scorer", registeredModel: "fraud-scorer", version: 1, strategy: "blueGreen" }],
 });

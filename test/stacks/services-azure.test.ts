@@ -7,6 +7,7 @@ describeServicesPlan({
   issuer: "https://sso.example.ae/realms/mlops",
   adminGroups: ["mlops-admins"],
   teams: ["fraud", "credit"],
+  protectData: true,
   models: [
     { name: "fraud-scorer", registeredModel: "fraud-scorer", version: 3, strategy: "blueGreen" },
     { name: "credit-risk", registeredModel: "credit-risk", version: 2, strategy: "canary" },

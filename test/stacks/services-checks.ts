@@ -20,6 +20,8 @@ export interface ServicesExpectations {
   readonly issuer: string;
   readonly adminGroups: readonly string[];
   readonly teams: readonly string[];
+  /** Protected stack: namespaces are kept on delete. */
+  readonly protectData: boolean;
   readonly models: readonly { name: string; registeredModel: string; version: number; strategy: "blueGreen" | "canary" }[];
 }
 
@@ -299,6 +301,7 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         );
         expect(labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
         expect(labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
+        expect(r.retainOnDelete === true, `${String(meta.name)} retainOnDelete`).toBe(e.protectData);
       }
     });
 
