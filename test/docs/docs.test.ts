@@ -8,7 +8,7 @@ const ROOT = resolve(__dirname, "../..");
 const read = (f: string) => readFileSync(resolve(ROOT, f), "utf8");
 
 function row(readme: string, label: string): [string, string] {
-  const line = readme.split("\n").find((l) => l.startsWith(`| ${label} |`));
+  const line = readme.split("\n").find((l) => l.split("|")[1]?.trim() === label);
   if (!line) throw new Error(`README has no size-profile row "${label}"`);
   const cells = line.split("|").map((c) => c.trim());
   return [cells[2] ?? "", cells[3] ?? ""];
