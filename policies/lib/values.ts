@@ -123,3 +123,15 @@ export function fromAllowedRegistry(image: string, registries: readonly string[]
     return r.includes("/") ? full === r || full.startsWith(`${r.replace(/\/$/, "")}/`) : host === r;
   });
 }
+
+/**
+ * True when the value read by `get` is set: a non-empty scalar, or a value that is unknown during
+ * a preview (an id or ARN wired from another resource, such as a key created in the same run).
+ * Used for "is a customer-managed key referenced" checks, so that a fresh stack's preview does
+ * not stop the rule on the key's not-yet-known ARN.
+ */
+export function present(get: () => unknown): boolean {
+  const v = read(get);
+  if (!v.known) return true;
+  return v.value !== undefined && v.value !== null && v.value !== "";
+}

@@ -1,11 +1,11 @@
 import { resourceRule } from "../../lib/rule";
-import { str } from "../../lib/values";
+import { present, str } from "../../lib/values";
 
 /** CloudWatch log groups use a customer-managed KMS key. */
 export const awsCloudwatchLogGroupEnforceKmsEncryption = resourceRule({
   name: "aws-cloudwatch-log-group-enforce-kms-encryption",
   types: ["aws:cloudwatch/logGroup:LogGroup"],
   check: ({ props, report }) => {
-    if (!str(props.kmsKeyId)) report("the log group is not encrypted with a customer-managed KMS key (kmsKeyId)");
+    if (!present(() => props.kmsKeyId)) report("the log group is not encrypted with a customer-managed KMS key (kmsKeyId)");
   },
 });

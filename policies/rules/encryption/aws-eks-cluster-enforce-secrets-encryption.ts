@@ -1,5 +1,5 @@
 import { resourceRule } from "../../lib/rule";
-import { list, obj, str } from "../../lib/values";
+import { list, obj, present, str } from "../../lib/values";
 
 /** EKS encrypts Kubernetes secrets with a customer-managed key. */
 export const awsEksClusterEnforceSecretsEncryption = resourceRule({
@@ -7,7 +7,7 @@ export const awsEksClusterEnforceSecretsEncryption = resourceRule({
   types: ["aws:eks/cluster:Cluster"],
   check: ({ props, report }) => {
     const cfg = obj(props.encryptionConfig);
-    if (!str(obj(cfg.provider).keyArn))
+    if (!present(() => obj(cfg.provider).keyArn))
       report("secrets are not envelope-encrypted with a customer-managed key (encryptionConfig.provider.keyArn)");
     if (!list(cfg.resources).map(String).includes("secrets")) report('encryptionConfig.resources does not include "secrets"');
   },

@@ -1,5 +1,5 @@
 import { resourceRule } from "../../lib/rule";
-import { isTrue, str } from "../../lib/values";
+import { isTrue, present, str } from "../../lib/values";
 
 /** RDS storage is encrypted with a customer-managed key. */
 export const awsRdsDatabaseEnforceKmsEncryption = resourceRule({
@@ -7,8 +7,8 @@ export const awsRdsDatabaseEnforceKmsEncryption = resourceRule({
   types: ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster"],
   check: ({ props, report }) => {
     if (!isTrue(props.storageEncrypted)) report("storage is not encrypted (storageEncrypted: true)");
-    if (!str(props.kmsKeyId)) report("storage does not use a customer-managed key (kmsKeyId)");
-    if (isTrue(props.performanceInsightsEnabled) && !str(props.performanceInsightsKmsKeyId)) {
+    if (!present(() => props.kmsKeyId)) report("storage does not use a customer-managed key (kmsKeyId)");
+    if (isTrue(props.performanceInsightsEnabled) && !present(() => props.performanceInsightsKmsKeyId)) {
       report("Performance Insights data does not use a customer-managed key (performanceInsightsKmsKeyId)");
     }
   },

@@ -1,6 +1,6 @@
 import { bucketKeys, bucketSettings, buckets } from "../../lib/aws";
 import { stackRule } from "../../lib/rule";
-import { list, obj, read, str } from "../../lib/values";
+import { list, obj, present, read, str } from "../../lib/values";
 
 const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
 
@@ -32,7 +32,7 @@ export const awsS3BucketEnforceKmsEncryption = stackRule({
           if (isLogTarget && algorithm === "AES256") return;
           if (algorithm !== "aws:kms" && algorithm !== "aws:kms:dsse")
             report(cfg, `rules[${i}] uses sseAlgorithm "${algorithm ?? "(unset)"}"; use aws:kms with a customer-managed key`);
-          else if (!str(d.kmsMasterKeyId))
+          else if (!present(() => d.kmsMasterKeyId))
             report(cfg, `rules[${i}] uses the AWS-managed aws/s3 key; set kmsMasterKeyId to a customer-managed key`);
         });
       }

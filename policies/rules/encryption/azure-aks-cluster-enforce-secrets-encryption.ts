@@ -1,5 +1,5 @@
 import { resourceRule } from "../../lib/rule";
-import { obj, str } from "../../lib/values";
+import { obj, present, str } from "../../lib/values";
 
 /** AKS encrypts secrets with Key Vault KMS and node disks with a disk encryption set. */
 export const azureAksClusterEnforceSecretsEncryption = resourceRule({
@@ -7,8 +7,8 @@ export const azureAksClusterEnforceSecretsEncryption = resourceRule({
   types: ["azure-native:containerservice:ManagedCluster"],
   check: ({ props, report }) => {
     const kms = obj(obj(props.securityProfile).azureKeyVaultKms);
-    if (kms.enabled !== true || !str(kms.keyId))
+    if (kms.enabled !== true || !present(() => kms.keyId))
       report("secrets are not encrypted with a Key Vault key (securityProfile.azureKeyVaultKms.enabled and keyId)");
-    if (!str(props.diskEncryptionSetID)) report("node disks do not use a customer-managed key (diskEncryptionSetID)");
+    if (!present(() => props.diskEncryptionSetID)) report("node disks do not use a customer-managed key (diskEncryptionSetID)");
   },
 });

@@ -1,6 +1,6 @@
 import { bucketKeys, buckets } from "../../lib/aws";
 import { stackRule } from "../../lib/rule";
-import { arnRegion, isTrue, read, str } from "../../lib/values";
+import { arnRegion, isTrue, present, read, str } from "../../lib/values";
 
 /** CloudTrail delivers to a bucket of this stack, encrypted with a CMK, with log file validation. */
 export const awsCloudtrailTrailEnforceLocalDestination = stackRule({
@@ -24,7 +24,7 @@ export const awsCloudtrailTrailEnforceLocalDestination = stackRule({
         if (!region || !settings.allowedAwsRegions.includes(region))
           report(r, `cloudWatchLogsGroupArn is in region "${region}", outside ${settings.allowedAwsRegions.join(", ")}`);
       }
-      if (!str(r.props.kmsKeyId)) report(r, "the trail is not encrypted with a customer-managed KMS key (kmsKeyId)");
+      if (!present(() => r.props.kmsKeyId)) report(r, "the trail is not encrypted with a customer-managed KMS key (kmsKeyId)");
       if (!isTrue(r.props.enableLogFileValidation)) report(r, "log file validation is off (enableLogFileValidation)");
     }
   },
