@@ -119,6 +119,17 @@ export function platformServicesProblems(args: PlatformServicesArgs): string[] {
     p.push(`serviceReplicas: ${args.serviceReplicas} must be an integer ≥ 1`);
   if (Object.keys(args.cpuPoolSelector).length === 0) p.push("cpuPoolSelector: {} must name the CPU inference pool's labels");
   if (args.identity.adminGroups.length === 0) p.push("identity.adminGroups: [] needs at least one group");
+  if (!args.identity.ldap) {
+    // Grafana needs the issuer's endpoints (no discovery): refuse an unknown issuer before creating anything.
+    try {
+      oidcEndpoints(args.identity.oidcIssuerUrl);
+    } catch (e) {
+      p.push((e as Error).message);
+    }
+  }
+  if (args.cloud.cloud === "azure" && args.cloud.buckets.artifacts.accountName === undefined) {
+    p.push("cloud.buckets.artifacts.accountName: missing; on Azure the artifact repository and MLflow need the storage account name");
+  }
   if (args.cloud.repositoryUrls[PLATFORM_IMAGES.mlflow.repository] === undefined) {
     p.push(
       `cloud.repositoryUrls: no "${PLATFORM_IMAGES.mlflow.repository}" repository (keys: ${Object.keys(args.cloud.repositoryUrls).join(", ") || "none"}); the cloud layer must create it for the platform's MLflow image`,
@@ -379,7 +390,12 @@ export class PlatformServices extends pulumi.ComponentResource {
     const artifactStore: ArtifactStore =
       cloud.cloud === "aws"
         ? { cloud: "aws", bucket: artifacts.name, region: cloud.region, endpoint: artifacts.endpoint }
-        : { cloud: "azure", container: artifacts.name, accountName: artifacts.accountName ?? artifacts.name, endpoint: artifacts.endpoint };
+        : {
+            cloud: "azure",
+            container: artifacts.name,
+            accountName: artifacts.accountName as pulumi.Output<string>,
+            endpoint: artifacts.endpoint,
+          };
     pipelineNamespaceResources(
       `${name}-pipelines`,
       {
@@ -446,7 +462,7 @@ export class PlatformServices extends pulumi.ComponentResource {
         artifactStore:
           cloud.cloud === "aws"
             ? { cloud: "aws", bucket: artifacts.name, region: cloud.region }
-            : { cloud: "azure", container: artifacts.name, accountName: artifacts.accountName ?? artifacts.name },
+            : { cloud: "azure", container: artifacts.name, accountName: artifacts.accountName as pulumi.Output<string> },
         identity: ident(IDENTITY_KEYS.mlflow),
         serviceAccountName: saOf(IDENTITY_KEYS.mlflow),
         sso,

@@ -284,7 +284,7 @@ describe("PlatformServices refuses bad input before creating anything", () => {
           identitySpecs: SPECS,
           domain: "Not A Domain",
           networkCidr: "10.60.0.0/16",
-          identity: { oidcIssuerUrl: "https://sso.example.ae/realms/x", oidcClientId: "c", adminGroups: [], viewerGroups: [] },
+          identity: { oidcIssuerUrl: "https://idp.example.com/", oidcClientId: "c", adminGroups: [], viewerGroups: [] },
           teams: [],
           models: [],
           serviceReplicas: 0,
@@ -296,7 +296,7 @@ describe("PlatformServices refuses bad input before creating anything", () => {
           artifactPrefix: (ns) => ns,
         }),
     ).toThrow(
-      /cloud.identities: missing argo-workflows, argo-events, feast, serving, pipelines[\s\S]*domain: "Not A Domain"[\s\S]*serviceReplicas: 0[\s\S]*cpuPoolSelector: \{\}[\s\S]*identity.adminGroups: \[\][\s\S]*cloud.repositoryUrls: no "serving" repository \(keys: steps\)/,
+      /cloud.identities: missing argo-workflows, argo-events, feast, serving, pipelines[\s\S]*domain: "Not A Domain"[\s\S]*serviceReplicas: 0[\s\S]*cpuPoolSelector: \{\}[\s\S]*identity.adminGroups: \[\][\s\S]*identity.oidcIssuerUrl: "https:\/\/idp.example.com\/" is not an issuer[\s\S]*cloud.repositoryUrls: no "serving" repository \(keys: steps\)/,
     );
     await settle();
     // Only the component itself was registered: no child exists.
