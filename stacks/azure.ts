@@ -349,19 +349,17 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
     opts,
   );
 
+  // The AKS node resource group is left out: AKS creates its resources in the cluster's location
+  // and its ReadOnly restriction denies every other write there, policy assignments included.
   new Guardrails(
     "azure-guardrails",
     {
       location,
-      resourceGroupScopes: {
-        core: groups.ids.core,
-        data: groups.ids.data,
-        nodes: pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${nodeResourceGroupName}`,
-      },
+      resourceGroupScopes: { core: groups.ids.core, data: groups.ids.data },
       subscriptionId,
       assignmentPrefix: prefix.slice(0, 31).replace(/-+$/, ""),
     },
-    { ...opts, dependsOn: [cluster] },
+    opts,
   );
 
   const buckets = Object.fromEntries(

@@ -263,8 +263,17 @@ export class Cluster extends pulumi.ComponentResource {
     this.clusterName = cluster.name;
     this.clusterId = cluster.id;
     this.privateFqdn = cluster.privateFQDN;
-    this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? "");
-    this.kubeletObjectId = cluster.identityProfile.apply((p) => p?.kubeletidentity?.objectId ?? "");
+    // Known once the cluster exists (a preview of a new cluster leaves it unknown); never empty.
+    this.oidcIssuerUrl = pulumi.all([cluster.oidcIssuerProfile, cluster.privateFQDN]).apply(([profile]) => {
+      if (!profile?.issuerURL)
+        throw new Error(`AKS cluster ${args.clusterName} reports no OIDC issuer URL: workload identity cannot be federated`);
+      return profile.issuerURL;
+    });
+    this.kubeletObjectId = pulumi.all([cluster.identityProfile, cluster.privateFQDN]).apply(([profile]) => {
+      const id = profile?.kubeletidentity?.objectId;
+      if (!id) throw new Error(`AKS cluster ${args.clusterName} reports no kubelet identity: nodes could not pull from the registry`);
+      return id;
+    });
 
     assignRole(
       `${name}-kubelet-acr-pull`,
