@@ -1,5 +1,5 @@
 import { resourceRule } from "../../lib/rule";
-import { present, str } from "../../lib/values";
+import { present } from "../../lib/values";
 
 /** CloudWatch log groups use a customer-managed KMS key. */
 export const awsCloudwatchLogGroupEnforceKmsEncryption = resourceRule({

@@ -1,5 +1,5 @@
 import { resourceRule } from "../../lib/rule";
-import { isTrue, list, obj, present, str } from "../../lib/values";
+import { isTrue, list, obj, present } from "../../lib/values";
 
 /** EBS volumes and launch-template block devices use a customer-managed KMS key. */
 export const awsEc2VolumeEnforceKmsEncryption = resourceRule({

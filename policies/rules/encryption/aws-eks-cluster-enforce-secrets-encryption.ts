@@ -1,5 +1,5 @@
 import { resourceRule } from "../../lib/rule";
-import { list, obj, present, str } from "../../lib/values";
+import { list, obj, present } from "../../lib/values";
 
 /** EKS encrypts Kubernetes secrets with a customer-managed key. */
 export const awsEksClusterEnforceSecretsEncryption = resourceRule({

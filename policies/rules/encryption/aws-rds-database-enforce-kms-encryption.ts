@@ -1,5 +1,5 @@
 import { resourceRule } from "../../lib/rule";
-import { isTrue, present, str } from "../../lib/values";
+import { isTrue, present } from "../../lib/values";
 
 /** RDS storage is encrypted with a customer-managed key. */
 export const awsRdsDatabaseEnforceKmsEncryption = resourceRule({

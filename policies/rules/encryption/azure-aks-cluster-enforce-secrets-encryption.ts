@@ -1,5 +1,5 @@
 import { resourceRule } from "../../lib/rule";
-import { obj, present, str } from "../../lib/values";
+import { obj, present } from "../../lib/values";
 
 /** AKS encrypts secrets with Key Vault KMS and node disks with a disk encryption set. */
 export const azureAksClusterEnforceSecretsEncryption = resourceRule({
