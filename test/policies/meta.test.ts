@@ -82,6 +82,13 @@ describe("policy pack metadata", () => {
     }
   });
 
+  it("never loads the pack entry point (its PolicyPack constructor starts a gRPC server) from the checker", () => {
+    for (const f of ["tools/lib/check.ts", "tools/check.ts", "tools/lib/sarif.ts", "tools/policy-docs.ts"]) {
+      const src = fs.readFileSync(path.join(__dirname, "../..", f), "utf8");
+      expect(src, f).not.toMatch(/from "(\.\.\/)+policies(\/index)?"/);
+    }
+  });
+
   it("exports resource and stack policies as plain arrays", () => {
     expect(resourcePolicies.every((p) => typeof p.validateResource === "function")).toBe(true);
     expect(stackPolicies.every((p) => typeof p.validateStack === "function")).toBe(true);
