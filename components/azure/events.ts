@@ -83,7 +83,11 @@ export class DataEvents extends pulumi.ComponentResource {
       `${name}-delivery-grant`,
       {
         subscriptionId: args.subscriptionId,
-        principalId: topic.identity.apply((i) => i?.principalId ?? ""),
+        // Known once the topic exists (metricResourceId is computed at creation); never empty.
+        principalId: pulumi.all([topic.identity, topic.metricResourceId]).apply(([identity]) => {
+          if (!identity?.principalId) throw new Error(`Event Grid topic ${name}-topic reports no system-assigned identity`);
+          return identity.principalId;
+        }),
         role: "storageQueueDataMessageSender",
         scope: this.queueId,
         description: "Event Grid delivers data-arrival events to this queue only.",
