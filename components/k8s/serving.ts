@@ -278,7 +278,7 @@ export class ModelServing extends pulumi.ComponentResource {
             { parent: this, dependsOn: [...args.dependsOn] },
           ),
       );
-      const rollout = new k8s.apiextensions.CustomResource(
+      new k8s.apiextensions.CustomResource(
         `${name}-${model.name}`,
         {
           apiVersion: "argoproj.io/v1alpha1",
@@ -315,7 +315,6 @@ export class ModelServing extends pulumi.ComponentResource {
           this,
         );
       }
-      void rollout;
       this.endpoints[model.name] = pulumi.output(`https://${host}`);
     }
     this.registerOutputs({ release: this.release, endpoints: this.endpoints });
