@@ -190,3 +190,18 @@ describe("pipelineSettingsData", () => {
     });
   });
 });
+
+describe("approval check", () => {
+  it("accepts only a succeeded Suspend node of the approval step", async () => {
+    const { approvalGranted } = await import("../../workflows/steps/promote");
+    const wf = (node: Obj) => ({ status: { nodes: { n1: node } } });
+    expect(approvalGranted(wf({ templateName: "approval", type: "Suspend", phase: "Succeeded" }))).toBe(true);
+    expect(approvalGranted(wf({ displayName: "approval", type: "Suspend", phase: "Succeeded" }))).toBe(true);
+    expect(approvalGranted(wf({ templateName: "approval", type: "Suspend", phase: "Running" }))).toBe(false);
+    expect(approvalGranted(wf({ templateName: "approval", type: "Suspend", phase: "Failed" }))).toBe(false);
+    expect(approvalGranted(wf({ templateName: "approval", type: "Pod", phase: "Succeeded" }))).toBe(false);
+    expect(approvalGranted(wf({ templateName: "promote", type: "Suspend", phase: "Succeeded" }))).toBe(false);
+    expect(approvalGranted({})).toBe(false);
+    expect(approvalGranted(null)).toBe(false);
+  });
+});
