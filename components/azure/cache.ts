@@ -29,6 +29,7 @@ export interface CacheArgs {
   readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
   /** Protect the cache (the online store) from delete/replace: rebuilding it means re-materializing every feature view. */
   readonly protectData: boolean;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

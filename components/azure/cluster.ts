@@ -60,6 +60,7 @@ export interface ClusterArgs {
   readonly adminGroupObjectIds: readonly string[];
   /** The system pool (kind "system"). */
   readonly systemPool: NodePoolSpec;
+  /** Availability zones of the system pool. @default [] (no zone pinning) */
   readonly zones?: readonly string[];
   /** Node subnets: the control-plane identity gets Network Contributor on these two only. */
   readonly subnetIds: { readonly system: pulumi.Input<string>; readonly user: pulumi.Input<string> };
@@ -92,6 +93,7 @@ export interface ClusterArgs {
    * cluster deletes its node resource group, including retained persistent-volume disks.
    */
   readonly protectCluster: boolean;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

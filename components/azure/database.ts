@@ -57,6 +57,7 @@ export interface DatabaseArgs {
   readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
   /** Protect server and databases from delete/replace and lock the server. */
   readonly protectData: boolean;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

@@ -27,6 +27,7 @@ export interface DataEventsArgs {
   /** Hours an undelivered message stays in the queue. @default 168 */
   readonly messageTtlHours?: number;
   readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

@@ -52,6 +52,7 @@ export interface WorkloadIdentitiesArgs {
   readonly dataEventQueueId: pulumi.Input<string>;
   /** External data lakes granted read-only to specs with `readDataLakes`. @default [] */
   readonly dataLakes?: readonly DataLakeGrant[];
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

@@ -66,6 +66,7 @@ export interface KeyVaultArgs {
   readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
   /** Protect the vault and keys from delete/replace and lock the vault (CanNotDelete). */
   readonly protectData: boolean;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

@@ -47,6 +47,7 @@ export interface MonitoringArgs {
   readonly enableDefender?: boolean;
   /** Protect the workspace (audit evidence) from delete/replace and lock it. */
   readonly protectData: boolean;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

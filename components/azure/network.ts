@@ -40,6 +40,7 @@ export interface NetworkArgs {
   readonly zones?: readonly string[];
   /** Log Analytics workspace receiving the NSG logs. */
   readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

@@ -137,6 +137,7 @@ export interface NodePoolsArgs {
   readonly zones?: readonly string[];
   /** Provider of the cluster, for the autoscaler priority ConfigMap. */
   readonly kubernetesProvider: KubernetesProvider;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

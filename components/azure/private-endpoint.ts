@@ -19,6 +19,7 @@ export interface PrivateEndpointArgs {
   readonly groupId: string;
   /** Private DNS zone id the endpoint registers in. */
   readonly privateDnsZoneId: pulumi.Input<string>;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

@@ -31,6 +31,7 @@ export interface RegistryArgs {
   readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
   /** Protect from delete/replace and lock the registry. */
   readonly protectData: boolean;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

@@ -19,6 +19,7 @@ export interface ResourceGroupsArgs {
   readonly prefix: string;
   /** Protect the data group from delete/replace. */
   readonly protectData: boolean;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 

@@ -15,8 +15,9 @@ export interface RoleGrant {
   readonly role: BuiltinRole;
   /** Exact resource id the role applies to (container, queue, key, registry, subnet, …). */
   readonly scope: pulumi.Input<string>;
-  /** ABAC condition (version 2.0), e.g. a blob path prefix. */
+  /** ABAC condition (version 2.0), e.g. a blob path prefix. @default none (the whole scope) */
   readonly condition?: string;
+  /** Why the grant exists, shown in the portal. @default none */
   readonly description?: string;
 }
 

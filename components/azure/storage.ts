@@ -60,6 +60,7 @@ export interface StorageArgs {
   readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
   /** Protect account and containers from delete/replace, lock the account, enable point-in-time restore. */
   readonly protectData: boolean;
+  /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
 }
 
