@@ -19,9 +19,13 @@ export const APPROVAL_TEMPLATE = "approval";
 
 /** True when the workflow object shows a succeeded (resumed) approval node. */
 export function approvalGranted(workflow: unknown): boolean {
-  const nodes =
-    (workflow as { status?: { nodes?: Record<string, { templateName?: string; type?: string; phase?: string }> } })?.status?.nodes ?? {};
-  return Object.values(nodes).some((n) => n.templateName === APPROVAL_TEMPLATE && n.type === "Suspend" && n.phase === "Succeeded");
+  type WorkflowNode = { templateName?: string; displayName?: string; type?: string; phase?: string };
+  const nodes = (workflow as { status?: { nodes?: Record<string, WorkflowNode> } } | null)?.status?.nodes ?? {};
+  // Nodes are written by the workflow controller; with workflowTemplateRef the template name may be
+  // absent, so the step's display name (also "approval") counts too.
+  return Object.values(nodes).some(
+    (n) => (n.templateName === APPROVAL_TEMPLATE || n.displayName === APPROVAL_TEMPLATE) && n.type === "Suspend" && n.phase === "Succeeded",
+  );
 }
 
 /** Entry point. */
