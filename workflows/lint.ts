@@ -13,7 +13,7 @@
  * - artifacts use workload identity and the namespace's default repository (no inline keys);
  * - approval (suspend) steps never resume by themselves; gate/registration/promotion steps are unconditional.
  *
- * Exits 1 with one line per problem (`file: kind/name: where: what and the fix`).
+ * Problems are one line each: `file: kind/name: where: what and the fix`.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
