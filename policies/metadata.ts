@@ -323,7 +323,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     description: "No IAM identity policy allows `*` or a whole service (`service:*`) as action, and none uses NotAction with Allow.",
     severity: "critical",
     remediationSteps: "List the exact actions the workload needs.",
-    controls: PRIVILEGE,
+    controls: [...PRIVILEGE, C.cisAwsAdmin],
     equivalents: [ck("CKV_AWS_1"), ck("CKV_AWS_63"), tv("AVD-AWS-0057")],
   },
   "aws-iam-policy-disallow-wildcard-resource": {
@@ -358,7 +358,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
       "No security group rule accepts traffic from 0.0.0.0/0 or ::/0, except HTTPS (443 only) on a load balancer named in the pack's `publicLoadBalancers`.",
     severity: "critical",
     remediationSteps: "Restrict the source to the VPC, a prefix list or another security group.",
-    controls: [C.iaNetworkControls, C.iaSegregation, C.iaConnection, C.isoNetworks, C.isoSegregation],
+    controls: [C.iaNetworkControls, C.iaSegregation, C.iaConnection, C.isoNetworks, C.isoSegregation, C.cisAwsSsh, C.cisAwsRdp],
     equivalents: [tv("AVD-AWS-0107")],
   },
   "aws-s3-bucket-disallow-public-access": {
@@ -376,7 +376,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     severity: "critical",
     remediationSteps: "Set `publiclyAccessible: false` and place the instance in private subnets.",
     controls: PUBLIC,
-    equivalents: [ck("CKV_AWS_17"), tv("AVD-AWS-0082")],
+    equivalents: [ck("CKV_AWS_17"), tv("AVD-AWS-0180")],
   },
   "aws-eks-cluster-disallow-public-endpoint": {
     area: "least-privilege",

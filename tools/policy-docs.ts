@@ -24,6 +24,8 @@ const AREAS: Record<RuleArea, string> = {
   "data-safety": "Data safety (mandatory in production stacks)",
 };
 
+const SHORT: Record<keyof typeof SOURCES, string> = { "uae-ia": "UAE IA", "uae-pdpl": "PDPL", iso27001: "ISO 27001", cis: "CIS AWS" };
+
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** The generated section (without markers). */

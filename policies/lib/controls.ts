@@ -18,6 +18,10 @@ export const SOURCES = {
     title: "ISO/IEC 27001:2022, Annex A (Information security controls reference)",
     note: "Control numbers and titles of Annex A (identical to ISO/IEC 27002:2022 clauses 5-8).",
   },
+  cis: {
+    title: "CIS Amazon Web Services Foundations Benchmark",
+    note: "Recommendation numbers of the benchmark version named in each id; corroborated by the CIS mappings of Trivy checks AVD-AWS-0057 and AVD-AWS-0107.",
+  },
 } as const;
 
 /** A source key. */
@@ -33,6 +37,7 @@ export interface Control {
 const ia = (id: string, title: string): Control => ({ source: "uae-ia", id, title });
 const pdpl = (id: string, title: string): Control => ({ source: "uae-pdpl", id, title });
 const iso = (id: string, title: string): Control => ({ source: "iso27001", id, title });
+const cis = (id: string, title: string): Control => ({ source: "cis", id, title });
 
 /** Controls by a short key. */
 export const C = {
@@ -87,4 +92,8 @@ export const C = {
   isoSegregation: iso("A.8.22", "Segregation of networks"),
   isoCrypto: iso("A.8.24", "Use of cryptography"),
   isoChange: iso("A.8.32", "Change management"),
+  // CIS benchmarks (only recommendations whose numbers could be corroborated)
+  cisAwsAdmin: cis("v1.4.0 1.16", 'Ensure IAM policies that allow full "*:*" administrative privileges are not attached'),
+  cisAwsSsh: cis("v1.2.0 4.1", "Ensure no security groups allow ingress from 0.0.0.0/0 to port 22"),
+  cisAwsRdp: cis("v1.2.0 4.2", "Ensure no security groups allow ingress from 0.0.0.0/0 to port 3389"),
 } as const;
