@@ -44,9 +44,7 @@ export function renderRules(): string {
     );
     for (const n of names) {
       const m = RULE_METADATA[n]!;
-      const controls = m.controls
-        .map((c) => `${c.source === "uae-ia" ? "UAE IA" : c.source === "uae-pdpl" ? "PDPL" : "ISO 27001"} ${c.id}`)
-        .join(", ");
+      const controls = m.controls.map((c) => `${SHORT[c.source]} ${c.id}`).join(", ");
       const eq = m.equivalents.length ? m.equivalents.map((e) => `${e.tool} \`${e.id}\``).join(", ") : "—";
       out.push(
         `| \`${n}\` | ${stackNames.has(n) ? "stack" : "resource"} | ${m.severity} | ${cell(m.description)} | ${cell(m.remediationSteps)} | ${controls} | ${eq} |`,
