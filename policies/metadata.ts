@@ -341,8 +341,8 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     severity: "critical",
     remediationSteps:
       "Replace the managed admin policy with a least-privilege policy; cluster administration goes through EKS access entries.",
-    controls: PRIVILEGE,
-    equivalents: [ck("CKV_AWS_274")],
+    controls: [...PRIVILEGE, C.cisAwsAdmin],
+    equivalents: [ck("CKV_AWS_274"), ck("CKV_AWS_1")],
   },
   "aws-iam-user-disallow-access-key": {
     area: "least-privilege",
