@@ -66,6 +66,14 @@ describe("placeholders", () => {
     expect(acct.id).toBe(
       `/subscriptions/${PLACEHOLDER_AZURE_SUBSCRIPTION}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/mlopsdev`,
     );
+    const acr = placeholderOutputs({
+      type: "azure-native:containerregistry:Registry",
+      name: "acr",
+      urn: "u8",
+      inputs: { registryName: "mlopsDevAcr", resourceGroupName: "rg" },
+      region: "uaenorth",
+    });
+    expect(acr.loginServer).toBe("mlopsdevacr.azurecr.io");
     const rg = placeholderOutputs({ type: "azure-native:resources:ResourceGroup", name: "rg", urn: "u6", inputs: {}, region: "uaenorth" });
     expect(rg.id).toBe(`/subscriptions/${PLACEHOLDER_AZURE_SUBSCRIPTION}/resourceGroups/${rg.name}`);
   });

@@ -261,6 +261,7 @@ function azurePlaceholders(p: PlaceholderInput): Record<string, unknown> {
   } else {
     out.id = `${sub}${rg ? `/resourceGroups/${rg}` : ""}/providers/${namespace}/${plural}/${physical}`;
   }
+  if (p.type === "azure-native:containerregistry:Registry") out.loginServer = `${physical.toLowerCase()}.azurecr.io`;
   if (p.type === "azure-native:managedidentity:UserAssignedIdentity") {
     out.clientId = placeholderUuid(`${p.urn}/client`);
     out.principalId = placeholderUuid(`${p.urn}/principal`);
