@@ -12,7 +12,7 @@ import type { WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
 import { type InternalIngress, tlsIngress } from "./ingress";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
-import { CHARTS, IMAGES, imageRef } from "./versions";
+import { CHARTS, IMAGES } from "./versions";
 
 /** A model to serve (from `cfg.services.serving.models`). */
 export interface ServedModelSpec {

@@ -141,7 +141,7 @@ async function fakeCloud(
 }
 
 /** The value of an output (resolved by the mocks). */
-function valueOf<T>(out: pulumi.Output<T>): Promise<T> {
+function resolved<T>(out: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => out.apply((v) => resolve(v)));
 }
 
@@ -200,9 +200,9 @@ describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", (
       },
       { providers: [cloud.kubernetesProvider] },
     );
-    await valueOf(services.urls.mlflow);
+    await resolved(services.urls.mlflow);
     await settle();
-    providerRef = await valueOf(cloud.kubernetesProvider.urn);
+    providerRef = await resolved(cloud.kubernetesProvider.urn);
   });
 
   it("creates every Kubernetes object through the cluster provider passed once at the top", () => {
