@@ -26,6 +26,8 @@ export const ARGO_CLUSTER_ROLES = {
   executor: "mlops-pipeline-executor",
   /** Promotion: patch the serving Rollouts. */
   deployer: "mlops-pipeline-deployer",
+  /** Promotion in production: read the own workflow to see that its approval step was resumed. */
+  approvalReader: "mlops-pipeline-approval-reader",
   /** Submit the training pipeline (Argo Events sensors). */
   submitter: "mlops-workflow-submitter",
 } as const;
@@ -296,6 +298,7 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
       ],
       executor: [rule(["argoproj.io"], ["workflowtaskresults"], ["create", "patch"])],
       deployer: [rule(["argoproj.io"], ["rollouts"], ["get", "list", "watch", "patch"])],
+      approvalReader: [rule(["argoproj.io"], ["workflows"], ["get"])],
       submitter: [
         rule(["argoproj.io"], ["workflows"], ["create", "get", "list", "watch"]),
         rule(["argoproj.io"], ["workflowtemplates", "clusterworkflowtemplates"], ["get"]),
@@ -394,6 +397,15 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
       metadata: { name: "pipeline-executor", namespace: args.namespace },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.executor },
       subjects: Object.values(PIPELINE_SERVICE_ACCOUNTS).map((sa) => ({ kind: "ServiceAccount", name: sa, namespace: args.namespaceName })),
+    },
+    { parent, dependsOn: [...args.dependsOn, ...accounts] },
+  );
+  new k8s.rbac.v1.RoleBinding(
+    `${name}-approval-reader`,
+    {
+      metadata: { name: "pipeline-approval-reader", namespace: args.namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.approvalReader },
+      subjects: [{ kind: "ServiceAccount", name: PIPELINE_SERVICE_ACCOUNTS.deploy, namespace: args.namespaceName }],
     },
     { parent, dependsOn: [...args.dependsOn, ...accounts] },
   );

@@ -493,6 +493,24 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       for (const r of wf) expect(r.dependencies).toContain(release("argo-workflows").urn);
     });
 
+    it("gives the deploy step only what promotion needs: read its workflow, patch serving Rollouts from ml-pipelines only", () => {
+      const bindings = mine.filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((r) => r.inputs as Obj);
+      for (const ns of [NAMESPACES.pipelines, ...e.teams.map(teamNamespace)]) {
+        const approval = bindings.find(
+          (b) => (b.metadata as Obj).namespace === ns && (b.metadata as Obj).name === "pipeline-approval-reader",
+        );
+        expect((approval?.subjects as Obj[]) ?? []).toEqual([
+          { kind: "ServiceAccount", name: PIPELINE_SERVICE_ACCOUNTS.deploy, namespace: ns },
+        ]);
+      }
+      const deployers = bindings.filter((b) => (b.roleRef as Obj).name === "mlops-pipeline-deployer");
+      expect(deployers.map((b) => (b.metadata as Obj).namespace)).toEqual([NAMESPACES.serving]);
+      expect(deployers.flatMap((b) => (b.subjects as Obj[]).map((s) => s.namespace))).toEqual([NAMESPACES.pipelines]);
+      const roles = mine.filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").map((r) => r.inputs as Obj);
+      const approvalRole = roles.find((r) => (r.metadata as Obj).name === "mlops-pipeline-approval-reader");
+      expect(approvalRole?.rules).toEqual([{ apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["get"] }]);
+    });
+
     it("serves each configured model version with its strategy, analysis and automatic rollback", () => {
       const rollouts = mine.filter((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Rollout");
       expect(rollouts.map((r) => (r.inputs.metadata as Obj).name).sort()).toEqual(e.models.map((m) => m.name).sort());
