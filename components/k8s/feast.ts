@@ -1,7 +1,9 @@
 /**
  * Feast feature store: the feature server with its SQL registry in PostgreSQL (TLS), the online
  * store on the cloud layer's Redis (TLS + auth), the offline store in the encrypted features
- * bucket (reached through workload identity) and OIDC authentication on the server. The same
+ * bucket (reached through workload identity) and Kubernetes authentication on the server: callers
+ * present their service-account (or cluster user) token, the server checks it with a TokenReview
+ * and maps the caller's Roles in the Feast namespace onto Feast permissions. The same
  * `feature_store.yaml` (a Secret: it carries the database and cache credentials) is written into
  * the pipelines namespace, where the materialization CronWorkflow from `workflows/` runs.
  */
@@ -19,6 +21,9 @@ export const FEAST_POD_LABELS = {
   "app.kubernetes.io/name": "feast-feature-server",
   "app.kubernetes.io/part-of": "mlops-platform",
 } as const;
+/** Roles in the Feast namespace that Feast permissions (in the feature repository) refer to. */
+export const FEAST_ROLES = { writer: "feast-writer", reader: "feast-reader" } as const;
+
 /** Name of the Secret holding `feature_store.yaml`. */
 export const FEAST_CONFIG_SECRET = "feast-feature-store";
 
@@ -28,13 +33,11 @@ export interface FeastStoreConfig {
   readonly database: { host: string; port: number; database: string; username: string; password: string; sslMode: string };
   readonly cache: { host: string; port: number; password: string };
   readonly offlineUri: string;
-  readonly oidcIssuerUrl: string;
-  readonly oidcClientId: string;
 }
 
 /**
  * `feature_store.yaml`: SQL registry over TLS, Redis over TLS with auth, offline data in the
- * features bucket, OIDC authentication. Credentials are URL-encoded into the connection strings.
+ * features bucket, Kubernetes authentication. Credentials are URL-encoded into the connection strings.
  */
 export function featureStoreYaml(c: FeastStoreConfig): string {
   const user = encodeURIComponent(c.database.username);
@@ -56,11 +59,7 @@ export function featureStoreYaml(c: FeastStoreConfig): string {
     offline_store: { type: "dask" },
     batch_engine: { type: "local" },
     entity_key_serialization_version: 3,
-    auth: {
-      type: "oidc",
-      client_id: c.oidcClientId,
-      auth_discovery_url: `${c.oidcIssuerUrl.replace(/\/+$/, "")}/.well-known/openid-configuration`,
-    },
+    auth: { type: "kubernetes" },
   }).concat(`# offline data: ${c.offlineUri}/feast/\n`);
 }
 
@@ -75,8 +74,12 @@ export interface FeastArgs {
   readonly offlineUri: pulumi.Input<string>;
   readonly identity: WorkloadIdentityRef;
   readonly serviceAccountName: string;
-  readonly oidcIssuerUrl: pulumi.Input<string>;
-  readonly oidcClientId: string;
+  /**
+   * Service accounts that may write (materialise, apply) and read features, as
+   * `{namespace, name}`; they get the Roles {@link FEAST_ROLES} in the Feast namespace.
+   */
+  readonly writers: readonly { readonly namespace: string; readonly name: string }[];
+  readonly readers: readonly { readonly namespace: string; readonly name: string }[];
   readonly replicas: number;
   readonly size: ResourceSize;
   /** Node selector of the CPU pool the server runs on. */
@@ -110,15 +113,13 @@ export class Feast extends pulumi.ComponentResource {
     const db = pulumi.all([d.host, d.port, d.database, d.username, d.password]);
     const cache = pulumi.all([args.cache.host, args.cache.port, args.cache.password]);
     const yamlText = pulumi
-      .all([db, cache, pulumi.output(args.offlineUri), pulumi.output(args.oidcIssuerUrl)])
-      .apply(([[host, port, database, username, password], [cHost, cPort, cPass], offlineUri, issuer]) =>
+      .all([db, cache, pulumi.output(args.offlineUri)])
+      .apply(([[host, port, database, username, password], [cHost, cPort, cPass], offlineUri]) =>
         featureStoreYaml({
           project: "mlops_platform",
           database: { host, port, database, username, password, sslMode: d.sslMode },
           cache: { host: cHost, port: cPort, password: cPass },
           offlineUri,
-          oidcIssuerUrl: issuer,
-          oidcClientId: args.oidcClientId,
         }),
       );
     const secretData = pulumi.secret(yamlText).apply((y) => ({ "feature_store.yaml": y }));
@@ -146,6 +147,62 @@ export class Feast extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
+    // Kubernetes authentication: the server reviews callers' tokens and reads their Roles here.
+    const rbac = "rbac.authorization.k8s.io";
+    new k8s.rbac.v1.ClusterRole(
+      `${name}-token-review`,
+      {
+        metadata: { name: "mlops-feast-token-review" },
+        rules: [{ apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] }],
+      },
+      { parent: this, dependsOn: [...args.dependsOn] },
+    );
+    new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-token-review`,
+      {
+        metadata: { name: "mlops-feast-token-review" },
+        roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "mlops-feast-token-review" },
+        subjects: [{ kind: "ServiceAccount", name: args.serviceAccountName, namespace: args.namespace }],
+      },
+      { parent: this, dependsOn: [...args.dependsOn, sa] },
+    );
+    new k8s.rbac.v1.Role(
+      `${name}-role-reader`,
+      {
+        metadata: { name: "feast-auth-reader", namespace: args.namespace },
+        rules: [{ apiGroups: [rbac], resources: ["roles", "rolebindings"], verbs: ["get", "list", "watch"] }],
+      },
+      { parent: this, dependsOn: [...args.dependsOn] },
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-role-reader`,
+      {
+        metadata: { name: "feast-auth-reader", namespace: args.namespace },
+        roleRef: { apiGroup: rbac, kind: "Role", name: "feast-auth-reader" },
+        subjects: [{ kind: "ServiceAccount", name: args.serviceAccountName, namespace: args.namespace }],
+      },
+      { parent: this, dependsOn: [...args.dependsOn, sa] },
+    );
+    // The Feast roles grant nothing in Kubernetes: they only name who may read or write features.
+    for (const [role, subjects] of [
+      [FEAST_ROLES.writer, args.writers],
+      [FEAST_ROLES.reader, args.readers],
+    ] as const) {
+      new k8s.rbac.v1.Role(
+        `${name}-${role}`,
+        { metadata: { name: role, namespace: args.namespace }, rules: [] },
+        { parent: this, dependsOn: [...args.dependsOn] },
+      );
+      new k8s.rbac.v1.RoleBinding(
+        `${name}-${role}`,
+        {
+          metadata: { name: role, namespace: args.namespace },
+          roleRef: { apiGroup: rbac, kind: "Role", name: role },
+          subjects: subjects.map((s) => ({ kind: "ServiceAccount", name: s.name, namespace: s.namespace })),
+        },
+        { parent: this, dependsOn: [...args.dependsOn] },
+      );
+    }
     const tmp = scratchVolume("tmp", "/tmp", "1Gi");
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-server`,

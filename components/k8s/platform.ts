@@ -8,7 +8,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { type CloudLayer, NAMESPACES, teamNamespace, type WorkloadIdentityRef, type WorkloadIdentitySpec } from "../contracts";
+import {
+  type CloudLayer,
+  NAMESPACES,
+  PIPELINE_SERVICE_ACCOUNTS,
+  teamNamespace,
+  type WorkloadIdentityRef,
+  type WorkloadIdentitySpec,
+} from "../contracts";
 import { ArgoEvents, WEBHOOK_PORT } from "./argo-events";
 import {
   ARGO_SERVICE_ACCOUNTS,
@@ -252,7 +259,7 @@ export class PlatformServices extends pulumi.ComponentResource {
           },
           scrape,
         ],
-        egress: [flows.postgres(N), flows.redis(N), flows.cloudApis()],
+        egress: [flows.apiServer(N), flows.postgres(N), flows.redis(N), flows.cloudApis()],
         quota: platformQuota(4, 16, replicas),
       },
       [NAMESPACES.serving]: {
@@ -498,8 +505,18 @@ export class PlatformServices extends pulumi.ComponentResource {
         offlineUri: cloud.buckets.features.uri,
         identity: ident(IDENTITY_KEYS.feast),
         serviceAccountName: saOf(IDENTITY_KEYS.feast),
-        oidcIssuerUrl: sso.issuerUrl,
-        oidcClientId: sso.clientId,
+        // One binding per role lists every pipeline namespace: a team adds a subject, not an object.
+        writers: [NAMESPACES.pipelines, ...args.teams.map((t) => teamNamespace(t.name))].flatMap((ns) => [
+          { namespace: ns, name: PIPELINE_SERVICE_ACCOUNTS.data },
+          { namespace: ns, name: PIPELINE_SERVICE_ACCOUNTS.train },
+        ]),
+        readers: [
+          { namespace: NAMESPACES.serving, name: saOf(IDENTITY_KEYS.serving) },
+          ...[NAMESPACES.pipelines, ...args.teams.map((t) => teamNamespace(t.name))].map((ns) => ({
+            namespace: ns,
+            name: PIPELINE_SERVICE_ACCOUNTS.register,
+          })),
+        ],
         replicas,
         size: args.serviceSize,
         nodeSelector: args.cpuPoolSelector,

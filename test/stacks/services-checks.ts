@@ -493,6 +493,27 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       for (const r of wf) expect(r.dependencies).toContain(release("argo-workflows").urn);
     });
 
+    it("authenticates Feast callers by their service-account token and names who may write or read", () => {
+      const roleBindings = mine.filter(
+        (r) =>
+          r.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding" && (r.inputs.metadata as Obj).namespace === NAMESPACES.feast,
+      );
+      const subjects = (name: string) =>
+        ((roleBindings.find((r) => (r.inputs.metadata as Obj).name === name)?.inputs.subjects as Obj[]) ?? []).map(
+          (s) => `${String(s.namespace)}/${String(s.name)}`,
+        );
+      for (const ns of [NAMESPACES.pipelines, ...e.teams.map(teamNamespace)])
+        expect(subjects("feast-writer")).toContain(`${ns}/${PIPELINE_SERVICE_ACCOUNTS.data}`);
+      expect(subjects("feast-reader")).toContain(`${NAMESPACES.serving}/${SERVICE_ACCOUNTS.serving}`);
+      expect(subjects("feast-writer")).not.toContain(`${NAMESPACES.serving}/${SERVICE_ACCOUNTS.serving}`);
+      const review = mine.find(
+        (r) =>
+          r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole" &&
+          (r.inputs.metadata as Obj).name === "mlops-feast-token-review",
+      );
+      expect(review?.inputs.rules).toEqual([{ apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] }]);
+    });
+
     it("gives the deploy step only what promotion needs: read its workflow, patch serving Rollouts from ml-pipelines only", () => {
       const bindings = mine.filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((r) => r.inputs as Obj);
       for (const ns of [NAMESPACES.pipelines, ...e.teams.map(teamNamespace)]) {

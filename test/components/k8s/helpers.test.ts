@@ -250,21 +250,15 @@ describe("Feast", () => {
       database: { host: "db", port: 5432, database: "feast", username: "u", password: "p@ss/word", sslMode: "require" },
       cache: { host: "redis", port: 6380, password: "tok" },
       offlineUri: "s3://features",
-      oidcIssuerUrl: "https://sso.example.ae/realms/mlops/",
-      oidcClientId: "client",
     }),
   );
   it("keeps the registry in PostgreSQL over TLS, with the password URL-encoded", () => {
     expect(yaml.registry.registry_type).toBe("sql");
     expect(yaml.registry.path).toBe("postgresql+psycopg://u:p%40ss%2Fword@db:5432/feast?sslmode=require");
   });
-  it("reaches Redis over TLS with auth and authenticates callers with OIDC", () => {
+  it("reaches Redis over TLS with auth and authenticates callers with their Kubernetes tokens", () => {
     expect(yaml.online_store.connection_string).toBe("redis:6380,ssl=true,password=tok");
-    expect(yaml.auth).toEqual({
-      type: "oidc",
-      client_id: "client",
-      auth_discovery_url: "https://sso.example.ae/realms/mlops/.well-known/openid-configuration",
-    });
+    expect(yaml.auth).toEqual({ type: "kubernetes" });
   });
   it("refuses a cache without TLS", () => {
     expect(feastProblems({ cache: { tls: false }, database: { sslMode: "require" }, replicas: 1 } as never)).toEqual([
