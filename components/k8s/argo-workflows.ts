@@ -26,9 +26,7 @@ export const ARGO_CLUSTER_ROLES = {
   executor: "mlops-pipeline-executor",
   /** Promotion: patch the serving Rollouts. */
   deployer: "mlops-pipeline-deployer",
-  /** Promotion in production: read the own workflow to see that its approval step was resumed. */
-  approvalReader: "mlops-pipeline-approval-reader",
-  /** Submit the training pipeline (Argo Events sensors). */
+  /** Submit the training pipeline (Argo Events sensors, the drift monitor's retrain step) and read workflows. */
   submitter: "mlops-workflow-submitter",
 } as const;
 
@@ -298,7 +296,6 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
       ],
       executor: [rule(["argoproj.io"], ["workflowtaskresults"], ["create", "patch"])],
       deployer: [rule(["argoproj.io"], ["rollouts"], ["get", "list", "watch", "patch"])],
-      approvalReader: [rule(["argoproj.io"], ["workflows"], ["get"])],
       submitter: [
         rule(["argoproj.io"], ["workflows"], ["create", "get", "list", "watch"]),
         rule(["argoproj.io"], ["workflowtemplates", "clusterworkflowtemplates"], ["get"]),
@@ -401,10 +398,12 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
     { parent, dependsOn: [...args.dependsOn, ...accounts] },
   );
   new k8s.rbac.v1.RoleBinding(
-    `${name}-approval-reader`,
+    `${name}-deploy-submitter`,
     {
-      metadata: { name: "pipeline-approval-reader", namespace: args.namespace },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.approvalReader },
+      // The deploy account reads its own workflow (approval of production promotions) and submits
+      // retraining (drift monitor), in its own namespace only.
+      metadata: { name: "pipeline-deploy-submitter", namespace: args.namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.submitter },
       subjects: [{ kind: "ServiceAccount", name: PIPELINE_SERVICE_ACCOUNTS.deploy, namespace: args.namespaceName }],
     },
     { parent, dependsOn: [...args.dependsOn, ...accounts] },

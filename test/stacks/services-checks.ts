@@ -514,11 +514,11 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       expect(review?.inputs.rules).toEqual([{ apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] }]);
     });
 
-    it("gives the deploy step only what promotion needs: read its workflow, patch serving Rollouts from ml-pipelines only", () => {
+    it("gives the deploy step only what it needs: read and submit workflows in its namespace, patch serving Rollouts from ml-pipelines only", () => {
       const bindings = mine.filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((r) => r.inputs as Obj);
       for (const ns of [NAMESPACES.pipelines, ...e.teams.map(teamNamespace)]) {
         const approval = bindings.find(
-          (b) => (b.metadata as Obj).namespace === ns && (b.metadata as Obj).name === "pipeline-approval-reader",
+          (b) => (b.metadata as Obj).namespace === ns && (b.metadata as Obj).name === "pipeline-deploy-submitter",
         );
         expect((approval?.subjects as Obj[]) ?? []).toEqual([
           { kind: "ServiceAccount", name: PIPELINE_SERVICE_ACCOUNTS.deploy, namespace: ns },
@@ -528,8 +528,11 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       expect(deployers.map((b) => (b.metadata as Obj).namespace)).toEqual([NAMESPACES.serving]);
       expect(deployers.flatMap((b) => (b.subjects as Obj[]).map((s) => s.namespace))).toEqual([NAMESPACES.pipelines]);
       const roles = mine.filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").map((r) => r.inputs as Obj);
-      const approvalRole = roles.find((r) => (r.metadata as Obj).name === "mlops-pipeline-approval-reader");
-      expect(approvalRole?.rules).toEqual([{ apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["get"] }]);
+      const submitter = roles.find((r) => (r.metadata as Obj).name === "mlops-workflow-submitter");
+      expect(submitter?.rules).toEqual([
+        { apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["create", "get", "list", "watch"] },
+        { apiGroups: ["argoproj.io"], resources: ["workflowtemplates", "clusterworkflowtemplates"], verbs: ["get"] },
+      ]);
     });
 
     it("serves each configured model version with its strategy, analysis and automatic rollback", () => {
