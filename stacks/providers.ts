@@ -4,7 +4,9 @@
  * these, and each of these is pinned to the validated UAE region or location.
  */
 import * as aws from "@pulumi/aws";
-import * as azure from "@pulumi/azure-native";
+// The provider module alone: the package index loads every Azure service module's registrations
+// (close to a second of start-up), which the components import one by one anyway.
+import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import * as random from "@pulumi/random";
 import type { PlatformConfig } from "./schema";
 
@@ -16,7 +18,7 @@ export interface AwsProviders {
 
 /** Providers of the Azure composition. */
 export interface AzureProviders {
-  readonly azure: azure.Provider;
+  readonly azure: AzureNativeProvider;
   readonly random: random.Provider;
 }
 
@@ -36,7 +38,7 @@ export function awsProviders(cfg: PlatformConfig): AwsProviders {
 /** The azure-native provider pinned to `cfg.region` (an Azure location). */
 export function azureProviders(cfg: PlatformConfig): AzureProviders {
   return {
-    azure: new azure.Provider(`azure-${cfg.region}`, { location: cfg.region }),
+    azure: new AzureNativeProvider(`azure-${cfg.region}`, { location: cfg.region }),
     random: new random.Provider("random"),
   };
 }

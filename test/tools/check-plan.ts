@@ -1,16 +1,17 @@
 /**
- * Shared body of the plan-based policy tests: plan one shipped stack (one plan per test file,
- * Pulumi's runtime state is process-global), check that it passes every mandatory rule, and
+ * Shared body of the plan-based policy tests: read the plan of one shipped stack (planned once
+ * per test run by the global setup), check that it passes every mandatory rule, and
  * that one violation of each rule planted into a copy of the plan is reported.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadPackConfig } from "../../policies/config";
 import { allPolicies } from "../../policies/rules";
 import { type CheckResult, checkPlan } from "../../tools/lib/check";
-import { type PlanResult, planStack } from "../../tools/lib/harness";
+import type { PlanResult } from "../../tools/lib/harness";
 import { applyChange } from "../policies/apply";
 import { CASES } from "../policies/cases";
 import { plantInto } from "../policies/fixture";
+import { shippedPlan } from "../support/shipped-plan";
 
 /** Registers the tests of `stack`; `plant` also plants one violation of each rule. */
 export function describeStackPolicies(stack: string, options: { plant: boolean }): void {
@@ -18,7 +19,7 @@ export function describeStackPolicies(stack: string, options: { plant: boolean }
     let plan: PlanResult;
     let result: CheckResult;
     beforeAll(async () => {
-      plan = await planStack(stack);
+      plan = shippedPlan(stack);
       result = await checkPlan(plan.deployment, { stack });
     });
 

@@ -281,6 +281,41 @@ function pulumiVersion(): string {
   return (require("@pulumi/pulumi/package.json") as { version: string }).version;
 }
 
+/**
+ * The SDK spends most of a plan's time and memory on diagnostics a plan does not carry: a full
+ * stack trace per resource (source positions for the engine) and a formatted stack trace kept on
+ * every internal promise (for PULUMI_DEBUG_PROMISE_LEAKS), each mapped through source maps under
+ * tsx. The plan turns these off while the program runs and restores them afterwards; what the
+ * program registers is unchanged. V8 formats an error's stack lazily, so an error the program
+ * throws is still source-mapped when it is printed. Under `pulumi up` the SDK runs as published.
+ */
+function tuneSdkForPlanning(): () => void {
+  const resourceClass = pulumi.Resource as unknown as { stackTrace: (skip?: number) => unknown[] };
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>, ctx?: unknown) => Promise<T> };
+  const saved = { stackTrace: resourceClass.stackTrace, debuggablePromise: debuggable.debuggablePromise, sourceMaps: process.sourceMapsEnabled };
+  resourceClass.stackTrace = () => [];
+  if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) debuggable.debuggablePromise = (p) => p;
+  process.setSourceMapsEnabled(false);
+  return () => {
+    resourceClass.stackTrace = saved.stackTrace;
+    debuggable.debuggablePromise = saved.debuggablePromise;
+    process.setSourceMapsEnabled(saved.sourceMaps);
+  };
+}
+
+/**
+ * Loads the program and returns its exports (the stack outputs), as the language host does.
+ * Under tsx the TypeScript-aware `require` is used (the CLI's CommonJS path, and the faster
+ * one); where `require` cannot load TypeScript (vitest), `import()` goes through the runner's
+ * own loader.
+ */
+async function loadProgram(programPath: string): Promise<Record<string, unknown>> {
+  if (require.extensions[".ts"]) return { ...(require(programPath) as Record<string, unknown>) };
+  const mod = (await import(programPath)) as Record<string, unknown>;
+  const named = Object.keys(mod).filter((k) => k !== "default" && k !== "module.exports");
+  return named.length > 0 ? Object.fromEntries(named.map((k) => [k, mod[k]])) : { ...(mod.default as object) };
+}
+
 let planned = false;
 
 /**
@@ -311,18 +346,11 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
 
   const programPath = resolve(root, "index.ts");
   let programError: unknown;
-  // The SDK records a full stack trace for every resource (source positions for the engine's
-  // diagnostics, which a plan does not carry). Mapping each through source maps costs more than
-  // the rest of the plan; V8 maps a stack lazily, so errors read afterwards are still mapped.
-  const sourceMaps = process.sourceMapsEnabled;
-  process.setSourceMapsEnabled(false);
+  const restoreSdk = tuneSdkForPlanning();
   try {
     await runInPulumiStack(async () => {
       try {
-        // import() rather than require(): it goes through the TypeScript loader of tsx and of vitest alike.
-        const mod = (await import(programPath)) as Record<string, unknown>;
-        const named = Object.keys(mod).filter((k) => k !== "default" && k !== "module.exports");
-        return named.length > 0 ? Object.fromEntries(named.map((k) => [k, mod[k]])) : { ...(mod.default as object) };
+        return await loadProgram(programPath);
       } catch (err) {
         programError = err;
         return {};
@@ -334,7 +362,7 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
     programError ??= err;
   } finally {
     process.off("unhandledRejection", onUnhandled);
-    process.setSourceMapsEnabled(sourceMaps);
+    restoreSdk();
   }
   if (programError) {
     // Tell callers (and tests) what had been registered when the program stopped.
