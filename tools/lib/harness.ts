@@ -152,6 +152,7 @@ class PlanMonitor extends MockMonitor {
   private pendingUrn = "";
   private pendingRegion: string | undefined;
   private pendingInputs: Record<string, unknown> = {};
+  private pendingState: Record<string, unknown> = {};
 
   constructor(private readonly onRegistered: (count: number) => void) {
     super({
@@ -164,6 +165,7 @@ class PlanMonitor extends MockMonitor {
           region: this.pendingRegion,
         });
         const { id, ...rest } = state;
+        this.pendingState = rest;
         const resourceId = args.type === "pulumi:pulumi:Stack" || !args.custom ? undefined : String(id);
         // As in a preview, the planned state of a custom resource is its inputs (in serialized
         // form, so secrets stay secret and unknowns unknown) plus what the cloud assigns.
@@ -211,13 +213,14 @@ class PlanMonitor extends MockMonitor {
     this.pendingUrn = urnOf(parent, type, name);
     this.pendingRegion = providerRegion;
     this.pendingInputs = inputs;
-    await super.registerResource(req, (err, resp) => {
+    let assigned: Record<string, unknown> = {};
+    const registered = super.registerResource(req, (err, resp) => {
       if (!err && resp) {
         record.urn = resp.getUrn();
         const id = resp.getId();
         if (id) record.id = id;
-        const state = (resp.getObject() as StructLike)?.toJavaScript() ?? {};
-        record.outputs = redact({ ...inputs, ...state }) as Record<string, unknown>;
+        // What the mock answered: the inputs and the placeholders (no need to decode the response).
+        record.outputs = redact({ ...inputs, ...assigned }) as Record<string, unknown>;
         if (type.startsWith("pulumi:providers:")) {
           const region = (inputs.region ?? inputs.location) as string | undefined;
           this.providerRegions.set(`${record.urn}::${id}`, typeof region === "string" ? region : undefined);
@@ -227,6 +230,9 @@ class PlanMonitor extends MockMonitor {
       }
       callback(err, resp);
     });
+    // newResource ran synchronously inside the call above: keep what it assigned to this resource.
+    assigned = this.pendingState;
+    await registered;
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: the gRPC request/callback types are internal to @pulumi/pulumi.
@@ -292,7 +298,11 @@ function pulumiVersion(): string {
 function tuneSdkForPlanning(): () => void {
   const resourceClass = pulumi.Resource as unknown as { stackTrace: (skip?: number) => unknown[] };
   const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>, ctx?: unknown) => Promise<T> };
-  const saved = { stackTrace: resourceClass.stackTrace, debuggablePromise: debuggable.debuggablePromise, sourceMaps: process.sourceMapsEnabled };
+  const saved = {
+    stackTrace: resourceClass.stackTrace,
+    debuggablePromise: debuggable.debuggablePromise,
+    sourceMaps: process.sourceMapsEnabled,
+  };
   resourceClass.stackTrace = () => [];
   if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) debuggable.debuggablePromise = (p) => p;
   process.setSourceMapsEnabled(false);
