@@ -8,6 +8,8 @@
  * `--emit-policy-config <file>` also writes the stack's pack configuration in the format of
  * `pulumi preview --policy-pack policies --policy-pack-config <file>`.
  */
+// First: defers modules the SDK loads eagerly but this tool never uses (see lazy-deps.ts).
+import "./lib/lazy-deps";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadPackConfig, toPolicyPackConfig } from "../policies/config";
