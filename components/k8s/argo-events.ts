@@ -1,12 +1,12 @@
 /**
  * Argo Events: the controller (Helm), a JetStream EventBus, event sources for new data in the
  * datasets bucket (S3 notifications through SQS on AWS, Event Grid through a storage queue on
- * Azure), git pushes (webhook with a shared secret) and a schedule, and one Sensor that submits
- * the training pipeline with the event's data URI.
+ * Azure), git pushes (webhook with a shared secret) and a schedule, and one Sensor that retrains
+ * every served model on the event's data URI with its champion's recorded settings ({@link retrainWorkflow}).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { DataEventSource, WorkloadIdentityRef } from "../contracts";
+import { type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ARGO_CLUSTER_ROLES } from "./argo-workflows";
 import { helmRelease } from "./helm";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
@@ -40,8 +40,13 @@ export interface ArgoEventsArgs {
   readonly timezone?: string;
   /** Data URI used when the trigger is a git push or the schedule. */
   readonly defaultDataUri: pulumi.Input<string>;
-  /** Name of the WorkflowTemplate the sensor submits. @default "training-pipeline" */
+  /** Name of the WorkflowTemplate whose `retrain` template the sensor's workflows run. @default "training-pipeline" */
   readonly trainingTemplate?: string;
+  /**
+   * Registered (MLflow) models the triggers retrain, with their champion's recorded settings. Empty:
+   * no Sensor is created (the event sources stay; nothing is trained without a champion to copy).
+   */
+  readonly retrainModels: readonly string[];
   readonly replicas: number;
   readonly dependsOn: readonly pulumi.Resource[];
 }
@@ -52,6 +57,10 @@ export function argoEventsProblems(args: ArgoEventsArgs): string[] {
   if (args.schedule.trim().split(/\s+/).length !== 5)
     p.push(`schedule: "${args.schedule}" must be a 5-field cron expression, e.g. "0 2 * * *"`);
   if (!args.serviceAccountName) p.push('serviceAccountName: "" must name the event-source service account of the argo-events identity');
+  args.retrainModels.forEach((m, i) => {
+    if (m.trim() === "" || m !== m.trim())
+      p.push(`retrainModels[${i}]: "${m}" must be a registered model name without surrounding spaces, e.g. "fraud-scorer"`);
+  });
   return p;
 }
 
@@ -75,35 +84,88 @@ export function dataUriTemplate(kind: DataEventSource["kind"]): string {
     : '{{ regexReplaceAll "^https://([a-z0-9]+)\\\\.blob\\\\.core\\\\.windows\\\\.net/([^/]+)/(.*)$" .Input.body.data.url "abfss://$2@$1.dfs.core.windows.net/$3" }}';
 }
 
-/** The Sensor spec (exported for tests). */
-export function sensorSpec(
-  args: Pick<ArgoEventsArgs, "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName">,
+/** Name of the template (in the training WorkflowTemplate) that resubmits training with a champion's settings. */
+export const RETRAIN_TEMPLATE = "retrain";
+
+/**
+ * The Workflow a trigger creates: for every served model, the training template's `retrain` step
+ * (templateRef), which submits the training pipeline with the settings the model's champion was
+ * trained with (code version, image, command, hyperparameters, quality gate, …) on `data-uri`. The
+ * sensor itself supplies no gate, image or command, so it cannot weaken or skip the gate: the new run
+ * goes through every check again. A model without a champion trained by the pipeline fails its step
+ * with the reason; the other models still retrain.
+ */
+export function retrainWorkflow(
+  args: Pick<ArgoEventsArgs, "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels">,
+  trigger: string,
   defaultDataUri: string,
-  podLabels: Record<string, string>,
 ): Record<string, unknown> {
-  const workflow = (trigger: string) => ({
+  const models = [...new Set(args.retrainModels)];
+  return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Workflow",
     metadata: {
-      generateName: `training-${trigger}-`,
+      generateName: `retrain-${trigger}-`,
       namespace: args.pipelinesNamespaceName,
       labels: { "mlops.platform/trigger": trigger },
     },
     spec: {
-      workflowTemplateRef: { name: args.trainingTemplate ?? "training-pipeline" },
+      entrypoint: "retrain-models",
+      serviceAccountName: PIPELINE_SERVICE_ACCOUNTS.deploy,
+      activeDeadlineSeconds: 3600,
+      podGC: { strategy: "OnPodSuccess" },
+      ttlStrategy: { secondsAfterSuccess: 86400, secondsAfterFailure: 604800 },
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        fsGroup: 65532,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      // The referenced step mounts `tmp` (read-only root filesystem).
+      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "2Gi" } }],
       arguments: {
         parameters: [
           { name: "data-uri", value: defaultDataUri },
-          { name: "code-version", value: "main" },
+          { name: "reason", value: trigger },
         ],
       },
+      templates: [
+        {
+          name: "retrain-models",
+          steps: [
+            [
+              {
+                name: "retrain",
+                templateRef: { name: args.trainingTemplate ?? "training-pipeline", template: RETRAIN_TEMPLATE },
+                arguments: {
+                  parameters: [
+                    { name: "model-name", value: "{{item}}" },
+                    { name: "data-uri", value: "{{workflow.parameters.data-uri}}" },
+                    { name: "reason", value: "{{workflow.parameters.reason}}" },
+                  ],
+                },
+                withItems: models,
+              },
+            ],
+          ],
+        },
+      ],
     },
-  });
+  };
+}
+
+/** The Sensor spec (exported for tests). */
+export function sensorSpec(
+  args: Pick<ArgoEventsArgs, "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels">,
+  defaultDataUri: string,
+  podLabels: Record<string, string>,
+): Record<string, unknown> {
   const trigger = (name: string, dependency: string, parameters: Record<string, unknown>[]) => ({
     template: {
       name,
       conditions: dependency,
-      k8s: { operation: "create", source: { resource: workflow(name) }, parameters },
+      k8s: { operation: "create", source: { resource: retrainWorkflow(args, name, defaultDataUri) }, parameters },
     },
     retryStrategy: { steps: 3, duration: "10s", factor: 2 },
   });
@@ -119,7 +181,10 @@ export function sensorSpec(
         { src: { dependencyName: "data", dataTemplate: dataUriTemplate(args.dataEvents.kind) }, dest: "spec.arguments.parameters.0.value" },
       ]),
       trigger("git", "git", [
-        { src: { dependencyName: "git", dataKey: "body.after", value: "main" }, dest: "spec.arguments.parameters.1.value" },
+        {
+          src: { dependencyName: "git", dataTemplate: "git push {{ .Input.body.after }}", value: "git push" },
+          dest: "spec.arguments.parameters.1.value",
+        },
       ]),
       trigger("schedule", "schedule", []),
     ],
@@ -297,16 +362,18 @@ export class ArgoEvents extends pulumi.ComponentResource {
       },
       esOpts,
     );
-    new k8s.apiextensions.CustomResource(
-      `${name}-training-sensor`,
-      {
-        apiVersion: "argoproj.io/v1alpha1",
-        kind: "Sensor",
-        metadata: { name: "training-trigger", namespace: args.namespace },
-        spec: pulumi.output(args.defaultDataUri).apply((uri) => sensorSpec(args, uri, {})),
-      },
-      esOpts,
-    );
+    if (args.retrainModels.length > 0) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-training-sensor`,
+        {
+          apiVersion: "argoproj.io/v1alpha1",
+          kind: "Sensor",
+          metadata: { name: "training-trigger", namespace: args.namespace },
+          spec: pulumi.output(args.defaultDataUri).apply((uri) => sensorSpec(args, uri, {})),
+        },
+        esOpts,
+      );
+    }
     this.registerOutputs({ release: this.release, webhookService: this.webhookService });
   }
 }

@@ -26,8 +26,13 @@ export const ARGO_CLUSTER_ROLES = {
   executor: "mlops-pipeline-executor",
   /** Promotion: patch the serving Rollouts. */
   deployer: "mlops-pipeline-deployer",
-  /** Submit the training pipeline (Argo Events sensors, the drift monitor's retrain step) and read workflows. */
+  /** Submit the training pipeline (Argo Events sensor) and read workflows. */
   submitter: "mlops-workflow-submitter",
+  /**
+   * The `pipeline-deploy` step account in its own namespace: `get` workflows (a production promotion
+   * checks that its approval node was resumed) and `create` workflows (retraining submits a run). Nothing else.
+   */
+  deployWorkflows: "mlops-pipeline-deploy-workflows",
 } as const;
 
 /** Kinds of Argo Workflows objects the component installs from `workflows/`. */
@@ -296,6 +301,7 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
       ],
       executor: [rule(["argoproj.io"], ["workflowtaskresults"], ["create", "patch"])],
       deployer: [rule(["argoproj.io"], ["rollouts"], ["get", "list", "watch", "patch"])],
+      deployWorkflows: [rule(["argoproj.io"], ["workflows"], ["get", "create"])],
       submitter: [
         rule(["argoproj.io"], ["workflows"], ["create", "get", "list", "watch"]),
         rule(["argoproj.io"], ["workflowtemplates", "clusterworkflowtemplates"], ["get"]),
@@ -398,12 +404,12 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
     { parent, dependsOn: [...args.dependsOn, ...accounts] },
   );
   new k8s.rbac.v1.RoleBinding(
-    `${name}-deploy-submitter`,
+    `${name}-deploy-workflows`,
     {
       // The deploy account reads its own workflow (approval of production promotions) and submits
-      // retraining (drift monitor), in its own namespace only.
-      metadata: { name: "pipeline-deploy-submitter", namespace: args.namespace },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.submitter },
+      // retraining (drift monitor, data-arrival sensor), in its own namespace only: get and create, nothing else.
+      metadata: { name: "pipeline-deploy-workflows", namespace: args.namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.deployWorkflows },
       subjects: [{ kind: "ServiceAccount", name: PIPELINE_SERVICE_ACCOUNTS.deploy, namespace: args.namespaceName }],
     },
     { parent, dependsOn: [...args.dependsOn, ...accounts] },

@@ -30,30 +30,50 @@ export const NODE_AGENT_SECURITY_CONTEXT = {
   seccompProfile: { type: "RuntimeDefault" },
 } as const;
 
+/** A toleration of the GPU node agents. */
+export interface GpuToleration {
+  readonly key: string;
+  readonly operator: "Exists" | "Equal";
+  readonly value?: string;
+  readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
 /** Arguments of {@link GpuScheduling}. */
 export interface GpuSchedulingArgs {
   /** The privileged node-agent namespace. */
   readonly namespace: pulumi.Input<string>;
   /** Node labels that select GPU nodes. @default {@link GPU_NODE_LABEL} */
   readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * Extra tolerations the cloud's spot GPU nodes need (`CloudLayer.spotTolerations`: AKS taints
+   * spot nodes `kubernetes.azure.com/scalesetpriority=spot:NoSchedule`). Without them the agents never
+   * run on spot GPU nodes and those nodes never advertise GPUs. @default none
+   */
+  readonly spotTolerations?: readonly GpuToleration[];
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
 /** Scheduling values shared by both charts (exported for tests). */
-export function gpuPlacement(nodeSelector: Readonly<Record<string, string>> = GPU_NODE_LABEL) {
+export function gpuPlacement(
+  nodeSelector: Readonly<Record<string, string>> = GPU_NODE_LABEL,
+  spotTolerations: readonly GpuToleration[] = [],
+) {
   return {
     nodeSelector: { ...nodeSelector },
     // The charts' default affinity expects Node Feature Discovery labels; the pools' own label is enough.
     affinity: {},
-    tolerations: [{ ...GPU_TOLERATION }],
+    tolerations: [{ ...GPU_TOLERATION }, ...spotTolerations.map((t) => ({ ...t }))],
   };
 }
 
 /** Device plugin values (exported for tests). */
-export function devicePluginValues(nodeSelector?: Readonly<Record<string, string>>): Record<string, unknown> {
+export function devicePluginValues(
+  nodeSelector?: Readonly<Record<string, string>>,
+  spotTolerations?: readonly GpuToleration[],
+): Record<string, unknown> {
   return {
     image: { repository: IMAGES.nvidiaDevicePlugin.repository, tag: IMAGES.nvidiaDevicePlugin.tag },
-    ...gpuPlacement(nodeSelector),
+    ...gpuPlacement(nodeSelector, spotTolerations),
     securityContext: { ...NODE_AGENT_SECURITY_CONTEXT },
     podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
     resources: resources("tiny"),
@@ -65,10 +85,13 @@ export function devicePluginValues(nodeSelector?: Readonly<Record<string, string
 }
 
 /** DCGM exporter values (exported for tests). */
-export function dcgmExporterValues(nodeSelector?: Readonly<Record<string, string>>): Record<string, unknown> {
+export function dcgmExporterValues(
+  nodeSelector?: Readonly<Record<string, string>>,
+  spotTolerations?: readonly GpuToleration[],
+): Record<string, unknown> {
   return {
     image: { repository: IMAGES.dcgmExporter.repository, tag: IMAGES.dcgmExporter.tag },
-    ...gpuPlacement(nodeSelector),
+    ...gpuPlacement(nodeSelector, spotTolerations),
     securityContext: { ...NODE_AGENT_SECURITY_CONTEXT },
     podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
     hostNetwork: false,
@@ -97,7 +120,7 @@ export class GpuScheduling extends pulumi.ComponentResource {
         chart: CHARTS.nvidiaDevicePlugin,
         releaseName: "nvidia-device-plugin",
         namespace: args.namespace,
-        values: devicePluginValues(args.nodeSelector),
+        values: devicePluginValues(args.nodeSelector, args.spotTolerations),
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
@@ -107,7 +130,7 @@ export class GpuScheduling extends pulumi.ComponentResource {
         chart: CHARTS.dcgmExporter,
         releaseName: "dcgm-exporter",
         namespace: args.namespace,
-        values: dcgmExporterValues(args.nodeSelector),
+        values: dcgmExporterValues(args.nodeSelector, args.spotTolerations),
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );

@@ -442,6 +442,7 @@ export class PlatformServices extends pulumi.ComponentResource {
         webhookSecret: password("git-webhook", 48),
         schedule: args.retrainSchedule ?? "0 2 * * *",
         defaultDataUri: pulumi.interpolate`${cloud.buckets.datasets.uri}/platform/latest/`,
+        retrainModels: [...new Set(args.models.map((m) => m.registeredModel))],
         replicas,
         dependsOn: charts,
       },
@@ -560,7 +561,12 @@ export class PlatformServices extends pulumi.ComponentResource {
     if (args.gpuPoolSelector) {
       new GpuScheduling(
         `${name}-gpu`,
-        { namespace: nsOut(NAMESPACES.gpu), nodeSelector: args.gpuPoolSelector, dependsOn: charts },
+        {
+          namespace: nsOut(NAMESPACES.gpu),
+          nodeSelector: args.gpuPoolSelector,
+          spotTolerations: cloud.spotTolerations ?? [],
+          dependsOn: charts,
+        },
         { parent: this },
       );
     }

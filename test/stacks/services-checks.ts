@@ -176,7 +176,10 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         const wf = ((k8s.source as Obj).resource ?? {}) as Obj;
         expect(wf.kind).toBe("Workflow");
         expect((wf.metadata as Obj).namespace).toBe(NAMESPACES.pipelines);
-        expect(((wf.spec as Obj).workflowTemplateRef as Obj).name).toBe("training-pipeline");
+        // Retraining with the champion's settings (the training template's retrain step), per served model.
+        const steps = ((wf.spec as Obj).templates as Obj[]).flatMap((x) => ((x.steps as Obj[][]) ?? []).flat());
+        expect(steps.map((s) => s.templateRef)).toEqual([{ name: "training-pipeline", template: "retrain" }]);
+        expect((steps[0] as Obj).withItems).toEqual([...new Set(e.models.map((m) => m.registeredModel))]);
       }
     });
 
@@ -263,6 +266,18 @@ export function describeServicesPlan(e: ServicesExpectations): void {
           expect((pod.seccompProfile as Obj)?.type, `${m.file} pod seccomp`).toBe("RuntimeDefault");
           for (const c of containers) expect(containerProblems(c), `${m.file} ${String(c.name ?? "")}`).toEqual([]);
         }
+      }
+    });
+
+    it("runs the GPU agents on spot GPU nodes too (AKS spot taint on Azure, none on AWS)", () => {
+      const spot = { key: "kubernetes.azure.com/scalesetpriority", operator: "Exists", effect: "NoSchedule" };
+      const agents = releases().filter((r) => ["nvidia-device-plugin", "dcgm-exporter"].includes(String(r.inputs.name)));
+      expect(agents.length).toBe(2);
+      for (const r of agents) {
+        expect((r.inputs.values as Obj).tolerations, String(r.inputs.name)).toEqual([
+          { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
+          ...(e.cloud === "azure" ? [spot] : []),
+        ]);
       }
     });
 
@@ -518,7 +533,7 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       const bindings = mine.filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((r) => r.inputs as Obj);
       for (const ns of [NAMESPACES.pipelines, ...e.teams.map(teamNamespace)]) {
         const approval = bindings.find(
-          (b) => (b.metadata as Obj).namespace === ns && (b.metadata as Obj).name === "pipeline-deploy-submitter",
+          (b) => (b.metadata as Obj).namespace === ns && (b.metadata as Obj).name === "pipeline-deploy-workflows",
         );
         expect((approval?.subjects as Obj[]) ?? []).toEqual([
           { kind: "ServiceAccount", name: PIPELINE_SERVICE_ACCOUNTS.deploy, namespace: ns },
@@ -528,11 +543,20 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       expect(deployers.map((b) => (b.metadata as Obj).namespace)).toEqual([NAMESPACES.serving]);
       expect(deployers.flatMap((b) => (b.subjects as Obj[]).map((s) => s.namespace))).toEqual([NAMESPACES.pipelines]);
       const roles = mine.filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").map((r) => r.inputs as Obj);
-      const submitter = roles.find((r) => (r.metadata as Obj).name === "mlops-workflow-submitter");
-      expect(submitter?.rules).toEqual([
-        { apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["create", "get", "list", "watch"] },
-        { apiGroups: ["argoproj.io"], resources: ["workflowtemplates", "clusterworkflowtemplates"], verbs: ["get"] },
-      ]);
+      // Least privilege: get (approval check) and create (retraining) on workflows, nothing else, no wildcard.
+      const deployRole = roles.find((r) => (r.metadata as Obj).name === "mlops-pipeline-deploy-workflows");
+      expect(deployRole?.rules).toEqual([{ apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["get", "create"] }]);
+      const deployBindings = bindings.filter((b) => ((b.subjects as Obj[]) ?? []).some((s) => s.name === PIPELINE_SERVICE_ACCOUNTS.deploy));
+      // Bound by RoleBindings only (its own namespace), never a ClusterRoleBinding.
+      expect(new Set(deployBindings.map((b) => (b.roleRef as Obj).name))).toEqual(
+        new Set(["mlops-pipeline-executor", "mlops-pipeline-deploy-workflows", "mlops-pipeline-deployer"]),
+      );
+      const clusterBindings = mine.filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
+      expect(
+        clusterBindings.filter((b) =>
+          (((b.inputs as Obj).subjects as Obj[]) ?? []).some((s) => s.name === PIPELINE_SERVICE_ACCOUNTS.deploy),
+        ),
+      ).toEqual([]);
     });
 
     it("serves each configured model version with its strategy, analysis and automatic rollback", () => {

@@ -103,13 +103,18 @@ describe("training-pipeline template", () => {
       register: PIPELINE_SERVICE_ACCOUNTS.register,
       promote: PIPELINE_SERVICE_ACCOUNTS.deploy,
       "record-failure": PIPELINE_SERVICE_ACCOUNTS.register,
+      retrain: PIPELINE_SERVICE_ACCOUNTS.deploy,
     });
   });
 
   it("trains on the GPU pool with the user's image, the MLflow run and the lineage in the environment", () => {
     const train = t.get("train") as Obj;
     expect(train.nodeSelector).toEqual({ "mlops.platform/pool": "gpu-training" });
-    expect(train.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Equal", value: "present", effect: "NoSchedule" }]);
+    // The GPU taint, and the taint of AKS spot nodes (no node carries it on AWS).
+    expect(train.tolerations).toEqual([
+      { key: "nvidia.com/gpu", operator: "Equal", value: "present", effect: "NoSchedule" },
+      { key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" },
+    ]);
     const c = train.container as Obj;
     expect(c.image).toBe("{{workflow.parameters.training-image}}");
     expect((c.env as { name: string }[]).map((e) => e.name)).toEqual([

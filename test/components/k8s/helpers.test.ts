@@ -221,9 +221,9 @@ describe("Argo Events", () => {
     expect(dataUriTemplate("sqs")).toContain("s3://{{ (index .Input.body.Records 0).s3.bucket.name }}/");
     expect(dataUriTemplate("azure-storage-queue")).toContain('"abfss://$2@$1.dfs.core.windows.net/$3"');
   });
-  it("submits the training pipeline with the data URI of the event", () => {
+  it("retrains every served model on the data URI of the event", () => {
     const spec = sensorSpec(
-      { dataEvents: { kind: "sqs" } as never, pipelinesNamespaceName: "ml-pipelines" },
+      { dataEvents: { kind: "sqs" } as never, pipelinesNamespaceName: "ml-pipelines", retrainModels: ["m"] },
       "s3://d/platform/latest/",
       {},
     );
@@ -233,11 +233,11 @@ describe("Argo Events", () => {
     const wf = (k8s.source as Obj).resource as Obj;
     expect(((wf.spec as Obj).arguments as Obj).parameters).toEqual([
       { name: "data-uri", value: "s3://d/platform/latest/" },
-      { name: "code-version", value: "main" },
+      { name: "reason", value: "data" },
     ]);
   });
   it("refuses a schedule that is not a 5-field cron", () => {
-    expect(argoEventsProblems({ schedule: "every night", serviceAccountName: "sa" } as never)).toEqual([
+    expect(argoEventsProblems({ schedule: "every night", serviceAccountName: "sa", retrainModels: [] } as never)).toEqual([
       'schedule: "every night" must be a 5-field cron expression, e.g. "0 2 * * *"',
     ]);
   });
@@ -335,6 +335,12 @@ describe("monitoring, GPU, ingress, teams", () => {
       expect(v.nodeSelector).toEqual({ "nvidia.com/gpu.present": "true" });
       expect(v.tolerations).toEqual([GPU_TOLERATION]);
       expect(v.affinity).toEqual({});
+    }
+  });
+  it("lets the GPU agents onto the cloud's spot GPU nodes when the cloud layer names their taint", () => {
+    const spot = [{ key: "kubernetes.azure.com/scalesetpriority", operator: "Exists", effect: "NoSchedule" }] as const;
+    for (const v of [devicePluginValues(undefined, spot), dcgmExporterValues(undefined, spot)]) {
+      expect(v.tolerations).toEqual([GPU_TOLERATION, spot[0]]);
     }
   });
   it("never exposes plain HTTP and refuses an ingress without internal load-balancer annotations", () => {

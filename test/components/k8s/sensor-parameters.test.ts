@@ -1,0 +1,139 @@
+/**
+ * The Argo Events sensor must submit runs Argo accepts: every parameter the training template
+ * requires (no default) is supplied, by the sensor's workflow or by the retrain step it runs, and
+ * the quality gate comes from the champion's run, never from the event.
+ */
+import { describe, expect, it } from "vitest";
+import { PIPELINE_SERVICE_ACCOUNTS } from "../../../components/contracts";
+import { argoEventsProblems, RETRAIN_TEMPLATE, sensorSpec } from "../../../components/k8s/argo-events";
+import { loadWorkflowManifests } from "../../../workflows";
+import { TAGS } from "../../../workflows/steps/lib/lineage";
+import { retrainArguments, retrainWorkflow } from "../../../workflows/steps/retrain";
+import { PARAMETER_TAG_PREFIX } from "../../../workflows/steps/start-run";
+
+type Obj = Record<string, unknown>;
+type Param = { name: string; value?: unknown };
+
+const template = loadWorkflowManifests().find(
+  (m) => m.kind === "WorkflowTemplate" && (m.metadata as Obj).name === "training-pipeline",
+) as Obj;
+const templateSpec = template.spec as Obj;
+const required = ((templateSpec.arguments as Obj).parameters as Param[]).filter((p) => p.value === undefined).map((p) => p.name);
+const templateByName = (name: string) => (templateSpec.templates as Obj[]).find((t) => t.name === name);
+
+const models = ["fraud-scorer", "credit"];
+const spec = sensorSpec(
+  { dataEvents: { kind: "sqs" } as never, pipelinesNamespaceName: "ml-pipelines", retrainModels: [...models, "credit"] },
+  "s3://d/platform/latest/",
+  {},
+);
+const triggers = spec.triggers as Obj[];
+const workflowOf = (t: Obj) => (((t.template as Obj).k8s as Obj).source as Obj).resource as Obj;
+
+describe("training sensor", () => {
+  it("has the template's required parameters to check against", () => {
+    expect(required).toEqual(["data-uri", "code-version", "model-name", "training-image", "training-command", "quality-gate"]);
+  });
+
+  it.each(triggers.map((t) => [String((t.template as Obj).name), t] as const))(
+    "trigger %s supplies every parameter the training template requires",
+    (_name, trigger) => {
+      const wf = workflowOf(trigger);
+      const wfSpec = wf.spec as Obj;
+      expect(wf.kind).toBe("Workflow");
+      expect((wf.metadata as Obj).namespace).toBe("ml-pipelines");
+      const wfParams = ((wfSpec.arguments as Obj).parameters as Param[]).map((p) => p.name);
+      // Submitting the template directly would need every required parameter.
+      if (wfSpec.workflowTemplateRef !== undefined) for (const p of required) expect(wfParams).toContain(p);
+      // Every trigger parameter writes an existing workflow argument.
+      for (const p of ((trigger.template as Obj).k8s as Obj).parameters as Obj[]) {
+        const m = /^spec\.arguments\.parameters\.(\d+)\.value$/.exec(String(p.dest));
+        expect(m, String(p.dest)).not.toBeNull();
+        expect(wfParams[Number(m?.[1])]).toBeDefined();
+      }
+      // Every workflow parameter the steps use is declared.
+      for (const ref of JSON.stringify(wfSpec.templates).matchAll(/\{\{workflow\.parameters\.([a-z-]+)\}\}/g))
+        expect(wfParams).toContain(ref[1]);
+      const steps = ((wfSpec.templates as Obj[]).flatMap((t) => (t.steps as Obj[][] | undefined) ?? []).flat() as Obj[]).filter(
+        (s) => s.templateRef !== undefined,
+      );
+      expect(steps.length).toBeGreaterThan(0);
+      for (const step of steps) {
+        const ref = step.templateRef as Obj;
+        expect(ref.name).toBe("training-pipeline");
+        const target = templateByName(String(ref.template));
+        expect(target, `template ${String(ref.template)}`).toBeDefined();
+        const inputs = (((target?.inputs as Obj | undefined)?.parameters as Param[] | undefined) ?? []).filter(
+          (p) => p.value === undefined,
+        );
+        const given = ((step.arguments as Obj).parameters as Param[]).map((p) => p.name);
+        for (const p of inputs) expect(given, `${String(ref.template)} input ${p.name}`).toContain(p.name);
+        expect(step.withItems).toEqual(models);
+      }
+    },
+  );
+
+  it("runs the retrain step (champion's settings) as pipeline-deploy and names no gate, image or command itself", () => {
+    for (const t of triggers) {
+      const wf = workflowOf(t);
+      expect((wf.spec as Obj).serviceAccountName).toBe(PIPELINE_SERVICE_ACCOUNTS.deploy);
+      const text = JSON.stringify(wf);
+      for (const p of ["quality-gate", "training-image", "training-command", "code-version"]) expect(text).not.toContain(p);
+    }
+    const retrain = templateByName(RETRAIN_TEMPLATE) as Obj;
+    expect(retrain.serviceAccountName).toBe(PIPELINE_SERVICE_ACCOUNTS.deploy);
+    expect((retrain.container as Obj).args).toEqual([
+      "dist/retrain.js",
+      "--model-name={{inputs.parameters.model-name}}",
+      "--data-uri={{inputs.parameters.data-uri}}",
+      "--reason={{inputs.parameters.reason}}",
+    ]);
+    // The retrain step is not part of the training run itself.
+    expect(JSON.stringify(templateByName("pipeline"))).not.toContain(RETRAIN_TEMPLATE);
+  });
+
+  it("puts the event's data URI into data-uri and the git commit into the reason only", () => {
+    const [data, git, schedule] = triggers.map((t) => ((t.template as Obj).k8s as Obj).parameters as Obj[]);
+    const params = ((workflowOf(triggers[0] as Obj).spec as Obj).arguments as Obj).parameters;
+    expect(params).toEqual([
+      { name: "data-uri", value: "s3://d/platform/latest/" },
+      { name: "reason", value: "data" },
+    ]);
+    expect(data?.map((p) => p.dest)).toEqual(["spec.arguments.parameters.0.value"]);
+    expect(git?.map((p) => p.dest)).toEqual(["spec.arguments.parameters.1.value"]);
+    expect(schedule).toEqual([]);
+  });
+
+  it("resubmits training with every required parameter, the gate taken from the champion's run", () => {
+    const gate = '{"metrics":[{"name":"auc","direction":"max","threshold":0.8}],"primaryMetric":"auc"}';
+    const run = {
+      runId: "r1",
+      experimentId: "1",
+      status: "FINISHED",
+      artifactUri: "s3://a",
+      metrics: {},
+      params: {},
+      tags: {
+        [TAGS.codeVersion]: "abc123",
+        [TAGS.trainingImage]: "reg/train@sha256:00",
+        [TAGS.gate]: gate,
+        [`${PARAMETER_TAG_PREFIX}training-command`]: "python train.py",
+      },
+    };
+    const args = retrainArguments(run, "credit", "s3://d/new.csv");
+    for (const p of required) expect(args[p as keyof typeof args], p).not.toBe("");
+    expect(args["quality-gate"]).toBe(gate);
+    expect(args["data-uri"]).toBe("s3://d/new.csv");
+    const wf = retrainWorkflow("ml-pipelines", "credit", args, "data");
+    const spec = wf.spec as Obj;
+    expect(spec.workflowTemplateRef).toEqual({ name: "training-pipeline" });
+    const names = ((spec.arguments as Obj).parameters as Param[]).map((p) => p.name);
+    for (const p of required) expect(names).toContain(p);
+  });
+
+  it("refuses a blank model name, naming the key, the value and the fix", () => {
+    expect(argoEventsProblems({ schedule: "0 2 * * *", serviceAccountName: "sa", retrainModels: ["ok", " "] } as never)).toEqual([
+      'retrainModels[1]: " " must be a registered model name without surrounding spaces, e.g. "fraud-scorer"',
+    ]);
+  });
+});
