@@ -6,9 +6,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS, teamNamespace } from "../../components/contracts";
 import { CHARTS, IMAGES, imageRef, PLATFORM_IMAGES } from "../../components/k8s/versions";
 import { SERVICE_ACCOUNTS } from "../../stacks/identities";
-import { type PlanResource, type PlanResult, planStack } from "../../tools/lib/harness";
+import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";
 import { NO_UPSTREAM_SCHEMA, schemaError } from "../components/k8s/schemas";
+import { shippedPlan } from "../support/shipped-plan";
 
 const SERVICES = "mlops-platform:k8s:PlatformServices";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -123,7 +124,7 @@ export function describeServicesPlan(e: ServicesExpectations): void {
   };
 
   beforeAll(async () => {
-    plan = await planStack(e.stack);
+    plan = shippedPlan(e.stack);
     mine = plan.resources.filter((r) => underServices(plan, r));
   });
 

@@ -1,6 +1,6 @@
 /**
  * Checks on the workflow objects a stack's plan installs, shared by the per-stack plan tests
- * (one `planStack` per file: Pulumi's runtime state is process-global).
+ * (the plans are made once per test run by the global setup).
  */
 
 import { readFileSync } from "node:fs";
@@ -8,10 +8,11 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS } from "../../components/contracts";
 import { STEPS_IMAGE_VERSION } from "../../stacks/services";
-import { type PlanResult, planStack } from "../../tools/lib/harness";
+import type { PlanResult } from "../../tools/lib/harness";
 import { UNKNOWN } from "../../tools/lib/values";
 import { loadWorkflowDocuments, PIPELINE_SETTINGS_CONFIGMAP, STEPS_IMAGE_PLACEHOLDER } from "../../workflows";
 import { lintWorkflowDocuments } from "../../workflows/lint";
+import { shippedPlan } from "../support/shipped-plan";
 
 type Obj = Record<string, unknown>;
 
@@ -31,7 +32,7 @@ export function describeInstalledWorkflows(
     let plan: PlanResult;
     const ofKind = (kind: string) => plan.resources.filter((r) => r.type === `kubernetes:argoproj.io/v1alpha1:${kind}`);
     beforeAll(async () => {
-      plan = await planStack(stack, { time: "2026-01-01T00:00:00.000Z" });
+      plan = shippedPlan(stack);
     }, 240_000);
 
     it("installs every object of workflows/ in the platform pipeline namespace", () => {
