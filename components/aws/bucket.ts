@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AWS_UAE_REGIONS } from "../../stacks/regions";
 import { bucketBaselineStatements, policyDocument, type Statement } from "./policy";
 import { ArgChecker } from "./validate";
 
@@ -93,6 +94,15 @@ export class EncryptedBucket extends pulumi.ComponentResource {
         args.region,
         `use one of the allowed regions ${args.allowedRegions.join(", ")}`,
       );
+    // The allow-list a caller passes may only narrow the UAE's, never widen it.
+    args.allowedRegions.forEach((r, i) => {
+      check.check(
+        (AWS_UAE_REGIONS as readonly string[]).includes(r),
+        `allowedRegions[${i}]`,
+        r,
+        `list only UAE regions (${AWS_UAE_REGIONS.join(", ")}): data must not leave the UAE`,
+      );
+    });
     (args.replicateTo ?? []).forEach((d, i) => {
       check.check(
         args.allowedRegions.includes(d.region),

@@ -31,9 +31,16 @@ export interface InternalIngressArgs {
 /** Problems with the args (empty when valid). */
 export function internalIngressProblems(args: InternalIngressArgs): string[] {
   const problems: string[] = [];
-  if (Object.keys(args.internalLoadBalancerAnnotations).length === 0) {
+  const a = args.internalLoadBalancerAnnotations;
+  const internal =
+    a["service.beta.kubernetes.io/aws-load-balancer-scheme"] === "internal" ||
+    a["service.beta.kubernetes.io/aws-load-balancer-internal"] === "true" ||
+    a["service.beta.kubernetes.io/azure-load-balancer-internal"] === "true";
+  const publicScheme = a["service.beta.kubernetes.io/aws-load-balancer-scheme"] === "internet-facing";
+  if (!internal || publicScheme) {
     problems.push(
-      "internalLoadBalancerAnnotations: {} would publish the ingress on a public load balancer; the cloud layer must provide its internal-LB annotations",
+      `internalLoadBalancerAnnotations: ${JSON.stringify(a)} would publish the ingress on a public load balancer; ` +
+        'set service.beta.kubernetes.io/aws-load-balancer-scheme: "internal" (AWS) or service.beta.kubernetes.io/azure-load-balancer-internal: "true" (Azure), and never "internet-facing"',
     );
   }
   if (!Number.isInteger(args.replicas) || args.replicas < 1) problems.push(`replicas: ${args.replicas} must be an integer ≥ 1`);

@@ -299,7 +299,8 @@ function randomPlaceholders(p: PlaceholderInput): Record<string, unknown> {
       return { id: uuid, result: uuid };
     }
     default:
-      // Passwords and strings stay unknown (and secret where the provider marks them).
+      // Passwords and strings stay unknown. An unknown value carries no secret marking in a
+      // serialized plan, so checks on a plan cannot tell secret unknowns from others.
       return { id: placeholderUuid(p.urn) };
   }
 }

@@ -89,6 +89,23 @@ describe("component argument validation", () => {
     expect(m).toContain('replicateTo[0].region: got "eu-west-1"; replicate only inside the allow-list (me-central-1)');
   });
 
+  it("EncryptedBucket refuses an allow-list that widens the UAE's", () => {
+    const m = refusal(
+      () =>
+        new EncryptedBucket("b", {
+          region: "me-central-1",
+          kind: "data",
+          noncurrentVersionDays: 30,
+          kmsKeyArn: "k",
+          accessLogBucket: "logs",
+          allowedRegions: ["me-central-1", "eu-west-1"],
+          replicateTo: [{ bucketArn: "arn:aws:s3:::x", region: "eu-west-1", kmsKeyArn: "k" }],
+          protect: false,
+        } as never),
+    );
+    expect(m).toContain('allowedRegions[1]: got "eu-west-1"; list only UAE regions (me-central-1)');
+  });
+
   it("Registry refuses no repositories, duplicates and bad names", () => {
     const m = refusal(
       () =>

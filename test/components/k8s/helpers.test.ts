@@ -349,6 +349,24 @@ describe("monitoring, GPU, ingress, teams", () => {
       replicas: 2,
     });
     expect(((v.ports as Obj).web as Obj).expose).toEqual({ default: false });
+    for (const bad of [
+      { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" },
+      {
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+        "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+      },
+      { "example.com/anything": "x" },
+    ]) {
+      expect(internalIngressProblems({ internalLoadBalancerAnnotations: bad, replicas: 1 } as never)[0]).toMatch(
+        /internalLoadBalancerAnnotations: .* would publish the ingress on a public load balancer; set .*internal/,
+      );
+    }
+    expect(
+      internalIngressProblems({
+        internalLoadBalancerAnnotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" },
+        replicas: 1,
+      } as never),
+    ).toEqual([]);
     expect(internalIngressProblems({ internalLoadBalancerAnnotations: {}, replicas: 1 } as never)[0]).toMatch(
       /internalLoadBalancerAnnotations: \{\} would publish the ingress on a public load balancer/,
     );
