@@ -204,7 +204,6 @@ export class ArgoEvents extends pulumi.ComponentResource {
     if (problems.length) throw new Error(`ArgoEvents "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
     const sc = restrictedContainerSecurityContext();
     const pod = restrictedPodSecurityContext();
-    const [registry, ...repo] = IMAGES.argoEvents.repository.split("/");
     this.release = helmRelease(
       `${name}-release`,
       {
@@ -213,7 +212,7 @@ export class ArgoEvents extends pulumi.ComponentResource {
         namespace: args.namespace,
         values: {
           crds: { install: true, keep: true },
-          global: { image: { repository: `${registry}/${repo.join("/")}`, tag: IMAGES.argoEvents.tag }, securityContext: pod },
+          global: { image: { repository: IMAGES.argoEvents.repository, tag: IMAGES.argoEvents.tag }, securityContext: pod },
           configs: {
             jetstream: {
               versions: [
