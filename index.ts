@@ -11,6 +11,7 @@ const outputs = buildPlatform(loadConfig());
 export const cloud = outputs.cloud;
 export const region = outputs.region;
 export const profile = outputs.profile;
+export const environment = outputs.environment;
 export const clusterName = outputs.clusterName;
 export const clusterEndpoint = outputs.clusterEndpoint;
 export const kubeconfig = pulumi.secret(outputs.kubeconfig);

@@ -17,6 +17,8 @@ export interface PlatformOutputs {
   readonly cloud: CloudName;
   readonly region: string;
   readonly profile: string;
+  /** `development` or `production` (what production demands applies at any size). */
+  readonly environment: string;
   /** Kubernetes cluster name. */
   readonly clusterName: pulumi.Output<string>;
   /** Private API endpoint of the cluster. */

@@ -27,6 +27,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     cloud: cfg.cloud,
     region: cfg.region,
     profile: cfg.profile,
+    environment: cfg.environment,
     clusterName: cloud.clusterName,
     clusterEndpoint: cloud.clusterEndpoint,
     kubeconfig: cloud.kubeconfig,
