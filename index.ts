@@ -19,3 +19,4 @@ export const buckets = outputs.buckets;
 export const registryUrls = outputs.registryUrls;
 export const urls = outputs.urls;
 export const modelEndpoints = outputs.modelEndpoints;
+export const operatorActions = outputs.operatorActions;

@@ -3,6 +3,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { BucketPurpose, CloudName } from "../components/contracts";
+import type { OperatorAction } from "./operator-actions";
 
 /** URLs of the platform services, all behind the internal ingress with TLS. */
 export interface ServiceUrls {
@@ -33,4 +34,6 @@ export interface PlatformOutputs {
   readonly urls: ServiceUrls;
   /** Internal URL of each served model, by model name. */
   readonly modelEndpoints: Record<string, pulumi.Output<string>>;
+  /** What an operator must still provide (secrets, images, DNS, redirect URIs); empty when nothing is missing. */
+  readonly operatorActions: readonly OperatorAction[];
 }
