@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { checkPlan } from "./lib/check";
 import { type ForkCase, forkCases, forkRecipeFromReadme, REPO_ROOT, writeFork } from "./lib/fork";
 import { planStack } from "./lib/harness";
+import { operatorActionsOf } from "./lib/operator-actions";
 
 /** The result of one fork. */
 export interface ForkResult {
@@ -31,6 +32,8 @@ export interface ForkResult {
   readonly failed: readonly string[];
   readonly planSeconds: number;
   readonly checkSeconds: number;
+  /** Ids of what an operator must still provide (the end of `npm run plan`). */
+  readonly operatorActions: readonly string[];
   readonly error?: string;
 }
 
@@ -50,6 +53,7 @@ async function runFork(dir: string, c: ForkCase): Promise<ForkResult> {
       failed: [...new Set(result.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy))],
       planSeconds: (t1 - t0) / 1000,
       checkSeconds: (t2 - t1) / 1000,
+      operatorActions: operatorActionsOf(plan.outputs).map((a) => a.id),
     };
   } catch (err) {
     return {
@@ -60,6 +64,7 @@ async function runFork(dir: string, c: ForkCase): Promise<ForkResult> {
       failed: [],
       planSeconds: (performance.now() - t0) / 1000,
       checkSeconds: 0,
+      operatorActions: [],
       error: err instanceof Error ? err.message : String(err),
     };
   }

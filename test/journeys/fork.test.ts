@@ -113,6 +113,7 @@ describe("the README's fork recipe", () => {
       mandatory: number;
       failed: string[];
       resources: number;
+      operatorActions: string[];
       error?: string;
     }[];
     expect(results.map((r) => r.fork).sort()).toEqual(["dev-azure-fork-sp", recipe.target].sort());
@@ -121,6 +122,8 @@ describe("the README's fork recipe", () => {
       expect(r.failed, r.fork).toEqual([]);
       expect(r.resources, r.fork).toBeGreaterThan(100);
       expect(r.judgedAs, r.fork).toBe(`production (from Pulumi.${r.fork}.yaml)`);
+      // The plan ends with what the operator must still provide, e.g. the redirect URIs to register.
+      expect(r.operatorActions, r.fork).toContain("oidc-redirect-uris");
     }
     expect(child.status, child.stderr).toBe(0);
   }, 180_000);
