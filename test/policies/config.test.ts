@@ -11,7 +11,9 @@ import {
   toPolicyPackConfig,
 } from "../../policies/config";
 import { allPolicies } from "../../policies/rules";
+import { PIPELINE_ENVIRONMENT_KEY } from "../../policies/rules/data-safety/pulumi-stack-environment-enforce-consistency";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS } from "../../stacks/regions";
+import { SETTINGS_KEYS } from "../../workflows/steps/lib/settings";
 
 const names = allPolicies.map((p) => p.name);
 
@@ -28,6 +30,10 @@ describe("pack configuration", () => {
     for (const file of fs.readdirSync(PACK_CONFIG_DIR).filter((f) => f.endsWith(".json"))) {
       expect(() => loadPackConfig(path.basename(file, ".json"), names), file).not.toThrow();
     }
+  });
+
+  it("the consistency rule reads the same pipeline-settings key the steps read", () => {
+    expect(PIPELINE_ENVIRONMENT_KEY).toBe(SETTINGS_KEYS.environment);
   });
 
   it("refuses the settings that now come from the stack, naming the stack key to set instead", () => {
