@@ -608,7 +608,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     severity: "critical",
     remediationSteps:
       "Set `mlops-platform:environment` in Pulumi.<stack>.yaml and let the platform stamp it (stacks/config.ts); never hard-code an environment in a component or a tag.",
-    controls: [...SAFETY, C.isoChange],
+    controls: SAFETY,
     equivalents: [],
   },
   "azure-storage-account-enable-soft-delete": {
