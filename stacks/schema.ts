@@ -8,8 +8,10 @@
  * span several keys (min ≤ max, CIDR overlaps, instance types of the right cloud, …).
  */
 import { z } from "zod";
-import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "./cidr";
-import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "./regions";
+import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../contracts/kubernetes";
+import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "../contracts/regions";
+import { GPU_TAINT, hasGpuTaint } from "../contracts/scheduling";
 
 const dnsLabel = z
   .string()
@@ -199,8 +201,7 @@ export const StackConfigSchema = z.strictObject({
   region: z.string().min(1),
   profile: z.enum(["smb", "enterprise"]),
   kubernetesVersion: z
-    .string()
-    .regex(/^1\.(3[2-5])$/, "must be a supported minor version: 1.32, 1.33, 1.34 or 1.35")
+    .enum(SUPPORTED_KUBERNETES_VERSIONS, { error: `must be a supported minor version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}` })
     .optional(),
   tags: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$/, "must be a valid tag key"), z.string().max(256)).optional(),
   network: networkSchema.partial().optional(),
@@ -313,10 +314,10 @@ export const PlatformConfigSchema = z
       }
       if (kind === "system" && pool.spot) issue([...path, "spot"], "the system pool cannot run on spot capacity", true);
       if (kind === "system" && pool.minSize < 1) issue([...path, "minSize"], "the system pool needs at least one node", pool.minSize);
-      if (kind === "gpu" && !pool.taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule")) {
+      if (kind === "gpu" && !hasGpuTaint(pool.taints)) {
         issue(
           [...path, "taints"],
-          "GPU pools must carry the nvidia.com/gpu NoSchedule taint so only GPU workloads land there",
+          `GPU pools must carry the ${GPU_TAINT.key} ${GPU_TAINT.effect} taint so only GPU workloads land there`,
           pool.taints,
         );
       }

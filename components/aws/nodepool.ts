@@ -5,14 +5,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { GPU_TAINT, hasGpuTaint, platformPoolLabels, type Taint } from "../../contracts/scheduling";
 import { ArgChecker } from "./validate";
 
-/** A Kubernetes taint. */
-export interface PoolTaint {
-  readonly key: string;
-  readonly value: string;
-  readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
+/** A Kubernetes taint (the shared scheduling contract's). */
+export type PoolTaint = Taint;
 
 /** The size and placement of one pool (the shape of a configured node pool). */
 export interface PoolSpec {
@@ -40,8 +37,8 @@ export interface NodePoolArgs {
   readonly pool: PoolSpec;
 }
 
-/** The GPU taint every GPU pool carries, so that only pods tolerating it land there. */
-export const GPU_TAINT: PoolTaint = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" };
+/** The GPU taint every GPU pool carries (`contracts/scheduling.ts`). */
+export { GPU_TAINT };
 
 const TAINT_EFFECTS: Record<PoolTaint["effect"], string> = {
   NoSchedule: "NO_SCHEDULE",
@@ -67,19 +64,13 @@ export function amiType(role: NodePoolArgs["role"], instanceTypes: readonly stri
 
 /** The labels a pool's nodes carry: the pool's own, then the platform's (which win). */
 export function poolLabels(role: NodePoolArgs["role"], pool: PoolSpec): Record<string, string> {
-  return {
-    ...pool.labels,
-    "mlops.platform/node-pool": pool.name,
-    "mlops.platform/role": role,
-    "mlops.platform/capacity": pool.spot ? "spot" : "on-demand",
-    ...(role === "gpu" ? { "nvidia.com/gpu.present": "true", "mlops.platform/accelerator": "nvidia" } : {}),
-  };
+  return { ...pool.labels, ...platformPoolLabels(role, pool) };
 }
 
 /** The taints of a pool: the pool's own, plus the GPU taint on GPU pools (always). */
 export function poolTaints(role: NodePoolArgs["role"], pool: PoolSpec): PoolTaint[] {
   const taints = [...pool.taints];
-  if (role === "gpu" && !taints.some((t) => t.key === GPU_TAINT.key && t.effect === GPU_TAINT.effect)) taints.push(GPU_TAINT);
+  if (role === "gpu" && !hasGpuTaint(taints)) taints.push(GPU_TAINT);
   return taints;
 }
 

@@ -8,14 +8,11 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import type { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
+import { GPU_TAINT, platformPoolLabels, type Taint } from "../../contracts/scheduling";
 import { ArgsCheck } from "./validate";
 
-/** A Kubernetes taint. */
-export interface Taint {
-  readonly key: string;
-  readonly value: string;
-  readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
+/** A Kubernetes taint (the shared scheduling contract's). */
+export type { Taint };
 
 /** One node pool, as the components take it. */
 export interface NodePoolSpec {
@@ -32,8 +29,8 @@ export interface NodePoolSpec {
   readonly taints: readonly Taint[];
 }
 
-/** The taint every GPU pool carries so that only GPU workloads land there. */
-export const GPU_TAINT: Taint = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" };
+/** The taint every GPU pool carries (`contracts/scheduling.ts`). */
+export { GPU_TAINT };
 /** The taint of the system pool: only critical add-ons run there. */
 export const SYSTEM_TAINT: Taint = { key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule" };
 /** The taint AKS puts on spot nodes; declaring it keeps Pulumi from fighting AKS. */
@@ -57,13 +54,7 @@ export function poolTaints(pool: NodePoolSpec): string[] {
 
 /** The labels a pool gets: its own plus the platform's pool labels. */
 export function poolLabels(pool: NodePoolSpec): Record<string, string> {
-  const labels: Record<string, string> = { ...pool.labels, "mlops.platform/pool-kind": pool.kind };
-  if (pool.kind === "gpu") {
-    labels["nvidia.com/gpu.present"] = "true";
-    labels["mlops.platform/accelerator"] = "nvidia";
-  }
-  labels["mlops.platform/capacity"] = pool.spot ? "spot" : "on-demand";
-  return labels;
+  return { ...pool.labels, ...platformPoolLabels(pool.kind, pool) };
 }
 
 /** VM size families with NVIDIA GPUs (NC, ND, NV series). */
@@ -104,7 +95,7 @@ export function checkPool(check: ArgsCheck, pool: NodePoolSpec, path: string): v
       !pool.taints.some((t) => t.key === GPU_TAINT.key),
       `${path}.taints`,
       pool.taints,
-      "only GPU pools carry the nvidia.com/gpu taint",
+      `only GPU pools carry the ${GPU_TAINT.key} taint`,
     );
   }
 }

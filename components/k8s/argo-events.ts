@@ -6,11 +6,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CHARTS, IMAGES, imageRef } from "../../contracts/versions";
 import { type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ARGO_CLUSTER_ROLES } from "./argo-workflows";
 import { helmRelease } from "./helm";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
-import { CHARTS, IMAGES, imageRef } from "./versions";
 
 /** Names of the Argo Events objects (also the event-source names in Sensor dependencies). */
 export const EVENT_SOURCES = { data: "data-arrival", git: "git-push", schedule: "schedule" } as const;

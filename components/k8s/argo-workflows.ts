@@ -7,11 +7,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
+import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
 import { type CloudName, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
 import { oidcClientSecret, type SsoSettings } from "./sso";
-import { CHARTS, IMAGES, splitRegistry } from "./versions";
 
 /** Service-account names of the Argo server and controller (bound to the `argo-workflows` identity). */
 export const ARGO_SERVICE_ACCOUNTS = { server: "argo-server", controller: "argo-workflow-controller" } as const;

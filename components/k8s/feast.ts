@@ -10,12 +10,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
+import { FEAST_SERVICE } from "../../contracts/endpoints";
+import { IMAGES, imageRef } from "../../contracts/versions";
 import type { CacheRef, DatabaseRef, WorkloadIdentityRef } from "../contracts";
 import { type ResourceSize, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
-import { IMAGES, imageRef } from "./versions";
 
 /** The feature server's service. */
-export const FEAST_SERVICE = { name: "feast-feature-server", port: 6566 } as const;
+export { FEAST_SERVICE };
 /** Labels of the feature-server pods. */
 export const FEAST_POD_LABELS = {
   "app.kubernetes.io/name": "feast-feature-server",

@@ -6,9 +6,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
 import { helmRelease } from "./helm";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security";
-import { CHARTS, IMAGES, splitRegistry } from "./versions";
 
 /** The IngressClass of the internal controller. */
 export const INGRESS_CLASS = "internal";

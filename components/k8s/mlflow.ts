@@ -6,6 +6,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { MLFLOW_SERVICE } from "../../contracts/endpoints";
+import { CHARTS, IMAGES } from "../../contracts/versions";
 import type { CloudName, DatabaseRef, WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
 import {
@@ -16,10 +18,9 @@ import {
   secretStringData,
 } from "./security";
 import { oidcClientSecret, type SsoSettings } from "./sso";
-import { CHARTS, IMAGES } from "./versions";
 
 /** MLflow's in-cluster service (release `mlflow`). */
-export const MLFLOW_SERVICE = { name: "mlflow", port: 80, containerPort: 5000 } as const;
+export { MLFLOW_SERVICE };
 /** oauth2-proxy's service (release `mlflow-auth`). */
 export const MLFLOW_AUTH_SERVICE = { name: "mlflow-auth-oauth2-proxy", port: 80, containerPort: 4180 } as const;
 /** Pod labels of the MLflow server (for NetworkPolicies). */

@@ -5,10 +5,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
 import { helmRelease } from "./helm";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
 import { oidcClientSecret, type SsoSettings } from "./sso";
-import { CHARTS, IMAGES, splitRegistry } from "./versions";
 
 /** Prometheus's in-cluster URL (release `kube-prometheus-stack`). */
 export function prometheusUrl(namespace: string): string {

@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { PLATFORM_IMAGES } from "../../contracts/versions";
 import {
   type CloudLayer,
   NAMESPACES,
@@ -34,7 +35,6 @@ import type { ResourceSize } from "./security";
 import { MODEL_PORT, ModelServing, type ServedModelSpec } from "./serving";
 import { Dex, type IdentitySettings, oidcEndpoints, type SsoSettings } from "./sso";
 import { Team, type TeamSpec } from "./team";
-import { PLATFORM_IMAGES } from "./versions";
 
 /** Namespace of cert-manager (not part of the cloud contract: no cloud identity). */
 export const CERT_MANAGER_NAMESPACE = "cert-manager";

@@ -8,11 +8,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CHARTS, IMAGES } from "../../contracts/versions";
 import type { WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
 import { type InternalIngress, tlsIngress } from "./ingress";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
-import { CHARTS, IMAGES } from "./versions";
 
 /** A model to serve (from `cfg.services.serving.models`). */
 export interface ServedModelSpec {

@@ -5,9 +5,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CHARTS, IMAGES } from "../../contracts/versions";
 import { helmRelease } from "./helm";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
-import { CHARTS, IMAGES } from "./versions";
 
 /** The identity-provider settings the platform receives (from `cfg.identity`). */
 export interface IdentitySettings {

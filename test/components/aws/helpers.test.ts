@@ -11,8 +11,8 @@ import {
 } from "../../../components/aws/naming";
 import { logRetention } from "../../../components/aws/network";
 import { amiType, GPU_TAINT, isArmInstanceType, isGpuInstanceType, poolLabels, poolTaints } from "../../../components/aws/nodepool";
+import { contains, overlaps, parseCidr } from "../../../contracts/cidr";
 import { AWS_INSTANCE_TYPES } from "../../../stacks/catalog/aws";
-import { contains, overlaps, parseCidr } from "../../../stacks/cidr";
 
 describe("parseS3Uri", () => {
   it("splits bucket and prefix and closes the prefix with a slash", () => {
