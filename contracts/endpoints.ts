@@ -20,6 +20,9 @@ export const NAMESPACES = {
   pipelines: "ml-pipelines",
 } as const;
 
+/** Label every pipeline namespace carries (ml-pipelines and the teams); MLflow and Feast admit their pods by it. */
+export const PIPELINE_NAMESPACE_LABEL = { "mlops.platform/pipelines": "true" } as const;
+
 /** The prefix of every team namespace (`team-<name>`). */
 export const TEAM_NAMESPACE_PREFIX = "team-";
 

@@ -6,6 +6,7 @@
 export * from "./cidr";
 export * from "./endpoints";
 export * from "./kubernetes";
+export * from "./platform-namespaces";
 export * from "./regions";
 export * from "./scheduling";
 export * from "./versions";

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnforcementLevel, PolicyConfigSchema, PolicyPackConfig } from "@pulumi/policy";
 import { z } from "zod";
+import { PLATFORM_NAMESPACES } from "../contracts/platform-namespaces";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS } from "../contracts/regions";
 
 /** Folder of the per-stack configuration files. */
@@ -33,20 +34,12 @@ export const DEFAULT_ALLOWED_REGISTRIES = [
   "mcr.microsoft.com",
 ] as const;
 
-/** Namespaces where Kubernetes rules are mandatory when the configuration names none. */
-export const DEFAULT_PLATFORM_NAMESPACES = [
-  "argo",
-  "argo-events",
-  "argo-rollouts",
-  "mlflow",
-  "feast",
-  "serving",
-  "monitoring",
-  "ingress",
-  "gpu-operator",
-  "ml-pipelines",
-  "team-*",
-] as const;
+/**
+ * Namespaces where Kubernetes rules are mandatory when the configuration names none: every
+ * namespace of the catalogue of platform services and every team namespace, generated into the
+ * leaf `contracts/` so that the pack needs nothing else of the project.
+ */
+export const DEFAULT_PLATFORM_NAMESPACES = PLATFORM_NAMESPACES;
 
 const enforcementLevel = z.enum(["advisory", "mandatory", "remediate", "disabled"]);
 

@@ -10,10 +10,13 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES } from "../../contracts/endpoints";
 import { GPU_PRESENT_LABEL, GPU_TOLERATION } from "../../contracts/scheduling";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import { helmRelease } from "./helm";
+import { flows } from "./namespace";
 import { resources } from "./security";
+import type { PlatformServiceDescriptor } from "./service";
 
 /** The label every GPU node carries (`contracts/scheduling.ts`). */
 export const GPU_NODE_LABEL = GPU_PRESENT_LABEL;
@@ -138,3 +141,17 @@ export class GpuScheduling extends pulumi.ComponentResource {
     this.registerOutputs({ devicePlugin: this.devicePlugin, dcgmExporter: this.dcgmExporter });
   }
 }
+
+/** Catalogue entry: the GPU node agents (device plugin, DCGM exporter). */
+export const gpuService: PlatformServiceDescriptor = {
+  key: "gpu",
+  namespace: {
+    name: NAMESPACES.gpu,
+    podSecurity: "privileged",
+    reason: "the device plugin and the DCGM exporter run as root with host paths (kubelet device-plugin socket, GPU driver)",
+  },
+  charts: [CHARTS.nvidiaDevicePlugin, CHARTS.dcgmExporter],
+  ingress: () => [flows.scrape()],
+  egress: ({ networkCidr }) => [flows.apiServer(networkCidr)],
+  quota: { cpu: 4, memoryGiB: 8 },
+};
