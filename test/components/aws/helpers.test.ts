@@ -96,13 +96,13 @@ describe("node pools", () => {
       maxSize: 1,
       diskSizeGiB: 100,
       spot: true,
-      labels: { "mlops.platform/role": "x" },
+      labels: { "mlops.platform/pool-kind": "x" },
       taints: [],
     };
     expect(poolTaints("gpu", pool)).toEqual([GPU_TAINT]);
     expect(poolTaints("cpu", { ...pool, instanceTypes: ["m5.large"] })).toEqual([]);
     expect(poolLabels("gpu", pool)).toMatchObject({
-      "mlops.platform/role": "gpu",
+      "mlops.platform/pool-kind": "gpu",
       "mlops.platform/capacity": "spot",
       "nvidia.com/gpu.present": "true",
     });

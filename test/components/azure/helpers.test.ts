@@ -194,6 +194,7 @@ describe("node pools", () => {
   it("label GPU pools and the capacity type", () => {
     expect(poolLabels(pool({ kind: "gpu", spot: true, labels: { team: "x" } }))).toEqual({
       team: "x",
+      "mlops.platform/node-pool": "p",
       "mlops.platform/pool-kind": "gpu",
       "nvidia.com/gpu.present": "true",
       "mlops.platform/accelerator": "nvidia",
