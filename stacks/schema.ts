@@ -8,6 +8,7 @@
  * span several keys (min ≤ max, CIDR overlaps, instance types of the right cloud, …).
  */
 import { z } from "zod";
+import { oidcEndpoints } from "../components/k8s/sso";
 import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../contracts/kubernetes";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "../contracts/regions";
@@ -250,6 +251,15 @@ export const PlatformConfigSchema = z
     if (!isAllowedRegion(c.cloud, c.region)) {
       const allowed = c.cloud === "aws" ? AWS_UAE_REGIONS : AZURE_UAE_LOCATIONS;
       issue(["region"], `is outside the UAE allow-list for ${c.cloud}: use one of ${allowed.join(", ")}`, c.region);
+    }
+    // SSO: the UIs need the issuer's endpoints (no discovery at deploy time), so an issuer whose
+    // endpoints the platform does not know is refused here, before any resource is registered.
+    if (!c.identity.ldap && c.identity.oidcIssuerUrl.startsWith("https://")) {
+      try {
+        oidcEndpoints(c.identity.oidcIssuerUrl);
+      } catch (e) {
+        issue(["identity", "oidcIssuerUrl"], (e as Error).message.replace(/^identity\.oidcIssuerUrl: "[^"]*" /, ""), c.identity.oidcIssuerUrl);
+      }
     }
     if (c.profile === "enterprise" && !c.protectData) {
       issue(["protectData"], "cannot be false in the enterprise profile: production data is always protected from delete/replace", false);
