@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GPU_TAINT, hasGpuTaint, platformPoolLabels, type Taint } from "../../contracts/scheduling";
+import { nodePoolProblems } from "../nodepool-rules";
 import { ArgChecker } from "./validate";
 
 /** A Kubernetes taint (the shared scheduling contract's). */
@@ -81,25 +82,13 @@ export class NodePool extends pulumi.ComponentResource {
 
   constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
     const p = args.pool;
-    const check = new ArgChecker(`mlops-platform:aws:NodePool ${name}`)
-      .check(/^[a-z][a-z0-9]{0,11}$/.test(p.name), "pool.name", p.name, "use 1-12 lowercase letters and digits, starting with a letter")
+    const check = new ArgChecker(`mlops-platform:aws:NodePool ${name}`);
+    // The rules both clouds share (nodepool-rules.ts), then the EC2-specific ones.
+    const shape = { ...p, kind: args.role, min: p.minSize, max: p.maxSize };
+    for (const problem of nodePoolProblems(shape, { min: "minSize", max: "maxSize" }))
+      check.check(false, `pool.${problem.arg}`, problem.value, problem.fix);
+    check
       .check(p.instanceTypes.length > 0, "pool.instanceTypes", p.instanceTypes, "list at least one EC2 instance type")
-      .check(Number.isInteger(p.minSize) && p.minSize >= 0, "pool.minSize", p.minSize, "use a whole number, 0 or more")
-      .check(Number.isInteger(p.maxSize) && p.maxSize >= 1, "pool.maxSize", p.maxSize, "use a whole number, at least 1")
-      .check(p.minSize <= p.maxSize, "pool.minSize", p.minSize, `make minSize at most maxSize (${p.maxSize})`)
-      .check(
-        Number.isInteger(p.diskSizeGiB) && p.diskSizeGiB >= 30,
-        "pool.diskSizeGiB",
-        p.diskSizeGiB,
-        "use at least 30 GiB (AL2023 images need 20, pulls need room)",
-      )
-      .check(args.role !== "system" || !p.spot, "pool.spot", p.spot, "run the system pool on on-demand capacity")
-      .check(
-        args.role !== "system" || p.minSize >= 1,
-        "pool.minSize",
-        p.minSize,
-        "give the system pool at least one node (CoreDNS and add-ons run there)",
-      )
       .check(
         p.instanceTypes.every(isArmInstanceType) || !p.instanceTypes.some(isArmInstanceType),
         "pool.instanceTypes",

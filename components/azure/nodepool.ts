@@ -9,6 +9,7 @@ import type { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { GPU_TAINT, platformPoolLabels, type Taint } from "../../contracts/scheduling";
+import { nodePoolProblems } from "../nodepool-rules";
 import { ArgsCheck } from "./validate";
 
 /** A Kubernetes taint (the shared scheduling contract's). */
@@ -64,39 +65,18 @@ export function isGpuSize(vmSize: string): boolean {
 
 /** Problems of one pool, for the components' argument checks. */
 export function checkPool(check: ArgsCheck, pool: NodePoolSpec, path: string): void {
-  check.require(
-    /^[a-z][a-z0-9]{0,11}$/.test(pool.name),
-    `${path}.name`,
-    pool.name,
-    "must be 1-12 lowercase letters and digits, starting with a letter (AKS limit)",
-  );
+  // The rules both clouds share (nodepool-rules.ts), then the Azure-specific ones.
+  const shape = { ...pool, min: pool.minCount, max: pool.maxCount };
+  for (const problem of nodePoolProblems(shape, { min: "minCount", max: "maxCount" }))
+    check.require(false, `${path}.${problem.arg}`, problem.value, problem.fix);
   check.require(
     /^Standard_[A-Za-z0-9_]+$/.test(pool.vmSize),
     `${path}.vmSize`,
     pool.vmSize,
     "must be an Azure VM size such as Standard_D4s_v5",
   );
-  check.require(Number.isInteger(pool.minCount) && pool.minCount >= 0, `${path}.minCount`, pool.minCount, "must be a whole number ≥ 0");
-  check.require(
-    Number.isInteger(pool.maxCount) && pool.maxCount >= 1 && pool.maxCount <= 1000 && pool.maxCount >= pool.minCount,
-    `${path}.maxCount`,
-    pool.maxCount,
-    `must be 1-1000 and ≥ minCount (${pool.minCount})`,
-  );
-  check.require(pool.diskSizeGiB >= 30 && pool.diskSizeGiB <= 2048, `${path}.diskSizeGiB`, pool.diskSizeGiB, "must be 30-2048 GiB");
-  if (pool.kind === "system") {
-    check.require(!pool.spot, `${path}.spot`, pool.spot, "the system pool cannot run on spot capacity");
-    check.require(pool.minCount >= 1, `${path}.minCount`, pool.minCount, "the system pool needs at least one node");
-  }
   if (pool.kind === "gpu") {
     check.require(isGpuSize(pool.vmSize), `${path}.vmSize`, pool.vmSize, "GPU pools need an NVIDIA GPU size (NC, ND or NV series)");
-  } else {
-    check.require(
-      !pool.taints.some((t) => t.key === GPU_TAINT.key),
-      `${path}.taints`,
-      pool.taints,
-      `only GPU pools carry the ${GPU_TAINT.key} taint`,
-    );
   }
 }
 
