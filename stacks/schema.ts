@@ -258,7 +258,11 @@ export const PlatformConfigSchema = z
       try {
         oidcEndpoints(c.identity.oidcIssuerUrl);
       } catch (e) {
-        issue(["identity", "oidcIssuerUrl"], (e as Error).message.replace(/^identity\.oidcIssuerUrl: "[^"]*" /, ""), c.identity.oidcIssuerUrl);
+        issue(
+          ["identity", "oidcIssuerUrl"],
+          (e as Error).message.replace(/^identity\.oidcIssuerUrl: "[^"]*" /, ""),
+          c.identity.oidcIssuerUrl,
+        );
       }
     }
     if (c.profile === "enterprise" && !c.protectData) {
