@@ -10,7 +10,7 @@
  * configuration returning the feature's actions, or none once the stack provides what it needs)
  * and add it to {@link OPERATOR_ACTION_SOURCES}. Keep ids stable: reports and tests refer to them.
  */
-import { PLATFORM_IMAGES } from "../components/k8s/versions";
+import { PLATFORM_IMAGES } from "../contracts/versions";
 import type { PlatformConfig } from "./schema";
 import { ingressDomain, STEPS_IMAGE_VERSION } from "./services";
 
