@@ -93,10 +93,37 @@ export interface CheckSummary {
   readonly passed: boolean;
 }
 
+/**
+ * What one rule did on the plan, from the same evaluation as the violations. A resource counts
+ * as checked by a rule when the rule read its properties, its provider or its rule configuration
+ * for it (a rule that skips a resource by type reads none of them); a resource the rule declared
+ * not applicable (e.g. production-only rules on a development stack) does not count.
+ */
+export interface RuleOutcome {
+  readonly policy: string;
+  readonly kind: "resource" | "stack";
+  /** The level the rule ran at; `disabled` rules did not run. */
+  readonly enforcementLevel: "advisory" | "mandatory" | "disabled";
+  /** URNs of the resources the rule checked, in plan order. */
+  readonly checked: string[];
+  /** Checked resources the pack configuration exempts from the rule (and that it did not report). */
+  readonly exempted: string[];
+  /** Checked resources with at least one violation of the rule. */
+  readonly violating: string[];
+  /** Checked resources neither exempted nor violating. */
+  readonly passed: number;
+  /** Violations of the rule (stack-level ones included), as counted in `summary.byPolicy`. */
+  readonly violations: number;
+  /** Why the rule declared itself not applicable, when it did (for the stack or for some resources). */
+  readonly notApplicable: string[];
+}
+
 /** What {@link checkPlan} returns. */
 export interface CheckResult {
   readonly violations: Violation[];
   readonly summary: CheckSummary;
+  /** Per rule: resources checked, passed, exempted and violating (an addition to the JSON contract). */
+  readonly rules?: RuleOutcome[];
 }
 
 /** Options of {@link checkPlan}. */
@@ -251,26 +278,48 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
     return { level: "mandatory" as const, message: `Error ${during} with ${from}: ${(e as Error)?.stack ?? String(e)}` };
   };
 
+  const outcomes: RuleOutcome[] = [];
   for (const p of policies) {
     const level = levelOf(p, cfg);
-    if (level === "disabled") continue;
+    const kind = isStackPolicy(p) ? ("stack" as const) : ("resource" as const);
+    const checked = new Set<string>();
+    const notApplicableReasons = new Set<string>();
+    const firstViolation = violations.length;
+    const outcome = () =>
+      outcomes.push(ruleOutcome(p.name, kind, level, resources, checked, notApplicableReasons, violations.slice(firstViolation), cfg));
+    if (level === "disabled") {
+      outcome();
+      continue;
+    }
     const settings = ruleSettings(cfg, p.name);
     const getConfig = <T extends object>() => ({ ...settings }) as unknown as T;
     if (isStackPolicy(p)) {
-      const view = stackView(resources, byUrn);
+      const view = stackView(resources, byUrn, (urn) => checked.add(urn));
       try {
         await p.validateStack({ resources: view, getConfig, stackTags, notApplicable }, reporter(p, level, ""));
       } catch (e) {
-        if (e instanceof NotApplicable) continue;
+        if (e instanceof NotApplicable) {
+          checked.clear();
+          notApplicableReasons.add(e.message);
+          outcome();
+          continue;
+        }
         const f = failure(p, e, "validating stack");
         add(p, f.level, "", f.message);
       }
+      outcome();
       continue;
     }
     const validations =
       p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
     for (const r of resources) {
       for (const validate of validations) {
+        // Whether the rule looked at this resource (see RuleOutcome), as opposed to skipping it by type.
+        let looked = false;
+        const look = <T>(value: T): T => {
+          looked = true;
+          return value;
+        };
         try {
           const props = policyProps(r.inputs);
           const args: ResourceValidationArgs = {
@@ -281,22 +330,29 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
             opts: optionsOf(r),
             stackTags,
             isType: (cls) => isTypeOf(r.type, cls),
-            asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
-            getConfig,
+            asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? look(props) : undefined)) as ResourceValidationArgs["asType"],
+            getConfig: <T extends object>() => look(getConfig<T>()),
             notApplicable,
           };
+          Object.defineProperty(args, "props", { enumerable: true, get: () => look(props) });
           const provider = providerOf(r, byUrn);
-          if (provider) args.provider = provider;
+          if (provider) Object.defineProperty(args, "provider", { enumerable: true, get: () => look(provider) });
           // The CLI attributes a resource policy's violations to the resource, whatever urn is passed.
           const report = reporter(p, level, r.urn);
           await validate(args, (message) => report(message));
+          if (looked) checked.add(r.urn);
         } catch (e) {
-          if (e instanceof NotApplicable) continue;
+          if (e instanceof NotApplicable) {
+            notApplicableReasons.add(e.message);
+            continue;
+          }
+          checked.add(r.urn);
           const f = failure(p, e, "validating resource");
           add(p, f.level, r.urn, f.message);
         }
       }
     }
+    outcome();
   }
 
   const byPolicy: Record<string, number> = {};
@@ -313,11 +369,46 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
       byPolicy,
       passed: mandatory === 0,
     },
+    rules: outcomes,
+  };
+}
+
+function ruleOutcome(
+  policy: string,
+  kind: "resource" | "stack",
+  level: "advisory" | "mandatory" | "disabled",
+  resources: readonly StateResource[],
+  checkedSet: Set<string>,
+  notApplicable: ReadonlySet<string>,
+  own: readonly Violation[],
+  cfg: PackConfig,
+): RuleOutcome {
+  // A resource a stack rule reported without reading it still counts as checked.
+  for (const v of own) if (v.urn) checkedSet.add(v.urn);
+  const checked = resources.map((r) => r.urn).filter((u) => checkedSet.has(u));
+  const violatingSet = new Set(own.map((v) => v.urn).filter((u) => u !== ""));
+  const exemptNames = new Set(cfg.exemptions.filter((e) => e.policy === policy).map((e) => e.resource));
+  const violating = checked.filter((u) => violatingSet.has(u));
+  const exempted = checked.filter((u) => !violatingSet.has(u) && exemptNames.has(nameOf(u)));
+  return {
+    policy,
+    kind,
+    enforcementLevel: level,
+    checked,
+    exempted,
+    violating,
+    passed: checked.length - violating.length - exempted.length,
+    violations: own.length,
+    notApplicable: [...notApplicable].map((m) => m || "not applicable"),
   };
 }
 
 /** The resources as stack policies see them: outputs, parent and dependencies resolved. */
-function stackView(resources: readonly StateResource[], byUrn: ReadonlyMap<string, StateResource>): PolicyResource[] {
+function stackView(
+  resources: readonly StateResource[],
+  byUrn: ReadonlyMap<string, StateResource>,
+  onRead: (urn: string) => void,
+): PolicyResource[] {
   const views = new Map<string, PolicyResource>();
   for (const r of resources) {
     const values = r.outputs && Object.keys(r.outputs).length > 0 ? r.outputs : r.inputs;
@@ -333,6 +424,13 @@ function stackView(resources: readonly StateResource[], byUrn: ReadonlyMap<strin
       isType: (cls) => isTypeOf(r.type, cls),
       asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
     };
+    Object.defineProperty(view, "props", {
+      enumerable: true,
+      get: () => {
+        onRead(r.urn);
+        return props;
+      },
+    });
     const provider = providerOf(r, byUrn);
     if (provider) view.provider = provider;
     views.set(r.urn, view);
