@@ -38,8 +38,9 @@ h1 { font-size: 24px; border-bottom: 2px solid #1f2328; padding-bottom: 6px; }
 h2 { font-size: 19px; margin-top: 32px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 15px; margin-top: 20px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 12.5px; }
-th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f6f8fa; }
+th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+th { background: #f6f8fa; white-space: nowrap; }
+td code { overflow-wrap: anywhere; }
 code { font: 11.5px/1.3 ui-monospace, "DejaVu Sans Mono", monospace; background: #f6f8fa; padding: 0 2px; border-radius: 3px; }
 td.ok { color: var(--ok); font-weight: 600; }
 td.warn { color: var(--warn); font-weight: 600; }

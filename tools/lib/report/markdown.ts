@@ -72,7 +72,7 @@ function summary(r: Report): string[] {
     outside.length === 0 && unknown.length === 0
       ? `- **Residency:** all ${plural(located, "resource")} with a location are in the UAE (${inUae.map((g) => mdText(g.location)).join(", ") || "none"})` +
         `${global.length ? `, except ${plural(count(global), "resource")} of global services that hold no data (see Residency)` : ""}.`
-      : `- **Residency: ATTENTION.** ${plural(count(outside), "resource")} outside the UAE and ${plural(count(unknown), "resource")} with an unknown location, listed first under Residency.`;
+      : `- **Residency: ATTENTION.** ${plural(count(outside), "resource")} outside the UAE and ${plural(count(unknown), "resource")} with an unknown location, listed first under Residency (at the end of this report).`;
   lines.push(residencyLine);
   for (const f of r.frameworks) {
     const by = (st: string) => f.controls.filter((c) => c.status === st).length;
@@ -88,6 +88,16 @@ function summary(r: Report): string[] {
   return lines;
 }
 
+/** The rules that checked resources for a control, those not in force here, and how many had nothing to check. */
+function rulesCell(c: ControlRow): string {
+  const applied = c.rules.filter((r) => r.state === "applied").map((r) => mdCode(r.policy));
+  const off = c.rules.filter((r) => r.state === "off").map((r) => `${mdCode(r.policy)} (off)`);
+  const idle = c.rules.filter((r) => r.state === "idle").length;
+  const parts = [...applied, ...off];
+  if (idle > 0) parts.push(`${plural(idle, "other rule")} with nothing to check in this plan`);
+  return parts.join(", ") || "none";
+}
+
 function controlTable(controls: readonly ControlRow[]): string {
   return mdTable(
     ["Control", "Title", "Status", "Why", "Rules", "Run-time guardrails"],
@@ -96,7 +106,7 @@ function controlTable(controls: readonly ControlRow[]): string {
       mdText(c.control.title),
       c.status,
       mdProse(c.why),
-      c.rules.map((r) => `${mdCode(r.policy)} (${r.state})`).join(", ") || "none",
+      rulesCell(c),
       c.guardrails.map((g) => `${mdText(g.guardrail.title)}: ${g.resources.length ? "in place" : "not in this plan"}`).join(", ") || "none",
     ]),
   );
@@ -159,8 +169,6 @@ export function renderMarkdown(r: Report): string {
     ),
   );
   out.push("", "## Summary", "", ...summary(r));
-
-  out.push("", "## Residency", "", ...residencySection(r));
 
   out.push("", "## Controls by framework", "");
   out.push(
@@ -241,6 +249,8 @@ export function renderMarkdown(r: Report): string {
       ]),
     ),
   );
+  // Last: the full list of located resources is long; the summary already gives its verdict.
+  out.push("", "## Residency", "", ...residencySection(r));
   out.push("");
   return out.join("\n");
 }
