@@ -232,6 +232,63 @@ function isStackPolicy(p: ResourceValidationPolicy | StackValidationPolicy): p i
 }
 
 /**
+ * What a resource policy receives, noting whether the policy looked at the resource: read its
+ * props, its provider or its rule configuration (see {@link RuleOutcome}). Prototype accessors
+ * keep one object shape for every resource (accessors in a literal would make each object's
+ * shape unique and every property read slow).
+ */
+class ObservedArgs {
+  /** Whether the policy read the props, the provider or the configuration. */
+  looked = false;
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  readonly opts: PolicyResourceOptions;
+  readonly stackTags: ReadonlyMap<string, string>;
+  readonly notApplicable = notApplicable;
+  readonly #props: Record<string, unknown>;
+  readonly #provider: PolicyProviderResource | undefined;
+  readonly #getConfig: () => object;
+
+  constructor(
+    r: StateResource,
+    props: Record<string, unknown>,
+    provider: PolicyProviderResource | undefined,
+    getConfig: () => object,
+    stackTags: ReadonlyMap<string, string>,
+  ) {
+    this.type = r.type;
+    this.urn = r.urn;
+    this.name = nameOf(r.urn);
+    this.opts = optionsOf(r);
+    this.stackTags = stackTags;
+    this.#props = props;
+    this.#provider = provider;
+    this.#getConfig = getConfig;
+  }
+
+  get props(): Record<string, unknown> {
+    this.looked = true;
+    return this.#props;
+  }
+
+  get provider(): PolicyProviderResource | undefined {
+    if (this.#provider) this.looked = true;
+    return this.#provider;
+  }
+
+  // Arrow functions, so that a policy may destructure them from its args.
+  readonly getConfig = <T extends object>(): T => {
+    this.looked = true;
+    return this.#getConfig() as T;
+  };
+
+  readonly isType = (cls: unknown): boolean => isTypeOf(this.type, cls);
+
+  readonly asType = (cls: unknown): Record<string, unknown> | undefined => (isTypeOf(this.type, cls) ? this.props : undefined);
+}
+
+/**
  * Runs every policy against the plan. `plan` is a stack export, its `deployment`, or anything
  * with a `resources` array in stack-export form. Resolves to the violations and a summary.
  */
@@ -314,33 +371,12 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
       p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
     for (const r of resources) {
       for (const validate of validations) {
-        // Whether the rule looked at this resource (see RuleOutcome), as opposed to skipping it by type.
-        let looked = false;
-        const look = <T>(value: T): T => {
-          looked = true;
-          return value;
-        };
         try {
-          const props = policyProps(r.inputs);
-          const args: ResourceValidationArgs = {
-            type: r.type,
-            props,
-            urn: r.urn,
-            name: nameOf(r.urn),
-            opts: optionsOf(r),
-            stackTags,
-            isType: (cls) => isTypeOf(r.type, cls),
-            asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? look(props) : undefined)) as ResourceValidationArgs["asType"],
-            getConfig: <T extends object>() => look(getConfig<T>()),
-            notApplicable,
-          };
-          Object.defineProperty(args, "props", { enumerable: true, get: () => look(props) });
-          const provider = providerOf(r, byUrn);
-          if (provider) Object.defineProperty(args, "provider", { enumerable: true, get: () => look(provider) });
+          const args = new ObservedArgs(r, policyProps(r.inputs), providerOf(r, byUrn), getConfig, stackTags);
           // The CLI attributes a resource policy's violations to the resource, whatever urn is passed.
           const report = reporter(p, level, r.urn);
-          await validate(args, (message) => report(message));
-          if (looked) checked.add(r.urn);
+          await validate(args as ResourceValidationArgs, (message) => report(message));
+          if (args.looked) checked.add(r.urn);
         } catch (e) {
           if (e instanceof NotApplicable) {
             notApplicableReasons.add(e.message);
@@ -403,6 +439,38 @@ function ruleOutcome(
   };
 }
 
+/** A resource as stack policies see it, noting reads of its props (prototype accessor: one shape for all). */
+class ObservedView {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  readonly opts: PolicyResourceOptions;
+  provider?: PolicyProviderResource;
+  parent?: PolicyResource;
+  dependencies: PolicyResource[] = [];
+  propertyDependencies: Record<string, PolicyResource[]> = {};
+  readonly #props: Record<string, unknown>;
+  readonly #onRead: (urn: string) => void;
+
+  constructor(r: StateResource, props: Record<string, unknown>, onRead: (urn: string) => void) {
+    this.type = r.type;
+    this.urn = r.urn;
+    this.name = nameOf(r.urn);
+    this.opts = optionsOf(r);
+    this.#props = props;
+    this.#onRead = onRead;
+  }
+
+  get props(): Record<string, unknown> {
+    this.#onRead(this.urn);
+    return this.#props;
+  }
+
+  readonly isType = (cls: unknown): boolean => isTypeOf(this.type, cls);
+
+  readonly asType = (cls: unknown): Record<string, unknown> | undefined => (isTypeOf(this.type, cls) ? this.props : undefined);
+}
+
 /** The resources as stack policies see them: outputs, parent and dependencies resolved. */
 function stackView(
   resources: readonly StateResource[],
@@ -413,24 +481,7 @@ function stackView(
   for (const r of resources) {
     const values = r.outputs && Object.keys(r.outputs).length > 0 ? r.outputs : r.inputs;
     const props = policyProps(values);
-    const view: PolicyResource = {
-      type: r.type,
-      props,
-      urn: r.urn,
-      name: nameOf(r.urn),
-      opts: optionsOf(r),
-      dependencies: [],
-      propertyDependencies: {},
-      isType: (cls) => isTypeOf(r.type, cls),
-      asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
-    };
-    Object.defineProperty(view, "props", {
-      enumerable: true,
-      get: () => {
-        onRead(r.urn);
-        return props;
-      },
-    });
+    const view = new ObservedView(r, props, onRead) as unknown as PolicyResource;
     const provider = providerOf(r, byUrn);
     if (provider) view.provider = provider;
     views.set(r.urn, view);
