@@ -293,3 +293,58 @@ describe("npm run report (CLI)", () => {
     }
   });
 });
+
+describe("checkPlan's per-rule outcomes (what the report counts)", () => {
+  const specs: Spec[] = [
+    { type: "aws:kms/key:Key", name: "a", inputs: { enableKeyRotation: true } },
+    { type: "aws:kms/key:Key", name: "b", inputs: { enableKeyRotation: false } },
+    { type: "aws:kms/key:Key", name: "c", inputs: { enableKeyRotation: false } },
+    { type: "aws:sqs/queue:Queue", name: "q", inputs: {} },
+  ];
+  const keyRule = {
+    name: "test-key-rotation",
+    description: "keys rotate",
+    enforcementLevel: "mandatory" as const,
+    validateResource: (
+      args: { type: string; name: string; props: Record<string, unknown>; getConfig: () => object },
+      report: (m: string) => void,
+    ) => {
+      if (args.type !== "aws:kms/key:Key") return;
+      // Destructured, as a rule may do: still observed.
+      const { getConfig } = args;
+      const exempt = (getConfig() as { exemptions: { resource: string }[] }).exemptions.some((e) => e.resource === args.name);
+      if (!exempt && args.props.enableKeyRotation !== true) report("no rotation");
+    },
+  };
+
+  it("counts checked, passed, exempted and violating resources, and skips resources of other types", async () => {
+    const cfg = parsePackConfig({ exemptions: [{ policy: "test-key-rotation", resource: "c", reason: "rotated by the HSM team" }] });
+    const r = await checkPlan(plan(specs), { stack: "test", packConfig: cfg, policies: [keyRule as never] });
+    const o = r.rules?.[0];
+    expect(o?.checked.map((u) => u.split("::").pop())).toEqual(["a", "b", "c"]);
+    expect(o?.violating.map((u) => u.split("::").pop())).toEqual(["b"]);
+    expect(o?.exempted.map((u) => u.split("::").pop())).toEqual(["c"]);
+    expect(o?.passed).toBe(1);
+    expect(o?.violations).toBe(r.summary.byPolicy["test-key-rotation"]);
+  });
+
+  it("does not count resources a rule declared not applicable, and records why", async () => {
+    const rule = {
+      ...keyRule,
+      validateResource: (args: { type: string; getConfig: () => object; notApplicable: (r: string) => never }) => {
+        if (args.type !== "aws:kms/key:Key") return;
+        args.getConfig();
+        args.notApplicable("applies to production stacks only");
+      },
+    };
+    const r = await checkPlan(plan(specs), { stack: "test", packConfig: parsePackConfig({}), policies: [rule as never] });
+    expect(r.rules?.[0]?.checked).toEqual([]);
+    expect(r.rules?.[0]?.notApplicable).toEqual(["applies to production stacks only"]);
+  });
+
+  it("reports a disabled rule as disabled with nothing checked", async () => {
+    const cfg = parsePackConfig({ enforcementLevels: { "test-key-rotation": "disabled" } });
+    const r = await checkPlan(plan(specs), { stack: "test", packConfig: cfg, policies: [keyRule as never] });
+    expect(r.rules?.[0]).toMatchObject({ enforcementLevel: "disabled", checked: [], violations: 0 });
+  });
+});
