@@ -37,6 +37,7 @@ import {
   type DatabaseRef,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
+import { egressFirewallSetting } from "./egress";
 import type { AwsProviders } from "./providers";
 import { AWS_UAE_REGIONS } from "./regions";
 import type { PlatformConfig } from "./schema";
@@ -75,6 +76,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
       logsKeyArn: keys.arns.logs,
       flowLogRetentionDays: logDays,
       protect,
+      ...(egressFirewallSetting(cfg) ? { egressFirewall: egressFirewallSetting(cfg) } : {}),
     },
     opts,
   );

@@ -8,6 +8,7 @@
  * span several keys (min ≤ max, CIDR overlaps, instance types of the right cloud, …).
  */
 import { z } from "zod";
+import { hostPatternProblem } from "../components/egress";
 import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "./cidr";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "./regions";
 
@@ -165,6 +166,32 @@ const retentionSchema = z.strictObject({
   noncurrentVersionDays: z.number().int().min(1).max(3653),
 });
 
+const hostPattern = z.string().superRefine((value, ctx) => {
+  const problem = hostPatternProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** Internet egress: the in-region firewall's allow-list and the (development-only) opt-out. */
+export const EgressSchema = z.strictObject({
+  /**
+   * Hosts this stack's workloads may reach on the internet, on top of what the platform needs
+   * (identity provider, upstream registries, the managed cluster's required hosts): e.g. your
+   * VCS host or package index. `example.com` or `*.example.com`.
+   */
+  allowedHosts: z.array(hostPattern).default([]),
+  /**
+   * Run without the egress firewall (workloads reach any host through NAT). Development stacks
+   * of the smb profile only, with the reason recorded here; refused in enterprise (production).
+   */
+  firewallOptOut: z
+    .strictObject({
+      reason: z.string().trim().min(20, "must say why in at least 20 characters (it is recorded in the stack's outputs)"),
+    })
+    .optional(),
+});
+/** A resolved egress setting. */
+export type EgressConfig = z.infer<typeof EgressSchema>;
+
 const networkSchema = z.strictObject({
   /** The VPC / VNet address space (RFC 1918, /16 to /20). */
   cidr,
@@ -174,6 +201,8 @@ const networkSchema = z.strictObject({
   podCidr: cidr,
   /** CIDRs allowed to reach the cluster API publicly. Empty (default) keeps the API private only. */
   apiAllowedCidrs: z.array(cidr).default([]),
+  /** Internet egress through the in-region firewall. */
+  egress: EgressSchema.default({ allowedHosts: [] }),
 });
 
 const servicesSchema = z.strictObject({
@@ -287,6 +316,14 @@ export const PlatformConfigSchema = z
         );
       }
     });
+
+    if (c.network.egress.firewallOptOut && c.profile === "enterprise") {
+      issue(
+        ["network", "egress", "firewallOptOut"],
+        "is refused in the enterprise (production) profile: production egress always goes through the in-region firewall; remove it",
+        c.network.egress.firewallOptOut,
+      );
+    }
 
     // Node pools.
     const pools = [

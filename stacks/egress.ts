@@ -1,0 +1,28 @@
+/**
+ * The stack's egress allow-list: what the platform itself needs plus `network.egress.allowedHosts`.
+ */
+import { egressAllowList } from "../components/egress";
+import { IMAGES } from "../components/k8s/versions";
+import type { PlatformConfig } from "./schema";
+
+/** Registries the stack's in-region pull-through cache serves (none yet: every upstream registry is allowed). */
+export const CACHED_REGISTRIES: readonly string[] = [];
+
+/** The hosts the stack's firewall admits. */
+export function stackEgressAllowList(cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network">): string[] {
+  return egressAllowList({
+    cloud: cfg.cloud,
+    region: cfg.region,
+    oidcIssuerUrl: cfg.identity.oidcIssuerUrl,
+    imageRepositories: Object.values(IMAGES).map((i) => i.repository),
+    cachedRegistries: CACHED_REGISTRIES,
+    extraHosts: cfg.network.egress.allowedHosts,
+  });
+}
+
+/** The firewall setting the cloud layer gets: the allow-list, or nothing for an opted-out development stack. */
+export function egressFirewallSetting(
+  cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network">,
+): { readonly allowedHosts: readonly string[] } | undefined {
+  return cfg.network.egress.firewallOptOut ? undefined : { allowedHosts: stackEgressAllowList(cfg) };
+}
