@@ -51,6 +51,12 @@ export const AWS_INTERNAL_LB_ANNOTATIONS: Readonly<Record<string, string>> = {
   "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
 };
 
+/** The Network's firewall argument: the allow-list, or none for an opted-out development stack. */
+function egressFirewallArgs(cfg: PlatformConfig): { egressFirewall?: { readonly allowedHosts: readonly string[] } } {
+  const setting = egressFirewallSetting(cfg);
+  return setting ? { egressFirewall: setting } : {};
+}
+
 /** Builds the AWS cloud layer. */
 export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, identities: readonly WorkloadIdentitySpec[]): CloudLayer {
   const prefix = stackPrefix(cfg.project, cfg.stack);
@@ -76,7 +82,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
       logsKeyArn: keys.arns.logs,
       flowLogRetentionDays: logDays,
       protect,
-      ...(egressFirewallSetting(cfg) ? { egressFirewall: egressFirewallSetting(cfg) } : {}),
+      ...egressFirewallArgs(cfg),
     },
     opts,
   );

@@ -1,6 +1,7 @@
 /**
  * The stack's egress allow-list: what the platform itself needs plus `network.egress.allowedHosts`.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { egressAllowList } from "../components/egress";
 import { IMAGES } from "../components/k8s/versions";
 import type { PlatformConfig } from "./schema";
@@ -24,5 +25,13 @@ export function stackEgressAllowList(cfg: Pick<PlatformConfig, "cloud" | "region
 export function egressFirewallSetting(
   cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network">,
 ): { readonly allowedHosts: readonly string[] } | undefined {
-  return cfg.network.egress.firewallOptOut ? undefined : { allowedHosts: stackEgressAllowList(cfg) };
+  const optOut = cfg.network.egress.firewallOptOut;
+  if (optOut) {
+    // Recorded in every preview and update log, next to the reason the stack file gives.
+    pulumi.log.warn(
+      `egress firewall opted out (network.egress.firewallOptOut): workloads reach any internet host through NAT. Reason: ${optOut.reason}`,
+    );
+    return undefined;
+  }
+  return { allowedHosts: stackEgressAllowList(cfg) };
 }
