@@ -29,6 +29,7 @@ import { GpuScheduling } from "./gpu";
 import { InternalIngress, tlsIngress } from "./ingress";
 import { MLFLOW_AUTH_SERVICE, MLFLOW_POD_LABELS, MLFLOW_SERVICE, Mlflow } from "./mlflow";
 import { GRAFANA_SERVICE, Monitoring } from "./monitoring";
+import { urlHost, workloadIdentityHosts } from "../egress";
 import { flows, type NamespaceQuota, type NetworkFlow, PlatformNamespace } from "./namespace";
 import type { ResourceSize } from "./security";
 import { MODEL_PORT, ModelServing, type ServedModelSpec } from "./serving";
@@ -91,6 +92,12 @@ export interface PlatformServicesArgs {
   readonly protectData?: boolean;
   /** Schedule of the periodic retraining. @default "0 2 * * *" */
   readonly retrainSchedule?: string;
+  /**
+   * Internet hosts the pipeline namespaces (ml-pipelines and the teams) may reach through the
+   * egress firewall: the stack's `network.egress.allowedHosts` (VCS host, package index, …).
+   * @default [] — pipelines reach only the platform's services and the cloud's private endpoints
+   */
+  readonly pipelineEgressHosts?: readonly string[];
 }
 
 /** URLs the platform exposes through the internal ingress. */
@@ -181,9 +188,16 @@ export class PlatformServices extends pulumi.ComponentResource {
       ...(podLabels ? { podLabels } : {}),
     });
     const pipelinePeers = { namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL } };
+    // No namespace reaches the internet except named hosts through the egress firewall.
+    const cloudApis = flows.cloudApis(workloadIdentityHosts(cloud.cloud));
+    const issuerEgress = args.identity.ldap
+      ? []
+      : [flows.internet("OIDC issuer (SSO discovery and token exchange)", [urlHost(args.identity.oidcIssuerUrl)])];
+    const pipelineHosts = args.pipelineEgressHosts ?? [];
     const pipelineEgress: NetworkFlow[] = [
       flows.apiServer(N),
-      flows.cloudApis(),
+      cloudApis,
+      ...(pipelineHosts.length ? [flows.internet("hosts the stack allows (network.egress.allowedHosts)", pipelineHosts)] : []),
       flows.postgres(N),
       flows.redis(N),
       flows.namespace("MLflow tracking and registry", NAMESPACES.mlflow, [MLFLOW_SERVICE.containerPort]),
@@ -202,7 +216,8 @@ export class PlatformServices extends pulumi.ComponentResource {
         egress: [
           { description: "scrape every namespace", peers: [{ allNamespaces: true }] },
           { description: "kubelets, node exporters and the API server", peers: [{ cidr: N }] },
-          flows.cloudApis(),
+          cloudApis,
+          ...issuerEgress,
         ],
         quota: platformQuota(8, 32, replicas),
       },
@@ -221,12 +236,12 @@ export class PlatformServices extends pulumi.ComponentResource {
       [CERT_MANAGER_NAMESPACE]: { ingress: [flows.webhook(N, 10250), scrape], egress: [flows.apiServer(N)], quota: platformQuota(2, 4, 1) },
       [NAMESPACES.argo]: {
         ingress: [fromIngress([2746]), scrape],
-        egress: [flows.apiServer(N), flows.postgres(N), flows.cloudApis()],
+        egress: [flows.apiServer(N), flows.postgres(N), cloudApis, ...issuerEgress],
         quota: platformQuota(4, 8, replicas),
       },
       [NAMESPACES.argoEvents]: {
         ingress: [fromIngress([WEBHOOK_PORT]), scrape],
-        egress: [flows.apiServer(N), flows.cloudApis()],
+        egress: [flows.apiServer(N), cloudApis],
         quota: platformQuota(4, 8, 1),
       },
       [NAMESPACES.argoRollouts]: {
@@ -245,7 +260,7 @@ export class PlatformServices extends pulumi.ComponentResource {
           },
           scrape,
         ],
-        egress: [flows.postgres(N), flows.cloudApis()],
+        egress: [flows.postgres(N), cloudApis, ...issuerEgress],
         quota: platformQuota(4, 16, replicas),
       },
       [NAMESPACES.feast]: {
@@ -259,7 +274,7 @@ export class PlatformServices extends pulumi.ComponentResource {
           },
           scrape,
         ],
-        egress: [flows.apiServer(N), flows.postgres(N), flows.redis(N), flows.cloudApis()],
+        egress: [flows.apiServer(N), flows.postgres(N), flows.redis(N), cloudApis],
         quota: platformQuota(4, 16, replicas),
       },
       [NAMESPACES.serving]: {
@@ -267,7 +282,7 @@ export class PlatformServices extends pulumi.ComponentResource {
         egress: [
           flows.namespace("model download from MLflow", NAMESPACES.mlflow, [MLFLOW_SERVICE.containerPort]),
           flows.namespace("online features", NAMESPACES.feast, [FEAST_SERVICE.port]),
-          flows.cloudApis(),
+          cloudApis,
         ],
         quota: platformQuota(16, 64, replicas),
       },
@@ -285,7 +300,8 @@ export class PlatformServices extends pulumi.ComponentResource {
         ingress: [fromIngress([5556])],
         egress: [
           flows.apiServer(N),
-          { description: "LDAP directory (LDAPS)", peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: ldapPort }] },
+          // The directory is reached over the private network (VPN, Direct Connect / ExpressRoute, peering).
+          { description: "LDAP directory (LDAPS)", peers: INTERNAL_CLIENT_CIDRS.map((cidr) => ({ cidr })), ports: [{ port: ldapPort }] },
         ],
         quota: platformQuota(2, 4, 1),
       };
