@@ -169,7 +169,7 @@ describe("the allow-list check judges meaning", () => {
       ["every port", { to: [{ ipBlock: internet }] }, "pypi.org"],
       ["SSH", { to: [{ ipBlock: internet }], ports: [{ port: 22, protocol: "TCP" }] }, "pypi.org"],
     ] as const) {
-      expect(egressProblems(np([rule as EgressRule], hosts), allow), label).not.toEqual([]);
+      expect(egressProblems(np([rule as unknown as EgressRule], hosts), allow), label).not.toEqual([]);
     }
   });
 
@@ -180,7 +180,7 @@ describe("the allow-list check judges meaning", () => {
       ["namespace", { to: [{ namespaceSelector: {} }] }, undefined],
       ["named host", { to: [{ ipBlock: internet }], ports: https }, "pypi.org,a.example.ae"],
     ] as const) {
-      expect(egressProblems(np([rule as EgressRule], hosts), allow), label).toEqual([]);
+      expect(egressProblems(np([rule as unknown as EgressRule], hosts), allow), label).toEqual([]);
     }
   });
 });
