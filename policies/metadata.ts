@@ -608,7 +608,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     remediationSteps:
       "Name the destinations of each egress rule: namespaces or pods of the cluster, private blocks, or `flows.internet(description, hosts)` for internet hosts (components/k8s/namespace.ts), and add the hosts to `network.egress.allowedHosts`.",
     controls: [...EGRESS, C.iaSegregation, C.isoSegregation],
-    equivalents: [ky("restrict-egress")],
+    equivalents: [],
   },
   "kubernetes-rbac-role-disallow-wildcard": {
     area: "kubernetes",

@@ -56,7 +56,12 @@ export const azureNetworkSubnetEnforceFirewallEgress = stackRule({
       .map(parseBlock)
       .filter((b) => b !== undefined);
     const tables = resources.filter((r) => r.type === "azure-native:network:RouteTable");
-    for (const subnet of resources.filter((r) => r.type === SUBNET && sameRef(selfKeys(r), nodeSubnetRefs))) {
+    const nodeSubnets = resources.filter((r) => r.type === SUBNET && sameRef(selfKeys(r), nodeSubnetRefs));
+    if (nodeSubnets.length === 0) {
+      // Nodes in a subnet this stack does not declare (or the default AKS VNet): their egress cannot be judged.
+      for (const c of clusters) report(c, "the cluster's node subnets are not subnets of this stack: their route to the internet cannot be verified");
+    }
+    for (const subnet of nodeSubnets) {
       const nat = read(() => str(obj(subnet.props.natGateway).id));
       if (!nat.known || nat.value) report(subnet, "the node subnet has a NAT gateway: its traffic would leave without the firewall");
       const tableRefs = refKeys(subnet, "routeTable", str(obj(subnet.props.routeTable).id));
