@@ -98,7 +98,8 @@ export function mlflowValues(args: MlflowArgs, dbSecret: pulumi.Input<string>): 
       postgres: { enabled: true, host: args.database.host, port: args.database.port, database: args.database.database, driver: "" },
       existingDatabaseSecret: { name: dbSecret, usernameKey: "username", passwordKey: "password" },
     },
-    extraEnvVars: { PGSSLMODE: args.database.sslMode, ...cloudEnv[store.cloud] },
+    // MLflow 3 sends anonymous usage telemetry unless told not to (docs/residency.md).
+    extraEnvVars: { PGSSLMODE: args.database.sslMode, MLFLOW_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "true", ...cloudEnv[store.cloud] },
     artifactRoot,
     auth: { enabled: false },
     oidcAuth: { enabled: false },

@@ -226,7 +226,7 @@ export function monitoringValues(
       envValueFrom: { GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: secrets.oidc, key: "client-secret" } } },
       "grafana.ini": {
         server: { root_url: `https://${args.host}` },
-        analytics: { reporting_enabled: false, check_for_updates: false },
+        analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false, feedback_links_enabled: false },
         auth: { disable_login_form: true, oauth_auto_login: true },
         "auth.basic": { enabled: false },
         "auth.anonymous": { enabled: false },

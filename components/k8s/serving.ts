@@ -146,6 +146,9 @@ export function rolloutSpec(
             env: [
               { name: "MLFLOW_TRACKING_URI", value: ctx.trackingUri },
               { name: "HOME", value: "/tmp" },
+              // No usage telemetry from the model servers (docs/residency.md).
+              { name: "MLFLOW_DISABLE_TELEMETRY", value: "true" },
+              { name: "DO_NOT_TRACK", value: "true" },
             ],
             ports: [{ name: "http", containerPort: MODEL_PORT }],
             readinessProbe: { httpGet: { path: "/ping", port: "http" }, initialDelaySeconds: 20, periodSeconds: 10 },
