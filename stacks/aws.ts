@@ -37,9 +37,9 @@ import {
   type DatabaseRef,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
+import { AWS_UAE_REGIONS } from "../contracts/regions";
 import { egressFirewallSetting } from "./egress";
 import type { AwsProviders } from "./providers";
-import { AWS_UAE_REGIONS } from "./regions";
 import type { PlatformConfig } from "./schema";
 
 /** ECR repositories of the platform, by key. */

@@ -2,8 +2,8 @@
  * The stack's egress allow-list: what the platform itself needs plus `network.egress.allowedHosts`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { egressAllowList } from "../components/egress";
-import { IMAGES } from "../components/k8s/versions";
+import { egressAllowList } from "../contracts/egress";
+import { IMAGES } from "../contracts/versions";
 import type { PlatformConfig } from "./schema";
 
 /** Registries the stack's in-region pull-through cache serves (none yet: every upstream registry is allowed). */

@@ -9,7 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { awsDomainTarget, hostPatternProblem } from "../egress";
+import { awsDomainTarget, hostPatternProblem } from "../../contracts/egress";
 import { ArgChecker } from "./validate";
 
 /** Stateful default actions under strict order: drop (and log) whatever no rule passed. */

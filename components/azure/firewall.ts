@@ -8,8 +8,8 @@
  */
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../../stacks/cidr";
-import { hostPatternProblem } from "../egress";
+import { parseCidr } from "../../contracts/cidr";
+import { hostPatternProblem } from "../../contracts/egress";
 import { diagnosticSetting } from "./monitoring-settings";
 import { ArgsCheck } from "./validate";
 

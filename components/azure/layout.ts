@@ -6,7 +6,7 @@
  * firewall's two subnets /22 each (next to the endpoints), databases /19, user (CPU and GPU)
  * nodes /17. It scales down to a /20 (system /22, endpoints /24, firewall /26, user /21, …).
  */
-import { parseCidr, subnet } from "../../stacks/cidr";
+import { parseCidr, subnet } from "../../contracts/cidr";
 
 /** Subnet roles of the VNet. */
 export const SUBNET_ROLES = ["system", "user", "endpoints", "database"] as const;

@@ -6,8 +6,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type Cidr, contains, parseCidr } from "../../stacks/cidr";
-import { EGRESS_HOSTS_ANNOTATION, INTERNET_PORTS, NON_PUBLIC_CIDRS, PRIVATE_CIDRS } from "../egress";
+import { type Cidr, contains, parseCidr } from "../../contracts/cidr";
+import { EGRESS_HOSTS_ANNOTATION, INTERNET_PORTS, NON_PUBLIC_CIDRS, PRIVATE_CIDRS } from "../../contracts/egress";
+import { NAMESPACES } from "../../contracts/endpoints";
 import { type PodSecurityLevel, podSecurityLabels } from "./security";
 
 /** Where traffic comes from or goes to. */
@@ -77,6 +78,16 @@ export interface PlatformNamespaceArgs {
 
 const DNS_PEER: NetworkPeer = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } };
 
+/** Named internet hosts over HTTPS, through the egress firewall. */
+function internetFlow(description: string, hosts: readonly string[], podLabels?: Record<string, string>): NetworkFlow {
+  return {
+    description,
+    peers: [{ internet: [...hosts] }],
+    ports: INTERNET_PORTS.map((port) => ({ port, protocol: "TCP" as const })),
+    ...(podLabels ? { podLabels } : {}),
+  };
+}
+
 /** Common flows, so that each service's policy reads as a list of intents. */
 export const flows = {
   /** The Kubernetes API server (private endpoint inside the VPC/VNet). */
@@ -117,14 +128,14 @@ export const flows = {
       ports: [{ port: 443, protocol: "TCP" }],
     };
   },
+  /** The SSO clients' flow to the OIDC issuer (none when Dex, in the cluster, is the issuer). */
+  issuer(ctx: { readonly internet?: { readonly issuerHosts: readonly string[] } }): NetworkFlow[] {
+    const hosts = ctx.internet?.issuerHosts ?? [];
+    return hosts.length ? [internetFlow("OIDC issuer (SSO discovery and token exchange)", hosts)] : [];
+  },
   /** Named internet hosts over HTTPS, through the egress firewall. */
   internet(description: string, hosts: readonly string[], podLabels?: Record<string, string>): NetworkFlow {
-    return {
-      description,
-      peers: [{ internet: [...hosts] }],
-      ports: INTERNET_PORTS.map((port) => ({ port, protocol: "TCP" as const })),
-      ...(podLabels ? { podLabels } : {}),
-    };
+    return internetFlow(description, hosts, podLabels);
   },
   /** Pods of another namespace on given ports. */
   namespace(description: string, namespace: string, ports: readonly number[], podLabels?: Record<string, string>): NetworkFlow {
@@ -133,6 +144,14 @@ export const flows = {
       peers: [podLabels ? { namespace, podLabels } : { namespace }],
       ports: ports.map((port) => ({ port, protocol: "TCP" as const })),
     };
+  },
+  /** The internal ingress controller reaching a service's pods on given ports. */
+  fromIngress(ports: readonly number[], podLabels?: Record<string, string>): NetworkFlow {
+    return { ...flows.namespace("internal ingress controller", NAMESPACES.ingress, ports), ...(podLabels ? { podLabels } : {}) };
+  },
+  /** Prometheus scraping every port of the namespace. */
+  scrape(): NetworkFlow {
+    return flows.namespace("Prometheus scrape", NAMESPACES.monitoring, []);
   },
   /** Admission webhooks called by the control plane (from the VPC/VNet, or through kube-system tunnels on AKS). */
   webhook(networkCidr: string, port: number, podLabels?: Record<string, string>): NetworkFlow {

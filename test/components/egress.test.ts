@@ -6,7 +6,7 @@ import {
   managedKubernetesHosts,
   patternCovered,
   upstreamRegistryHosts,
-} from "../../components/egress";
+} from "../../contracts/egress";
 
 describe("egress allow-list patterns", () => {
   it("accepts host names and subdomain wildcards", () => {

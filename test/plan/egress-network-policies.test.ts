@@ -6,8 +6,8 @@
  * firewall. Decided with CIDR coverage maths, not by spelling.
  */
 import { describe, expect, it } from "vitest";
-import { EGRESS_HOSTS_ANNOTATION, NON_PUBLIC_CIDRS, patternCovered } from "../../components/egress";
-import { type Cidr, contains, overlaps, parseCidr } from "../../stacks/cidr";
+import { type Cidr, contains, overlaps, parseCidr } from "../../contracts/cidr";
+import { EGRESS_HOSTS_ANNOTATION, NON_PUBLIC_CIDRS, patternCovered } from "../../contracts/egress";
 import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 import { shippedPlan } from "../support/shipped-plan";
 

@@ -4,8 +4,8 @@
  * Read from the shared plans of the shipped stacks (routes, route tables, associations, subnets).
  */
 import { describe, expect, it } from "vitest";
-import { NON_PUBLIC_CIDRS } from "../../components/egress";
-import { contains, parseCidr } from "../../stacks/cidr";
+import { contains, parseCidr } from "../../contracts/cidr";
+import { NON_PUBLIC_CIDRS } from "../../contracts/egress";
 import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 import { shippedPlan } from "../support/shipped-plan";
 

@@ -59,7 +59,8 @@ export const azureNetworkSubnetEnforceFirewallEgress = stackRule({
     const nodeSubnets = resources.filter((r) => r.type === SUBNET && sameRef(selfKeys(r), nodeSubnetRefs));
     if (nodeSubnets.length === 0) {
       // Nodes in a subnet this stack does not declare (or the default AKS VNet): their egress cannot be judged.
-      for (const c of clusters) report(c, "the cluster's node subnets are not subnets of this stack: their route to the internet cannot be verified");
+      for (const c of clusters)
+        report(c, "the cluster's node subnets are not subnets of this stack: their route to the internet cannot be verified");
     }
     for (const subnet of nodeSubnets) {
       const nat = read(() => str(obj(subnet.props.natGateway).id));
