@@ -122,7 +122,7 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("NetworkPolici
     );
     if (stack.endsWith("-azure")) {
       // Azure workload identity exchanges tokens with Entra ID, which no private endpoint serves.
-      expect(byNs["mlflow"]).toContain("login.microsoftonline.com");
+      expect(byNs.mlflow).toContain("login.microsoftonline.com");
       expect(byNs["ml-pipelines"]).toBe("login.microsoftonline.com");
     } else {
       // IRSA uses the STS interface endpoint: pipelines reach nothing on the internet.

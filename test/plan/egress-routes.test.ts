@@ -107,8 +107,8 @@ describe.each(["dev", "uae-prod"])("AWS egress of %s", (stack) => {
         rulesSource: { rulesSourceList: { generatedRulesType: "ALLOWLIST", targetTypes: ["TLS_SNI", "HTTP_HOST"] } },
       },
     });
-    const targets = (group?.inputs.ruleGroup as { rulesSource: { rulesSourceList: { targets: string[] } } }).rulesSource.rulesSourceList
-      .targets;
+    const targets = ((group as PlanResource).inputs.ruleGroup as { rulesSource: { rulesSourceList: { targets: string[] } } }).rulesSource
+      .rulesSourceList.targets;
     expect(targets).toContain("sso.example.ae");
     expect(targets.some((t) => t === "*" || t === "." || t.startsWith("*"))).toBe(false);
     const [policy] = ofType(p, "aws:networkfirewall/firewallPolicy:FirewallPolicy");
@@ -119,7 +119,9 @@ describe.each(["dev", "uae-prod"])("AWS egress of %s", (stack) => {
     });
     const [logging] = ofType(p, "aws:networkfirewall/loggingConfiguration:LoggingConfiguration");
     const destinations = (
-      logging?.inputs.loggingConfiguration as { logDestinationConfigs: { logType: string; logDestination: { logGroup: string } }[] }
+      (logging as PlanResource).inputs.loggingConfiguration as {
+        logDestinationConfigs: { logType: string; logDestination: { logGroup: string } }[];
+      }
     ).logDestinationConfigs;
     expect(destinations.map((d) => d.logType).sort()).toEqual(["ALERT", "FLOW"]);
     const groups = ofType(p, "aws:cloudwatch/logGroup:LogGroup");
@@ -162,7 +164,7 @@ describe.each(["dev-azure", "uae-prod-azure"])("Azure egress of %s", (stack) => 
     }
     expect(ofType(p, "azure-native:network:NatGateway")).toEqual([]);
     const [aks] = ofType(p, "azure-native:containerservice:ManagedCluster");
-    expect((aks?.inputs.networkProfile as { outboundType: string }).outboundType).toBe("userDefinedRouting");
+    expect(((aks as PlanResource).inputs.networkProfile as { outboundType: string }).outboundType).toBe("userDefinedRouting");
     // Only the firewall holds public addresses (egress, and management for Basic).
     for (const ip of ofType(p, "azure-native:network:PublicIPAddress")) expect(ip.parent, ip.name).toContain("EgressFirewall");
   });
@@ -180,8 +182,8 @@ describe.each(["dev-azure", "uae-prod-azure"])("Azure egress of %s", (stack) => 
     expect(fqdns.some((f) => f === "*" || /^\*\.[a-z]+$/.test(f))).toBe(false);
     const [firewall] = ofType(p, "azure-native:network:AzureFirewall");
     const [policy] = ofType(p, "azure-native:network:FirewallPolicy");
-    expect((firewall?.inputs.firewallPolicy as { id: string }).id).toBe(idOf(policy));
-    expect((firewall?.inputs.sku as { tier: string }).tier).toBe(stack === "dev-azure" ? "Basic" : "Standard");
+    expect(((firewall as PlanResource).inputs.firewallPolicy as { id: string }).id).toBe(idOf(policy));
+    expect(((firewall as PlanResource).inputs.sku as { tier: string }).tier).toBe(stack === "dev-azure" ? "Basic" : "Standard");
     const diag = ofType(p, "azure-native:monitor:DiagnosticSetting").find((d) => d.inputs.resourceUri === idOf(firewall));
     expect(diag?.inputs).toMatchObject({ logs: [{ categoryGroup: "allLogs", enabled: true }] });
     expect(String(diag?.inputs.workspaceId)).toContain("Microsoft.OperationalInsights/workspaces");
