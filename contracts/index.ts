@@ -4,6 +4,7 @@
  * policy pack on its own, may import it.
  */
 export * from "./cidr";
+export * from "./egress";
 export * from "./endpoints";
 export * from "./environment";
 export * from "./kubernetes";

@@ -36,6 +36,17 @@ const IN_TRANSIT = [C.pdplSecurity, C.iaCrypto, C.iaNetworkServices, C.isoCrypto
 const PUBLIC = [C.pdplSecurity, C.iaAccessRestriction, C.iaConnection, C.iaPublicContent, C.isoAccessRestriction, C.isoNetworks];
 const PRIVILEGE = [C.iaAccessPolicy, C.iaPrivilege, C.isoAccessControl, C.isoAccessRights, C.isoPrivileged];
 const POD = [C.iaConfig, C.iaOperationalSoftware, C.isoConfig, C.isoSoftware];
+const EGRESS = [
+  C.pdplTransfer,
+  C.pdplTransferNoAdequacy,
+  C.iaTransfer,
+  C.iaNetworkControls,
+  C.iaConnection,
+  C.iaLeakage,
+  C.isoNetworks,
+  C.isoNetworkServices,
+  C.isoLeakage,
+];
 const SAFETY = [C.iaBackup, C.iaRecords, C.isoBackup, C.isoRecords, C.isoChange];
 
 /** Metadata by rule name. */
@@ -112,6 +123,46 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     remediationSteps:
       "Keep replicas in the stack's region; remove `aws.rds.GlobalCluster` and `aws.rds.InstanceAutomatedBackupsReplication` resources.",
     controls: [...RESIDENCY, C.iaBackup],
+    equivalents: [],
+  },
+  "aws-ec2-route-enforce-firewall-egress": {
+    area: "residency",
+    description:
+      "Internet-bound routes go through AWS Network Firewall: the EKS node subnets route public destinations to a firewall endpoint of the stack, only the firewall subnets route to a NAT gateway, and no node subnet routes to an internet gateway, transit gateway or peering around it.",
+    severity: "critical",
+    remediationSteps:
+      "Route 0.0.0.0/0 of the node subnets to the zone's Network Firewall endpoint (`vpcEndpointId`), route the firewall subnets to the NAT gateway, and return traffic for the node subnets from the NAT subnets through the endpoint (components/aws/network.ts does this unless `network.egress.firewallOptOut` is set).",
+    controls: [...EGRESS, C.iaSegregation, C.isoSegregation],
+    equivalents: [],
+  },
+  "aws-networkfirewall-firewall-enforce-allowlist-logging": {
+    area: "residency",
+    description:
+      "Every AWS Network Firewall evaluates in strict order, allows only a stateful domain allow-list (TLS SNI / HTTP Host) and drops everything else, and logs ALERT and FLOW records; a stack with a NAT gateway has one.",
+    severity: "critical",
+    remediationSteps:
+      "Use a firewall policy with `statefulEngineOptions.ruleOrder: STRICT_ORDER`, `statefulDefaultActions: [aws:drop_established, aws:alert_established]`, a STATEFUL rule group with an ALLOWLIST rules source list, and a LoggingConfiguration with ALERT and FLOW destinations in the stack's log group or bucket.",
+    controls: [...EGRESS, C.iaAuditLogging, C.isoLogging],
+    equivalents: [],
+  },
+  "azure-network-subnet-enforce-firewall-egress": {
+    area: "residency",
+    description:
+      "AKS node subnets reach the internet only through Azure Firewall: their route table sends 0.0.0.0/0 to the firewall's private address, no route sends public prefixes to the Internet directly, no NAT gateway is attached, and the cluster uses `outboundType: userDefinedRouting`.",
+    severity: "critical",
+    remediationSteps:
+      "Attach a route table with `0.0.0.0/0 → VirtualAppliance <firewall private IP>` (BGP propagation off) to the node subnets, remove their NAT gateway and set `networkProfile.outboundType: userDefinedRouting` (components/azure/network.ts does this unless `network.egress.firewallOptOut` is set).",
+    controls: [...EGRESS, C.iaSegregation, C.isoSegregation],
+    equivalents: [],
+  },
+  "azure-network-firewall-enforce-allowlist-logging": {
+    area: "residency",
+    description:
+      "Every Azure Firewall has a policy whose allow rules name their hosts or addresses (the implicit deny drops the rest) and sends its logs to a Log Analytics workspace; a stack with an AKS cluster has one.",
+    severity: "critical",
+    remediationSteps:
+      "Give the firewall a FirewallPolicy whose rule collections allow named FQDNs only (no `*`, no web categories, no network rule to any address) and a diagnostic setting with `allLogs` to the stack's workspace.",
+    controls: [...EGRESS, C.iaAuditLogging, C.isoLogging],
     equivalents: [],
   },
   "aws-ec2-vpc-peering-disallow-cross-region": {
@@ -547,6 +598,16 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     remediationSteps:
       "Add the cloud's internal load balancer annotation (from the cloud layer's `internalLoadBalancerAnnotations`) or use ClusterIP behind the ingress.",
     controls: PUBLIC,
+    equivalents: [],
+  },
+  "kubernetes-networking-network-policy-disallow-open-egress": {
+    area: "kubernetes",
+    description:
+      "No NetworkPolicy allows all egress: every egress rule names its destinations, and a destination on the internet is public addresses only (private and metadata ranges excepted), HTTPS only, in a policy that names its hosts (`mlops-platform.io/egress-hosts`) for the egress firewall's allow-list.",
+    severity: "high",
+    remediationSteps:
+      "Name the destinations of each egress rule: namespaces or pods of the cluster, private blocks, or `flows.internet(description, hosts)` for internet hosts (components/k8s/namespace.ts), and add the hosts to `network.egress.allowedHosts`.",
+    controls: [...EGRESS, C.iaSegregation, C.isoSegregation],
     equivalents: [],
   },
   "kubernetes-rbac-role-disallow-wildcard": {

@@ -38,6 +38,7 @@ import {
   type WorkloadIdentitySpec,
 } from "../components/contracts";
 import { AWS_UAE_REGIONS } from "../contracts/regions";
+import { egressFirewallSetting } from "./egress";
 import type { AwsProviders } from "./providers";
 import type { PlatformConfig } from "./schema";
 
@@ -49,6 +50,12 @@ export const AWS_INTERNAL_LB_ANNOTATIONS: Readonly<Record<string, string>> = {
   "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
   "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
 };
+
+/** The Network's firewall argument: the allow-list, or none for an opted-out development stack. */
+function egressFirewallArgs(cfg: PlatformConfig): { egressFirewall?: { readonly allowedHosts: readonly string[] } } {
+  const setting = egressFirewallSetting(cfg);
+  return setting ? { egressFirewall: setting } : {};
+}
 
 /** Builds the AWS cloud layer. */
 export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, identities: readonly WorkloadIdentitySpec[]): CloudLayer {
@@ -75,6 +82,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
       logsKeyArn: keys.arns.logs,
       flowLogRetentionDays: logDays,
       protect,
+      ...egressFirewallArgs(cfg),
     },
     opts,
   );

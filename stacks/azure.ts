@@ -36,6 +36,7 @@ import {
   type WorkloadIdentityRef,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
+import { egressFirewallSetting } from "./egress";
 import type { AzureProviders } from "./providers";
 import type { NodePool, PlatformConfig } from "./schema";
 
@@ -97,6 +98,20 @@ export function azureDataLakes(cfg: Pick<PlatformConfig, "dataLakes">): { grants
   return { grants, ungranted };
 }
 
+/**
+ * The firewall of the stack: Basic in the smb profile (the cheapest tier that filters by host
+ * name), Standard in enterprise (threat-intelligence deny, autoscaling throughput); none for a
+ * development stack that opted out.
+ */
+export function azureEgressFirewall(cfg: PlatformConfig): {
+  egressFirewall?: { tier: "Basic" | "Standard"; allowedHosts: readonly string[] };
+} {
+  const setting = egressFirewallSetting(cfg);
+  return setting
+    ? { egressFirewall: { tier: cfg.profile === "enterprise" ? "Standard" : "Basic", allowedHosts: setting.allowedHosts } }
+    : {};
+}
+
 /** Builds the Azure cloud layer. */
 export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, identities: readonly WorkloadIdentitySpec[]): CloudLayer {
   if (cfg.availability.multiAz && LOCATIONS_WITHOUT_ZONES.includes(cfg.region)) {
@@ -153,6 +168,7 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
       zones,
       logAnalyticsWorkspaceId: workspaceId,
       tags,
+      ...azureEgressFirewall(cfg),
     },
     opts,
   );
@@ -298,6 +314,7 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
       zones,
       subnetIds: { system: network.subnetIds.system, user: network.subnetIds.user },
       serviceCidr: cfg.network.serviceCidr,
+      outboundType: network.outboundType,
       podCidr: cfg.network.podCidr,
       apiAllowedCidrs: cfg.network.apiAllowedCidrs,
       diskEncryptionSetId: keys.diskEncryptionSetId,

@@ -34,7 +34,13 @@ export function profilePreset(profile: SizeProfileName, cloud: CloudName): Profi
   if (profile === "smb") {
     return {
       kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
-      network: { cidr: "10.40.0.0/16", serviceCidr: "172.20.0.0/16", podCidr: "192.168.0.0/16", apiAllowedCidrs: [] },
+      network: {
+        cidr: "10.40.0.0/16",
+        serviceCidr: "172.20.0.0/16",
+        podCidr: "192.168.0.0/16",
+        apiAllowedCidrs: [],
+        egress: { allowedHosts: [] },
+      },
       nodePools: {
         system: pool({ name: "system", instanceTypes: types(cloud, profile, "system"), minSize: 1, maxSize: 3, diskSizeGiB: 64 }),
         cpu: [
@@ -84,7 +90,13 @@ export function profilePreset(profile: SizeProfileName, cloud: CloudName): Profi
   }
   return {
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
-    network: { cidr: "10.50.0.0/16", serviceCidr: "172.20.0.0/16", podCidr: "192.168.0.0/16", apiAllowedCidrs: [] },
+    network: {
+      cidr: "10.50.0.0/16",
+      serviceCidr: "172.20.0.0/16",
+      podCidr: "192.168.0.0/16",
+      apiAllowedCidrs: [],
+      egress: { allowedHosts: [] },
+    },
     nodePools: {
       system: pool({ name: "system", instanceTypes: types(cloud, profile, "system"), minSize: 3, maxSize: 6, diskSizeGiB: 128 }),
       cpu: [

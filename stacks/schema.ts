@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { oidcEndpoints } from "../components/k8s/sso";
 import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
+import { hostPatternProblem } from "../contracts/egress";
 import { ENVIRONMENT_PRESETS, ENVIRONMENT_TAG, ENVIRONMENTS } from "../contracts/environment";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../contracts/kubernetes";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "../contracts/regions";
@@ -170,6 +171,32 @@ const retentionSchema = z.strictObject({
   noncurrentVersionDays: z.number().int().min(1).max(3653),
 });
 
+const hostPattern = z.string().superRefine((value, ctx) => {
+  const problem = hostPatternProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** Internet egress: the in-region firewall's allow-list and the (development-only) opt-out. */
+export const EgressSchema = z.strictObject({
+  /**
+   * Hosts this stack's workloads may reach on the internet, on top of what the platform needs
+   * (identity provider, upstream registries, the managed cluster's required hosts): e.g. your
+   * VCS host or package index. `example.com` or `*.example.com`.
+   */
+  allowedHosts: z.array(hostPattern).default([]),
+  /**
+   * Run without the egress firewall (workloads reach any host through NAT). Development stacks
+   * of the smb profile only, with the reason recorded here; refused in production (any size) and in enterprise.
+   */
+  firewallOptOut: z
+    .strictObject({
+      reason: z.string().trim().min(20, "must say why in at least 20 characters (it is recorded in the stack's outputs)"),
+    })
+    .optional(),
+});
+/** A resolved egress setting. */
+export type EgressConfig = z.infer<typeof EgressSchema>;
+
 const networkSchema = z.strictObject({
   /** The VPC / VNet address space (RFC 1918, /16 to /20). */
   cidr,
@@ -179,6 +206,8 @@ const networkSchema = z.strictObject({
   podCidr: cidr,
   /** CIDRs allowed to reach the cluster API publicly. Empty (default) keeps the API private only. */
   apiAllowedCidrs: z.array(cidr).default([]),
+  /** Internet egress through the in-region firewall. */
+  egress: EgressSchema.default({ allowedHosts: [] }),
 });
 
 const servicesSchema = z.strictObject({
@@ -338,6 +367,14 @@ export const PlatformConfigSchema = z
         );
       }
     });
+
+    if (c.network.egress.firewallOptOut && (c.environment === "production" || c.profile === "enterprise")) {
+      issue(
+        ["network", "egress", "firewallOptOut"],
+        `is refused in a ${c.environment} stack of the ${c.profile} profile: only smb development stacks may run without the in-region egress firewall; remove it`,
+        c.network.egress.firewallOptOut,
+      );
+    }
 
     // Node pools.
     const pools = [

@@ -94,6 +94,7 @@ export function buildPlatformServices(
       models: cfg.services.serving.models,
       serviceReplicas: cfg.availability.serviceReplicas,
       protectData: cfg.protectData,
+      pipelineEgressHosts: cfg.network.egress.allowedHosts,
       serviceSize: size,
       retentionDays: cfg.retention.logDays,
       driftThreshold: cfg.services.driftThreshold,

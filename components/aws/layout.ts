@@ -11,12 +11,15 @@ export interface ZoneSubnets {
   readonly private: string;
   readonly public: string;
   readonly data: string;
+  /** Subnet of the zone's egress-firewall endpoint (a /24 in a /16, a /28 in a /20). */
+  readonly firewall: string;
 }
 
 /**
  * Carves `vpcCidr` (a /16 to /20) for up to three zones: the first three eighths are the private
  * subnets (a /19 each in a /16), and the fourth eighth holds the public and data subnets (a /22
- * each in a /16). The rest stays free for later growth.
+ * each in a /16), plus a /24 per zone (in a /16) for the egress-firewall endpoints, carved
+ * from the free /22 between the public and the data subnets. The rest stays free for later growth.
  */
 export function subnetLayout(vpcCidr: string, zones: readonly string[]): ZoneSubnets[] {
   const parsed = parseCidr(vpcCidr);
@@ -33,6 +36,7 @@ export function subnetLayout(vpcCidr: string, zones: readonly string[]): ZoneSub
     private: subnet(vpcCidr, p + 3, i),
     public: subnet(vpcCidr, p + 6, 24 + i),
     data: subnet(vpcCidr, p + 6, 28 + i),
+    firewall: subnet(vpcCidr, p + 8, 27 * 4 + i),
   }));
 }
 

@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../contracts/cidr";
+import { EgressFirewall } from "./firewall";
 import { subnetLayout } from "./layout";
 import { serviceTrustPolicy } from "./policy";
 import { ArgChecker } from "./validate";
@@ -49,6 +50,13 @@ export interface NetworkArgs {
   readonly flowLogRetentionDays: number;
   /** Protect the flow-log group from delete/replace. */
   readonly protect: boolean;
+  /**
+   * Internet egress through AWS Network Firewall with this allow-list (one endpoint per zone
+   * with `natPerZone`, one shared endpoint otherwise).
+   * @default undefined — no firewall: the private subnets route straight to the NAT gateway. Only
+   * a development stack that opted out with a recorded reason (`network.egress.firewall`) runs so.
+   */
+  readonly egressFirewall?: { readonly allowedHosts: readonly string[] };
 }
 
 /** Retention values CloudWatch Logs accepts. */
@@ -75,6 +83,8 @@ export class Network extends pulumi.ComponentResource {
   public readonly endpointSecurityGroupId: pulumi.Output<string>;
   /** The flow-log group. */
   public readonly flowLogGroupName: pulumi.Output<string>;
+  /** The egress firewall, when the stack has one. */
+  public readonly egressFirewall?: EgressFirewall;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     const parsed = parseCidr(args.cidr);
@@ -129,6 +139,7 @@ export class Network extends pulumi.ComponentResource {
     const dataSubnets: aws.ec2.Subnet[] = [];
     const privateRts: aws.ec2.RouteTable[] = [];
     const nats: aws.ec2.NatGateway[] = [];
+    const privateNats: aws.ec2.NatGateway[] = [];
 
     layout.forEach((z, i) => {
       const pub = new aws.ec2.Subnet(
@@ -174,11 +185,7 @@ export class Network extends pulumi.ComponentResource {
         { vpcId: vpc.id, tags: { Name: `${name}-private-${z.zone}` } },
         { parent: this },
       );
-      new aws.ec2.Route(
-        `${name}-private-default-${i}`,
-        { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
-        { parent: this },
-      );
+      privateNats.push(nat);
       new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: priv.id, routeTableId: rt.id }, { parent: this });
       privateSubnets.push(priv);
       privateRts.push(rt);
@@ -197,6 +204,72 @@ export class Network extends pulumi.ComponentResource {
       new aws.ec2.RouteTableAssociation(`${name}-data-${i}`, { subnetId: data.id, routeTableId: dataRt.id }, { parent: this });
       dataSubnets.push(data);
     });
+
+    // Internet egress: through the firewall endpoint of the zone (or the shared one), then NAT.
+    if (args.egressFirewall) {
+      const firewallZones = layout.slice(0, args.natPerZone ? layout.length : 1);
+      const firewallSubnets = firewallZones.map((z, j) => {
+        const fwSubnet = new aws.ec2.Subnet(
+          `${name}-firewall-${j}`,
+          {
+            vpcId: vpc.id,
+            cidrBlock: z.firewall,
+            availabilityZone: z.zone,
+            mapPublicIpOnLaunch: false,
+            tags: { Name: `${name}-firewall-${z.zone}` },
+          },
+          { parent: this },
+        );
+        const fwRt = new aws.ec2.RouteTable(
+          `${name}-firewall-rt-${j}`,
+          { vpcId: vpc.id, tags: { Name: `${name}-firewall-${z.zone}` } },
+          { parent: this },
+        );
+        // What the firewall passed leaves through the NAT gateway of the same zone.
+        new aws.ec2.Route(
+          `${name}-firewall-default-${j}`,
+          { routeTableId: fwRt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: (nats[j] ?? (nats[0] as aws.ec2.NatGateway)).id },
+          { parent: this },
+        );
+        new aws.ec2.RouteTableAssociation(`${name}-firewall-${j}`, { subnetId: fwSubnet.id, routeTableId: fwRt.id }, { parent: this });
+        return fwSubnet;
+      });
+      this.egressFirewall = new EgressFirewall(
+        `${name}-egress`,
+        {
+          vpcId: vpc.id,
+          subnetIds: firewallSubnets.map((f) => f.id),
+          allowedHosts: args.egressFirewall.allowedHosts,
+          logsKeyArn: args.logsKeyArn,
+          logRetentionDays: args.flowLogRetentionDays,
+          protect: args.protect,
+        },
+        { parent: this },
+      );
+      const endpoints = this.egressFirewall.endpointIds;
+      privateRts.forEach((rt, i) => {
+        const endpoint = endpoints[args.natPerZone ? i : 0] as pulumi.Output<string>;
+        new aws.ec2.Route(
+          `${name}-private-default-${i}`,
+          { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", vpcEndpointId: endpoint },
+          { parent: this },
+        );
+        // Replies from the NAT gateway to this subnet go back through the same endpoint (symmetric flows).
+        new aws.ec2.Route(
+          `${name}-public-return-${i}`,
+          { routeTableId: publicRt.id, destinationCidrBlock: layout[i]?.private as string, vpcEndpointId: endpoint },
+          { parent: this },
+        );
+      });
+    } else {
+      privateRts.forEach((rt, i) => {
+        new aws.ec2.Route(
+          `${name}-private-default-${i}`,
+          { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: (privateNats[i] as aws.ec2.NatGateway).id },
+          { parent: this },
+        );
+      });
+    }
 
     // S3 through a gateway endpoint: no NAT cost, and traffic to S3 stays on the AWS network in the region.
     new aws.ec2.VpcEndpoint(
@@ -218,6 +291,23 @@ export class Network extends pulumi.ComponentResource {
         ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.cidr], description: "HTTPS from the VPC" }],
         egress: [],
         tags: { Name: `${name}-endpoints` },
+      },
+      { parent: this },
+    );
+    // S3 also through an interface endpoint that answers the regional S3 name inside the VPC:
+    // pods then reach S3 at VPC addresses, which their egress-restricted network policies admit
+    // (the gateway endpoint's public prefix list is not an address block a policy can name).
+    new aws.ec2.VpcEndpoint(
+      `${name}-s3-interface`,
+      {
+        vpcId: vpc.id,
+        serviceName: `com.amazonaws.${args.region}.s3`,
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        dnsOptions: { privateDnsOnlyForInboundResolverEndpoint: false },
+        subnetIds: privateSubnets.map((s) => s.id),
+        securityGroupIds: [endpointSg.id],
+        tags: { Name: `${name}-s3-interface` },
       },
       { parent: this },
     );
@@ -299,6 +389,7 @@ export class Network extends pulumi.ComponentResource {
       dataSubnetIds: this.dataSubnetIds,
       endpointSecurityGroupId: this.endpointSecurityGroupId,
       flowLogGroupName: this.flowLogGroupName,
+      egressFirewall: this.egressFirewall,
     });
   }
 }

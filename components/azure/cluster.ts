@@ -67,6 +67,12 @@ export interface ClusterArgs {
   readonly serviceCidr: string;
   readonly podCidr: string;
   /**
+   * How nodes reach the internet: `userDefinedRouting` when the node subnets route through the
+   * egress firewall (Network.outboundType), `userAssignedNATGateway` when they use a NAT gateway.
+   * @default "userAssignedNATGateway"
+   */
+  readonly outboundType?: "userDefinedRouting" | "userAssignedNATGateway";
+  /**
    * Public CIDRs allowed to reach the API. Not supported: the API server is private only and is
    * reached from the VNet (VPN, ExpressRoute, Bastion or a self-hosted runner).
    * @default []
@@ -221,7 +227,7 @@ export class Cluster extends pulumi.ComponentResource {
           podCidr: args.podCidr,
           serviceCidr: args.serviceCidr,
           dnsServiceIP: dnsServiceIp(args.serviceCidr),
-          outboundType: "userAssignedNATGateway",
+          outboundType: args.outboundType ?? "userAssignedNATGateway",
           loadBalancerSku: "standard",
         },
         autoScalerProfile: { expander: "priority", maxNodeProvisionTime: "10m", balanceSimilarNodeGroups: "true" },

@@ -2,8 +2,9 @@
  * VNet layout: which slice of the address space each subnet gets. Pure, tested without mocks.
  *
  * Pods use Azure CNI overlay (their own CIDR outside the VNet), so node subnets only hold node
- * addresses. For a /16 the layout is: system nodes /18, private endpoints /19, databases /19,
- * user (CPU and GPU) nodes /17. It scales down to a /20 (system /22, user /21, …).
+ * addresses. For a /16 the layout is: system nodes /18, private endpoints /20, the egress
+ * firewall's two subnets /22 each (next to the endpoints), databases /19, user (CPU and GPU)
+ * nodes /17. It scales down to a /20 (system /22, endpoints /24, firewall /26, user /21, …).
  */
 import { parseCidr, subnet } from "../../contracts/cidr";
 
@@ -21,10 +22,22 @@ export function subnetLayout(cidr: string): Record<SubnetRole, string> {
   const p = block.prefix;
   return {
     system: subnet(cidr, p + 2, 0),
-    endpoints: subnet(cidr, p + 3, 2),
+    endpoints: subnet(cidr, p + 4, 4),
     database: subnet(cidr, p + 3, 3),
     user: subnet(cidr, p + 1, 1),
   };
+}
+
+/**
+ * The egress firewall's subnets (names fixed by Azure): `AzureFirewallSubnet` and, for the Basic
+ * tier, `AzureFirewallManagementSubnet`; both at least /26, in the free half of the endpoints' /19.
+ */
+export function firewallSubnetLayout(cidr: string): { firewall: string; management: string } {
+  const block = parseCidr(cidr);
+  if (!block || block.prefix < 8 || block.prefix > 20) {
+    throw new Error(`firewallSubnetLayout(): "${cidr}" must be an IPv4 network block between /8 and /20`);
+  }
+  return { firewall: subnet(cidr, block.prefix + 6, 20), management: subnet(cidr, block.prefix + 6, 21) };
 }
 
 /** The cluster DNS service address: the 10th address of the service CIDR (AKS convention). */

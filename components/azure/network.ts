@@ -8,7 +8,8 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrProblem } from "../../contracts/cidr";
-import { SUBNET_ROLES, type SubnetRole, subnetLayout } from "./layout";
+import { EgressFirewall, type FirewallTier } from "./firewall";
+import { firewallSubnetLayout, SUBNET_ROLES, type SubnetRole, subnetLayout } from "./layout";
 import { diagnosticSetting } from "./monitoring-settings";
 import { ArgsCheck } from "./validate";
 
@@ -42,6 +43,13 @@ export interface NetworkArgs {
   readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
   /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
+  /**
+   * Internet egress through Azure Firewall with this allow-list: the node subnets route
+   * 0.0.0.0/0 to the firewall (AKS `outboundType: userDefinedRouting`).
+   * @default undefined — no firewall: the node subnets leave through a NAT gateway. Only a
+   * development stack that opted out with a recorded reason (`network.egress.firewallOptOut`) runs so.
+   */
+  readonly egressFirewall?: { readonly tier: FirewallTier; readonly allowedHosts: readonly string[] };
 }
 
 type Rule = inputs.network.SecurityRuleArgs;
@@ -132,8 +140,12 @@ export class Network extends pulumi.ComponentResource {
   public readonly subnetPrefixes: Record<SubnetRole, string>;
   /** Private DNS zone ids by service. */
   public readonly privateDnsZoneIds: Record<PrivateZoneKey, pulumi.Output<string>>;
-  /** NAT gateway id (node egress). */
-  public readonly natGatewayId: pulumi.Output<string>;
+  /** NAT gateway id (node egress without a firewall). */
+  public readonly natGatewayId?: pulumi.Output<string>;
+  /** The egress firewall, when the stack has one. */
+  public readonly egressFirewall?: EgressFirewall;
+  /** How AKS sends traffic out: through the firewall (UDR) or the NAT gateway. */
+  public readonly outboundType: "userDefinedRouting" | "userAssignedNATGateway";
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     const check = new ArgsCheck("mlops-platform:azure:Network", name).location(args.location);
@@ -155,35 +167,37 @@ export class Network extends pulumi.ComponentResource {
     const layout = subnetLayout(args.addressSpace);
     this.subnetPrefixes = layout;
 
-    const ipZones = args.zones && args.zones.length > 1 ? [...args.zones] : undefined;
-    const ip = new network.PublicIPAddress(
-      `${name}-nat-ip`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        sku: { name: "Standard", tier: "Regional" },
-        publicIPAllocationMethod: "Static",
-        publicIPAddressVersion: "IPv4",
-        zones: ipZones,
-        tags,
-      },
-      { parent: this },
-    );
-    // A subnet takes one NAT gateway; Standard NAT gateways are regional (no zone pinned) so
-    // that a zone outage does not strand every node (see docs/azure.md).
-    const nat = new network.NatGateway(
-      `${name}-nat`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        sku: { name: "Standard" },
-        idleTimeoutInMinutes: 4,
-        publicIpAddresses: [{ id: ip.id }],
-        tags,
-      },
-      { parent: this },
-    );
-    this.natGatewayId = nat.id;
+    const natGateway = (): network.NatGateway => {
+      const ipZones = args.zones && args.zones.length > 1 ? [...args.zones] : undefined;
+      const ip = new network.PublicIPAddress(
+        `${name}-nat-ip`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          sku: { name: "Standard", tier: "Regional" },
+          publicIPAllocationMethod: "Static",
+          publicIPAddressVersion: "IPv4",
+          zones: ipZones,
+          tags,
+        },
+        { parent: this },
+      );
+      // A subnet takes one NAT gateway; Standard NAT gateways are regional (no zone pinned) so
+      // that a zone outage does not strand every node (see docs/azure.md).
+      const nat = new network.NatGateway(
+        `${name}-nat`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          sku: { name: "Standard" },
+          idleTimeoutInMinutes: 4,
+          publicIpAddresses: [{ id: ip.id }],
+          tags,
+        },
+        { parent: this },
+      );
+      return nat;
+    };
 
     const vnet = new network.VirtualNetwork(
       `${name}-vnet`,
@@ -201,6 +215,78 @@ export class Network extends pulumi.ComponentResource {
     const subnetIds = {} as Record<SubnetRole, pulumi.Output<string>>;
     // Azure refuses concurrent subnet operations on one VNet: create them one after the other.
     let previous: pulumi.Resource | undefined;
+
+    // Egress: through the firewall (route table on the node subnets), or a NAT gateway.
+    let routeTable: network.RouteTable | undefined;
+    let nat: network.NatGateway | undefined;
+    if (args.egressFirewall) {
+      const fwLayout = firewallSubnetLayout(args.addressSpace);
+      // Subnet names are fixed by Azure; the firewall subnets take no NSG.
+      const fwSubnet = new network.Subnet(
+        `${name}-firewall`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          virtualNetworkName: vnet.name,
+          subnetName: "AzureFirewallSubnet",
+          addressPrefix: fwLayout.firewall,
+        },
+        { parent: this },
+      );
+      previous = fwSubnet;
+      let mgmtSubnet: network.Subnet | undefined;
+      if (args.egressFirewall.tier === "Basic") {
+        mgmtSubnet = new network.Subnet(
+          `${name}-firewall-management`,
+          {
+            resourceGroupName: args.resourceGroupName,
+            virtualNetworkName: vnet.name,
+            subnetName: "AzureFirewallManagementSubnet",
+            addressPrefix: fwLayout.management,
+          },
+          { parent: this, dependsOn: [fwSubnet] },
+        );
+        previous = mgmtSubnet;
+      }
+      this.egressFirewall = new EgressFirewall(
+        `${name}-egress`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          tier: args.egressFirewall.tier,
+          subnet: { id: fwSubnet.id, prefix: fwLayout.firewall },
+          ...(mgmtSubnet ? { managementSubnetId: mgmtSubnet.id } : {}),
+          sourcePrefixes: [layout.system, layout.user],
+          allowedHosts: args.egressFirewall.allowedHosts,
+          ...(args.zones ? { zones: args.zones } : {}),
+          logAnalyticsWorkspaceId: args.logAnalyticsWorkspaceId,
+          tags,
+        },
+        { parent: this },
+      );
+      routeTable = new network.RouteTable(
+        `${name}-egress-routes`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          // Routes learned over a VPN or ExpressRoute must not bypass the firewall.
+          disableBgpRoutePropagation: true,
+          routes: [
+            {
+              name: "internet-through-firewall",
+              addressPrefix: "0.0.0.0/0",
+              nextHopType: "VirtualAppliance",
+              nextHopIpAddress: this.egressFirewall.privateIp,
+            },
+          ],
+          tags,
+        },
+        { parent: this, dependsOn: [this.egressFirewall] },
+      );
+    } else {
+      nat = natGateway();
+      this.natGatewayId = nat.id;
+    }
+    this.outboundType = routeTable ? "userDefinedRouting" : "userAssignedNATGateway";
     for (const role of SUBNET_ROLES) {
       const nsg = new network.NetworkSecurityGroup(
         `${name}-${role}-nsg`,
@@ -226,8 +312,9 @@ export class Network extends pulumi.ComponentResource {
           subnetName: role,
           addressPrefix: layout[role],
           networkSecurityGroup: { id: nsg.id },
-          natGateway: nodes ? { id: nat.id } : undefined,
-          // No implicit internet egress: nodes leave through the NAT gateway, nothing else leaves.
+          natGateway: nodes && nat ? { id: nat.id } : undefined,
+          routeTable: nodes && routeTable ? { id: routeTable.id } : undefined,
+          // No implicit internet egress: nodes leave through the firewall (or NAT gateway), nothing else leaves.
           defaultOutboundAccess: false,
           // NSGs apply to private endpoints too.
           privateEndpointNetworkPolicies: "Enabled",
@@ -274,6 +361,8 @@ export class Network extends pulumi.ComponentResource {
       subnetPrefixes: this.subnetPrefixes,
       privateDnsZoneIds: this.privateDnsZoneIds,
       natGatewayId: this.natGatewayId,
+      egressFirewall: this.egressFirewall,
+      outboundType: this.outboundType,
     });
   }
 }

@@ -397,7 +397,7 @@ export const argoEventsService: PlatformServiceDescriptor = {
     consumeDataEvents: true,
   },
   ingress: () => [flows.fromIngress([WEBHOOK_PORT]), flows.scrape()],
-  egress: ({ networkCidr }) => [flows.apiServer(networkCidr), flows.cloudApis()],
+  egress: ({ networkCidr, internet }) => [flows.apiServer(networkCidr), flows.cloudApis(internet?.cloudApiHosts)],
   quota: { cpu: 4, memoryGiB: 8 },
   routes: [{ name: "events", host: "events", serviceName: `${EVENT_SOURCES.git}-eventsource-svc`, servicePort: WEBHOOK_PORT }],
 };

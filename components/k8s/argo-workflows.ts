@@ -516,16 +516,23 @@ export const argoWorkflowsService: PlatformServiceDescriptor = {
     consumeDataEvents: false,
   },
   ingress: () => [flows.fromIngress([2746]), flows.scrape()],
-  egress: ({ networkCidr }) => [flows.apiServer(networkCidr), flows.postgres(networkCidr), flows.cloudApis()],
+  egress: (ctx) => [
+    flows.apiServer(ctx.networkCidr),
+    flows.postgres(ctx.networkCidr),
+    flows.cloudApis(ctx.internet?.cloudApiHosts),
+    ...flows.issuer(ctx),
+  ],
   quota: { cpu: 4, memoryGiB: 8, perReplica: true },
   routes: [{ name: "argo", host: "argo", serviceName: "argo-workflows-server", servicePort: 2746, output: "argo" }],
 };
 
 /** What every pipeline namespace (ml-pipelines and each team) may reach. */
-export function pipelineEgress({ networkCidr }: CatalogueContext): NetworkFlow[] {
+export function pipelineEgress({ networkCidr, internet }: CatalogueContext): NetworkFlow[] {
+  const hosts = internet?.pipelineHosts ?? [];
   return [
     flows.apiServer(networkCidr),
-    flows.cloudApis(),
+    flows.cloudApis(internet?.cloudApiHosts),
+    ...(hosts.length ? [flows.internet("hosts the stack allows (network.egress.allowedHosts)", hosts)] : []),
     flows.postgres(networkCidr),
     flows.redis(networkCidr),
     flows.namespace("MLflow tracking and registry", NAMESPACES.mlflow, [MLFLOW_SERVICE.containerPort]),

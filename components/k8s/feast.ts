@@ -299,7 +299,12 @@ export const feastService: PlatformServiceDescriptor = {
     },
     flows.scrape(),
   ],
-  egress: ({ networkCidr }) => [flows.apiServer(networkCidr), flows.postgres(networkCidr), flows.redis(networkCidr), flows.cloudApis()],
+  egress: ({ networkCidr, internet }) => [
+    flows.apiServer(networkCidr),
+    flows.postgres(networkCidr),
+    flows.redis(networkCidr),
+    flows.cloudApis(internet?.cloudApiHosts),
+  ],
   quota: { cpu: 4, memoryGiB: 16, perReplica: true },
   routes: [
     { name: "features", host: "features", serviceName: FEAST_SERVICE.name, servicePort: FEAST_SERVICE.port, output: "featureServer" },

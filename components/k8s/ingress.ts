@@ -74,6 +74,9 @@ export function traefikValues(args: Pick<InternalIngressArgs, "internalLoadBalan
     podSecurityContext: restrictedPodSecurityContext(),
     resources: resources("medium"),
     logs: { access: { enabled: true } },
+    // The chart's defaults turn on the version check and anonymous usage reports (calls to
+    // traefik.io): nothing of the platform's leaves the UAE, and the egress firewall drops them anyway.
+    globalArguments: ["--global.checknewversion=false", "--global.sendanonymoususage=false"],
   };
 }
 

@@ -101,7 +101,8 @@ export function mlflowValues(args: MlflowArgs, dbSecret: pulumi.Input<string>): 
       postgres: { enabled: true, host: args.database.host, port: args.database.port, database: args.database.database, driver: "" },
       existingDatabaseSecret: { name: dbSecret, usernameKey: "username", passwordKey: "password" },
     },
-    extraEnvVars: { PGSSLMODE: args.database.sslMode, ...cloudEnv[store.cloud] },
+    // MLflow 3 sends anonymous usage telemetry unless told not to (docs/residency.md).
+    extraEnvVars: { PGSSLMODE: args.database.sslMode, MLFLOW_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "true", ...cloudEnv[store.cloud] },
     artifactRoot,
     auth: { enabled: false },
     oidcAuth: { enabled: false },
@@ -244,7 +245,7 @@ export const mlflowService: PlatformServiceDescriptor = {
     },
     flows.scrape(),
   ],
-  egress: ({ networkCidr }) => [flows.postgres(networkCidr), flows.cloudApis()],
+  egress: (ctx) => [flows.postgres(ctx.networkCidr), flows.cloudApis(ctx.internet?.cloudApiHosts), ...flows.issuer(ctx)],
   quota: { cpu: 4, memoryGiB: 16, perReplica: true },
   routes: [
     { name: "mlflow", host: "mlflow", serviceName: MLFLOW_AUTH_SERVICE.name, servicePort: MLFLOW_AUTH_SERVICE.port, output: "mlflow" },

@@ -229,7 +229,7 @@ export function monitoringValues(
       envValueFrom: { GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: secrets.oidc, key: "client-secret" } } },
       "grafana.ini": {
         server: { root_url: `https://${args.host}` },
-        analytics: { reporting_enabled: false, check_for_updates: false },
+        analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false, feedback_links_enabled: false },
         auth: { disable_login_form: true, oauth_auto_login: true },
         "auth.basic": { enabled: false },
         "auth.anonymous": { enabled: false },
@@ -315,10 +315,11 @@ export const monitoringService: PlatformServiceDescriptor = {
     flows.namespace("Rollouts analysis queries", NAMESPACES.argoRollouts, [9090]),
     flows.webhook(networkCidr, 10250),
   ],
-  egress: ({ networkCidr }) => [
+  egress: (ctx) => [
     { description: "scrape every namespace", peers: [{ allNamespaces: true }] },
-    { description: "kubelets, node exporters and the API server", peers: [{ cidr: networkCidr }] },
-    flows.cloudApis(),
+    { description: "kubelets, node exporters and the API server", peers: [{ cidr: ctx.networkCidr }] },
+    flows.cloudApis(ctx.internet?.cloudApiHosts),
+    ...flows.issuer(ctx),
   ],
   quota: { cpu: 8, memoryGiB: 32, perReplica: true },
   routes: [{ name: "grafana", host: "grafana", serviceName: GRAFANA_SERVICE.name, servicePort: GRAFANA_SERVICE.port, output: "grafana" }],

@@ -6,6 +6,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { type Cidr, contains, parseCidr } from "../../contracts/cidr";
+import { EGRESS_HOSTS_ANNOTATION, INTERNET_PORTS, NON_PUBLIC_CIDRS, PRIVATE_CIDRS } from "../../contracts/egress";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { type PodSecurityLevel, podSecurityLabels } from "./security";
 
@@ -20,7 +22,14 @@ export type NetworkPeer =
   /** Pods of every namespace carrying these labels (e.g. every pipeline namespace). */
   | { readonly namespaceLabels: Readonly<Record<string, string>> }
   /** Every pod in every namespace (monitoring scrapes, the ingress controller's backends). */
-  | { readonly allNamespaces: true };
+  | { readonly allNamespaces: true }
+  /**
+   * Internet hosts, reached only through the in-region egress firewall, which admits them by
+   * name. A NetworkPolicy cannot name hosts: the policy admits public addresses on HTTPS only
+   * (never private, link-local or metadata addresses) and records the hosts in the
+   * {@link EGRESS_HOSTS_ANNOTATION} annotation, which the pack checks against the firewall's allow-list.
+   */
+  | { readonly internet: readonly string[] };
 
 /** One allowed flow. */
 export interface NetworkFlow {
@@ -69,6 +78,16 @@ export interface PlatformNamespaceArgs {
 
 const DNS_PEER: NetworkPeer = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } };
 
+/** Named internet hosts over HTTPS, through the egress firewall. */
+function internetFlow(description: string, hosts: readonly string[], podLabels?: Record<string, string>): NetworkFlow {
+  return {
+    description,
+    peers: [{ internet: [...hosts] }],
+    ports: INTERNET_PORTS.map((port) => ({ port, protocol: "TCP" as const })),
+    ...(podLabels ? { podLabels } : {}),
+  };
+}
+
 /** Common flows, so that each service's policy reads as a list of intents. */
 export const flows = {
   /** The Kubernetes API server (private endpoint inside the VPC/VNet). */
@@ -98,16 +117,25 @@ export const flows = {
     };
   },
   /**
-   * HTTPS to cloud APIs (object store, STS / Entra ID token endpoints, queues) and the OIDC
-   * issuer. Only port 443; the cloud layer's egress path (NAT, firewall, private endpoints)
-   * decides where it can actually go.
+   * HTTPS to cloud APIs (object store, STS, KMS, queues, registry) through their private / VPC
+   * endpoints, which live on private addresses; plus `identityHosts`, the token endpoints no
+   * private endpoint serves (Entra ID for Azure workload identity), through the firewall.
    */
-  cloudApis(): NetworkFlow {
+  cloudApis(identityHosts: readonly string[] = []): NetworkFlow {
     return {
-      description: "cloud APIs and OIDC issuer over HTTPS",
-      peers: [{ cidr: "0.0.0.0/0" }],
+      description: "cloud APIs through private endpoints over HTTPS",
+      peers: [...PRIVATE_CIDRS.map((cidr) => ({ cidr })), ...(identityHosts.length ? [{ internet: [...identityHosts] }] : [])],
       ports: [{ port: 443, protocol: "TCP" }],
     };
+  },
+  /** The SSO clients' flow to the OIDC issuer (none when Dex, in the cluster, is the issuer). */
+  issuer(ctx: { readonly internet?: { readonly issuerHosts: readonly string[] } }): NetworkFlow[] {
+    const hosts = ctx.internet?.issuerHosts ?? [];
+    return hosts.length ? [internetFlow("OIDC issuer (SSO discovery and token exchange)", hosts)] : [];
+  },
+  /** Named internet hosts over HTTPS, through the egress firewall. */
+  internet(description: string, hosts: readonly string[], podLabels?: Record<string, string>): NetworkFlow {
+    return internetFlow(description, hosts, podLabels);
   },
   /** Pods of another namespace on given ports. */
   namespace(description: string, namespace: string, ports: readonly number[], podLabels?: Record<string, string>): NetworkFlow {
@@ -136,7 +164,11 @@ export const flows = {
   },
 } as const;
 
+/** The address block of "the internet through the firewall": every public IPv4 address. */
+export const INTERNET_IP_BLOCK = { cidr: "0.0.0.0/0", except: [...NON_PUBLIC_CIDRS] } as const;
+
 function peerSpec(peer: NetworkPeer): Record<string, unknown> {
+  if ("internet" in peer) return { ipBlock: { cidr: INTERNET_IP_BLOCK.cidr, except: [...INTERNET_IP_BLOCK.except] } };
   if ("cidr" in peer) return { ipBlock: { cidr: peer.cidr, ...(peer.except?.length ? { except: [...peer.except] } : {}) } };
   if ("allNamespaces" in peer) return { namespaceSelector: {}, podSelector: {} };
   if ("namespaceLabels" in peer) return { namespaceSelector: { matchLabels: { ...peer.namespaceLabels } } };
@@ -151,9 +183,20 @@ function peerSpec(peer: NetworkPeer): Record<string, unknown> {
 
 function ruleSpec(flow: NetworkFlow, direction: "from" | "to"): Record<string, unknown> {
   return {
-    [direction]: flow.peers.map(peerSpec),
+    [direction]: flow.peers.filter((p) => !("internet" in p)).map(peerSpec),
     ...(flow.ports?.length ? { ports: flow.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? "TCP" })) } : {}),
   };
+}
+
+/** True when the flow names internet hosts. */
+function internetHosts(flow: NetworkFlow): string[] {
+  return flow.peers.flatMap((p) => ("internet" in p ? [...p.internet] : []));
+}
+
+/** A flow without its internet peers (undefined when nothing else is left). */
+function withoutInternet(flow: NetworkFlow): NetworkFlow | undefined {
+  const peers = flow.peers.filter((p) => !("internet" in p));
+  return peers.length ? { ...flow, peers } : undefined;
 }
 
 /**
@@ -163,7 +206,14 @@ function ruleSpec(flow: NetworkFlow, direction: "from" | "to"): Record<string, u
  */
 export function networkPolicySpecs(
   args: Pick<PlatformNamespaceArgs, "ingress" | "egress">,
-): { name: string; spec: Record<string, unknown> }[] {
+): { name: string; spec: Record<string, unknown>; annotations?: Record<string, string> }[] {
+  // Internet flows get policies of their own, annotated with the hosts they are for.
+  const internetFlows = args.egress.filter((f) => internetHosts(f).length > 0);
+  const egress = args.egress.flatMap((f) => {
+    const rest = withoutInternet(f);
+    return rest ? [rest] : [];
+  });
+  args = { ingress: args.ingress, egress };
   const sameNamespace = { podSelector: {} };
   const dns = {
     to: [peerSpec(DNS_PEER)],
@@ -178,10 +228,35 @@ export function networkPolicySpecs(
     ingress: [{ from: [sameNamespace] }, ...args.ingress.filter((f) => !f.podLabels).map((f) => ruleSpec(f, "from"))],
     egress: [dns, { to: [sameNamespace] }, ...args.egress.filter((f) => !f.podLabels).map((f) => ruleSpec(f, "to"))],
   };
-  const out = [
+  const out: { name: string; spec: Record<string, unknown>; annotations?: Record<string, string> }[] = [
     { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
     { name: "allow-baseline", spec: base },
   ];
+  const internetBySelector = new Map<string, { labels?: Record<string, string>; hosts: Set<string> }>();
+  for (const f of internetFlows) {
+    const key = f.podLabels ? JSON.stringify(Object.entries(f.podLabels).sort()) : "";
+    const entry = internetBySelector.get(key) ?? { ...(f.podLabels ? { labels: { ...f.podLabels } } : {}), hosts: new Set<string>() };
+    for (const h of internetHosts(f)) entry.hosts.add(h);
+    internetBySelector.set(key, entry);
+  }
+  let n = 0;
+  for (const entry of internetBySelector.values()) {
+    out.push({
+      name: n === 0 ? "allow-internet" : `allow-internet-${n}`,
+      annotations: { [EGRESS_HOSTS_ANNOTATION]: [...entry.hosts].sort().join(",") },
+      spec: {
+        podSelector: entry.labels ? { matchLabels: entry.labels } : {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: [{ ipBlock: { cidr: INTERNET_IP_BLOCK.cidr, except: [...INTERNET_IP_BLOCK.except] } }],
+            ports: INTERNET_PORTS.map((port) => ({ port, protocol: "TCP" })),
+          },
+        ],
+      },
+    });
+    n++;
+  }
   // Flows limited to some pods: group by selector so each pod set gets one policy.
   const scoped = new Map<string, { labels: Record<string, string>; ingress: NetworkFlow[]; egress: NetworkFlow[] }>();
   for (const [dir, list] of [
@@ -226,6 +301,12 @@ export function quotaHard(q: NamespaceQuota): Record<string, string> {
   };
 }
 
+/** True when every address of `cidr` is private, link-local or otherwise not on the internet. */
+export function cidrIsNonPublic(cidr: string): boolean {
+  const inner = parseCidr(cidr);
+  return inner !== undefined && NON_PUBLIC_CIDRS.some((outer) => contains(parseCidr(outer) as Cidr, inner));
+}
+
 /** Problems with namespace args (empty when valid). */
 export function namespaceArgsProblems(args: PlatformNamespaceArgs): string[] {
   const problems: string[] = [];
@@ -240,6 +321,13 @@ export function namespaceArgsProblems(args: PlatformNamespaceArgs): string[] {
       if ("cidr" in p && p.cidr === "0.0.0.0/0" && args.ingress.includes(f)) {
         problems.push(`ingress "${f.description}": 0.0.0.0/0 would admit any source; name the networks that may connect`);
       }
+      if ("cidr" in p && args.egress.includes(f) && !cidrIsNonPublic(p.cidr)) {
+        problems.push(
+          `egress "${f.description}": ${p.cidr} reaches public addresses; name the internet hosts with flows.internet() so the egress firewall's allow-list covers them`,
+        );
+      }
+      if ("internet" in p && args.ingress.includes(f)) problems.push(`ingress "${f.description}": internet peers are for egress only`);
+      if ("internet" in p && p.internet.length === 0) problems.push(`egress "${f.description}": name at least one internet host`);
     }
   }
   return problems;
@@ -275,7 +363,10 @@ export class PlatformNamespace extends pulumi.ComponentResource {
     for (const np of networkPolicySpecs(args)) {
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${np.name}`,
-        { metadata: { name: np.name, namespace: ns }, spec: np.spec as unknown as k8s.types.input.networking.v1.NetworkPolicySpec },
+        {
+          metadata: { name: np.name, namespace: ns, ...(np.annotations ? { annotations: np.annotations } : {}) },
+          spec: np.spec as unknown as k8s.types.input.networking.v1.NetworkPolicySpec,
+        },
         child,
       );
     }

@@ -12,6 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { urlHost, workloadIdentityHosts } from "../../contracts/egress";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { PLATFORM_IMAGES } from "../../contracts/versions";
 import {
@@ -92,6 +93,12 @@ export interface PlatformServicesArgs {
   readonly protectData?: boolean;
   /** Schedule of the periodic retraining. @default "0 2 * * *" */
   readonly retrainSchedule?: string;
+  /**
+   * Internet hosts the pipeline namespaces (ml-pipelines and the teams) may reach through the
+   * egress firewall: the stack's `network.egress.allowedHosts` (VCS host, package index, …).
+   * @default [] — pipelines reach only the platform's services and the cloud's private endpoints
+   */
+  readonly pipelineEgressHosts?: readonly string[];
 }
 
 /** URLs the platform exposes through the internal ingress. */
@@ -535,7 +542,16 @@ export class PlatformServices extends pulumi.ComponentResource {
     const problems = platformServicesProblems(args);
     if (problems.length) throw new Error(`PlatformServices "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
 
-    const ctx: CatalogueContext = { networkCidr: args.networkCidr, ...(args.identity.ldap ? { ldapHost: args.identity.ldap.host } : {}) };
+    const ctx: CatalogueContext = {
+      networkCidr: args.networkCidr,
+      ...(args.identity.ldap ? { ldapHost: args.identity.ldap.host } : {}),
+      // No namespace reaches the internet except named hosts through the egress firewall.
+      internet: {
+        cloudApiHosts: workloadIdentityHosts(args.cloud.cloud),
+        issuerHosts: args.identity.ldap ? [] : [urlHost(args.identity.oidcIssuerUrl)],
+        pipelineHosts: [...(args.pipelineEgressHosts ?? [])],
+      },
+    };
     const base = {
       name,
       args,

@@ -18,6 +18,18 @@ export interface CatalogueContext {
   readonly networkCidr: string;
   /** The LDAP directory (`host:port`) when Dex fronts it; absent with an OIDC issuer. */
   readonly ldapHost?: string;
+  /**
+   * Internet hosts reached through the egress firewall, by who needs them (docs/egress.md).
+   * @default none — no namespace reaches the internet
+   */
+  readonly internet?: {
+    /** Token endpoints of workload identity that no private endpoint serves (Entra ID on Azure). */
+    readonly cloudApiHosts: readonly string[];
+    /** The OIDC issuer, for the SSO clients (Argo server, oauth2-proxy, Grafana); none with Dex. */
+    readonly issuerHosts: readonly string[];
+    /** The stack's `network.egress.allowedHosts`, for the pipeline namespaces. */
+    readonly pipelineHosts: readonly string[];
+  };
 }
 
 /** The namespace of a platform service. */

@@ -149,6 +149,9 @@ export function rolloutSpec(
             env: [
               { name: "MLFLOW_TRACKING_URI", value: ctx.trackingUri },
               { name: "HOME", value: "/tmp" },
+              // No usage telemetry from the model servers (docs/residency.md).
+              { name: "MLFLOW_DISABLE_TELEMETRY", value: "true" },
+              { name: "DO_NOT_TRACK", value: "true" },
             ],
             ports: [{ name: "http", containerPort: MODEL_PORT }],
             readinessProbe: { httpGet: { path: "/ping", port: "http" }, initialDelaySeconds: 20, periodSeconds: 10 },
@@ -341,10 +344,10 @@ export const servingService: PlatformServiceDescriptor = {
     consumeDataEvents: false,
   },
   ingress: () => [flows.fromIngress([MODEL_PORT]), flows.scrape()],
-  egress: () => [
+  egress: ({ internet }) => [
     flows.namespace("model download from MLflow", NAMESPACES.mlflow, [MLFLOW_SERVICE.containerPort]),
     flows.namespace("online features", NAMESPACES.feast, [FEAST_SERVICE.port]),
-    flows.cloudApis(),
+    flows.cloudApis(internet?.cloudApiHosts),
   ],
   quota: { cpu: 16, memoryGiB: 64, perReplica: true },
 };

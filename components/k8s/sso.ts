@@ -5,6 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PRIVATE_CIDRS } from "../../contracts/egress";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
@@ -222,8 +223,9 @@ export const dexService: PlatformServiceDescriptor = {
   egress: ({ networkCidr, ldapHost }) => [
     flows.apiServer(networkCidr),
     {
+      // The directory is reached over the private network (VPN, Direct Connect / ExpressRoute, peering).
       description: "LDAP directory (LDAPS)",
-      peers: [{ cidr: "0.0.0.0/0" }],
+      peers: PRIVATE_CIDRS.map((cidr) => ({ cidr })),
       ports: [{ port: Number(ldapHost?.split(":")[1] ?? 636) }],
     },
   ],

@@ -37,6 +37,7 @@ import { kubernetesCorePodEnforceResourceLimits } from "./kubernetes/kubernetes-
 import { kubernetesCorePodEnforceRestrictedProfile } from "./kubernetes/kubernetes-core-pod-enforce-restricted-profile";
 import { kubernetesCoreServiceDisallowPublicLoadBalancer } from "./kubernetes/kubernetes-core-service-disallow-public-load-balancer";
 import { kubernetesHelmReleaseEnforcePinnedVersion } from "./kubernetes/kubernetes-helm-release-enforce-pinned-version";
+import { kubernetesNetworkingNetworkPolicyDisallowOpenEgress } from "./kubernetes/kubernetes-networking-network-policy-disallow-open-egress";
 import { kubernetesRbacRoleDisallowWildcard } from "./kubernetes/kubernetes-rbac-role-disallow-wildcard";
 import { awsEc2SecurityGroupDisallowPublicIngress } from "./least-privilege/aws-ec2-security-group-disallow-public-ingress";
 import { awsEksClusterDisallowPublicEndpoint } from "./least-privilege/aws-eks-cluster-disallow-public-endpoint";
@@ -56,14 +57,18 @@ import { azureStorageAccountDisallowPublicAccess } from "./least-privilege/azure
 import { kubernetesCoreSecretDisallowCloudCredentials } from "./least-privilege/kubernetes-core-secret-disallow-cloud-credentials";
 import { kubernetesCoreServiceAccountEnforceWorkloadIdentity } from "./least-privilege/kubernetes-core-service-account-enforce-workload-identity";
 import { awsCloudtrailTrailEnforceLocalDestination } from "./residency/aws-cloudtrail-trail-enforce-local-destination";
+import { awsEc2RouteEnforceFirewallEgress } from "./residency/aws-ec2-route-enforce-firewall-egress";
 import { awsEc2VpcPeeringDisallowCrossRegion } from "./residency/aws-ec2-vpc-peering-disallow-cross-region";
 import { awsEcrRegistryDisallowExternalReplication } from "./residency/aws-ecr-registry-disallow-external-replication";
 import { awsKmsKeyDisallowMultiRegion } from "./residency/aws-kms-key-disallow-multi-region";
+import { awsNetworkfirewallFirewallEnforceAllowlistLogging } from "./residency/aws-networkfirewall-firewall-enforce-allowlist-logging";
 import { awsProviderRegionEnforceAllowlist } from "./residency/aws-provider-region-enforce-allowlist";
 import { awsRdsDatabaseDisallowCrossRegionReplication } from "./residency/aws-rds-database-disallow-cross-region-replication";
 import { awsResourceRegionEnforceAllowlist } from "./residency/aws-resource-region-enforce-allowlist";
 import { awsS3BucketDisallowExternalReplication } from "./residency/aws-s3-bucket-disallow-external-replication";
 import { azureMonitorDiagnosticSettingEnforceLocalDestination } from "./residency/azure-monitor-diagnostic-setting-enforce-local-destination";
+import { azureNetworkFirewallEnforceAllowlistLogging } from "./residency/azure-network-firewall-enforce-allowlist-logging";
+import { azureNetworkSubnetEnforceFirewallEgress } from "./residency/azure-network-subnet-enforce-firewall-egress";
 import { azurePostgresqlServerDisallowGeoBackup } from "./residency/azure-postgresql-server-disallow-geo-backup";
 import { azureProviderLocationEnforceAllowlist } from "./residency/azure-provider-location-enforce-allowlist";
 import { azureResourceLocationEnforceAllowlist } from "./residency/azure-resource-location-enforce-allowlist";
@@ -101,6 +106,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   kubernetesCoreServiceDisallowPublicLoadBalancer,
   kubernetesHelmReleaseEnforcePinnedVersion,
   kubernetesRbacRoleDisallowWildcard,
+  kubernetesNetworkingNetworkPolicyDisallowOpenEgress,
   awsEc2SecurityGroupDisallowPublicIngress,
   awsEksClusterDisallowPublicEndpoint,
   awsIamPolicyDisallowWildcardAction,
@@ -140,6 +146,10 @@ export const stackPolicies: StackValidationPolicy[] = [
   awsCloudtrailTrailEnforceLocalDestination,
   awsS3BucketDisallowExternalReplication,
   azureMonitorDiagnosticSettingEnforceLocalDestination,
+  awsEc2RouteEnforceFirewallEgress,
+  awsNetworkfirewallFirewallEnforceAllowlistLogging,
+  azureNetworkSubnetEnforceFirewallEgress,
+  azureNetworkFirewallEnforceAllowlistLogging,
 ];
 
 /** Every rule. */

@@ -177,7 +177,300 @@ const rds = s(
 );
 
 /** Cases by rule name. */
+/** Non-public IPv4 blocks an internet egress rule excepts. */
+const NON_PUBLIC = [
+  "0.0.0.0/8",
+  "10.0.0.0/8",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "172.16.0.0/12",
+  "192.0.0.0/24",
+  "192.168.0.0/16",
+  "198.18.0.0/15",
+  "224.0.0.0/4",
+  "240.0.0.0/4",
+];
+const FW_ARN = "arn:aws:network-firewall:me-central-1:123456789012:firewall/fw";
+const FW_POLICY_ARN = "arn:aws:network-firewall:me-central-1:123456789012:firewall-policy/fw";
+const FW_GROUP_ARN = "arn:aws:network-firewall:me-central-1:123456789012:stateful-rulegroup/fw";
+/** A node subnet routed through a Network Firewall endpoint, the firewall subnet routed to NAT. */
+const AWS_EGRESS: Spec[] = [
+  s("aws:eks/nodeGroup:NodeGroup", "ng", { clusterName: "c", subnetIds: ["subnet-node"] }),
+  s("aws:networkfirewall/ruleGroup:RuleGroup", "fw-group", {
+    arn: FW_GROUP_ARN,
+    type: "STATEFUL",
+    capacity: 100,
+    ruleGroup: {
+      statefulRuleOptions: { ruleOrder: "STRICT_ORDER" },
+      rulesSource: {
+        rulesSourceList: { generatedRulesType: "ALLOWLIST", targetTypes: ["TLS_SNI", "HTTP_HOST"], targets: ["sso.example.ae"] },
+      },
+    },
+  }),
+  s("aws:networkfirewall/firewallPolicy:FirewallPolicy", "fw-policy", {
+    arn: FW_POLICY_ARN,
+    firewallPolicy: {
+      statelessDefaultActions: ["aws:forward_to_sfe"],
+      statelessFragmentDefaultActions: ["aws:forward_to_sfe"],
+      statefulEngineOptions: { ruleOrder: "STRICT_ORDER" },
+      statefulDefaultActions: ["aws:drop_established", "aws:alert_established"],
+      statefulRuleGroupReferences: [{ resourceArn: FW_GROUP_ARN, priority: 100 }],
+    },
+  }),
+  s("aws:networkfirewall/firewall:Firewall", "fw", {
+    arn: FW_ARN,
+    vpcId: "vpc-1",
+    firewallPolicyArn: FW_POLICY_ARN,
+    subnetMappings: [{ subnetId: "subnet-fw" }],
+    firewallStatuses: [
+      { syncStates: [{ availabilityZone: "me-central-1a", attachments: [{ subnetId: "subnet-fw", endpointId: "vpce-fw" }] }] },
+    ],
+  }),
+  s("aws:networkfirewall/loggingConfiguration:LoggingConfiguration", "fw-logging", {
+    firewallArn: FW_ARN,
+    loggingConfiguration: {
+      logDestinationConfigs: [
+        { logType: "ALERT", logDestinationType: "CloudWatchLogs", logDestination: { logGroup: "/fw/alert" } },
+        { logType: "FLOW", logDestinationType: "CloudWatchLogs", logDestination: { logGroup: "/fw/flow" } },
+      ],
+    },
+  }),
+  s("aws:ec2/natGateway:NatGateway", "nat", { subnetId: "subnet-public", allocationId: "eipalloc-1" }),
+  s("aws:ec2/routeTableAssociation:RouteTableAssociation", "node-assoc", { subnetId: "subnet-node", routeTableId: "rtb-node" }),
+  s("aws:ec2/routeTableAssociation:RouteTableAssociation", "fw-assoc", { subnetId: "subnet-fw", routeTableId: "rtb-fw" }),
+  s("aws:ec2/route:Route", "node-default", { routeTableId: "rtb-node", destinationCidrBlock: "0.0.0.0/0", vpcEndpointId: "vpce-fw" }),
+  s("aws:ec2/route:Route", "node-local", { routeTableId: "rtb-node", destinationCidrBlock: "10.50.0.0/16", transitGatewayId: "tgw-1" }),
+  s("aws:ec2/route:Route", "fw-default", { routeTableId: "rtb-fw", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }),
+];
+const AZ_SUB = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network";
+/** AKS node subnet routed to an Azure Firewall whose policy allows named hosts, logging to the workspace. */
+const AZURE_EGRESS: Spec[] = [
+  s("azure-native:network:Subnet", "fw-subnet", {
+    id: `${AZ_SUB}/virtualNetworks/v/subnets/AzureFirewallSubnet`,
+    subnetName: "AzureFirewallSubnet",
+    addressPrefix: "10.40.80.0/22",
+  }),
+  s("azure-native:network:FirewallPolicy", "fw-policy", { id: `${AZ_SUB}/firewallPolicies/p`, name: "p", sku: { tier: "Basic" } }),
+  s("azure-native:network:FirewallPolicyRuleCollectionGroup", "fw-rules", {
+    firewallPolicyName: "p",
+    ruleCollections: [
+      {
+        ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+        name: "allow",
+        priority: 100,
+        action: { type: "Allow" },
+        rules: [
+          {
+            ruleType: "ApplicationRule",
+            name: "allow-list",
+            sourceAddresses: ["10.40.0.0/18"],
+            protocols: [{ protocolType: "Https", port: 443 }],
+            targetFqdns: ["mcr.microsoft.com", "*.data.mcr.microsoft.com"],
+          },
+        ],
+      },
+    ],
+  }),
+  s("azure-native:network:AzureFirewall", "fw", {
+    id: `${AZ_SUB}/azureFirewalls/fw`,
+    sku: { name: "AZFW_VNet", tier: "Basic" },
+    firewallPolicy: { id: `${AZ_SUB}/firewallPolicies/p` },
+    ipConfigurations: [{ name: "egress", subnet: { id: `${AZ_SUB}/virtualNetworks/v/subnets/AzureFirewallSubnet` } }],
+  }),
+  s("azure-native:monitor:DiagnosticSetting", "fw-diag", {
+    resourceUri: `${AZ_SUB}/azureFirewalls/fw`,
+    workspaceId: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law",
+    logs: [{ categoryGroup: "allLogs", enabled: true }],
+  }),
+  s("azure-native:network:RouteTable", "rt", {
+    id: `${AZ_SUB}/routeTables/rt`,
+    disableBgpRoutePropagation: true,
+    routes: [
+      { name: "internet-through-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.40.80.4" },
+      { name: "corp", addressPrefix: "172.16.0.0/12", nextHopType: "VirtualNetworkGateway" },
+    ],
+  }),
+  s("azure-native:network:Subnet", "user", {
+    id: `${AZ_SUB}/virtualNetworks/v/subnets/user`,
+    subnetName: "user",
+    addressPrefix: "10.40.128.0/17",
+    routeTable: { id: `${AZ_SUB}/routeTables/rt` },
+  }),
+  s("azure-native:containerservice:ManagedCluster", "aks", {
+    networkProfile: { outboundType: "userDefinedRouting" },
+    agentPoolProfiles: [{ name: "system", vnetSubnetID: `${AZ_SUB}/virtualNetworks/v/subnets/user` }],
+  }),
+];
+
 export const CASES: Readonly<Record<string, RuleCase>> = {
+  // ── Egress through the firewall ──
+  "aws-ec2-route-enforce-firewall-egress": {
+    specs: AWS_EGRESS,
+    target: "node-default",
+    violations: [
+      { why: "node subnet straight to NAT", path: ["natGatewayId"], value: "nat-1", expect: "not a firewall subnet" },
+      { why: "an endpoint that is not the firewall's", path: ["vpcEndpointId"], value: "vpce-s3", expect: "not an endpoint" },
+      { why: "node subnet to the internet gateway", path: ["gatewayId"], value: "igw-1", expect: "around the egress firewall" },
+      {
+        why: "half the internet to the internet gateway (written as /1)",
+        add: [s("aws:ec2/route:Route", "sneaky", { routeTableId: "rtb-node", destinationCidrBlock: "128.0.0.0/1", gatewayId: "igw-1" })],
+        expect: "128.0.0.0/1",
+      },
+      {
+        why: "inline route of a route table to NAT",
+        add: [
+          s("aws:ec2/routeTable:RouteTable", "rtb-extra", { id: "rtb-node", routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }] }),
+        ],
+        expect: "routes[0]",
+      },
+      { why: "a NAT route without any firewall", target: "fw", path: ["subnetMappings"], value: [], expect: "not a firewall subnet" },
+    ],
+    unknown: { path: ["vpcEndpointId"], expect: "mandatory" },
+  },
+  "aws-networkfirewall-firewall-enforce-allowlist-logging": {
+    specs: AWS_EGRESS,
+    target: "fw-policy",
+    violations: [
+      { why: "default pass", path: ["firewallPolicy", "statefulDefaultActions"], value: ["aws:alert_established"], expect: "do not drop" },
+      {
+        why: "action order",
+        path: ["firewallPolicy", "statefulEngineOptions", "ruleOrder"],
+        value: "DEFAULT_ACTION_ORDER",
+        expect: "STRICT_ORDER",
+      },
+      { why: "stateless pass", path: ["firewallPolicy", "statelessDefaultActions"], value: ["aws:pass"], expect: "passes traffic" },
+      {
+        why: "deny list",
+        target: "fw-group",
+        path: ["ruleGroup", "rulesSource", "rulesSourceList", "generatedRulesType"],
+        value: "DENYLIST",
+        expect: "DENYLIST",
+      },
+      {
+        why: "allow everything",
+        target: "fw-group",
+        path: ["ruleGroup", "rulesSource", "rulesSourceList", "targets"],
+        value: ["*"],
+        expect: "ALLOWLIST",
+      },
+      {
+        why: "no FLOW log",
+        target: "fw-logging",
+        path: ["loggingConfiguration", "logDestinationConfigs", 1, "logType"],
+        value: "ALERT",
+        expect: "FLOW",
+      },
+      {
+        why: "logging of another firewall",
+        target: "fw-logging",
+        path: ["firewallArn"],
+        value: "arn:aws:network-firewall:me-central-1:123456789012:firewall/other",
+        expect: "ALERT",
+      },
+      {
+        why: "NAT without a firewall",
+        target: "fw",
+        path: ["firewallPolicyArn"],
+        value: "arn:aws:network-firewall:me-central-1:123456789012:firewall-policy/other",
+        expect: "not a FirewallPolicy",
+      },
+    ],
+    unknown: { target: "fw-policy", path: ["firewallPolicy", "statefulDefaultActions"], expect: "advisory" },
+  },
+  "azure-network-subnet-enforce-firewall-egress": {
+    specs: AZURE_EGRESS,
+    target: "user",
+    violations: [
+      { why: "NAT gateway on a node subnet", path: ["natGateway"], value: { id: "/x/natGateways/nat" }, expect: "NAT gateway" },
+      { why: "no route table", path: ["routeTable"], value: undefined, expect: "no route table" },
+      { why: "default route to the Internet", target: "rt", path: ["routes", 0, "nextHopType"], value: "Internet", expect: "0.0.0.0/0" },
+      {
+        why: "next hop outside the firewall subnet",
+        target: "rt",
+        path: ["routes", 0, "nextHopIpAddress"],
+        value: "10.40.0.4",
+        expect: "0.0.0.0/0",
+      },
+      {
+        why: "a more specific public route around the firewall",
+        target: "rt",
+        path: ["routes", 1],
+        value: { name: "x", addressPrefix: "8.8.8.0/24", nextHopType: "Internet" },
+        expect: "8.8.8.0/24",
+      },
+      {
+        why: "service-tag route around the firewall",
+        target: "rt",
+        path: ["routes", 1],
+        value: { name: "x", addressPrefix: "AzureCloud", nextHopType: "Internet" },
+        expect: "AzureCloud",
+      },
+      {
+        why: "load-balancer outbound",
+        target: "aks",
+        path: ["networkProfile", "outboundType"],
+        value: "loadBalancer",
+        expect: "userDefinedRouting",
+      },
+    ],
+    unknown: { target: "aks", path: ["networkProfile", "outboundType"], expect: "none" },
+  },
+  "azure-network-firewall-enforce-allowlist-logging": {
+    specs: AZURE_EGRESS,
+    target: "fw-rules",
+    violations: [
+      { why: "every host", path: ["ruleCollections", 0, "rules", 0, "targetFqdns"], value: ["*"], expect: "every host" },
+      { why: "web categories", path: ["ruleCollections", 0, "rules", 0, "webCategories"], value: ["Business"], expect: "every host" },
+      {
+        why: "network rule to any address",
+        path: ["ruleCollections", 0, "rules", 1],
+        value: { ruleType: "NetworkRule", name: "any", destinationAddresses: ["*"], destinationPorts: ["*"], ipProtocols: ["Any"] },
+        expect: "every destination",
+      },
+      { why: "no allow rule", path: ["ruleCollections", 0, "action", "type"], value: "Deny", expect: "no allow rule" },
+      { why: "no diagnostics", target: "fw-diag", path: ["resourceUri"], value: "/other", expect: "Log Analytics" },
+      { why: "no firewall at all", target: "fw", path: ["firewallPolicy", "id"], value: "/other", expect: "no firewall policy" },
+    ],
+    unknown: { path: ["ruleCollections"], expect: "advisory" },
+  },
+  "kubernetes-networking-network-policy-disallow-open-egress": {
+    specs: [
+      s("kubernetes:networking.k8s.io/v1:NetworkPolicy", "np", {
+        metadata: { name: "allow-internet", namespace: "ml-pipelines", annotations: { "mlops-platform.io/egress-hosts": "pypi.org" } },
+        spec: {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [
+            { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: NON_PUBLIC } }], ports: [{ port: 443, protocol: "TCP" }] },
+            { to: [{ ipBlock: { cidr: "10.40.0.0/16" } }, { namespaceSelector: {} }], ports: [{ port: 5432, protocol: "TCP" }] },
+          ],
+        },
+      }),
+    ],
+    target: "np",
+    violations: [
+      { why: "no 'to'", path: ["spec", "egress", 1, "to"], value: undefined, expect: "every destination" },
+      { why: "0.0.0.0/0", path: ["spec", "egress", 0, "to", 0, "ipBlock"], value: { cidr: "0.0.0.0/0" }, expect: "public and private" },
+      {
+        why: "metadata endpoint not excepted",
+        path: ["spec", "egress", 0, "to", 0, "ipBlock", "except"],
+        value: NON_PUBLIC.filter((c) => c !== "169.254.0.0/16"),
+        expect: "public and private",
+      },
+      {
+        why: "a public /1 (half the internet)",
+        path: ["spec", "egress", 1, "to", 0, "ipBlock"],
+        value: { cidr: "128.0.0.0/1" },
+        expect: "128.0.0.0/1",
+      },
+      { why: "every port", path: ["spec", "egress", 0, "ports"], value: undefined, expect: "every port" },
+      { why: "SSH", path: ["spec", "egress", 0, "ports", 0, "port"], value: 22, expect: "HTTPS" },
+      { why: "hosts not named", path: ["metadata", "annotations"], value: {}, expect: "without naming its hosts" },
+      { why: "empty peer", path: ["spec", "egress", 1, "to", 1], value: {}, expect: "is empty" },
+    ],
+    unknown: { path: ["spec", "egress", 0, "to", 0, "ipBlock", "cidr"], expect: "advisory" },
+  },
   // ── Residency ──
   "aws-provider-region-enforce-allowlist": {
     specs: [],

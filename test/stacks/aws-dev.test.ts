@@ -3,8 +3,9 @@ import { describeAwsLayerBaseline } from "./aws-layer-common";
 import { doc, ofType, one } from "./aws-plan-checks";
 
 describeAwsLayerBaseline("dev", (plan) => {
-  it("sizes for smb: two zones, one shared NAT, single-AZ database and cache, small classes", () => {
-    expect(ofType(plan(), "aws:ec2/subnet:Subnet")).toHaveLength(6);
+  it("sizes for smb: two zones, one shared NAT and firewall endpoint, single-AZ database and cache, small classes", () => {
+    // Private, public and data subnets per zone, plus one firewall subnet (one shared endpoint, the cheapest).
+    expect(ofType(plan(), "aws:ec2/subnet:Subnet")).toHaveLength(7);
     expect(ofType(plan(), "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
     const [db] = ofType(plan(), "aws:rds/instance:Instance");
     expect(db?.inputs).toMatchObject({ multiAz: false, backupRetentionPeriod: 7, instanceClass: "db.t3.medium" });

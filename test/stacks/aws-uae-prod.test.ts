@@ -3,8 +3,8 @@ import { describeAwsLayerBaseline } from "./aws-layer-common";
 import { doc, ofType, one } from "./aws-plan-checks";
 
 describeAwsLayerBaseline("uae-prod", (plan) => {
-  it("sizes for enterprise: three zones, a NAT per zone, Multi-AZ database, replicated cache, larger classes", () => {
-    expect(ofType(plan(), "aws:ec2/subnet:Subnet")).toHaveLength(9);
+  it("sizes for enterprise: three zones, a NAT and a firewall endpoint per zone, Multi-AZ database, replicated cache, larger classes", () => {
+    expect(ofType(plan(), "aws:ec2/subnet:Subnet")).toHaveLength(12);
     expect(ofType(plan(), "aws:ec2/natGateway:NatGateway")).toHaveLength(3);
     const [db] = ofType(plan(), "aws:rds/instance:Instance");
     expect(db?.inputs).toMatchObject({ multiAz: true, backupRetentionPeriod: 35, instanceClass: "db.m5.large" });

@@ -195,14 +195,18 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
       expect(ofType(plan, "azure-native:privatedns:VirtualNetworkLink")).toHaveLength(zones.length);
     });
 
-    it("builds the VNet with deny-by-default NSGs, no implicit outbound access and NAT egress for nodes only", () => {
-      const subnets = ofType(plan, "azure-native:network:Subnet");
+    it("builds the VNet with deny-by-default NSGs, no implicit outbound access and egress for nodes only, through the firewall", () => {
+      const all = ofType(plan, "azure-native:network:Subnet");
+      const firewallSubnets = all.filter((s) => String(s.inputs.subnetName).startsWith("AzureFirewall"));
+      const subnets = all.filter((s) => !firewallSubnets.includes(s));
       expect(subnets.map((s) => s.inputs.subnetName).sort()).toEqual(["database", "endpoints", "system", "user"]);
+      expect(firewallSubnets.map((s) => s.inputs.subnetName)).toContain("AzureFirewallSubnet");
       for (const s of subnets) {
         expect(s.inputs.defaultOutboundAccess, s.name).toBe(false);
         expect(input(s, "networkSecurityGroup.id"), s.name).toBeDefined();
         const nodes = ["system", "user"].includes(String(s.inputs.subnetName));
-        expect(input(s, "natGateway.id") !== undefined, s.name).toBe(nodes);
+        expect(input(s, "routeTable.id") !== undefined, s.name).toBe(nodes);
+        expect(input(s, "natGateway.id"), s.name).toBeUndefined();
       }
       expect(input(subnets.find((s) => s.inputs.subnetName === "database") as PlanResource, "delegations")).toEqual([
         { name: "postgres-flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" },
@@ -224,7 +228,8 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
           rules.filter((r) => r.direction === "Inbound" && r.access === "Allow" && ["*", "Internet"].includes(r.sourceAddressPrefix ?? "")),
         ).toEqual([]);
       }
-      expect(ofType(plan, "azure-native:network:NatGateway")).toHaveLength(1);
+      expect(ofType(plan, "azure-native:network:NatGateway")).toHaveLength(0);
+      expect(ofType(plan, "azure-native:network:AzureFirewall")).toHaveLength(1);
     });
 
     it("makes AKS private, Entra-only with Azure RBAC, workload identity, network policy, auto-upgrades, policy add-on, Defender, KMS and CMK disks", () => {
@@ -238,7 +243,7 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
         oidcIssuerProfile: { enabled: true },
         addonProfiles: { azurepolicy: { enabled: true } },
         autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
-        networkProfile: { networkPolicy: "cilium", networkPluginMode: "overlay", outboundType: "userAssignedNATGateway" },
+        networkProfile: { networkPolicy: "cilium", networkPluginMode: "overlay", outboundType: "userDefinedRouting" },
         identity: { type: "UserAssigned" },
         kubernetesVersion: "1.33",
       });

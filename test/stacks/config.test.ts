@@ -159,6 +159,66 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
   ["pod CIDR overlapping the service CIDR", (r) => ({ ...r, network: { podCidr: "172.20.0.0/18" } }), "mlops-platform:network.podCidr"],
   ["API open to the internet", (r) => ({ ...r, network: { apiAllowedCidrs: ["0.0.0.0/0"] } }), "mlops-platform:network.apiAllowedCidrs[0]"],
   [
+    "egress allow-list opening everything",
+    (r) => ({ ...r, network: { egress: { allowedHosts: ["*"] } } }),
+    "mlops-platform:network.egress.allowedHosts[0]",
+  ],
+  [
+    "egress allow-list opening a top-level domain",
+    (r) => ({ ...r, network: { egress: { allowedHosts: ["pypi.org", "*.com"] } } }),
+    "mlops-platform:network.egress.allowedHosts[1]",
+  ],
+  [
+    "egress allow-list opening a public suffix",
+    (r) => ({ ...r, network: { egress: { allowedHosts: ["*.co.uk"] } } }),
+    "mlops-platform:network.egress.allowedHosts[0]",
+  ],
+  [
+    "egress allow-list entry with a scheme",
+    (r) => ({ ...r, network: { egress: { allowedHosts: ["https://github.com"] } } }),
+    "mlops-platform:network.egress.allowedHosts[0]",
+  ],
+  [
+    "egress allow-list entry with a port",
+    (r) => ({ ...r, network: { egress: { allowedHosts: ["github.com:443"] } } }),
+    "mlops-platform:network.egress.allowedHosts[0]",
+  ],
+  [
+    "egress allow-list not a list",
+    (r) => ({ ...r, network: { egress: { allowedHosts: "github.com" } } }),
+    "mlops-platform:network.egress.allowedHosts",
+  ],
+  [
+    "firewall opt-out without a reason",
+    (r) => ({ ...r, network: { egress: { firewallOptOut: {} } } }),
+    "mlops-platform:network.egress.firewallOptOut.reason",
+  ],
+  [
+    "firewall opt-out with a token reason",
+    (r) => ({ ...r, network: { egress: { firewallOptOut: { reason: "cost" } } } }),
+    "mlops-platform:network.egress.firewallOptOut.reason",
+  ],
+  [
+    "firewall opt-out in enterprise (production)",
+    (r) => ({
+      ...r,
+      profile: "enterprise",
+      network: { egress: { firewallOptOut: { reason: "the firewall costs more than the stack itself" } } },
+    }),
+    "mlops-platform:network.egress.firewallOptOut",
+  ],
+  [
+    "firewall opt-out in an smb production stack",
+    (r) => ({
+      ...r,
+      profile: "smb",
+      environment: "production",
+      network: { egress: { firewallOptOut: { reason: "the firewall costs more than the stack itself" } } },
+    }),
+    "mlops-platform:network.egress.firewallOptOut",
+  ],
+  ["unknown egress key", (r) => ({ ...r, network: { egress: { allowList: ["github.com"] } } }), "mlops-platform:network.egress.allowList"],
+  [
     "node pool min > max",
     (r) => ({ ...r, nodePools: { cpu: [{ ...cpuPool, minSize: 5, maxSize: 2 }] } }),
     "mlops-platform:nodePools.cpu[0].minSize",
@@ -278,5 +338,20 @@ describe("invalid configuration is refused with the key, the value and the fix",
     expect(keys).toEqual(
       expect.arrayContaining(["mlops-platform:network.cidr", "mlops-platform:teams[0].name", "mlops-platform:teams[0].groups"]),
     );
+  });
+});
+
+describe("network.egress", () => {
+  it("extends the firewall allow-list per stack, and lets an smb development stack opt out with a recorded reason", () => {
+    const withHosts = resolveConfig(
+      { ...rawOf("dev"), network: { egress: { allowedHosts: ["github.com", "*.pythonhosted.org"] } } },
+      "p",
+      "dev",
+    );
+    expect(withHosts.network.egress).toEqual({ allowedHosts: ["github.com", "*.pythonhosted.org"] });
+    expect(resolveConfig(rawOf("dev"), "p", "dev").network.egress).toEqual({ allowedHosts: [] });
+    const reason = "throw-away sandbox without data; costs reviewed by the platform owner";
+    const optedOut = resolveConfig({ ...rawOf("dev"), network: { egress: { firewallOptOut: { reason } } } }, "p", "dev");
+    expect(optedOut.network.egress.firewallOptOut).toEqual({ reason });
   });
 });

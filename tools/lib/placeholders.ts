@@ -63,6 +63,7 @@ const AWS_NAMED_PREFIXES = [
   "aws:sqs/queue:",
   "aws:ecr/repository:",
   "aws:cloudtrail/trail:",
+  "aws:networkfirewall/",
   "aws:secretsmanager/secret:",
   "aws:rds/subnetGroup:",
   "aws:rds/parameterGroup:",
@@ -176,6 +177,28 @@ function awsPlaceholders(p: PlaceholderInput): Record<string, unknown> {
       break;
     case "aws:cloudtrail/trail:Trail":
       arn = awsArn("cloudtrail", region, `trail/${physical}`);
+      break;
+    case "aws:networkfirewall/firewall:Firewall": {
+      arn = awsArn("network-firewall", region, `firewall/${physical}`);
+      id = arn;
+      // AWS creates one endpoint (a vpce- id) in each mapped subnet; the zone is not in the inputs.
+      const mappings = Array.isArray(p.inputs.subnetMappings) ? (p.inputs.subnetMappings as { subnetId?: unknown }[]) : [];
+      out.firewallStatuses = [
+        {
+          syncStates: mappings
+            .filter((m) => typeof m.subnetId === "string")
+            .map((m) => ({ attachments: [{ subnetId: m.subnetId, endpointId: `vpce-${digest(`${p.urn}/${String(m.subnetId)}`, 17)}` }] })),
+        },
+      ];
+      break;
+    }
+    case "aws:networkfirewall/firewallPolicy:FirewallPolicy":
+      arn = awsArn("network-firewall", region, `firewall-policy/${physical}`);
+      id = arn;
+      break;
+    case "aws:networkfirewall/ruleGroup:RuleGroup":
+      arn = awsArn("network-firewall", region, `stateful-rulegroup/${physical}`);
+      id = arn;
       break;
     case "aws:ec2/vpc:Vpc":
     case "aws:ec2/subnet:Subnet":

@@ -39,7 +39,7 @@ describe("subnetLayout", () => {
       ["10.1.16.0/20", 3],
     ] as const) {
       const layout = subnetLayout(cidr, zoneNames("me-central-1", zones));
-      const blocks = layout.flatMap((z) => [z.private, z.public, z.data]).map((b) => parseCidr(b));
+      const blocks = layout.flatMap((z) => [z.private, z.public, z.data, z.firewall]).map((b) => parseCidr(b));
       const vpc = parseCidr(cidr);
       for (const b of blocks) expect(b && vpc && contains(vpc, b)).toBe(true);
       for (let i = 0; i < blocks.length; i++)
@@ -51,7 +51,14 @@ describe("subnetLayout", () => {
       private: "10.40.0.0/19",
       public: "10.40.96.0/22",
       data: "10.40.112.0/22",
+      firewall: "10.40.108.0/24",
     });
+    // Network Firewall needs at least a /28 per endpoint subnet: a /20 VPC still gets one.
+    expect(subnetLayout("10.1.16.0/20", zoneNames("me-central-1", 3)).map((z) => z.firewall)).toEqual([
+      "10.1.22.192/28",
+      "10.1.22.208/28",
+      "10.1.22.224/28",
+    ]);
   });
   it("refuses a VPC outside /16-/20 or a wrong zone count, naming the value", () => {
     expect(() => subnetLayout("10.0.0.0/24", ["a"])).toThrow(/10\.0\.0\.0\/24 must be between \/16 and \/20/);

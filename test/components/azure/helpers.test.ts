@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { clusterSecurityProfile } from "../../../components/azure/cluster";
 import { aksKubeconfig, clusterAccessFromKubeconfig } from "../../../components/azure/kubeconfig";
-import { dnsServiceIp, subnetLayout, zonesFor } from "../../../components/azure/layout";
+import { dnsServiceIp, firewallSubnetLayout, subnetLayout, zonesFor } from "../../../components/azure/layout";
 import { alphanumeric, GLOBAL_NAME_RULES, globalName, nameSuffix } from "../../../components/azure/naming";
 import { nsgRules } from "../../../components/azure/network";
 import { isGpuSize, type NodePoolSpec, poolLabels, poolTaints, priorityExpanderConfig } from "../../../components/azure/nodepool";
@@ -45,7 +45,8 @@ describe("VNet layout", () => {
   it("carves four non-overlapping subnets inside the address space, /16 to /20", () => {
     for (const cidr of ["10.40.0.0/16", "10.60.0.0/18", "172.16.16.0/20"]) {
       const layout = subnetLayout(cidr);
-      const blocks = Object.values(layout).map((c) => parseCidr(c));
+      const blocks = [...Object.values(layout), ...Object.values(firewallSubnetLayout(cidr))].map((c) => parseCidr(c));
+      for (const fw of Object.values(firewallSubnetLayout(cidr))) expect(parseCidr(fw)?.prefix, `${cidr} firewall`).toBeLessThanOrEqual(26);
       for (const b of blocks) expect(b).toBeDefined();
       for (let i = 0; i < blocks.length; i++) {
         for (let j = i + 1; j < blocks.length; j++) expect(overlaps(blocks[i]!, blocks[j]!), `${cidr}: ${i}/${j}`).toBe(false);
@@ -53,7 +54,7 @@ describe("VNet layout", () => {
     }
     expect(subnetLayout("10.40.0.0/16")).toEqual({
       system: "10.40.0.0/18",
-      endpoints: "10.40.64.0/19",
+      endpoints: "10.40.64.0/20",
       database: "10.40.96.0/19",
       user: "10.40.128.0/17",
     });

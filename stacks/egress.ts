@@ -1,0 +1,37 @@
+/**
+ * The stack's egress allow-list: what the platform itself needs plus `network.egress.allowedHosts`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { egressAllowList } from "../contracts/egress";
+import { IMAGES } from "../contracts/versions";
+import type { PlatformConfig } from "./schema";
+
+/** Registries the stack's in-region pull-through cache serves (none yet: every upstream registry is allowed). */
+export const CACHED_REGISTRIES: readonly string[] = [];
+
+/** The hosts the stack's firewall admits. */
+export function stackEgressAllowList(cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network">): string[] {
+  return egressAllowList({
+    cloud: cfg.cloud,
+    region: cfg.region,
+    oidcIssuerUrl: cfg.identity.oidcIssuerUrl,
+    imageRepositories: Object.values(IMAGES).map((i) => i.repository),
+    cachedRegistries: CACHED_REGISTRIES,
+    extraHosts: cfg.network.egress.allowedHosts,
+  });
+}
+
+/** The firewall setting the cloud layer gets: the allow-list, or nothing for an opted-out development stack. */
+export function egressFirewallSetting(
+  cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network">,
+): { readonly allowedHosts: readonly string[] } | undefined {
+  const optOut = cfg.network.egress.firewallOptOut;
+  if (optOut) {
+    // Recorded in every preview and update log, next to the reason the stack file gives.
+    pulumi.log.warn(
+      `egress firewall opted out (network.egress.firewallOptOut): workloads reach any internet host through NAT. Reason: ${optOut.reason}`,
+    );
+    return undefined;
+  }
+  return { allowedHosts: stackEgressAllowList(cfg) };
+}
