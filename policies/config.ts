@@ -31,6 +31,9 @@ export const DEFAULT_ALLOWED_REGISTRIES = [
   "nvcr.io",
   "public.ecr.aws",
   "mcr.microsoft.com",
+  // Argo Events' JetStream event bus: the NATS config reloader and metrics exporter are published
+  // on Docker Hub only (the NATS server itself comes from public.ecr.aws).
+  "docker.io/natsio",
 ] as const;
 
 /** Namespaces where Kubernetes rules are mandatory when the configuration names none. */
@@ -62,6 +65,12 @@ export const ExemptionSchema = z.strictObject({
 /** One exemption. */
 export type Exemption = z.infer<typeof ExemptionSchema>;
 
+/** A namespace the Kubernetes rules do not check, with the reason (reviewed like code). */
+export const NamespaceExemptionSchema = z.strictObject({
+  namespace: z.string().min(1),
+  reason: z.string().min(10, "must explain why the namespace is not checked (at least 10 characters)"),
+});
+
 /** The configuration file of one stack. */
 export const PackConfigSchema = z.strictObject({
   /** JSON-schema pointer for editors; ignored. */
@@ -87,8 +96,13 @@ export const PackConfigSchema = z.strictObject({
   minimumBackupRetentionDays: z.number().int().min(1).max(35).default(7),
   /** Minimum retention in days for logs (CloudWatch log groups, Log Analytics workspaces). */
   minimumLogRetentionDays: z.number().int().min(1).default(30),
-  /** Namespaces where the Kubernetes rules apply (`*` suffix matches a prefix). */
+  /**
+   * The platform's own namespaces (`*` suffix matches a prefix). The Kubernetes rules check every
+   * namespace; this list only names the platform's (for reports).
+   */
   platformNamespaces: z.array(z.string().min(1)).default([...DEFAULT_PLATFORM_NAMESPACES]),
+  /** Namespaces the Kubernetes rules do not check, each by exact name with its reason. */
+  namespaceExemptions: z.array(NamespaceExemptionSchema).default([]),
   /**
    * Resource names allowed to be internet-facing: Kubernetes Services of type LoadBalancer, and
    * security groups / NSG rules that open HTTPS (443 only) to the internet for such a load balancer.
@@ -111,6 +125,7 @@ export interface RuleSettings {
   readonly minimumBackupRetentionDays: number;
   readonly minimumLogRetentionDays: number;
   readonly platformNamespaces: readonly string[];
+  readonly namespaceExemptions: readonly { readonly namespace: string; readonly reason: string }[];
   readonly publicLoadBalancers: readonly string[];
   readonly exemptions: readonly { readonly resource: string; readonly reason: string }[];
 }
@@ -185,6 +200,7 @@ export function ruleSettings(cfg: PackConfig, policy: string): RuleSettings {
     minimumBackupRetentionDays: cfg.minimumBackupRetentionDays,
     minimumLogRetentionDays: cfg.minimumLogRetentionDays,
     platformNamespaces: cfg.platformNamespaces,
+    namespaceExemptions: cfg.namespaceExemptions,
     publicLoadBalancers: cfg.publicLoadBalancers,
     exemptions: cfg.exemptions.filter((e) => e.policy === policy).map(({ resource, reason }) => ({ resource, reason })),
   };
@@ -223,6 +239,7 @@ export function settingsFromPolicyConfig(raw: Record<string, unknown>): RuleSett
     minimumBackupRetentionDays: pick("minimumBackupRetentionDays", defaults.minimumBackupRetentionDays),
     minimumLogRetentionDays: pick("minimumLogRetentionDays", defaults.minimumLogRetentionDays),
     platformNamespaces: pick("platformNamespaces", defaults.platformNamespaces),
+    namespaceExemptions: pick("namespaceExemptions", defaults.namespaceExemptions),
     publicLoadBalancers: pick("publicLoadBalancers", defaults.publicLoadBalancers),
     exemptions: pick("exemptions", []),
   };
@@ -244,7 +261,17 @@ export const RULE_CONFIG_SCHEMA: PolicyConfigSchema = {
     allowedRegistries: stringList("Allowed container registries.", DEFAULT_ALLOWED_REGISTRIES),
     minimumBackupRetentionDays: { type: "integer", minimum: 1, default: 7, description: "Minimum backup/soft-delete retention (days)." },
     minimumLogRetentionDays: { type: "integer", minimum: 1, default: 30, description: "Minimum log retention (days)." },
-    platformNamespaces: stringList("Namespaces where Kubernetes rules apply.", DEFAULT_PLATFORM_NAMESPACES),
+    platformNamespaces: stringList("The platform's own namespaces (Kubernetes rules check every namespace).", DEFAULT_PLATFORM_NAMESPACES),
+    namespaceExemptions: {
+      type: "array",
+      description: "Namespaces the Kubernetes rules do not check, by exact name, each with its reason.",
+      items: {
+        type: "object",
+        properties: { namespace: { type: "string" }, reason: { type: "string", minLength: 10 } },
+        required: ["namespace", "reason"],
+      },
+      default: [],
+    },
     publicLoadBalancers: stringList("Resource names allowed to be internet-facing (HTTPS only).", []),
     exemptions: {
       type: "array",

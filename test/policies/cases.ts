@@ -924,7 +924,7 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     target: "app",
     violations: [
       { why: "latest", path: [...C0, "image"], value: "quay.io/argoproj/argocli:latest", expect: "latest" },
-      { why: "untagged", path: [...C0, "image"], value: "quay.io/argoproj/argocli", expect: "without a tag" },
+      { why: "untagged", path: [...C0, "image"], value: "quay.io/argoproj/argocli", expect: "no tag or digest" },
     ],
     unknown: { path: [...C0, "image"], expect: "advisory" },
   },
