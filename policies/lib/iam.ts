@@ -57,7 +57,10 @@ export function globRegExp(pattern: string, caseInsensitive: boolean): RegExp {
   const key = `${caseInsensitive ? "i" : "s"}:${pattern}`;
   let re = globCache.get(key);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
     re = new RegExp(`^${body}$`, caseInsensitive ? "is" : "s");
     globCache.set(key, re);
   }

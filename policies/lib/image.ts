@@ -64,7 +64,10 @@ export function parseImage(image: string): ImageRef {
   if (registry === "docker.io" && !path.includes("/") && !isTemplated(path)) path = `library/${path}`;
   const registryTemplated = firstTemplated;
   if (registryTemplated) registry = undefined;
-  const versionTemplated = (tag !== undefined && isTemplated(tag)) || (digest !== undefined && isTemplated(digest)) || (tag === undefined && digest === undefined && isTemplated(path));
+  const versionTemplated =
+    (tag !== undefined && isTemplated(tag)) ||
+    (digest !== undefined && isTemplated(digest)) ||
+    (tag === undefined && digest === undefined && isTemplated(path));
   return {
     raw,
     registry,

@@ -68,7 +68,11 @@ export function classifyAzureKey(value: unknown): KeyClass {
   if (typeof value !== "string") return "invalid";
   const v = value.trim();
   if (v === "") return "none";
-  if (/^https:\/\/[a-z0-9-]+\.(vault\.azure\.net|managedhsm\.azure\.net|vault\.azure\.cn)(:443)?\/keys\/[A-Za-z0-9-]+(\/[A-Za-z0-9]*)?\/?$/i.test(v))
+  if (
+    /^https:\/\/[a-z0-9-]+\.(vault\.azure\.net|managedhsm\.azure\.net|vault\.azure\.cn)(:443)?\/keys\/[A-Za-z0-9-]+(\/[A-Za-z0-9]*)?\/?$/i.test(
+      v,
+    )
+  )
     return "customer-managed";
   if (/\/providers\/Microsoft\.(KeyVault\/vaults\/[^/]+\/keys|Compute\/diskEncryptionSets)\/[^/]+/i.test(v)) return "customer-managed";
   return "invalid";

@@ -73,7 +73,11 @@ const POD_PATHS: Record<string, Record<string, readonly string[]>> = {
     DaemonSet: ["spec", "template", "spec"],
     ReplicaSet: ["spec", "template", "spec"],
   },
-  extensions: { Deployment: ["spec", "template", "spec"], DaemonSet: ["spec", "template", "spec"], ReplicaSet: ["spec", "template", "spec"] },
+  extensions: {
+    Deployment: ["spec", "template", "spec"],
+    DaemonSet: ["spec", "template", "spec"],
+    ReplicaSet: ["spec", "template", "spec"],
+  },
   batch: { Job: ["spec", "template", "spec"], CronJob: ["spec", "jobTemplate", "spec", "template", "spec"] },
   "argoproj.io": { Rollout: ["spec", "template", "spec"] },
 };
@@ -132,7 +136,7 @@ function parseDocuments(value: unknown): Record<string, unknown>[] | undefined {
 function addPatch(b: Builder, patch: unknown, base: string, pod: Record<string, unknown>) {
   if (patch === undefined || patch === null || patch === "") return;
   const docs = parseDocuments(patch);
-  if (!docs || docs.length !== 1) {
+  if (docs?.length !== 1) {
     b.problems.push(`${base} is not a pod spec patch the pack can read; its settings cannot be verified`);
     return;
   }

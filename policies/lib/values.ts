@@ -47,8 +47,8 @@ export function num(value: unknown): number | undefined {
   return undefined;
 }
 
-export { arnRegion, normaliseLocation } from "./location";
 export { type IamStatement, iamStatements } from "./iam";
+export { arnRegion, normaliseLocation } from "./location";
 
 /** True when `name` matches one of `patterns` (exact, or a prefix pattern ending in `*`). */
 export function matchesAny(name: string, patterns: readonly string[]): boolean {

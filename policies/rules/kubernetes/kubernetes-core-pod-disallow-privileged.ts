@@ -43,7 +43,8 @@ export const kubernetesCorePodDisallowPrivileged = resourceRule({
       if (isTrue(obj(sc.windowsOptions).hostProcess)) report(`${path} runs as a Windows host process`);
       list(container.ports).forEach((p, i) => {
         const hostPort = obj(p).hostPort;
-        if (hostPort !== undefined && hostPort !== null && hostPort !== 0 && hostPort !== "0") report(`${path}.ports[${i}] binds a hostPort`);
+        if (hostPort !== undefined && hostPort !== null && hostPort !== 0 && hostPort !== "0")
+          report(`${path}.ports[${i}] binds a hostPort`);
       });
     }
   },

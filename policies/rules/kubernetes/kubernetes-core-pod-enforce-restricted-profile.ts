@@ -1,7 +1,7 @@
-import { capabilityName } from "./kubernetes-core-pod-disallow-privileged";
 import { inCheckedNamespace, WORKLOAD_TYPES, workloadOf } from "../../lib/kubernetes";
 import { resourceRule } from "../../lib/rule";
 import { list, num, obj, str } from "../../lib/values";
+import { capabilityName } from "./kubernetes-core-pod-disallow-privileged";
 
 const SECCOMP_OK = ["RuntimeDefault", "Localhost"];
 

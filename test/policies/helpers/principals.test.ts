@@ -80,7 +80,10 @@ describe("exposures", () => {
     allow({ AWS: "arn:aws:iam::123456789012:role/app" }),
     allow("*", { StringEquals: { "aws:PrincipalAccount": "123456789012" } }),
     allow({ Service: "s3.amazonaws.com" }, { StringEquals: { "aws:SourceAccount": "123456789012" } }),
-    allow({ Service: "logs.me-central-1.amazonaws.com" }, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:me-central-1:123456789012:log-group:*" } }),
+    allow(
+      { Service: "logs.me-central-1.amazonaws.com" },
+      { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:me-central-1:123456789012:log-group:*" } },
+    ),
     allow({ Federated: "arn:aws:iam::123456789012:oidc-provider/x" }, { StringEquals: { "x:sub": "system:serviceaccount:a:b" } }),
     { Effect: "Deny", Principal: "*", Action: "s3:*" },
   ])("%j stays inside this account", (s) => {
