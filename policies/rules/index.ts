@@ -41,6 +41,7 @@ import { awsEc2SecurityGroupDisallowPublicIngress } from "./least-privilege/aws-
 import { awsEksClusterDisallowPublicEndpoint } from "./least-privilege/aws-eks-cluster-disallow-public-endpoint";
 import { awsIamPolicyDisallowWildcardAction } from "./least-privilege/aws-iam-policy-disallow-wildcard-action";
 import { awsIamPolicyDisallowWildcardResource } from "./least-privilege/aws-iam-policy-disallow-wildcard-resource";
+import { awsIamResourcePolicyDisallowExternalPrincipal } from "./least-privilege/aws-iam-resource-policy-disallow-external-principal";
 import { awsIamRoleDisallowAdminPolicy } from "./least-privilege/aws-iam-role-disallow-admin-policy";
 import { awsIamUserDisallowAccessKey } from "./least-privilege/aws-iam-user-disallow-access-key";
 import { awsRdsDatabaseDisallowPublicAccess } from "./least-privilege/aws-rds-database-disallow-public-access";
@@ -134,6 +135,7 @@ export const stackPolicies: StackValidationPolicy[] = [
   awsS3BucketEnforceKmsEncryption,
   awsS3BucketEnforceTlsOnly,
   awsS3BucketDisallowPublicAccess,
+  awsIamResourcePolicyDisallowExternalPrincipal,
   kubernetesCoreServiceAccountEnforceWorkloadIdentity,
   awsCloudtrailTrailEnforceLocalDestination,
   awsS3BucketDisallowExternalReplication,

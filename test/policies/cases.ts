@@ -729,6 +729,43 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     ],
     unknown: { path: ["blockPublicAcls"], expect: "advisory" },
   },
+  "aws-iam-resource-policy-disallow-external-principal": {
+    specs: [
+      s("aws:iam/role:Role", "own-role", {
+        arn: "arn:aws:iam::123456789012:role/own",
+        assumeRolePolicy: iamPolicy([{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }]),
+      }),
+      s("aws:sqs/queuePolicy:QueuePolicy", "queue-policy", {
+        queueUrl: "https://sqs.me-central-1.amazonaws.com/123456789012/q",
+        policy: iamPolicy([
+          { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/own" }, Action: "sqs:SendMessage", Resource: "*" },
+        ]),
+      }),
+    ],
+    target: "queue-policy",
+    violations: [
+      {
+        why: "anyone as a list",
+        path: ["policy"],
+        value: iamPolicy([{ Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sqs:SendMessage", Resource: "*" }]),
+        expect: "anyone",
+      },
+      {
+        why: "another account",
+        path: ["policy"],
+        value: iamPolicy([{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: "sqs:*", Resource: "*" }]),
+        expect: "210987654321",
+      },
+      {
+        why: "any account's root in the trust policy",
+        target: "own-role",
+        path: ["assumeRolePolicy"],
+        value: iamPolicy([{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::*:root" }, Action: "sts:AssumeRole" }]),
+        expect: "anyone",
+      },
+    ],
+    unknown: { path: ["policy"], expect: "advisory" },
+  },
   "aws-rds-database-disallow-public-access": {
     specs: [rds],
     target: "db",
