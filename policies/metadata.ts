@@ -60,6 +60,26 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: RESIDENCY,
     equivalents: [],
   },
+  "pulumi-provider-package-enforce-allowlist": {
+    area: "residency",
+    description:
+      "In production, every resource comes from a provider package the pack understands (aws, azure-native, kubernetes, random): a resource of any other package (gcp, cloudflare, datadog…) could hold data anywhere, so it is refused.",
+    severity: "critical",
+    remediationSteps:
+      "Use the project's providers. To add a package, extend the pack first (residency, encryption and access rules for its resources) and add it to UNDERSTOOD_PACKAGES.",
+    controls: RESIDENCY,
+    equivalents: [],
+  },
+  "kubernetes-provider-cluster-enforce-stack-cluster": {
+    area: "residency",
+    description:
+      "Every Kubernetes provider targets a cluster this stack creates: its kubeconfig comes from the stack's EKS/AKS cluster (or names that cluster's API endpoint). No ambient kubeconfig, no foreign cluster.",
+    severity: "critical",
+    remediationSteps:
+      "Build the provider's kubeconfig from the stack's cluster outputs (components/aws/cluster.ts, components/azure/cluster.ts); never rely on KUBECONFIG or a pasted kubeconfig.",
+    controls: RESIDENCY,
+    equivalents: [],
+  },
   "azure-provider-location-enforce-allowlist": {
     area: "residency",
     description:

@@ -68,6 +68,8 @@ import { azurePostgresqlServerDisallowGeoBackup } from "./residency/azure-postgr
 import { azureProviderLocationEnforceAllowlist } from "./residency/azure-provider-location-enforce-allowlist";
 import { azureResourceLocationEnforceAllowlist } from "./residency/azure-resource-location-enforce-allowlist";
 import { azureStorageAccountDisallowGeoReplication } from "./residency/azure-storage-account-disallow-geo-replication";
+import { kubernetesProviderClusterEnforceStackCluster } from "./residency/kubernetes-provider-cluster-enforce-stack-cluster";
+import { pulumiProviderPackageEnforceAllowlist } from "./residency/pulumi-provider-package-enforce-allowlist";
 
 /** Rules that look at one resource at a time. */
 export const resourcePolicies: ResourceValidationPolicy[] = [
@@ -126,6 +128,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   azureProviderLocationEnforceAllowlist,
   azureResourceLocationEnforceAllowlist,
   azureStorageAccountDisallowGeoReplication,
+  pulumiProviderPackageEnforceAllowlist,
 ];
 
 /** Rules that need several resources at once. */
@@ -140,6 +143,7 @@ export const stackPolicies: StackValidationPolicy[] = [
   awsCloudtrailTrailEnforceLocalDestination,
   awsS3BucketDisallowExternalReplication,
   azureMonitorDiagnosticSettingEnforceLocalDestination,
+  kubernetesProviderClusterEnforceStackCluster,
 ];
 
 /** Every rule. */

@@ -4,7 +4,7 @@
  * with the CLI's advisory "can't run policy during preview").
  */
 import type { Spec } from "./fixture";
-import { UNKNOWN } from "./fixture";
+import { FIXTURE_CLUSTER_HOST, UNKNOWN } from "./fixture";
 
 /** One change that must produce a violation. */
 export interface ViolationCase {
@@ -179,6 +179,57 @@ const rds = s(
 /** Cases by rule name. */
 export const CASES: Readonly<Record<string, RuleCase>> = {
   // ── Residency ──
+  "pulumi-provider-package-enforce-allowlist": {
+    specs: [s("random:index/randomPassword:RandomPassword", "pw", { length: 32 })],
+    target: "pw",
+    violations: [
+      {
+        why: "a GCP bucket",
+        add: [s("gcp:storage/bucket:Bucket", "gcs", { location: "me-central2" }, { provider: "none" })],
+        expect: "gcp",
+      },
+      {
+        why: "a Cloudflare R2 bucket",
+        add: [s("cloudflare:index/r2Bucket:R2Bucket", "r2", { name: "b" }, { provider: "none" })],
+        expect: "cloudflare",
+      },
+      { why: "a provider of another package", add: [s("pulumi:providers:datadog", "dd", {}, { provider: "none" })], expect: "datadog" },
+    ],
+    unknown: { path: ["length"], expect: "none" },
+  },
+  "kubernetes-provider-cluster-enforce-stack-cluster": {
+    specs: [
+      s("aws:eks/cluster:Cluster", "cluster", { endpoint: `https://${FIXTURE_CLUSTER_HOST}` }),
+      s(
+        "pulumi:providers:kubernetes",
+        "stack-k8s",
+        { kubeconfig: `apiVersion: v1\nclusters:\n- name: eks\n  cluster:\n    server: https://${FIXTURE_CLUSTER_HOST}\n` },
+        { provider: "none" },
+      ),
+    ],
+    target: "stack-k8s",
+    violations: [
+      { why: "no kubeconfig (ambient)", path: ["kubeconfig"], value: "", expect: "ambient" },
+      {
+        why: "a foreign cluster (YAML)",
+        path: ["kubeconfig"],
+        value: "apiVersion: v1\nclusters:\n- name: x\n  cluster:\n    server: https://other.gr7.eu-west-1.eks.amazonaws.com\n",
+        expect: "not the API endpoint",
+      },
+      {
+        why: "a foreign cluster (object) next to a stack one",
+        path: ["kubeconfig"],
+        value: {
+          clusters: [
+            { name: "a", cluster: { server: `https://${FIXTURE_CLUSTER_HOST}` } },
+            { name: "b", cluster: { server: "https://10.0.0.1:6443" } },
+          ],
+        },
+        expect: "not the API endpoint",
+      },
+    ],
+    unknown: { path: ["kubeconfig"], expect: "mandatory" },
+  },
   "aws-provider-region-enforce-allowlist": {
     specs: [],
     target: "aws-me-central-1",

@@ -7,6 +7,8 @@ import { REDACTED_SECRET, UNKNOWN } from "../../tools/lib/values";
 export { REDACTED_SECRET, UNKNOWN };
 
 const STACK = "test";
+/** API endpoint host the fixture's Kubernetes provider targets (cases of the provider rule declare that cluster). */
+export const FIXTURE_CLUSTER_HOST = "0123456789ABCDEF.gr7.me-central-1.eks.amazonaws.com";
 const PROJECT = "mlops-platform";
 
 /** The provider a fixture resource goes through. */
@@ -31,7 +33,11 @@ export function urn(type: string, name: string): string {
 const PROVIDERS = {
   aws: { type: "pulumi:providers:aws", name: "aws-me-central-1", inputs: { region: "me-central-1" } },
   azure: { type: "pulumi:providers:azure-native", name: "azure-uaenorth", inputs: { location: "uaenorth" } },
-  k8s: { type: "pulumi:providers:kubernetes", name: "k8s", inputs: {} },
+  k8s: {
+    type: "pulumi:providers:kubernetes",
+    name: "k8s",
+    inputs: { kubeconfig: { apiVersion: "v1", clusters: [{ name: "eks", cluster: { server: `https://${FIXTURE_CLUSTER_HOST}` } }] } },
+  },
 } as const;
 
 function defaultProvider(type: string): ProviderKind {
