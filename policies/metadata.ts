@@ -80,6 +80,16 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: RESIDENCY,
     equivalents: [],
   },
+  "azure-authorization-policy-assignment-enforce-allowed-locations": {
+    area: "residency",
+    description:
+      'Production Azure stacks keep the run-time residency guardrail: every resource group is covered by an Azure Policy "Allowed locations" assignment (subscription or group scope) listing only allowed locations, with enforcementMode Default, no notScopes, resource selectors or effect overrides, and no policy exemption against it.',
+    severity: "critical",
+    remediationSteps:
+      "Keep the Guardrails component's assignments as created (components/azure/guardrails.ts); do not switch them to DoNotEnforce, add notScopes or exemptions.",
+    controls: [...RESIDENCY, C.iaConfig, C.isoConfig],
+    equivalents: [],
+  },
   "azure-provider-location-enforce-allowlist": {
     area: "residency",
     description:
@@ -603,6 +613,46 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     equivalents: [],
   },
   // ── Data safety (production) ─────────────────────────────────────────────────────────────────
+  "aws-cloudtrail-trail-enable-audit-logging": {
+    area: "data-safety",
+    description:
+      "Production AWS stacks have a CloudTrail trail that records every management event (read and write, global services, every region); no trail is switched off or filtered by event selectors.",
+    severity: "high",
+    remediationSteps:
+      "Keep the Audit component's trail as created: enableLogging, isMultiRegionTrail, includeGlobalServiceEvents, no excluding selectors.",
+    controls: [C.iaAuditLogging, C.iaLogProtection, C.isoLogging],
+    equivalents: [ck("CKV_AWS_67"), tv("AVD-AWS-0014")],
+  },
+  "azure-monitor-diagnostic-setting-enable-audit-logging": {
+    area: "data-safety",
+    description:
+      "Production Azure stacks send the subscription's activity log with all eight categories to the stack's workspace, and no diagnostic setting switches a log category off.",
+    severity: "high",
+    remediationSteps:
+      "Keep the Monitoring component's SubscriptionDiagnosticSetting with every category enabled; remove `enabled: false` entries.",
+    controls: [C.iaAuditLogging, C.iaLogProtection, C.isoLogging],
+    equivalents: [],
+  },
+  "aws-s3-bucket-configure-lifecycle-retention": {
+    area: "data-safety",
+    description:
+      "In production, no S3 lifecycle rule deletes current objects before the log-retention minimum (or on a fixed date), nor noncurrent versions before the backup-retention minimum.",
+    severity: "high",
+    remediationSteps:
+      "Raise expiration.days / noncurrentVersionExpiration.noncurrentDays to the minimums of policies/config/<stack>.json, or drop the rule.",
+    controls: SAFETY,
+    equivalents: [],
+  },
+  "azure-storage-account-configure-lifecycle-retention": {
+    area: "data-safety",
+    description:
+      "In production, no storage management policy deletes blobs before the log-retention minimum or versions/snapshots before the backup-retention minimum, and Log Analytics tables keep logs at least the log-retention minimum.",
+    severity: "high",
+    remediationSteps:
+      "Raise the management policy's delete days and the tables' retention to the minimums of policies/config/<stack>.json.",
+    controls: SAFETY,
+    equivalents: [],
+  },
   "aws-rds-database-enable-deletion-protection": {
     area: "data-safety",
     description:

@@ -3,12 +3,16 @@
  * (`tools/lib/check.ts`) and the tests import these, never the pack itself.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { awsCloudtrailTrailEnableAuditLogging } from "./data-safety/aws-cloudtrail-trail-enable-audit-logging";
 import { awsCloudwatchLogGroupConfigureRetention } from "./data-safety/aws-cloudwatch-log-group-configure-retention";
 import { awsRdsDatabaseEnableDeletionProtection } from "./data-safety/aws-rds-database-enable-deletion-protection";
+import { awsS3BucketConfigureLifecycleRetention } from "./data-safety/aws-s3-bucket-configure-lifecycle-retention";
 import { awsS3BucketEnableVersioning } from "./data-safety/aws-s3-bucket-enable-versioning";
 import { azureKeyvaultVaultEnablePurgeProtection } from "./data-safety/azure-keyvault-vault-enable-purge-protection";
+import { azureMonitorDiagnosticSettingEnableAuditLogging } from "./data-safety/azure-monitor-diagnostic-setting-enable-audit-logging";
 import { azureOperationalinsightsWorkspaceConfigureRetention } from "./data-safety/azure-operationalinsights-workspace-configure-retention";
 import { azurePostgresqlServerEnforceBackupRetention } from "./data-safety/azure-postgresql-server-enforce-backup-retention";
+import { azureStorageAccountConfigureLifecycleRetention } from "./data-safety/azure-storage-account-configure-lifecycle-retention";
 import { azureStorageAccountEnableSoftDelete } from "./data-safety/azure-storage-account-enable-soft-delete";
 import { pulumiStatefulResourceEnableProtect } from "./data-safety/pulumi-stateful-resource-enable-protect";
 import { awsCloudwatchLogGroupEnforceKmsEncryption } from "./encryption/aws-cloudwatch-log-group-enforce-kms-encryption";
@@ -63,6 +67,7 @@ import { awsProviderRegionEnforceAllowlist } from "./residency/aws-provider-regi
 import { awsRdsDatabaseDisallowCrossRegionReplication } from "./residency/aws-rds-database-disallow-cross-region-replication";
 import { awsResourceRegionEnforceAllowlist } from "./residency/aws-resource-region-enforce-allowlist";
 import { awsS3BucketDisallowExternalReplication } from "./residency/aws-s3-bucket-disallow-external-replication";
+import { azureAuthorizationPolicyAssignmentEnforceAllowedLocations } from "./residency/azure-authorization-policy-assignment-enforce-allowed-locations";
 import { azureMonitorDiagnosticSettingEnforceLocalDestination } from "./residency/azure-monitor-diagnostic-setting-enforce-local-destination";
 import { azurePostgresqlServerDisallowGeoBackup } from "./residency/azure-postgresql-server-disallow-geo-backup";
 import { azureProviderLocationEnforceAllowlist } from "./residency/azure-provider-location-enforce-allowlist";
@@ -129,6 +134,8 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   azureResourceLocationEnforceAllowlist,
   azureStorageAccountDisallowGeoReplication,
   pulumiProviderPackageEnforceAllowlist,
+  awsS3BucketConfigureLifecycleRetention,
+  azureStorageAccountConfigureLifecycleRetention,
 ];
 
 /** Rules that need several resources at once. */
@@ -144,6 +151,9 @@ export const stackPolicies: StackValidationPolicy[] = [
   awsS3BucketDisallowExternalReplication,
   azureMonitorDiagnosticSettingEnforceLocalDestination,
   kubernetesProviderClusterEnforceStackCluster,
+  azureAuthorizationPolicyAssignmentEnforceAllowedLocations,
+  awsCloudtrailTrailEnableAuditLogging,
+  azureMonitorDiagnosticSettingEnableAuditLogging,
 ];
 
 /** Every rule. */

@@ -230,6 +230,163 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     ],
     unknown: { path: ["kubeconfig"], expect: "mandatory" },
   },
+  "azure-authorization-policy-assignment-enforce-allowed-locations": {
+    specs: [
+      s("azure-native:resources:ResourceGroup", "rg", { resourceGroupName: "rg-data", location: "uaenorth" }),
+      s("azure-native:authorization:PolicyAssignment", "locations", {
+        policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c",
+        policyAssignmentName: "uae-locations",
+        scope: "/subscriptions/00000000-0000-0000-0000-000000000000",
+        enforcementMode: "Default",
+        parameters: { listOfAllowedLocations: { value: ["uaenorth", "uaecentral"] } },
+      }),
+    ],
+    target: "locations",
+    violations: [
+      { why: "audit only", path: ["enforcementMode"], value: "DoNotEnforce", expect: "DoNotEnforce" },
+      {
+        why: "a location outside the UAE",
+        path: ["parameters", "listOfAllowedLocations", "value"],
+        value: ["uaenorth", "West Europe"],
+        expect: "West Europe",
+      },
+      {
+        why: "a carve-out",
+        path: ["notScopes"],
+        value: ["/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data"],
+        expect: "notScopes",
+      },
+      {
+        why: "assigned to another resource group only",
+        path: ["scope"],
+        value: "/subscriptions/0/resourceGroups/rg-other",
+        target: "locations",
+        expect: "not covered",
+      },
+      {
+        why: "an exemption",
+        add: [
+          s("azure-native:authorization:PolicyExemption", "exempt", {
+            policyAssignmentId: "/subscriptions/0/providers/Microsoft.Authorization/policyAssignments/uae-locations",
+            exemptionCategory: "Waiver",
+          }),
+        ],
+        expect: "exemption",
+      },
+    ],
+    unknown: { path: ["enforcementMode"], expect: "mandatory" },
+  },
+  "aws-cloudtrail-trail-enable-audit-logging": {
+    specs: [
+      s("aws:cloudtrail/trail:Trail", "trail", {
+        enableLogging: true,
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        s3BucketName: "audit",
+      }),
+    ],
+    target: "trail",
+    violations: [
+      { why: "logging off", path: ["enableLogging"], value: false, expect: "switched off" },
+      { why: "one region", path: ["isMultiRegionTrail"], value: false, expect: "one region" },
+      {
+        why: "write-only selector",
+        path: ["eventSelectors"],
+        value: [{ readWriteType: "WriteOnly", includeManagementEvents: true }],
+        expect: "WriteOnly",
+      },
+      {
+        why: "management events excluded",
+        path: ["eventSelectors"],
+        value: { includeManagementEvents: false },
+        expect: "excludes management",
+      },
+    ],
+    unknown: { path: ["enableLogging"], expect: "advisory" },
+  },
+  "azure-monitor-diagnostic-setting-enable-audit-logging": {
+    specs: [
+      s("azure-native:resources:ResourceGroup", "rg", { resourceGroupName: "rg-data", location: "uaenorth" }),
+      s("azure-native:monitor:SubscriptionDiagnosticSetting", "activity", {
+        workspaceId: "/subscriptions/0/resourceGroups/rg-data/providers/Microsoft.OperationalInsights/workspaces/w",
+        logs: ["Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy", "Autoscale", "ResourceHealth"].map(
+          (category) => ({ category, enabled: true }),
+        ),
+      }),
+    ],
+    target: "activity",
+    violations: [
+      { why: "a category switched off", path: ["logs", 1, "enabled"], value: false, expect: "switched off" },
+      { why: "a category left out", path: ["logs"], value: [{ category: "Administrative", enabled: true }], expect: "leaves out" },
+      {
+        why: "a single object with one category",
+        path: ["logs"],
+        value: { categoryGroup: "allLogs", enabled: "false" },
+        expect: "switched off",
+      },
+    ],
+    unknown: { path: ["logs"], expect: "advisory" },
+  },
+  "aws-s3-bucket-configure-lifecycle-retention": {
+    specs: [
+      s("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lifecycle", {
+        bucket: "data-bkt",
+        rules: [{ id: "noncurrent", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 365 } }],
+      }),
+    ],
+    target: "lifecycle",
+    violations: [
+      {
+        why: "versions deleted early",
+        path: ["rules", 0, "noncurrentVersionExpiration", "noncurrentDays"],
+        value: 1,
+        expect: "noncurrent versions",
+      },
+      { why: "objects deleted after 30 days", path: ["rules", 0, "expiration"], value: { days: 30 }, expect: "current objects" },
+      { why: "objects deleted on a date", path: ["rules", 0, "expiration"], value: [{ date: "2027-01-01" }], expect: "fixed date" },
+    ],
+    unknown: { path: ["rules"], expect: "advisory" },
+  },
+  "azure-storage-account-configure-lifecycle-retention": {
+    specs: [
+      s("azure-native:storage:ManagementPolicy", "lifecycle", {
+        accountName: "mlopssa",
+        managementPolicyName: "default",
+        policy: {
+          rules: [
+            {
+              name: "versions",
+              enabled: true,
+              type: "Lifecycle",
+              definition: { actions: { version: { delete: { daysAfterCreationGreaterThan: 365 } } } },
+            },
+          ],
+        },
+      }),
+    ],
+    target: "lifecycle",
+    violations: [
+      {
+        why: "versions deleted early",
+        path: ["policy", "rules", 0, "definition", "actions", "version", "delete", "daysAfterCreationGreaterThan"],
+        value: 1,
+        expect: "versions",
+      },
+      {
+        why: "blobs deleted early",
+        path: ["policy", "rules", 0, "definition", "actions", "baseBlob"],
+        value: { delete: { daysAfterModificationGreaterThan: 7 } },
+        expect: "blobs",
+      },
+      {
+        why: "snapshots deleted early",
+        path: ["policy", "rules", 0, "definition", "actions", "snapshot"],
+        value: { delete: { daysAfterCreationGreaterThan: "3" } },
+        expect: "snapshots",
+      },
+    ],
+    unknown: { path: ["policy"], expect: "advisory" },
+  },
   "aws-provider-region-enforce-allowlist": {
     specs: [],
     target: "aws-me-central-1",
