@@ -268,6 +268,26 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: AT_REST,
     equivalents: [ck("CKV_AWS_58"), tv("AVD-AWS-0039")],
   },
+  "aws-kms-data-store-enforce-cmk-encryption": {
+    area: "encryption",
+    description:
+      "Data stores a team adds next use a customer-managed KMS key (key ARN, id or alias that is not alias/aws/*): SNS topics, Kinesis streams and Firehose, EFS and FSx file systems, DynamoDB tables, Secrets Manager secrets, SSM SecureString parameters, MemoryDB, DocumentDB, Neptune, Redshift, OpenSearch, MSK, Backup vaults, snapshot copies, ElastiCache Serverless, SageMaker domains.",
+    severity: "high",
+    remediationSteps:
+      "Pass the stack's customer-managed key (components/aws/keys.ts) in the type's key field and switch its encryption on.",
+    controls: AT_REST,
+    equivalents: [ck("CKV_AWS_26"), ck("CKV_AWS_119"), ck("CKV_AWS_149")],
+  },
+  "azure-keyvault-data-store-enforce-cmk-encryption": {
+    area: "encryption",
+    description:
+      "Data stores a team adds next use a customer-managed Key Vault key: Service Bus and Event Hubs namespaces, managed disks and snapshots, Cosmos DB accounts, MySQL flexible servers, SQL servers, container registries.",
+    severity: "high",
+    remediationSteps:
+      "Point the type's encryption at a Key Vault key of the stack (or a disk encryption set for disks) instead of Microsoft-managed keys.",
+    controls: AT_REST,
+    equivalents: [],
+  },
   "aws-kms-key-enable-rotation": {
     area: "encryption",
     description: "Symmetric customer-managed KMS keys rotate automatically.",

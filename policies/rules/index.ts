@@ -20,6 +20,7 @@ import { awsEc2VolumeEnforceKmsEncryption } from "./encryption/aws-ec2-volume-en
 import { awsEcrRepositoryEnforceKmsEncryption } from "./encryption/aws-ecr-repository-enforce-kms-encryption";
 import { awsEksClusterEnforceSecretsEncryption } from "./encryption/aws-eks-cluster-enforce-secrets-encryption";
 import { awsElasticacheReplicationGroupEnforceEncryption } from "./encryption/aws-elasticache-replication-group-enforce-encryption";
+import { awsKmsDataStoreEnforceCmkEncryption } from "./encryption/aws-kms-data-store-enforce-cmk-encryption";
 import { awsKmsKeyEnableRotation } from "./encryption/aws-kms-key-enable-rotation";
 import { awsRdsDatabaseEnforceKmsEncryption } from "./encryption/aws-rds-database-enforce-kms-encryption";
 import { awsRdsDatabaseEnforceTls } from "./encryption/aws-rds-database-enforce-tls";
@@ -27,6 +28,7 @@ import { awsS3BucketEnforceKmsEncryption } from "./encryption/aws-s3-bucket-enfo
 import { awsS3BucketEnforceTlsOnly } from "./encryption/aws-s3-bucket-enforce-tls-only";
 import { awsSqsQueueEnforceKmsEncryption } from "./encryption/aws-sqs-queue-enforce-kms-encryption";
 import { azureAksClusterEnforceSecretsEncryption } from "./encryption/azure-aks-cluster-enforce-secrets-encryption";
+import { azureKeyvaultDataStoreEnforceCmkEncryption } from "./encryption/azure-keyvault-data-store-enforce-cmk-encryption";
 import { azureKeyvaultKeyEnableRotation } from "./encryption/azure-keyvault-key-enable-rotation";
 import { azurePostgresqlServerEnforceCmkEncryption } from "./encryption/azure-postgresql-server-enforce-cmk-encryption";
 import { azurePostgresqlServerEnforceTls } from "./encryption/azure-postgresql-server-enforce-tls";
@@ -136,6 +138,8 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   pulumiProviderPackageEnforceAllowlist,
   awsS3BucketConfigureLifecycleRetention,
   azureStorageAccountConfigureLifecycleRetention,
+  awsKmsDataStoreEnforceCmkEncryption,
+  azureKeyvaultDataStoreEnforceCmkEncryption,
 ];
 
 /** Rules that need several resources at once. */

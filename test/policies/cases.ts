@@ -387,6 +387,63 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     ],
     unknown: { path: ["policy"], expect: "advisory" },
   },
+  "aws-kms-data-store-enforce-cmk-encryption": {
+    specs: [
+      s("aws:sns/topic:Topic", "topic", { kmsMasterKeyId: KEY_ARN }),
+      s("aws:dynamodb/table:Table", "table", { serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN } }),
+      s("aws:efs/fileSystem:FileSystem", "fs", { encrypted: true, kmsKeyId: KEY_ARN }),
+    ],
+    target: "topic",
+    violations: [
+      { why: "topic with the AWS-managed alias", path: ["kmsMasterKeyId"], value: "alias/aws/sns", expect: "AWS-managed" },
+      {
+        why: "table with the AWS-owned key",
+        target: "table",
+        path: ["serverSideEncryption"],
+        value: { enabled: false },
+        expect: "AWS-owned",
+      },
+      { why: "file system without a key", target: "fs", path: ["kmsKeyId"], value: undefined, expect: "unset" },
+      {
+        why: "a new Kinesis stream with a key id that is not a key",
+        add: [s("aws:kinesis/stream:Stream", "stream", { encryptionType: "KMS", kmsKeyId: "aws/kinesis" })],
+        expect: "does not name a KMS key",
+      },
+    ],
+    unknown: { path: ["kmsMasterKeyId"], expect: "none" },
+  },
+  "azure-keyvault-data-store-enforce-cmk-encryption": {
+    specs: [
+      s("azure-native:servicebus:Namespace", "bus", {
+        location: "uaenorth",
+        encryption: { keySource: "Microsoft.KeyVault", keyVaultProperties: [{ keyName: "k", keyVaultUri: "https://kv.vault.azure.net" }] },
+      }),
+      s("azure-native:compute:Disk", "disk", {
+        location: "uaenorth",
+        encryption: {
+          type: "EncryptionAtRestWithCustomerKey",
+          diskEncryptionSetId: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des",
+        },
+      }),
+    ],
+    target: "bus",
+    violations: [
+      { why: "Microsoft-managed namespace", path: ["encryption", "keySource"], value: "Microsoft.ServiceBus", expect: "Microsoft-managed" },
+      {
+        why: "disk with a platform key",
+        target: "disk",
+        path: ["encryption"],
+        value: undefined,
+        expect: "EncryptionAtRestWithPlatformKey",
+      },
+      {
+        why: "a new Cosmos DB account without a key",
+        add: [s("azure-native:cosmosdb:DatabaseAccount", "cosmos", { location: "uaenorth", databaseAccountOfferType: "Standard" })],
+        expect: "keyVaultKeyUri",
+      },
+    ],
+    unknown: { target: "disk", path: ["encryption", "diskEncryptionSetId"], expect: "none" },
+  },
   "aws-provider-region-enforce-allowlist": {
     specs: [],
     target: "aws-me-central-1",

@@ -2,6 +2,14 @@ import { placesIn } from "../../lib/location";
 import { resourceRule } from "../../lib/rule";
 import { read, str } from "../../lib/values";
 
+/** Services that cache or serve content from edge locations worldwide, whatever the provider's region. */
+export const AWS_GLOBAL_EDGE_TYPES: readonly string[] = [
+  "aws:cloudfront/distribution:Distribution",
+  "aws:cloudfront/multitenantDistribution:MultitenantDistribution",
+  "aws:globalaccelerator/accelerator:Accelerator",
+  "aws:lightsail/distribution:Distribution",
+];
+
 /**
  * Every AWS resource uses an explicit provider in an allowed region, and every region it names
  * anywhere (its own `region`, replicas, copy actions, peerings, replication destinations, log
@@ -12,6 +20,8 @@ export const awsResourceRegionEnforceAllowlist = resourceRule({
   types: (t) => t.startsWith("aws:"),
   check: ({ args, props, settings, report }) => {
     const allowed = settings.allowedAwsRegions;
+    if (AWS_GLOBAL_EDGE_TYPES.includes(args.type))
+      report(`${args.type} caches and serves data from edge locations outside ${allowed.join(", ")}; it cannot be pinned to the UAE`);
     if (!args.provider) {
       report(
         "the resource has no explicit provider: the default provider's region comes from the environment; pass a region-pinned provider",

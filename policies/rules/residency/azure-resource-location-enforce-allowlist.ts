@@ -21,6 +21,9 @@ export const AZURE_GLOBAL_TYPES: readonly string[] = [
   "azure-native:authorization:PolicyAssignment",
 ];
 
+/** Services that cache or serve content from edge locations worldwide (CDN, Front Door). */
+export const AZURE_GLOBAL_EDGE_PROVIDERS = /^azure-native:(cdn|frontdoor):|^azure-native:network:FrontDoor/;
+
 /**
  * Every Azure resource with a location is in an allowed location (or a documented global type),
  * and every location it names below (replicas, failover and geo locations, nested `location`
@@ -31,6 +34,8 @@ export const azureResourceLocationEnforceAllowlist = resourceRule({
   types: (t) => t.startsWith("azure-native:"),
   check: ({ args, props, settings, report }) => {
     const allowed = settings.allowedAzureLocations;
+    if (AZURE_GLOBAL_EDGE_PROVIDERS.test(args.type))
+      report(`${args.type} caches and serves data from edge locations outside ${allowed.join(", ")}; it cannot be pinned to the UAE`);
     if (!args.provider) report("the resource has no explicit provider; pass the location-pinned azure-native provider");
     const { places, unknown } = placesIn(props, { azure: true });
     for (const path of unknown) report(`${path} is unknown during preview: residency cannot be verified, so it is not assumed`);
