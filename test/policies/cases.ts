@@ -206,6 +206,12 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         { kubeconfig: `apiVersion: v1\nclusters:\n- name: eks\n  cluster:\n    server: https://${FIXTURE_CLUSTER_HOST}\n` },
         { provider: "none" },
       ),
+      s(
+        "kubernetes:core/v1:ConfigMap",
+        "settings",
+        { metadata: { name: "settings", namespace: "mlflow" }, data: {} },
+        { providerSpec: "stack-k8s" },
+      ),
     ],
     target: "stack-k8s",
     violations: [

@@ -21,6 +21,8 @@ export interface Spec {
   inputs: Record<string, unknown>;
   readonly provider?: ProviderKind;
   readonly protect?: boolean;
+  /** Name of a provider spec of the fixture (a `pulumi:providers:*` spec) this resource goes through. */
+  readonly providerSpec?: string;
   /** Names of fixture resources the `bucket`/`accountName` property depends on. */
   readonly dependsOn?: Record<string, string[]>;
 }
@@ -67,13 +69,25 @@ export function plan(specs: readonly Spec[], providerInputs: Partial<Record<"aws
       id: `${s.name}-id`,
       inputs: s.inputs,
       outputs: s.inputs,
-      provider: p ? `${urn(p.type, p.name)}::${p.name}-id` : undefined,
+      provider:
+        providerRefOf(
+          s,
+          specs,
+          (x) => urn(x.type, x.name),
+          (x) => `${x.name}-id`,
+        ) ?? (p ? `${urn(p.type, p.name)}::${p.name}-id` : undefined),
       dependencies: Object.values(propertyDependencies).flat(),
       propertyDependencies,
       protect: s.protect,
     });
   }
   return { version: 3, deployment: { manifest: { time: "", magic: "", version: "" }, resources } };
+}
+
+/** The provider reference of a spec that names a provider spec (`providerSpec`). */
+function providerRefOf(s: Spec, specs: readonly Spec[], urnOf: (x: Spec) => string, idOf: (x: Spec) => string): string | undefined {
+  const p = s.providerSpec ? specs.find((x) => x.name === s.providerSpec) : undefined;
+  return p ? `${urnOf(p)}::${idOf(p)}` : undefined;
 }
 
 /** A deep copy of `specs`. */
@@ -146,7 +160,7 @@ export function plantInto(
       id: `planted-${sp.name}-id`,
       inputs: sp.inputs,
       outputs: sp.inputs,
-      provider: kind === "none" ? undefined : providerRef[kind],
+      provider: providerRefOf(sp, specs, urnOf, (x) => `planted-${x.name}-id`) ?? (kind === "none" ? undefined : providerRef[kind]),
       dependencies: Object.values(propertyDependencies).flat(),
       propertyDependencies,
       protect: sp.protect,

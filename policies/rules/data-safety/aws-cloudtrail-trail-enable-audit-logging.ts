@@ -40,7 +40,9 @@ export const awsCloudtrailTrailEnableAuditLogging = stackRule({
       for (const p of problems) report(t, p);
       if (problems.length === 0) complete++;
     }
-    if (complete === 0) {
+    // A stack that runs workloads (a network or a cluster) keeps an audit trail; removing it is a violation.
+    const platform = resources.some((r) => r.type === "aws:ec2/vpc:Vpc" || r.type === "aws:eks/cluster:Cluster");
+    if (complete === 0 && (platform || trails.length > 0)) {
       const anchor = resources.find((r) => r.type === "pulumi:providers:aws") ?? resources.find((r) => r.type.startsWith("aws:"));
       if (anchor) report(anchor, "the stack has no CloudTrail trail recording every management event in every region");
     }

@@ -23,8 +23,12 @@ export const azureMonitorDiagnosticSettingEnableAuditLogging = stackRule({
   name: "azure-monitor-diagnostic-setting-enable-audit-logging",
   scope: "production",
   check: ({ resources, report }) => {
-    if (!resources.some((r) => r.type === "azure-native:resources:ResourceGroup")) return;
+    // A stack that runs workloads (a network or a cluster) keeps the activity log; removing it is a violation.
+    const platform = resources.some(
+      (r) => r.type === "azure-native:network:VirtualNetwork" || r.type === "azure-native:containerservice:ManagedCluster",
+    );
     let complete = 0;
+    let settingsSeen = 0;
     for (const r of resources) {
       const subscription = SUBSCRIPTION_TYPES.includes(r.type);
       if (!subscription && !DIAGNOSTIC_TYPES.includes(r.type)) continue;
@@ -34,6 +38,7 @@ export const azureMonitorDiagnosticSettingEnableAuditLogging = stackRule({
           report(r, `logs[${i}] (${str(l.category) ?? str(l.categoryGroup) ?? "?"}) is switched off`);
       });
       if (!subscription) continue;
+      settingsSeen++;
       const on = (c: string) =>
         logs.some(
           (l) =>
@@ -45,7 +50,7 @@ export const azureMonitorDiagnosticSettingEnableAuditLogging = stackRule({
       if (missing.length) report(r, `the activity log leaves out ${missing.join(", ")}`);
       else complete++;
     }
-    if (complete === 0) {
+    if (complete === 0 && (platform || settingsSeen > 0)) {
       const anchor =
         resources.find((r) => r.type === "pulumi:providers:azure-native") ??
         resources.find((r) => r.type === "azure-native:resources:ResourceGroup");

@@ -33,8 +33,10 @@ export const kubernetesProviderClusterEnforceStackCluster = stackRule({
   name: "kubernetes-provider-cluster-enforce-stack-cluster",
   check: ({ resources, report }) => {
     const endpoints = endpointsOf(resources);
+    // A provider no resource goes through deploys nothing; every provider a resource uses is checked.
+    const used = new Set(resources.map((r) => r.provider?.urn).filter((u): u is string => u !== undefined));
     for (const p of resources) {
-      if (p.type !== "pulumi:providers:kubernetes") continue;
+      if (p.type !== "pulumi:providers:kubernetes" || !used.has(p.urn)) continue;
       const fromCluster = (p.propertyDependencies.kubeconfig ?? []).some((d) => CLUSTERS[d.type] !== undefined);
       // The platform's cluster component creates the cluster and its provider side by side (AKS
       // credentials come from an invoke on the cluster, which carries no property dependency).
