@@ -527,7 +527,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-core-pod-disallow-privileged": {
     area: "kubernetes",
     description:
-      "Workloads in platform namespaces are not privileged: no privileged containers, host network/PID/IPC, hostPath volumes, host ports, privilege escalation or added capabilities beyond NET_BIND_SERVICE.",
+      "Workloads in every namespace (unless exempted by name) are not privileged: no privileged containers, host network/PID/IPC, hostPath volumes, host ports, privilege escalation or added capabilities beyond NET_BIND_SERVICE.",
     severity: "critical",
     remediationSteps:
       "Remove the setting; a system agent that truly needs it (e.g. a device plugin) gets a named exemption with its reason.",
@@ -550,7 +550,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-core-pod-enforce-restricted-profile": {
     area: "kubernetes",
     description:
-      "Workloads in platform namespaces meet Pod Security Standards `restricted`: run as non-root, drop ALL capabilities, seccomp RuntimeDefault.",
+      "Workloads in every namespace (unless exempted by name) meet Pod Security Standards `restricted`: run as non-root, drop ALL capabilities, seccomp RuntimeDefault.",
     severity: "high",
     remediationSteps:
       'Set `securityContext.runAsNonRoot: true`, `capabilities.drop: ["ALL"]` and `seccompProfile.type: RuntimeDefault` (pod or container level).',
@@ -585,7 +585,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   },
   "kubernetes-core-pod-enforce-allowed-registry": {
     area: "kubernetes",
-    description: "Container images in platform namespaces come from the allowed registries of the pack configuration.",
+    description: "Container images in every namespace (unless exempted by name) come from the allowed registries of the pack configuration.",
     severity: "high",
     remediationSteps: "Mirror the image into the stack's registry (ECR/ACR) or add its registry to `allowedRegistries` after review.",
     controls: [C.iaSupplyChain, C.iaOperationalSoftware, C.isoSoftware],
