@@ -585,7 +585,8 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   },
   "kubernetes-core-pod-enforce-allowed-registry": {
     area: "kubernetes",
-    description: "Container images in every namespace (unless exempted by name) come from the allowed registries of the pack configuration.",
+    description:
+      "Container images in every namespace (unless exempted by name) come from the allowed registries of the pack configuration.",
     severity: "high",
     remediationSteps: "Mirror the image into the stack's registry (ECR/ACR) or add its registry to `allowedRegistries` after review.",
     controls: [C.iaSupplyChain, C.iaOperationalSoftware, C.isoSoftware],
