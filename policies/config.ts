@@ -38,6 +38,9 @@ export const DEFAULT_ALLOWED_REGISTRIES = [
   "nvcr.io",
   "public.ecr.aws",
   "mcr.microsoft.com",
+  // Argo Events' JetStream event bus: the NATS config reloader and metrics exporter are published
+  // on Docker Hub only (the NATS server itself comes from public.ecr.aws).
+  "docker.io/natsio",
 ] as const;
 
 /**
@@ -61,6 +64,12 @@ export const ExemptionSchema = z.strictObject({
 /** One exemption. */
 export type Exemption = z.infer<typeof ExemptionSchema>;
 
+/** A namespace the Kubernetes rules do not check, with the reason (reviewed like code). */
+export const NamespaceExemptionSchema = z.strictObject({
+  namespace: z.string().min(1),
+  reason: z.string().min(10, "must explain why the namespace is not checked (at least 10 characters)"),
+});
+
 /** The configuration file of one stack. */
 export const PackConfigSchema = z.strictObject({
   /** JSON-schema pointer for editors; ignored. */
@@ -80,8 +89,13 @@ export const PackConfigSchema = z.strictObject({
     .array(z.string().min(1))
     .min(1)
     .default([...DEFAULT_ALLOWED_REGISTRIES]),
-  /** Namespaces where the Kubernetes rules apply (`*` suffix matches a prefix). */
+  /**
+   * The platform's own namespaces (`*` suffix matches a prefix). The Kubernetes rules check every
+   * namespace; this list only names the platform's (for reports).
+   */
   platformNamespaces: z.array(z.string().min(1)).default([...DEFAULT_PLATFORM_NAMESPACES]),
+  /** Namespaces the Kubernetes rules do not check, each by exact name with its reason. */
+  namespaceExemptions: z.array(NamespaceExemptionSchema).default([]),
   /**
    * Resource names allowed to be internet-facing: Kubernetes Services of type LoadBalancer, and
    * security groups / NSG rules that open HTTPS (443 only) to the internet for such a load balancer.
@@ -101,6 +115,7 @@ export interface PolicyConfigSettings {
   readonly allowedAzureLocations: readonly string[];
   readonly allowedRegistries: readonly string[];
   readonly platformNamespaces: readonly string[];
+  readonly namespaceExemptions: readonly { readonly namespace: string; readonly reason: string }[];
   readonly publicLoadBalancers: readonly string[];
   readonly exemptions: readonly { readonly resource: string; readonly reason: string }[];
 }
@@ -202,6 +217,7 @@ export function ruleSettings(cfg: PackConfig, policy: string): PolicyConfigSetti
     allowedAzureLocations: cfg.allowedAzureLocations,
     allowedRegistries: cfg.allowedRegistries,
     platformNamespaces: cfg.platformNamespaces,
+    namespaceExemptions: cfg.namespaceExemptions,
     publicLoadBalancers: cfg.publicLoadBalancers,
     exemptions: cfg.exemptions.filter((e) => e.policy === policy).map(({ resource, reason }) => ({ resource, reason })),
   };
@@ -239,6 +255,7 @@ export function settingsFromPolicyConfig(raw: Record<string, unknown>): PolicyCo
     allowedAzureLocations: pick("allowedAzureLocations", defaults.allowedAzureLocations),
     allowedRegistries: pick("allowedRegistries", defaults.allowedRegistries),
     platformNamespaces: pick("platformNamespaces", defaults.platformNamespaces),
+    namespaceExemptions: pick("namespaceExemptions", defaults.namespaceExemptions),
     publicLoadBalancers: pick("publicLoadBalancers", defaults.publicLoadBalancers),
     exemptions: pick("exemptions", []),
   };
@@ -257,7 +274,17 @@ export const RULE_CONFIG_SCHEMA: PolicyConfigSchema = {
     allowedAwsRegions: stringList("Allowed AWS regions.", AWS_UAE_REGIONS),
     allowedAzureLocations: stringList("Allowed Azure locations.", AZURE_UAE_LOCATIONS),
     allowedRegistries: stringList("Allowed container registries.", DEFAULT_ALLOWED_REGISTRIES),
-    platformNamespaces: stringList("Namespaces where Kubernetes rules apply.", DEFAULT_PLATFORM_NAMESPACES),
+    platformNamespaces: stringList("The platform's own namespaces (Kubernetes rules check every namespace).", DEFAULT_PLATFORM_NAMESPACES),
+    namespaceExemptions: {
+      type: "array",
+      description: "Namespaces the Kubernetes rules do not check, by exact name, each with its reason.",
+      items: {
+        type: "object",
+        properties: { namespace: { type: "string" }, reason: { type: "string", minLength: 10 } },
+        required: ["namespace", "reason"],
+      },
+      default: [],
+    },
     publicLoadBalancers: stringList("Resource names allowed to be internet-facing (HTTPS only).", []),
     exemptions: {
       type: "array",

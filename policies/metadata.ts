@@ -71,6 +71,36 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: RESIDENCY,
     equivalents: [],
   },
+  "pulumi-provider-package-enforce-allowlist": {
+    area: "residency",
+    description:
+      "In production, every resource comes from a provider package the pack understands (aws, azure-native, kubernetes, random): a resource of any other package (gcp, cloudflare, datadog…) could hold data anywhere, so it is refused.",
+    severity: "critical",
+    remediationSteps:
+      "Use the project's providers. To add a package, extend the pack first (residency, encryption and access rules for its resources) and add it to UNDERSTOOD_PACKAGES.",
+    controls: RESIDENCY,
+    equivalents: [],
+  },
+  "kubernetes-provider-cluster-enforce-stack-cluster": {
+    area: "residency",
+    description:
+      "Every Kubernetes provider targets a cluster this stack creates: its kubeconfig comes from the stack's EKS/AKS cluster (or names that cluster's API endpoint). No ambient kubeconfig, no foreign cluster.",
+    severity: "critical",
+    remediationSteps:
+      "Build the provider's kubeconfig from the stack's cluster outputs (components/aws/cluster.ts, components/azure/cluster.ts); never rely on KUBECONFIG or a pasted kubeconfig.",
+    controls: RESIDENCY,
+    equivalents: [],
+  },
+  "azure-authorization-policy-assignment-enforce-allowed-locations": {
+    area: "residency",
+    description:
+      'Production Azure stacks keep the run-time residency guardrail: every resource group is covered by an Azure Policy "Allowed locations" assignment (subscription or group scope) listing only allowed locations, with enforcementMode Default, no notScopes, resource selectors or effect overrides, and no policy exemption against it.',
+    severity: "critical",
+    remediationSteps:
+      "Keep the Guardrails component's assignments as created (components/azure/guardrails.ts); do not switch them to DoNotEnforce, add notScopes or exemptions.",
+    controls: [...RESIDENCY, C.iaConfig, C.isoConfig],
+    equivalents: [],
+  },
   "azure-provider-location-enforce-allowlist": {
     area: "residency",
     description:
@@ -289,6 +319,26 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: AT_REST,
     equivalents: [ck("CKV_AWS_58"), tv("AVD-AWS-0039")],
   },
+  "aws-kms-data-store-enforce-cmk-encryption": {
+    area: "encryption",
+    description:
+      "Data stores a team adds next use a customer-managed KMS key (key ARN, id or alias that is not alias/aws/*): SNS topics, Kinesis streams and Firehose, EFS and FSx file systems, DynamoDB tables, Secrets Manager secrets, SSM SecureString parameters, MemoryDB, DocumentDB, Neptune, Redshift, OpenSearch, MSK, Backup vaults, snapshot copies, ElastiCache Serverless, SageMaker domains.",
+    severity: "high",
+    remediationSteps:
+      "Pass the stack's customer-managed key (components/aws/keys.ts) in the type's key field and switch its encryption on.",
+    controls: AT_REST,
+    equivalents: [ck("CKV_AWS_26"), ck("CKV_AWS_119"), ck("CKV_AWS_149")],
+  },
+  "azure-keyvault-data-store-enforce-cmk-encryption": {
+    area: "encryption",
+    description:
+      "Data stores a team adds next use a customer-managed Key Vault key: Service Bus and Event Hubs namespaces, managed disks and snapshots, Cosmos DB accounts, MySQL flexible servers, SQL servers, container registries.",
+    severity: "high",
+    remediationSteps:
+      "Point the type's encryption at a Key Vault key of the stack (or a disk encryption set for disks) instead of Microsoft-managed keys.",
+    controls: AT_REST,
+    equivalents: [],
+  },
   "aws-kms-key-enable-rotation": {
     area: "encryption",
     description: "Symmetric customer-managed KMS keys rotate automatically.",
@@ -394,6 +444,16 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
       "Replace the managed admin policy with a least-privilege policy; cluster administration goes through EKS access entries.",
     controls: [...PRIVILEGE, C.cisAwsAdmin],
     equivalents: [ck("CKV_AWS_274"), ck("CKV_AWS_1")],
+  },
+  "aws-iam-resource-policy-disallow-external-principal": {
+    area: "least-privilege",
+    description:
+      "No resource or trust policy (bucket, inline bucket policy, queue, topic, KMS key, ECR repository/registry, secret, file system, role trust, Lambda permission…) lets anyone in (`*`, `{AWS:[\"*\"]}`, `arn:aws:iam::*:root`, NotPrincipal, public identity providers), nor an account that is not this stack's, nor a service acting for any account, unless a condition narrows it to this stack's account. Federated trust needs a `:sub` condition.",
+    severity: "critical",
+    remediationSteps:
+      "Name this stack's account or roles as principals; narrow service principals with aws:SourceAccount/aws:SourceArn; for OIDC trust add a StringEquals condition on `<provider>:sub`. A genuinely shared resource needs an exemption with its reason.",
+    controls: [...PUBLIC, ...PRIVILEGE],
+    equivalents: [ck("CKV_AWS_70"), ck("CKV_AWS_168"), ck("CKV_AWS_33")],
   },
   "aws-iam-user-disallow-access-key": {
     area: "least-privilege",
@@ -518,7 +578,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-core-pod-disallow-privileged": {
     area: "kubernetes",
     description:
-      "Workloads in platform namespaces are not privileged: no privileged containers, host network/PID/IPC, hostPath volumes, host ports, privilege escalation or added capabilities beyond NET_BIND_SERVICE.",
+      "Workloads in every namespace (unless exempted by name) are not privileged: no privileged containers, host network/PID/IPC, hostPath volumes, host ports, privilege escalation or added capabilities beyond NET_BIND_SERVICE.",
     severity: "critical",
     remediationSteps:
       "Remove the setting; a system agent that truly needs it (e.g. a device plugin) gets a named exemption with its reason.",
@@ -541,7 +601,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-core-pod-enforce-restricted-profile": {
     area: "kubernetes",
     description:
-      "Workloads in platform namespaces meet Pod Security Standards `restricted`: run as non-root, drop ALL capabilities, seccomp RuntimeDefault.",
+      "Workloads in every namespace (unless exempted by name) meet Pod Security Standards `restricted`: run as non-root, drop ALL capabilities, seccomp RuntimeDefault.",
     severity: "high",
     remediationSteps:
       'Set `securityContext.runAsNonRoot: true`, `capabilities.drop: ["ALL"]` and `seccompProfile.type: RuntimeDefault` (pod or container level).',
@@ -576,7 +636,8 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   },
   "kubernetes-core-pod-enforce-allowed-registry": {
     area: "kubernetes",
-    description: "Container images in platform namespaces come from the allowed registries of the pack configuration.",
+    description:
+      "Container images in every namespace (unless exempted by name) come from the allowed registries of the pack configuration.",
     severity: "high",
     remediationSteps: "Mirror the image into the stack's registry (ECR/ACR) or add its registry to `allowedRegistries` after review.",
     controls: [C.iaSupplyChain, C.iaOperationalSoftware, C.isoSoftware],
@@ -634,6 +695,46 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     equivalents: [],
   },
   // ── Data safety (production) ─────────────────────────────────────────────────────────────────
+  "aws-cloudtrail-trail-enable-audit-logging": {
+    area: "data-safety",
+    description:
+      "Production AWS stacks have a CloudTrail trail that records every management event (read and write, global services, every region); no trail is switched off or filtered by event selectors.",
+    severity: "high",
+    remediationSteps:
+      "Keep the Audit component's trail as created: enableLogging, isMultiRegionTrail, includeGlobalServiceEvents, no excluding selectors.",
+    controls: [C.iaAuditLogging, C.iaLogProtection, C.isoLogging],
+    equivalents: [ck("CKV_AWS_67"), tv("AVD-AWS-0014")],
+  },
+  "azure-monitor-diagnostic-setting-enable-audit-logging": {
+    area: "data-safety",
+    description:
+      "Production Azure stacks send the subscription's activity log with all eight categories to the stack's workspace, and no diagnostic setting switches a log category off.",
+    severity: "high",
+    remediationSteps:
+      "Keep the Monitoring component's SubscriptionDiagnosticSetting with every category enabled; remove `enabled: false` entries.",
+    controls: [C.iaAuditLogging, C.iaLogProtection, C.isoLogging],
+    equivalents: [],
+  },
+  "aws-s3-bucket-configure-lifecycle-retention": {
+    area: "data-safety",
+    description:
+      "In production, no S3 lifecycle rule deletes current objects before the log-retention minimum (or on a fixed date), nor noncurrent versions before the backup-retention minimum.",
+    severity: "high",
+    remediationSteps:
+      "Raise expiration.days / noncurrentVersionExpiration.noncurrentDays to the minimums of policies/config/<stack>.json, or drop the rule.",
+    controls: SAFETY,
+    equivalents: [],
+  },
+  "azure-storage-account-configure-lifecycle-retention": {
+    area: "data-safety",
+    description:
+      "In production, no storage management policy deletes blobs before the log-retention minimum or versions/snapshots before the backup-retention minimum, and Log Analytics tables keep logs at least the log-retention minimum.",
+    severity: "high",
+    remediationSteps:
+      "Raise the management policy's delete days and the tables' retention to the minimums of policies/config/<stack>.json.",
+    controls: SAFETY,
+    equivalents: [],
+  },
   "aws-rds-database-enable-deletion-protection": {
     area: "data-safety",
     description:

@@ -20,7 +20,7 @@ const AREAS: Record<RuleArea, string> = {
   residency: "Residency (mandatory)",
   encryption: "Encryption (mandatory)",
   "least-privilege": "Least privilege (mandatory)",
-  kubernetes: "Kubernetes (mandatory in platform namespaces)",
+  kubernetes: "Kubernetes (mandatory in every namespace unless exempted by name)",
   "data-safety": "Data safety (mandatory in production stacks)",
 };
 

@@ -1,43 +1,108 @@
 /**
  * Readers over Kubernetes objects as the policies see them (`kubernetes:<group>/<version>:<Kind>`
- * resources and Argo custom resources), shared by the Kubernetes rules.
+ * resources and Argo custom resources), shared by the Kubernetes rules: every place a pod can be
+ * defined, in every namespace unless the namespace is exempted by name with a reason.
+ *
+ * Pods are found in: Pod, PodTemplate, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+ * CronJob (any API version); Argo Rollout, Experiment, AnalysisTemplate / ClusterAnalysisTemplate /
+ * AnalysisRun job metrics; Argo Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow
+ * (workflow-level and template-level pod settings, `templateDefaults`, `podSpecPatch` of the
+ * workflow and of each template, inline step/DAG templates, `resource` templates' manifests);
+ * Argo Events Sensor and EventSource pod templates, Sensor trigger sources (embedded Workflows,
+ * Jobs, Pods…), EventBus container templates.
  */
-import { list, matchesAny, obj, read, str } from "./values";
-
-/** Workload kinds whose pod template the rules check, by Pulumi type. */
-const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
-  "kubernetes:core/v1:Pod": ["spec"],
-  "kubernetes:apps/v1:Deployment": ["spec", "template", "spec"],
-  "kubernetes:apps/v1:StatefulSet": ["spec", "template", "spec"],
-  "kubernetes:apps/v1:DaemonSet": ["spec", "template", "spec"],
-  "kubernetes:apps/v1:ReplicaSet": ["spec", "template", "spec"],
-  "kubernetes:batch/v1:Job": ["spec", "template", "spec"],
-  "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
-  "kubernetes:argoproj.io/v1alpha1:Rollout": ["spec", "template", "spec"],
-};
-
-/** Argo workflow kinds whose templates run pods. */
-const WORKFLOW_TYPES = new Set([
-  "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate",
-  "kubernetes:argoproj.io/v1alpha1:ClusterWorkflowTemplate",
-  "kubernetes:argoproj.io/v1alpha1:CronWorkflow",
-  "kubernetes:argoproj.io/v1alpha1:Workflow",
-]);
-
-/** Every Pulumi type the pod rules look at. */
-export const WORKLOAD_TYPES: readonly string[] = [...Object.keys(POD_TEMPLATE_PATHS), ...WORKFLOW_TYPES];
+import { parseAllDocuments } from "yaml";
+import type { RuleSettings } from "../config";
+import { list, obj, read, str } from "./values";
 
 /** A container with where it sits in the object, for messages. */
 export interface ContainerRef {
   readonly path: string;
   readonly container: Record<string, unknown>;
+  /** The pod-level settings that apply to this container (securityContext, volumes, host namespaces). */
+  readonly pod: Record<string, unknown>;
+  /** A patch (podSpecPatch): only the settings it sets are meaningful, absent ones come from elsewhere. */
+  readonly partial: boolean;
+  /** The image is set by a controller (Argo Events), not by this object. */
+  readonly imageByController: boolean;
 }
 
-/** The pod-level view of a workload: pod spec fields and every container. */
-export interface Workload {
-  readonly podSpecs: readonly { path: string; spec: Record<string, unknown> }[];
-  readonly containers: readonly ContainerRef[];
+/** Pod-level settings with where they sit. */
+export interface PodView {
+  readonly path: string;
+  readonly spec: Record<string, unknown>;
+  readonly partial: boolean;
 }
+
+/** The pod-level view of a workload: pod specs, every container, and what could not be read. */
+export interface Workload {
+  readonly podSpecs: readonly PodView[];
+  readonly containers: readonly ContainerRef[];
+  /** Places that define pods but could not be evaluated (unparseable patch or manifest). */
+  readonly problems: readonly string[];
+}
+
+interface Builder {
+  podSpecs: PodView[];
+  containers: ContainerRef[];
+  problems: string[];
+}
+
+/** Group and kind of a Pulumi Kubernetes type (`kubernetes:apps/v1:Deployment` → apps, Deployment). */
+function groupKind(type: string): { group: string; kind: string } | undefined {
+  const m = /^kubernetes:([^:]+):([^:]+)$/.exec(type);
+  if (!m?.[1] || !m[2]) return undefined;
+  const gv = m[1];
+  const slash = gv.lastIndexOf("/");
+  return { group: slash === -1 ? "core" : gv.slice(0, slash), kind: m[2] };
+}
+
+/** Pulumi type of a manifest (`apiVersion`, `kind`). */
+export function typeOfManifest(manifest: Record<string, unknown>): string | undefined {
+  const apiVersion = str(manifest.apiVersion);
+  const kind = str(manifest.kind);
+  if (!apiVersion || !kind) return undefined;
+  return `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${kind}`;
+}
+
+const POD_PATHS: Record<string, Record<string, readonly string[]>> = {
+  core: { Pod: ["spec"], PodTemplate: ["template", "spec"], ReplicationController: ["spec", "template", "spec"] },
+  apps: {
+    Deployment: ["spec", "template", "spec"],
+    StatefulSet: ["spec", "template", "spec"],
+    DaemonSet: ["spec", "template", "spec"],
+    ReplicaSet: ["spec", "template", "spec"],
+  },
+  extensions: {
+    Deployment: ["spec", "template", "spec"],
+    DaemonSet: ["spec", "template", "spec"],
+    ReplicaSet: ["spec", "template", "spec"],
+  },
+  batch: { Job: ["spec", "template", "spec"], CronJob: ["spec", "jobTemplate", "spec", "template", "spec"] },
+  "argoproj.io": { Rollout: ["spec", "template", "spec"] },
+};
+const WORKFLOW_KINDS = ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"];
+const ARGO_KINDS = [
+  ...WORKFLOW_KINDS,
+  "Sensor",
+  "EventSource",
+  "EventBus",
+  "AnalysisTemplate",
+  "ClusterAnalysisTemplate",
+  "AnalysisRun",
+  "Experiment",
+];
+
+/** True when objects of `type` define pods. */
+export function definesPods(type: string): boolean {
+  const gk = groupKind(type);
+  if (!gk) return false;
+  if (POD_PATHS[gk.group]?.[gk.kind]) return true;
+  return gk.group === "argoproj.io" && ARGO_KINDS.includes(gk.kind);
+}
+
+/** Every Pulumi type the pod rules look at (a predicate: any API version of the kinds above). */
+export const WORKLOAD_TYPES = (type: string): boolean => definesPods(type);
 
 function at(root: Record<string, unknown>, path: readonly string[]): Record<string, unknown> {
   let cur: unknown = root;
@@ -45,58 +110,260 @@ function at(root: Record<string, unknown>, path: readonly string[]): Record<stri
   return obj(cur);
 }
 
-function containersOf(spec: Record<string, unknown>, base: string): ContainerRef[] {
-  const out: ContainerRef[] = [];
+function addPod(b: Builder, spec: Record<string, unknown>, base: string, partial = false, imageByController = false) {
+  b.podSpecs.push({ path: base, spec, partial });
   for (const key of ["initContainers", "containers", "ephemeralContainers"]) {
     list(spec[key]).forEach((c, i) => {
-      out.push({ path: `${base}.${key}[${i}]`, container: obj(c) });
+      b.containers.push({ path: `${base}.${key}[${i}]`, container: obj(c), pod: spec, partial, imageByController });
     });
   }
-  return out;
+}
+
+/** Parses a document that may be given as an object, a JSON string or a YAML string. */
+function parseDocuments(value: unknown): Record<string, unknown>[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (typeof value === "object") return list(value).map(obj);
+  if (typeof value !== "string") return undefined;
+  try {
+    const docs = parseAllDocuments(value);
+    if (docs.some((d) => d.errors.length > 0)) return undefined;
+    return docs.map((d) => obj(d.toJS())).filter((d) => Object.keys(d).length > 0);
+  } catch {
+    return undefined;
+  }
+}
+
+function addPatch(b: Builder, patch: unknown, base: string, pod: Record<string, unknown>) {
+  if (patch === undefined || patch === null || patch === "") return;
+  const docs = parseDocuments(patch);
+  if (docs?.length !== 1) {
+    b.problems.push(`${base} is not a pod spec patch the pack can read; its settings cannot be verified`);
+    return;
+  }
+  const spec = docs[0] as Record<string, unknown>;
+  const merged = { ...pod, ...spec, securityContext: spec.securityContext ?? pod.securityContext };
+  addPod(b, merged, base, true);
+}
+
+function addManifest(b: Builder, manifest: Record<string, unknown>, base: string, depth: number) {
+  const type = typeOfManifest(manifest);
+  if (!type || !definesPods(type)) return;
+  const inner = build(type, manifest, depth + 1);
+  for (const p of inner.podSpecs) b.podSpecs.push({ ...p, path: `${base}.${p.path}` });
+  for (const c of inner.containers) b.containers.push({ ...c, path: `${base}.${c.path}` });
+  for (const p of inner.problems) b.problems.push(`${base}: ${p}`);
+}
+
+function addManifests(b: Builder, source: unknown, base: string, depth: number) {
+  const docs = parseDocuments(source);
+  if (!docs) {
+    b.problems.push(`${base} is a manifest the pack cannot parse; the pods it may create cannot be verified`);
+    return;
+  }
+  docs.forEach((d, i) => {
+    addManifest(b, d, docs.length > 1 ? `${base}[${i}]` : base, depth);
+  });
+}
+
+function addTemplate(b: Builder, t: unknown, base: string, root: Record<string, unknown>, depth: number) {
+  const tpl = obj(t);
+  if (Object.keys(tpl).length === 0) return;
+  // Template-level pod settings override the workflow's (Argo merges them per pod).
+  const pod: Record<string, unknown> = {
+    ...root,
+    securityContext: tpl.securityContext ?? root.securityContext,
+    volumes: [...list(root.volumes), ...list(tpl.volumes)],
+  };
+  b.podSpecs.push({
+    path: base,
+    spec: { securityContext: tpl.securityContext, volumes: tpl.volumes, hostNetwork: tpl.hostNetwork },
+    partial: true,
+  });
+  const add = (c: unknown, path: string) => {
+    b.containers.push({ path, container: obj(c), pod, partial: false, imageByController: false });
+  };
+  if (tpl.container) add(tpl.container, `${base}.container`);
+  if (tpl.script) add(tpl.script, `${base}.script`);
+  list(obj(tpl.containerSet).containers).forEach((c, j) => {
+    add(c, `${base}.containerSet.containers[${j}]`);
+  });
+  list(tpl.initContainers).forEach((c, j) => {
+    add(c, `${base}.initContainers[${j}]`);
+  });
+  list(tpl.sidecars).forEach((c, j) => {
+    add(c, `${base}.sidecars[${j}]`);
+  });
+  addPatch(b, tpl.podSpecPatch, `${base}.podSpecPatch`, pod);
+  const resource = obj(tpl.resource);
+  if (resource.manifest !== undefined) addManifests(b, resource.manifest, `${base}.resource.manifest`, depth);
+  list(tpl.steps).forEach((group, i) => {
+    list(group).forEach((step, j) => {
+      if (obj(step).inline) addTemplate(b, obj(step).inline, `${base}.steps[${i}][${j}].inline`, root, depth);
+    });
+  });
+  list(obj(tpl.dag).tasks).forEach((task, i) => {
+    if (obj(task).inline) addTemplate(b, obj(task).inline, `${base}.dag.tasks[${i}].inline`, root, depth);
+  });
+}
+
+function addWorkflow(b: Builder, root: Record<string, unknown>, base: string, depth: number) {
+  b.podSpecs.push({ path: base, spec: root, partial: true });
+  list(root.templates).forEach((t, i) => {
+    addTemplate(b, t, `${base}.templates[${i}]`, root, depth);
+  });
+  if (root.templateDefaults) addTemplate(b, root.templateDefaults, `${base}.templateDefaults`, root, depth);
+  addPatch(b, root.podSpecPatch, `${base}.podSpecPatch`, root);
+}
+
+/** Argo Events pod template (`spec.template`): container, securityContext, volumes. */
+function addEventsTemplate(b: Builder, template: Record<string, unknown>, base: string) {
+  if (Object.keys(template).length === 0) return;
+  b.podSpecs.push({ path: base, spec: template, partial: false });
+  const container = obj(template.container);
+  b.containers.push({ path: `${base}.container`, container, pod: template, partial: false, imageByController: true });
+}
+
+function build(type: string, props: Record<string, unknown>, depth = 0): Workload {
+  const b: Builder = { podSpecs: [], containers: [], problems: [] };
+  if (depth > 5) return b;
+  const gk = groupKind(type);
+  if (!gk) return b;
+  const path = POD_PATHS[gk.group]?.[gk.kind];
+  if (path) {
+    addPod(b, at(props, path), path.join("."));
+    return b;
+  }
+  if (gk.group !== "argoproj.io") return b;
+  const spec = obj(props.spec);
+  switch (gk.kind) {
+    case "CronWorkflow":
+      addWorkflow(b, obj(spec.workflowSpec), "spec.workflowSpec", depth);
+      break;
+    case "Workflow":
+    case "WorkflowTemplate":
+    case "ClusterWorkflowTemplate":
+      addWorkflow(b, spec, "spec", depth);
+      break;
+    case "Sensor":
+      addEventsTemplate(b, obj(spec.template), "spec.template");
+      list(spec.triggers).forEach((t, i) => {
+        const tpl = obj(obj(t).template);
+        for (const kind of ["k8s", "argoWorkflow"]) {
+          const source = obj(obj(tpl[kind]).source);
+          const base = `spec.triggers[${i}].template.${kind}.source`;
+          if (source.resource !== undefined) addManifests(b, source.resource, `${base}.resource`, depth);
+          if (source.inline !== undefined) addManifests(b, source.inline, `${base}.inline`, depth);
+        }
+      });
+      break;
+    case "EventSource":
+      addEventsTemplate(b, obj(spec.template), "spec.template");
+      break;
+    case "EventBus":
+      for (const flavour of ["jetstream", "nats"]) {
+        const cfg = flavour === "nats" ? obj(obj(spec.nats).native) : obj(spec.jetstream);
+        if (Object.keys(cfg).length === 0) continue;
+        const base = flavour === "nats" ? "spec.nats.native" : "spec.jetstream";
+        b.podSpecs.push({ path: base, spec: cfg, partial: false });
+        for (const key of ["containerTemplate", "reloaderContainerTemplate", "metricsContainerTemplate"]) {
+          if (cfg[key] === undefined) continue;
+          b.containers.push({ path: `${base}.${key}`, container: obj(cfg[key]), pod: cfg, partial: false, imageByController: true });
+        }
+      }
+      break;
+    case "AnalysisTemplate":
+    case "ClusterAnalysisTemplate":
+    case "AnalysisRun":
+      list(spec.metrics).forEach((m, i) => {
+        const job = obj(obj(obj(m).provider).job);
+        if (Object.keys(job).length) addPod(b, at(job, ["spec", "template", "spec"]), `spec.metrics[${i}].provider.job.spec.template.spec`);
+      });
+      break;
+    case "Experiment":
+      list(spec.templates).forEach((t, i) => {
+        addPod(b, at(obj(t), ["template", "spec"]), `spec.templates[${i}].template.spec`);
+      });
+      break;
+  }
+  return b;
 }
 
 /** The workload view of `props`, or undefined for types that run no pods. */
 export function workloadOf(type: string, props: Record<string, unknown>): Workload | undefined {
-  const path = POD_TEMPLATE_PATHS[type];
-  if (path) {
-    const spec = at(props, path);
-    const base = path.join(".");
-    return { podSpecs: [{ path: base, spec }], containers: containersOf(spec, base) };
-  }
-  if (!WORKFLOW_TYPES.has(type)) return undefined;
-  const root = type.endsWith(":CronWorkflow") ? at(props, ["spec", "workflowSpec"]) : at(props, ["spec"]);
-  const base = type.endsWith(":CronWorkflow") ? "spec.workflowSpec" : "spec";
-  const containers: ContainerRef[] = [];
-  list(root.templates).forEach((t, i) => {
-    const tpl = obj(t);
-    const tbase = `${base}.templates[${i}]`;
-    if (tpl.container) containers.push({ path: `${tbase}.container`, container: obj(tpl.container) });
-    if (tpl.script) containers.push({ path: `${tbase}.script`, container: obj(tpl.script) });
-    list(obj(tpl.containerSet).containers).forEach((c, j) => {
-      containers.push({ path: `${tbase}.containerSet.containers[${j}]`, container: obj(c) });
-    });
-    list(tpl.initContainers).forEach((c, j) => {
-      containers.push({ path: `${tbase}.initContainers[${j}]`, container: obj(c) });
-    });
-    list(tpl.sidecars).forEach((c, j) => {
-      containers.push({ path: `${tbase}.sidecars[${j}]`, container: obj(c) });
-    });
-  });
-  // The workflow-level securityContext, volumes and host settings apply to every pod it runs.
-  return { podSpecs: [{ path: base, spec: root }], containers };
+  if (!definesPods(type)) return undefined;
+  return build(type, props);
 }
 
-/** Namespace of a namespaced object (`default` when unset). */
+/** Namespace of a namespaced object (`default` when unset); Helm releases carry it in `namespace`. */
 export function namespaceOf(props: Record<string, unknown>): string {
-  return str(obj(props.metadata).namespace) ?? "default";
+  return str(obj(props.metadata).namespace) ?? str(props.namespace) ?? "default";
 }
 
 /**
- * True when the object lives in one of the platform namespaces. A namespace that is unknown
- * during a preview (taken from a Namespace resource created in the same run) counts as a
- * platform namespace: the rule runs rather than being skipped.
+ * True when the Kubernetes rules check objects of this namespace: every namespace, unless it is
+ * exempted by name (`namespaceExemptions`, each with a reason). A namespace that is unknown during
+ * a preview is checked.
  */
-export function inPlatformNamespace(props: Record<string, unknown>, platformNamespaces: readonly string[]): boolean {
+export function inCheckedNamespace(props: Record<string, unknown>, settings: Pick<RuleSettings, "namespaceExemptions">): boolean {
   const ns = read(() => namespaceOf(props));
-  return !ns.known || matchesAny(ns.value, platformNamespaces);
+  if (!ns.known) return true;
+  return !settings.namespaceExemptions.some((e) => e.namespace === ns.value);
+}
+
+/** An image set in Helm values, with its path. */
+export interface ValuesImage {
+  readonly path: string;
+  readonly image: string;
+}
+
+/**
+ * Images set in Helm release values: `image: "<ref>"` strings (any key ending in `image`), and
+ * image objects `{ registry?, repository, tag?, digest? }` (the common chart convention), with a
+ * chart-wide `global.imageRegistry` / `global.image.registry` applied where an object has no registry.
+ */
+export function helmValuesImages(values: unknown): { images: ValuesImage[]; unknown: string[] } {
+  const out: ValuesImage[] = [];
+  const unknown: string[] = [];
+  const get = (o: unknown, k: string | number): { known: boolean; value?: unknown } => {
+    const r = read(() => (o as Record<string | number, unknown>)[k]);
+    return r.known ? { known: true, value: r.value } : { known: false };
+  };
+  const imageKey = (k: string) => /image|repository|registry|^tag$|^digest$/i.test(k);
+  const root = obj(values);
+  const global = get(root, "global");
+  const globalRegistry = global.known ? (str(get(obj(global.value), "imageRegistry").value) ?? undefined) : undefined;
+  if (globalRegistry) out.push({ path: "global.imageRegistry", image: `${globalRegistry}/global-image-registry:pinned` });
+  const visit = (v: unknown, path: string, key: string, depth: number) => {
+    if (depth > 30) return;
+    if (typeof v === "string") {
+      if (/image$/i.test(key) && /[/:]/.test(v) && !/\s/.test(v)) out.push({ path, image: v });
+      return;
+    }
+    if (v === null || typeof v !== "object") return;
+    const entries: [string, string][] = Array.isArray(v)
+      ? v.map((_, i) => [String(i), `${path}[${i}]`] as [string, string])
+      : Object.keys(v).map((k) => [k, path ? `${path}.${k}` : k] as [string, string]);
+    const known: Record<string, unknown> = {};
+    for (const [k, p] of entries) {
+      const child = get(v, k);
+      if (!child.known) {
+        if (imageKey(k) || /image/i.test(key)) unknown.push(p);
+        continue;
+      }
+      known[k] = child.value;
+    }
+    const repository = str(known.repository);
+    if (!Array.isArray(v) && repository && /image/i.test(key) && !/\s/.test(repository)) {
+      const registry = str(known.registry) ?? globalRegistry;
+      const tag = str(known.tag);
+      const digest = str(known.digest);
+      const hasHost = /^[^/]+[.:][^/]*\//.test(repository) || repository.startsWith("localhost/");
+      const ref = `${registry && !hasHost ? `${registry.replace(/\/$/, "")}/` : ""}${repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
+      out.push({ path, image: ref });
+      return;
+    }
+    for (const [k, p] of entries) if (k in known) visit(known[k], p, Array.isArray(v) ? key : k, depth + 1);
+  };
+  visit(values, "", "", 0);
+  return { images: out, unknown };
 }

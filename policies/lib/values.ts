@@ -47,81 +47,12 @@ export function num(value: unknown): number | undefined {
   return undefined;
 }
 
-/** The region of an ARN (`arn:aws:rds:me-central-1:…`), or undefined for global ARNs. */
-export function arnRegion(arn: string): string | undefined {
-  const parts = arn.split(":");
-  return parts[0] === "arn" && parts[3] ? parts[3] : undefined;
-}
-
-/** Normalises an Azure location (`UAE North` → `uaenorth`). */
-export function normaliseLocation(location: string): string {
-  return location.toLowerCase().replace(/\s+/g, "");
-}
+export { type IamStatement, iamStatements } from "./iam";
+export { arnRegion, normaliseLocation } from "./location";
 
 /** True when `name` matches one of `patterns` (exact, or a prefix pattern ending in `*`). */
 export function matchesAny(name: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));
-}
-
-/** A statement of an IAM policy document. */
-export interface IamStatement {
-  readonly Effect?: string;
-  readonly Action?: unknown;
-  readonly NotAction?: unknown;
-  readonly Resource?: unknown;
-  readonly NotResource?: unknown;
-  readonly Principal?: unknown;
-  readonly Condition?: unknown;
-  readonly Sid?: string;
-}
-
-/**
- * The statements of an IAM policy document given as a JSON string or an object. Returns
- * undefined when the document is not valid JSON (reported by the rule).
- */
-export function iamStatements(document: unknown): IamStatement[] | undefined {
-  let doc: unknown = document;
-  if (typeof document === "string") {
-    try {
-      doc = JSON.parse(document);
-    } catch {
-      return undefined;
-    }
-  }
-  return list(obj(doc).Statement).map((s) => obj(s) as IamStatement);
-}
-
-/** Registry host and path of a container image reference (`docker.io/library` for bare names). */
-export function imageRepository(image: string): { host: string; path: string } {
-  const withoutDigest = image.split("@")[0] ?? image;
-  const slash = withoutDigest.indexOf("/");
-  const first = slash === -1 ? "" : withoutDigest.slice(0, slash);
-  const isHost = first.includes(".") || first.includes(":") || first === "localhost";
-  const host = isHost ? first : "docker.io";
-  let rest = isHost ? withoutDigest.slice(slash + 1) : withoutDigest;
-  const colon = rest.lastIndexOf(":");
-  if (colon !== -1) rest = rest.slice(0, colon);
-  const path = !isHost && !rest.includes("/") ? `library/${rest}` : rest;
-  return { host, path };
-}
-
-/** The tag of an image reference, or undefined when it has none; digests are returned as `@sha256:…`. */
-export function imageVersion(image: string): string | undefined {
-  const at = image.indexOf("@");
-  if (at !== -1) return image.slice(at);
-  const lastSlash = image.lastIndexOf("/");
-  const colon = image.lastIndexOf(":");
-  return colon > lastSlash ? image.slice(colon + 1) : undefined;
-}
-
-/** True when `image` comes from one of `registries` (`host`, `host/prefix`, `*.domain`). */
-export function fromAllowedRegistry(image: string, registries: readonly string[]): boolean {
-  const { host, path } = imageRepository(image);
-  const full = `${host}/${path}`;
-  return registries.some((r) => {
-    if (r.startsWith("*.")) return host.endsWith(r.slice(1));
-    return r.includes("/") ? full === r || full.startsWith(`${r.replace(/\/$/, "")}/`) : host === r;
-  });
 }
 
 /**

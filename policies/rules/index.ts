@@ -3,12 +3,16 @@
  * (`tools/lib/check.ts`) and the tests import these, never the pack itself.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { awsCloudtrailTrailEnableAuditLogging } from "./data-safety/aws-cloudtrail-trail-enable-audit-logging";
 import { awsCloudwatchLogGroupConfigureRetention } from "./data-safety/aws-cloudwatch-log-group-configure-retention";
 import { awsRdsDatabaseEnableDeletionProtection } from "./data-safety/aws-rds-database-enable-deletion-protection";
+import { awsS3BucketConfigureLifecycleRetention } from "./data-safety/aws-s3-bucket-configure-lifecycle-retention";
 import { awsS3BucketEnableVersioning } from "./data-safety/aws-s3-bucket-enable-versioning";
 import { azureKeyvaultVaultEnablePurgeProtection } from "./data-safety/azure-keyvault-vault-enable-purge-protection";
+import { azureMonitorDiagnosticSettingEnableAuditLogging } from "./data-safety/azure-monitor-diagnostic-setting-enable-audit-logging";
 import { azureOperationalinsightsWorkspaceConfigureRetention } from "./data-safety/azure-operationalinsights-workspace-configure-retention";
 import { azurePostgresqlServerEnforceBackupRetention } from "./data-safety/azure-postgresql-server-enforce-backup-retention";
+import { azureStorageAccountConfigureLifecycleRetention } from "./data-safety/azure-storage-account-configure-lifecycle-retention";
 import { azureStorageAccountEnableSoftDelete } from "./data-safety/azure-storage-account-enable-soft-delete";
 import { pulumiStackEnvironmentEnforceConsistency } from "./data-safety/pulumi-stack-environment-enforce-consistency";
 import { pulumiStatefulResourceEnableProtect } from "./data-safety/pulumi-stateful-resource-enable-protect";
@@ -17,6 +21,7 @@ import { awsEc2VolumeEnforceKmsEncryption } from "./encryption/aws-ec2-volume-en
 import { awsEcrRepositoryEnforceKmsEncryption } from "./encryption/aws-ecr-repository-enforce-kms-encryption";
 import { awsEksClusterEnforceSecretsEncryption } from "./encryption/aws-eks-cluster-enforce-secrets-encryption";
 import { awsElasticacheReplicationGroupEnforceEncryption } from "./encryption/aws-elasticache-replication-group-enforce-encryption";
+import { awsKmsDataStoreEnforceCmkEncryption } from "./encryption/aws-kms-data-store-enforce-cmk-encryption";
 import { awsKmsKeyEnableRotation } from "./encryption/aws-kms-key-enable-rotation";
 import { awsRdsDatabaseEnforceKmsEncryption } from "./encryption/aws-rds-database-enforce-kms-encryption";
 import { awsRdsDatabaseEnforceTls } from "./encryption/aws-rds-database-enforce-tls";
@@ -24,6 +29,7 @@ import { awsS3BucketEnforceKmsEncryption } from "./encryption/aws-s3-bucket-enfo
 import { awsS3BucketEnforceTlsOnly } from "./encryption/aws-s3-bucket-enforce-tls-only";
 import { awsSqsQueueEnforceKmsEncryption } from "./encryption/aws-sqs-queue-enforce-kms-encryption";
 import { azureAksClusterEnforceSecretsEncryption } from "./encryption/azure-aks-cluster-enforce-secrets-encryption";
+import { azureKeyvaultDataStoreEnforceCmkEncryption } from "./encryption/azure-keyvault-data-store-enforce-cmk-encryption";
 import { azureKeyvaultKeyEnableRotation } from "./encryption/azure-keyvault-key-enable-rotation";
 import { azurePostgresqlServerEnforceCmkEncryption } from "./encryption/azure-postgresql-server-enforce-cmk-encryption";
 import { azurePostgresqlServerEnforceTls } from "./encryption/azure-postgresql-server-enforce-tls";
@@ -43,6 +49,7 @@ import { awsEc2SecurityGroupDisallowPublicIngress } from "./least-privilege/aws-
 import { awsEksClusterDisallowPublicEndpoint } from "./least-privilege/aws-eks-cluster-disallow-public-endpoint";
 import { awsIamPolicyDisallowWildcardAction } from "./least-privilege/aws-iam-policy-disallow-wildcard-action";
 import { awsIamPolicyDisallowWildcardResource } from "./least-privilege/aws-iam-policy-disallow-wildcard-resource";
+import { awsIamResourcePolicyDisallowExternalPrincipal } from "./least-privilege/aws-iam-resource-policy-disallow-external-principal";
 import { awsIamRoleDisallowAdminPolicy } from "./least-privilege/aws-iam-role-disallow-admin-policy";
 import { awsIamUserDisallowAccessKey } from "./least-privilege/aws-iam-user-disallow-access-key";
 import { awsRdsDatabaseDisallowPublicAccess } from "./least-privilege/aws-rds-database-disallow-public-access";
@@ -66,6 +73,7 @@ import { awsProviderRegionEnforceAllowlist } from "./residency/aws-provider-regi
 import { awsRdsDatabaseDisallowCrossRegionReplication } from "./residency/aws-rds-database-disallow-cross-region-replication";
 import { awsResourceRegionEnforceAllowlist } from "./residency/aws-resource-region-enforce-allowlist";
 import { awsS3BucketDisallowExternalReplication } from "./residency/aws-s3-bucket-disallow-external-replication";
+import { azureAuthorizationPolicyAssignmentEnforceAllowedLocations } from "./residency/azure-authorization-policy-assignment-enforce-allowed-locations";
 import { azureMonitorDiagnosticSettingEnforceLocalDestination } from "./residency/azure-monitor-diagnostic-setting-enforce-local-destination";
 import { azureNetworkFirewallEnforceAllowlistLogging } from "./residency/azure-network-firewall-enforce-allowlist-logging";
 import { azureNetworkSubnetEnforceFirewallEgress } from "./residency/azure-network-subnet-enforce-firewall-egress";
@@ -73,6 +81,8 @@ import { azurePostgresqlServerDisallowGeoBackup } from "./residency/azure-postgr
 import { azureProviderLocationEnforceAllowlist } from "./residency/azure-provider-location-enforce-allowlist";
 import { azureResourceLocationEnforceAllowlist } from "./residency/azure-resource-location-enforce-allowlist";
 import { azureStorageAccountDisallowGeoReplication } from "./residency/azure-storage-account-disallow-geo-replication";
+import { kubernetesProviderClusterEnforceStackCluster } from "./residency/kubernetes-provider-cluster-enforce-stack-cluster";
+import { pulumiProviderPackageEnforceAllowlist } from "./residency/pulumi-provider-package-enforce-allowlist";
 
 /** Rules that look at one resource at a time. */
 export const resourcePolicies: ResourceValidationPolicy[] = [
@@ -132,6 +142,11 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   azureProviderLocationEnforceAllowlist,
   azureResourceLocationEnforceAllowlist,
   azureStorageAccountDisallowGeoReplication,
+  pulumiProviderPackageEnforceAllowlist,
+  awsS3BucketConfigureLifecycleRetention,
+  azureStorageAccountConfigureLifecycleRetention,
+  awsKmsDataStoreEnforceCmkEncryption,
+  azureKeyvaultDataStoreEnforceCmkEncryption,
 ];
 
 /** Rules that need several resources at once. */
@@ -142,6 +157,7 @@ export const stackPolicies: StackValidationPolicy[] = [
   awsS3BucketEnforceKmsEncryption,
   awsS3BucketEnforceTlsOnly,
   awsS3BucketDisallowPublicAccess,
+  awsIamResourcePolicyDisallowExternalPrincipal,
   kubernetesCoreServiceAccountEnforceWorkloadIdentity,
   awsCloudtrailTrailEnforceLocalDestination,
   awsS3BucketDisallowExternalReplication,
@@ -150,6 +166,10 @@ export const stackPolicies: StackValidationPolicy[] = [
   awsNetworkfirewallFirewallEnforceAllowlistLogging,
   azureNetworkSubnetEnforceFirewallEgress,
   azureNetworkFirewallEnforceAllowlistLogging,
+  kubernetesProviderClusterEnforceStackCluster,
+  azureAuthorizationPolicyAssignmentEnforceAllowedLocations,
+  awsCloudtrailTrailEnableAuditLogging,
+  azureMonitorDiagnosticSettingEnableAuditLogging,
 ];
 
 /** Every rule. */

@@ -4,7 +4,7 @@
  * with the CLI's advisory "can't run policy during preview").
  */
 import type { Spec } from "./fixture";
-import { UNKNOWN } from "./fixture";
+import { FIXTURE_CLUSTER_HOST, UNKNOWN } from "./fixture";
 
 /** One change that must produce a violation. */
 export interface ViolationCase {
@@ -472,6 +472,277 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     unknown: { path: ["spec", "egress", 0, "to", 0, "ipBlock", "cidr"], expect: "advisory" },
   },
   // ── Residency ──
+  "pulumi-provider-package-enforce-allowlist": {
+    specs: [s("random:index/randomPassword:RandomPassword", "pw", { length: 32 })],
+    target: "pw",
+    violations: [
+      {
+        why: "a GCP bucket",
+        add: [s("gcp:storage/bucket:Bucket", "gcs", { location: "me-central2" }, { provider: "none" })],
+        expect: "gcp",
+      },
+      {
+        why: "a Cloudflare R2 bucket",
+        add: [s("cloudflare:index/r2Bucket:R2Bucket", "r2", { name: "b" }, { provider: "none" })],
+        expect: "cloudflare",
+      },
+      { why: "a provider of another package", add: [s("pulumi:providers:datadog", "dd", {}, { provider: "none" })], expect: "datadog" },
+    ],
+    unknown: { path: ["length"], expect: "none" },
+  },
+  "kubernetes-provider-cluster-enforce-stack-cluster": {
+    specs: [
+      s("aws:eks/cluster:Cluster", "cluster", { endpoint: `https://${FIXTURE_CLUSTER_HOST}` }),
+      s(
+        "pulumi:providers:kubernetes",
+        "stack-k8s",
+        { kubeconfig: `apiVersion: v1\nclusters:\n- name: eks\n  cluster:\n    server: https://${FIXTURE_CLUSTER_HOST}\n` },
+        { provider: "none" },
+      ),
+      s(
+        "kubernetes:core/v1:ConfigMap",
+        "settings",
+        { metadata: { name: "settings", namespace: "mlflow" }, data: {} },
+        { providerSpec: "stack-k8s" },
+      ),
+    ],
+    target: "stack-k8s",
+    violations: [
+      { why: "no kubeconfig (ambient)", path: ["kubeconfig"], value: "", expect: "ambient" },
+      {
+        why: "a foreign cluster (YAML)",
+        path: ["kubeconfig"],
+        value: "apiVersion: v1\nclusters:\n- name: x\n  cluster:\n    server: https://other.gr7.eu-west-1.eks.amazonaws.com\n",
+        expect: "not the API endpoint",
+      },
+      {
+        why: "a foreign cluster (object) next to a stack one",
+        path: ["kubeconfig"],
+        value: {
+          clusters: [
+            { name: "a", cluster: { server: `https://${FIXTURE_CLUSTER_HOST}` } },
+            { name: "b", cluster: { server: "https://10.0.0.1:6443" } },
+          ],
+        },
+        expect: "not the API endpoint",
+      },
+    ],
+    unknown: { path: ["kubeconfig"], expect: "mandatory" },
+  },
+  "azure-authorization-policy-assignment-enforce-allowed-locations": {
+    specs: [
+      s("azure-native:resources:ResourceGroup", "rg", { resourceGroupName: "rg-data", location: "uaenorth" }),
+      s("azure-native:authorization:PolicyAssignment", "locations", {
+        policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c",
+        policyAssignmentName: "uae-locations",
+        scope: "/subscriptions/00000000-0000-0000-0000-000000000000",
+        enforcementMode: "Default",
+        parameters: { listOfAllowedLocations: { value: ["uaenorth", "uaecentral"] } },
+      }),
+    ],
+    target: "locations",
+    violations: [
+      { why: "audit only", path: ["enforcementMode"], value: "DoNotEnforce", expect: "DoNotEnforce" },
+      {
+        why: "a location outside the UAE",
+        path: ["parameters", "listOfAllowedLocations", "value"],
+        value: ["uaenorth", "West Europe"],
+        expect: "West Europe",
+      },
+      {
+        why: "a carve-out",
+        path: ["notScopes"],
+        value: ["/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data"],
+        expect: "notScopes",
+      },
+      {
+        why: "assigned to another resource group only",
+        path: ["scope"],
+        value: "/subscriptions/0/resourceGroups/rg-other",
+        target: "locations",
+        expect: "not covered",
+      },
+      {
+        why: "an exemption",
+        add: [
+          s("azure-native:authorization:PolicyExemption", "exempt", {
+            policyAssignmentId: "/subscriptions/0/providers/Microsoft.Authorization/policyAssignments/uae-locations",
+            exemptionCategory: "Waiver",
+          }),
+        ],
+        expect: "exemption",
+      },
+    ],
+    unknown: { path: ["enforcementMode"], expect: "mandatory" },
+  },
+  "aws-cloudtrail-trail-enable-audit-logging": {
+    specs: [
+      s("aws:cloudtrail/trail:Trail", "trail", {
+        enableLogging: true,
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        s3BucketName: "audit",
+      }),
+    ],
+    target: "trail",
+    violations: [
+      { why: "logging off", path: ["enableLogging"], value: false, expect: "switched off" },
+      { why: "one region", path: ["isMultiRegionTrail"], value: false, expect: "one region" },
+      {
+        why: "write-only selector",
+        path: ["eventSelectors"],
+        value: [{ readWriteType: "WriteOnly", includeManagementEvents: true }],
+        expect: "WriteOnly",
+      },
+      {
+        why: "management events excluded",
+        path: ["eventSelectors"],
+        value: { includeManagementEvents: false },
+        expect: "excludes management",
+      },
+    ],
+    unknown: { path: ["enableLogging"], expect: "advisory" },
+  },
+  "azure-monitor-diagnostic-setting-enable-audit-logging": {
+    specs: [
+      s("azure-native:resources:ResourceGroup", "rg", { resourceGroupName: "rg-data", location: "uaenorth" }),
+      s("azure-native:monitor:SubscriptionDiagnosticSetting", "activity", {
+        workspaceId: "/subscriptions/0/resourceGroups/rg-data/providers/Microsoft.OperationalInsights/workspaces/w",
+        logs: ["Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy", "Autoscale", "ResourceHealth"].map(
+          (category) => ({ category, enabled: true }),
+        ),
+      }),
+    ],
+    target: "activity",
+    violations: [
+      { why: "a category switched off", path: ["logs", 1, "enabled"], value: false, expect: "switched off" },
+      { why: "a category left out", path: ["logs"], value: [{ category: "Administrative", enabled: true }], expect: "leaves out" },
+      {
+        why: "a single object with one category",
+        path: ["logs"],
+        value: { categoryGroup: "allLogs", enabled: "false" },
+        expect: "switched off",
+      },
+    ],
+    unknown: { path: ["logs"], expect: "advisory" },
+  },
+  "aws-s3-bucket-configure-lifecycle-retention": {
+    specs: [
+      s("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lifecycle", {
+        bucket: "data-bkt",
+        rules: [{ id: "noncurrent", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 365 } }],
+      }),
+    ],
+    target: "lifecycle",
+    violations: [
+      {
+        why: "versions deleted early",
+        path: ["rules", 0, "noncurrentVersionExpiration", "noncurrentDays"],
+        value: 1,
+        expect: "noncurrent versions",
+      },
+      { why: "objects deleted after 30 days", path: ["rules", 0, "expiration"], value: { days: 30 }, expect: "current objects" },
+      { why: "objects deleted on a date", path: ["rules", 0, "expiration"], value: [{ date: "2027-01-01" }], expect: "fixed date" },
+    ],
+    unknown: { path: ["rules"], expect: "advisory" },
+  },
+  "azure-storage-account-configure-lifecycle-retention": {
+    specs: [
+      s("azure-native:storage:ManagementPolicy", "lifecycle", {
+        accountName: "mlopssa",
+        managementPolicyName: "default",
+        policy: {
+          rules: [
+            {
+              name: "versions",
+              enabled: true,
+              type: "Lifecycle",
+              definition: { actions: { version: { delete: { daysAfterCreationGreaterThan: 365 } } } },
+            },
+          ],
+        },
+      }),
+    ],
+    target: "lifecycle",
+    violations: [
+      {
+        why: "versions deleted early",
+        path: ["policy", "rules", 0, "definition", "actions", "version", "delete", "daysAfterCreationGreaterThan"],
+        value: 1,
+        expect: "versions",
+      },
+      {
+        why: "blobs deleted early",
+        path: ["policy", "rules", 0, "definition", "actions", "baseBlob"],
+        value: { delete: { daysAfterModificationGreaterThan: 7 } },
+        expect: "blobs",
+      },
+      {
+        why: "snapshots deleted early",
+        path: ["policy", "rules", 0, "definition", "actions", "snapshot"],
+        value: { delete: { daysAfterCreationGreaterThan: "3" } },
+        expect: "snapshots",
+      },
+    ],
+    unknown: { path: ["policy"], expect: "advisory" },
+  },
+  "aws-kms-data-store-enforce-cmk-encryption": {
+    specs: [
+      s("aws:sns/topic:Topic", "topic", { kmsMasterKeyId: KEY_ARN }),
+      s("aws:dynamodb/table:Table", "table", { serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN } }),
+      s("aws:efs/fileSystem:FileSystem", "fs", { encrypted: true, kmsKeyId: KEY_ARN }),
+    ],
+    target: "topic",
+    violations: [
+      { why: "topic with the AWS-managed alias", path: ["kmsMasterKeyId"], value: "alias/aws/sns", expect: "AWS-managed" },
+      {
+        why: "table with the AWS-owned key",
+        target: "table",
+        path: ["serverSideEncryption"],
+        value: { enabled: false },
+        expect: "AWS-owned",
+      },
+      { why: "file system without a key", target: "fs", path: ["kmsKeyId"], value: undefined, expect: "unset" },
+      {
+        why: "a new Kinesis stream with a key id that is not a key",
+        add: [s("aws:kinesis/stream:Stream", "stream", { encryptionType: "KMS", kmsKeyId: "aws/kinesis" })],
+        expect: "does not name a KMS key",
+      },
+    ],
+    unknown: { path: ["kmsMasterKeyId"], expect: "none" },
+  },
+  "azure-keyvault-data-store-enforce-cmk-encryption": {
+    specs: [
+      s("azure-native:servicebus:Namespace", "bus", {
+        location: "uaenorth",
+        encryption: { keySource: "Microsoft.KeyVault", keyVaultProperties: [{ keyName: "k", keyVaultUri: "https://kv.vault.azure.net" }] },
+      }),
+      s("azure-native:compute:Disk", "disk", {
+        location: "uaenorth",
+        encryption: {
+          type: "EncryptionAtRestWithCustomerKey",
+          diskEncryptionSetId: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des",
+        },
+      }),
+    ],
+    target: "bus",
+    violations: [
+      { why: "Microsoft-managed namespace", path: ["encryption", "keySource"], value: "Microsoft.ServiceBus", expect: "Microsoft-managed" },
+      {
+        why: "disk with a platform key",
+        target: "disk",
+        path: ["encryption"],
+        value: undefined,
+        expect: "EncryptionAtRestWithPlatformKey",
+      },
+      {
+        why: "a new Cosmos DB account without a key",
+        add: [s("azure-native:cosmosdb:DatabaseAccount", "cosmos", { location: "uaenorth", databaseAccountOfferType: "Standard" })],
+        expect: "keyVaultKeyUri",
+      },
+    ],
+    unknown: { target: "disk", path: ["encryption", "diskEncryptionSetId"], expect: "none" },
+  },
   "aws-provider-region-enforce-allowlist": {
     specs: [],
     target: "aws-me-central-1",
@@ -685,6 +956,19 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         expect: "kmsMasterKeyId",
       },
       { why: "no configuration", path: ["bucket"], value: "other-bkt", expect: "no BucketServerSideEncryptionConfiguration" },
+      {
+        why: "SSE-S3 'unlocked' by a decoy BucketLogging that targets the bucket",
+        path: ["rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"],
+        value: "AES256",
+        add: [s("aws:s3/bucketLogging:BucketLogging", "decoy-logging", { bucket: "decoy-bkt", targetBucket: "data-bkt" })],
+        expect: "access-log bucket",
+      },
+      {
+        why: "the AWS-managed alias alias/aws/s3",
+        path: ["rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"],
+        value: "alias/aws/s3",
+        expect: "AWS-managed",
+      },
     ],
     unknown: { path: ["rules"], expect: "advisory" },
   },
@@ -1022,6 +1306,43 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     ],
     unknown: { path: ["blockPublicAcls"], expect: "advisory" },
   },
+  "aws-iam-resource-policy-disallow-external-principal": {
+    specs: [
+      s("aws:iam/role:Role", "own-role", {
+        arn: "arn:aws:iam::123456789012:role/own",
+        assumeRolePolicy: iamPolicy([{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }]),
+      }),
+      s("aws:sqs/queuePolicy:QueuePolicy", "queue-policy", {
+        queueUrl: "https://sqs.me-central-1.amazonaws.com/123456789012/q",
+        policy: iamPolicy([
+          { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/own" }, Action: "sqs:SendMessage", Resource: "*" },
+        ]),
+      }),
+    ],
+    target: "queue-policy",
+    violations: [
+      {
+        why: "anyone as a list",
+        path: ["policy"],
+        value: iamPolicy([{ Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sqs:SendMessage", Resource: "*" }]),
+        expect: "anyone",
+      },
+      {
+        why: "another account",
+        path: ["policy"],
+        value: iamPolicy([{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: "sqs:*", Resource: "*" }]),
+        expect: "210987654321",
+      },
+      {
+        why: "any account's root in the trust policy",
+        target: "own-role",
+        path: ["assumeRolePolicy"],
+        value: iamPolicy([{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::*:root" }, Action: "sts:AssumeRole" }]),
+        expect: "anyone",
+      },
+    ],
+    unknown: { path: ["policy"], expect: "advisory" },
+  },
   "aws-rds-database-disallow-public-access": {
     specs: [rds],
     target: "db",
@@ -1217,7 +1538,7 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     target: "app",
     violations: [
       { why: "latest", path: [...C0, "image"], value: "quay.io/argoproj/argocli:latest", expect: "latest" },
-      { why: "untagged", path: [...C0, "image"], value: "quay.io/argoproj/argocli", expect: "without a tag" },
+      { why: "untagged", path: [...C0, "image"], value: "quay.io/argoproj/argocli", expect: "no tag or digest" },
     ],
     unknown: { path: [...C0, "image"], expect: "advisory" },
   },

@@ -7,6 +7,8 @@ import { REDACTED_SECRET, UNKNOWN } from "../../tools/lib/values";
 export { REDACTED_SECRET, UNKNOWN };
 
 const STACK = "test";
+/** API endpoint host the fixture's Kubernetes provider targets (cases of the provider rule declare that cluster). */
+export const FIXTURE_CLUSTER_HOST = "0123456789ABCDEF.gr7.me-central-1.eks.amazonaws.com";
 const PROJECT = "mlops-platform";
 
 /** The provider a fixture resource goes through. */
@@ -19,6 +21,8 @@ export interface Spec {
   inputs: Record<string, unknown>;
   readonly provider?: ProviderKind;
   readonly protect?: boolean;
+  /** Name of a provider spec of the fixture (a `pulumi:providers:*` spec) this resource goes through. */
+  readonly providerSpec?: string;
   /** Names of fixture resources the `bucket`/`accountName` property depends on. */
   readonly dependsOn?: Record<string, string[]>;
 }
@@ -31,7 +35,11 @@ export function urn(type: string, name: string): string {
 const PROVIDERS = {
   aws: { type: "pulumi:providers:aws", name: "aws-me-central-1", inputs: { region: "me-central-1" } },
   azure: { type: "pulumi:providers:azure-native", name: "azure-uaenorth", inputs: { location: "uaenorth" } },
-  k8s: { type: "pulumi:providers:kubernetes", name: "k8s", inputs: {} },
+  k8s: {
+    type: "pulumi:providers:kubernetes",
+    name: "k8s",
+    inputs: { kubeconfig: { apiVersion: "v1", clusters: [{ name: "eks", cluster: { server: `https://${FIXTURE_CLUSTER_HOST}` } }] } },
+  },
 } as const;
 
 function defaultProvider(type: string): ProviderKind {
@@ -61,13 +69,25 @@ export function plan(specs: readonly Spec[], providerInputs: Partial<Record<"aws
       id: `${s.name}-id`,
       inputs: s.inputs,
       outputs: s.inputs,
-      provider: p ? `${urn(p.type, p.name)}::${p.name}-id` : undefined,
+      provider:
+        providerRefOf(
+          s,
+          specs,
+          (x) => urn(x.type, x.name),
+          (x) => `${x.name}-id`,
+        ) ?? (p ? `${urn(p.type, p.name)}::${p.name}-id` : undefined),
       dependencies: Object.values(propertyDependencies).flat(),
       propertyDependencies,
       protect: s.protect,
     });
   }
   return { version: 3, deployment: { manifest: { time: "", magic: "", version: "" }, resources } };
+}
+
+/** The provider reference of a spec that names a provider spec (`providerSpec`). */
+function providerRefOf(s: Spec, specs: readonly Spec[], urnOf: (x: Spec) => string, idOf: (x: Spec) => string): string | undefined {
+  const p = s.providerSpec ? specs.find((x) => x.name === s.providerSpec) : undefined;
+  return p ? `${urnOf(p)}::${idOf(p)}` : undefined;
 }
 
 /** A deep copy of `specs`. */
@@ -140,7 +160,7 @@ export function plantInto(
       id: `planted-${sp.name}-id`,
       inputs: sp.inputs,
       outputs: sp.inputs,
-      provider: kind === "none" ? undefined : providerRef[kind],
+      provider: providerRefOf(sp, specs, urnOf, (x) => `planted-${x.name}-id`) ?? (kind === "none" ? undefined : providerRef[kind]),
       dependencies: Object.values(propertyDependencies).flat(),
       propertyDependencies,
       protect: sp.protect,

@@ -1,3 +1,4 @@
+import { isCustomerManagedAwsKey } from "../../lib/keys";
 import { resourceRule } from "../../lib/rule";
 import { isTrue, list, present, str } from "../../lib/values";
 
@@ -6,7 +7,7 @@ export const awsElasticacheReplicationGroupEnforceEncryption = resourceRule({
   name: "aws-elasticache-replication-group-enforce-encryption",
   types: ["aws:elasticache/replicationGroup:ReplicationGroup", "aws:elasticache/serverlessCache:ServerlessCache"],
   check: ({ args, props, report }) => {
-    if (!present(() => props.kmsKeyId)) report("data at rest does not use a customer-managed key (kmsKeyId)");
+    if (!isCustomerManagedAwsKey(() => props.kmsKeyId)) report("data at rest does not use a customer-managed key (kmsKeyId)");
     if (args.type === "aws:elasticache/serverlessCache:ServerlessCache") return;
     if (!isTrue(props.atRestEncryptionEnabled)) report("encryption at rest is off (atRestEncryptionEnabled: true)");
     if (!isTrue(props.transitEncryptionEnabled)) report("encryption in transit is off (transitEncryptionEnabled: true)");

@@ -1,5 +1,6 @@
+import { isCustomerManagedAwsKey } from "../../lib/keys";
 import { resourceRule } from "../../lib/rule";
-import { isTrue, present } from "../../lib/values";
+import { isTrue } from "../../lib/values";
 
 /** RDS storage is encrypted with a customer-managed key. */
 export const awsRdsDatabaseEnforceKmsEncryption = resourceRule({
@@ -7,8 +8,8 @@ export const awsRdsDatabaseEnforceKmsEncryption = resourceRule({
   types: ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster"],
   check: ({ props, report }) => {
     if (!isTrue(props.storageEncrypted)) report("storage is not encrypted (storageEncrypted: true)");
-    if (!present(() => props.kmsKeyId)) report("storage does not use a customer-managed key (kmsKeyId)");
-    if (isTrue(props.performanceInsightsEnabled) && !present(() => props.performanceInsightsKmsKeyId)) {
+    if (!isCustomerManagedAwsKey(() => props.kmsKeyId)) report("storage does not use a customer-managed key (kmsKeyId)");
+    if (isTrue(props.performanceInsightsEnabled) && !isCustomerManagedAwsKey(() => props.performanceInsightsKmsKeyId)) {
       report("Performance Insights data does not use a customer-managed key (performanceInsightsKmsKeyId)");
     }
   },

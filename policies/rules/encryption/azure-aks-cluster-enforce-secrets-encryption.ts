@@ -1,5 +1,6 @@
+import { isCustomerManagedAzureKey } from "../../lib/keys";
 import { resourceRule } from "../../lib/rule";
-import { obj, present } from "../../lib/values";
+import { obj } from "../../lib/values";
 
 /** AKS encrypts secrets with Key Vault KMS and node disks with a disk encryption set. */
 export const azureAksClusterEnforceSecretsEncryption = resourceRule({
@@ -7,8 +8,9 @@ export const azureAksClusterEnforceSecretsEncryption = resourceRule({
   types: ["azure-native:containerservice:ManagedCluster"],
   check: ({ props, report }) => {
     const kms = obj(obj(props.securityProfile).azureKeyVaultKms);
-    if (kms.enabled !== true || !present(() => kms.keyId))
+    if (kms.enabled !== true || !isCustomerManagedAzureKey(() => kms.keyId))
       report("secrets are not encrypted with a Key Vault key (securityProfile.azureKeyVaultKms.enabled and keyId)");
-    if (!present(() => props.diskEncryptionSetID)) report("node disks do not use a customer-managed key (diskEncryptionSetID)");
+    if (!isCustomerManagedAzureKey(() => props.diskEncryptionSetID))
+      report("node disks do not use a customer-managed key (diskEncryptionSetID)");
   },
 });

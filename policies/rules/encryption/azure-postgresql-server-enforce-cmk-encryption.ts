@@ -1,5 +1,6 @@
+import { isCustomerManagedAzureKey } from "../../lib/keys";
 import { resourceRule } from "../../lib/rule";
-import { obj, present, str } from "../../lib/values";
+import { obj, str } from "../../lib/values";
 
 /** PostgreSQL flexible servers use a customer-managed key. */
 export const azurePostgresqlServerEnforceCmkEncryption = resourceRule({
@@ -7,7 +8,7 @@ export const azurePostgresqlServerEnforceCmkEncryption = resourceRule({
   types: ["azure-native:dbforpostgresql:Server"],
   check: ({ props, report }) => {
     const enc = obj(props.dataEncryption);
-    if (str(enc.type) !== "AzureKeyVault" || !present(() => enc.primaryKeyURI))
+    if (str(enc.type) !== "AzureKeyVault" || !isCustomerManagedAzureKey(() => enc.primaryKeyURI))
       report('data is not encrypted with a customer-managed key (dataEncryption.type "AzureKeyVault" with primaryKeyURI)');
   },
 });

@@ -1,20 +1,41 @@
-import { inPlatformNamespace, WORKLOAD_TYPES, workloadOf } from "../../lib/kubernetes";
+import { fromRegistry, parseImage } from "../../lib/image";
+import { helmValuesImages, inCheckedNamespace, WORKLOAD_TYPES, workloadOf } from "../../lib/kubernetes";
 import { resourceRule } from "../../lib/rule";
-import { fromAllowedRegistry, str } from "../../lib/values";
+import { read, str } from "../../lib/values";
 
-/** Images come from allowed registries. */
+const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** Images come from allowed registries: pod specs everywhere, and image settings of Helm release values. */
 export const kubernetesCorePodEnforceAllowedRegistry = resourceRule({
   name: "kubernetes-core-pod-enforce-allowed-registry",
-  types: WORKLOAD_TYPES,
+  types: (t) => WORKLOAD_TYPES(t) || t === HELM_RELEASE,
   check: ({ args, props, settings, report }) => {
-    if (!inPlatformNamespace(props, settings.platformNamespaces)) return;
-    for (const { path, container } of workloadOf(args.type, props)?.containers ?? []) {
+    if (!inCheckedNamespace(props, settings)) return;
+    const allowed = settings.allowedRegistries;
+    const checkImage = (path: string, image: string) => {
+      const ref = parseImage(image);
+      // A templated registry is resolved at submission; admission control checks those images.
+      if (ref.registryTemplated) return;
+      if (!fromRegistry(ref, allowed)) report(`${path} uses image "${image}" from a registry outside ${allowed.join(", ")}`);
+    };
+    if (args.type === HELM_RELEASE) {
+      const values = read(() => props.values);
+      if (!values.known) return report("the release values are unknown during preview: their images cannot be verified");
+      const found = helmValuesImages(values.value);
+      for (const path of found.unknown) report(`values.${path} is unknown during preview: the image it sets cannot be verified`);
+      for (const { path, image } of found.images) checkImage(`values.${path}`, image);
+      return;
+    }
+    const w = workloadOf(args.type, props);
+    if (!w) return;
+    for (const p of w.problems) report(p);
+    for (const { path, container, partial, imageByController } of w.containers) {
       const image = str(container.image);
-      if (!image) report(`${path} has no image`);
-      // Argo parameter expressions are resolved at submission; admission control checks those images.
-      else if (image.includes("{{")) continue;
-      else if (!fromAllowedRegistry(image, settings.allowedRegistries))
-        report(`${path} uses image "${image}" from a registry outside ${settings.allowedRegistries.join(", ")}`);
+      if (image === undefined || image.trim() === "") {
+        if (!partial && !imageByController) report(`${path} has no image`);
+        continue;
+      }
+      checkImage(path, image);
     }
   },
 });

@@ -1,25 +1,19 @@
+import { isGlob, strings } from "../../lib/iam";
 import { resourceRule } from "../../lib/rule";
-import { iamStatements, list } from "../../lib/values";
-import { IAM_POLICY_TYPES, policyDocuments } from "./iam";
+import { allowStatements, IAM_POLICY_TYPES } from "./iam";
 
-/** No Allow statement with `*`, `service:*` or NotAction. */
+/** No Allow statement with an action glob (`*`, `iam:*`, `s3:Get*`, `s3:*Object`, `*:*`) or NotAction. */
 export const awsIamPolicyDisallowWildcardAction = resourceRule({
   name: "aws-iam-policy-disallow-wildcard-action",
   types: [...IAM_POLICY_TYPES, "aws:iam/role:Role"],
   check: ({ args, props, report }) => {
-    for (const { where, document } of policyDocuments(args.type, props)) {
-      const statements = iamStatements(document);
-      if (!statements) {
-        report(`${where} is not a valid JSON policy document`);
-        continue;
+    const statements = allowStatements(args.type, props, (where) => report(`${where} is not a valid JSON policy document`));
+    for (const { where, index, statement: s } of statements) {
+      if (s.NotAction !== undefined) report(`${where} Statement[${index}] allows NotAction, which grants every other action`);
+      for (const action of strings(s.Action)) {
+        if (isGlob(action)) report(`${where} Statement[${index}] allows action "${action}", a wildcard; list the exact actions`);
       }
-      statements.forEach((s, i) => {
-        if (s.Effect !== "Allow") return;
-        if (s.NotAction !== undefined) report(`${where} Statement[${i}] allows NotAction, which grants every other action`);
-        for (const action of list(s.Action).map(String)) {
-          if (action === "*" || action.endsWith(":*")) report(`${where} Statement[${i}] allows action "${action}"; list the exact actions`);
-        }
-      });
+      if (s.Action === undefined && s.NotAction === undefined) report(`${where} Statement[${index}] has no Action`);
     }
   },
 });

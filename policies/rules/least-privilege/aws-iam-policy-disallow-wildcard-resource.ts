@@ -1,6 +1,6 @@
+import { isBroadResource, strings } from "../../lib/iam";
 import { resourceRule } from "../../lib/rule";
-import { iamStatements, list } from "../../lib/values";
-import { IAM_POLICY_TYPES, policyDocuments } from "./iam";
+import { allowStatements, IAM_POLICY_TYPES } from "./iam";
 
 /**
  * Actions that do not support resource-level permissions, so `Resource: "*"` is the only option
@@ -28,29 +28,32 @@ export const RESOURCE_WILDCARD_ACTIONS: readonly string[] = [
   "xray:PutTelemetryRecords",
 ];
 
+/** True when every action the pattern matches has no resource-level permissions (`ec2:Describe*`, `kms:ListKeys`). */
 function unscopable(action: string): boolean {
-  const name = action.split(":")[1] ?? "";
-  return RESOURCE_WILDCARD_ACTIONS.includes(action) || name.startsWith("Describe") || name.startsWith("List");
+  const a = action.trim();
+  if (RESOURCE_WILDCARD_ACTIONS.some((x) => x.toLowerCase() === a.toLowerCase())) return true;
+  const name = a.split(":")[1] ?? "";
+  // The literal prefix before any glob decides what the pattern can match.
+  const literal = name.split(/[*?]/)[0] ?? "";
+  return /^(describe|list)/i.test(literal);
 }
 
-/** No Allow on `*` resource for actions that support resource-level permissions. */
+/** No Allow on a broad resource (`*`, `arn:aws:s3:::*`, `arn:aws:kms:*:*:key/*`, NotResource) for actions that support resource-level permissions. */
 export const awsIamPolicyDisallowWildcardResource = resourceRule({
   name: "aws-iam-policy-disallow-wildcard-resource",
   types: [...IAM_POLICY_TYPES, "aws:iam/role:Role"],
   check: ({ args, props, report }) => {
-    for (const { where, document } of policyDocuments(args.type, props)) {
-      const statements = iamStatements(document);
-      if (!statements) continue;
-      statements.forEach((s, i) => {
-        if (s.Effect !== "Allow") return;
-        if (s.NotResource !== undefined) report(`${where} Statement[${i}] allows NotResource, which grants every other resource`);
-        if (!list(s.Resource).map(String).includes("*")) return;
-        const scopable = list(s.Action)
-          .map(String)
-          .filter((a) => !unscopable(a));
-        if (scopable.length > 0)
-          report(`${where} Statement[${i}] allows ${scopable.join(", ")} on resource "*"; scope it to the ARNs it needs`);
-      });
+    const statements = allowStatements(args.type, props, (where) => report(`${where} is not a valid JSON policy document`));
+    for (const { where, index, statement: s } of statements) {
+      if (s.NotResource !== undefined) report(`${where} Statement[${index}] allows NotResource, which grants every other resource`);
+      const broad = strings(s.Resource).filter(isBroadResource);
+      if (broad.length === 0) continue;
+      const actions = s.NotAction !== undefined ? ["(every action but NotAction)"] : strings(s.Action);
+      const scopable = actions.filter((a) => !unscopable(a));
+      if (scopable.length > 0)
+        report(
+          `${where} Statement[${index}] allows ${scopable.join(", ")} on ${broad.map((r) => `"${r}"`).join(", ")}; scope it to the ARNs it needs`,
+        );
     }
   },
 });

@@ -1,14 +1,17 @@
+import { grantsAdministrator } from "../../lib/iam";
 import { resourceRule } from "../../lib/rule";
-import { iamStatements, list, str } from "../../lib/values";
-import { IAM_POLICY_TYPES, policyDocuments } from "./iam";
+import { list, str } from "../../lib/values";
+import { allowStatements, IAM_POLICY_TYPES } from "./iam";
 
-const ADMIN_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+/** AWS managed policies that grant administrative or IAM-administrative power. */
+const ADMIN_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrganizationsFullAccess"];
 
 function isAdminArn(arn: string): boolean {
-  return ADMIN_POLICIES.some((p) => arn.endsWith(`:policy/${p}`));
+  const name = arn.trim().split("/").pop() ?? "";
+  return /^arn:aws[a-z-]*:iam::[^:]*:policy\//.test(arn.trim()) && ADMIN_POLICIES.includes(name);
 }
 
-/** No admin managed policies and no `*:*` inline policies. */
+/** No admin managed policies and no inline grant of every action on every resource. */
 export const awsIamRoleDisallowAdminPolicy = resourceRule({
   name: "aws-iam-role-disallow-admin-policy",
   types: [
@@ -19,18 +22,19 @@ export const awsIamRoleDisallowAdminPolicy = resourceRule({
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
     "aws:iam/policyAttachment:PolicyAttachment",
     "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
   ],
   check: ({ args, props, report }) => {
-    const arns = [str(props.policyArn), ...list(props.managedPolicyArns).map(str), ...list(props.policyArns).map(str)].filter(
-      (a): a is string => a !== undefined,
-    );
-    for (const arn of arns) if (isAdminArn(arn)) report(`attaches the administrative managed policy ${arn}`);
+    const arns = [
+      str(props.policyArn),
+      str(props.managedPolicyArn),
+      ...list(props.managedPolicyArns).map(str),
+      ...list(props.policyArns).map(str),
+    ];
+    for (const arn of arns) if (arn !== undefined && isAdminArn(arn)) report(`attaches the administrative managed policy ${arn}`);
     if (args.type.includes("Attachment")) return;
-    for (const { where, document } of policyDocuments(args.type, props)) {
-      (iamStatements(document) ?? []).forEach((s, i) => {
-        const all = list(s.Action).map(String).includes("*") && list(s.Resource).map(String).includes("*");
-        if (s.Effect === "Allow" && all) report(`${where} Statement[${i}] grants "*" on "*" (full administrator)`);
-      });
+    for (const { where, index, statement } of allowStatements(args.type, props, () => undefined)) {
+      if (grantsAdministrator(statement)) report(`${where} Statement[${index}] grants every action on every resource (full administrator)`);
     }
   },
 });

@@ -1,6 +1,7 @@
 import { bucketKeys, buckets } from "../../lib/aws";
+import { isCustomerManagedAwsKey } from "../../lib/keys";
 import { stackRule } from "../../lib/rule";
-import { arnRegion, isTrue, present, read, str } from "../../lib/values";
+import { arnRegion, isTrue, read, str } from "../../lib/values";
 
 /** CloudTrail delivers to a bucket of this stack, encrypted with a CMK, with log file validation. */
 export const awsCloudtrailTrailEnforceLocalDestination = stackRule({
@@ -24,7 +25,8 @@ export const awsCloudtrailTrailEnforceLocalDestination = stackRule({
         if (!region || !settings.allowedAwsRegions.includes(region))
           report(r, `cloudWatchLogsGroupArn is in region "${region}", outside ${settings.allowedAwsRegions.join(", ")}`);
       }
-      if (!present(() => r.props.kmsKeyId)) report(r, "the trail is not encrypted with a customer-managed KMS key (kmsKeyId)");
+      if (!isCustomerManagedAwsKey(() => r.props.kmsKeyId))
+        report(r, "the trail is not encrypted with a customer-managed KMS key (kmsKeyId)");
       if (!isTrue(r.props.enableLogFileValidation)) report(r, "log file validation is off (enableLogFileValidation)");
     }
   },

@@ -1,0 +1,714 @@
+/**
+ * Adversarial suite: each rule's violation written several different ways (spellings, shapes and
+ * places a careless or clever engineer would use), planted one at a time into the real plan of a
+ * shipped stack, must be a mandatory violation on the planted resource; compliant look-alikes
+ * planted the same way must stay clean.
+ */
+import { describe, expect, it } from "vitest";
+import { loadPackConfig } from "../../policies/config";
+import { allPolicies } from "../../policies/rules";
+import { checkPlan } from "../../tools/lib/check";
+import { shippedPlan } from "../support/shipped-plan";
+import { plantInto, type Spec } from "./fixture";
+
+const ACCOUNT = "123456789012";
+const KEY = `arn:aws:kms:me-central-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
+const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+const s = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<Spec> = {}): Spec => ({
+  type,
+  name,
+  inputs,
+  ...extra,
+});
+const rolePolicy = (name: string, ...statements: unknown[]) =>
+  s("aws:iam/rolePolicy:RolePolicy", name, { role: "r", policy: doc(...statements) });
+const sc = {
+  allowPrivilegeEscalation: false,
+  runAsNonRoot: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+const res = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } };
+const ok = { name: "c", image: "quay.io/argoproj/argocli:v3.6.4", resources: res, securityContext: sc };
+const job = (name: string, namespace: string, container: Record<string, unknown>, pod: Record<string, unknown> = {}) =>
+  s("kubernetes:batch/v1:Job", name, {
+    metadata: { name, namespace },
+    spec: {
+      template: {
+        spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, containers: [container], ...pod },
+      },
+    },
+  });
+const workflow = (name: string, spec: Record<string, unknown>) =>
+  s("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate", name, { metadata: { name, namespace: "ml-pipelines" }, spec });
+
+interface Case {
+  readonly rule: string;
+  readonly why: string;
+  readonly specs: readonly Spec[];
+  readonly stack?: "uae-prod" | "uae-prod-azure";
+}
+
+const VIOLATIONS: Case[] = [
+  // IAM actions
+  {
+    rule: "aws-iam-policy-disallow-wildcard-action",
+    why: "s3:Get*",
+    specs: [rolePolicy("a1", { Effect: "Allow", Action: "s3:Get*", Resource: "arn:aws:s3:::b/*" })],
+  },
+  {
+    rule: "aws-iam-policy-disallow-wildcard-action",
+    why: "IAM:* upper-case",
+    specs: [rolePolicy("a2", { Effect: "Allow", Action: ["IAM:*"], Resource: "arn:aws:iam::123456789012:role/x" })],
+  },
+  {
+    rule: "aws-iam-policy-disallow-wildcard-action",
+    why: "s3:*Object",
+    specs: [rolePolicy("a3", { Effect: "Allow", Action: "s3:*Object", Resource: "arn:aws:s3:::b/*" })],
+  },
+  {
+    rule: "aws-iam-policy-disallow-wildcard-action",
+    why: "NotAction, effect lower-case",
+    specs: [rolePolicy("a4", { Effect: "allow", NotAction: "iam:*", Resource: "arn:aws:s3:::b/*" })],
+  },
+  {
+    rule: "aws-iam-policy-disallow-wildcard-action",
+    why: "single statement object",
+    specs: [s("aws:iam/policy:Policy", "a5", { policy: { Statement: { Effect: "Allow", Action: "kms:?ecrypt", Resource: KEY } } })],
+  },
+  // IAM resources
+  {
+    rule: "aws-iam-policy-disallow-wildcard-resource",
+    why: "every bucket",
+    specs: [rolePolicy("r1", { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::*" })],
+  },
+  {
+    rule: "aws-iam-policy-disallow-wildcard-resource",
+    why: "every key of every account",
+    specs: [rolePolicy("r2", { Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:aws:kms:*:*:key/*" })],
+  },
+  {
+    rule: "aws-iam-policy-disallow-wildcard-resource",
+    why: "NotResource",
+    specs: [rolePolicy("r3", { Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::x" })],
+  },
+  {
+    rule: "aws-iam-policy-disallow-wildcard-resource",
+    why: "every role",
+    specs: [rolePolicy("r4", { Effect: "Allow", Action: "iam:PassRole", Resource: [`arn:aws:iam::${ACCOUNT}:role/*`] })],
+  },
+  // Administrators
+  {
+    rule: "aws-iam-role-disallow-admin-policy",
+    why: "*:* on arn:*",
+    specs: [rolePolicy("ad1", { Effect: "Allow", Action: "*:*", Resource: "arn:*" })],
+  },
+  {
+    rule: "aws-iam-role-disallow-admin-policy",
+    why: "NotAction on *",
+    specs: [rolePolicy("ad2", { Effect: "Allow", NotAction: "iam:DeleteAccountAlias", Resource: "*" })],
+  },
+  {
+    rule: "aws-iam-role-disallow-admin-policy",
+    why: "managed AdministratorAccess",
+    specs: [
+      s("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ad3", {
+        role: "r",
+        policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+      }),
+    ],
+  },
+  // Principals
+  {
+    rule: "aws-iam-resource-policy-disallow-external-principal",
+    why: "queue open to AWS:[*]",
+    specs: [
+      s("aws:sqs/queuePolicy:QueuePolicy", "p1", {
+        queueUrl: "q",
+        policy: doc({ Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sqs:SendMessage", Resource: "*" }),
+      }),
+    ],
+  },
+  {
+    rule: "aws-iam-resource-policy-disallow-external-principal",
+    why: "inline bucket policy to any account's root",
+    specs: [
+      s("aws:s3/bucket:Bucket", "p2", {
+        bucket: "p2-bkt",
+        policy: doc({
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::*:root" },
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::p2-bkt/*",
+        }),
+      }),
+    ],
+  },
+  {
+    rule: "aws-iam-resource-policy-disallow-external-principal",
+    why: "key policy for another account",
+    specs: [
+      s("aws:kms/key:Key", "p3", {
+        policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: "kms:*", Resource: "*" }),
+      }),
+    ],
+  },
+  {
+    rule: "aws-iam-resource-policy-disallow-external-principal",
+    why: "trust with NotPrincipal",
+    specs: [
+      s("aws:iam/role:Role", "p4", {
+        assumeRolePolicy: doc({ Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" }),
+      }),
+    ],
+  },
+  {
+    rule: "aws-iam-resource-policy-disallow-external-principal",
+    why: "topic for a service of any account",
+    specs: [
+      s("aws:sns/topicPolicy:TopicPolicy", "p5", {
+        arn: "t",
+        policy: { Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sns:Publish", Resource: "*" }] },
+      }),
+    ],
+  },
+  {
+    rule: "aws-iam-resource-policy-disallow-external-principal",
+    why: "registry policy narrowed to the wrong account",
+    specs: [
+      s("aws:ecr/repositoryPolicy:RepositoryPolicy", "p6", {
+        repository: "r",
+        policy: doc({
+          Effect: "Allow",
+          Principal: "*",
+          Action: "ecr:BatchGetImage",
+          Condition: { StringEquals: { "aws:PrincipalAccount": "210987654321" } },
+        }),
+      }),
+    ],
+  },
+  {
+    rule: "aws-iam-resource-policy-disallow-external-principal",
+    why: "OIDC trust without a subject",
+    specs: [
+      s("aws:iam/role:Role", "p7", {
+        assumeRolePolicy: doc({
+          Effect: "Allow",
+          Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
+          Action: "sts:AssumeRoleWithWebIdentity",
+        }),
+      }),
+    ],
+  },
+  // Networks
+  {
+    rule: "aws-ec2-security-group-disallow-public-ingress",
+    why: "two halves of the internet",
+    specs: [
+      s("aws:ec2/securityGroup:SecurityGroup", "n1", {
+        ingress: [{ fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] }],
+      }),
+    ],
+  },
+  {
+    rule: "aws-ec2-security-group-disallow-public-ingress",
+    why: "a public /8",
+    specs: [
+      s("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "n2", {
+        securityGroupId: "sg",
+        ipProtocol: "-1",
+        cidrIpv4: "52.0.0.0/8",
+      }),
+    ],
+  },
+  {
+    rule: "aws-ec2-security-group-disallow-public-ingress",
+    why: "IPv6 anywhere",
+    specs: [
+      s("aws:ec2/securityGroupRule:SecurityGroupRule", "n3", {
+        type: "ingress",
+        fromPort: 0,
+        toPort: 65535,
+        protocol: "tcp",
+        ipv6CidrBlocks: ["::/0"],
+        securityGroupId: "sg",
+      }),
+    ],
+  },
+  {
+    rule: "azure-network-security-group-disallow-public-ingress",
+    stack: "uae-prod-azure",
+    why: "Internet tag",
+    specs: [
+      s("azure-native:network:SecurityRule", "n4", {
+        direction: "Inbound",
+        access: "Allow",
+        sourceAddressPrefix: "Internet",
+        destinationPortRange: "22",
+        location: "uaenorth",
+      }),
+    ],
+  },
+  {
+    rule: "azure-network-security-group-disallow-public-ingress",
+    stack: "uae-prod-azure",
+    why: "public prefixes, mixed case",
+    specs: [
+      s("azure-native:network:SecurityRule", "n5", {
+        direction: "inbound",
+        access: "allow",
+        sourceAddressPrefixes: ["10.0.0.0/8", "20.0.0.0/8"],
+        destinationPortRange: "*",
+      }),
+    ],
+  },
+  {
+    rule: "azure-network-security-group-disallow-public-ingress",
+    stack: "uae-prod-azure",
+    why: "Any",
+    specs: [
+      s("azure-native:network:SecurityRule", "n6", {
+        direction: "Inbound",
+        access: "Allow",
+        sourceAddressPrefix: "Any",
+        destinationPortRange: "3389",
+      }),
+    ],
+  },
+  // Residency
+  {
+    rule: "aws-resource-region-enforce-allowlist",
+    why: "DynamoDB replica",
+    specs: [s("aws:dynamodb/table:Table", "g1", { replicas: [{ regionName: "eu-west-1" }] })],
+  },
+  {
+    rule: "aws-resource-region-enforce-allowlist",
+    why: "backup copy action",
+    specs: [
+      s("aws:backup/plan:Plan", "g2", {
+        rules: [{ copyActions: [{ destinationVaultArn: "arn:aws:backup:eu-central-1:123456789012:backup-vault:v" }] }],
+      }),
+    ],
+  },
+  {
+    rule: "aws-resource-region-enforce-allowlist",
+    why: "log destination in another region",
+    specs: [
+      s("aws:ec2/flowLog:FlowLog", "g3", {
+        logDestination: "arn:aws:logs:us-east-1:123456789012:log-group:x",
+        logDestinationType: "cloud-watch-logs",
+      }),
+    ],
+  },
+  {
+    rule: "aws-resource-region-enforce-allowlist",
+    why: "per-resource region",
+    specs: [s("aws:sns/topic:Topic", "g4", { region: "ap-south-1", kmsMasterKeyId: KEY })],
+  },
+  {
+    rule: "aws-resource-region-enforce-allowlist",
+    why: "a CDN",
+    specs: [s("aws:cloudfront/distribution:Distribution", "g5", { enabled: true })],
+  },
+  {
+    rule: "azure-resource-location-enforce-allowlist",
+    stack: "uae-prod-azure",
+    why: "Cosmos failover location",
+    specs: [
+      s("azure-native:cosmosdb:DatabaseAccount", "z1", {
+        location: "uaenorth",
+        locations: [{ locationName: "West Europe", failoverPriority: 1 }],
+      }),
+    ],
+  },
+  {
+    rule: "azure-resource-location-enforce-allowlist",
+    stack: "uae-prod-azure",
+    why: "spelled location",
+    specs: [s("azure-native:storage:StorageAccount", "z2", { location: "North Europe" })],
+  },
+  {
+    rule: "azure-resource-location-enforce-allowlist",
+    stack: "uae-prod-azure",
+    why: "a CDN profile",
+    specs: [s("azure-native:cdn:Profile", "z3", { location: "global", sku: { name: "Standard_Microsoft" } })],
+  },
+  {
+    rule: "pulumi-provider-package-enforce-allowlist",
+    why: "a GCP bucket",
+    specs: [s("gcp:storage/bucket:Bucket", "u1", { location: "me-central2" }, { provider: "none" })],
+  },
+  {
+    rule: "pulumi-provider-package-enforce-allowlist",
+    why: "another provider",
+    specs: [s("pulumi:providers:cloudflare", "u2", {}, { provider: "none" })],
+  },
+  {
+    rule: "pulumi-provider-package-enforce-allowlist",
+    why: "a Datadog monitor",
+    specs: [s("datadog:index/monitor:Monitor", "u3", { name: "m" }, { provider: "none" })],
+  },
+  // Pods, everywhere
+  {
+    rule: "kubernetes-core-pod-disallow-privileged",
+    why: "privileged Job in kube-system",
+    specs: [job("k1", "kube-system", { ...ok, securityContext: { ...sc, privileged: true } })],
+  },
+  {
+    rule: "kubernetes-core-pod-disallow-privileged",
+    why: "podSpecPatch with hostNetwork",
+    specs: [workflow("k2", { templates: [{ name: "t", container: ok, podSpecPatch: '{"hostNetwork": true}' }] })],
+  },
+  {
+    rule: "kubernetes-core-pod-disallow-privileged",
+    why: "resource template creating a privileged Pod",
+    specs: [
+      workflow("k3", {
+        templates: [
+          {
+            name: "t",
+            resource: {
+              action: "create",
+              manifest: `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: quay.io/a/b:1\n    securityContext:\n      privileged: true\n`,
+            },
+          },
+        ],
+      }),
+    ],
+  },
+  {
+    rule: "kubernetes-core-pod-disallow-privileged",
+    why: "Sensor trigger's embedded Workflow adds SYS_ADMIN",
+    specs: [
+      s("kubernetes:argoproj.io/v1alpha1:Sensor", "k4", {
+        metadata: { name: "k4", namespace: "argo-events" },
+        spec: {
+          triggers: [
+            {
+              template: {
+                k8s: {
+                  operation: "create",
+                  source: {
+                    resource: {
+                      apiVersion: "argoproj.io/v1alpha1",
+                      kind: "Workflow",
+                      spec: {
+                        templates: [
+                          {
+                            name: "t",
+                            container: { ...ok, securityContext: { ...sc, capabilities: { drop: ["ALL"], add: ["cap_sys_admin"] } } },
+                          },
+                        ],
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      }),
+    ],
+  },
+  {
+    rule: "kubernetes-core-pod-enforce-restricted-profile",
+    why: "template-level root",
+    specs: [workflow("k5", { templates: [{ name: "t", securityContext: { runAsUser: 0 }, container: ok }] })],
+  },
+  {
+    rule: "kubernetes-core-pod-enforce-restricted-profile",
+    why: "EventSource template without seccomp",
+    specs: [
+      s("kubernetes:argoproj.io/v1alpha1:EventSource", "k6", {
+        metadata: { name: "k6", namespace: "argo-events" },
+        spec: {
+          template: {
+            container: {
+              resources: res,
+              securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+            },
+          },
+        },
+      }),
+    ],
+  },
+  {
+    rule: "kubernetes-core-pod-enforce-restricted-profile",
+    why: "Deployment in default namespace without drop ALL",
+    specs: [
+      s("kubernetes:apps/v1:Deployment", "k7", {
+        metadata: { name: "k7" },
+        spec: {
+          template: {
+            spec: {
+              securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+              containers: [{ ...ok, securityContext: { allowPrivilegeEscalation: false } }],
+            },
+          },
+        },
+      }),
+    ],
+  },
+  {
+    rule: "kubernetes-core-pod-enforce-allowed-registry",
+    why: "implicit Docker Hub",
+    specs: [job("k8", "default", { ...ok, image: "nginx:1.27" })],
+  },
+  {
+    rule: "kubernetes-core-pod-enforce-allowed-registry",
+    why: "look-alike host",
+    specs: [job("k9", "mlflow", { ...ok, image: "quay.io.evil.com/argoproj/argocli:v1" })],
+  },
+  {
+    rule: "kubernetes-core-pod-enforce-allowed-registry",
+    why: "Helm values image",
+    specs: [
+      s("kubernetes:helm.sh/v3:Release", "k10", {
+        chart: "x",
+        version: "1.0.0",
+        namespace: "monitoring",
+        values: { server: { image: { registry: "docker.io", repository: "evil/tool", tag: "1" } } },
+      }),
+    ],
+  },
+  {
+    rule: "kubernetes-core-pod-disallow-unpinned-image",
+    why: "upper-case LATEST in a CronJob",
+    specs: [
+      s("kubernetes:batch/v1:CronJob", "k11", {
+        metadata: { name: "k11", namespace: "kube-system" },
+        spec: { jobTemplate: { spec: { template: { spec: { containers: [{ ...ok, image: "quay.io/a/b:LATEST" }] } } } } },
+      }),
+    ],
+  },
+  // Encryption
+  {
+    rule: "aws-s3-bucket-enforce-kms-encryption",
+    why: "SSE-S3 behind a decoy logging target",
+    specs: [
+      s("aws:s3/bucket:Bucket", "e1", { bucket: "e1-bkt" }),
+      s("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "e1-sse", {
+        bucket: "e1-bkt",
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      }),
+      s("aws:s3/bucketLogging:BucketLogging", "e1-decoy", { bucket: "other", targetBucket: "e1-bkt" }),
+    ],
+  },
+  {
+    rule: "aws-s3-bucket-enforce-kms-encryption",
+    why: "alias/aws/s3",
+    specs: [
+      s("aws:s3/bucket:Bucket", "e2", { bucket: "e2-bkt" }),
+      s("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "e2-sse", {
+        bucket: "e2-bkt",
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" } }],
+      }),
+    ],
+  },
+  {
+    rule: "aws-sqs-queue-enforce-kms-encryption",
+    why: "SSE-SQS alias as an ARN",
+    specs: [s("aws:sqs/queue:Queue", "e3", { kmsMasterKeyId: `arn:aws:kms:me-central-1:${ACCOUNT}:alias/aws/sqs` })],
+  },
+  {
+    rule: "aws-kms-data-store-enforce-cmk-encryption",
+    why: "secret with a made-up key",
+    specs: [s("aws:secretsmanager/secret:Secret", "e4", { kmsKeyId: "aws/secretsmanager" })],
+  },
+  {
+    rule: "aws-kms-data-store-enforce-cmk-encryption",
+    why: "table with the AWS-owned key",
+    specs: [s("aws:dynamodb/table:Table", "e5", { serverSideEncryption: { enabled: false } })],
+  },
+  {
+    rule: "azure-keyvault-data-store-enforce-cmk-encryption",
+    stack: "uae-prod-azure",
+    why: "Service Bus with Microsoft-managed keys",
+    specs: [s("azure-native:servicebus:Namespace", "e6", { location: "uaenorth" })],
+  },
+  // Run-time guardrails and data safety
+  {
+    rule: "azure-authorization-policy-assignment-enforce-allowed-locations",
+    stack: "uae-prod-azure",
+    why: "a second assignment that only audits",
+    specs: [
+      s("azure-native:authorization:PolicyAssignment", "q1", {
+        policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c",
+        scope: "/subscriptions/0",
+        enforcementMode: "DoNotEnforce",
+        parameters: { listOfAllowedLocations: { value: ["uaenorth"] } },
+      }),
+    ],
+  },
+  {
+    rule: "azure-authorization-policy-assignment-enforce-allowed-locations",
+    stack: "uae-prod-azure",
+    why: "a resource group no assignment covers",
+    specs: [s("azure-native:resources:ResourceGroup", "q2", { resourceGroupName: "rg-shadow", location: "uaenorth" })],
+  },
+  {
+    rule: "aws-cloudtrail-trail-enable-audit-logging",
+    why: "a trail switched off",
+    specs: [s("aws:cloudtrail/trail:Trail", "q3", { enableLogging: false, isMultiRegionTrail: true, s3BucketName: "x" })],
+  },
+  {
+    rule: "azure-monitor-diagnostic-setting-enable-audit-logging",
+    stack: "uae-prod-azure",
+    why: "a diagnostic setting with a category off",
+    specs: [
+      s("azure-native:monitor:DiagnosticSetting", "q4", {
+        resourceUri: "/x",
+        workspaceId: "/w",
+        logs: [{ categoryGroup: "audit", enabled: false }],
+      }),
+    ],
+  },
+  {
+    rule: "aws-s3-bucket-configure-lifecycle-retention",
+    why: "versions expire after a day",
+    specs: [
+      s("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "q5", {
+        bucket: "b",
+        rules: [{ id: "x", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 1 } }],
+      }),
+    ],
+  },
+  {
+    rule: "azure-storage-account-configure-lifecycle-retention",
+    stack: "uae-prod-azure",
+    why: "a table keeping logs 30 days",
+    specs: [
+      s("azure-native:operationalinsights:Table", "q6", {
+        tableName: "AzureActivity",
+        retentionInDays: 30,
+        totalRetentionInDays: 30,
+        workspaceName: "w",
+        resourceGroupName: "rg",
+      }),
+    ],
+  },
+];
+
+const CLEAN: Case[] = [
+  {
+    rule: "aws-iam-policy-disallow-wildcard-action",
+    why: "exact actions",
+    specs: [rolePolicy("c1", { Effect: "Allow", Action: ["s3:GetObject", "S3:PutObject"], Resource: "arn:aws:s3:::b/p/*" })],
+  },
+  {
+    rule: "aws-iam-policy-disallow-wildcard-resource",
+    why: "a prefix of one bucket",
+    specs: [rolePolicy("c2", { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/p/*" })],
+  },
+  {
+    rule: "aws-iam-policy-disallow-wildcard-resource",
+    why: "Describe* on *",
+    specs: [rolePolicy("c3", { Effect: "Allow", Action: "ec2:Describe*", Resource: "*" })],
+  },
+  {
+    rule: "aws-iam-resource-policy-disallow-external-principal",
+    why: "own role and narrowed anyone",
+    specs: [
+      s("aws:sqs/queuePolicy:QueuePolicy", "c4", {
+        queueUrl: "q",
+        policy: doc(
+          { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/x` }, Action: "sqs:SendMessage" },
+          { Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT } } },
+        ),
+      }),
+    ],
+  },
+  {
+    rule: "aws-ec2-security-group-disallow-public-ingress",
+    why: "private ranges",
+    specs: [
+      s("aws:ec2/securityGroup:SecurityGroup", "c5", {
+        ingress: [
+          { fromPort: 443, toPort: 443, protocol: "tcp", cidrBlocks: ["10.0.0.0/8", "100.64.0.0/10"], ipv6CidrBlocks: ["fd00::/8"] },
+        ],
+      }),
+    ],
+  },
+  {
+    rule: "azure-network-security-group-disallow-public-ingress",
+    stack: "uae-prod-azure",
+    why: "VirtualNetwork tag",
+    specs: [
+      s("azure-native:network:SecurityRule", "c6", {
+        direction: "Inbound",
+        access: "Allow",
+        sourceAddressPrefix: "VirtualNetwork",
+        destinationPortRange: "5432",
+      }),
+    ],
+  },
+  {
+    rule: "aws-resource-region-enforce-allowlist",
+    why: "UAE ARNs and a region-like name",
+    specs: [
+      s("aws:ec2/flowLog:FlowLog", "c7", {
+        logDestination: "arn:aws:logs:me-central-1:123456789012:log-group:x",
+        tags: { copy: "eu-west-1" },
+        logGroupName: "eu-west-1-archive",
+      }),
+    ],
+  },
+  {
+    rule: "azure-resource-location-enforce-allowlist",
+    stack: "uae-prod-azure",
+    why: "UAE North spelled out",
+    specs: [s("azure-native:storage:StorageAccount", "c8", { location: "UAE North" })],
+  },
+  { rule: "kubernetes-core-pod-disallow-privileged", why: "hardened Job in kube-system", specs: [job("c9", "kube-system", ok)] },
+  {
+    rule: "kubernetes-core-pod-enforce-allowed-registry",
+    why: "templated image and allowed registry",
+    specs: [
+      workflow("c10", {
+        templates: [
+          { name: "t", container: { ...ok, image: "{{inputs.parameters.image}}" } },
+          { name: "u", container: { ...ok, image: "QUAY.IO/argoproj/argocli:v1" } },
+        ],
+      }),
+    ],
+  },
+  {
+    rule: "aws-kms-data-store-enforce-cmk-encryption",
+    why: "customer-managed key alias",
+    specs: [s("aws:secretsmanager/secret:Secret", "c11", { kmsKeyId: "alias/mlops-secrets" })],
+  },
+];
+
+const configs = { "uae-prod": loadPackConfig("uae-prod"), "uae-prod-azure": loadPackConfig("uae-prod-azure") };
+
+async function onPlanted(c: Case) {
+  const stack = c.stack ?? "uae-prod";
+  const policy = allPolicies.find((p) => p.name === c.rule);
+  if (!policy) throw new Error(`no rule ${c.rule}`);
+  const { plan } = plantInto(shippedPlan(stack).deployment as never, c.specs);
+  const r = await checkPlan(plan, { stack, packConfig: configs[stack], policies: [policy] });
+  return r.violations.filter((v) => v.enforcementLevel === "mandatory" && v.urn.includes("::planted-"));
+}
+
+describe("adversarial: equivalent forms of a violation, planted into a shipped plan", () => {
+  it.each(VIOLATIONS.map((c) => [c.rule, c.why, c] as const))("%s catches %s", async (_r, _w, c) => {
+    expect((await onPlanted(c)).length).toBeGreaterThan(0);
+  });
+  it("writes every covered rule's violation in at least three ways", () => {
+    const counts = new Map<string, number>();
+    for (const c of VIOLATIONS) counts.set(c.rule, (counts.get(c.rule) ?? 0) + 1);
+    const core = [
+      "aws-iam-policy-disallow-wildcard-action",
+      "aws-iam-resource-policy-disallow-external-principal",
+      "aws-resource-region-enforce-allowlist",
+      "kubernetes-core-pod-disallow-privileged",
+    ];
+    for (const r of core) expect(counts.get(r) ?? 0, r).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("adversarial: compliant look-alikes planted into a shipped plan stay clean", () => {
+  it.each(CLEAN.map((c) => [c.rule, c.why, c] as const))("%s accepts %s", async (_r, _w, c) => {
+    expect(await onPlanted(c)).toEqual([]);
+  });
+});
