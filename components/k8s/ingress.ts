@@ -70,7 +70,8 @@ export function traefikValues(args: Pick<InternalIngressArgs, "internalLoadBalan
     securityContext: restrictedContainerSecurityContext(),
     podSecurityContext: restrictedPodSecurityContext(),
     resources: resources("medium"),
-    logs: { access: { enabled: true } },
+    // Traefik chart 34+ reads `accessLog`; the older `logs.access` key is ignored without a word.
+    accessLog: { enabled: true },
   };
 }
 
