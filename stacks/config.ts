@@ -7,7 +7,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { profilePreset } from "./profiles";
-import { type PlatformConfig, PlatformConfigSchema, type StackConfig, StackConfigSchema } from "./schema";
+import {
+  type PlatformConfig,
+  PlatformConfigSchema,
+  SECRET_IN_CLEAR_TEXT,
+  SECRET_SET,
+  type StackConfig,
+  StackConfigSchema,
+} from "./schema";
 
 /** The Pulumi config namespace of the project's keys. */
 export const CONFIG_NAMESPACE = "mlops-platform";
@@ -132,7 +139,15 @@ export function resolveConfig(raw: Record<string, unknown>, project: string, sta
     teams: s.teams ?? [],
     dataLakes: s.dataLakes ?? [],
     identity: s.identity,
-    services: deepMerge({ serving: { models: [] }, driftThreshold: 0.2, ...preset.services }, s.services),
+    services: deepMerge(
+      { serving: { models: [] }, driftThreshold: 0.2, alerting: { receivers: [], routes: [] }, ...preset.services },
+      s.services,
+    ),
+    secrets: {
+      ...(s.oidcClientSecret === undefined ? {} : { oidcClientSecret: s.oidcClientSecret }),
+      ...(s.ldapBindPassword === undefined ? {} : { ldapBindPassword: s.ldapBindPassword }),
+      alertCredentials: s.alertCredentials ?? {},
+    },
   };
   const resolved = PlatformConfigSchema.safeParse(merged, { reportInput: true });
   if (!resolved.success) {
@@ -152,9 +167,35 @@ export function loadConfig(): PlatformConfig {
   for (const key of configuredKeys()) {
     const text = config.get(key);
     if (text === undefined) continue;
-    raw[key] = parseValue(text);
+    raw[key] = SECRET_CONFIG_KEYS.has(key) ? secretPresence(key, text) : parseValue(text);
   }
   return resolveConfig(raw, pulumi.getProject(), pulumi.getStack());
+}
+
+/** Keys whose values are secrets: only whether they are set (and set as secrets) enters the configuration. */
+export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set(["oidcClientSecret", "ldapBindPassword", "alertCredentials"]);
+
+/**
+ * What the configuration records of a secret key: a marker saying it is set, and whether it was
+ * set with `--secret`. For `alertCredentials` (an object set with `--path`), the receiver names.
+ * The values themselves are read as secret Outputs by stacks/secrets.ts.
+ */
+function secretPresence(key: string, text: string): unknown {
+  const marker = isConfigSecret(`${CONFIG_NAMESPACE}:${key}`) ? SECRET_SET : SECRET_IN_CLEAR_TEXT;
+  if (key !== "alertCredentials") return marker;
+  const parsed = parseValue(text);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return marker;
+  return Object.fromEntries(Object.keys(parsed).map((name) => [name, marker]));
+}
+
+/**
+ * Whether the CLI passed `key` as a secret (PULUMI_CONFIG_SECRET_KEYS). The SDK exports the
+ * check at run time but marks it internal in its typings; if it is ever gone, every value counts
+ * as secret (the clear-text warning is lost, nothing else).
+ */
+function isConfigSecret(key: string): boolean {
+  const check = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+  return check === undefined ? true : check(key);
 }
 
 /** Keys set in the runtime's config for the project namespace. */

@@ -14,6 +14,7 @@ import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsDat
 import { pipelineArtifactPrefix } from "./identities";
 import type { ServiceUrls } from "./outputs";
 import type { PlatformConfig } from "./schema";
+import { readSecrets } from "./secrets";
 
 /** What the platform services give back for the stack outputs. */
 export interface PlatformServices {
@@ -82,6 +83,7 @@ export function buildPlatformServices(
   const cpuSelector = commonLabels(cfg.nodePools.cpu, ["mlops.platform/pool"]);
   const gpuSelector = commonLabels(cfg.nodePools.gpu, ["nvidia.com/gpu.present", "mlops.platform/pool"]);
   const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
+  const { alerting, ...identitySecrets } = readSecrets(cfg);
   const services = new PlatformServicesComponent(
     "platform",
     {
@@ -89,7 +91,8 @@ export function buildPlatformServices(
       identitySpecs: identities,
       domain: ingressDomain(cfg),
       networkCidr: cfg.network.cidr,
-      identity: cfg.identity,
+      identity: { ...cfg.identity, ...identitySecrets },
+      alerting,
       teams: cfg.teams,
       models: cfg.services.serving.models,
       serviceReplicas: cfg.availability.serviceReplicas,

@@ -28,6 +28,7 @@ import { FEAST_POD_LABELS, FEAST_SERVICE, Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
 import { InternalIngress, tlsIngress } from "./ingress";
 import { MLFLOW_AUTH_SERVICE, MLFLOW_POD_LABELS, MLFLOW_SERVICE, Mlflow } from "./mlflow";
+import type { AlertingSettings } from "./alerting";
 import { GRAFANA_SERVICE, Monitoring } from "./monitoring";
 import { flows, type NamespaceQuota, type NetworkFlow, PlatformNamespace } from "./namespace";
 import type { ResourceSize } from "./security";
@@ -65,6 +66,11 @@ export interface PlatformServicesArgs {
   /** The VPC/VNet CIDR (managed databases, cache and API server endpoints live there). */
   readonly networkCidr: string;
   readonly identity: IdentitySettings;
+  /**
+   * Alertmanager receivers and routes.
+   * @default none: alerts reach no one (a development stack's plan says so)
+   */
+  readonly alerting?: AlertingSettings;
   readonly teams: readonly TeamSpec[];
   readonly models: readonly ServedModelSpec[];
   /** Replicas of the stateless services (profile). */
@@ -322,7 +328,8 @@ export class PlatformServices extends pulumi.ComponentResource {
     const dexIssuer = `https://${host("dex")}`;
     const sso = args.identity.ldap
       ? ssoBase(dexIssuer, password("dex-client"))
-      : ssoBase(args.identity.oidcIssuerUrl, args.identity.oidcClientSecret);
+      : // Without the real secret a random placeholder keeps every UI starting (sign-in fails until it is set).
+        ssoBase(args.identity.oidcIssuerUrl, args.identity.oidcClientSecret ?? password("oidc-client-placeholder"));
     const teamGroups = args.teams.flatMap((t) => t.groups);
     const monitoring = new Monitoring(
       `${name}-monitoring`,
@@ -339,6 +346,7 @@ export class PlatformServices extends pulumi.ComponentResource {
         replicas,
         thresholds: { driftPsi: args.driftThreshold },
         grafanaAdminPassword: password("grafana-admin"),
+        ...(args.alerting ? { alerting: args.alerting } : {}),
         dependsOn: ready,
       },
       { parent: this },
@@ -369,6 +377,7 @@ export class PlatformServices extends pulumi.ComponentResource {
             `https://${host("grafana")}/login/generic_oauth`,
           ],
           ldap: args.identity.ldap,
+          ldapBindPassword: args.identity.ldapBindPassword ?? password("ldap-bind-placeholder"),
           replicas,
           dependsOn: charts,
         },
