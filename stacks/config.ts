@@ -7,14 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { profilePreset } from "./profiles";
-import {
-  type PlatformConfig,
-  PlatformConfigSchema,
-  SECRET_IN_CLEAR_TEXT,
-  SECRET_SET,
-  type StackConfig,
-  StackConfigSchema,
-} from "./schema";
+import { type PlatformConfig, PlatformConfigSchema, SECRET_IN_CLEAR_TEXT, SECRET_SET, type StackConfig, StackConfigSchema } from "./schema";
 
 /** The Pulumi config namespace of the project's keys. */
 export const CONFIG_NAMESPACE = "mlops-platform";
@@ -114,7 +107,7 @@ export function deepMerge<T>(base: T, override: unknown): T {
  * every problem.
  */
 export function resolveConfig(raw: Record<string, unknown>, project: string, stack: string): PlatformConfig {
-  const parsed = StackConfigSchema.safeParse(raw, { reportInput: true });
+  const parsed = StackConfigSchema.safeParse(withSecretMarkers(raw), { reportInput: true });
   if (!parsed.success) throw new ConfigError(stack, toProblems(parsed.error, raw));
 
   const s = parsed.data;
@@ -196,6 +189,24 @@ function secretPresence(key: string, text: string): unknown {
 function isConfigSecret(key: string): boolean {
   const check = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
   return check === undefined ? true : check(key);
+}
+
+/**
+ * Secret keys as markers. {@link loadConfig} hands over markers already (it knows whether a key
+ * was set with --secret); any other value (a stack file's value read directly, as tests and tools
+ * do) counts as set, and never travels further than this function.
+ */
+function withSecretMarkers(raw: Record<string, unknown>): Record<string, unknown> {
+  const mark = (v: unknown) => (v === SECRET_IN_CLEAR_TEXT ? v : SECRET_SET);
+  const out = { ...raw };
+  for (const key of SECRET_CONFIG_KEYS) {
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (key === "alertCredentials" && v !== null && typeof v === "object" && !Array.isArray(v))
+      out[key] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mark(x)]));
+    else if (key !== "alertCredentials" || typeof v === "string") out[key] = key === "alertCredentials" ? v : mark(v);
+  }
+  return out;
 }
 
 /** Keys set in the runtime's config for the project namespace. */

@@ -193,11 +193,17 @@ const alertReceiverSchema = z.strictObject({
   /** email: sender address. */
   from: z.email("must be an e-mail address").optional(),
   /** email: SMTP relay host:port (inside the network). */
-  smarthost: z.string().regex(/^[a-z0-9.-]+:\d+$/, "must be host:port, e.g. smtp.bank.internal:587").optional(),
+  smarthost: z
+    .string()
+    .regex(/^[a-z0-9.-]+:\d+$/, "must be host:port, e.g. smtp.bank.internal:587")
+    .optional(),
   /** email: SMTP user; its password is the receiver's credential. */
   authUsername: z.string().min(1).optional(),
   /** slack: channel. */
-  channel: z.string().regex(/^#?[a-z0-9_-]{1,80}$/, "must be a Slack channel such as #mlops-alerts").optional(),
+  channel: z
+    .string()
+    .regex(/^#?[a-z0-9_-]{1,80}$/, "must be a Slack channel such as #mlops-alerts")
+    .optional(),
 });
 
 const alertingSchema = z.strictObject({
@@ -488,7 +494,8 @@ function secretRules(c: PlatformConfig, issue: Issue): void {
     if (seen.has(r.name)) issue(at("name"), "duplicates another receiver: receiver names must be unique", r.name);
     seen.add(r.name);
     if (r.type === "email") {
-      for (const k of ["to", "from", "smarthost"] as const) if (r[k] === undefined) issue(at(k), "is required for an email receiver", undefined);
+      for (const k of ["to", "from", "smarthost"] as const)
+        if (r[k] === undefined) issue(at(k), "is required for an email receiver", undefined);
     } else {
       for (const k of ["to", "from", "smarthost", "authUsername"] as const)
         if (r[k] !== undefined) issue(at(k), `is for email receivers only: remove it from ${r.type} receiver "${r.name}"`, r[k]);
@@ -503,17 +510,34 @@ function secretRules(c: PlatformConfig, issue: Issue): void {
         `is required: ${r.type} receiver "${r.name}" needs its ${r.type === "email" ? "SMTP password" : "webhook URL"}; run: ${setSecretCommand(c.stack, `alertCredentials.${r.name}`, what, true)}`,
         undefined,
       );
-    if (cred === SECRET_IN_CLEAR_TEXT) issue(["alertCredentials", r.name], clear(`alertCredentials.${r.name}`, what, true), "(clear text, not shown)");
+    if (cred === SECRET_IN_CLEAR_TEXT)
+      issue(["alertCredentials", r.name], clear(`alertCredentials.${r.name}`, what, true), "(clear text, not shown)");
   });
   for (const name of Object.keys(c.secrets.alertCredentials))
     if (!names.includes(name))
-      issue(["alertCredentials", name], `names no receiver in services.alerting.receivers (${names.join(", ") || "none"}): remove it or fix the name`, "(secret)");
+      issue(
+        ["alertCredentials", name],
+        `names no receiver in services.alerting.receivers (${names.join(", ") || "none"}): remove it or fix the name`,
+        "(secret)",
+      );
   a.routes.forEach((r, i) => {
     if (!names.includes(r.receiver))
-      issue(["services", "alerting", "routes", i, "receiver"], `is not a receiver: use one of ${names.join(", ") || "(none configured)"}`, r.receiver);
+      issue(
+        ["services", "alerting", "routes", i, "receiver"],
+        `is not a receiver: use one of ${names.join(", ") || "(none configured)"}`,
+        r.receiver,
+      );
     if (r.team !== undefined && !teams.has(r.team))
-      issue(["services", "alerting", "routes", i, "team"], `is not a team of this stack: use one of ${[...teams].join(", ") || "(no teams)"}`, r.team);
+      issue(
+        ["services", "alerting", "routes", i, "team"],
+        `is not a team of this stack: use one of ${[...teams].join(", ") || "(no teams)"}`,
+        r.team,
+      );
   });
   if (a.defaultReceiver !== undefined && !names.includes(a.defaultReceiver))
-    issue(["services", "alerting", "defaultReceiver"], `is not a receiver: use one of ${names.join(", ") || "(none configured)"}`, a.defaultReceiver);
+    issue(
+      ["services", "alerting", "defaultReceiver"],
+      `is not a receiver: use one of ${names.join(", ") || "(none configured)"}`,
+      a.defaultReceiver,
+    );
 }

@@ -27,7 +27,9 @@ export function readSecrets(cfg: PlatformConfig): StackSecrets {
   const receivers = deliverableReceivers(cfg);
   const names = new Set(receivers.map((r) => r.name));
   const credentialsObject =
-    Object.keys(cfg.secrets.alertCredentials).length > 0 ? config.requireSecretObject<Record<string, string>>("alertCredentials") : undefined;
+    Object.keys(cfg.secrets.alertCredentials).length > 0
+      ? config.requireSecretObject<Record<string, string>>("alertCredentials")
+      : undefined;
   const credentials: Record<string, pulumi.Output<string>> = {};
   for (const name of Object.keys(cfg.secrets.alertCredentials))
     if (names.has(name) && credentialsObject) credentials[name] = pulumi.secret(credentialsObject.apply((o) => String(o[name])));

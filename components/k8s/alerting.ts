@@ -70,7 +70,8 @@ export function alertingProblems(a: Omit<AlertingSettings, "credentials"> & { cr
       p.push(`alerting.receivers["${r.name}"]: a ${r.type} receiver needs its credential in alertCredentials["${r.name}"]`);
   }
   for (const [i, route] of a.routes.entries())
-    if (!names.has(route.receiver)) p.push(`alerting.routes[${i}].receiver: "${route.receiver}" is not a receiver; use one of ${[...names].join(", ")}`);
+    if (!names.has(route.receiver))
+      p.push(`alerting.routes[${i}].receiver: "${route.receiver}" is not a receiver; use one of ${[...names].join(", ")}`);
   if (a.defaultReceiver !== undefined && !names.has(a.defaultReceiver))
     p.push(`alerting.defaultReceiver: "${a.defaultReceiver}" is not a receiver; use one of ${[...names].join(", ")}`);
   return p;
@@ -101,7 +102,10 @@ function receiverSpec(r: AlertReceiver): Record<string, unknown> {
       // Teams "Workflows" webhooks (Office 365 connectors are retired): Alertmanager's msteamsv2.
       return { name: r.name, msteamsv2Configs: [{ webhookURL: secretRef(r.name), sendResolved: true }] };
     case "slack":
-      return { name: r.name, slackConfigs: [{ apiURL: secretRef(r.name), ...(r.channel ? { channel: r.channel } : {}), sendResolved: true }] };
+      return {
+        name: r.name,
+        slackConfigs: [{ apiURL: secretRef(r.name), ...(r.channel ? { channel: r.channel } : {}), sendResolved: true }],
+      };
   }
 }
 

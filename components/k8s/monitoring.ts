@@ -5,9 +5,15 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import {
+  ALERT_CREDENTIALS_SECRET,
+  ALERTMANAGER_CONFIG_LABEL,
+  type AlertingSettings,
+  alertingProblems,
+  alertmanagerConfigSpec,
+} from "./alerting";
 import { helmRelease } from "./helm";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
-import { ALERT_CREDENTIALS_SECRET, ALERTMANAGER_CONFIG_LABEL, type AlertingSettings, alertingProblems, alertmanagerConfigSpec } from "./alerting";
 import { oidcClientSecret, type SsoSettings } from "./sso";
 import { CHARTS, IMAGES, splitRegistry } from "./versions";
 

@@ -16,6 +16,7 @@ import {
   type WorkloadIdentityRef,
   type WorkloadIdentitySpec,
 } from "../contracts";
+import type { AlertingSettings } from "./alerting";
 import { ArgoEvents, WEBHOOK_PORT } from "./argo-events";
 import {
   ARGO_SERVICE_ACCOUNTS,
@@ -28,7 +29,6 @@ import { FEAST_POD_LABELS, FEAST_SERVICE, Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
 import { InternalIngress, tlsIngress } from "./ingress";
 import { MLFLOW_AUTH_SERVICE, MLFLOW_POD_LABELS, MLFLOW_SERVICE, Mlflow } from "./mlflow";
-import type { AlertingSettings } from "./alerting";
 import { GRAFANA_SERVICE, Monitoring } from "./monitoring";
 import { flows, type NamespaceQuota, type NetworkFlow, PlatformNamespace } from "./namespace";
 import type { ResourceSize } from "./security";

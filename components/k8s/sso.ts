@@ -132,7 +132,9 @@ export interface DexArgs {
 }
 
 /** The Dex configuration (exported for tests). The LDAP bind password comes from the `dex-ldap` Secret via `$LDAP_BIND_PASSWORD`. */
-export function dexConfig(args: Omit<DexArgs, "namespace" | "clientSecret" | "ldapBindPassword" | "dependsOn" | "replicas">): Record<string, unknown> {
+export function dexConfig(
+  args: Omit<DexArgs, "namespace" | "clientSecret" | "ldapBindPassword" | "dependsOn" | "replicas">,
+): Record<string, unknown> {
   return {
     issuer: args.issuerUrl,
     storage: { type: "kubernetes", config: { inCluster: true } },
