@@ -99,6 +99,11 @@ export class InternalIngress extends pulumi.ComponentResource {
   /** The ClusterIssuer every platform certificate comes from. */
   public readonly clusterIssuer: k8s.apiextensions.CustomResource;
   public readonly controller: k8s.helm.v3.Release;
+  /**
+   * Every host name an Ingress of this controller serves (filled by {@link tlsIngress}), for the
+   * private DNS zone that points them at the internal load balancer.
+   */
+  public readonly hosts: string[] = [];
 
   constructor(name: string, args: InternalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:InternalIngress", name, {}, opts);
@@ -158,7 +163,8 @@ export class InternalIngress extends pulumi.ComponentResource {
 /** Arguments of {@link tlsIngress}. */
 export interface TlsIngressArgs {
   readonly namespace: pulumi.Input<string>;
-  readonly host: pulumi.Input<string>;
+  /** Host name (plain: the private DNS zone creates one record per host). */
+  readonly host: string;
   readonly serviceName: pulumi.Input<string>;
   readonly servicePort: number;
   /** The ingress component, so the Certificate waits for its CRDs and the route for the controller. */
@@ -173,6 +179,7 @@ export interface TlsIngressArgs {
  */
 export function tlsIngress(name: string, args: TlsIngressArgs, parent: pulumi.Resource): k8s.networking.v1.Ingress {
   const secretName = `${name}-tls`;
+  if (!args.ingress.hosts.includes(args.host)) args.ingress.hosts.push(args.host);
   const cert = new k8s.apiextensions.CustomResource(
     `${name}-cert`,
     {

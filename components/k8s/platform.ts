@@ -162,6 +162,8 @@ export class PlatformServices extends pulumi.ComponentResource {
   public readonly urls: PlatformUrls;
   /** Internal URL of each served model. */
   public readonly modelEndpoints: Record<string, pulumi.Output<string>>;
+  /** The internal ingress: its controller release and every host it serves (for the private DNS zone). */
+  public readonly ingress: Pick<InternalIngress, "controller" | "hosts">;
 
   constructor(name: string, args: PlatformServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:PlatformServices", name, {}, opts);
@@ -621,6 +623,7 @@ export class PlatformServices extends pulumi.ComponentResource {
       featureServer: pulumi.output(`https://${host("features")}`),
     };
     this.modelEndpoints = serving.endpoints;
+    this.ingress = ingress;
     this.registerOutputs({ urls: this.urls, modelEndpoints: this.modelEndpoints });
   }
 }

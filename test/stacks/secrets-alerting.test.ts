@@ -33,7 +33,7 @@ function messageOf(raw: Record<string, unknown>, stack: string): string {
   throw new Error("configuration was accepted");
 }
 
-const services = (raw: Record<string, unknown>, alerting: unknown) => ({
+const services = (raw: Record<string, unknown>, alerting: unknown): Record<string, unknown> => ({
   ...raw,
   services: { ...(raw.services as object), alerting },
 });
