@@ -133,7 +133,7 @@ export function resolveConfig(raw: Record<string, unknown>, project: string, sta
     dataLakes: s.dataLakes ?? [],
     identity: s.identity,
     services: deepMerge(
-      { serving: { models: [] }, driftThreshold: 0.2, alerting: { receivers: [], routes: [] }, ...preset.services },
+      { serving: { models: [] }, driftThreshold: 0.2, alerting: { receivers: [], routes: [] }, dns: {}, ...preset.services },
       s.services,
     ),
     secrets: {

@@ -8,6 +8,7 @@
  * span several keys (min ≤ max, CIDR overlaps, instance types of the right cloud, …).
  */
 import { z } from "zod";
+import { privateDnsProblems } from "../components/private-dns-checks";
 import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "./cidr";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "./regions";
 
@@ -223,6 +224,12 @@ const alertingSchema = z.strictObject({
 });
 
 const servicesSchema = z.strictObject({
+  /**
+   * The private DNS zone of `domain`. By default the stack creates one (Route 53 private hosted
+   * zone / Azure Private DNS zone) associated with the network; `existingZoneId` uses a zone the
+   * enterprise already runs (already associated with the VPC / linked to the VNet) for the records.
+   */
+  dns: z.strictObject({ existingZoneId: z.string().min(1).optional() }).default({}),
   /** Alertmanager receivers and routes; credentials are the secret key `alertCredentials`. */
   alerting: alertingSchema.default({ receivers: [], routes: [] }),
   serving: z.strictObject({ models: z.array(ServedModelSchema).default([]) }).default({ models: [] }),
@@ -315,6 +322,12 @@ export const PlatformConfigSchema = z
     }
 
     secretRules(c, issue);
+    const zone = c.services.dns.existingZoneId;
+    if (zone !== undefined) {
+      const domain = c.services.domain ?? `${c.stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}.mlops.internal`;
+      for (const p of privateDnsProblems(c.cloud, { domain, hosts: [], existingZoneId: zone }))
+        issue(["services", "dns", "existingZoneId"], p.replace(/^existingZoneId: /, ""), zone);
+    }
 
     // Network layout.
     const net = parseCidr(c.network.cidr);

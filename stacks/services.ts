@@ -5,7 +5,7 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
-import { type CloudLayer, NAMESPACES, type WorkloadIdentitySpec } from "../components/contracts";
+import { type CloudLayer, type InternalIngressRef, NAMESPACES, type WorkloadIdentitySpec } from "../components/contracts";
 import { FEAST_SERVICE } from "../components/k8s/feast";
 import { MLFLOW_SERVICE } from "../components/k8s/mlflow";
 import { PlatformServices as PlatformServicesComponent } from "../components/k8s/platform";
@@ -20,6 +20,8 @@ import { readSecrets } from "./secrets";
 export interface PlatformServices {
   readonly urls: ServiceUrls;
   readonly modelEndpoints: Record<string, pulumi.Output<string>>;
+  /** The internal ingress (for the private DNS zone). */
+  readonly ingress: InternalIngressRef;
 }
 
 /** The DNS domain of the internal ingress: configured, or `<stack>.mlops.internal`. */
@@ -112,5 +114,5 @@ export function buildPlatformServices(
     },
     { providers: [cloud.kubernetesProvider] },
   );
-  return { urls: services.urls, modelEndpoints: services.modelEndpoints };
+  return { urls: services.urls, modelEndpoints: services.modelEndpoints, ingress: services.ingress };
 }

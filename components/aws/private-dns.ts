@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { privateDnsProblems } from "../private-dns-checks";
 
 /** Arguments of {@link PrivateDns}. */
 export interface PrivateDnsArgs {
@@ -25,16 +26,6 @@ export interface PrivateDnsArgs {
   readonly tags?: Record<string, string>;
 }
 
-/** Problems of the arguments (names key, value and fix); empty when valid. */
-export function privateDnsProblems(args: Pick<PrivateDnsArgs, "domain" | "hosts" | "existingZoneId">): string[] {
-  const p: string[] = [];
-  for (const h of args.hosts)
-    if (!h.endsWith(`.${args.domain}`)) p.push(`hosts: "${h}" is not inside the domain "${args.domain}"; serve it under the domain`);
-  if (args.existingZoneId !== undefined && !/^Z[A-Z0-9]{1,32}$/.test(args.existingZoneId))
-    p.push(`existingZoneId: "${args.existingZoneId}" is not a Route 53 hosted zone id (Z followed by letters and digits)`);
-  return p;
-}
-
 /** Private hosted zone and one alias record per ingress host. */
 export class PrivateDns extends pulumi.ComponentResource {
   /** Id of the zone that holds the records (created, or the existing one). */
@@ -42,7 +33,7 @@ export class PrivateDns extends pulumi.ComponentResource {
 
   constructor(name: string, args: PrivateDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:aws:PrivateDns", name, {}, opts);
-    const problems = privateDnsProblems(args);
+    const problems = privateDnsProblems("aws", args);
     if (problems.length) throw new Error(`PrivateDns "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
     const zoneId =
       args.existingZoneId !== undefined

@@ -6,6 +6,7 @@
  */
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as pulumi from "@pulumi/pulumi";
+import { parseAzureZoneId, privateDnsProblems } from "../private-dns-checks";
 
 /** Arguments of {@link PrivateDns}. */
 export interface PrivateDnsArgs {
@@ -26,24 +27,6 @@ export interface PrivateDnsArgs {
   readonly tags?: Record<string, string>;
 }
 
-const ZONE_ID = /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/([-\w.()]{1,90})\/providers\/Microsoft\.Network\/privateDnsZones\/([a-z0-9.-]+)$/;
-
-/** Problems of the arguments (names key, value and fix); empty when valid. */
-export function privateDnsProblems(args: Pick<PrivateDnsArgs, "domain" | "hosts" | "existingZoneId">): string[] {
-  const p: string[] = [];
-  for (const h of args.hosts)
-    if (!h.endsWith(`.${args.domain}`)) p.push(`hosts: "${h}" is not inside the domain "${args.domain}"; serve it under the domain`);
-  if (args.existingZoneId !== undefined) {
-    const m = ZONE_ID.exec(args.existingZoneId);
-    if (!m)
-      p.push(
-        `existingZoneId: "${args.existingZoneId}" is not a Private DNS zone id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/<domain>)`,
-      );
-    else if (m[2] !== args.domain) p.push(`existingZoneId: the zone "${m[2]}" is not the internal domain "${args.domain}"`);
-  }
-  return p;
-}
-
 /** Private DNS zone, its VNet link and one A record per ingress host. */
 export class PrivateDns extends pulumi.ComponentResource {
   /** Id of the zone that holds the records (created, or the existing one). */
@@ -51,13 +34,12 @@ export class PrivateDns extends pulumi.ComponentResource {
 
   constructor(name: string, args: PrivateDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:azure:PrivateDns", name, {}, opts);
-    const problems = privateDnsProblems(args);
+    const problems = privateDnsProblems("azure", args);
     if (problems.length) throw new Error(`PrivateDns "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
     let resourceGroupName: pulumi.Input<string> = args.resourceGroupName;
     let zoneName: pulumi.Input<string> = args.domain;
     if (args.existingZoneId !== undefined) {
-      const m = ZONE_ID.exec(args.existingZoneId) as RegExpExecArray;
-      resourceGroupName = m[1] as string;
+      resourceGroupName = parseAzureZoneId(args.existingZoneId)?.resourceGroupName as string;
       this.zoneId = pulumi.output(args.existingZoneId);
     } else {
       const zone = new privatedns.PrivateZone(
@@ -85,7 +67,14 @@ export class PrivateDns extends pulumi.ComponentResource {
       const relative = host.slice(0, -(args.domain.length + 1));
       new privatedns.PrivateRecordSet(
         `${name}-${relative.replace(/\./g, "-")}`,
-        { resourceGroupName, privateZoneName: zoneName, recordType: "A", relativeRecordSetName: relative, ttl: 300, aRecords: [{ ipv4Address: args.address }] },
+        {
+          resourceGroupName,
+          privateZoneName: zoneName,
+          recordType: "A",
+          relativeRecordSetName: relative,
+          ttl: 300,
+          aRecords: [{ ipv4Address: args.address }],
+        },
         { parent: this },
       );
     }

@@ -92,6 +92,9 @@ export function certManagerValues(): Record<string, unknown> {
   };
 }
 
+/** Name of the ingress controller's Service (the release name `traefik`). */
+export const INGRESS_SERVICE_NAME = "traefik";
+
 /** cert-manager, the internal CA and the internal ingress controller. */
 export class InternalIngress extends pulumi.ComponentResource {
   /** The cert-manager release (installs the Certificate / ClusterIssuer CRDs). */
@@ -153,7 +156,7 @@ export class InternalIngress extends pulumi.ComponentResource {
     );
     this.controller = helmRelease(
       `${name}-traefik`,
-      { chart: CHARTS.traefik, releaseName: "traefik", namespace: args.namespace, values: traefikValues(args) },
+      { chart: CHARTS.traefik, releaseName: INGRESS_SERVICE_NAME, namespace: args.namespace, values: traefikValues(args) },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
     this.registerOutputs({ certManager: this.certManager, clusterIssuer: this.clusterIssuer, controller: this.controller });

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
   type CloudLayer,
+  type InternalIngressRef,
   NAMESPACES,
   PIPELINE_SERVICE_ACCOUNTS,
   teamNamespace,
@@ -27,7 +28,7 @@ import {
 } from "./argo-workflows";
 import { FEAST_POD_LABELS, FEAST_SERVICE, Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
-import { InternalIngress, tlsIngress } from "./ingress";
+import { INGRESS_SERVICE_NAME, InternalIngress, tlsIngress } from "./ingress";
 import { MLFLOW_AUTH_SERVICE, MLFLOW_POD_LABELS, MLFLOW_SERVICE, Mlflow } from "./mlflow";
 import { GRAFANA_SERVICE, Monitoring } from "./monitoring";
 import { flows, type NamespaceQuota, type NetworkFlow, PlatformNamespace } from "./namespace";
@@ -162,8 +163,8 @@ export class PlatformServices extends pulumi.ComponentResource {
   public readonly urls: PlatformUrls;
   /** Internal URL of each served model. */
   public readonly modelEndpoints: Record<string, pulumi.Output<string>>;
-  /** The internal ingress: its controller release and every host it serves (for the private DNS zone). */
-  public readonly ingress: Pick<InternalIngress, "controller" | "hosts">;
+  /** The internal ingress: its controller release, Service and every host it serves (for the private DNS zone). */
+  public readonly ingress: InternalIngressRef;
 
   constructor(name: string, args: PlatformServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:PlatformServices", name, {}, opts);
@@ -623,7 +624,7 @@ export class PlatformServices extends pulumi.ComponentResource {
       featureServer: pulumi.output(`https://${host("features")}`),
     };
     this.modelEndpoints = serving.endpoints;
-    this.ingress = ingress;
+    this.ingress = { controller: ingress.controller, service: `${NAMESPACES.ingress}/${INGRESS_SERVICE_NAME}`, hosts: ingress.hosts };
     this.registerOutputs({ urls: this.urls, modelEndpoints: this.modelEndpoints });
   }
 }
