@@ -75,9 +75,8 @@ describe.each(["dev-azure", "uae-prod-azure"])("Azure private zone of %s", (stac
 
   it("points every Ingress host at the load balancer's fixed address in the user subnet", () => {
     const traefik = plan.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "traefik");
-    const ip = (traefik?.inputs.values as { service: { annotations: Record<string, string> } }).service.annotations[
-      "service.beta.kubernetes.io/azure-load-balancer-ipv4"
-    ];
+    const values = traefik?.inputs.values as { service: { annotations: Record<string, string> } };
+    const ip = values.service.annotations["service.beta.kubernetes.io/azure-load-balancer-ipv4"];
     expect(ip).toMatch(/^10\./);
     expect(records.map((r) => `${r.inputs.relativeRecordSetName}.${stack}.mlops.internal`).sort()).toEqual(ingressHosts(plan.resources));
     for (const r of records) expect(r.inputs.aRecords).toEqual([{ ipv4Address: ip }]);

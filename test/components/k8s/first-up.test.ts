@@ -16,9 +16,9 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Names of the Secrets a chart's values point at (existingSecret…, secretKeyRef, secretRef, SSO client refs). */
-export function referencedSecrets(values: unknown, path = ""): { path: string; name: string }[] {
+function referencedSecrets(values: unknown, path = ""): { path: string; name: string }[] {
   const out: { path: string; name: string }[] = [];
-  if (Array.isArray(values)) values.forEach((v, i) => out.push(...referencedSecrets(v, `${path}[${i}]`)));
+  if (Array.isArray(values)) for (const [i, v] of values.entries()) out.push(...referencedSecrets(v, `${path}[${i}]`));
   if (!isObj(values)) return out;
   for (const [k, v] of Object.entries(values)) {
     const p = path ? `${path}.${k}` : k;
