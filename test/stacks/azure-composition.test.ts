@@ -14,8 +14,21 @@ const identity = {
   adminGroups: ["admins"],
   clusterAdmins: ["00000000-0000-0000-0000-0000000000a1"],
 };
+/** What production requires besides (an SSO client secret, someone alerts reach), set as a stack file would. */
+const production = {
+  oidcClientSecret: { secure: "v1:x" },
+  services: {
+    alerting: {
+      receivers: [{ name: "ops", type: "email", to: "ops@example.ae", from: "am@example.ae", smarthost: "smtp.example.internal:587" }],
+    },
+  },
+};
 const cfg = (extra: Record<string, unknown> = {}) =>
-  resolveConfig({ cloud: "azure", region: "uaenorth", profile: "enterprise", identity, ...extra }, "mlops-platform", "test-azure");
+  resolveConfig(
+    { cloud: "azure", region: "uaenorth", profile: "enterprise", identity, ...production, ...extra },
+    "mlops-platform",
+    "test-azure",
+  );
 const account =
   "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-lake/providers/Microsoft.Storage/storageAccounts/lakeacct";
 
