@@ -104,6 +104,16 @@ export type DataEventSource =
       readonly queueName: pulumi.Output<string>;
     };
 
+/** The internal ingress as the cloud layer's DNS sees it. */
+export interface InternalIngressRef {
+  /** The ingress controller's release: its load balancer exists once it is installed. */
+  readonly controller: pulumi.Resource;
+  /** `<namespace>/<name>` of the controller's Service of type LoadBalancer. */
+  readonly service: string;
+  /** Every host name the ingress serves. */
+  readonly hosts: readonly string[];
+}
+
 /** Everything the Kubernetes platform services need from a cloud layer. */
 export interface CloudLayer {
   readonly cloud: CloudName;
@@ -130,6 +140,11 @@ export interface CloudLayer {
   readonly dataEvents: DataEventSource;
   /** Annotations that make a Service of type LoadBalancer internal-only on this cloud. */
   readonly internalLoadBalancerAnnotations: Readonly<Record<string, string>>;
+  /**
+   * Makes the internal domain resolve inside the network: a private DNS zone (or records in an
+   * existing one) with a record for every host of `ingress`, pointing at its internal load balancer.
+   */
+  readonly internalDns?: (ingress: InternalIngressRef) => void;
   /** Resources the platform services must wait for (node pools, add-ons) before installing charts. */
   readonly readyDependencies: readonly pulumi.Resource[];
   /**

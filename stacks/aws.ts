@@ -27,6 +27,7 @@ import {
   WorkloadIdentities,
   zoneNames,
 } from "../components/aws";
+import { PrivateDns } from "../components/aws/private-dns";
 import {
   BUCKET_PURPOSES,
   type BucketPurpose,
@@ -41,6 +42,7 @@ import { AWS_UAE_REGIONS } from "../contracts/regions";
 import { egressFirewallSetting } from "./egress";
 import type { AwsProviders } from "./providers";
 import type { PlatformConfig } from "./schema";
+import { ingressDomain } from "./services";
 
 /** ECR repositories of the platform, by key. */
 export const AWS_REPOSITORIES = ["pipelines", "serving", "steps"] as const;
@@ -49,6 +51,8 @@ export const AWS_REPOSITORIES = ["pipelines", "serving", "steps"] as const;
 export const AWS_INTERNAL_LB_ANNOTATIONS: Readonly<Record<string, string>> = {
   "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
   "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+  // A Network Load Balancer: the private DNS zone's alias records target it by its tags.
+  "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
 };
 
 /** The Network's firewall argument: the allow-list, or none for an opted-out development stack. */
@@ -287,6 +291,25 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
     identities: workloadIdentities.identities,
     dataEvents: { kind: "sqs", queueUrl: events.queueUrl, queueArn: events.queueArn },
     internalLoadBalancerAnnotations: AWS_INTERNAL_LB_ANNOTATIONS,
+    internalDns: (ingress) => {
+      // The NLB the cloud controller made for the ingress Service, found by the tag it sets.
+      const lb = aws.lb.getLoadBalancerOutput(
+        { tags: { "kubernetes.io/service-name": ingress.service } },
+        { provider: providers.aws, dependsOn: [ingress.controller] },
+      );
+      new PrivateDns(
+        `${prefix}-dns`,
+        {
+          domain: ingressDomain(cfg),
+          hosts: ingress.hosts,
+          vpcId: network.vpcId,
+          target: { dnsName: lb.dnsName, zoneId: lb.zoneId },
+          ...(cfg.services.dns.existingZoneId === undefined ? {} : { existingZoneId: cfg.services.dns.existingZoneId }),
+          tags: cfg.tags,
+        },
+        { ...opts, dependsOn: [ingress.controller] },
+      );
+    },
     readyDependencies: [...cluster.readyDependencies, databaseInit.job],
   };
 }

@@ -15,11 +15,12 @@ import { DataEvents } from "../components/azure/events";
 import { Guardrails } from "../components/azure/guardrails";
 import { type DataLakeGrant, WorkloadIdentities } from "../components/azure/identity";
 import { KeyVault } from "../components/azure/keyvault";
-import { zonesFor } from "../components/azure/layout";
+import { internalIngressIp, zonesFor } from "../components/azure/layout";
 import { Monitoring } from "../components/azure/monitoring";
 import { globalName, nameSuffix } from "../components/azure/naming";
 import { Network } from "../components/azure/network";
 import { type NodePoolSpec, NodePools, SPOT_TAINT } from "../components/azure/nodepool";
+import { PrivateDns } from "../components/azure/private-dns";
 import { Registry } from "../components/azure/registry";
 import { ResourceGroups } from "../components/azure/resource-groups";
 import { parseAbfss } from "../components/azure/roles";
@@ -39,6 +40,7 @@ import {
 import { egressFirewallSetting } from "./egress";
 import type { AzureProviders } from "./providers";
 import type { NodePool, PlatformConfig } from "./schema";
+import { ingressDomain } from "./services";
 
 /** Repository keys every cloud layer offers (`CloudLayer.repositoryUrls`). */
 export const AZURE_REPOSITORIES = ["pipelines", "serving", "steps"] as const;
@@ -173,6 +175,7 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
     opts,
   );
   const endpointSubnet = network.subnetIds.endpoints;
+  const ingressIp = internalIngressIp(network.subnetPrefixes.user);
   const zoneIds = network.privateDnsZoneIds;
 
   const keys = new KeyVault(
@@ -437,6 +440,23 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
     internalLoadBalancerAnnotations: {
       "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
       "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": "user",
+      // A fixed address, so the private DNS records can point at it.
+      "service.beta.kubernetes.io/azure-load-balancer-ipv4": ingressIp,
+    },
+    internalDns: (ingress) => {
+      new PrivateDns(
+        "azure-dns",
+        {
+          domain: ingressDomain(cfg),
+          hosts: ingress.hosts,
+          resourceGroupName: groups.names.core,
+          vnetId: network.vnetId,
+          address: ingressIp,
+          ...(cfg.services.dns.existingZoneId === undefined ? {} : { existingZoneId: cfg.services.dns.existingZoneId }),
+          tags,
+        },
+        { ...opts, dependsOn: [ingress.controller] },
+      );
     },
     readyDependencies: [cluster.cluster, ...Object.values(nodePools.pools)],
     spotTolerations: [{ key: SPOT_TAINT.key, operator: "Exists", effect: "NoSchedule" }],

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { ENVIRONMENT_PRESETS, ENVIRONMENT_TAG } from "../contracts/environment";
 import { profilePreset } from "./profiles";
-import { type PlatformConfig, PlatformConfigSchema, type StackConfig, StackConfigSchema } from "./schema";
+import { type PlatformConfig, PlatformConfigSchema, SECRET_IN_CLEAR_TEXT, SECRET_SET, type StackConfig, StackConfigSchema } from "./schema";
 
 /** The Pulumi config namespace of the project's keys. */
 export const CONFIG_NAMESPACE = "mlops-platform";
@@ -109,7 +109,7 @@ export function deepMerge<T>(base: T, override: unknown): T {
  * every problem.
  */
 export function resolveConfig(raw: Record<string, unknown>, project: string, stack: string): PlatformConfig {
-  const parsed = StackConfigSchema.safeParse(raw, { reportInput: true });
+  const parsed = StackConfigSchema.safeParse(withSecretMarkers(raw), { reportInput: true });
   if (!parsed.success) throw new ConfigError(stack, toProblems(parsed.error, raw));
 
   const s = parsed.data;
@@ -137,7 +137,15 @@ export function resolveConfig(raw: Record<string, unknown>, project: string, sta
     teams: s.teams ?? [],
     dataLakes: s.dataLakes ?? [],
     identity: s.identity,
-    services: deepMerge({ serving: { models: [] }, driftThreshold: 0.2, ...preset.services }, s.services),
+    services: deepMerge(
+      { serving: { models: [] }, driftThreshold: 0.2, alerting: { receivers: [], routes: [] }, dns: {}, ...preset.services },
+      s.services,
+    ),
+    secrets: {
+      ...(s.oidcClientSecret === undefined ? {} : { oidcClientSecret: s.oidcClientSecret }),
+      ...(s.ldapBindPassword === undefined ? {} : { ldapBindPassword: s.ldapBindPassword }),
+      alertCredentials: s.alertCredentials ?? {},
+    },
   };
   const resolved = PlatformConfigSchema.safeParse(merged, { reportInput: true });
   if (!resolved.success) {
@@ -157,9 +165,53 @@ export function loadConfig(): PlatformConfig {
   for (const key of configuredKeys()) {
     const text = config.get(key);
     if (text === undefined) continue;
-    raw[key] = parseValue(text);
+    raw[key] = SECRET_CONFIG_KEYS.has(key) ? secretPresence(key, text) : parseValue(text);
   }
   return resolveConfig(raw, pulumi.getProject(), pulumi.getStack());
+}
+
+/** Keys whose values are secrets: only whether they are set (and set as secrets) enters the configuration. */
+export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set(["oidcClientSecret", "ldapBindPassword", "alertCredentials"]);
+
+/**
+ * What the configuration records of a secret key: a marker saying it is set, and whether it was
+ * set with `--secret`. For `alertCredentials` (an object set with `--path`), the receiver names.
+ * The values themselves are read as secret Outputs by stacks/secrets.ts.
+ */
+function secretPresence(key: string, text: string): unknown {
+  const marker = isConfigSecret(`${CONFIG_NAMESPACE}:${key}`) ? SECRET_SET : SECRET_IN_CLEAR_TEXT;
+  if (key !== "alertCredentials") return marker;
+  const parsed = parseValue(text);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return marker;
+  return Object.fromEntries(Object.keys(parsed).map((name) => [name, marker]));
+}
+
+/**
+ * Whether the CLI passed `key` as a secret (PULUMI_CONFIG_SECRET_KEYS). The SDK exports the
+ * check at run time but marks it internal in its typings; if it is ever gone, every value counts
+ * as secret (the clear-text warning is lost, nothing else).
+ */
+function isConfigSecret(key: string): boolean {
+  const check = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+  return check === undefined ? true : check(key);
+}
+
+/**
+ * Secret keys as markers. {@link loadConfig} hands over markers already (it knows whether a key
+ * was set with --secret); any other value (a stack file's value read directly, as tests and tools
+ * do) counts as set, and never travels further than this function.
+ */
+function withSecretMarkers(raw: Record<string, unknown>): Record<string, unknown> {
+  const mark = (v: unknown) => (v === SECRET_IN_CLEAR_TEXT ? v : SECRET_SET);
+  const out = { ...raw };
+  for (const key of SECRET_CONFIG_KEYS) {
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (key === "alertCredentials" && v !== null && typeof v === "object" && !Array.isArray(v))
+      out[key] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mark(x)]));
+    else if (key !== "alertCredentials" || typeof v === "string") out[key] = key === "alertCredentials" ? v : mark(v);
+  }
+  return out;
 }
 
 /** Keys set in the runtime's config for the project namespace. */

@@ -12,6 +12,7 @@
  */
 import { PLATFORM_IMAGES } from "../contracts/versions";
 import type { PlatformConfig } from "./schema";
+import { secretGaps } from "./secrets";
 import { ingressDomain, STEPS_IMAGE_VERSION } from "./services";
 
 /** What kind of thing the operator provides. */
@@ -51,31 +52,12 @@ export const oidcRedirectUris: OperatorActionSource = (cfg) => {
   ];
 };
 
-/** The OIDC client secret and, with LDAP, the bind password: the configuration does not carry them yet. */
-export const identitySecrets: OperatorActionSource = (cfg) => {
-  const actions: OperatorAction[] = [
-    {
-      id: "oidc-client-secret",
-      kind: "secret",
-      summary: 'create the Secret "oidc-client" (keys client-id, client-secret) in the namespaces argo, mlflow and monitoring',
-      steps: [
-        "for ns in argo mlflow monitoring; do kubectl -n $ns create secret generic oidc-client --from-literal=client-id=" +
-          `${cfg.identity.oidcClientId} --from-literal=client-secret="$OIDC_CLIENT_SECRET"; done`,
-      ],
-      blocksFirstUp: true,
-    },
-  ];
-  if (cfg.identity.ldap) {
-    actions.push({
-      id: "ldap-bind-password",
-      kind: "secret",
-      summary: `create the Secret "dex-ldap" (key LDAP_BIND_PASSWORD) in the namespace dex for ${cfg.identity.ldap.bindDn}`,
-      steps: ['kubectl -n dex create secret generic dex-ldap --from-literal=LDAP_BIND_PASSWORD="$LDAP_BIND_PASSWORD"'],
-      blocksFirstUp: true,
-    });
-  }
-  return actions;
-};
+/**
+ * Secrets the stack runs without (development only: production refuses them at validation):
+ * each feature they turn on is off until the operator sets the key with `--secret`.
+ */
+export const unsetSecrets: OperatorActionSource = (cfg) =>
+  secretGaps(cfg).map((g) => ({ id: g.id, kind: "secret" as const, summary: g.summary, steps: g.steps, blocksFirstUp: false }));
 
 /** The platform's own images, built from this repository, that the stack's registry must hold. */
 export const platformImages: OperatorActionSource = () => [
@@ -91,14 +73,18 @@ export const platformImages: OperatorActionSource = () => [
   },
 ];
 
-/** The internal domain: nothing resolves it until a private zone points at the internal load balancer. */
+/**
+ * The internal domain: the stack creates the private zone and its records, which resolve inside
+ * the network. Clients on the corporate network need their DNS to forward the domain there, and
+ * to trust the platform's internal CA.
+ */
 export const internalDns: OperatorActionSource = (cfg) => [
   {
     id: "internal-dns",
     kind: "dns",
-    summary: `point a private DNS zone for ${ingressDomain(cfg)} (and *.models.${ingressDomain(cfg)}) at the internal load balancer of the traefik Service, and distribute the internal CA`,
+    summary: `forward ${ingressDomain(cfg)} from the corporate DNS to the stack's private zone (Route 53 Resolver inbound endpoint or Azure DNS Private Resolver), and distribute the internal CA`,
     steps: [
-      "kubectl -n ingress get service traefik -o jsonpath='{.status.loadBalancer.ingress[0]}'",
+      "pulumi stack output urls",
       "kubectl -n cert-manager get secret platform-root-ca -o jsonpath='{.data.ca\\.crt}' | base64 -d > platform-root-ca.crt",
     ],
     blocksFirstUp: false,
@@ -106,7 +92,7 @@ export const internalDns: OperatorActionSource = (cfg) => [
 ];
 
 /** Every source, in the order the plan prints them. Add a feature's source here (one line). */
-export const OPERATOR_ACTION_SOURCES: readonly OperatorActionSource[] = [identitySecrets, platformImages, internalDns, oidcRedirectUris];
+export const OPERATOR_ACTION_SOURCES: readonly OperatorActionSource[] = [unsetSecrets, platformImages, internalDns, oidcRedirectUris];
 
 /**
  * What an operator must still provide for `cfg`: every source's actions, in source order. Throws

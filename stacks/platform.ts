@@ -20,6 +20,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
   const cloud =
     cfg.cloud === "aws" ? buildAwsCloud(cfg, awsProviders(cfg), identities) : buildAzureCloud(cfg, azureProviders(cfg), identities);
   const services = buildPlatformServices(cfg, cloud, identities);
+  // The internal domain resolves inside the network once the ingress's load balancer exists.
+  cloud.internalDns?.(services.ingress);
   const buckets = Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, cloud.buckets[p].name])) as Record<
     BucketPurpose,
     pulumi.Output<string>

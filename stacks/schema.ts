@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { oidcEndpoints } from "../components/k8s/sso";
+import { privateDnsProblems } from "../components/private-dns-checks";
 import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
 import { hostPatternProblem } from "../contracts/egress";
 import { ENVIRONMENT_PRESETS, ENVIRONMENT_TAG, ENVIRONMENTS } from "../contracts/environment";
@@ -210,7 +211,61 @@ const networkSchema = z.strictObject({
   egress: EgressSchema.default({ allowedHosts: [] }),
 });
 
+/** Marker of a secret config value that is set (the plan never sees the value itself). */
+export const SECRET_SET = "[secret]";
+/** Marker of a value set for a secret key without `--secret`: it sits in clear text in the stack file. */
+export const SECRET_IN_CLEAR_TEXT = "[set without --secret]";
+const secretMarker = z.enum([SECRET_SET, SECRET_IN_CLEAR_TEXT]);
+
+const alertReceiverSchema = z.strictObject({
+  name: dnsLabel,
+  type: z.enum(["email", "webhook", "msteams", "slack"]),
+  /** email: recipient address(es), comma-separated. */
+  to: z
+    .string()
+    .regex(/^[^\s@,]+@[^\s@,]+(,\s*[^\s@,]+@[^\s@,]+)*$/, "must be one or more e-mail addresses, comma-separated")
+    .optional(),
+  /** email: sender address. */
+  from: z.email("must be an e-mail address").optional(),
+  /** email: SMTP relay host:port (inside the network). */
+  smarthost: z
+    .string()
+    .regex(/^[a-z0-9.-]+:\d+$/, "must be host:port, e.g. smtp.bank.internal:587")
+    .optional(),
+  /** email: SMTP user; its password is the receiver's credential. */
+  authUsername: z.string().min(1).optional(),
+  /** slack: channel. */
+  channel: z
+    .string()
+    .regex(/^#?[a-z0-9_-]{1,80}$/, "must be a Slack channel such as #mlops-alerts")
+    .optional(),
+});
+
+const alertingSchema = z.strictObject({
+  receivers: z.array(alertReceiverSchema).default([]),
+  /** Routes per severity and/or team; the first matching (most specific) wins. */
+  routes: z
+    .array(
+      z.strictObject({
+        receiver: z.string().min(1),
+        severity: z.enum(["critical", "warning", "info"]).optional(),
+        team: dnsLabel.optional(),
+      }),
+    )
+    .default([]),
+  /** Receiver of alerts no route matches (default: the first receiver). */
+  defaultReceiver: z.string().min(1).optional(),
+});
+
 const servicesSchema = z.strictObject({
+  /**
+   * The private DNS zone of `domain`. By default the stack creates one (Route 53 private hosted
+   * zone / Azure Private DNS zone) associated with the network; `existingZoneId` uses a zone the
+   * enterprise already runs (already associated with the VPC / linked to the VNet) for the records.
+   */
+  dns: z.strictObject({ existingZoneId: z.string().min(1).optional() }).default({}),
+  /** Alertmanager receivers and routes; credentials are the secret key `alertCredentials`. */
+  alerting: alertingSchema.default({ receivers: [], routes: [] }),
   serving: z.strictObject({ models: z.array(ServedModelSchema).default([]) }).default({ models: [] }),
   /** `self-managed` runs kube-prometheus-stack; `managed` also wires the cloud's managed Prometheus. */
   monitoring: z.strictObject({ mode: z.enum(["self-managed", "managed"]) }),
@@ -267,6 +322,12 @@ export const StackConfigSchema = z.strictObject({
   dataLakes: z.array(DataLakeSchema).optional(),
   identity: identitySchema,
   services: servicesSchema.partial().optional(),
+  /** Secret (`pulumi config set --secret`): the OIDC client secret of `identity.oidcClientId`. */
+  oidcClientSecret: secretMarker.optional(),
+  /** Secret: the password of `identity.ldap.bindDn`. */
+  ldapBindPassword: secretMarker.optional(),
+  /** Secret (set with `--path`): receiver name → credential (webhook URL, SMTP password). */
+  alertCredentials: z.record(z.string(), secretMarker).optional(),
 });
 /** What a stack file holds, validated. */
 export type StackConfig = z.infer<typeof StackConfigSchema>;
@@ -291,6 +352,12 @@ export const PlatformConfigSchema = z
     dataLakes: z.array(DataLakeSchema),
     identity: identitySchema,
     services: servicesSchema,
+    /** Which secret keys are set (markers only: the values never enter the configuration object). */
+    secrets: z.strictObject({
+      oidcClientSecret: secretMarker.optional(),
+      ldapBindPassword: secretMarker.optional(),
+      alertCredentials: z.record(z.string(), secretMarker),
+    }),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string, input: unknown) => ctx.addIssue({ code: "custom", path, message, input });
@@ -332,6 +399,14 @@ export const PlatformConfigSchema = z
           c.identity.oidcIssuerUrl,
         );
       }
+    }
+
+    secretRules(c, issue);
+    const zone = c.services.dns.existingZoneId;
+    if (zone !== undefined) {
+      const domain = c.services.domain ?? `${c.stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}.mlops.internal`;
+      for (const p of privateDnsProblems(c.cloud, { domain, hosts: [], existingZoneId: zone }))
+        issue(["services", "dns", "existingZoneId"], p.replace(/^existingZoneId: /, ""), zone);
     }
 
     // Network layout.
@@ -474,3 +549,103 @@ export const PlatformConfigSchema = z
   });
 /** The resolved, validated configuration every component is built from. */
 export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;
+
+/** True when the stack runs production (approval, digests, protection, required secrets). */
+export function isProduction(c: Pick<PlatformConfig, "environment">): boolean {
+  return c.environment === "production";
+}
+
+/** The command that sets a secret key of this stack. */
+export function setSecretCommand(stack: string, key: string, value: string, path = false): string {
+  return `pulumi config set --secret ${path ? "--path " : ""}'mlops-platform:${key}' ${value} --stack ${stack}`;
+}
+
+type Issue = (path: (string | number)[], message: string, input: unknown) => void;
+
+/** Secrets and alert receivers: set with --secret, required in production, each naming its receiver. */
+function secretRules(c: PlatformConfig, issue: Issue): void {
+  const production = isProduction(c);
+  const clear = (key: string, value: string, path = false) =>
+    `is stored in clear text in Pulumi.${c.stack}.yaml: remove it (pulumi config rm ${path ? "--path " : ""}'mlops-platform:${key}' --stack ${c.stack}) and run: ${setSecretCommand(c.stack, key, value, path)}`;
+  if (c.secrets.oidcClientSecret === SECRET_IN_CLEAR_TEXT)
+    issue(["oidcClientSecret"], clear("oidcClientSecret", "<client-secret>"), "(clear text, not shown)");
+  if (c.secrets.ldapBindPassword === SECRET_IN_CLEAR_TEXT)
+    issue(["ldapBindPassword"], clear("ldapBindPassword", "<bind-password>"), "(clear text, not shown)");
+  // With LDAP the OIDC client is Dex's, whose secret the platform generates.
+  if (production && !c.identity.ldap && c.secrets.oidcClientSecret === undefined)
+    issue(
+      ["oidcClientSecret"],
+      `is required in production (the client secret of OIDC client "${c.identity.oidcClientId}" at ${c.identity.oidcIssuerUrl}); run: ${setSecretCommand(c.stack, "oidcClientSecret", "<client-secret>")}`,
+      undefined,
+    );
+  if (c.identity.ldap && production && c.secrets.ldapBindPassword === undefined)
+    issue(
+      ["ldapBindPassword"],
+      `is required in production with identity.ldap (the password of ${c.identity.ldap.bindDn}); run: ${setSecretCommand(c.stack, "ldapBindPassword", "<bind-password>")}`,
+      undefined,
+    );
+  if (!c.identity.ldap && c.secrets.ldapBindPassword !== undefined)
+    issue(["ldapBindPassword"], "is set but identity.ldap is not: remove it or configure identity.ldap", "(secret)");
+
+  const a = c.services.alerting;
+  const names = a.receivers.map((r) => r.name);
+  const teams = new Set(c.teams.map((t) => t.name));
+  if (production && a.receivers.length === 0)
+    issue(
+      ["services", "alerting", "receivers"],
+      "needs at least one receiver in production, or alerts reach no one: add an email, webhook, msteams or slack receiver (docs/configuration.md)",
+      [],
+    );
+  const seen = new Set<string>();
+  a.receivers.forEach((r, i) => {
+    const at = (k: string) => ["services", "alerting", "receivers", i, k];
+    if (seen.has(r.name)) issue(at("name"), "duplicates another receiver: receiver names must be unique", r.name);
+    seen.add(r.name);
+    if (r.type === "email") {
+      for (const k of ["to", "from", "smarthost"] as const)
+        if (r[k] === undefined) issue(at(k), "is required for an email receiver", undefined);
+    } else {
+      for (const k of ["to", "from", "smarthost", "authUsername"] as const)
+        if (r[k] !== undefined) issue(at(k), `is for email receivers only: remove it from ${r.type} receiver "${r.name}"`, r[k]);
+    }
+    if (r.channel !== undefined && r.type !== "slack") issue(at("channel"), `is for slack receivers only`, r.channel);
+    const needs = r.type !== "email" || r.authUsername !== undefined;
+    const cred = c.secrets.alertCredentials[r.name];
+    const what = r.type === "email" ? "<smtp-password>" : "<webhook-url>";
+    if (needs && cred === undefined && production)
+      issue(
+        ["alertCredentials", r.name],
+        `is required: ${r.type} receiver "${r.name}" needs its ${r.type === "email" ? "SMTP password" : "webhook URL"}; run: ${setSecretCommand(c.stack, `alertCredentials.${r.name}`, what, true)}`,
+        undefined,
+      );
+    if (cred === SECRET_IN_CLEAR_TEXT)
+      issue(["alertCredentials", r.name], clear(`alertCredentials.${r.name}`, what, true), "(clear text, not shown)");
+  });
+  for (const name of Object.keys(c.secrets.alertCredentials))
+    if (!names.includes(name))
+      issue(
+        ["alertCredentials", name],
+        `names no receiver in services.alerting.receivers (${names.join(", ") || "none"}): remove it or fix the name`,
+        "(secret)",
+      );
+  a.routes.forEach((r, i) => {
+    if (!names.includes(r.receiver))
+      issue(
+        ["services", "alerting", "routes", i, "receiver"],
+        `is not a receiver: use one of ${names.join(", ") || "(none configured)"}`,
+        r.receiver,
+      );
+    if (r.team !== undefined && !teams.has(r.team))
+      issue(
+        ["services", "alerting", "routes", i, "team"],
+        `is not a team of this stack: use one of ${[...teams].join(", ") || "(no teams)"}`,
+        r.team,
+      );
+  });
+  if (a.defaultReceiver !== undefined && !names.includes(a.defaultReceiver))
+    issue(
+      ["services", "alerting", "defaultReceiver"],
+      `is not a receiver: use one of ${names.join(", ") || "(none configured)"}`,
+      a.defaultReceiver,
+    );
+}

@@ -5,7 +5,7 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
-import { type CloudLayer, NAMESPACES, type WorkloadIdentitySpec } from "../components/contracts";
+import { type CloudLayer, type InternalIngressRef, NAMESPACES, type WorkloadIdentitySpec } from "../components/contracts";
 import { PlatformServices as PlatformServicesComponent } from "../components/k8s/platform";
 import type { ResourceSize } from "../components/k8s/security";
 import { FEAST_URL, MLFLOW_URL } from "../contracts/endpoints";
@@ -14,11 +14,14 @@ import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsDat
 import { pipelineArtifactPrefix } from "./identities";
 import type { ServiceUrls } from "./outputs";
 import type { PlatformConfig } from "./schema";
+import { readSecrets } from "./secrets";
 
 /** What the platform services give back for the stack outputs. */
 export interface PlatformServices {
   readonly urls: ServiceUrls;
   readonly modelEndpoints: Record<string, pulumi.Output<string>>;
+  /** The internal ingress (for the private DNS zone). */
+  readonly ingress: InternalIngressRef;
 }
 
 /** The DNS domain of the internal ingress: configured, or `<stack>.mlops.internal`. */
@@ -82,6 +85,7 @@ export function buildPlatformServices(
   const cpuSelector = commonLabels(cfg.nodePools.cpu, CPU_SELECTOR_KEYS);
   const gpuSelector = commonLabels(cfg.nodePools.gpu, GPU_SELECTOR_KEYS);
   const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
+  const { alerting, ...identitySecrets } = readSecrets(cfg);
   const services = new PlatformServicesComponent(
     "platform",
     {
@@ -89,7 +93,8 @@ export function buildPlatformServices(
       identitySpecs: identities,
       domain: ingressDomain(cfg),
       networkCidr: cfg.network.cidr,
-      identity: cfg.identity,
+      identity: { ...cfg.identity, ...identitySecrets },
+      alerting,
       teams: cfg.teams,
       models: cfg.services.serving.models,
       serviceReplicas: cfg.availability.serviceReplicas,
@@ -110,5 +115,5 @@ export function buildPlatformServices(
     },
     { providers: [cloud.kubernetesProvider] },
   );
-  return { urls: services.urls, modelEndpoints: services.modelEndpoints };
+  return { urls: services.urls, modelEndpoints: services.modelEndpoints, ingress: services.ingress };
 }

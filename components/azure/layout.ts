@@ -52,3 +52,15 @@ export function dnsServiceIp(serviceCidr: string): string {
 export function zonesFor(multiAz: boolean, zoneCount: number): string[] {
   return multiAz ? Array.from({ length: zoneCount }, (_, i) => String(i + 1)) : [];
 }
+
+/**
+ * The fixed private address of the internal ingress load balancer: the 6th-last address of the
+ * user subnet (Azure reserves the last one; nodes take addresses from the start), so the private
+ * DNS records can point at it before the load balancer exists.
+ */
+export function internalIngressIp(userSubnet: string): string {
+  const block = parseCidr(userSubnet);
+  if (!block || block.prefix > 28) throw new Error(`internalIngressIp(): "${userSubnet}" must be an IPv4 block of /28 or larger`);
+  const address = block.network + 2 ** (32 - block.prefix) - 6;
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+}

@@ -73,10 +73,11 @@ export function traefikValues(args: Pick<InternalIngressArgs, "internalLoadBalan
     securityContext: restrictedContainerSecurityContext(),
     podSecurityContext: restrictedPodSecurityContext(),
     resources: resources("medium"),
-    logs: { access: { enabled: true } },
     // The chart's defaults turn on the version check and anonymous usage reports (calls to
     // traefik.io): nothing of the platform's leaves the UAE, and the egress firewall drops them anyway.
     globalArguments: ["--global.checknewversion=false", "--global.sendanonymoususage=false"],
+    // Traefik chart 34+ reads `accessLog`; the older `logs.access` key is ignored without a word.
+    accessLog: { enabled: true },
   };
 }
 
@@ -97,6 +98,9 @@ export function certManagerValues(): Record<string, unknown> {
   };
 }
 
+/** Name of the ingress controller's Service (the release name `traefik`). */
+export const INGRESS_SERVICE_NAME = "traefik";
+
 /** cert-manager, the internal CA and the internal ingress controller. */
 export class InternalIngress extends pulumi.ComponentResource {
   /** The cert-manager release (installs the Certificate / ClusterIssuer CRDs). */
@@ -104,6 +108,11 @@ export class InternalIngress extends pulumi.ComponentResource {
   /** The ClusterIssuer every platform certificate comes from. */
   public readonly clusterIssuer: k8s.apiextensions.CustomResource;
   public readonly controller: k8s.helm.v3.Release;
+  /**
+   * Every host name an Ingress of this controller serves (filled by {@link tlsIngress}), for the
+   * private DNS zone that points them at the internal load balancer.
+   */
+  public readonly hosts: string[] = [];
 
   constructor(name: string, args: InternalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:InternalIngress", name, {}, opts);
@@ -153,7 +162,7 @@ export class InternalIngress extends pulumi.ComponentResource {
     );
     this.controller = helmRelease(
       `${name}-traefik`,
-      { chart: CHARTS.traefik, releaseName: "traefik", namespace: args.namespace, values: traefikValues(args) },
+      { chart: CHARTS.traefik, releaseName: INGRESS_SERVICE_NAME, namespace: args.namespace, values: traefikValues(args) },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
     this.registerOutputs({ certManager: this.certManager, clusterIssuer: this.clusterIssuer, controller: this.controller });
@@ -163,7 +172,8 @@ export class InternalIngress extends pulumi.ComponentResource {
 /** Arguments of {@link tlsIngress}. */
 export interface TlsIngressArgs {
   readonly namespace: pulumi.Input<string>;
-  readonly host: pulumi.Input<string>;
+  /** Host name (plain: the private DNS zone creates one record per host). */
+  readonly host: string;
   readonly serviceName: pulumi.Input<string>;
   readonly servicePort: number;
   /** The ingress component, so the Certificate waits for its CRDs and the route for the controller. */
@@ -178,6 +188,7 @@ export interface TlsIngressArgs {
  */
 export function tlsIngress(name: string, args: TlsIngressArgs, parent: pulumi.Resource): k8s.networking.v1.Ingress {
   const secretName = `${name}-tls`;
+  if (!args.ingress.hosts.includes(args.host)) args.ingress.hosts.push(args.host);
   const cert = new k8s.apiextensions.CustomResource(
     `${name}-cert`,
     {

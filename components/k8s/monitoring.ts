@@ -7,6 +7,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
+import {
+  ALERT_CREDENTIALS_SECRET,
+  ALERTMANAGER_CONFIG_LABEL,
+  type AlertingSettings,
+  alertingProblems,
+  alertmanagerConfigSpec,
+} from "./alerting";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
@@ -161,6 +168,11 @@ export interface MonitoringArgs {
   readonly replicas: number;
   readonly thresholds: AlertThresholds;
   readonly grafanaAdminPassword: pulumi.Input<string>;
+  /**
+   * Where alerts go.
+   * @default no receiver: alerts are visible in Alertmanager's UI only (the plan says so)
+   */
+  readonly alerting?: AlertingSettings;
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
@@ -213,7 +225,15 @@ export function monitoringValues(
     },
     alertmanager: {
       service: { type: "ClusterIP" },
-      alertmanagerSpec: { image: img(IMAGES.alertmanager), replicas, securityContext: pod, resources: resources("small") },
+      alertmanagerSpec: {
+        image: img(IMAGES.alertmanager),
+        replicas,
+        securityContext: pod,
+        resources: resources("small"),
+        // The platform's AlertmanagerConfig routes every alert, not only those of its own namespace.
+        alertmanagerConfigSelector: { matchLabels: { ...ALERTMANAGER_CONFIG_LABEL } },
+        alertmanagerConfigMatcherStrategy: { type: "None" },
+      },
     },
     grafana: {
       replicas,
@@ -300,6 +320,30 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [...args.dependsOn, this.release] },
     );
+    const alerting = args.alerting;
+    if (alerting && alerting.receivers.length > 0) {
+      const problems = alertingProblems(alerting);
+      if (problems.length > 0) throw new Error(`Monitoring "${name}": ${problems.join("; ")}`);
+      const credentials = new k8s.core.v1.Secret(
+        `${name}-alert-receivers`,
+        {
+          metadata: { name: ALERT_CREDENTIALS_SECRET, namespace: args.namespace },
+          type: "Opaque",
+          stringData: secretStringData({ ...alerting.credentials }),
+        },
+        { parent: this, dependsOn: [...args.dependsOn] },
+      );
+      new k8s.apiextensions.CustomResource(
+        `${name}-alert-routing`,
+        {
+          apiVersion: "monitoring.coreos.com/v1alpha1",
+          kind: "AlertmanagerConfig",
+          metadata: { name: "mlops-platform", namespace: args.namespace, labels: { ...ALERTMANAGER_CONFIG_LABEL } },
+          spec: alertmanagerConfigSpec(alerting),
+        },
+        { parent: this, dependsOn: [...args.dependsOn, this.release, credentials] },
+      );
+    }
     this.prometheusUrl = prometheusUrl(args.namespaceName);
     this.registerOutputs({ release: this.release, prometheusUrl: this.prometheusUrl });
   }

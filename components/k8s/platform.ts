@@ -17,11 +17,13 @@ import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints"
 import { PLATFORM_IMAGES } from "../../contracts/versions";
 import {
   type CloudLayer,
+  type InternalIngressRef,
   PIPELINE_SERVICE_ACCOUNTS,
   teamNamespace,
   type WorkloadIdentityRef,
   type WorkloadIdentitySpec,
 } from "../contracts";
+import type { AlertingSettings } from "./alerting";
 import { ArgoEvents } from "./argo-events";
 import {
   ARGO_SERVICE_ACCOUNTS,
@@ -34,7 +36,7 @@ import {
 import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } from "./catalogue";
 import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
-import { CERT_MANAGER_NAMESPACE, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
+import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
 import { Mlflow } from "./mlflow";
 import { Monitoring } from "./monitoring";
 import { flows, PlatformNamespace } from "./namespace";
@@ -67,6 +69,11 @@ export interface PlatformServicesArgs {
   /** The VPC/VNet CIDR (managed databases, cache and API server endpoints live there). */
   readonly networkCidr: string;
   readonly identity: IdentitySettings;
+  /**
+   * Alertmanager receivers and routes.
+   * @default none: alerts reach no one (a development stack's plan says so)
+   */
+  readonly alerting?: AlertingSettings;
   readonly teams: readonly TeamSpec[];
   readonly models: readonly ServedModelSpec[];
   /** Replicas of the stateless services (profile). */
@@ -220,7 +227,10 @@ function ssoSettings(w: Omit<Wiring, "ready" | "nsOut">): { sso: SsoSettings; de
     ...(clientSecret === undefined ? {} : { clientSecret }),
   });
   const dexIssuer = `https://${w.host("dex")}`;
-  const sso = identity.ldap ? base(dexIssuer, w.password("dex-client")) : base(identity.oidcIssuerUrl, identity.oidcClientSecret);
+  const sso = identity.ldap
+    ? base(dexIssuer, w.password("dex-client"))
+    : // Without the real secret a random placeholder keeps every UI starting (sign-in fails until it is set).
+      base(identity.oidcIssuerUrl, identity.oidcClientSecret ?? w.password("oidc-client-placeholder"));
   return { sso, dexIssuer };
 }
 
@@ -249,6 +259,7 @@ function createMonitoring(w: Wiring, sso: SsoSettings): Monitoring {
       replicas: w.replicas,
       thresholds: { driftPsi: w.args.driftThreshold },
       grafanaAdminPassword: w.password("grafana-admin"),
+      ...(w.args.alerting ? { alerting: w.args.alerting } : {}),
       dependsOn: w.ready,
     },
     { parent: w.parent },
@@ -285,6 +296,7 @@ function createDex(w: Wiring, sso: SsoSettings, dexIssuer: string, charts: reado
         `https://${w.host("grafana")}/login/generic_oauth`,
       ],
       ldap,
+      ldapBindPassword: w.args.identity.ldapBindPassword ?? w.password("ldap-bind-placeholder"),
       replicas: w.replicas,
       dependsOn: charts,
     },
@@ -536,6 +548,8 @@ export class PlatformServices extends pulumi.ComponentResource {
   public readonly urls: PlatformUrls;
   /** Internal URL of each served model. */
   public readonly modelEndpoints: Record<string, pulumi.Output<string>>;
+  /** The internal ingress: its controller release, Service and every host it serves (for the private DNS zone). */
+  public readonly ingress: InternalIngressRef;
 
   constructor(name: string, args: PlatformServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:PlatformServices", name, {}, opts);
@@ -592,6 +606,7 @@ export class PlatformServices extends pulumi.ComponentResource {
       feast,
     });
     this.modelEndpoints = serving.endpoints;
+    this.ingress = { controller: ingress.controller, service: `${NAMESPACES.ingress}/${INGRESS_SERVICE_NAME}`, hosts: ingress.hosts };
     this.registerOutputs({ urls: this.urls, modelEndpoints: this.modelEndpoints });
   }
 }

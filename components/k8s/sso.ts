@@ -22,11 +22,16 @@ export interface IdentitySettings {
   /** LDAP bridged through Dex. */
   readonly ldap?: { readonly host: string; readonly bindDn: string; readonly userBaseDn: string; readonly groupBaseDn: string };
   /**
-   * The OIDC client secret. When absent, each namespace that needs it must hold a Secret named
-   * {@link OIDC_SECRET_NAME} with key `client-secret` (created from the cloud secret store, e.g. by
-   * External Secrets); the platform never writes a plaintext secret into a file.
+   * The OIDC client secret (a secret config value). The platform stores it as the Secret
+   * {@link OIDC_SECRET_NAME} in every namespace whose UI signs in through OIDC.
+   * @default a random placeholder: the UIs start, but sign-in fails until the real secret is set
    */
   readonly oidcClientSecret?: pulumi.Input<string>;
+  /**
+   * The LDAP bind password (with `ldap`; a secret config value), stored as the Secret `dex-ldap`.
+   * @default a random placeholder: Dex starts, but directory sign-in fails until the real one is set
+   */
+  readonly ldapBindPassword?: pulumi.Input<string>;
 }
 
 /** The name of the Kubernetes Secret holding the OIDC client id and secret in each SSO namespace. */
@@ -123,12 +128,16 @@ export interface DexArgs {
   /** Redirect URIs of the platform's UIs. */
   readonly redirectUris: readonly pulumi.Input<string>[];
   readonly ldap: NonNullable<IdentitySettings["ldap"]>;
+  /** Password of `ldap.bindDn`, stored as the Secret `dex-ldap` that Dex reads. */
+  readonly ldapBindPassword: pulumi.Input<string>;
   readonly replicas: number;
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
 /** The Dex configuration (exported for tests). The LDAP bind password comes from the `dex-ldap` Secret via `$LDAP_BIND_PASSWORD`. */
-export function dexConfig(args: Omit<DexArgs, "namespace" | "clientSecret" | "dependsOn" | "replicas">): Record<string, unknown> {
+export function dexConfig(
+  args: Omit<DexArgs, "namespace" | "clientSecret" | "ldapBindPassword" | "dependsOn" | "replicas">,
+): Record<string, unknown> {
   return {
     issuer: args.issuerUrl,
     storage: { type: "kubernetes", config: { inCluster: true } },
@@ -183,6 +192,15 @@ export class Dex extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
+    const ldapSecret = new k8s.core.v1.Secret(
+      `${name}-ldap`,
+      {
+        metadata: { name: "dex-ldap", namespace: args.namespace },
+        type: "Opaque",
+        stringData: secretStringData({ LDAP_BIND_PASSWORD: args.ldapBindPassword }),
+      },
+      { parent: this, dependsOn: [...args.dependsOn] },
+    );
     const [registry, ...repo] = IMAGES.dex.repository.split("/");
     this.release = helmRelease(
       `${name}-release`,
@@ -202,7 +220,7 @@ export class Dex extends pulumi.ComponentResource {
           networkPolicy: { enabled: false },
         },
       },
-      { parent: this, dependsOn: [...args.dependsOn, clientSecret] },
+      { parent: this, dependsOn: [...args.dependsOn, clientSecret, ldapSecret] },
     );
     this.registerOutputs({ release: this.release });
   }

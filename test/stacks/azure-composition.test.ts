@@ -14,9 +14,18 @@ const identity = {
   adminGroups: ["admins"],
   clusterAdmins: ["00000000-0000-0000-0000-0000000000a1"],
 };
+/** What production requires besides (an SSO client secret, someone alerts reach), set as a stack file would. */
+const production = {
+  oidcClientSecret: { secure: "v1:x" },
+  services: {
+    alerting: {
+      receivers: [{ name: "ops", type: "email", to: "ops@example.ae", from: "am@example.ae", smarthost: "smtp.example.internal:587" }],
+    },
+  },
+};
 const cfg = (extra: Record<string, unknown> = {}) =>
   resolveConfig(
-    { cloud: "azure", region: "uaenorth", profile: "enterprise", environment: "production", identity, ...extra },
+    { cloud: "azure", region: "uaenorth", profile: "enterprise", environment: "production", identity, ...production, ...extra },
     "mlops-platform",
     "test-azure",
   );

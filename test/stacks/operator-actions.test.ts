@@ -21,7 +21,13 @@ function config(stack: string, over: Record<string, unknown> = {}) {
 describe("operator actions", () => {
   it("lists the secrets, images, DNS and redirect URIs a stack still needs, with the stack's own names", () => {
     const actions = operatorActions(config("dev"));
-    expect(actions.map((a) => a.id)).toEqual(["oidc-client-secret", "platform-images", "internal-dns", "oidc-redirect-uris"]);
+    expect(actions.map((a) => a.id)).toEqual([
+      "oidc-client-secret",
+      "alert-receivers",
+      "platform-images",
+      "internal-dns",
+      "oidc-redirect-uris",
+    ]);
     const uris = actions.find((a) => a.id === "oidc-redirect-uris");
     expect(uris?.steps).toEqual([
       "https://argo.dev.mlops.internal/oauth2/callback",
@@ -30,7 +36,9 @@ describe("operator actions", () => {
     ]);
     expect(uris?.summary).toContain('"mlops-platform-dev"');
     expect(actions.find((a) => a.id === "platform-images")?.steps.join("\n")).toMatch(/<registryUrls\.steps>:\d+\.\d+\.\d+/);
-    expect(actions.find((a) => a.id === "oidc-client-secret")?.blocksFirstUp).toBe(true);
+    const secret = actions.find((a) => a.id === "oidc-client-secret");
+    expect(secret?.blocksFirstUp).toBe(false);
+    expect(secret?.steps).toEqual(["pulumi config set --secret 'mlops-platform:oidcClientSecret' <client-secret> --stack dev"]);
   });
 
   it("follows the configuration: a configured domain, and the LDAP bind password only with LDAP", () => {
@@ -46,10 +54,10 @@ describe("operator actions", () => {
   it("takes new sources with one line, refuses duplicate ids, and says when nothing is missing", () => {
     const cfg = config("dev");
     const extra: OperatorActionSource = (c) => [
-      { id: "alert-receivers", kind: "secret", summary: `set receivers for ${c.stack}`, steps: [], blocksFirstUp: false },
+      { id: "example-extra", kind: "secret", summary: `set receivers for ${c.stack}`, steps: [], blocksFirstUp: false },
     ];
-    expect(operatorActions(cfg, [...OPERATOR_ACTION_SOURCES, extra]).at(-1)?.id).toBe("alert-receivers");
-    expect(() => operatorActions(cfg, [extra, extra])).toThrow(/two actions have the id "alert-receivers"/);
+    expect(operatorActions(cfg, [...OPERATOR_ACTION_SOURCES, extra]).at(-1)?.id).toBe("example-extra");
+    expect(() => operatorActions(cfg, [extra, extra])).toThrow(/two actions have the id "example-extra"/);
     expect(operatorActions(cfg, [])).toEqual([]);
     expect(formatOperatorActions("dev", [])).toBe(
       'Nothing is missing: stack "dev" needs nothing more from an operator before `pulumi up`.',

@@ -245,6 +245,7 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         Certificate: "cert-manager",
         ClusterIssuer: "cert-manager",
         PrometheusRule: "kube-prometheus-stack",
+        AlertmanagerConfig: "kube-prometheus-stack",
       };
       const crs = objects().filter((r) => /^kubernetes:(argoproj\.io|cert-manager\.io|monitoring\.coreos\.com)\//.test(r.type));
       expect(crs.length).toBeGreaterThan(10);

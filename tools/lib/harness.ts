@@ -113,6 +113,21 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
         groupNames: [r],
       };
     }
+    case "aws:lb/getLoadBalancer:getLoadBalancer": {
+      // The internal NLB the cloud controller creates for the ingress Service: cloud-assigned
+      // names in AWS's format, from the placeholder account (the real ones exist after deployment).
+      const r = region ?? "";
+      const name = "k8s-ingress-traefik-offline";
+      return {
+        arn: `arn:aws:elasticloadbalancing:${r}:${PLACEHOLDER_AWS_ACCOUNT}:loadbalancer/net/${name}/0123456789abcdef`,
+        name,
+        dnsName: `${name}-0123456789abcdef.elb.${r}.amazonaws.com`,
+        zoneId: "Z0OFFLINEPLANNLB",
+        internal: true,
+        loadBalancerType: "network",
+        id: name,
+      };
+    }
     case "azure-native:authorization:getClientConfig":
       return {
         clientId: PLACEHOLDER_AZURE_OBJECT_ID,

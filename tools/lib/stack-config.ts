@@ -56,14 +56,26 @@ export function readStackConfig(root: string, stack: string): StackConfigFile {
   }
   for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
     const k = qualify(project.name, key);
-    if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-      values[k] = UNDECRYPTABLE_SECRET;
-      secretKeys.push(k);
-    } else {
-      values[k] = value;
-    }
+    const { value: readable, secret } = replaceSecure(value);
+    values[k] = readable;
+    // As the CLI does: a key holding any secure value (also one set with --path) is a secret key.
+    if (secret) secretKeys.push(k);
   }
   return { project: project.name, values, secretKeys };
+}
+
+/** Replaces every `{secure: …}` (at any depth) by {@link UNDECRYPTABLE_SECRET}; says whether there was one. */
+function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
+  if (value === null || typeof value !== "object") return { value, secret: false };
+  if (!Array.isArray(value) && "secure" in value) return { value: UNDECRYPTABLE_SECRET, secret: true };
+  let secret = false;
+  const walk = (v: unknown) => {
+    const r = replaceSecure(v);
+    secret ||= r.secret;
+    return r.value;
+  };
+  const out = Array.isArray(value) ? value.map(walk) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+  return { value: out, secret };
 }
 
 /** The string form the Pulumi runtime receives for each key (`PULUMI_CONFIG`). */

@@ -222,6 +222,13 @@ describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", (
     expect(dexNs.length).toBe(1);
   });
 
+  it("creates the LDAP bind Secret Dex reads (dex-ldap)", () => {
+    const ldap = find("kubernetes:core/v1:Secret", (r) => meta(r).name === "dex-ldap");
+    expect(ldap.map((r) => meta(r).namespace)).toEqual(["dex"]);
+    const dex = find("kubernetes:helm.sh/v3:Release", (r) => r.inputs.name === "dex")[0] as Recorded;
+    expect(JSON.stringify((dex.inputs.values as Obj).envFrom)).toContain('"dex-ldap"');
+  });
+
   it("writes the generated client secret into a Secret in each SSO namespace, never into chart values", () => {
     const secrets = find("kubernetes:core/v1:Secret", (r) => meta(r).name === "oidc-client").map((r) => meta(r).namespace);
     expect(secrets.sort()).toEqual(["argo", "mlflow", "monitoring"]);

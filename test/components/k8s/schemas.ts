@@ -55,6 +55,8 @@ async function moduleFor(apiVersion: string, kind: string): Promise<ModelModule 
       return import("@kubernetes-models/cert-manager/cert-manager.io/v1");
     case "monitoring.coreos.com/v1":
       return import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1");
+    case "monitoring.coreos.com/v1alpha1":
+      return import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1");
     case "argoproj.io/v1alpha1":
       return ARGO_ROLLOUTS_KINDS.has(kind)
         ? import("@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1")

@@ -1,0 +1,138 @@
+/**
+ * Every Helm release of every shipped stack, checked against the chart it installs, at the pinned
+ * version: the version exists in the chart repository's index, and the values are ones the chart
+ * reads (its values.schema.json where it has one, the keys of its default values.yaml always).
+ * Helm ignores a key no template reads, so without this a misspelled key is a silent no-op.
+ */
+import { describe, expect, it } from "vitest";
+import type { PlanResource } from "../../../tools/lib/harness";
+import { loadChart, schemaViolations, UNKNOWN, unknownKeys } from "../../support/chart-values";
+import { shippedPlan } from "../../support/shipped-plan";
+
+const STACKS = ["dev", "uae-prod", "dev-azure", "uae-prod-azure"];
+
+/**
+ * Paths below which a chart takes any key although its defaults list some: each one is read by
+ * the chart as a whole map (rendered verbatim into a config file or an argument list).
+ */
+const OPEN_PATHS: Record<string, readonly string[]> = {
+  // grafana.ini is rendered section by section into grafana.ini: every section is valid.
+  "kube-prometheus-stack": ["grafana.grafana.ini"],
+  // Every entry of extraArgs becomes a `--key=value` flag of the autoscaler.
+  "cluster-autoscaler": ["extraArgs"],
+};
+
+interface Release {
+  readonly stack: string;
+  readonly name: string;
+  readonly chart: string;
+  readonly version: string;
+  readonly repo: string;
+  readonly values: Record<string, unknown>;
+  readonly resource: PlanResource;
+}
+
+function releases(): Release[] {
+  return STACKS.flatMap((stack) =>
+    shippedPlan(stack)
+      .resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
+      .map((r) => {
+        const inputs = r.inputs as { chart: string; version: string; repositoryOpts?: { repo?: string }; values?: Record<string, unknown> };
+        return {
+          stack,
+          name: r.urn.split("::").pop() ?? r.urn,
+          chart: inputs.chart,
+          version: inputs.version,
+          repo: inputs.repositoryOpts?.repo ?? "",
+          values: inputs.values ?? {},
+          resource: r,
+        };
+      }),
+  );
+}
+
+/** Unknown keys of a release, descending into the chart's pinned dependencies (subcharts) that have a copy. */
+function releaseUnknownKeys(chart: string, version: string, values: Record<string, unknown>): string[] {
+  const fixture = loadChart(chart, version);
+  const deps = (fixture.chartYaml.dependencies ?? []) as { name: string; alias?: string; version: string }[];
+  const defaults: Record<string, unknown> = { ...fixture.defaults, global: {} };
+  const found = unknownKeys(
+    Object.fromEntries(Object.entries(values).filter(([k]) => !deps.some((d) => (d.alias ?? d.name) === k))),
+    defaults,
+    fixture.templateNames,
+    OPEN_PATHS[chart] ?? [],
+  );
+  for (const dep of deps) {
+    const key = dep.alias ?? dep.name;
+    const sub = values[key];
+    if (typeof sub !== "object" || sub === null || dep.name === "crds") continue;
+    // A dependency switched off is configured by its condition key alone.
+    if (Object.keys(sub).every((k) => k === "enabled")) continue;
+    const subFixture = loadChart(dep.name, dep.version);
+    const parentLevel = (fixture.defaults[key] ?? {}) as Record<string, unknown>;
+    const merged = { ...subFixture.defaults, ...parentLevel, global: {} };
+    const open = (OPEN_PATHS[chart] ?? []).filter((p) => p.startsWith(`${key}.`)).map((p) => p.slice(key.length + 1));
+    const names = new Set([...subFixture.templateNames, ...fixture.templateNames]);
+    found.push(...unknownKeys(sub as Record<string, unknown>, merged, names, open).map((p) => `${key}.${p}`));
+  }
+  return found;
+}
+
+describe("Helm releases against their charts", () => {
+  const all = releases();
+
+  it("finds the releases of every shipped stack", () => {
+    for (const stack of STACKS) expect(all.filter((r) => r.stack === stack).length, stack).toBeGreaterThanOrEqual(9);
+  });
+
+  it.each(all.map((r) => [`${r.stack} ${r.name} (${r.chart} ${r.version})`, r] as const))(
+    "%s: the pinned version is in the chart repository",
+    (_, r) => {
+      const fixture = loadChart(r.chart, r.version);
+      expect(r.repo, "release repository vs the repository the copy came from").toBe(fixture.repo);
+      if (fixture.indexEntries) {
+        expect(fixture.indexEntries.map((e) => String(e.version))).toContain(r.version);
+      } else {
+        // No stored index for this repository: the chart's own Chart.yaml at the release tag
+        // is the evidence (cert-manager stamps the version at release time, see its SOURCE.md).
+        expect([r.version, "v0.0.0"]).toContain(String(fixture.chartYaml.version));
+        expect(fixture.chartYaml.name).toBe(r.chart);
+      }
+    },
+  );
+
+  it.each(all.map((r) => [`${r.stack} ${r.name} (${r.chart} ${r.version})`, r] as const))(
+    "%s: values are keys the chart reads and fit its schema",
+    (_, r) => {
+      const fixture = loadChart(r.chart, r.version);
+      // A chart's own schema is what Helm enforces; without one, the keys its defaults and templates know.
+      if (fixture.schema) expect(schemaViolations(fixture, r.values)).toEqual([]);
+      else expect(releaseUnknownKeys(r.chart, r.version, r.values)).toEqual([]);
+    },
+  );
+});
+
+describe("the values checker", () => {
+  it("reports a misspelled key, a misspelled nested key and a subchart's misspelled key", () => {
+    expect(releaseUnknownKeys("argo-workflows", "1.0.18", { contoller: { replicas: 1 } })).toEqual(["contoller"]);
+    expect(releaseUnknownKeys("argo-workflows", "1.0.18", { controller: { replica: 1 } })).toEqual(["controller.replica"]);
+    expect(releaseUnknownKeys("kube-prometheus-stack", "88.5.3", { grafana: { adminn: {} } })).toEqual(["grafana.adminn"]);
+  });
+
+  it("accepts free-form maps and a subchart's own keys", () => {
+    expect(releaseUnknownKeys("argo-workflows", "1.0.18", { controller: { nodeSelector: { "a/b": "c" } } })).toEqual([]);
+    expect(releaseUnknownKeys("kube-prometheus-stack", "88.5.3", { grafana: { initChownData: { enabled: false } } })).toEqual([]);
+  });
+
+  it("reports a schema violation but not a value known only after deployment", () => {
+    const traefik = loadChart("traefik", "41.3.0");
+    expect(schemaViolations(traefik, { deployment: { replicas: "two" } }).join("\n")).toMatch(/replicas/);
+    expect(schemaViolations(traefik, { deploymentt: {} }).join("\n")).toMatch(/deploymentt/);
+    const mlflow = loadChart("mlflow", "1.11.5");
+    expect(schemaViolations(mlflow, { replicaCount: UNKNOWN })).toEqual([]);
+  });
+
+  it("refuses a chart version it has no copy of", () => {
+    expect(() => loadChart("traefik", "0.0.1")).toThrow(/no copy of chart traefik 0.0.1/);
+  });
+});

@@ -1,0 +1,245 @@
+/**
+ * Secrets through Pulumi config and Alertmanager receivers: production refuses what it needs
+ * unset (naming the command to run), development runs with the feature off and says so, and
+ * every bad input is refused naming the key, the value and the fix.
+ */
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { alertingProblems, alertmanagerConfigSpec } from "../../components/k8s/alerting";
+import { ConfigError, resolveConfig } from "../../stacks/config";
+import { SECRET_IN_CLEAR_TEXT } from "../../stacks/schema";
+import { deliverableReceivers, secretGaps } from "../../stacks/secrets";
+import { readStackConfig } from "../../tools/lib/stack-config";
+import { schemaError } from "../components/k8s/schemas";
+
+const ROOT = resolve(__dirname, "../..");
+
+function rawOf(stack: string): Record<string, unknown> {
+  const { values } = readStackConfig(ROOT, stack);
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([k]) => k.startsWith("mlops-platform:"))
+      .map(([k, v]) => [k.slice("mlops-platform:".length), v]),
+  );
+}
+
+function messageOf(raw: Record<string, unknown>, stack: string): string {
+  try {
+    resolveConfig(raw, "mlops-platform", stack);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  throw new Error("configuration was accepted");
+}
+
+const services = (raw: Record<string, unknown>, alerting: unknown): Record<string, unknown> => ({
+  ...raw,
+  services: { ...(raw.services as object), alerting },
+});
+
+describe("secrets in production", () => {
+  it("refuses an unset OIDC client secret, naming the exact command", () => {
+    const { oidcClientSecret: _, ...raw } = rawOf("uae-prod");
+    expect(messageOf(raw, "uae-prod")).toContain(
+      "mlops-platform:oidcClientSecret: is required in production (the client secret of OIDC client \"mlops-platform-prod\" at https://sso.example.ae/realms/mlops); run: pulumi config set --secret 'mlops-platform:oidcClientSecret' <client-secret> --stack uae-prod",
+    );
+  });
+
+  it("refuses an unset LDAP bind password with identity.ldap, but not the OIDC secret (Dex's is generated)", () => {
+    const { oidcClientSecret: _, ...raw } = rawOf("uae-prod");
+    const identity = {
+      ...(raw.identity as object),
+      ldap: { host: "ldap.example.ae:636", bindDn: "cn=svc", userBaseDn: "ou=u", groupBaseDn: "ou=g" },
+    };
+    const msg = messageOf({ ...raw, identity }, "uae-prod");
+    expect(msg).toContain(
+      "mlops-platform:ldapBindPassword: is required in production with identity.ldap (the password of cn=svc); run: pulumi config set --secret 'mlops-platform:ldapBindPassword' <bind-password> --stack uae-prod",
+    );
+    expect(msg).not.toContain("oidcClientSecret");
+  });
+
+  it("refuses an unset receiver credential and a production stack without receivers", () => {
+    const { alertCredentials: _, ...raw } = rawOf("uae-prod");
+    expect(messageOf(raw, "uae-prod")).toContain(
+      "mlops-platform:alertCredentials.fraud-teams: is required: msteams receiver \"fraud-teams\" needs its webhook URL; run: pulumi config set --secret --path 'mlops-platform:alertCredentials.fraud-teams' <webhook-url> --stack uae-prod",
+    );
+    const none = services(rawOf("uae-prod"), { receivers: [], routes: [] });
+    const { alertCredentials: __, ...noCreds } = none;
+    expect(messageOf(noCreds, "uae-prod")).toContain(
+      "mlops-platform:services.alerting.receivers: needs at least one receiver in production",
+    );
+  });
+
+  it("refuses a secret key set without --secret, showing no value", () => {
+    const msg = messageOf({ ...rawOf("uae-prod"), oidcClientSecret: SECRET_IN_CLEAR_TEXT }, "uae-prod");
+    expect(msg).toContain(
+      "mlops-platform:oidcClientSecret: is stored in clear text in Pulumi.uae-prod.yaml: remove it (pulumi config rm 'mlops-platform:oidcClientSecret' --stack uae-prod) and run: pulumi config set --secret",
+    );
+    expect(msg).toContain('(received: "(clear text, not shown)")');
+  });
+
+  it("accepts the shipped production stacks, whose stack files carry the secrets (encrypted)", () => {
+    for (const stack of ["uae-prod", "uae-prod-azure"]) {
+      const cfg = resolveConfig(rawOf(stack), "mlops-platform", stack);
+      expect(cfg.secrets.oidcClientSecret).toBe("[secret]");
+      expect(cfg.secrets.alertCredentials).toEqual({ "fraud-teams": "[secret]" });
+      expect(secretGaps(cfg)).toEqual([]);
+      // The values never enter the configuration object.
+      expect(JSON.stringify(cfg)).not.toContain("PLACEHOLDER");
+    }
+  });
+});
+
+describe("secrets in development", () => {
+  it("runs with SSO and alerting off and says how to turn each on", () => {
+    const cfg = resolveConfig(rawOf("dev"), "mlops-platform", "dev");
+    const gaps = secretGaps(cfg);
+    expect(gaps.map((g) => g.id)).toEqual(["oidc-client-secret", "alert-receivers"]);
+    expect(gaps[0]?.steps).toEqual(["pulumi config set --secret 'mlops-platform:oidcClientSecret' <client-secret> --stack dev"]);
+    expect(gaps[1]?.summary).toMatch(/alerts reach no one/);
+  });
+
+  it("leaves out a receiver whose credential is unset, and says so", () => {
+    const raw = services(rawOf("dev"), {
+      receivers: [{ name: "ops", type: "slack", channel: "#ops" }],
+      routes: [{ receiver: "ops", severity: "critical" }],
+    });
+    const cfg = resolveConfig(raw, "mlops-platform", "dev");
+    expect(deliverableReceivers(cfg)).toEqual([]);
+    expect(secretGaps(cfg).map((g) => g.id)).toContain("alert-credential-ops");
+  });
+});
+
+describe("bad alerting input", () => {
+  const dev = rawOf("dev");
+  const cases: [string, unknown, Record<string, unknown>, string][] = [
+    [
+      "unknown type",
+      { receivers: [{ name: "a", type: "pager" }] },
+      {},
+      'mlops-platform:services.alerting.receivers[0].type: must be one of "email", "webhook", "msteams", "slack" (received: "pager")',
+    ],
+    [
+      "email without smarthost",
+      { receivers: [{ name: "a", type: "email", to: "x@y.ae", from: "a@y.ae" }] },
+      {},
+      "mlops-platform:services.alerting.receivers[0].smarthost: is required for an email receiver",
+    ],
+    [
+      "bad address",
+      { receivers: [{ name: "a", type: "email", to: "not-an-address", from: "a@y.ae", smarthost: "s:25" }] },
+      {},
+      'receivers[0].to: must be one or more e-mail addresses, comma-separated (received: "not-an-address")',
+    ],
+    [
+      "email field on slack",
+      { receivers: [{ name: "a", type: "slack", to: "x@y.ae" }] },
+      {},
+      'receivers[0].to: is for email receivers only: remove it from slack receiver "a" (received: "x@y.ae")',
+    ],
+    [
+      "route to unknown receiver",
+      { receivers: [], routes: [{ receiver: "ghost" }] },
+      {},
+      'mlops-platform:services.alerting.routes[0].receiver: is not a receiver: use one of (none configured) (received: "ghost")',
+    ],
+    [
+      "route to unknown team",
+      { receivers: [{ name: "w", type: "webhook" }], routes: [{ receiver: "w", team: "nobody" }] },
+      {},
+      "routes[0].team: is not a team of this stack",
+    ],
+    [
+      "bad severity",
+      { receivers: [{ name: "w", type: "webhook" }], routes: [{ receiver: "w", severity: "page" }] },
+      {},
+      'routes[0].severity: must be one of "critical", "warning", "info" (received: "page")',
+    ],
+    [
+      "credential for no receiver",
+      { receivers: [] },
+      { alertCredentials: { typo: "x" } },
+      "mlops-platform:alertCredentials.typo: names no receiver in services.alerting.receivers (none): remove it or fix the name",
+    ],
+    [
+      "unknown default receiver",
+      { receivers: [{ name: "w", type: "webhook" }], defaultReceiver: "x" },
+      {},
+      'services.alerting.defaultReceiver: is not a receiver: use one of w (received: "x")',
+    ],
+    [
+      "duplicate receiver",
+      {
+        receivers: [
+          { name: "w", type: "webhook" },
+          { name: "w", type: "slack" },
+        ],
+      },
+      {},
+      "receivers[1].name: duplicates another receiver",
+    ],
+  ];
+  it.each(cases)("%s", (_, alerting, extra, expected) => {
+    expect(messageOf({ ...services(dev, alerting), ...extra }, "dev")).toContain(expected);
+  });
+
+  it("refuses an LDAP bind password without LDAP", () => {
+    expect(messageOf({ ...dev, ldapBindPassword: "x" }, "dev")).toContain(
+      "mlops-platform:ldapBindPassword: is set but identity.ldap is not",
+    );
+  });
+});
+
+describe("the Alertmanager configuration", () => {
+  const receivers = [
+    { name: "oncall", type: "email", to: "a@b.ae", from: "am@b.ae", smarthost: "smtp.b.internal:587", authUsername: "am" },
+    { name: "hook", type: "webhook" },
+    { name: "teams", type: "msteams" },
+    { name: "slack", type: "slack", channel: "#ml" },
+  ] as const;
+  const routes = [
+    { receiver: "slack", severity: "warning" as const },
+    { receiver: "teams", team: "fraud", severity: "critical" as const },
+    { receiver: "hook", team: "fraud" },
+  ];
+  const spec = alertmanagerConfigSpec({ receivers, routes });
+
+  it("is a valid AlertmanagerConfig (prometheus-operator's schema)", async () => {
+    expect(
+      await schemaError({
+        apiVersion: "monitoring.coreos.com/v1alpha1",
+        kind: "AlertmanagerConfig",
+        metadata: { name: "p", namespace: "monitoring" },
+        spec,
+      }),
+    ).toBeUndefined();
+    expect(
+      await schemaError({
+        apiVersion: "monitoring.coreos.com/v1alpha1",
+        kind: "AlertmanagerConfig",
+        metadata: { name: "p" },
+        spec: { receivers: [{ name: "x", slackConfigs: [{ apiURL: "https://in-clear" }] }] },
+      }),
+    ).toMatch(/apiURL/);
+  });
+
+  it("routes most specific first and references every credential from the Secret, never inline", () => {
+    const route = spec.route as { receiver: string; routes: { receiver: string; matchers: { name: string; value: string }[] }[] };
+    expect(route.receiver).toBe("oncall");
+    expect(route.routes.map((r) => r.receiver)).toEqual(["teams", "hook", "slack"]);
+    expect(route.routes[0]?.matchers).toEqual([
+      { name: "severity", matchType: "=", value: "critical" },
+      { name: "namespace", matchType: "=", value: "team-fraud" },
+    ]);
+    const text = JSON.stringify(spec.receivers);
+    expect(text.match(/"name":"alertmanager-receivers"/g)?.length).toBe(4);
+  });
+
+  it("the component refuses receivers without credentials and routes to unknown receivers", () => {
+    expect(alertingProblems({ receivers: [{ name: "s", type: "slack" }], routes: [{ receiver: "t" }], credentials: {} })).toEqual([
+      'alerting.receivers["s"]: a slack receiver needs its credential in alertCredentials["s"]',
+      'alerting.routes[0].receiver: "t" is not a receiver; use one of s',
+    ]);
+  });
+});
