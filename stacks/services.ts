@@ -82,6 +82,8 @@ export function buildPlatformServices(
   const cpuSelector = commonLabels(cfg.nodePools.cpu, ["mlops.platform/pool"]);
   const gpuSelector = commonLabels(cfg.nodePools.gpu, ["nvidia.com/gpu.present", "mlops.platform/pool"]);
   const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
+  const stepsImage =
+    cloud.repositoryUrls.steps === undefined ? undefined : pulumi.interpolate`${cloud.repositoryUrls.steps}:${STEPS_IMAGE_VERSION}`;
   const services = new PlatformServicesComponent(
     "platform",
     {
@@ -99,11 +101,9 @@ export function buildPlatformServices(
       driftThreshold: cfg.services.driftThreshold,
       cpuPoolSelector: cpuSelector,
       ...(cfg.nodePools.gpu.length > 0 ? { gpuPoolSelector: gpuSelector } : {}),
-      workflowManifests: loadWorkflowManifests(
-        cloud.repositoryUrls.steps === undefined
-          ? {}
-          : { stepsImage: pulumi.interpolate`${cloud.repositoryUrls.steps}:${STEPS_IMAGE_VERSION}` },
-      ),
+      workflowManifests: loadWorkflowManifests(stepsImage === undefined ? {} : { stepsImage }),
+      ...(stepsImage === undefined ? {} : { stepsImage }),
+      environment: cfg.profile === "smb" ? "development" : "production",
       pipelineSettings: { name: PIPELINE_SETTINGS_CONFIGMAP, data: (_ns, team) => pipelineSettings(cfg, cloud, team) },
       artifactPrefix: pipelineArtifactPrefix,
     },

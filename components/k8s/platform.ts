@@ -16,6 +16,8 @@ import {
   type WorkloadIdentityRef,
   type WorkloadIdentitySpec,
 } from "../contracts";
+import { AdmissionControl, platformAdmissionArgs } from "./admission";
+import type { AdmissionEnvironment } from "./admission-rules";
 import { ArgoEvents, WEBHOOK_PORT } from "./argo-events";
 import {
   ARGO_SERVICE_ACCOUNTS,
@@ -34,7 +36,7 @@ import type { ResourceSize } from "./security";
 import { MODEL_PORT, ModelServing, type ServedModelSpec } from "./serving";
 import { Dex, type IdentitySettings, oidcEndpoints, type SsoSettings } from "./sso";
 import { Team, type TeamSpec } from "./team";
-import { PLATFORM_IMAGES } from "./versions";
+import { IMAGES, imageRef, PLATFORM_IMAGES } from "./versions";
 
 /** Namespace of cert-manager (not part of the cloud contract: no cloud identity). */
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
@@ -91,6 +93,13 @@ export interface PlatformServicesArgs {
   readonly protectData?: boolean;
   /** Schedule of the periodic retraining. @default "0 2 * * *" */
   readonly retrainSchedule?: string;
+  /** Admission warns and audits in `development`, denies in `production`. @default "production" */
+  readonly environment?: AdmissionEnvironment;
+  /**
+   * The platform's pipeline-step image (exact reference), which admission allows like the other platform images.
+   * @default none: only Argo's executor and the MLflow image are platform images
+   */
+  readonly stepsImage?: pulumi.Input<string>;
 }
 
 /** URLs the platform exposes through the internal ingress. */
@@ -593,6 +602,26 @@ export class PlatformServices extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    // Admission in the cluster: what teams submit is judged by the same rules as `workflows:lint`.
+    new AdmissionControl(
+      `${name}-admission`,
+      platformAdmissionArgs({
+        environment: args.environment ?? "production",
+        registryHost: cloud.registryHost,
+        platformImages: [
+          imageRef(IMAGES.argoExec),
+          pulumi.interpolate`${mlflowRepo}:${PLATFORM_IMAGES.mlflow.tag}`,
+          ...(args.stepsImage === undefined ? [] : [args.stepsImage]),
+        ],
+        pipelineNamespaces: [NAMESPACES.pipelines],
+        teamNamespaces: args.teams.map((t) => teamNamespace(t.name)),
+        serving: { namespace: NAMESPACES.serving, serviceAccounts: [saOf(IDENTITY_KEYS.serving)] },
+        pipelineServiceAccounts: Object.values(PIPELINE_SERVICE_ACCOUNTS),
+        platformOnlyServiceAccounts: [PIPELINE_SERVICE_ACCOUNTS.register, PIPELINE_SERVICE_ACCOUNTS.deploy],
+        dependsOn: [...ready, argo.release],
+      }),
+      { parent: this },
+    );
     tlsIngress(
       "grafana",
       {
