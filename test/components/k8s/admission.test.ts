@@ -512,7 +512,7 @@ describe("admission manifests", () => {
     const m = admissionPolicyManifests(PROD, { ...bind, environment: "production" });
     const values = (name: string) =>
       (
-        ((m.bindings.find((b) => (b.metadata as Obj).name === name)?.spec as Obj).matchResources as Obj).namespaceSelector as {
+        ((m.bindings.find((b) => (b.metadata as Obj).name === name) as Obj).spec as Obj).matchResources as Obj).namespaceSelector as {
           matchExpressions: { key: string; values: string[] }[];
         }
       ).matchExpressions[0];
@@ -522,7 +522,7 @@ describe("admission manifests", () => {
   it("match pods including ephemeral containers, and the three workflow kinds", () => {
     const m = admissionPolicyManifests(PROD, { ...bind, environment: "production" });
     const rules = (name: string) =>
-      ((m.policies.find((p) => (p.metadata as Obj).name === name)?.spec as Obj).matchConstraints as { resourceRules: Obj[] })
+      ((m.policies.find((p) => (p.metadata as Obj).name === name) as Obj).spec as Obj).matchConstraints as { resourceRules: Obj[] })
         .resourceRules[0];
     expect(rules("mlops-pod-security")?.resources).toEqual(["pods", "pods/ephemeralcontainers"]);
     expect(rules("mlops-workflow-identities")?.resources).toEqual(["workflows", "workflowtemplates", "cronworkflows"]);
