@@ -510,22 +510,23 @@ describe("admission manifests", () => {
   });
   it("bind pod policies to every guarded namespace by its immutable name label, the workflow policy to teams", () => {
     const m = admissionPolicyManifests(PROD, { ...bind, environment: "production" });
-    const values = (name: string) =>
-      (
-        ((m.bindings.find((b) => (b.metadata as Obj).name === name) as Obj).spec as Obj).matchResources as Obj).namespaceSelector as {
-          matchExpressions: { key: string; values: string[] }[];
-        }
-      ).matchExpressions[0];
+    const values = (name: string) => {
+      const b = m.bindings.find((x) => (x.metadata as Obj).name === name) as {
+        spec: { matchResources: { namespaceSelector: { matchExpressions: Obj[] } } };
+      };
+      return b.spec.matchResources.namespaceSelector.matchExpressions[0] as { values: string[] };
+    };
     expect(values("mlops-images")).toEqual({ key: "kubernetes.io/metadata.name", operator: "In", values: bind.guarded });
-    expect(values("mlops-workflow-identities")?.values).toEqual(["team-fraud"]);
+    expect(values("mlops-workflow-identities").values).toEqual(["team-fraud"]);
   });
   it("match pods including ephemeral containers, and the three workflow kinds", () => {
     const m = admissionPolicyManifests(PROD, { ...bind, environment: "production" });
-    const rules = (name: string) =>
-      ((m.policies.find((p) => (p.metadata as Obj).name === name) as Obj).spec as Obj).matchConstraints as { resourceRules: Obj[] })
-        .resourceRules[0];
-    expect(rules("mlops-pod-security")?.resources).toEqual(["pods", "pods/ephemeralcontainers"]);
-    expect(rules("mlops-workflow-identities")?.resources).toEqual(["workflows", "workflowtemplates", "cronworkflows"]);
+    const rules = (name: string) => {
+      const p = m.policies.find((x) => (x.metadata as Obj).name === name) as { spec: { matchConstraints: { resourceRules: Obj[] } } };
+      return p.spec.matchConstraints.resourceRules[0] as Obj;
+    };
+    expect(rules("mlops-pod-security").resources).toEqual(["pods", "pods/ephemeralcontainers"]);
+    expect(rules("mlops-workflow-identities").resources).toEqual(["workflows", "workflowtemplates", "cronworkflows"]);
   });
   it("leave the team-only policy unbound when there is no team (a binding needs a namespace)", () => {
     const m = admissionPolicyManifests(PROD, { guarded: ["ml-pipelines", "serving"], teams: [], environment: "production" });
