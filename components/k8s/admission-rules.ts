@@ -372,9 +372,10 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
 
 /**
  * Team Workflows, WorkflowTemplates and CronWorkflows may not name the platform-only accounts
- * (as the workflow's, a template's, the defaults' or the executor's account) nor patch a pod's
- * account: the platform's registration and promotion steps run under them only from the
- * ClusterWorkflowTemplates, which teams cannot change.
+ * (as the workflow's, a template's or the executor's account), patch a pod's account, or set a
+ * workflow-wide pod patch or template defaults (which Argo applies to every pod of the run, the
+ * platform's steps included): the registration and promotion steps run under those accounts only
+ * from the ClusterWorkflowTemplates, exactly as written there, and teams cannot change those.
  */
 function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
   const only = litList(s.platformOnlyServiceAccounts);
@@ -390,8 +391,12 @@ function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefini
     variables: [{ name: "spec", expression: "object.kind == 'CronWorkflow' ? dyn(object.spec.workflowSpec) : dyn(object.spec)" }],
     validations: [
       rule(
-        `${tmpl("variables.spec")} && (!has(variables.spec.templateDefaults) || (${tmpl("variables.spec.templateDefaults")}))`,
-        `the workflow's account, executor account and pod patch may not use ${s.platformOnlyServiceAccounts.join(", ")} (reserved to the platform's ClusterWorkflowTemplates)`,
+        "!has(variables.spec.podSpecPatch) && !has(variables.spec.templateDefaults)",
+        "a team workflow may not set a workflow-wide podSpecPatch or templateDefaults: they would reach the platform's steps (their arguments, environment, sidecars); patch your own templates instead",
+      ),
+      rule(
+        `${notOnly("variables.spec", "serviceAccountName")} && ${notOnly("variables.spec", "executor.serviceAccountName")}`,
+        `the workflow's account and executor account may not be ${s.platformOnlyServiceAccounts.join(" or ")} (reserved to the platform's ClusterWorkflowTemplates)`,
       ),
       rule(
         `!has(variables.spec.templates) || variables.spec.templates.all(t, ${tmpl("t")})`,

@@ -475,8 +475,13 @@ describe("admission policies: a team's workflow objects", () => {
   const reserved: [string, (s: Obj) => void][] = [
     ["the workflow's account", (s) => (s.serviceAccountName = "pipeline-register")],
     ["the executor's account", (s) => (s.executor = { serviceAccountName: "pipeline-deploy" })],
-    ["a pod patch naming an account", (s) => (s.podSpecPatch = '{"serviceAccountName":"pipeline-deploy"}')],
-    ["the template defaults", (s) => (s.templateDefaults = { serviceAccountName: "pipeline-register" })],
+    ["a workflow-wide pod patch naming an account", (s) => (s.podSpecPatch = '{"serviceAccountName":"pipeline-deploy"}')],
+    ["a workflow-wide pod patch changing the steps' arguments", (s) => (s.podSpecPatch = '{"containers":[{"name":"main","args":["x"]}]}')],
+    ["template defaults naming an account", (s) => (s.templateDefaults = { serviceAccountName: "pipeline-register" })],
+    [
+      "template defaults adding environment",
+      (s) => (s.templateDefaults = { container: { env: [{ name: "NODE_OPTIONS", value: "-r /tmp/x" }] } }),
+    ],
     ["a template's account", (s) => (((s.templates as Obj[])[1] as Obj).serviceAccountName = "pipeline-register")],
     ["a template's executor account", (s) => (((s.templates as Obj[])[1] as Obj).executor = { serviceAccountName: "pipeline-deploy" })],
     ["a template's pod patch", (s) => (((s.templates as Obj[])[1] as Obj).podSpecPatch = '{"serviceAccountName":"pipeline-register"}')],
@@ -485,9 +490,14 @@ describe("admission policies: a team's workflow objects", () => {
     it.each(reserved)(`refuses a ${kind} that uses a reserved account through %s`, (_l, mutate) => {
       const s = spec();
       mutate(s);
-      refused(PROD, wf(kind, s), /pipeline-register, pipeline-deploy|reserved account/);
+      refused(PROD, wf(kind, s), /pipeline-register|reserved account|podSpecPatch or templateDefaults/);
     });
   }
+  it("allows a team template's own pod patch that does not touch the account (it reaches only that template's pod)", () => {
+    const s = spec();
+    ((s.templates as Obj[])[1] as Obj).podSpecPatch = '{"containers":[{"name":"main","resources":{"limits":{"nvidia.com/gpu":"1"}}}]}';
+    allowed(PROD, wf("Workflow", s));
+  });
   it("binds the workflow policy to team namespaces only (the platform's own namespace runs the platform's templates)", () => {
     const s = spec({ serviceAccountName: "pipeline-deploy" });
     expect(verdictProblems(evaluatePolicies(PROD, { object: wf("Workflow", s), namespace: "ml-pipelines", team: false }))).toEqual([]);
