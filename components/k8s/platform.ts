@@ -23,6 +23,7 @@ import {
   ARGO_SERVICE_ACCOUNTS,
   ArgoWorkflows,
   type ArtifactStore,
+  clusterTemplateReaders,
   clusterWorkflowResources,
   pipelineNamespaceResources,
 } from "./argo-workflows";
@@ -432,6 +433,12 @@ export class PlatformServices extends pulumi.ComponentResource {
       this,
     );
     clusterWorkflowResources(`${name}-workflows`, args.workflowManifests, argo, this);
+    clusterTemplateReaders(
+      `${name}-workflows`,
+      args.teams.map((t) => ({ groups: t.groups, namespace: teamNamespace(t.name) })),
+      argo,
+      this,
+    );
     tlsIngress(
       "argo",
       { namespace: nsOut(NAMESPACES.argo), host: host("argo"), serviceName: "argo-workflows-server", servicePort: 2746, ingress },
