@@ -487,6 +487,26 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
       ky("disallow-privilege-escalation"),
     ],
   },
+  "kubernetes-core-namespace-enforce-pod-security-labels": {
+    area: "kubernetes",
+    description:
+      "Every namespace carries Pod Security Admission labels (an enforce level; warn and audit at `restricted`), and namespaces that run team, pipeline or serving workloads enforce `restricted`.",
+    severity: "high",
+    remediationSteps:
+      "Create namespaces through the platform's namespace baseline (`PlatformNamespace`), which sets `pod-security.kubernetes.io/enforce|warn|audit` and their versions.",
+    controls: POD,
+    equivalents: [ky("pod-security-standard-restricted")],
+  },
+  "kubernetes-admissionregistration-binding-enforce-guarded-namespaces": {
+    area: "kubernetes",
+    description:
+      "The in-cluster admission policies (images, pod security, resources, service accounts; workflow identities for teams) exist and are bound to every pipeline, team and serving namespace, denying in production.",
+    severity: "high",
+    remediationSteps:
+      "Keep the `AdmissionControl` component of the platform services; a new namespace that runs team or pipeline workloads must be added to its guarded namespaces (the platform does so for teams).",
+    controls: [...POD, C.iaAccessPolicy, C.isoAccessControl],
+    equivalents: [ky("restrict-image-registries"), ky("pod-security-standard-restricted")],
+  },
   "kubernetes-core-pod-enforce-restricted-profile": {
     area: "kubernetes",
     description:

@@ -29,6 +29,8 @@ import { azurePostgresqlServerEnforceTls } from "./encryption/azure-postgresql-s
 import { azureRedisCacheEnforceTls } from "./encryption/azure-redis-cache-enforce-tls";
 import { azureStorageAccountEnforceCmkEncryption } from "./encryption/azure-storage-account-enforce-cmk-encryption";
 import { azureStorageAccountEnforceTls } from "./encryption/azure-storage-account-enforce-tls";
+import { kubernetesAdmissionregistrationBindingEnforceGuardedNamespaces } from "./kubernetes/kubernetes-admissionregistration-binding-enforce-guarded-namespaces";
+import { kubernetesCoreNamespaceEnforcePodSecurityLabels } from "./kubernetes/kubernetes-core-namespace-enforce-pod-security-labels";
 import { kubernetesCorePodDisallowPrivileged } from "./kubernetes/kubernetes-core-pod-disallow-privileged";
 import { kubernetesCorePodDisallowUnpinnedImage } from "./kubernetes/kubernetes-core-pod-disallow-unpinned-image";
 import { kubernetesCorePodEnforceAllowedRegistry } from "./kubernetes/kubernetes-core-pod-enforce-allowed-registry";
@@ -100,6 +102,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   kubernetesCoreServiceDisallowPublicLoadBalancer,
   kubernetesHelmReleaseEnforcePinnedVersion,
   kubernetesRbacRoleDisallowWildcard,
+  kubernetesCoreNamespaceEnforcePodSecurityLabels,
   awsEc2SecurityGroupDisallowPublicIngress,
   awsEksClusterDisallowPublicEndpoint,
   awsIamPolicyDisallowWildcardAction,
@@ -135,6 +138,7 @@ export const stackPolicies: StackValidationPolicy[] = [
   awsS3BucketEnforceTlsOnly,
   awsS3BucketDisallowPublicAccess,
   kubernetesCoreServiceAccountEnforceWorkloadIdentity,
+  kubernetesAdmissionregistrationBindingEnforceGuardedNamespaces,
   awsCloudtrailTrailEnforceLocalDestination,
   awsS3BucketDisallowExternalReplication,
   azureMonitorDiagnosticSettingEnforceLocalDestination,

@@ -870,6 +870,125 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [{ why: "no annotation", path: ["metadata", "annotations"], value: {}, expect: "eks.amazonaws.com/role-arn" }],
     unknown: { path: ["metadata", "annotations", "eks.amazonaws.com/role-arn"], expect: "none" },
   },
+  "kubernetes-core-namespace-enforce-pod-security-labels": {
+    specs: [
+      s("kubernetes:core/v1:Namespace", "team-ns", {
+        metadata: {
+          name: "team-fraud",
+          labels: {
+            "mlops.platform/team": "fraud",
+            "mlops.platform/pipelines": "true",
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+          },
+        },
+      }),
+    ],
+    target: "team-ns",
+    violations: [
+      { why: "no enforce label", path: ["metadata", "labels", "pod-security.kubernetes.io/enforce"], value: undefined, expect: "enforce" },
+      {
+        why: "a team namespace at baseline",
+        path: ["metadata", "labels", "pod-security.kubernetes.io/enforce"],
+        value: "baseline",
+        expect: 'not "restricted"',
+      },
+      {
+        why: "a misspelt level",
+        path: ["metadata", "labels", "pod-security.kubernetes.io/enforce"],
+        value: "Restricted",
+        expect: "no valid",
+      },
+      { why: "warn not restricted", path: ["metadata", "labels", "pod-security.kubernetes.io/warn"], value: "baseline", expect: "warn" },
+      { why: "no audit label", path: ["metadata", "labels", "pod-security.kubernetes.io/audit"], value: undefined, expect: "audit" },
+    ],
+    unknown: { path: ["metadata", "labels"], expect: "advisory" },
+  },
+  "kubernetes-admissionregistration-binding-enforce-guarded-namespaces": {
+    specs: [
+      s("kubernetes:core/v1:Namespace", "ns-pipelines", {
+        metadata: { name: "ml-pipelines", labels: { "mlops.platform/pipelines": "true" } },
+      }),
+      s("kubernetes:core/v1:Namespace", "ns-team", {
+        metadata: { name: "team-fraud", labels: { "mlops.platform/pipelines": "true", "mlops.platform/team": "fraud" } },
+      }),
+      s("kubernetes:core/v1:Namespace", "ns-serving", { metadata: { name: "serving" } }),
+      s("kubernetes:core/v1:Namespace", "ns-monitoring", { metadata: { name: "monitoring" } }),
+      ...["mlops-images", "mlops-pod-security", "mlops-resources", "mlops-service-accounts", "mlops-workflow-identities"].flatMap((p) => [
+        s("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", `vap-${p}`, { metadata: { name: p }, spec: {} }),
+        s("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", `bind-${p}`, {
+          metadata: { name: p },
+          spec: {
+            policyName: p,
+            validationActions: ["Deny", "Audit"],
+            matchResources: {
+              namespaceSelector: {
+                matchExpressions: [
+                  {
+                    key: "kubernetes.io/metadata.name",
+                    operator: "In",
+                    values: p === "mlops-workflow-identities" ? ["team-fraud"] : ["ml-pipelines", "serving", "team-fraud"],
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ]),
+    ],
+    target: "ns-team",
+    violations: [
+      {
+        why: "a team namespace left out of a pod policy's binding",
+        target: "bind-mlops-images",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"],
+        value: ["ml-pipelines", "serving"],
+        expect: "team-fraud is not bound to the admission policy mlops-images",
+      },
+      {
+        why: "the serving namespace left out",
+        target: "bind-mlops-pod-security",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"],
+        value: ["ml-pipelines", "team-fraud"],
+        expect: "serving is not bound",
+      },
+      {
+        why: "a selector on a label a namespace owner could set instead of the name",
+        target: "bind-mlops-resources",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "key"],
+        value: "mlops.platform/pipelines",
+        expect: "mlops-resources",
+      },
+      {
+        why: "the team policy bound to no team",
+        target: "bind-mlops-workflow-identities",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"],
+        value: ["ml-pipelines"],
+        expect: "mlops-workflow-identities",
+      },
+      {
+        why: "a binding with no action",
+        target: "bind-mlops-images",
+        path: ["spec", "validationActions"],
+        value: [],
+        expect: "no validationActions",
+      },
+      {
+        why: "a policy missing",
+        target: "vap-mlops-service-accounts",
+        path: ["metadata", "name"],
+        value: "something-else",
+        expect: "does not declare",
+      },
+      {
+        why: "a new pipeline namespace nobody bound",
+        add: [s("kubernetes:core/v1:Namespace", "ns-new", { metadata: { name: "team-new", labels: { "mlops.platform/team": "new" } } })],
+        expect: "team-new is not bound",
+      },
+    ],
+    unknown: { target: "bind-mlops-images", path: ["spec", "matchResources"], expect: "mandatory" },
+  },
   "kubernetes-core-secret-disallow-cloud-credentials": {
     specs: [s("kubernetes:core/v1:Secret", "sec", { metadata: { name: "s", namespace: "mlflow" }, stringData: { "db-password": "x" } })],
     target: "sec",
