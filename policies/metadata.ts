@@ -569,6 +569,16 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: PUBLIC,
     equivalents: [],
   },
+  "kubernetes-rbac-clusterrolebinding-disallow-broad-grant": {
+    area: "kubernetes",
+    description:
+      "ClusterRoleBindings declared by the platform never grant the built-in cluster-admin, admin or edit roles and never bind to everyone (all authenticated users, anonymous, every service account).",
+    severity: "critical",
+    remediationSteps:
+      "Bind a platform ClusterRole with the exact rights to named groups or service accounts, or use a RoleBinding in one namespace.",
+    controls: PRIVILEGE,
+    equivalents: [tv("KSV111"), ky("restrict-binding-clusteradmin"), ky("restrict-binding-system-groups")],
+  },
   "kubernetes-rbac-role-disallow-wildcard": {
     area: "kubernetes",
     description: "Roles and ClusterRoles declared by the platform use no wildcard in verbs, resources or API groups.",

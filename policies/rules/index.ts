@@ -38,6 +38,7 @@ import { kubernetesCorePodEnforceResourceLimits } from "./kubernetes/kubernetes-
 import { kubernetesCorePodEnforceRestrictedProfile } from "./kubernetes/kubernetes-core-pod-enforce-restricted-profile";
 import { kubernetesCoreServiceDisallowPublicLoadBalancer } from "./kubernetes/kubernetes-core-service-disallow-public-load-balancer";
 import { kubernetesHelmReleaseEnforcePinnedVersion } from "./kubernetes/kubernetes-helm-release-enforce-pinned-version";
+import { kubernetesRbacClusterrolebindingDisallowBroadGrant } from "./kubernetes/kubernetes-rbac-clusterrolebinding-disallow-broad-grant";
 import { kubernetesRbacRoleDisallowWildcard } from "./kubernetes/kubernetes-rbac-role-disallow-wildcard";
 import { awsEc2SecurityGroupDisallowPublicIngress } from "./least-privilege/aws-ec2-security-group-disallow-public-ingress";
 import { awsEksClusterDisallowPublicEndpoint } from "./least-privilege/aws-eks-cluster-disallow-public-endpoint";
@@ -103,6 +104,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   kubernetesHelmReleaseEnforcePinnedVersion,
   kubernetesRbacRoleDisallowWildcard,
   kubernetesCoreNamespaceEnforcePodSecurityLabels,
+  kubernetesRbacClusterrolebindingDisallowBroadGrant,
   awsEc2SecurityGroupDisallowPublicIngress,
   awsEksClusterDisallowPublicEndpoint,
   awsIamPolicyDisallowWildcardAction,

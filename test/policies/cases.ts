@@ -940,6 +940,11 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     target: "ns-team",
     violations: [
       {
+        why: "a new pipeline namespace nobody bound",
+        add: [s("kubernetes:core/v1:Namespace", "ns-new", { metadata: { name: "team-new", labels: { "mlops.platform/team": "new" } } })],
+        expect: "team-new is not bound",
+      },
+      {
         why: "a team namespace left out of a pod policy's binding",
         target: "bind-mlops-images",
         path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"],
@@ -980,11 +985,6 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         path: ["metadata", "name"],
         value: "something-else",
         expect: "does not declare",
-      },
-      {
-        why: "a new pipeline namespace nobody bound",
-        add: [s("kubernetes:core/v1:Namespace", "ns-new", { metadata: { name: "team-new", labels: { "mlops.platform/team": "new" } } })],
-        expect: "team-new is not bound",
       },
     ],
     unknown: { target: "bind-mlops-images", path: ["spec", "matchResources"], expect: "mandatory" },
@@ -1057,6 +1057,32 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     target: "svc",
     violations: [{ why: "internet-facing", path: ["metadata", "annotations"], value: {}, expect: "internet-facing" }],
     unknown: { path: ["spec", "type"], expect: "advisory" },
+  },
+  "kubernetes-rbac-clusterrolebinding-disallow-broad-grant": {
+    specs: [
+      s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "crb", {
+        metadata: { name: "mlops-team-template-readers" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "mlops-cluster-template-reader" },
+        subjects: [
+          { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "team-fraud" },
+          { kind: "ServiceAccount", name: "argo-sso-team", namespace: "team-fraud" },
+        ],
+      }),
+    ],
+    target: "crb",
+    violations: [
+      { why: "cluster-admin", path: ["roleRef", "name"], value: "cluster-admin", expect: "cluster-admin" },
+      { why: "the built-in edit role", path: ["roleRef", "name"], value: "edit", expect: "edit" },
+      { why: "every authenticated user", path: ["subjects", 0, "name"], value: "system:authenticated", expect: "every user" },
+      { why: "every service account", path: ["subjects", 0, "name"], value: "system:serviceaccounts", expect: "every user" },
+      {
+        why: "every service account of a namespace",
+        path: ["subjects", 0, "name"],
+        value: "system:serviceaccounts:team-fraud",
+        expect: "every user",
+      },
+    ],
+    unknown: { path: ["roleRef"], expect: "advisory" },
   },
   "kubernetes-rbac-role-disallow-wildcard": {
     specs: [
