@@ -378,6 +378,15 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: PUBLIC,
     equivalents: [ck("CKV_AWS_17"), tv("AVD-AWS-0180")],
   },
+  "aws-ec2-launch-template-enforce-imdsv2": {
+    area: "least-privilege",
+    description:
+      "Node launch templates require IMDSv2 session tokens with a hop limit of 1, so pods cannot reach the node's instance metadata and its role's credentials.",
+    severity: "high",
+    remediationSteps: 'Set `metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }` on the launch template.',
+    controls: [C.iaCredentials, C.iaConfig, C.isoAuthentication, C.isoConfig],
+    equivalents: [ck("CKV_AWS_79"), ck("CKV_AWS_341"), tv("AVD-AWS-0130")],
+  },
   "aws-eks-cluster-disallow-public-endpoint": {
     area: "least-privilege",
     description: "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0), and the private endpoint is on.",

@@ -40,6 +40,7 @@ import { kubernetesCoreServiceDisallowPublicLoadBalancer } from "./kubernetes/ku
 import { kubernetesHelmReleaseEnforcePinnedVersion } from "./kubernetes/kubernetes-helm-release-enforce-pinned-version";
 import { kubernetesRbacClusterrolebindingDisallowBroadGrant } from "./kubernetes/kubernetes-rbac-clusterrolebinding-disallow-broad-grant";
 import { kubernetesRbacRoleDisallowWildcard } from "./kubernetes/kubernetes-rbac-role-disallow-wildcard";
+import { awsEc2LaunchTemplateEnforceImdsv2 } from "./least-privilege/aws-ec2-launch-template-enforce-imdsv2";
 import { awsEc2SecurityGroupDisallowPublicIngress } from "./least-privilege/aws-ec2-security-group-disallow-public-ingress";
 import { awsEksClusterDisallowPublicEndpoint } from "./least-privilege/aws-eks-cluster-disallow-public-endpoint";
 import { awsIamPolicyDisallowWildcardAction } from "./least-privilege/aws-iam-policy-disallow-wildcard-action";
@@ -105,6 +106,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   kubernetesRbacRoleDisallowWildcard,
   kubernetesCoreNamespaceEnforcePodSecurityLabels,
   kubernetesRbacClusterrolebindingDisallowBroadGrant,
+  awsEc2LaunchTemplateEnforceImdsv2,
   awsEc2SecurityGroupDisallowPublicIngress,
   awsEksClusterDisallowPublicEndpoint,
   awsIamPolicyDisallowWildcardAction,

@@ -735,6 +735,20 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [{ why: "public", path: ["publiclyAccessible"], value: true, expect: "publicly" }],
     unknown: { path: ["publiclyAccessible"], expect: "advisory" },
   },
+  "aws-ec2-launch-template-enforce-imdsv2": {
+    specs: [
+      s("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      }),
+    ],
+    target: "lt",
+    violations: [
+      { why: "IMDSv1 allowed", path: ["metadataOptions", "httpTokens"], value: "optional", expect: "httpTokens" },
+      { why: "no metadata options (IMDSv1 by default)", path: ["metadataOptions"], value: undefined, expect: "httpTokens" },
+      { why: "a hop limit pods can reach", path: ["metadataOptions", "httpPutResponseHopLimit"], value: 2, expect: "hop" },
+    ],
+    unknown: { path: ["metadataOptions"], expect: "advisory" },
+  },
   "aws-eks-cluster-disallow-public-endpoint": {
     specs: [eks],
     target: "eks",
