@@ -387,6 +387,15 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: [C.iaCredentials, C.iaConfig, C.isoAuthentication, C.isoConfig],
     equivalents: [ck("CKV_AWS_79"), ck("CKV_AWS_341"), tv("AVD-AWS-0130")],
   },
+  "azure-keyvault-vault-disallow-public-access": {
+    area: "least-privilege",
+    description: "Key Vaults allow no public network access: publicNetworkAccess Disabled, network ACLs deny by default, no IP rules.",
+    severity: "high",
+    remediationSteps:
+      'Set `publicNetworkAccess: "Disabled"` and `networkAcls: { defaultAction: "Deny", ipRules: [] }`; reach the vault through its private endpoint.',
+    controls: PUBLIC,
+    equivalents: [ck("CKV_AZURE_109"), ck("CKV_AZURE_189"), tv("AVD-AZU-0013")],
+  },
   "aws-eks-cluster-disallow-public-endpoint": {
     area: "least-privilege",
     description: "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0), and the private endpoint is on.",

@@ -52,6 +52,7 @@ import { awsS3BucketDisallowPublicAccess } from "./least-privilege/aws-s3-bucket
 import { azureAksClusterDisallowPublicEndpoint } from "./least-privilege/azure-aks-cluster-disallow-public-endpoint";
 import { azureAuthorizationRoleAssignmentDisallowPrivilegedSubscriptionScope } from "./least-privilege/azure-authorization-role-assignment-disallow-privileged-subscription-scope";
 import { azureContainerregistryRegistryDisallowPublicAccess } from "./least-privilege/azure-containerregistry-registry-disallow-public-access";
+import { azureKeyvaultVaultDisallowPublicAccess } from "./least-privilege/azure-keyvault-vault-disallow-public-access";
 import { azureNetworkSecurityGroupDisallowPublicIngress } from "./least-privilege/azure-network-security-group-disallow-public-ingress";
 import { azurePostgresqlServerDisallowPublicAccess } from "./least-privilege/azure-postgresql-server-disallow-public-access";
 import { azureRedisCacheDisallowPublicAccess } from "./least-privilege/azure-redis-cache-disallow-public-access";
@@ -107,6 +108,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   kubernetesCoreNamespaceEnforcePodSecurityLabels,
   kubernetesRbacClusterrolebindingDisallowBroadGrant,
   awsEc2LaunchTemplateEnforceImdsv2,
+  azureKeyvaultVaultDisallowPublicAccess,
   awsEc2SecurityGroupDisallowPublicIngress,
   awsEksClusterDisallowPublicEndpoint,
   awsIamPolicyDisallowWildcardAction,

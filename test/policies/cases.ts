@@ -749,6 +749,24 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     ],
     unknown: { path: ["metadataOptions"], expect: "advisory" },
   },
+  "azure-keyvault-vault-disallow-public-access": {
+    specs: [
+      s("azure-native:keyvault:Vault", "kv", {
+        properties: {
+          publicNetworkAccess: "Disabled",
+          networkAcls: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] },
+        },
+      }),
+    ],
+    target: "kv",
+    violations: [
+      { why: "public access on", path: ["properties", "publicNetworkAccess"], value: "Enabled", expect: "publicNetworkAccess" },
+      { why: "public access unset", path: ["properties", "publicNetworkAccess"], value: undefined, expect: "publicNetworkAccess" },
+      { why: "allow by default", path: ["properties", "networkAcls", "defaultAction"], value: "Allow", expect: "defaultAction" },
+      { why: "an IP rule", path: ["properties", "networkAcls", "ipRules"], value: [{ value: "203.0.113.0/24" }], expect: "ipRules" },
+    ],
+    unknown: { path: ["properties"], expect: "advisory" },
+  },
   "aws-eks-cluster-disallow-public-endpoint": {
     specs: [eks],
     target: "eks",
