@@ -14,7 +14,7 @@
 import { PIPELINE_SERVICE_ACCOUNTS } from "../components/contracts";
 import { type AdmissionEnvironment, admissionPolicies } from "../components/k8s/admission-rules";
 import { resources, restrictedContainerSecurityContext } from "../components/k8s/security";
-import { IMAGES, imageRef } from "../components/k8s/versions";
+import { IMAGES, imageRef } from "../contracts/versions";
 import { evaluatePolicies, verdictProblems } from "./admission-check";
 import { STEPS_IMAGE_PLACEHOLDER } from "./index";
 
@@ -41,6 +41,8 @@ export interface AdmissionLintOptions {
   readonly environment?: AdmissionEnvironment;
   /** A team's files: the workflow-identity policy applies too. */
   readonly team: boolean;
+  /** Exact images the platform runs besides Argo's executor and the step placeholder. @default none */
+  readonly platformImages?: readonly string[];
 }
 
 function hostOf(image: string): string | undefined {
@@ -140,7 +142,7 @@ export function admissionLintProblems(
 ): string[] {
   const policies = admissionPolicies({
     registryHosts: options.registryHosts,
-    platformImages: [imageRef(IMAGES.argoExec), STEPS_IMAGE_PLACEHOLDER, UNRESOLVED_IMAGE],
+    platformImages: [imageRef(IMAGES.argoExec), STEPS_IMAGE_PLACEHOLDER, UNRESOLVED_IMAGE, ...(options.platformImages ?? [])],
     requireDigest: (options.environment ?? "production") === "production",
     pipelineServiceAccounts: Object.values(PIPELINE_SERVICE_ACCOUNTS),
     platformOnlyServiceAccounts: [PIPELINE_SERVICE_ACCOUNTS.register, PIPELINE_SERVICE_ACCOUNTS.deploy],

@@ -218,5 +218,5 @@ describe("workflows lint", () => {
       /training-pipeline\.yaml: ClusterWorkflowTemplate\/training-pipeline: template train: serviceAccountName "default" is not created by the platform/,
     );
     expect(execFileSync(tsx, [lint], { encoding: "utf8" })).toMatch(/3 object\(s\) in 3 file\(s\) are valid/);
-  }, 30_000);
+  }, 120_000);
 });

@@ -160,7 +160,7 @@ describe("a team's own pipeline (workflows/examples)", () => {
     }
     expect(status).toBe(1);
     expect(stderr).toMatch(/team\.yaml: WorkflowTemplate\/fraud-training: template train: admission .*stack's registry/);
-  }, 30_000);
+  }, 120_000);
 
   it("parses the command line and refuses bad options", () => {
     expect(parseLintArgs(["dir", "--registry", "a.io", "--environment", "development"])).toEqual({

@@ -17,7 +17,7 @@ import {
   admissionSettingsProblems,
   RESTRICTED_VOLUME_TYPES,
 } from "../../../components/k8s/admission-rules";
-import { IMAGES, imageRef } from "../../../components/k8s/versions";
+import { IMAGES, imageRef } from "../../../contracts/versions";
 import { type AdmissionVerdict, evaluatePolicies, verdictProblems } from "../../../workflows/admission-check";
 import { schemaError } from "./schemas";
 
