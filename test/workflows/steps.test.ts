@@ -339,7 +339,10 @@ describe("exit handler, drift and retraining", () => {
     expect(created).toBeDefined();
     const spec = (
       (created as [string, unknown])[1] as {
-        spec: { workflowTemplateRef: { name: string; clusterScope?: boolean }; arguments: { parameters: { name: string; value: string }[] } };
+        spec: {
+          workflowTemplateRef: { name: string; clusterScope?: boolean };
+          arguments: { parameters: { name: string; value: string }[] };
+        };
       }
     ).spec;
     expect(spec.workflowTemplateRef).toEqual({ name: "training-pipeline", clusterScope: true });
