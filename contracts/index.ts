@@ -5,6 +5,7 @@
  */
 export * from "./cidr";
 export * from "./endpoints";
+export * from "./environment";
 export * from "./kubernetes";
 export * from "./platform-namespaces";
 export * from "./regions";

@@ -1,11 +1,17 @@
 /**
- * Pack configuration: what one stack allows (regions, registries, retention), how strictly each
- * rule is enforced, and which named resources are exempt from which rule (always with a reason).
+ * Pack configuration: how strictly each rule is enforced, which named resources are exempt from
+ * which rule (always with a reason), and the allow-lists a stack may narrow (regions, registries).
  *
- * One file per stack, `policies/config/<stack>.json`, validated by {@link PackConfigSchema}. The
- * offline checker reads it directly; for the Pulumi CLI, {@link toPolicyPackConfig} expands it
- * into CrossGuard's `--policy-pack-config` format (one entry per rule), and every rule declares
- * the same {@link RULE_CONFIG_SCHEMA} so that the CLI accepts and defaults those properties.
+ * Optional, one file per stack: `policies/config/<stack>.json`, validated by
+ * {@link PackConfigSchema}. Whether the stack is production and its retention minima are NOT
+ * here: the pack derives them from the stack's own configuration (`mlops-platform:environment`,
+ * `mlops-platform:retention`; see ./environment.ts), so there is one source of truth and no pack
+ * configuration can downgrade a production stack.
+ *
+ * The offline checker reads the file directly; the pack served to the Pulumi CLI reads it too
+ * (`policies/index.ts`, for the stack the CLI names). {@link toPolicyPackConfig} expands it into
+ * CrossGuard's `--policy-pack-config` format (one entry per rule), and every rule declares the
+ * same {@link RULE_CONFIG_SCHEMA} so that the CLI accepts and defaults those properties.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -59,8 +65,6 @@ export type Exemption = z.infer<typeof ExemptionSchema>;
 export const PackConfigSchema = z.strictObject({
   /** JSON-schema pointer for editors; ignored. */
   $schema: z.string().optional(),
-  /** Production stacks make the data-safety rules mandatory (they are not applicable otherwise). */
-  production: z.boolean().default(true),
   /** AWS regions resources may be placed in. Defaults to the UAE allow-list of contracts/regions.ts. */
   allowedAwsRegions: z
     .array(z.string().min(1))
@@ -76,10 +80,6 @@ export const PackConfigSchema = z.strictObject({
     .array(z.string().min(1))
     .min(1)
     .default([...DEFAULT_ALLOWED_REGISTRIES]),
-  /** Minimum retention in days for database backups, soft delete and noncurrent versions. */
-  minimumBackupRetentionDays: z.number().int().min(1).max(35).default(7),
-  /** Minimum retention in days for logs (CloudWatch log groups, Log Analytics workspaces). */
-  minimumLogRetentionDays: z.number().int().min(1).default(30),
   /** Namespaces where the Kubernetes rules apply (`*` suffix matches a prefix). */
   platformNamespaces: z.array(z.string().min(1)).default([...DEFAULT_PLATFORM_NAMESPACES]),
   /**
@@ -95,20 +95,37 @@ export const PackConfigSchema = z.strictObject({
 /** The resolved configuration of one stack. */
 export type PackConfig = z.infer<typeof PackConfigSchema>;
 
-/** The settings one rule sees: the shared settings plus the exemptions that name it. */
-export interface RuleSettings {
-  readonly production: boolean;
+/** The settings a rule receives as its pack configuration: the shared settings plus the exemptions that name it. */
+export interface PolicyConfigSettings {
   readonly allowedAwsRegions: readonly string[];
   readonly allowedAzureLocations: readonly string[];
   readonly allowedRegistries: readonly string[];
-  readonly minimumBackupRetentionDays: number;
-  readonly minimumLogRetentionDays: number;
   readonly platformNamespaces: readonly string[];
   readonly publicLoadBalancers: readonly string[];
   readonly exemptions: readonly { readonly resource: string; readonly reason: string }[];
 }
 
-/** The strictest configuration: production, UAE allow-list, default registries, no exemptions. */
+/**
+ * What a rule judges by: its pack configuration plus what the stack's environment demands
+ * (derived from the stack configuration, ./environment.ts; never from the pack configuration).
+ */
+export interface RuleSettings extends PolicyConfigSettings {
+  /** Production stack: the data-safety rules apply. */
+  readonly production: boolean;
+  /** Minimum retention in days for database backups, soft delete and noncurrent versions. */
+  readonly minimumBackupRetentionDays: number;
+  /** Minimum retention in days for logs (CloudWatch log groups, Log Analytics workspaces). */
+  readonly minimumLogRetentionDays: number;
+}
+
+/** Keys that older pack configuration files held and that now come from the stack itself. */
+const MOVED_TO_STACK: Readonly<Record<string, string>> = {
+  production: "mlops-platform:environment (development | production)",
+  minimumBackupRetentionDays: "mlops-platform:retention.backupDays",
+  minimumLogRetentionDays: "mlops-platform:retention.logDays",
+};
+
+/** The strictest configuration: UAE allow-list, default registries, no exemptions. */
 export function defaultPackConfig(): PackConfig {
   return PackConfigSchema.parse({});
 }
@@ -128,6 +145,16 @@ function describeIssues(error: z.ZodError, source: string): string {
  * and `exemptions` exists, so a typo cannot silently exempt nothing.
  */
 export function parsePackConfig(raw: unknown, source = "pack configuration", knownPolicies?: readonly string[]): PackConfig {
+  if (raw !== null && typeof raw === "object") {
+    const moved = Object.keys(raw).filter((k) => k in MOVED_TO_STACK);
+    if (moved.length > 0) {
+      const lines = moved.map(
+        (k) =>
+          `  - ${k}: is no longer a pack setting (received ${JSON.stringify((raw as Record<string, unknown>)[k])}); the pack derives it from the stack: set ${MOVED_TO_STACK[k]} in Pulumi.<stack>.yaml and remove ${k} here`,
+      );
+      throw new Error(`invalid policy pack configuration in ${source}:\n${lines.join("\n")}`);
+    }
+  }
   const result = PackConfigSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new Error(describeIssues(result.error, source));
   const cfg = result.data;
@@ -168,15 +195,12 @@ export function loadPackConfig(stack: string | undefined, knownPolicies?: readon
   return parsePackConfig(raw, file, knownPolicies);
 }
 
-/** The settings rule `policy` sees under `cfg`. */
-export function ruleSettings(cfg: PackConfig, policy: string): RuleSettings {
+/** The pack configuration rule `policy` receives under `cfg` (what `args.getConfig()` returns). */
+export function ruleSettings(cfg: PackConfig, policy: string): PolicyConfigSettings {
   return {
-    production: cfg.production,
     allowedAwsRegions: cfg.allowedAwsRegions,
     allowedAzureLocations: cfg.allowedAzureLocations,
     allowedRegistries: cfg.allowedRegistries,
-    minimumBackupRetentionDays: cfg.minimumBackupRetentionDays,
-    minimumLogRetentionDays: cfg.minimumLogRetentionDays,
     platformNamespaces: cfg.platformNamespaces,
     publicLoadBalancers: cfg.publicLoadBalancers,
     exemptions: cfg.exemptions.filter((e) => e.policy === policy).map(({ resource, reason }) => ({ resource, reason })),
@@ -190,8 +214,9 @@ export function configuredLevel(cfg: PackConfig, policy: string): EnforcementLev
 
 /**
  * CrossGuard's `--policy-pack-config` document for `cfg`: one entry per rule with its
- * enforcement level and its {@link RuleSettings}. Write it to a file and pass it to
- * `pulumi preview --policy-pack policies --policy-pack-config <file>`.
+ * enforcement level and its {@link PolicyConfigSettings}. The pack builds it itself from
+ * `policies/config/<stack>.json`; written to a file (`npm run check -- --emit-policy-config`) it
+ * is what `--policy-pack-config <file>` would take.
  */
 export function toPolicyPackConfig(cfg: PackConfig, policies: readonly { name: string; enforcementLevel?: EnforcementLevel }[]) {
   const out: PolicyPackConfig = {};
@@ -203,18 +228,16 @@ export function toPolicyPackConfig(cfg: PackConfig, policies: readonly { name: s
 
 /**
  * Reads the settings a rule received from the engine (`args.getConfig()`): CrossGuard hands each
- * policy its own entry of the pack configuration. Missing keys take the strict defaults.
+ * policy its own entry of the pack configuration. Missing keys take the strict defaults. Any
+ * `production` or retention minimum given there is ignored: those come from the stack.
  */
-export function settingsFromPolicyConfig(raw: Record<string, unknown>): RuleSettings {
+export function settingsFromPolicyConfig(raw: Record<string, unknown>): PolicyConfigSettings {
   const defaults = defaultPackConfig();
-  const pick = <T>(key: keyof RuleSettings, fallback: T): T => (raw[key] === undefined ? fallback : (raw[key] as T));
+  const pick = <T>(key: keyof PolicyConfigSettings, fallback: T): T => (raw[key] === undefined ? fallback : (raw[key] as T));
   return {
-    production: pick("production", defaults.production),
     allowedAwsRegions: pick("allowedAwsRegions", defaults.allowedAwsRegions),
     allowedAzureLocations: pick("allowedAzureLocations", defaults.allowedAzureLocations),
     allowedRegistries: pick("allowedRegistries", defaults.allowedRegistries),
-    minimumBackupRetentionDays: pick("minimumBackupRetentionDays", defaults.minimumBackupRetentionDays),
-    minimumLogRetentionDays: pick("minimumLogRetentionDays", defaults.minimumLogRetentionDays),
     platformNamespaces: pick("platformNamespaces", defaults.platformNamespaces),
     publicLoadBalancers: pick("publicLoadBalancers", defaults.publicLoadBalancers),
     exemptions: pick("exemptions", []),
@@ -231,12 +254,9 @@ const stringList = (description: string, defaults: readonly string[]) => ({
 /** JSON schema of a rule's settings, declared by every rule so the CLI accepts and defaults them. */
 export const RULE_CONFIG_SCHEMA: PolicyConfigSchema = {
   properties: {
-    production: { type: "boolean", description: "Production stack: data-safety rules apply.", default: true },
     allowedAwsRegions: stringList("Allowed AWS regions.", AWS_UAE_REGIONS),
     allowedAzureLocations: stringList("Allowed Azure locations.", AZURE_UAE_LOCATIONS),
     allowedRegistries: stringList("Allowed container registries.", DEFAULT_ALLOWED_REGISTRIES),
-    minimumBackupRetentionDays: { type: "integer", minimum: 1, default: 7, description: "Minimum backup/soft-delete retention (days)." },
-    minimumLogRetentionDays: { type: "integer", minimum: 1, default: 30, description: "Minimum log retention (days)." },
     platformNamespaces: stringList("Namespaces where Kubernetes rules apply.", DEFAULT_PLATFORM_NAMESPACES),
     publicLoadBalancers: stringList("Resource names allowed to be internet-facing (HTTPS only).", []),
     exemptions: {

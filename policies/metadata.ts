@@ -649,6 +649,16 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: SAFETY,
     equivalents: [],
   },
+  "pulumi-stack-environment-enforce-consistency": {
+    area: "data-safety",
+    description:
+      "Every environment a resource claims (the `mlops-platform:environment` tag, the AWS provider's default tags, the pipeline settings' PLATFORM_ENVIRONMENT, the stack output) matches the environment the stack's configuration declares, so production cannot be downgraded silently.",
+    severity: "critical",
+    remediationSteps:
+      "Set `mlops-platform:environment` in Pulumi.<stack>.yaml and let the platform stamp it (stacks/config.ts); never hard-code an environment in a component or a tag.",
+    controls: SAFETY,
+    equivalents: [],
+  },
   "azure-storage-account-enable-soft-delete": {
     area: "data-safety",
     description: "Production storage accounts have blob and container soft delete (at least the minimum retention) and blob versioning.",

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { ENVIRONMENT_PRESETS, ENVIRONMENT_TAG } from "../contracts/environment";
 import { profilePreset } from "./profiles";
 import { type PlatformConfig, PlatformConfigSchema, type StackConfig, StackConfigSchema } from "./schema";
 
@@ -103,7 +104,8 @@ export function deepMerge<T>(base: T, override: unknown): T {
 
 /**
  * Validates a stack's raw configuration (key → parsed value, keys without namespace), applies
- * the size profile and returns the resolved configuration. Throws {@link ConfigError} listing
+ * the size profile (capacity, availability) and the environment (protection, retention) and
+ * returns the resolved configuration. Throws {@link ConfigError} listing
  * every problem.
  */
 export function resolveConfig(raw: Record<string, unknown>, project: string, stack: string): PlatformConfig {
@@ -112,14 +114,17 @@ export function resolveConfig(raw: Record<string, unknown>, project: string, sta
 
   const s = parsed.data;
   const preset = profilePreset(s.profile, s.cloud);
+  const environment = ENVIRONMENT_PRESETS[s.environment];
   const merged = {
     project,
     stack,
     cloud: s.cloud,
     region: s.region,
     profile: s.profile,
+    environment: s.environment,
     kubernetesVersion: s.kubernetesVersion ?? preset.kubernetesVersion,
-    tags: { "mlops-platform:stack": stack, "mlops-platform:profile": s.profile, ...s.tags },
+    // The environment tag comes last: a stack's own tags cannot make its resources claim another one.
+    tags: { "mlops-platform:stack": stack, "mlops-platform:profile": s.profile, ...s.tags, [ENVIRONMENT_TAG]: s.environment },
     network: deepMerge(preset.network, s.network),
     nodePools: {
       system: deepMerge(preset.nodePools.system, s.nodePools?.system),
@@ -127,8 +132,8 @@ export function resolveConfig(raw: Record<string, unknown>, project: string, sta
       gpu: s.nodePools?.gpu ?? preset.nodePools.gpu,
     },
     availability: deepMerge(preset.availability, s.availability),
-    retention: deepMerge(preset.retention, s.retention),
-    protectData: s.protectData ?? preset.protectData,
+    retention: deepMerge(environment.retention, s.retention),
+    protectData: s.protectData ?? environment.protectData,
     teams: s.teams ?? [],
     dataLakes: s.dataLakes ?? [],
     identity: s.identity,

@@ -3,6 +3,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { BucketPurpose, CloudName } from "../components/contracts";
+import type { OperatorAction } from "./operator-actions";
 
 /** URLs of the platform services, all behind the internal ingress with TLS. */
 export interface ServiceUrls {
@@ -17,6 +18,8 @@ export interface PlatformOutputs {
   readonly cloud: CloudName;
   readonly region: string;
   readonly profile: string;
+  /** `development` or `production` (what production demands applies at any size). */
+  readonly environment: string;
   /** Kubernetes cluster name. */
   readonly clusterName: pulumi.Output<string>;
   /** Private API endpoint of the cluster. */
@@ -31,4 +34,6 @@ export interface PlatformOutputs {
   readonly urls: ServiceUrls;
   /** Internal URL of each served model, by model name. */
   readonly modelEndpoints: Record<string, pulumi.Output<string>>;
+  /** What an operator must still provide (secrets, images, DNS, redirect URIs); empty when nothing is missing. */
+  readonly operatorActions: readonly OperatorAction[];
 }

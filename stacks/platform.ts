@@ -8,6 +8,7 @@ import { BUCKET_PURPOSES, type BucketPurpose } from "../components/contracts";
 import { buildAwsCloud } from "./aws";
 import { buildAzureCloud } from "./azure";
 import { workloadIdentitySpecs } from "./identities";
+import { operatorActions } from "./operator-actions";
 import type { PlatformOutputs } from "./outputs";
 import { awsProviders, azureProviders } from "./providers";
 import type { PlatformConfig } from "./schema";
@@ -27,6 +28,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     cloud: cfg.cloud,
     region: cfg.region,
     profile: cfg.profile,
+    environment: cfg.environment,
     clusterName: cloud.clusterName,
     clusterEndpoint: cloud.clusterEndpoint,
     kubeconfig: cloud.kubeconfig,
@@ -34,5 +36,6 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     registryUrls: { ...cloud.repositoryUrls },
     urls: services.urls,
     modelEndpoints: services.modelEndpoints,
+    operatorActions: operatorActions(cfg),
   };
 }

@@ -1,6 +1,8 @@
 /**
- * Size profiles: presets of capacity and availability. Security controls are not here: they
- * are the same in every profile and cannot be configured away.
+ * Size profiles: presets of capacity and availability, and nothing else. What production demands
+ * (protection, retention, approval, digests) comes from the environment (contracts/environment.ts),
+ * at any size. Security controls are in neither: they are the same everywhere and cannot be
+ * configured away.
  */
 import type { CloudName } from "../components/contracts";
 import { DEFAULT_KUBERNETES_VERSION } from "../contracts/kubernetes";
@@ -13,10 +15,7 @@ import type { NodePool, PlatformConfig } from "./schema";
 export type { SizeProfileName } from "./catalog/types";
 
 /** The parts of the configuration a profile presets. */
-export type ProfilePreset = Pick<
-  PlatformConfig,
-  "kubernetesVersion" | "network" | "nodePools" | "availability" | "retention" | "protectData"
-> & {
+export type ProfilePreset = Pick<PlatformConfig, "kubernetesVersion" | "network" | "nodePools" | "availability"> & {
   services: Pick<PlatformConfig["services"], "monitoring">;
 };
 
@@ -80,8 +79,6 @@ export function profilePreset(profile: SizeProfileName, cloud: CloudName): Profi
         databaseSize: "small",
         cacheSize: "small",
       },
-      retention: { logDays: 30, auditLogDays: 90, backupDays: 7, noncurrentVersionDays: 30 },
-      protectData: false,
       services: { monitoring: { mode: "self-managed" } },
     };
   }
@@ -132,8 +129,6 @@ export function profilePreset(profile: SizeProfileName, cloud: CloudName): Profi
       databaseSize: "medium",
       cacheSize: "medium",
     },
-    retention: { logDays: 365, auditLogDays: 2555, backupDays: 35, noncurrentVersionDays: 365 },
-    protectData: true,
     services: { monitoring: { mode: "managed" } },
   };
 }

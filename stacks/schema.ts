@@ -4,12 +4,14 @@
  *
  * Two schemas: {@link StackConfigSchema} checks what a stack file may say (every key optional
  * except `cloud`, `region` and `profile`; unknown keys refused), and {@link PlatformConfigSchema}
- * checks the resolved configuration after the size profile is applied, including the rules that
- * span several keys (min ≤ max, CIDR overlaps, instance types of the right cloud, …).
+ * checks the resolved configuration after the size profile and the environment are applied,
+ * including the rules that span several keys (min ≤ max, CIDR overlaps, instance types of the
+ * right cloud, what production demands, …).
  */
 import { z } from "zod";
 import { oidcEndpoints } from "../components/k8s/sso";
 import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
+import { ENVIRONMENT_PRESETS, ENVIRONMENT_TAG, ENVIRONMENTS } from "../contracts/environment";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../contracts/kubernetes";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "../contracts/regions";
 import { GPU_TAINT, hasGpuTaint } from "../contracts/scheduling";
@@ -201,10 +203,25 @@ export const StackConfigSchema = z.strictObject({
   cloud: z.enum(["aws", "azure"]),
   region: z.string().min(1),
   profile: z.enum(["smb", "enterprise"]),
+  /** What production demands (approval, digests, protection, retention) applies at any size. */
+  environment: z.enum(ENVIRONMENTS),
   kubernetesVersion: z
     .enum(SUPPORTED_KUBERNETES_VERSIONS, { error: `must be a supported minor version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}` })
     .optional(),
-  tags: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$/, "must be a valid tag key"), z.string().max(256)).optional(),
+  tags: z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$/, "must be a valid tag key"), z.string().max(256))
+    .superRefine((tags, ctx) => {
+      // The platform stamps the environment on every resource; a stack tag must not contradict it.
+      if (ENVIRONMENT_TAG in tags) {
+        ctx.addIssue({
+          code: "custom",
+          path: [ENVIRONMENT_TAG],
+          message: "is set by the platform from mlops-platform:environment: remove this tag and set the environment key instead",
+          input: tags[ENVIRONMENT_TAG],
+        });
+      }
+    })
+    .optional(),
   network: networkSchema.partial().optional(),
   nodePools: z
     .strictObject({
@@ -215,7 +232,7 @@ export const StackConfigSchema = z.strictObject({
     .optional(),
   availability: availabilitySchema.partial().optional(),
   retention: retentionSchema.partial().optional(),
-  /** Protect stateful resources from delete/replace. Always on in `enterprise`; may be turned on in `smb`. */
+  /** Protect stateful resources from delete/replace. Always on in `production`; may be turned on in `development`. */
   protectData: z.boolean().optional(),
   teams: z.array(TeamSchema).optional(),
   dataLakes: z.array(DataLakeSchema).optional(),
@@ -233,6 +250,7 @@ export const PlatformConfigSchema = z
     cloud: z.enum(["aws", "azure"]),
     region: z.string(),
     profile: z.enum(["smb", "enterprise"]),
+    environment: z.enum(ENVIRONMENTS),
     kubernetesVersion: z.string(),
     tags: z.record(z.string(), z.string()),
     network: networkSchema,
@@ -252,6 +270,27 @@ export const PlatformConfigSchema = z
       const allowed = c.cloud === "aws" ? AWS_UAE_REGIONS : AZURE_UAE_LOCATIONS;
       issue(["region"], `is outside the UAE allow-list for ${c.cloud}: use one of ${allowed.join(", ")}`, c.region);
     }
+    // What production demands, at any size.
+    if (c.environment === "production") {
+      const prod = ENVIRONMENT_PRESETS.production;
+      if (!c.protectData) {
+        issue(
+          ["protectData"],
+          "cannot be false in a production stack: production data is always protected from delete/replace; remove the key (or set mlops-platform:environment to development)",
+          false,
+        );
+      }
+      for (const key of Object.keys(prod.retentionFloor) as (keyof typeof prod.retentionFloor)[]) {
+        const floor = prod.retentionFloor[key];
+        if (c.retention[key] < floor) {
+          issue(
+            ["retention", key],
+            `is below the production minimum: set mlops-platform:retention.${key} to at least ${floor}`,
+            c.retention[key],
+          );
+        }
+      }
+    }
     // SSO: the UIs need the issuer's endpoints (no discovery at deploy time), so an issuer whose
     // endpoints the platform does not know is refused here, before any resource is registered.
     if (!c.identity.ldap && c.identity.oidcIssuerUrl.startsWith("https://")) {
@@ -264,9 +303,6 @@ export const PlatformConfigSchema = z
           c.identity.oidcIssuerUrl,
         );
       }
-    }
-    if (c.profile === "enterprise" && !c.protectData) {
-      issue(["protectData"], "cannot be false in the enterprise profile: production data is always protected from delete/replace", false);
     }
 
     // Network layout.
@@ -386,6 +422,13 @@ export const PlatformConfigSchema = z
       }
       if (m.image?.endsWith(":latest"))
         issue(["services", "serving", "models", i, "image"], "must not use the mutable 'latest' tag", m.image);
+      if (m.image !== undefined && c.environment === "production" && !/@sha256:[a-f0-9]{64}$/.test(m.image)) {
+        issue(
+          ["services", "serving", "models", i, "image"],
+          "must be pinned by digest in a production stack: set it to <repository>@sha256:<digest> (`docker buildx imagetools inspect <image>` prints the digest)",
+          m.image,
+        );
+      }
       const w = m.canaryWeights;
       if (w.some((x, j) => j > 0 && x <= (w[j - 1] as number))) {
         issue(["services", "serving", "models", i, "canaryWeights"], "must increase strictly, e.g. [10, 25, 50]", w);

@@ -43,7 +43,7 @@ export const STEPS_IMAGE_VERSION = "0.1.0";
 /**
  * The trusted settings of one pipeline namespace: where its data may come from (its own datasets
  * prefix and the configured data lakes), the registry its images may come from, the in-cluster
- * MLflow and Feast, and whether promotion needs approval (every profile but smb).
+ * MLflow and Feast, and whether promotion needs approval and digest-pinned images (production, at any size).
  */
 export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: string): Record<string, pulumi.Input<string>> {
   const datasetsPrefix = team === undefined ? "platform/" : `teams/${team}/`;
@@ -54,7 +54,7 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
   const plain = pipelineSettingsData({
     cloud: cfg.cloud,
     region: cfg.region,
-    environment: cfg.profile === "smb" ? "development" : "production",
+    environment: cfg.environment,
     allowedDataPrefixes: [`${DATASETS}/${datasetsPrefix}`, ...cfg.dataLakes.map((d) => d.uri)],
     allowedRegistries: [REGISTRY],
     mlflowUrl: MLFLOW_URL,
@@ -103,7 +103,7 @@ export function buildPlatformServices(
       ...(cfg.nodePools.gpu.length > 0 ? { gpuPoolSelector: gpuSelector } : {}),
       workflowManifests: loadWorkflowManifests(stepsImage === undefined ? {} : { stepsImage }),
       ...(stepsImage === undefined ? {} : { stepsImage }),
-      environment: cfg.profile === "smb" ? "development" : "production",
+      environment: cfg.environment,
       pipelineSettings: { name: PIPELINE_SETTINGS_CONFIGMAP, data: (_ns, team) => pipelineSettings(cfg, cloud, team) },
       artifactPrefix: pipelineArtifactPrefix,
     },

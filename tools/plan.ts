@@ -3,7 +3,8 @@
  *
  * Runs the real program offline under Pulumi's runtime mocks (no CLI, credentials or network)
  * and writes `<out>/plan.json` (a `pulumi stack export` v3 document) and `<out>/manifests/`.
- * Then runs the policy pack against the plan, as `npm run check` does.
+ * Then runs the policy pack against the plan, as `npm run check` does, and ends with what an
+ * operator must still provide before `pulumi up` (or that nothing is missing).
  * Exit status: 0 plan made and no mandatory violation; 1 mandatory violation; 2 the plan failed.
  */
 // First: defers modules the SDK loads eagerly but this tool never uses (see lazy-deps.ts).
@@ -12,6 +13,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../stacks/config";
 import { PlanError } from "./lib/harness";
+import { formatOperatorActions, operatorActionsOf } from "./lib/operator-actions";
 import { runPlan } from "./lib/run-plan";
 import { formatSummary } from "./lib/summary";
 
@@ -61,8 +63,17 @@ async function main(): Promise<void> {
     },
   });
   const { plan, summary, verdict } = result;
+  const actions = operatorActionsOf(plan.outputs);
   if (format === "json") {
-    const json = { stack, out: outDir, summary, manifests: plan.manifests.length, outputs: plan.outputs, policy: verdict?.json ?? null };
+    const json = {
+      stack,
+      out: outDir,
+      summary,
+      manifests: plan.manifests.length,
+      outputs: plan.outputs,
+      policy: verdict?.json ?? null,
+      operatorActions: actions,
+    };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     process.stdout.write(`${formatSummary(stack, summary)}\n\n`);
@@ -70,6 +81,7 @@ async function main(): Promise<void> {
       `Wrote ${join(outDir, "plan.json")} and ${plan.manifests.length} manifests in ${join(outDir, "manifests")} (plan ${result.planSeconds.toFixed(1)} s, policies ${result.checkSeconds.toFixed(1)} s)\n`,
     );
     process.stdout.write(verdict ? `\n${verdict.text}\n` : "\nPolicy check skipped (--skip-check).\n");
+    process.stdout.write(`\n${formatOperatorActions(stack, actions)}\n`);
   }
   process.exitCode = verdict && verdict.mandatoryViolations > 0 ? 1 : 0;
 }

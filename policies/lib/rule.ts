@@ -11,6 +11,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { RULE_CONFIG_SCHEMA, type RuleSettings, settingsFromPolicyConfig } from "../config";
+import { currentStackEnvironment } from "../environment";
 import { metadataOf } from "../metadata";
 
 /** Where a rule is mandatory: always, or in production stacks only (data safety). */
@@ -61,6 +62,17 @@ function common(name: string) {
   };
 }
 
+/** The rule's pack configuration plus what the stack's environment demands (from the stack, never from the pack configuration). */
+function settingsOf(config: Record<string, unknown>): RuleSettings {
+  const env = currentStackEnvironment();
+  return {
+    ...settingsFromPolicyConfig(config),
+    production: env.environment === "production",
+    minimumBackupRetentionDays: env.minimumBackupRetentionDays,
+    minimumLogRetentionDays: env.minimumLogRetentionDays,
+  };
+}
+
 function isExempt(settings: RuleSettings, resourceName: string): boolean {
   return settings.exemptions.some((e) => e.resource === resourceName);
 }
@@ -72,7 +84,7 @@ export function resourceRule(def: ResourceRuleDefinition): ResourceValidationPol
     ...common(def.name),
     validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
       if (!applies(args.type)) return;
-      const settings = settingsFromPolicyConfig(args.getConfig<Record<string, unknown>>());
+      const settings = settingsOf(args.getConfig<Record<string, unknown>>());
       if (def.scope === "production" && !settings.production) args.notApplicable("applies to production stacks only");
       if (isExempt(settings, args.name)) return;
       def.check({ args, props: args.props, settings, report: (message) => reportViolation(message) });
@@ -85,7 +97,7 @@ export function stackRule(def: StackRuleDefinition): StackValidationPolicy {
   return {
     ...common(def.name),
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-      const settings = settingsFromPolicyConfig(args.getConfig<Record<string, unknown>>());
+      const settings = settingsOf(args.getConfig<Record<string, unknown>>());
       if (def.scope === "production" && !settings.production) args.notApplicable("applies to production stacks only");
       def.check({
         args,

@@ -10,6 +10,7 @@ import { azureKeyvaultVaultEnablePurgeProtection } from "./data-safety/azure-key
 import { azureOperationalinsightsWorkspaceConfigureRetention } from "./data-safety/azure-operationalinsights-workspace-configure-retention";
 import { azurePostgresqlServerEnforceBackupRetention } from "./data-safety/azure-postgresql-server-enforce-backup-retention";
 import { azureStorageAccountEnableSoftDelete } from "./data-safety/azure-storage-account-enable-soft-delete";
+import { pulumiStackEnvironmentEnforceConsistency } from "./data-safety/pulumi-stack-environment-enforce-consistency";
 import { pulumiStatefulResourceEnableProtect } from "./data-safety/pulumi-stateful-resource-enable-protect";
 import { awsCloudwatchLogGroupEnforceKmsEncryption } from "./encryption/aws-cloudwatch-log-group-enforce-kms-encryption";
 import { awsEc2VolumeEnforceKmsEncryption } from "./encryption/aws-ec2-volume-enforce-kms-encryption";
@@ -139,6 +140,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
 /** Rules that need several resources at once. */
 export const stackPolicies: StackValidationPolicy[] = [
   awsS3BucketEnableVersioning,
+  pulumiStackEnvironmentEnforceConsistency,
   azureStorageAccountEnableSoftDelete,
   awsS3BucketEnforceKmsEncryption,
   awsS3BucketEnforceTlsOnly,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ENVIRONMENT_PRESETS } from "../../contracts/environment";
 import { profilePreset } from "../../stacks/profiles";
 import { StackConfigSchema } from "../../stacks/schema";
 
@@ -37,12 +38,21 @@ describe("README", () => {
       String(smb.availability.serviceReplicas),
       String(ent.availability.serviceReplicas),
     ]);
-    expect(row(readme, "log retention (days)")).toEqual([String(smb.retention.logDays), String(ent.retention.logDays)]);
-    expect(row(readme, "audit log retention (days)")).toEqual([String(smb.retention.auditLogDays), String(ent.retention.auditLogDays)]);
-    expect(row(readme, "database backup retention (days)")).toEqual([String(smb.retention.backupDays), String(ent.retention.backupDays)]);
+  });
+
+  it("environment table matches contracts/environment.ts", () => {
+    const dev = ENVIRONMENT_PRESETS.development.retention;
+    const prod = ENVIRONMENT_PRESETS.production.retention;
+    expect(row(readme, "log retention (days)")).toEqual([String(dev.logDays), String(prod.logDays)]);
+    expect(row(readme, "audit log retention (days)")).toEqual([String(dev.auditLogDays), String(prod.auditLogDays)]);
+    expect(row(readme, "database backup retention (days)")).toEqual([String(dev.backupDays), String(prod.backupDays)]);
     expect(row(readme, "non-current object versions kept (days)")).toEqual([
-      String(smb.retention.noncurrentVersionDays),
-      String(ent.retention.noncurrentVersionDays),
+      String(dev.noncurrentVersionDays),
+      String(prod.noncurrentVersionDays),
+    ]);
+    expect(row(readme, "stateful resources protected (delete/replace, deletion protection, snapshots)")).toEqual([
+      "no (can be turned on)",
+      "always",
     ]);
   });
 

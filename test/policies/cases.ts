@@ -1162,6 +1162,36 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [{ why: "suspended", path: ["versioningConfiguration", "status"], value: "Suspended", expect: "Enabled" }],
     unknown: { path: ["versioningConfiguration"], expect: "advisory" },
   },
+  "pulumi-stack-environment-enforce-consistency": {
+    specs: [
+      { ...storage, inputs: { ...storage.inputs, tags: { "mlops-platform:environment": "production" } } },
+      s("kubernetes:core/v1:ConfigMap", "settings", {
+        metadata: { name: "mlops-pipeline-settings", namespace: "ml-pipelines" },
+        data: { PLATFORM_ENVIRONMENT: "production" },
+      }),
+      s("pulumi:pulumi:Stack", "mlops-platform-test", { environment: "production" }, { provider: "none" }),
+    ],
+    target: "sa",
+    violations: [
+      { why: "a tag claims development", path: ["tags", "mlops-platform:environment"], value: "development", expect: 'says "development"' },
+      {
+        why: "the pipeline settings claim development (the steps would skip approval)",
+        target: "settings",
+        path: ["data", "PLATFORM_ENVIRONMENT"],
+        value: "development",
+        expect: "data.PLATFORM_ENVIRONMENT",
+      },
+      { why: "the stack output claims development", target: "mlops-platform-test", path: ["environment"], value: "development" },
+      {
+        why: "the AWS provider's default tags claim development",
+        provider: {
+          aws: { region: "me-central-1", defaultTags: JSON.stringify({ tags: { "mlops-platform:environment": "development" } }) },
+        },
+        expect: "defaultTags",
+      },
+    ],
+    unknown: { path: ["tags", "mlops-platform:environment"], expect: "none" },
+  },
   "pulumi-stateful-resource-enable-protect": {
     specs: [rds],
     target: "db",

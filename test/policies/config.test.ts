@@ -12,29 +12,38 @@ import {
   toPolicyPackConfig,
 } from "../../policies/config";
 import { allPolicies } from "../../policies/rules";
+import { PIPELINE_ENVIRONMENT_KEY } from "../../policies/rules/data-safety/pulumi-stack-environment-enforce-consistency";
+import { SETTINGS_KEYS } from "../../workflows/steps/lib/settings";
 
 const names = allPolicies.map((p) => p.name);
 
 describe("pack configuration", () => {
   it("defaults to the strictest settings and the UAE allow-list of contracts/regions.ts", () => {
     const cfg = defaultPackConfig();
-    expect(cfg.production).toBe(true);
     expect(cfg.allowedAwsRegions).toEqual([...AWS_UAE_REGIONS]);
     expect(cfg.allowedAzureLocations).toEqual([...AZURE_UAE_LOCATIONS]);
     expect(cfg.exemptions).toEqual([]);
   });
 
-  it("has a valid file for every shipped stack, production only for the uae-prod stacks", () => {
-    const stacks = fs
-      .readdirSync(path.join(__dirname, "../.."))
-      .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-      .filter((s): s is string => s !== undefined);
-    expect(stacks.sort()).toEqual(["dev", "dev-azure", "uae-prod", "uae-prod-azure"]);
-    for (const stack of stacks) {
-      expect(fs.existsSync(path.join(PACK_CONFIG_DIR, `${stack}.json`)), stack).toBe(true);
-      const cfg = loadPackConfig(stack, names);
-      expect(cfg.production, stack).toBe(stack.startsWith("uae-prod"));
+  it("is optional: a stack without a file gets the strictest settings, and every file present is valid", () => {
+    expect(loadPackConfig("no-such-stack", names)).toEqual(defaultPackConfig());
+    for (const file of fs.readdirSync(PACK_CONFIG_DIR).filter((f) => f.endsWith(".json"))) {
+      expect(() => loadPackConfig(path.basename(file, ".json"), names), file).not.toThrow();
     }
+  });
+
+  it("the consistency rule reads the same pipeline-settings key the steps read", () => {
+    expect(PIPELINE_ENVIRONMENT_KEY).toBe(SETTINGS_KEYS.environment);
+  });
+
+  it("refuses the settings that now come from the stack, naming the stack key to set instead", () => {
+    expect(() => parsePackConfig({ production: false }, "dev.json")).toThrow(
+      /dev\.json:\n {2}- production: is no longer a pack setting \(received false\); the pack derives it from the stack: set mlops-platform:environment/,
+    );
+    expect(() => parsePackConfig({ minimumBackupRetentionDays: 1 })).toThrow(
+      /minimumBackupRetentionDays: .*mlops-platform:retention\.backupDays/,
+    );
+    expect(() => parsePackConfig({ minimumLogRetentionDays: 1 })).toThrow(/minimumLogRetentionDays: .*mlops-platform:retention\.logDays/);
   });
 
   it("refuses an exemption without a reason, naming the key, the value and the fix", () => {
@@ -59,7 +68,6 @@ describe("pack configuration", () => {
 
   it("expands into CrossGuard's --policy-pack-config format: one entry per rule, exemptions only on their rule", () => {
     const cfg = parsePackConfig({
-      production: false,
       enforcementLevels: { "aws-kms-key-enable-rotation": "advisory" },
       exemptions: [
         {
@@ -71,7 +79,7 @@ describe("pack configuration", () => {
     });
     const out = toPolicyPackConfig(cfg, allPolicies) as Record<
       string,
-      { enforcementLevel: string; exemptions: unknown[]; production: boolean }
+      { enforcementLevel: string; exemptions: unknown[]; production?: boolean }
     >;
     expect(Object.keys(out).sort()).toEqual([...names].sort());
     expect(out["aws-kms-key-enable-rotation"]?.enforcementLevel).toBe("advisory");
@@ -80,7 +88,8 @@ describe("pack configuration", () => {
       { resource: "gpu-device-plugin", reason: "device plugins mount the kubelet socket" },
     ]);
     expect(out["aws-kms-key-enable-rotation"]?.exemptions).toEqual([]);
-    expect(out["aws-kms-key-enable-rotation"]?.production).toBe(false);
+    // Production is never a pack setting: it cannot be turned off through --policy-pack-config.
+    expect(out["aws-kms-key-enable-rotation"]?.production).toBeUndefined();
   });
 
   it("declares every setting in the rules' config schema (the CLI validates against it) and never enforcementLevel", () => {

@@ -4,6 +4,7 @@
  * otherwise the CLI's advisory "can't run policy during preview").
  */
 import { describe, expect, it } from "vitest";
+import { stackEnvironmentFromConfig } from "../../contracts/environment";
 import { parsePackConfig } from "../../policies/config";
 import { allPolicies } from "../../policies/rules";
 import { checkPlan } from "../../tools/lib/check";
@@ -11,12 +12,14 @@ import { applyChange } from "./apply";
 import { CASES, type ViolationCase } from "./cases";
 import { plan, type Spec, UNKNOWN } from "./fixture";
 
-const packConfig = parsePackConfig({ production: true, minimumBackupRetentionDays: 35, minimumLogRetentionDays: 365 });
+const packConfig = parsePackConfig({});
+// Production (data-safety rules apply) with the production minima: 35 days of backups, 365 of logs.
+const environment = stackEnvironmentFromConfig({ environment: "production" }, "test");
 
 async function run(name: string, specs: readonly Spec[], provider?: ViolationCase["provider"]) {
   const policy = allPolicies.find((p) => p.name === name);
   if (!policy) throw new Error(`no rule ${name}`);
-  const result = await checkPlan(plan(specs, provider), { stack: "test", packConfig, policies: [policy] });
+  const result = await checkPlan(plan(specs, provider), { stack: "test", packConfig, environment, policies: [policy] });
   return result.violations;
 }
 

@@ -40,6 +40,7 @@ describe("dataLakes[].kmsKeyArn validation", () => {
     cloud: "aws",
     region: "me-central-1",
     profile: "smb",
+    environment: "development",
     identity: { oidcIssuerUrl: "https://sso.example.ae", oidcClientId: "c", adminGroups: ["a"], clusterAdmins: [] },
   };
   it("refuses a key outside the UAE, naming the key and the value", () => {

@@ -15,7 +15,11 @@ const identity = {
   clusterAdmins: ["00000000-0000-0000-0000-0000000000a1"],
 };
 const cfg = (extra: Record<string, unknown> = {}) =>
-  resolveConfig({ cloud: "azure", region: "uaenorth", profile: "enterprise", identity, ...extra }, "mlops-platform", "test-azure");
+  resolveConfig(
+    { cloud: "azure", region: "uaenorth", profile: "enterprise", environment: "production", identity, ...extra },
+    "mlops-platform",
+    "test-azure",
+  );
 const account =
   "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-lake/providers/Microsoft.Storage/storageAccounts/lakeacct";
 

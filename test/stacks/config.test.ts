@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ENVIRONMENT_PRESETS } from "../../contracts/environment";
 import { ConfigError, deepMerge, resolveConfig } from "../../stacks/config";
 import { readStackConfig } from "../../tools/lib/stack-config";
 
@@ -40,10 +41,35 @@ describe("shipped stacks", () => {
     expect(ent.availability.multiAz).toBe(true);
     expect(ent.availability.zoneCount).toBeGreaterThan(smb.availability.zoneCount);
     expect(ent.nodePools.system.minSize).toBeGreaterThan(smb.nodePools.system.minSize);
-    expect(ent.retention.backupDays).toBeGreaterThan(smb.retention.backupDays);
-    expect(ent.protectData).toBe(true);
     // GPU pools scale to zero in every profile.
     for (const cfg of [smb, ent]) for (const p of cfg.nodePools.gpu) expect(p.minSize).toBe(0);
+  });
+
+  it("declares the environment explicitly in every shipped stack: production for the uae-prod stacks", () => {
+    for (const stack of SHIPPED) {
+      expect(rawOf(stack).environment, stack).toBe(stack.startsWith("uae-prod") ? "production" : "development");
+    }
+  });
+
+  it("takes protection and retention from the environment, at any size", () => {
+    for (const profile of ["smb", "enterprise"] as const) {
+      const dev = resolveConfig({ ...rawOf("dev"), profile, environment: "development" }, "mlops-platform", "x");
+      const prod = resolveConfig({ ...rawOf("dev"), profile, environment: "production" }, "mlops-platform", "x");
+      expect(dev.protectData, profile).toBe(false);
+      expect(prod.protectData, profile).toBe(true);
+      expect(prod.retention).toEqual(ENVIRONMENT_PRESETS.production.retention);
+      expect(dev.retention).toEqual(ENVIRONMENT_PRESETS.development.retention);
+      expect(prod.tags["mlops-platform:environment"]).toBe("production");
+      // The profile still decides capacity: an smb production stack stays small.
+      expect(prod.availability).toEqual(dev.availability);
+      expect(prod.nodePools).toEqual(dev.nodePools);
+    }
+  });
+
+  it("lets a development stack turn protection on and keep more than its defaults", () => {
+    const cfg = resolveConfig({ ...rawOf("dev"), protectData: true, retention: { backupDays: 14 } }, "mlops-platform", "dev");
+    expect(cfg.protectData).toBe(true);
+    expect(cfg.retention.backupDays).toBe(14);
   });
 
   it("applies per-stack overrides over the profile", () => {
@@ -90,7 +116,38 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
   ["unknown top-level key", (r) => ({ ...r, regoin: "me-central-1" }), "mlops-platform:regoin"],
   ["unknown nested key", (r) => ({ ...r, network: { cidr: "10.40.0.0/16", cidrs: [] } }), "mlops-platform:network.cidrs"],
   ["wrong type for protectData", (r) => ({ ...r, protectData: "yes" }), "mlops-platform:protectData"],
-  ["enterprise without data protection", (r) => ({ ...r, profile: "enterprise", protectData: false }), "mlops-platform:protectData"],
+  ["production without data protection", (r) => ({ ...r, environment: "production", protectData: false }), "mlops-platform:protectData"],
+  [
+    "smb production without data protection",
+    (r) => ({ ...r, profile: "smb", environment: "production", protectData: false }),
+    "mlops-platform:protectData",
+  ],
+  ["unknown environment", (r) => ({ ...r, environment: "staging" }), "mlops-platform:environment"],
+  ["missing environment", ({ environment: _e, ...r }) => r, "mlops-platform:environment"],
+  [
+    "environment tag set by hand",
+    (r) => ({ ...r, tags: { "mlops-platform:environment": "development" } }),
+    "mlops-platform:tags.mlops-platform:environment",
+  ],
+  [
+    "production backups below the minimum",
+    (r) => ({ ...r, environment: "production", retention: { backupDays: 7 } }),
+    "mlops-platform:retention.backupDays",
+  ],
+  [
+    "production logs below the minimum",
+    (r) => ({ ...r, environment: "production", retention: { logDays: 30 } }),
+    "mlops-platform:retention.logDays",
+  ],
+  [
+    "production model image pinned to a tag only",
+    (r) => ({
+      ...r,
+      environment: "production",
+      services: { serving: { models: [{ name: "m", registeredModel: "m", version: 1, image: "repo/m:1.0" }] } },
+    }),
+    "mlops-platform:services.serving.models[0].image",
+  ],
   ["malformed CIDR", (r) => ({ ...r, network: { cidr: "10.40.0.0/33" } }), "mlops-platform:network.cidr"],
   ["CIDR with host bits", (r) => ({ ...r, network: { cidr: "10.40.1.0/16" } }), "mlops-platform:network.cidr"],
   ["public network range", (r) => ({ ...r, network: { cidr: "8.8.0.0/16" } }), "mlops-platform:network.cidr"],
@@ -205,6 +262,14 @@ describe("invalid configuration is refused with the key, the value and the fix",
     expect(err.message).toContain(
       'mlops-platform:region: is outside the UAE allow-list for aws: use one of me-central-1 (received: "eu-central-1")',
     );
+  });
+
+  it("names the key to set when a production fork lacks what production requires", () => {
+    const err = problemsOf({ ...rawOf("dev"), environment: "production", protectData: false, retention: { backupDays: 7 } });
+    expect(err.message).toContain("mlops-platform:protectData: cannot be false in a production stack");
+    expect(err.message).toContain("set mlops-platform:retention.backupDays to at least 35 (received: 7)");
+    const missing = problemsOf(Object.fromEntries(Object.entries(rawOf("dev")).filter(([k]) => k !== "environment")));
+    expect(missing.message).toContain('mlops-platform:environment: must be one of "development", "production" (received: (missing))');
   });
 
   it("lists every problem at once", () => {

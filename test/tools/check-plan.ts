@@ -4,6 +4,7 @@
  * that one violation of each rule planted into a copy of the plan is reported.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { stackEnvironmentFromConfig } from "../../contracts/environment";
 import { loadPackConfig } from "../../policies/config";
 import { allPolicies } from "../../policies/rules";
 import { type CheckResult, checkPlan } from "../../tools/lib/check";
@@ -43,7 +44,12 @@ export function describeStackPolicies(stack: string, options: { plant: boolean }
       if (!c || !change) continue;
       it(`reports ${policy.name} planted into the plan (${change.why})`, async () => {
         // Data-safety rules only apply to production stacks; the planted check uses the stack's own configuration.
-        const opts = { stack, packConfig: { ...packConfig, production: true }, policies: [policy] };
+        const opts = {
+          stack,
+          packConfig,
+          environment: stackEnvironmentFromConfig({ environment: "production" }, stack),
+          policies: [policy],
+        };
         const onPlanted = (r: CheckResult) =>
           r.violations.filter((v) => v.enforcementLevel === "mandatory" && v.urn.includes("::planted-"));
         // The compliant resources planted into the plan pass, so the violation below comes from the change.

@@ -10,6 +10,7 @@ import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, 
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { stackEnvironmentFromConfig } from "../../contracts/environment";
 import { parsePackConfig } from "../../policies/config";
 import { allPolicies } from "../../policies/rules";
 import { main } from "../../tools/check";
@@ -18,7 +19,8 @@ import { toSarif } from "../../tools/lib/sarif";
 import { BUCKET } from "../policies/cases";
 import { plan, REDACTED_SECRET, type Spec, UNKNOWN, urn } from "../policies/fixture";
 
-const cfg = (over: Record<string, unknown> = {}) => parsePackConfig({ production: true, ...over });
+const cfg = (over: Record<string, unknown> = {}) => parsePackConfig({ ...over });
+const environment = (name: string) => stackEnvironmentFromConfig({ environment: name }, "test");
 
 const SPECS: Spec[] = [
   {
@@ -184,8 +186,12 @@ describe("checkPlan: configuration", () => {
   it("applies data-safety rules to production stacks only", async () => {
     const db: Spec[] = [{ type: "aws:rds/instance:Instance", name: "db", inputs: { deletionProtection: false } }];
     const rule = allPolicies.filter((p) => p.name === "aws-rds-database-enable-deletion-protection");
-    expect((await checkPlan(plan(db), { packConfig: cfg({ production: true }), policies: rule })).violations.length).toBeGreaterThan(0);
-    expect((await checkPlan(plan(db), { packConfig: cfg({ production: false }), policies: rule })).violations).toEqual([]);
+    const judged = async (name: string) =>
+      (await checkPlan(plan(db), { packConfig: cfg(), environment: environment(name), policies: rule })).violations;
+    expect((await judged("production")).length).toBeGreaterThan(0);
+    expect(await judged("development")).toEqual([]);
+    // Anything but a declared environment is judged as production (fail closed).
+    expect((await judged("staging")).length).toBeGreaterThan(0);
   });
 
   it("reads the stack from the URNs and loads its configuration file", async () => {
@@ -193,8 +199,12 @@ describe("checkPlan: configuration", () => {
       policies: allPolicies.filter((p) => p.name === "aws-rds-database-enable-deletion-protection"),
     });
     expect(r.summary.stack).toBe("test");
-    // No policies/config/test.json: the strictest defaults (production) apply.
+    // No Pulumi.test.yaml: the stack is judged as production (fail closed), and the report says why.
     expect(r.violations.length).toBeGreaterThan(0);
+    expect(r.summary.environment).toMatchObject({ name: "production", source: "Pulumi.test.yaml (not found)" });
+    expect(formatText(r)).toContain(
+      "Judged as production (from Pulumi.test.yaml (not found)): Pulumi.test.yaml (not found) declares no environment",
+    );
   });
 
   it("refuses a document that is not a plan, saying what it expected", () => {
@@ -279,7 +289,16 @@ describe("npm run check", () => {
     const bad = {
       ...toSarif({
         violations: [],
-        summary: { stack: "x", resources: 0, policies: 0, mandatory: 0, advisory: 0, byPolicy: {}, passed: true },
+        summary: {
+          stack: "x",
+          environment: { name: "production", source: "test" },
+          resources: 0,
+          policies: 0,
+          mandatory: 0,
+          advisory: 0,
+          byPolicy: {},
+          passed: true,
+        },
       }),
       version: "2.0.0",
     };

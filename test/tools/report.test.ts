@@ -120,7 +120,6 @@ const PLANTED: Spec[] = [
   { type: "aws:sqs/queue:Queue", name: "unknown-place", inputs: { region: UNKNOWN, kmsMasterKeyId: "k" } },
 ];
 const PLANTED_CONFIG = parsePackConfig({
-  production: true,
   exemptions: [
     {
       policy: "aws-kms-key-enable-rotation",

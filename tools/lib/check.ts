@@ -16,6 +16,9 @@
  *
  * Never imports `policies/index.ts`: its PolicyPack constructor starts a gRPC server.
  */
+
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type {
   EnforcementLevel,
   Policies,
@@ -29,8 +32,11 @@ import type {
 } from "@pulumi/policy";
 import * as policyDeserialize from "@pulumi/policy/deserialize";
 import * as policyProxy from "@pulumi/policy/proxy";
+import { type StackEnvironment, stackEnvironmentFromConfig } from "../../contracts/environment";
 import { loadPackConfig, type PackConfig, ruleSettings } from "../../policies/config";
+import { PROJECT_NAMESPACE, withStackEnvironment } from "../../policies/environment";
 import { allPolicies } from "../../policies/rules";
+import { readStackConfig, stackFileName } from "./stack-config";
 import { SECRET_SIG, SPECIAL_SIG_KEY } from "./values";
 
 interface ProxyModule {
@@ -83,6 +89,8 @@ export interface Violation {
 /** Totals of a check. */
 export interface CheckSummary {
   readonly stack: string | undefined;
+  /** The environment the rules judged by, and where it was read from. */
+  readonly environment: { readonly name: string; readonly source: string; readonly problem?: string };
   readonly resources: number;
   readonly policies: number;
   readonly mandatory: number;
@@ -134,6 +142,31 @@ export interface CheckOptions {
   readonly packConfig?: PackConfig;
   /** Policies to run; defaults to every rule of the pack. */
   readonly policies?: Policies;
+  /** The stack's environment; defaults to the one `Pulumi.<stack>.yaml` declares (see {@link stackEnvironment}). */
+  readonly environment?: StackEnvironment;
+  /** Project directory holding `Pulumi.yaml` and the stack files; defaults to the repository root. */
+  readonly root?: string;
+}
+
+const REPO_ROOT = resolve(__dirname, "../..");
+
+/**
+ * The environment of `stack` as the pack served to the CLI derives it: from the stack's
+ * configuration (`Pulumi.yaml` defaults under `Pulumi.<stack>.yaml`). Without a stack file the
+ * stack is judged as production (fail closed) and the result says why.
+ */
+export function stackEnvironment(stack: string | undefined, root: string = REPO_ROOT): StackEnvironment {
+  if (!stack || !existsSync(join(root, "Pulumi.yaml")) || !existsSync(join(root, stackFileName(stack)))) {
+    return stackEnvironmentFromConfig({}, stack ? `${stackFileName(stack)} (not found)` : "the stack configuration (no stack named)");
+  }
+  const file = readStackConfig(root, stack);
+  const prefix = `${PROJECT_NAMESPACE}:`;
+  const values = Object.fromEntries(
+    Object.entries(file.values)
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
+  return stackEnvironmentFromConfig(values, stackFileName(stack));
 }
 
 /** The resources of a plan given as a stack export, its `deployment`, or a plan result. */
@@ -295,6 +328,16 @@ class ObservedArgs {
 export async function checkPlan(plan: unknown, options: CheckOptions = {}): Promise<CheckResult> {
   const resources = resourcesOf(plan);
   const stack = options.stack ?? stackOf(resources);
+  const environment = options.environment ?? stackEnvironment(stack, options.root);
+  return withStackEnvironment(environment, () => runPolicies(resources, stack, environment, options));
+}
+
+async function runPolicies(
+  resources: StateResource[],
+  stack: string | undefined,
+  environment: StackEnvironment,
+  options: CheckOptions,
+): Promise<CheckResult> {
   const policies = options.policies ?? allPolicies;
   const cfg =
     options.packConfig ??
@@ -398,6 +441,11 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
     violations,
     summary: {
       stack,
+      environment: {
+        name: environment.environment,
+        source: environment.source,
+        ...(environment.problem ? { problem: environment.problem } : {}),
+      },
       resources: resources.length,
       policies: policies.length,
       mandatory,
@@ -507,6 +555,7 @@ export function formatText(result: CheckResult): string {
   lines.push(
     `Policy check ${verdict}${summary.stack ? ` for stack ${summary.stack}` : ""}: ${summary.policies} rules on ${summary.resources} resources, ` +
       `${summary.mandatory} mandatory and ${summary.advisory} advisory violations.`,
+    `Judged as ${summary.environment.name} (from ${summary.environment.source})${summary.environment.problem ? `: ${summary.environment.problem}` : ""}.`,
   );
   const byPolicy = new Map<string, Violation[]>();
   for (const v of violations) byPolicy.set(v.policy, [...(byPolicy.get(v.policy) ?? []), v]);

@@ -10,7 +10,7 @@
  * cloud-assigned identifiers (deterministic placeholders), everything else unknown, secrets
  * redacted.
  */
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
@@ -64,8 +64,10 @@ export interface PlanResult {
 
 /** Options of {@link planStack}. */
 export interface PlanOptions {
-  /** Project directory (holds Pulumi.yaml). Defaults to the repository root. */
+  /** Project directory (holds Pulumi.yaml and index.ts). Defaults to the repository root. */
   readonly root?: string;
+  /** Directory holding the `Pulumi.yaml` and `Pulumi.<stack>.yaml` to read the configuration from; defaults to `root`. */
+  readonly configRoot?: string;
   /** Overrides of top-level keys of the project namespace, e.g. `{ teams: [...] }`. */
   readonly config?: Record<string, unknown>;
   /** Timestamp written into the export document; defaults to now. */
@@ -320,26 +322,54 @@ function tuneSdkForPlanning(): () => void {
  * own loader.
  */
 async function loadProgram(programPath: string): Promise<Record<string, unknown>> {
-  if (require.extensions[".ts"]) return { ...(require(programPath) as Record<string, unknown>) };
+  if (require.extensions[".ts"]) {
+    forgetProgramModules(dirname(programPath));
+    return { ...(require(programPath) as Record<string, unknown>) };
+  }
+  loadedByImport = true;
   const mod = (await import(programPath)) as Record<string, unknown>;
   const named = Object.keys(mod).filter((k) => k !== "default" && k !== "module.exports");
   return named.length > 0 ? Object.fromEntries(named.map((k) => [k, mod[k]])) : { ...(mod.default as object) };
 }
 
-let planned = false;
+let planning = false;
+let loadedByImport = false;
 
 /**
- * Plans `stack` offline. One plan per process: Pulumi's runtime state is process-global, so
- * the CLI runs once and each test file (its own vitest worker) plans one stack.
+ * Forgets the program's own modules (index.ts, stacks/, components/, contracts/, workflows/) so
+ * that the next plan runs the program afresh, as a new process would. The tools and the policy
+ * pack stay loaded: the checker holds them. Only possible where the program was loaded with
+ * `require` (tsx); a loader of its own (vitest's `import()`) cannot be reset.
+ */
+function forgetProgramModules(root: string): void {
+  const keep = [resolve(root, "tools"), resolve(root, "policies"), resolve(root, "node_modules"), resolve(root, "test")];
+  for (const key of Object.keys(require.cache)) {
+    if (key.startsWith(root) && !keep.some((k) => key.startsWith(k)) && !key.includes("/node_modules/")) delete require.cache[key];
+  }
+}
+
+/**
+ * Plans `stack` offline. Pulumi's runtime state is process-global: plans in one process run one
+ * after the other (each resets the runtime and reloads the program), and where the program is
+ * loaded through `import()` (vitest), once per process.
  */
 export async function planStack(stack: string, opts: PlanOptions = {}): Promise<PlanResult> {
-  if (planned)
+  if (planning) throw new Error("planStack(): another plan is running in this process; plan stacks one after the other.");
+  if (loadedByImport)
     throw new Error(
-      "planStack() runs once per process: Pulumi's runtime state is global. Plan another stack in another process or test file.",
+      "planStack() runs once per process under a test runner's own module loader: Pulumi's runtime state is global. Plan another stack in another process or test file.",
     );
-  planned = true;
+  planning = true;
+  try {
+    return await planOnce(stack, opts);
+  } finally {
+    planning = false;
+  }
+}
+
+async function planOnce(stack: string, opts: PlanOptions): Promise<PlanResult> {
   const root = opts.root ?? resolve(__dirname, "../..");
-  const file = readStackConfig(root, stack);
+  const file = readStackConfig(opts.configRoot ?? root, stack);
   const values = { ...file.values };
   for (const [k, v] of Object.entries(opts.config ?? {})) values[`${file.project}:${k}`] = v;
 

@@ -107,7 +107,7 @@ export interface ReportInput {
   readonly plan: unknown;
   /** The result of `checkPlan` on that plan (with its per-rule outcomes). */
   readonly check: CheckResult;
-  /** The pack configuration the check ran with (for exemptions and the environment). */
+  /** The pack configuration the check ran with (for exemptions). */
   readonly packConfig: PackConfig;
   /** Stack name, when known; defaults to the check's. */
   readonly stack?: string;
@@ -161,7 +161,7 @@ function stackFacts(input: ReportInput, resources: readonly StateResource[], sta
     environment: fact([
       [out.environment, "stack outputs"],
       fromFile("environment"),
-      [input.packConfig.production ? "production" : "development", "from the policy configuration the check ran with"],
+      [input.check.summary.environment?.name, `the environment the check judged by (${input.check.summary.environment?.source})`],
     ]),
     commit: input.commit ?? "unknown",
     planDate: str(manifest?.time) ?? "unknown (the plan records no time)",

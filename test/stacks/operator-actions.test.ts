@@ -1,0 +1,69 @@
+/** What an operator must still provide: derived from the configuration, extensible, printed at the end of the plan. */
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../../stacks/config";
+import { OPERATOR_ACTION_SOURCES, type OperatorActionSource, operatorActions } from "../../stacks/operator-actions";
+import { formatOperatorActions, operatorActionsOf } from "../../tools/lib/operator-actions";
+import { readStackConfig } from "../../tools/lib/stack-config";
+import { shippedPlan } from "../support/shipped-plan";
+
+const ROOT = resolve(__dirname, "../..");
+function config(stack: string, over: Record<string, unknown> = {}) {
+  const { values } = readStackConfig(ROOT, stack);
+  const raw = Object.fromEntries(
+    Object.entries(values)
+      .filter(([k]) => k.startsWith("mlops-platform:"))
+      .map(([k, v]) => [k.slice("mlops-platform:".length), v]),
+  );
+  return resolveConfig({ ...raw, ...over }, "mlops-platform", stack);
+}
+
+describe("operator actions", () => {
+  it("lists the secrets, images, DNS and redirect URIs a stack still needs, with the stack's own names", () => {
+    const actions = operatorActions(config("dev"));
+    expect(actions.map((a) => a.id)).toEqual(["oidc-client-secret", "platform-images", "internal-dns", "oidc-redirect-uris"]);
+    const uris = actions.find((a) => a.id === "oidc-redirect-uris");
+    expect(uris?.steps).toEqual([
+      "https://argo.dev.mlops.internal/oauth2/callback",
+      "https://mlflow.dev.mlops.internal/oauth2/callback",
+      "https://grafana.dev.mlops.internal/login/generic_oauth",
+    ]);
+    expect(uris?.summary).toContain('"mlops-platform-dev"');
+    expect(actions.find((a) => a.id === "platform-images")?.steps.join("\n")).toMatch(/<registryUrls\.steps>:\d+\.\d+\.\d+/);
+    expect(actions.find((a) => a.id === "oidc-client-secret")?.blocksFirstUp).toBe(true);
+  });
+
+  it("follows the configuration: a configured domain, and the LDAP bind password only with LDAP", () => {
+    const ldap = { host: "ldap.example.ae:636", bindDn: "cn=svc", userBaseDn: "ou=u", groupBaseDn: "ou=g" };
+    const identity = { ...(config("dev").identity as object), ldap };
+    const cfg = config("dev", { identity, services: { domain: "ml.example.ae" } });
+    const actions = operatorActions(cfg);
+    expect(actions.find((a) => a.id === "ldap-bind-password")?.summary).toContain("cn=svc");
+    expect(actions.find((a) => a.id === "internal-dns")?.summary).toContain("ml.example.ae");
+    expect(operatorActions(config("dev")).some((a) => a.id === "ldap-bind-password")).toBe(false);
+  });
+
+  it("takes new sources with one line, refuses duplicate ids, and says when nothing is missing", () => {
+    const cfg = config("dev");
+    const extra: OperatorActionSource = (c) => [
+      { id: "alert-receivers", kind: "secret", summary: `set receivers for ${c.stack}`, steps: [], blocksFirstUp: false },
+    ];
+    expect(operatorActions(cfg, [...OPERATOR_ACTION_SOURCES, extra]).at(-1)?.id).toBe("alert-receivers");
+    expect(() => operatorActions(cfg, [extra, extra])).toThrow(/two actions have the id "alert-receivers"/);
+    expect(operatorActions(cfg, [])).toEqual([]);
+    expect(formatOperatorActions("dev", [])).toBe(
+      'Nothing is missing: stack "dev" needs nothing more from an operator before `pulumi up`.',
+    );
+  });
+
+  it.each(["dev", "uae-prod-azure"])(
+    "%s: the plan carries the program's list as a stack output, and the plan text ends with it",
+    (stack) => {
+      const fromPlan = operatorActionsOf(shippedPlan(stack).outputs);
+      expect(fromPlan).toEqual(operatorActions(config(stack)));
+      const text = formatOperatorActions(stack, fromPlan);
+      expect(text.split("\n")[0]).toBe(`Before \`pulumi up\` of stack "${stack}", an operator must still provide (${fromPlan.length}):`);
+      for (const a of fromPlan) expect(text).toContain(a.summary);
+    },
+  );
+});
