@@ -489,6 +489,24 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: PUBLIC,
     equivalents: [ck("CKV_AWS_17"), tv("AVD-AWS-0180")],
   },
+  "aws-ec2-launch-template-enforce-imdsv2": {
+    area: "least-privilege",
+    description:
+      "Node launch templates require IMDSv2 session tokens with a hop limit of 1, so pods cannot reach the node's instance metadata and its role's credentials.",
+    severity: "high",
+    remediationSteps: 'Set `metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }` on the launch template.',
+    controls: [C.iaCredentials, C.iaConfig, C.isoAuthentication, C.isoConfig],
+    equivalents: [ck("CKV_AWS_79"), ck("CKV_AWS_341"), tv("AVD-AWS-0130")],
+  },
+  "azure-keyvault-vault-disallow-public-access": {
+    area: "least-privilege",
+    description: "Key Vaults allow no public network access: publicNetworkAccess Disabled, network ACLs deny by default, no IP rules.",
+    severity: "high",
+    remediationSteps:
+      'Set `publicNetworkAccess: "Disabled"` and `networkAcls: { defaultAction: "Deny", ipRules: [] }`; reach the vault through its private endpoint.',
+    controls: PUBLIC,
+    equivalents: [ck("CKV_AZURE_109"), ck("CKV_AZURE_189"), tv("AVD-AZU-0013")],
+  },
   "aws-eks-cluster-disallow-public-endpoint": {
     area: "least-privilege",
     description: "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0), and the private endpoint is on.",
@@ -598,6 +616,26 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
       ky("disallow-privilege-escalation"),
     ],
   },
+  "kubernetes-core-namespace-enforce-pod-security-labels": {
+    area: "kubernetes",
+    description:
+      "Every namespace carries Pod Security Admission labels (an enforce level; warn and audit at `restricted`), and namespaces that run team, pipeline or serving workloads enforce `restricted`.",
+    severity: "high",
+    remediationSteps:
+      "Create namespaces through the platform's namespace baseline (`PlatformNamespace`), which sets `pod-security.kubernetes.io/enforce|warn|audit` and their versions.",
+    controls: POD,
+    equivalents: [ky("pod-security-standard-restricted")],
+  },
+  "kubernetes-admissionregistration-binding-enforce-guarded-namespaces": {
+    area: "kubernetes",
+    description:
+      "The in-cluster admission policies (images, pod security, resources, service accounts; workflow identities for teams) exist and are bound to every pipeline, team and serving namespace, denying in production.",
+    severity: "high",
+    remediationSteps:
+      "Keep the `AdmissionControl` component of the platform services; a new namespace that runs team or pipeline workloads must be added to its guarded namespaces (the platform does so for teams).",
+    controls: [...POD, C.iaAccessPolicy, C.isoAccessControl],
+    equivalents: [ky("restrict-image-registries"), ky("pod-security-standard-restricted")],
+  },
   "kubernetes-core-pod-enforce-restricted-profile": {
     area: "kubernetes",
     description:
@@ -670,6 +708,16 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
       "Name the destinations of each egress rule: namespaces or pods of the cluster, private blocks, or `flows.internet(description, hosts)` for internet hosts (components/k8s/namespace.ts), and add the hosts to `network.egress.allowedHosts`.",
     controls: [...EGRESS, C.iaSegregation, C.isoSegregation],
     equivalents: [],
+  },
+  "kubernetes-rbac-clusterrolebinding-disallow-broad-grant": {
+    area: "kubernetes",
+    description:
+      "ClusterRoleBindings declared by the platform never grant the built-in cluster-admin, admin or edit roles and never bind to everyone (all authenticated users, anonymous, every service account).",
+    severity: "critical",
+    remediationSteps:
+      "Bind a platform ClusterRole with the exact rights to named groups or service accounts, or use a RoleBinding in one namespace.",
+    controls: PRIVILEGE,
+    equivalents: [tv("KSV111"), ky("restrict-binding-clusteradmin"), ky("restrict-binding-system-groups")],
   },
   "kubernetes-rbac-role-disallow-wildcard": {
     area: "kubernetes",

@@ -86,6 +86,8 @@ export function buildPlatformServices(
   const gpuSelector = commonLabels(cfg.nodePools.gpu, GPU_SELECTOR_KEYS);
   const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
   const { alerting, ...identitySecrets } = readSecrets(cfg);
+  const stepsImage =
+    cloud.repositoryUrls.steps === undefined ? undefined : pulumi.interpolate`${cloud.repositoryUrls.steps}:${STEPS_IMAGE_VERSION}`;
   const services = new PlatformServicesComponent(
     "platform",
     {
@@ -105,11 +107,9 @@ export function buildPlatformServices(
       driftThreshold: cfg.services.driftThreshold,
       cpuPoolSelector: cpuSelector,
       ...(cfg.nodePools.gpu.length > 0 ? { gpuPoolSelector: gpuSelector } : {}),
-      workflowManifests: loadWorkflowManifests(
-        cloud.repositoryUrls.steps === undefined
-          ? {}
-          : { stepsImage: pulumi.interpolate`${cloud.repositoryUrls.steps}:${STEPS_IMAGE_VERSION}` },
-      ),
+      workflowManifests: loadWorkflowManifests(stepsImage === undefined ? {} : { stepsImage }),
+      ...(stepsImage === undefined ? {} : { stepsImage }),
+      environment: cfg.environment,
       pipelineSettings: { name: PIPELINE_SETTINGS_CONFIGMAP, data: (_ns, team) => pipelineSettings(cfg, cloud, team) },
       artifactPrefix: pipelineArtifactPrefix,
     },

@@ -16,9 +16,11 @@
  * Problems are one line each: `file: kind/name: where: what and the fix`.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../components/contracts";
+import type { AdmissionEnvironment } from "../components/k8s/admission-rules";
 import { GPU_POOL_LABELS, GPU_RESOURCE, GPU_TAINT, NODE_LABEL_KEYS } from "../contracts/scheduling";
+import { admissionLintProblems, defaultRegistryHosts } from "./admission-lint";
 import { loadWorkflowDocuments, WORKFLOWS_DIR, type WorkflowDocument } from "./index";
 import { imagePinProblem } from "./steps/lib/images";
 
@@ -130,6 +132,48 @@ function unknownKeys(value: unknown, ref: TypeRef, path: string, out: string[]):
       );
     else unknownKeys(v, p, `${path}.${k}`, out);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The platform's ClusterWorkflowTemplates, which teams reference with templateRef (clusterScope).
+
+let platformCache: Map<string, Obj> | undefined;
+/** The platform's ClusterWorkflowTemplates of `workflows/`, by name. */
+export function platformClusterTemplates(): Map<string, Obj> {
+  if (!platformCache) {
+    platformCache = new Map();
+    for (const { object } of loadWorkflowDocuments(WORKFLOWS_DIR)) {
+      if (object.kind === "ClusterWorkflowTemplate" && isObj(object.metadata)) platformCache.set(str(object.metadata.name), object);
+    }
+  }
+  return platformCache;
+}
+
+/** The template `template` of the platform's ClusterWorkflowTemplate `name`, with the templates it calls (transitively). */
+function platformTemplate(name: string, template: string): { template: Obj; closure: Obj[] } | undefined {
+  const cwt = platformClusterTemplates().get(name);
+  const spec = cwt && isObj(cwt.spec) ? cwt.spec : {};
+  const all = new Map(
+    arr(spec.templates)
+      .filter(isObj)
+      .map((t) => [str(t.name), t] as const),
+  );
+  const root = all.get(template);
+  if (!root) return undefined;
+  const closure: Obj[] = [];
+  const seen = new Set<string>();
+  const visit = (t: Obj) => {
+    if (seen.has(str(t.name))) return;
+    seen.add(str(t.name));
+    closure.push(t);
+    for (const group of templateSteps(t))
+      for (const step of group) {
+        const next = all.get(str(step.template));
+        if (next) visit(next);
+      }
+  };
+  visit(root);
+  return { template: root, closure };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,9 +307,39 @@ function checkReferences(spec: Obj, templates: Map<string, Obj>, ctx: Ctx): void
         const stepTexts: { path: string; text: string }[] = [];
         stringsIn(step, where, stepTexts);
         for (const x of stepTexts) checkText(x.text, x.path, gi);
-        if (step.templateRef !== undefined)
-          add(ctx, at, `${where} uses templateRef: keep every template in this file so the lint can check it`);
-        const callee = templates.get(str(step.template));
+        let callee: Obj | undefined;
+        if (step.templateRef !== undefined) {
+          const ref = isObj(step.templateRef) ? step.templateRef : {};
+          const platform = ref.clusterScope === true ? platformTemplate(str(ref.name), str(ref.template)) : undefined;
+          if (!platform) {
+            add(
+              ctx,
+              at,
+              `${where} uses templateRef ${str(ref.name)}/${str(ref.template)}${ref.clusterScope === true ? "" : " without clusterScope: true"}: only the platform's ClusterWorkflowTemplates may be referenced (${[...platformClusterTemplates().keys()].join(", ")}), with clusterScope: true; keep your own templates in this file`,
+            );
+            continue;
+          }
+          callee = platform.template;
+          // The platform's steps read the workflow's parameters and mount its volumes: the caller must declare them.
+          const text = JSON.stringify(platform.closure);
+          for (const m of text.matchAll(/\{\{\s*workflow\.parameters\.([A-Za-z0-9_.-]+)\s*\}\}/g))
+            if (!workflowParams.has(m[1] ?? ""))
+              add(
+                ctx,
+                at,
+                `${where}: the platform template ${str(ref.name)}/${str(ref.template)} reads workflow parameter "${m[1]}": declare it in spec.arguments.parameters`,
+              );
+          const volumes = new Set(names(spec.volumes));
+          for (const t of platform.closure)
+            for (const c of containersOf(t))
+              for (const vm of arr(c.volumeMounts).filter(isObj))
+                if (!volumes.has(str(vm.name)))
+                  add(
+                    ctx,
+                    at,
+                    `${where}: the platform template ${str(ref.name)}/${str(t.name)} mounts volume "${str(vm.name)}": declare it in spec.volumes`,
+                  );
+        } else callee = templates.get(str(step.template));
         if (!callee) {
           add(ctx, at, `${where} calls template "${str(step.template)}", which does not exist`);
           continue;
@@ -487,9 +561,22 @@ export function upstreamForm(value: unknown): unknown {
   return out;
 }
 
+/** Options of {@link lintWorkflowDocuments}. */
+export interface LintOptions {
+  /** The files are a team's (the workflow-identity admission policy applies). @default false */
+  readonly team?: boolean;
+  /** The stack's registry host(s). @default the in-region registries the files name (see `admission-lint.ts`) */
+  readonly registryHosts?: readonly string[];
+  /** Admission as in this environment. @default "production" */
+  readonly environment?: AdmissionEnvironment;
+  /** Exact images the platform itself runs besides the step placeholder (the installed step image). @default none */
+  readonly platformImages?: readonly string[];
+}
+
 /** Lints parsed documents; returns one line per problem (empty when clean). */
-export async function lintWorkflowDocuments(docs: readonly WorkflowDocument[]): Promise<string[]> {
+export async function lintWorkflowDocuments(docs: readonly WorkflowDocument[], options: LintOptions = {}): Promise<string[]> {
   const problems: string[] = [];
+  const registryHosts = options.registryHosts ?? defaultRegistryHosts(docs.map((d) => d.object));
   const models = (await import("@kubernetes-models/argo-workflows")).argoprojIo.v1alpha1;
   const seen = new Set<string>();
   for (const { file, object } of docs) {
@@ -523,17 +610,33 @@ export async function lintWorkflowDocuments(docs: readonly WorkflowDocument[]): 
         add(ctx, "spec.startingDeadlineSeconds", "missing: bound how late a missed run may start");
       checkWorkflowSpec(isObj(spec.workflowSpec) ? spec.workflowSpec : {}, ctx);
     } else checkWorkflowSpec(spec, ctx);
+    for (const p of admissionLintProblems(object, {
+      registryHosts,
+      team: options.team === true,
+      ...(options.platformImages ? { platformImages: options.platformImages } : {}),
+      ...(options.environment ? { environment: options.environment } : {}),
+    }))
+      problems.push(`${ctx.where}: ${p}`);
   }
   return problems;
 }
 
 /** Lints every file of `dir` (default `workflows/`); returns the problems and how many objects were read. */
-export async function lintWorkflowsDir(dir: string = WORKFLOWS_DIR): Promise<{ problems: string[]; objects: number; files: number }> {
+export async function lintWorkflowsDir(
+  dir: string = WORKFLOWS_DIR,
+  options: LintOptions = {},
+): Promise<{ problems: string[]; objects: number; files: number }> {
   let docs: WorkflowDocument[];
   try {
     docs = loadWorkflowDocuments(dir);
   } catch (e) {
     return { problems: [(e as Error).message], objects: 0, files: 0 };
   }
-  return { problems: await lintWorkflowDocuments(docs), objects: docs.length, files: new Set(docs.map((d) => d.file)).size };
+  // Any directory but the platform's own holds a team's files.
+  const team = options.team ?? resolve(dir) !== resolve(WORKFLOWS_DIR);
+  return {
+    problems: await lintWorkflowDocuments(docs, { ...options, team }),
+    objects: docs.length,
+    files: new Set(docs.map((d) => d.file)).size,
+  };
 }

@@ -43,7 +43,7 @@ export interface ArgoEventsArgs {
   readonly timezone?: string;
   /** Data URI used when the trigger is a git push or the schedule. */
   readonly defaultDataUri: pulumi.Input<string>;
-  /** Name of the WorkflowTemplate whose `retrain` template the sensor's workflows run. @default "training-pipeline" */
+  /** Name of the ClusterWorkflowTemplate whose `retrain` template the sensor's workflows run. @default "training-pipeline" */
   readonly trainingTemplate?: string;
   /**
    * Registered (MLflow) models the triggers retrain, with their champion's recorded settings. Empty:
@@ -140,7 +140,7 @@ export function retrainWorkflow(
             [
               {
                 name: "retrain",
-                templateRef: { name: args.trainingTemplate ?? "training-pipeline", template: RETRAIN_TEMPLATE },
+                templateRef: { name: args.trainingTemplate ?? "training-pipeline", template: RETRAIN_TEMPLATE, clusterScope: true },
                 arguments: {
                   parameters: [
                     { name: "model-name", value: "{{item}}" },

@@ -36,6 +36,8 @@ export const ARGO_CLUSTER_ROLES = {
    * checks that its approval node was resumed) and `create` workflows (retraining submits a run). Nothing else.
    */
   deployWorkflows: "mlops-pipeline-deploy-workflows",
+  /** Read the platform's ClusterWorkflowTemplates (cluster-scoped, so bound cluster-wide; read only). */
+  templateReader: "mlops-cluster-template-reader",
 } as const;
 
 /** Kinds of Argo Workflows objects the component installs from `workflows/`. */
@@ -294,17 +296,20 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
       ],
       viewer: [rule(["argoproj.io"], argoResources, read), rule([""], ["pods", "pods/log", "events"], read)],
       team: [
+        // Write only the three kinds a team authors, in its own namespace (the binding is a RoleBinding);
+        // the platform's ClusterWorkflowTemplates are read-only to teams.
         rule(
           ["argoproj.io"],
-          ["workflows", "workflowtemplates", "cronworkflows", "workfloweventbindings"],
+          ["workflows", "workflowtemplates", "cronworkflows"],
           ["get", "list", "watch", "create", "update", "patch", "delete"],
         ),
-        rule(["argoproj.io"], ["workflowtaskresults", "clusterworkflowtemplates"], read),
+        rule(["argoproj.io"], ["workflowtaskresults", "workfloweventbindings", "clusterworkflowtemplates"], read),
         rule([""], ["pods", "pods/log", "events", "configmaps"], read),
       ],
       executor: [rule(["argoproj.io"], ["workflowtaskresults"], ["create", "patch"])],
       deployer: [rule(["argoproj.io"], ["rollouts"], ["get", "list", "watch", "patch"])],
       deployWorkflows: [rule(["argoproj.io"], ["workflows"], ["get", "create"])],
+      templateReader: [rule(["argoproj.io"], ["clusterworkflowtemplates"], read)],
       submitter: [
         rule(["argoproj.io"], ["workflows"], ["create", "get", "list", "watch"]),
         rule(["argoproj.io"], ["workflowtemplates", "clusterworkflowtemplates"], ["get"]),
@@ -495,6 +500,36 @@ export function clusterWorkflowResources(
     );
   }
 }
+
+/**
+ * Lets every team (its groups, and the account Argo's SSO maps its members onto) read the
+ * platform's ClusterWorkflowTemplates, which a namespaced RoleBinding cannot grant. One binding
+ * for all teams (a team adds subjects, not objects); read only, so teams run and reference the
+ * templates but cannot change them.
+ */
+export function clusterTemplateReaders(
+  name: string,
+  teams: readonly { readonly groups: readonly string[]; readonly namespace: string }[],
+  argo: ArgoWorkflows,
+  parent: pulumi.Resource,
+): k8s.rbac.v1.ClusterRoleBinding | undefined {
+  if (teams.length === 0) return undefined;
+  return new k8s.rbac.v1.ClusterRoleBinding(
+    `${name}-template-readers`,
+    {
+      metadata: { name: "mlops-team-template-readers" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.templateReader },
+      subjects: [
+        ...[...new Set(teams.flatMap((t) => t.groups))].map((g) => ({ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: g })),
+        ...teams.map((t) => ({ kind: "ServiceAccount", name: TEAM_SSO_ACCOUNT, namespace: t.namespace })),
+      ],
+    },
+    { parent, dependsOn: [argo] },
+  );
+}
+
+/** The account Argo's SSO maps a team's members onto in the team's namespace (created by the Team component). */
+export const TEAM_SSO_ACCOUNT = "argo-sso-team";
 
 /** The artifact-bucket prefix of a pipeline namespace (Argo artifact repository key prefix). */
 export function pipelineArtifactPrefix(namespace: string): string {

@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { urlHost, workloadIdentityHosts } from "../../contracts/egress";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
-import { PLATFORM_IMAGES } from "../../contracts/versions";
+import { IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
 import {
   type CloudLayer,
   type InternalIngressRef,
@@ -24,11 +24,14 @@ import {
   type WorkloadIdentitySpec,
 } from "../contracts";
 import type { AlertingSettings } from "./alerting";
+import { AdmissionControl, platformAdmissionArgs } from "./admission";
+import type { AdmissionEnvironment } from "./admission-rules";
 import { ArgoEvents } from "./argo-events";
 import {
   ARGO_SERVICE_ACCOUNTS,
   ArgoWorkflows,
   type ArtifactStore,
+  clusterTemplateReaders,
   clusterWorkflowResources,
   pipelineEgress,
   pipelineNamespaceResources,
@@ -106,6 +109,13 @@ export interface PlatformServicesArgs {
    * @default [] — pipelines reach only the platform's services and the cloud's private endpoints
    */
   readonly pipelineEgressHosts?: readonly string[];
+  /** Admission warns and audits in `development`, denies in `production`. @default "production" */
+  readonly environment?: AdmissionEnvironment;
+  /**
+   * The platform's pipeline-step image (exact reference), which admission allows like the other platform images.
+   * @default none: only Argo's executor and the MLflow image are platform images
+   */
+  readonly stepsImage?: pulumi.Input<string>;
 }
 
 /** URLs the platform exposes through the internal ingress. */
@@ -355,6 +365,12 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
     w.parent,
   );
   clusterWorkflowResources(`${w.name}-workflows`, args.workflowManifests, argo, w.parent);
+  clusterTemplateReaders(
+    `${w.name}-workflows`,
+    args.teams.map((t) => ({ groups: t.groups, namespace: teamNamespace(t.name) })),
+    argo,
+    w.parent,
+  );
   return argo;
 }
 
@@ -517,6 +533,30 @@ function createTeams(w: Wiring, argo: ArgoWorkflows): void {
   }
 }
 
+/** Admission in the cluster: what teams submit is judged by the same rules as `workflows:lint` (docs/runtime-guardrails.md). */
+function createAdmission(w: Wiring, argo: ArgoWorkflows): AdmissionControl {
+  const { args } = w;
+  return new AdmissionControl(
+    `${w.name}-admission`,
+    platformAdmissionArgs({
+      environment: args.environment ?? "production",
+      registryHost: args.cloud.registryHost,
+      platformImages: [
+        imageRef(IMAGES.argoExec),
+        pulumi.interpolate`${mlflowRepository(args.cloud)}:${PLATFORM_IMAGES.mlflow.tag}`,
+        ...(args.stepsImage === undefined ? [] : [args.stepsImage]),
+      ],
+      pipelineNamespaces: [NAMESPACES.pipelines],
+      teamNamespaces: args.teams.map((t) => teamNamespace(t.name)),
+      serving: { namespace: NAMESPACES.serving, serviceAccounts: [w.saOf(IDENTITY_KEYS.serving)] },
+      pipelineServiceAccounts: Object.values(PIPELINE_SERVICE_ACCOUNTS),
+      platformOnlyServiceAccounts: [PIPELINE_SERVICE_ACCOUNTS.register, PIPELINE_SERVICE_ACCOUNTS.deploy],
+      dependsOn: [...w.ready, argo.release],
+    }),
+    { parent: w.parent },
+  );
+}
+
 /** The catalogue's ingress routes, each a child of its service's component; returns the URL outputs. */
 function createRoutes(
   w: Wiring,
@@ -596,6 +636,7 @@ export class PlatformServices extends pulumi.ComponentResource {
     const serving = createServing(w, mlflow, monitoring, ingress, charts);
     createGpu(w, charts);
     createTeams(w, argo);
+    createAdmission(w, argo);
 
     this.urls = createRoutes(w, ingress, {
       monitoring: monitoring,

@@ -36,6 +36,8 @@ import { azurePostgresqlServerEnforceTls } from "./encryption/azure-postgresql-s
 import { azureRedisCacheEnforceTls } from "./encryption/azure-redis-cache-enforce-tls";
 import { azureStorageAccountEnforceCmkEncryption } from "./encryption/azure-storage-account-enforce-cmk-encryption";
 import { azureStorageAccountEnforceTls } from "./encryption/azure-storage-account-enforce-tls";
+import { kubernetesAdmissionregistrationBindingEnforceGuardedNamespaces } from "./kubernetes/kubernetes-admissionregistration-binding-enforce-guarded-namespaces";
+import { kubernetesCoreNamespaceEnforcePodSecurityLabels } from "./kubernetes/kubernetes-core-namespace-enforce-pod-security-labels";
 import { kubernetesCorePodDisallowPrivileged } from "./kubernetes/kubernetes-core-pod-disallow-privileged";
 import { kubernetesCorePodDisallowUnpinnedImage } from "./kubernetes/kubernetes-core-pod-disallow-unpinned-image";
 import { kubernetesCorePodEnforceAllowedRegistry } from "./kubernetes/kubernetes-core-pod-enforce-allowed-registry";
@@ -44,7 +46,9 @@ import { kubernetesCorePodEnforceRestrictedProfile } from "./kubernetes/kubernet
 import { kubernetesCoreServiceDisallowPublicLoadBalancer } from "./kubernetes/kubernetes-core-service-disallow-public-load-balancer";
 import { kubernetesHelmReleaseEnforcePinnedVersion } from "./kubernetes/kubernetes-helm-release-enforce-pinned-version";
 import { kubernetesNetworkingNetworkPolicyDisallowOpenEgress } from "./kubernetes/kubernetes-networking-network-policy-disallow-open-egress";
+import { kubernetesRbacClusterrolebindingDisallowBroadGrant } from "./kubernetes/kubernetes-rbac-clusterrolebinding-disallow-broad-grant";
 import { kubernetesRbacRoleDisallowWildcard } from "./kubernetes/kubernetes-rbac-role-disallow-wildcard";
+import { awsEc2LaunchTemplateEnforceImdsv2 } from "./least-privilege/aws-ec2-launch-template-enforce-imdsv2";
 import { awsEc2SecurityGroupDisallowPublicIngress } from "./least-privilege/aws-ec2-security-group-disallow-public-ingress";
 import { awsEksClusterDisallowPublicEndpoint } from "./least-privilege/aws-eks-cluster-disallow-public-endpoint";
 import { awsIamPolicyDisallowWildcardAction } from "./least-privilege/aws-iam-policy-disallow-wildcard-action";
@@ -57,6 +61,7 @@ import { awsS3BucketDisallowPublicAccess } from "./least-privilege/aws-s3-bucket
 import { azureAksClusterDisallowPublicEndpoint } from "./least-privilege/azure-aks-cluster-disallow-public-endpoint";
 import { azureAuthorizationRoleAssignmentDisallowPrivilegedSubscriptionScope } from "./least-privilege/azure-authorization-role-assignment-disallow-privileged-subscription-scope";
 import { azureContainerregistryRegistryDisallowPublicAccess } from "./least-privilege/azure-containerregistry-registry-disallow-public-access";
+import { azureKeyvaultVaultDisallowPublicAccess } from "./least-privilege/azure-keyvault-vault-disallow-public-access";
 import { azureNetworkSecurityGroupDisallowPublicIngress } from "./least-privilege/azure-network-security-group-disallow-public-ingress";
 import { azurePostgresqlServerDisallowPublicAccess } from "./least-privilege/azure-postgresql-server-disallow-public-access";
 import { azureRedisCacheDisallowPublicAccess } from "./least-privilege/azure-redis-cache-disallow-public-access";
@@ -117,6 +122,10 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   kubernetesHelmReleaseEnforcePinnedVersion,
   kubernetesRbacRoleDisallowWildcard,
   kubernetesNetworkingNetworkPolicyDisallowOpenEgress,
+  kubernetesCoreNamespaceEnforcePodSecurityLabels,
+  kubernetesRbacClusterrolebindingDisallowBroadGrant,
+  awsEc2LaunchTemplateEnforceImdsv2,
+  azureKeyvaultVaultDisallowPublicAccess,
   awsEc2SecurityGroupDisallowPublicIngress,
   awsEksClusterDisallowPublicEndpoint,
   awsIamPolicyDisallowWildcardAction,
@@ -159,6 +168,7 @@ export const stackPolicies: StackValidationPolicy[] = [
   awsS3BucketDisallowPublicAccess,
   awsIamResourcePolicyDisallowExternalPrincipal,
   kubernetesCoreServiceAccountEnforceWorkloadIdentity,
+  kubernetesAdmissionregistrationBindingEnforceGuardedNamespaces,
   awsCloudtrailTrailEnforceLocalDestination,
   awsS3BucketDisallowExternalReplication,
   azureMonitorDiagnosticSettingEnforceLocalDestination,

@@ -1349,6 +1349,38 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [{ why: "public", path: ["publiclyAccessible"], value: true, expect: "publicly" }],
     unknown: { path: ["publiclyAccessible"], expect: "advisory" },
   },
+  "aws-ec2-launch-template-enforce-imdsv2": {
+    specs: [
+      s("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      }),
+    ],
+    target: "lt",
+    violations: [
+      { why: "IMDSv1 allowed", path: ["metadataOptions", "httpTokens"], value: "optional", expect: "httpTokens" },
+      { why: "no metadata options (IMDSv1 by default)", path: ["metadataOptions"], value: undefined, expect: "httpTokens" },
+      { why: "a hop limit pods can reach", path: ["metadataOptions", "httpPutResponseHopLimit"], value: 2, expect: "hop" },
+    ],
+    unknown: { path: ["metadataOptions"], expect: "advisory" },
+  },
+  "azure-keyvault-vault-disallow-public-access": {
+    specs: [
+      s("azure-native:keyvault:Vault", "kv", {
+        properties: {
+          publicNetworkAccess: "Disabled",
+          networkAcls: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] },
+        },
+      }),
+    ],
+    target: "kv",
+    violations: [
+      { why: "public access on", path: ["properties", "publicNetworkAccess"], value: "Enabled", expect: "publicNetworkAccess" },
+      { why: "public access unset", path: ["properties", "publicNetworkAccess"], value: undefined, expect: "publicNetworkAccess" },
+      { why: "allow by default", path: ["properties", "networkAcls", "defaultAction"], value: "Allow", expect: "defaultAction" },
+      { why: "an IP rule", path: ["properties", "networkAcls", "ipRules"], value: [{ value: "203.0.113.0/24" }], expect: "ipRules" },
+    ],
+    unknown: { path: ["properties"], expect: "advisory" },
+  },
   "aws-eks-cluster-disallow-public-endpoint": {
     specs: [eks],
     target: "eks",
@@ -1484,6 +1516,125 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [{ why: "no annotation", path: ["metadata", "annotations"], value: {}, expect: "eks.amazonaws.com/role-arn" }],
     unknown: { path: ["metadata", "annotations", "eks.amazonaws.com/role-arn"], expect: "none" },
   },
+  "kubernetes-core-namespace-enforce-pod-security-labels": {
+    specs: [
+      s("kubernetes:core/v1:Namespace", "team-ns", {
+        metadata: {
+          name: "team-fraud",
+          labels: {
+            "mlops.platform/team": "fraud",
+            "mlops.platform/pipelines": "true",
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+          },
+        },
+      }),
+    ],
+    target: "team-ns",
+    violations: [
+      { why: "no enforce label", path: ["metadata", "labels", "pod-security.kubernetes.io/enforce"], value: undefined, expect: "enforce" },
+      {
+        why: "a team namespace at baseline",
+        path: ["metadata", "labels", "pod-security.kubernetes.io/enforce"],
+        value: "baseline",
+        expect: 'not "restricted"',
+      },
+      {
+        why: "a misspelt level",
+        path: ["metadata", "labels", "pod-security.kubernetes.io/enforce"],
+        value: "Restricted",
+        expect: "no valid",
+      },
+      { why: "warn not restricted", path: ["metadata", "labels", "pod-security.kubernetes.io/warn"], value: "baseline", expect: "warn" },
+      { why: "no audit label", path: ["metadata", "labels", "pod-security.kubernetes.io/audit"], value: undefined, expect: "audit" },
+    ],
+    unknown: { path: ["metadata", "labels"], expect: "advisory" },
+  },
+  "kubernetes-admissionregistration-binding-enforce-guarded-namespaces": {
+    specs: [
+      s("kubernetes:core/v1:Namespace", "ns-pipelines", {
+        metadata: { name: "ml-pipelines", labels: { "mlops.platform/pipelines": "true" } },
+      }),
+      s("kubernetes:core/v1:Namespace", "ns-team", {
+        metadata: { name: "team-fraud", labels: { "mlops.platform/pipelines": "true", "mlops.platform/team": "fraud" } },
+      }),
+      s("kubernetes:core/v1:Namespace", "ns-serving", { metadata: { name: "serving" } }),
+      s("kubernetes:core/v1:Namespace", "ns-monitoring", { metadata: { name: "monitoring" } }),
+      ...["mlops-images", "mlops-pod-security", "mlops-resources", "mlops-service-accounts", "mlops-workflow-identities"].flatMap((p) => [
+        s("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", `vap-${p}`, { metadata: { name: p }, spec: {} }),
+        s("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", `bind-${p}`, {
+          metadata: { name: p },
+          spec: {
+            policyName: p,
+            validationActions: ["Deny", "Audit"],
+            matchResources: {
+              namespaceSelector: {
+                matchExpressions: [
+                  {
+                    key: "kubernetes.io/metadata.name",
+                    operator: "In",
+                    values: p === "mlops-workflow-identities" ? ["team-fraud"] : ["ml-pipelines", "serving", "team-fraud"],
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ]),
+    ],
+    target: "ns-team",
+    violations: [
+      {
+        why: "a new pipeline namespace nobody bound",
+        add: [s("kubernetes:core/v1:Namespace", "ns-new", { metadata: { name: "team-new", labels: { "mlops.platform/team": "new" } } })],
+        expect: "team-new is not bound",
+      },
+      {
+        why: "a team namespace left out of a pod policy's binding",
+        target: "bind-mlops-images",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"],
+        value: ["ml-pipelines", "serving"],
+        expect: "team-fraud is not bound to the admission policy mlops-images",
+      },
+      {
+        why: "the serving namespace left out",
+        target: "bind-mlops-pod-security",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"],
+        value: ["ml-pipelines", "team-fraud"],
+        expect: "serving is not bound",
+      },
+      {
+        why: "a selector on a label a namespace owner could set instead of the name",
+        target: "bind-mlops-resources",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "key"],
+        value: "mlops.platform/pipelines",
+        expect: "mlops-resources",
+      },
+      {
+        why: "the team policy bound to no team",
+        target: "bind-mlops-workflow-identities",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"],
+        value: ["ml-pipelines"],
+        expect: "mlops-workflow-identities",
+      },
+      {
+        why: "a binding with no action",
+        target: "bind-mlops-images",
+        path: ["spec", "validationActions"],
+        value: [],
+        expect: "no validationActions",
+      },
+      {
+        why: "a policy missing",
+        target: "vap-mlops-service-accounts",
+        path: ["metadata", "name"],
+        value: "something-else",
+        expect: "does not declare",
+      },
+    ],
+    unknown: { target: "bind-mlops-images", path: ["spec", "matchResources"], expect: "mandatory" },
+  },
   "kubernetes-core-secret-disallow-cloud-credentials": {
     specs: [s("kubernetes:core/v1:Secret", "sec", { metadata: { name: "s", namespace: "mlflow" }, stringData: { "db-password": "x" } })],
     target: "sec",
@@ -1552,6 +1703,32 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     target: "svc",
     violations: [{ why: "internet-facing", path: ["metadata", "annotations"], value: {}, expect: "internet-facing" }],
     unknown: { path: ["spec", "type"], expect: "advisory" },
+  },
+  "kubernetes-rbac-clusterrolebinding-disallow-broad-grant": {
+    specs: [
+      s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "crb", {
+        metadata: { name: "mlops-team-template-readers" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "mlops-cluster-template-reader" },
+        subjects: [
+          { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "team-fraud" },
+          { kind: "ServiceAccount", name: "argo-sso-team", namespace: "team-fraud" },
+        ],
+      }),
+    ],
+    target: "crb",
+    violations: [
+      { why: "cluster-admin", path: ["roleRef", "name"], value: "cluster-admin", expect: "cluster-admin" },
+      { why: "the built-in edit role", path: ["roleRef", "name"], value: "edit", expect: "edit" },
+      { why: "every authenticated user", path: ["subjects", 0, "name"], value: "system:authenticated", expect: "every user" },
+      { why: "every service account", path: ["subjects", 0, "name"], value: "system:serviceaccounts", expect: "every user" },
+      {
+        why: "every service account of a namespace",
+        path: ["subjects", 0, "name"],
+        value: "system:serviceaccounts:team-fraud",
+        expect: "every user",
+      },
+    ],
+    unknown: { path: ["roleRef"], expect: "advisory" },
   },
   "kubernetes-rbac-role-disallow-wildcard": {
     specs: [

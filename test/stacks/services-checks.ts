@@ -179,7 +179,7 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         expect((wf.metadata as Obj).namespace).toBe(NAMESPACES.pipelines);
         // Retraining with the champion's settings (the training template's retrain step), per served model.
         const steps = ((wf.spec as Obj).templates as Obj[]).flatMap((x) => ((x.steps as Obj[][]) ?? []).flat());
-        expect(steps.map((s) => s.templateRef)).toEqual([{ name: "training-pipeline", template: "retrain" }]);
+        expect(steps.map((s) => s.templateRef)).toEqual([{ name: "training-pipeline", template: "retrain", clusterScope: true }]);
         expect((steps[0] as Obj).withItems).toEqual([...new Set(e.models.map((m) => m.registeredModel))]);
       }
     });
@@ -416,9 +416,19 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         expect(((rb as PlanResource).inputs.roleRef as Obj).kind).toBe("ClusterRole");
         expect(JSON.stringify(rb?.inputs.subjects)).toContain('"kind":"Group"');
       }
-      // No ClusterRoleBinding names a team group.
+      // The only ClusterRoleBinding naming team groups lets them read the platform's cluster templates, nothing else.
       for (const r of mine.filter((x) => x.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")) {
-        expect(JSON.stringify(r.inputs.subjects)).not.toContain('"kind":"Group"');
+        if (!JSON.stringify(r.inputs.subjects).includes('"kind":"Group"')) continue;
+        expect((r.inputs.metadata as Obj).name).toBe("mlops-team-template-readers");
+        expect((r.inputs.roleRef as Obj).name).toBe("mlops-cluster-template-reader");
+        const role = mine.find(
+          (x) =>
+            x.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole" &&
+            (x.inputs.metadata as Obj).name === "mlops-cluster-template-reader",
+        );
+        expect(role?.inputs.rules).toEqual([
+          { apiGroups: ["argoproj.io"], resources: ["clusterworkflowtemplates"], verbs: ["get", "list", "watch"] },
+        ]);
       }
     });
 
@@ -496,12 +506,16 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       }
     });
 
-    it("installs the workflows in the pipelines namespace and the templates in every team namespace, after the CRDs", () => {
+    it("installs the pipeline templates once, cluster-wide (no team copy), the CronWorkflows in the pipelines namespace, after the CRDs", () => {
       const wf = mine.filter(
-        (r) => r.type === "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate" || r.type === "kubernetes:argoproj.io/v1alpha1:CronWorkflow",
+        (r) =>
+          r.type === "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate" ||
+          r.type === "kubernetes:argoproj.io/v1alpha1:ClusterWorkflowTemplate" ||
+          r.type === "kubernetes:argoproj.io/v1alpha1:CronWorkflow",
       );
-      const where = (kind: string) => wf.filter((r) => r.type.endsWith(kind)).map((r) => (r.inputs.metadata as Obj).namespace);
-      expect(where("WorkflowTemplate").sort()).toEqual([NAMESPACES.pipelines, ...e.teams.map(teamNamespace)].sort());
+      const where = (kind: string) => wf.filter((r) => r.type.endsWith(`:${kind}`)).map((r) => (r.inputs.metadata as Obj).namespace);
+      expect(where("WorkflowTemplate")).toEqual([]);
+      expect(where("ClusterWorkflowTemplate")).toEqual([undefined]);
       expect(where("CronWorkflow").every((n) => n === NAMESPACES.pipelines)).toBe(true);
       const settings = mine.filter(
         (r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs.metadata as Obj).name === "mlops-pipeline-settings",

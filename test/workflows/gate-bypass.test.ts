@@ -23,7 +23,7 @@ const UID = "uid-candidate";
 const STEPS: Record<string, StepMain> = { "dist/gate.js": gate, "dist/register.js": register, "dist/promote.js": promote };
 
 const template = loadWorkflowManifests().find(
-  (m) => m.kind === "WorkflowTemplate" && (m.metadata as Obj).name === "training-pipeline",
+  (m) => m.kind === "ClusterWorkflowTemplate" && (m.metadata as Obj).name === "training-pipeline",
 ) as Obj;
 const spec = template.spec as Obj;
 const templates = new Map((spec.templates as Obj[]).map((t) => [String(t.name), t]));

@@ -35,12 +35,16 @@ export function describeInstalledWorkflows(
       plan = shippedPlan(stack);
     }, 240_000);
 
-    it("installs every object of workflows/ in the platform pipeline namespace", () => {
+    it("installs every object of workflows/: templates once, cluster-wide; CronWorkflows in the platform pipeline namespace", () => {
       const shipped = loadWorkflowDocuments().map((d) => `${String(d.object.kind)}/${String((d.object.metadata as Obj).name)}`);
-      const installed = [...ofKind("WorkflowTemplate"), ...ofKind("CronWorkflow")]
-        .filter((r) => (r.inputs.metadata as Obj).namespace === NAMESPACES.pipelines)
+      const installed = [...ofKind("ClusterWorkflowTemplate"), ...ofKind("WorkflowTemplate"), ...ofKind("CronWorkflow")]
+        .filter((r) => {
+          const ns = (r.inputs.metadata as Obj).namespace;
+          return r.inputs.kind === "ClusterWorkflowTemplate" ? ns === undefined : ns === NAMESPACES.pipelines;
+        })
         .map((r) => `${String(r.inputs.kind)}/${String((r.inputs.metadata as Obj).name)}`);
       expect(installed.sort()).toEqual(shipped.sort());
+      expect(ofKind("ClusterWorkflowTemplate").map((r) => (r.inputs.metadata as Obj).name)).toContain("training-pipeline");
     });
 
     it("replaces the step image placeholder with the stack registry's image at the steps package version", () => {
@@ -49,7 +53,7 @@ export function describeInstalledWorkflows(
       ).version;
       expect(STEPS_IMAGE_VERSION).toBe(version);
       expect(STEPS_IMAGE_PLACEHOLDER.endsWith(`:${version}`)).toBe(true);
-      for (const r of [...ofKind("WorkflowTemplate"), ...ofKind("CronWorkflow")]) {
+      for (const r of [...ofKind("ClusterWorkflowTemplate"), ...ofKind("WorkflowTemplate"), ...ofKind("CronWorkflow")]) {
         const list = images(r.inputs.spec);
         expect(list.length, r.name).toBeGreaterThan(0);
         expect(list, r.name).not.toContain(STEPS_IMAGE_PLACEHOLDER);
@@ -61,7 +65,7 @@ export function describeInstalledWorkflows(
 
     it("installs objects that still pass the workflows lint, in every namespace", async () => {
       const byNamespace = new Map<string, { file: string; object: Obj }[]>();
-      for (const r of [...ofKind("WorkflowTemplate"), ...ofKind("CronWorkflow")]) {
+      for (const r of [...ofKind("ClusterWorkflowTemplate"), ...ofKind("WorkflowTemplate"), ...ofKind("CronWorkflow")]) {
         const { namespace, ...metadata } = r.inputs.metadata as Obj;
         // An image computed from the unknown registry URL stands for `<registry>/steps:<version>` (see stacks/services.ts).
         const object = JSON.parse(
@@ -73,7 +77,13 @@ export function describeInstalledWorkflows(
         byNamespace.set(String(namespace), [...(byNamespace.get(String(namespace)) ?? []), { file: r.name, object }]);
       }
       expect(byNamespace.size).toBeGreaterThan(0);
-      for (const [ns, docs] of byNamespace) expect(await lintWorkflowDocuments(docs), ns).toEqual([]);
+      // The installed step image is the platform's own (admission allows it by its exact reference).
+      const stepImages = [...byNamespace.values()]
+        .flatMap((docs) => docs.flatMap((d) => images(d.object.spec)))
+        .filter((i) => i.endsWith(`/steps:${STEPS_IMAGE_VERSION}`));
+      const registryHosts = [...new Set(stepImages.map((i) => i.split("/")[0] as string))];
+      for (const [ns, docs] of byNamespace)
+        expect(await lintWorkflowDocuments(docs, { platformImages: [...new Set(stepImages)], registryHosts }), ns).toEqual([]);
     });
 
     it("creates the trusted settings the steps read, with the stack's environment, region and data locations", () => {
@@ -101,8 +111,22 @@ export function describeInstalledWorkflows(
       }
     });
 
-    it("lets every team namespace run the training pipeline with the platform's step accounts", () => {
+    it("lets every team namespace run the training pipeline with the platform's step accounts, without a copy it could change", () => {
       const teamTemplates = ofKind("WorkflowTemplate").filter((r) => String((r.inputs.metadata as Obj).namespace).startsWith("team-"));
+      expect(teamTemplates.map((r) => r.name)).toEqual([]);
+      // Teams read the cluster templates through one cluster-wide, read-only binding.
+      const readers = plan.resources.find(
+        (r) =>
+          r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding" &&
+          (r.inputs.metadata as Obj).name === "mlops-team-template-readers",
+      );
+      const role = plan.resources.find(
+        (r) =>
+          r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole" &&
+          (r.inputs.metadata as Obj).name === "mlops-cluster-template-reader",
+      );
+      expect((role?.inputs.rules as Obj[] | undefined)?.map((x) => x.verbs)).toEqual([["get", "list", "watch"]]);
+      expect(JSON.stringify(readers?.inputs.subjects)).toMatch(/team-fraud/);
       const teamNamespaces = new Set(
         plan.resources
           .filter((r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs.metadata as Obj).name === PIPELINE_SETTINGS_CONFIGMAP)

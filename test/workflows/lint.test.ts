@@ -28,7 +28,7 @@ describe("workflows lint", () => {
     expect(shipped.map((d) => `${d.file}:${d.object.kind}`)).toEqual([
       "drift-monitor.yaml:CronWorkflow",
       "feature-materialize.yaml:CronWorkflow",
-      "training-pipeline.yaml:WorkflowTemplate",
+      "training-pipeline.yaml:ClusterWorkflowTemplate",
     ]);
     expect(await lintWorkflowDocuments(shipped)).toEqual([]);
   });
@@ -215,8 +215,8 @@ describe("workflows lint", () => {
     }
     expect(status).toBe(1);
     expect(stderr).toMatch(
-      /training-pipeline\.yaml: WorkflowTemplate\/training-pipeline: template train: serviceAccountName "default" is not created by the platform/,
+      /training-pipeline\.yaml: ClusterWorkflowTemplate\/training-pipeline: template train: serviceAccountName "default" is not created by the platform/,
     );
     expect(execFileSync(tsx, [lint], { encoding: "utf8" })).toMatch(/3 object\(s\) in 3 file\(s\) are valid/);
-  }, 30_000);
+  }, 120_000);
 });

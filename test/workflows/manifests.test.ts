@@ -23,7 +23,7 @@ describe("loadWorkflowManifests", () => {
     expect(a.map((m) => `${String(m.kind)}/${String((m.metadata as Obj).name)}`)).toEqual([
       "CronWorkflow/drift-monitor",
       "CronWorkflow/feature-materialize",
-      "WorkflowTemplate/training-pipeline",
+      "ClusterWorkflowTemplate/training-pipeline",
     ]);
     for (const m of a) expect((m.metadata as Obj).namespace).toBeUndefined();
     // YAML anchors are expanded into independent objects: editing one template leaves the others alone.
@@ -46,7 +46,7 @@ describe("loadWorkflowManifests", () => {
 });
 
 describe("training-pipeline template", () => {
-  const wt = byName("WorkflowTemplate", "training-pipeline");
+  const wt = byName("ClusterWorkflowTemplate", "training-pipeline");
   const spec = wt.spec as Obj;
   const t = templatesOf(spec);
   const params = (spec.arguments as { parameters: { name: string; value?: string }[] }).parameters;

@@ -339,10 +339,13 @@ describe("exit handler, drift and retraining", () => {
     expect(created).toBeDefined();
     const spec = (
       (created as [string, unknown])[1] as {
-        spec: { workflowTemplateRef: { name: string }; arguments: { parameters: { name: string; value: string }[] } };
+        spec: {
+          workflowTemplateRef: { name: string; clusterScope?: boolean };
+          arguments: { parameters: { name: string; value: string }[] };
+        };
       }
     ).spec;
-    expect(spec.workflowTemplateRef.name).toBe("training-pipeline");
+    expect(spec.workflowTemplateRef).toEqual({ name: "training-pipeline", clusterScope: true });
     const p = Object.fromEntries(spec.arguments.parameters.map((x) => [x.name, x.value]));
     expect(p).toMatchObject({
       "data-uri": "s3://mlops-dev-datasets/platform/churn-2026-12.csv",

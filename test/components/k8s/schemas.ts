@@ -49,6 +49,8 @@ async function moduleFor(apiVersion: string, kind: string): Promise<ModelModule 
       return import("kubernetes-models/networking.k8s.io/v1");
     case "rbac.authorization.k8s.io/v1":
       return import("kubernetes-models/rbac.authorization.k8s.io/v1");
+    case "admissionregistration.k8s.io/v1":
+      return import("kubernetes-models/admissionregistration.k8s.io/v1");
     case "storage.k8s.io/v1":
       return import("kubernetes-models/storage.k8s.io/v1");
     case "cert-manager.io/v1":

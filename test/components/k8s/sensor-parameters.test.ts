@@ -15,7 +15,7 @@ type Obj = Record<string, unknown>;
 type Param = { name: string; value?: unknown };
 
 const template = loadWorkflowManifests().find(
-  (m) => m.kind === "WorkflowTemplate" && (m.metadata as Obj).name === "training-pipeline",
+  (m) => m.kind === "ClusterWorkflowTemplate" && (m.metadata as Obj).name === "training-pipeline",
 ) as Obj;
 const templateSpec = template.spec as Obj;
 const required = ((templateSpec.arguments as Obj).parameters as Param[]).filter((p) => p.value === undefined).map((p) => p.name);
@@ -61,6 +61,7 @@ describe("training sensor", () => {
       for (const step of steps) {
         const ref = step.templateRef as Obj;
         expect(ref.name).toBe("training-pipeline");
+        expect(ref.clusterScope).toBe(true);
         const target = templateByName(String(ref.template));
         expect(target, `template ${String(ref.template)}`).toBeDefined();
         const inputs = (((target?.inputs as Obj | undefined)?.parameters as Param[] | undefined) ?? []).filter(
@@ -126,7 +127,7 @@ describe("training sensor", () => {
     expect(args["data-uri"]).toBe("s3://d/new.csv");
     const wf = retrainWorkflow("ml-pipelines", "credit", args, "data");
     const spec = wf.spec as Obj;
-    expect(spec.workflowTemplateRef).toEqual({ name: "training-pipeline" });
+    expect(spec.workflowTemplateRef).toEqual({ name: "training-pipeline", clusterScope: true });
     const names = ((spec.arguments as Obj).parameters as Param[]).map((p) => p.name);
     for (const p of required) expect(names).toContain(p);
   });

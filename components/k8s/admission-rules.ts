@@ -1,0 +1,478 @@
+/**
+ * The admission rules of the team, pipeline and serving namespaces, as Kubernetes
+ * ValidatingAdmissionPolicy specs written in CEL. Pure: no Pulumi, no I/O. The same definitions
+ * are installed in the cluster (`./admission.ts`), evaluated by `npm run workflows:lint` on the
+ * pods a template would produce (`workflows/admission-lint.ts`) and by the tests (with the CEL
+ * implementation `@bufbuild/cel`), so what the lint refuses is what the cluster refuses.
+ *
+ * Only standard CEL is used (macros `all`/`exists`/`filter`/`map`, `has`, `matches`, `in`,
+ * `startsWith`, `contains`, `dyn`) plus `join` from the strings extension, which Kubernetes
+ * registers too. No optional syntax (`?.`): every field that may be absent is guarded by `has()`,
+ * because Kubernetes, like the evaluator in the tests, fails on a missing field.
+ */
+
+/** What the rules need to know about the stack. */
+export interface AdmissionRuleSettings {
+  /** Registry hosts images may come from (the stack's in-region registry, e.g. `<account>.dkr.ecr.me-central-1.amazonaws.com`). */
+  readonly registryHosts: readonly string[];
+  /**
+   * Exact image references the platform itself runs (Argo's executor, the pipeline-step image,
+   * the MLflow/serving image). They are allowed by their pinned reference even when they come
+   * from another registry (Argo's executor) or are pinned by a tag the registry keeps immutable.
+   */
+  readonly platformImages: readonly string[];
+  /** Production: every other image must be pinned by digest. */
+  readonly requireDigest: boolean;
+  /** Service accounts a pod of a pipeline namespace may run as (the platform's pipeline accounts). */
+  readonly pipelineServiceAccounts: readonly string[];
+  /**
+   * The subset of {@link pipelineServiceAccounts} only the platform's own steps may use
+   * (registration, promotion): a pod running as one of them must run platform images only, and a
+   * team's Workflow, WorkflowTemplate or CronWorkflow may not name them.
+   */
+  readonly platformOnlyServiceAccounts: readonly string[];
+  /** The serving namespace and the service accounts its pods may run as. */
+  readonly serving: { readonly namespace: string; readonly serviceAccounts: readonly string[] };
+}
+
+/** One CEL validation of a policy. */
+export interface CelValidation {
+  /** True when the object is allowed. */
+  readonly expression: string;
+  /** Static message (always set, used when the message expression fails). */
+  readonly message: string;
+  /** A string expression naming what is wrong (e.g. the offending containers). */
+  readonly messageExpression?: string;
+  readonly reason: "Forbidden" | "Invalid";
+}
+
+/** A policy in the platform's own form (turned into a ValidatingAdmissionPolicy by `admissionPolicyManifests`). */
+export interface AdmissionPolicyDefinition {
+  /** Policy name (cluster-scoped), `mlops-<concern>`. */
+  readonly name: string;
+  /** What the policy protects, in one sentence (the policy's annotation and the docs). */
+  readonly description: string;
+  /** Which objects it matches. */
+  readonly target: "pods" | "workflows";
+  /** Namespaces it is bound to: all guarded ones, or only the team namespaces. */
+  readonly scope: "guarded" | "teams";
+  readonly variables: readonly { readonly name: string; readonly expression: string }[];
+  readonly validations: readonly CelValidation[];
+}
+
+/** Volume types the restricted Pod Security Standard allows. */
+export const RESTRICTED_VOLUME_TYPES = [
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "persistentVolumeClaim",
+  "projected",
+  "secret",
+] as const;
+/** Sysctls the baseline/restricted Pod Security Standard allows. */
+export const SAFE_SYSCTLS = [
+  "kernel.shm_rmid_forced",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.ip_unprivileged_port_start",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.ping_group_range",
+  "net.ipv4.ip_local_reserved_ports",
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes",
+] as const;
+/**
+ * Every volume source of core/v1 Volume. CEL cannot iterate the fields of a typed object, so the
+ * rule refuses every source outside the restricted list by name; the API server prunes unknown
+ * fields, so this closed list is equivalent to an allow-list (a test checks it against the schema).
+ */
+export const ALL_VOLUME_SOURCES = [
+  "awsElasticBlockStore",
+  "azureDisk",
+  "azureFile",
+  "cephfs",
+  "cinder",
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "fc",
+  "flexVolume",
+  "flocker",
+  "gcePersistentDisk",
+  "gitRepo",
+  "glusterfs",
+  "hostPath",
+  "image",
+  "iscsi",
+  "nfs",
+  "persistentVolumeClaim",
+  "photonPersistentDisk",
+  "portworxVolume",
+  "projected",
+  "quobyte",
+  "rbd",
+  "scaleIO",
+  "secret",
+  "storageos",
+  "vsphereVolume",
+] as const;
+/** SELinux types the restricted profile allows. */
+const SELINUX_TYPES = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
+
+const HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
+const IMAGE = /^[a-z0-9][a-z0-9._/:@-]*$/i;
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Every problem with the settings (empty when valid): values are baked into CEL literals, so they must be plain. */
+export function admissionSettingsProblems(s: AdmissionRuleSettings): string[] {
+  const p: string[] = [];
+  if (s.registryHosts.length === 0) p.push("registryHosts: [] must list the stack's registry host");
+  for (const h of s.registryHosts)
+    if (!HOST.test(h)) p.push(`registryHosts: "${h}" is not a registry host name (e.g. 123456789012.dkr.ecr.me-central-1.amazonaws.com)`);
+  for (const i of s.platformImages)
+    if (!IMAGE.test(i) || !/(:[\w.-]+|@sha256:[a-f0-9]{64})$/.test(i))
+      p.push(`platformImages: "${i}" must be a pinned image reference (registry/repository:tag or @sha256:digest)`);
+  for (const [key, list] of [
+    ["pipelineServiceAccounts", s.pipelineServiceAccounts],
+    ["platformOnlyServiceAccounts", s.platformOnlyServiceAccounts],
+    ["serving.serviceAccounts", s.serving.serviceAccounts],
+  ] as const) {
+    for (const n of list) if (!K8S_NAME.test(n)) p.push(`${key}: "${n}" is not a Kubernetes name`);
+  }
+  if (s.pipelineServiceAccounts.length === 0) p.push("pipelineServiceAccounts: [] must list the pipeline accounts");
+  for (const n of s.platformOnlyServiceAccounts)
+    if (!s.pipelineServiceAccounts.includes(n))
+      p.push(`platformOnlyServiceAccounts: "${n}" is not one of pipelineServiceAccounts (${s.pipelineServiceAccounts.join(", ")})`);
+  if (!K8S_NAME.test(s.serving.namespace)) p.push(`serving.namespace: "${s.serving.namespace}" is not a namespace name`);
+  if (s.serving.serviceAccounts.length === 0) p.push("serving.serviceAccounts: [] must list the serving account");
+  return p;
+}
+
+/** A CEL string literal (values are validated above; quotes and backslashes are escaped anyway). */
+function lit(s: string): string {
+  return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+function litList(items: readonly string[]): string {
+  return `[${items.map(lit).join(", ")}]`;
+}
+
+/** The three container lists of a pod, each possibly absent (ephemeral containers cannot declare ports or resources). */
+const CONTAINER_LISTS = [
+  { path: "object.spec.containers", optional: false, ephemeral: false },
+  { path: "object.spec.initContainers", optional: true, ephemeral: false },
+  { path: "object.spec.ephemeralContainers", optional: true, ephemeral: true },
+] as const;
+
+/** `pred` (over `c`) holds for every container of every list (or only the non-ephemeral ones). */
+function everyContainer(pred: string, opts: { includeEphemeral?: boolean } = {}): string {
+  return CONTAINER_LISTS.filter((l) => opts.includeEphemeral !== false || !l.ephemeral)
+    .map((l) => (l.optional ? `(!has(${l.path}) || ${l.path}.all(c, ${pred}))` : `${l.path}.all(c, ${pred})`))
+    .join(" && ");
+}
+
+/** A message expression listing the containers for which `pred` fails. */
+function offenders(prefix: string, pred: string, opts: { includeEphemeral?: boolean } = {}): string {
+  const parts = CONTAINER_LISTS.filter((l) => opts.includeEphemeral !== false || !l.ephemeral).map((l) => {
+    const names = `${l.path}.filter(c, !(${pred})).map(c, c.name)`;
+    return l.optional ? `(has(${l.path}) ? ${names} : [])` : names;
+  });
+  return `${lit(`${prefix}: `)} + (${parts.join(" + ")}).join(', ')`;
+}
+
+/** `has` chain: every segment of `path` below `root` is present. */
+function hasPath(root: string, path: string): string {
+  const segs = path.split(".");
+  return segs.map((_, i) => `has(${root}.${segs.slice(0, i + 1).join(".")})`).join(" && ");
+}
+/** `root.path` is present and satisfies `cond` (written over `root.path`). */
+function present(root: string, path: string, cond: (v: string) => string): string {
+  return `(${hasPath(root, path)} && ${cond(`${root}.${path}`)})`;
+}
+/** `root.path` is absent or satisfies `cond`. */
+function absentOr(root: string, path: string, cond: (v: string) => string): string {
+  return `(!(${hasPath(root, path)}) || ${cond(`${root}.${path}`)})`;
+}
+
+function rule(expression: string, message: string, messageExpression?: string): CelValidation {
+  return { expression, message, reason: "Forbidden", ...(messageExpression ? { messageExpression } : {}) };
+}
+function containerRule(pred: string, message: string, opts: { includeEphemeral?: boolean } = {}): CelValidation {
+  return rule(everyContainer(pred, opts), message, offenders(message, pred, opts));
+}
+
+/** Images: only from the stack's registry (or the platform's exact pins); by digest in production. */
+function imagePolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
+  const fromRegistry = `(${s.registryHosts.map((h) => `c.image.startsWith(${lit(`${h}/`)})`).join(" || ")})`;
+  const platform = `c.image in variables.platformImages`;
+  return {
+    name: "mlops-images",
+    description:
+      "Pods in team, pipeline and serving namespaces run images of the stack's in-region registry (by digest in production) or the platform's own pinned images.",
+    target: "pods",
+    scope: "guarded",
+    variables: [{ name: "platformImages", expression: litList(s.platformImages) }],
+    validations: [
+      containerRule(
+        `${platform} || ${fromRegistry}`,
+        `images must come from the stack's registry (${s.registryHosts.join(", ")}); containers with another registry`,
+      ),
+      ...(s.requireDigest
+        ? [
+            containerRule(
+              `${platform} || c.image.matches('@sha256:[a-f0-9]{64}$')`,
+              "production images must be pinned by digest; containers not pinned",
+            ),
+          ]
+        : [
+            containerRule(
+              `${platform} || c.image.matches('(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$') && !c.image.endsWith(':latest')`,
+              "images must be pinned to a fixed tag or digest; containers not pinned",
+            ),
+          ]),
+    ],
+  };
+}
+
+/** The restricted Pod Security Standard, plus "no added capabilities at all". */
+function podSecurityPolicy(): AdmissionPolicyDefinition {
+  const pod = "object.spec";
+  const seccompOk = (v: string) => `${v} in ['RuntimeDefault', 'Localhost']`;
+  return {
+    name: "mlops-pod-security",
+    description:
+      "Pods in team, pipeline and serving namespaces meet the restricted Pod Security Standard, add no capability and use no host namespace, host path or host port.",
+    target: "pods",
+    scope: "guarded",
+    variables: [],
+    validations: [
+      rule(
+        `${absentOr(pod, "hostNetwork", (v) => `${v} == false`)} && ${absentOr(pod, "hostPID", (v) => `${v} == false`)} && ${absentOr(pod, "hostIPC", (v) => `${v} == false`)}`,
+        "host namespaces (hostNetwork, hostPID, hostIPC) are not allowed",
+      ),
+      rule(
+        `!has(object.spec.volumes) || object.spec.volumes.all(v, ${ALL_VOLUME_SOURCES.filter(
+          (t) => !(RESTRICTED_VOLUME_TYPES as readonly string[]).includes(t),
+        )
+          .map((t) => `!has(v.${t})`)
+          .join(" && ")})`,
+        `volumes may only be of the restricted types (${RESTRICTED_VOLUME_TYPES.join(", ")}); hostPath and other node or network volumes are not allowed`,
+        `'volumes of a forbidden type (restricted allows ${RESTRICTED_VOLUME_TYPES.join(", ")}): ' + object.spec.volumes.filter(v, ${ALL_VOLUME_SOURCES.filter(
+          (t) => !(RESTRICTED_VOLUME_TYPES as readonly string[]).includes(t),
+        )
+          .map((t) => `has(v.${t})`)
+          .join(" || ")}).map(v, v.name).join(', ')`,
+      ),
+      containerRule(`!(${present("c", "securityContext.privileged", (v) => `${v} == true`)})`, "privileged containers are not allowed"),
+      containerRule(
+        `!(${hasPath("c", "securityContext.capabilities.add")}) || size(c.securityContext.capabilities.add) == 0`,
+        "containers may not add Linux capabilities",
+      ),
+      containerRule(
+        present("c", "securityContext.capabilities.drop", (v) => `'ALL' in ${v}`),
+        "containers must drop ALL capabilities (securityContext.capabilities.drop: [ALL])",
+      ),
+      containerRule(
+        present("c", "securityContext.allowPrivilegeEscalation", (v) => `${v} == false`),
+        "containers must set securityContext.allowPrivilegeEscalation: false",
+      ),
+      containerRule(
+        `${present("c", "securityContext.runAsNonRoot", (v) => `${v} == true`)} || (${present(pod, "securityContext.runAsNonRoot", (v) => `${v} == true`)} && !(${present("c", "securityContext.runAsNonRoot", (v) => `${v} == false`)}))`,
+        "containers must run as non-root (runAsNonRoot: true on the pod or the container, never false)",
+      ),
+      rule(
+        `${absentOr(pod, "securityContext.runAsUser", (v) => `${v} != 0`)} && ${everyContainer(`!(${present("c", "securityContext.runAsUser", (v) => `${v} == 0`)})`)}`,
+        "runAsUser must not be 0 (root)",
+      ),
+      containerRule(
+        `${present("c", "securityContext.seccompProfile.type", seccompOk)} || (${present(pod, "securityContext.seccompProfile.type", seccompOk)} && ${absentOr("c", "securityContext.seccompProfile.type", seccompOk)})`,
+        "seccompProfile.type must be RuntimeDefault or Localhost (pod or container) and never Unconfined",
+      ),
+      containerRule(`!has(c.ports) || c.ports.all(p, !has(p.hostPort) || p.hostPort == 0)`, "host ports are not allowed", {
+        includeEphemeral: false,
+      }),
+      containerRule(
+        absentOr("c", "securityContext.procMount", (v) => `${v} == 'Default'`),
+        "procMount must be Default",
+      ),
+      rule(
+        `${absentOr(pod, "securityContext.seLinuxOptions", (v) => `!has(${v}.user) && !has(${v}.role) && (!has(${v}.type) || ${v}.type in ${litList(SELINUX_TYPES)})`)} && ${everyContainer(absentOr("c", "securityContext.seLinuxOptions", (v) => `!has(${v}.user) && !has(${v}.role) && (!has(${v}.type) || ${v}.type in ${litList(SELINUX_TYPES)})`))}`,
+        "SELinux options may not set user or role, and only the container types",
+      ),
+      rule(
+        `${absentOr(pod, "securityContext.appArmorProfile.type", (v) => `${v} != 'Unconfined'`)} && ${everyContainer(absentOr("c", "securityContext.appArmorProfile.type", (v) => `${v} != 'Unconfined'`))} && (!has(object.metadata.annotations) || object.metadata.annotations.all(k, !k.startsWith('container.apparmor.security.beta.kubernetes.io/') || object.metadata.annotations[k] != 'unconfined'))`,
+        "AppArmor may not be Unconfined",
+      ),
+      rule(
+        absentOr(pod, "securityContext.sysctls", (v) => `${v}.all(x, x.name in ${litList(SAFE_SYSCTLS)})`),
+        "only the safe sysctls of the Pod Security Standards are allowed",
+      ),
+      rule(
+        `${absentOr(pod, "securityContext.windowsOptions.hostProcess", (v) => `${v} == false`)} && ${everyContainer(absentOr("c", "securityContext.windowsOptions.hostProcess", (v) => `${v} == false`))}`,
+        "Windows host-process containers are not allowed",
+      ),
+    ],
+  };
+}
+
+/** Requests and limits of CPU and memory on every container that can declare them. */
+function resourcesPolicy(): AdmissionPolicyDefinition {
+  const has2 = (kind: "requests" | "limits") =>
+    `has(c.resources) && has(c.resources.${kind}) && 'cpu' in c.resources.${kind} && 'memory' in c.resources.${kind}`;
+  return {
+    name: "mlops-resources",
+    description:
+      "Every container and init container in team, pipeline and serving namespaces declares CPU and memory requests and limits (the namespace LimitRange fills in defaults before this check).",
+    target: "pods",
+    scope: "guarded",
+    variables: [],
+    validations: [
+      containerRule(has2("requests"), "containers must request cpu and memory", { includeEphemeral: false }),
+      containerRule(has2("limits"), "containers must set cpu and memory limits", { includeEphemeral: false }),
+    ],
+  };
+}
+
+/** Which service accounts pods may run as, and what the platform-only ones may run. */
+function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
+  const sa = "(has(object.spec.serviceAccountName) ? object.spec.serviceAccountName : 'default')";
+  return {
+    name: "mlops-service-accounts",
+    description:
+      "Pods run as one of the accounts the platform created for their namespace (never `default` or the SSO accounts), and the registration and promotion accounts run the platform's own images only.",
+    target: "pods",
+    scope: "guarded",
+    variables: [
+      { name: "serviceAccount", expression: sa },
+      {
+        name: "allowedAccounts",
+        expression: `namespaceObject.metadata.name == ${lit(s.serving.namespace)} ? ${litList(s.serving.serviceAccounts)} : ${litList(s.pipelineServiceAccounts)}`,
+      },
+      { name: "platformImages", expression: litList(s.platformImages) },
+    ],
+    validations: [
+      rule(
+        "variables.serviceAccount in variables.allowedAccounts",
+        "pods must run as one of the service accounts the platform created for this namespace",
+        "'service account ' + variables.serviceAccount + ' is not allowed here; use one of: ' + variables.allowedAccounts.join(', ')",
+      ),
+      {
+        ...containerRule(
+          `!(variables.serviceAccount in ${litList(s.platformOnlyServiceAccounts)}) || c.image in variables.platformImages`,
+          `the accounts ${s.platformOnlyServiceAccounts.join(", ")} run only the platform's own images; containers with another image`,
+        ),
+      },
+    ],
+  };
+}
+
+/**
+ * Team Workflows, WorkflowTemplates and CronWorkflows may not name the platform-only accounts
+ * (as the workflow's, a template's or the executor's account), patch a pod's account, or set a
+ * workflow-wide pod patch or template defaults (which Argo applies to every pod of the run, the
+ * platform's steps included): the registration and promotion steps run under those accounts only
+ * from the ClusterWorkflowTemplates, exactly as written there, and teams cannot change those.
+ */
+function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
+  const only = litList(s.platformOnlyServiceAccounts);
+  const notOnly = (root: string, path: string) => absentOr(root, path, (v) => `!(${v} in ${only})`);
+  const tmpl = (t: string) =>
+    `(${notOnly(t, "serviceAccountName")}) && (${notOnly(t, "executor.serviceAccountName")}) && (${absentOr(t, "podSpecPatch", (v) => `!${v}.contains('serviceAccount')`)})`;
+  return {
+    name: "mlops-workflow-identities",
+    description:
+      "A team's Workflows, WorkflowTemplates and CronWorkflows never run their own code as the platform's registration or promotion accounts.",
+    target: "workflows",
+    scope: "teams",
+    variables: [{ name: "spec", expression: "object.kind == 'CronWorkflow' ? dyn(object.spec.workflowSpec) : dyn(object.spec)" }],
+    validations: [
+      rule(
+        "!has(variables.spec.podSpecPatch) && !has(variables.spec.templateDefaults)",
+        "a team workflow may not set a workflow-wide podSpecPatch or templateDefaults: they would reach the platform's steps (their arguments, environment, sidecars); patch your own templates instead",
+      ),
+      rule(
+        `${notOnly("variables.spec", "serviceAccountName")} && ${notOnly("variables.spec", "executor.serviceAccountName")}`,
+        `the workflow's account and executor account may not be ${s.platformOnlyServiceAccounts.join(" or ")} (reserved to the platform's ClusterWorkflowTemplates)`,
+      ),
+      rule(
+        `!has(variables.spec.templates) || variables.spec.templates.all(t, ${tmpl("t")})`,
+        `templates may not run as ${s.platformOnlyServiceAccounts.join(", ")}: reference the platform's steps with templateRef (clusterScope: true) instead`,
+        `'templates that use a reserved account: ' + variables.spec.templates.filter(t, !(${tmpl("t")})).map(t, t.name).join(', ')`,
+      ),
+    ],
+  };
+}
+
+/** Every policy, in a stable order. Throws on invalid settings. */
+export function admissionPolicies(s: AdmissionRuleSettings): AdmissionPolicyDefinition[] {
+  const problems = admissionSettingsProblems(s);
+  if (problems.length) throw new Error(`admission rules have invalid settings:\n  - ${problems.join("\n  - ")}`);
+  return [imagePolicy(s), podSecurityPolicy(), resourcesPolicy(), serviceAccountPolicy(s), workflowIdentityPolicy(s)];
+}
+
+/** `development` warns and audits; `production` denies. */
+export type AdmissionEnvironment = "development" | "production";
+
+/** The binding's actions in an environment. */
+export function validationActions(environment: AdmissionEnvironment): ("Deny" | "Warn" | "Audit")[] {
+  return environment === "production" ? ["Deny", "Audit"] : ["Warn", "Audit"];
+}
+
+/** The label Kubernetes sets on every namespace to its own name (cannot be changed by a user). */
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** Plain manifests of the policies and their bindings (the component registers the same objects). */
+export function admissionPolicyManifests(
+  policies: readonly AdmissionPolicyDefinition[],
+  bind: { readonly guarded: readonly string[]; readonly teams: readonly string[]; readonly environment: AdmissionEnvironment },
+): { policies: Record<string, unknown>[]; bindings: Record<string, unknown>[] } {
+  const rules = (target: AdmissionPolicyDefinition["target"]) =>
+    target === "pods"
+      ? [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods", "pods/ephemeralcontainers"] }]
+      : [
+          {
+            apiGroups: ["argoproj.io"],
+            apiVersions: ["v1alpha1"],
+            operations: ["CREATE", "UPDATE"],
+            resources: ["workflows", "workflowtemplates", "cronworkflows"],
+          },
+        ];
+  return {
+    policies: policies.map((p) => ({
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicy",
+      metadata: { name: p.name, annotations: { "mlops.platform/description": p.description } },
+      spec: {
+        // An expression that cannot be evaluated counts as a failure, enforced as the binding says
+        // (a warning in development, a refusal in production): never a silent pass.
+        failurePolicy: "Fail",
+        matchConstraints: { resourceRules: rules(p.target) },
+        ...(p.variables.length ? { variables: p.variables.map((v) => ({ ...v })) } : {}),
+        validations: p.validations.map((v) => ({ ...v })),
+      },
+    })),
+    // A binding needs at least one namespace: with no team, the team-only policy stays unbound.
+    bindings: policies
+      .filter((p) => (p.scope === "teams" ? bind.teams : bind.guarded).length > 0)
+      .map((p) => ({
+        apiVersion: "admissionregistration.k8s.io/v1",
+        kind: "ValidatingAdmissionPolicyBinding",
+        metadata: { name: p.name },
+        spec: {
+          policyName: p.name,
+          validationActions: validationActions(bind.environment),
+          matchResources: {
+            namespaceSelector: {
+              matchExpressions: [
+                { key: NAMESPACE_NAME_LABEL, operator: "In", values: [...(p.scope === "teams" ? bind.teams : bind.guarded)].sort() },
+              ],
+            },
+          },
+        },
+      })),
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * The namespaces the cluster's admission guards (components/k8s/admission.ts): every pipeline
+ * namespace (label `mlops.platform/pipelines: "true"`: `ml-pipelines` and the teams), the team
+ * namespaces (label `mlops.platform/team`) and the serving namespace. Kept here by meaning, not
+ * imported, so the pack does not depend on the components it judges.
+ */
+import { obj, str } from "./values";
+
+/** The serving namespace's name (components/contracts.ts NAMESPACES.serving). */
+export const SERVING_NAMESPACE = "serving";
+/** The pod policies every guarded namespace must be bound to. */
+export const POD_ADMISSION_POLICIES = ["mlops-images", "mlops-pod-security", "mlops-resources", "mlops-service-accounts"] as const;
+/** The policy every team namespace must be bound to as well. */
+export const TEAM_ADMISSION_POLICY = "mlops-workflow-identities";
+
+/** How a namespace is guarded (reads labels through the proxy: may throw when unknown). */
+export function guardOf(namespaceProps: Record<string, unknown>): { name: string; guarded: boolean; team: boolean } {
+  const meta = obj(namespaceProps.metadata);
+  const labels = obj(meta.labels);
+  const name = str(meta.name) ?? "";
+  const team = str(labels["mlops.platform/team"]) !== undefined;
+  return { name, team, guarded: team || labels["mlops.platform/pipelines"] === "true" || name === SERVING_NAMESPACE };
+}

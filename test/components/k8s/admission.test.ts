@@ -1,0 +1,574 @@
+/**
+ * The admission policies' CEL, evaluated with a real CEL implementation (`@bufbuild/cel`) the way
+ * the API server evaluates it, against allowed and refused objects: plain pods, pods shaped like
+ * the ones Argo Workflows and Argo Rollouts create, every container list, every field variant and
+ * missing fields. Every evaluation must also be free of expression errors (with
+ * `failurePolicy: Fail` an error would refuse a good pod in production).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { admissionControlProblems, platformAdmissionArgs } from "../../../components/k8s/admission";
+import {
+  type AdmissionRuleSettings,
+  ALL_VOLUME_SOURCES,
+  admissionPolicies,
+  admissionPolicyManifests,
+  admissionSettingsProblems,
+  RESTRICTED_VOLUME_TYPES,
+} from "../../../components/k8s/admission-rules";
+import { IMAGES, imageRef } from "../../../contracts/versions";
+import { type AdmissionVerdict, evaluatePolicies, verdictProblems } from "../../../workflows/admission-check";
+import { schemaError } from "./schemas";
+
+type Obj = Record<string, unknown>;
+const REGISTRY = "123456789012.dkr.ecr.me-central-1.amazonaws.com";
+const EXECUTOR = imageRef(IMAGES.argoExec);
+const STEPS = `${REGISTRY}/steps:0.1.0`;
+const MLFLOW = `${REGISTRY}/serving:mlflow-3.15.1`;
+const DIGEST = `@sha256:${"a".repeat(64)}`;
+const TEAM_IMAGE = `${REGISTRY}/team-fraud/train${DIGEST}`;
+const ACCOUNTS = ["pipeline-data", "pipeline-train", "pipeline-register", "pipeline-deploy"];
+
+function settings(requireDigest: boolean): AdmissionRuleSettings {
+  return {
+    registryHosts: [REGISTRY],
+    platformImages: [EXECUTOR, STEPS, MLFLOW],
+    requireDigest,
+    pipelineServiceAccounts: ACCOUNTS,
+    platformOnlyServiceAccounts: ["pipeline-register", "pipeline-deploy"],
+    serving: { namespace: "serving", serviceAccounts: ["model-server"] },
+  };
+}
+const PROD = admissionPolicies(settings(true));
+const DEV = admissionPolicies(settings(false));
+
+const sc = (): Obj => ({
+  runAsNonRoot: true,
+  runAsUser: 8737,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+});
+const res = (): Obj => ({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+const container = (name: string, image: string, extra: Obj = {}): Obj => ({
+  name,
+  image,
+  securityContext: sc(),
+  resources: res(),
+  ...extra,
+});
+
+/** A pod as Argo Workflows (emissary executor) creates it for one step. */
+function argoPod(mainImage: string, serviceAccountName = "pipeline-train"): Obj {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: "train-abc-main-123",
+      labels: { "workflows.argoproj.io/workflow": "train-abc", "workflows.argoproj.io/completed": "false" },
+      annotations: { "workflows.argoproj.io/node-name": "train-abc.train" },
+      ownerReferences: [{ apiVersion: "argoproj.io/v1alpha1", kind: "Workflow", name: "train-abc", uid: "u" }],
+    },
+    spec: {
+      serviceAccountName,
+      securityContext: { runAsNonRoot: true, runAsUser: 8737, fsGroup: 8737, seccompProfile: { type: "RuntimeDefault" } },
+      initContainers: [container("init", EXECUTOR, { command: ["argoexec", "init"] })],
+      containers: [
+        container("wait", EXECUTOR, { command: ["argoexec", "wait"] }),
+        container("main", mainImage, { command: ["/var/run/argo/argoexec", "emissary", "--", "python", "train.py"] }),
+      ],
+      volumes: [
+        { name: "var-run-argo", emptyDir: {} },
+        { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+        { name: "kube-api-access-x", projected: { sources: [{ serviceAccountToken: { path: "token" } }] } },
+      ],
+    },
+  };
+}
+
+/** A pod as Argo Rollouts (through its ReplicaSet) creates it for a served model. */
+function rolloutPod(image = MLFLOW): Obj {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: "fraud-scorer-7d9f-abcde",
+      labels: { "app.kubernetes.io/name": "fraud-scorer", "rollouts-pod-template-hash": "7d9f" },
+      ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "fraud-scorer-7d9f", uid: "u" }],
+    },
+    spec: {
+      serviceAccountName: "model-server",
+      securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [container("model", image, { ports: [{ containerPort: 8080, name: "http" }] })],
+      volumes: [{ name: "tmp", emptyDir: {} }],
+    },
+  };
+}
+
+/** A plain pod with one container and nothing optional. */
+function plainPod(image = TEAM_IMAGE): Obj {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p" },
+    spec: { serviceAccountName: "pipeline-data", containers: [container("app", image)] },
+  };
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+function judge(policies: typeof PROD, object: Obj, namespace = "team-fraud"): AdmissionVerdict[] {
+  return evaluatePolicies(policies, { object, namespace, team: namespace.startsWith("team-") });
+}
+function allowed(policies: typeof PROD, object: Obj, namespace?: string): void {
+  const v = judge(policies, object, namespace);
+  expect(verdictProblems(v)).toEqual([]);
+}
+/** Refused with a failure matching `pattern`, and no expression error anywhere. */
+function refused(policies: typeof PROD, object: Obj, pattern: RegExp, namespace?: string): void {
+  const v = judge(policies, object, namespace);
+  expect(v.flatMap((x) => x.errors)).toEqual([]);
+  const failures = v.flatMap((x) => x.failures);
+  expect(
+    failures.some((f) => pattern.test(f)),
+    `expected ${pattern} among ${JSON.stringify(failures)}`,
+  ).toBe(true);
+}
+
+/** Applies `mutate` to one container of the given list of a base pod (adding the list when absent). */
+type ListName = "containers" | "initContainers" | "ephemeralContainers";
+function withContainer(list: ListName, mutate: (c: Obj) => void, base: Obj = argoPod(TEAM_IMAGE)): Obj {
+  const pod = clone(base);
+  const spec = pod.spec as Obj;
+  if (list === "ephemeralContainers") {
+    const c: Obj = { name: "debug", image: TEAM_IMAGE, securityContext: sc() };
+    mutate(c);
+    spec.ephemeralContainers = [c];
+    return pod;
+  }
+  const l = (spec[list] as Obj[] | undefined) ?? [];
+  spec[list] = l;
+  if (l.length === 0) l.push(container("extra", TEAM_IMAGE));
+  mutate(l[l.length - 1] as Obj);
+  return pod;
+}
+const LISTS: ListName[] = ["containers", "initContainers", "ephemeralContainers"];
+
+describe("admission policies: allowed objects", () => {
+  it.each([
+    ["an Argo step pod running a team image by digest", argoPod(TEAM_IMAGE), "team-fraud"],
+    ["an Argo step pod running the platform's step image", argoPod(STEPS, "pipeline-register"), "ml-pipelines"],
+    ["an Argo Rollouts pod of the platform's MLflow image", rolloutPod(), "serving"],
+    ["an Argo Rollouts pod of a model image by digest", rolloutPod(`${REGISTRY}/models/fraud${DIGEST}`), "serving"],
+    ["a plain pod", plainPod(), "team-fraud"],
+  ])("production allows %s", (_label, pod, ns) => allowed(PROD, pod, ns));
+
+  it("development allows a fixed tag from the registry; production does not", () => {
+    const pod = argoPod(`${REGISTRY}/team-fraud/train:1.4.2`);
+    allowed(DEV, pod);
+    refused(PROD, pod, /pinned by digest/);
+  });
+
+  it("allows a pod without a pod-level securityContext when every container sets its own", () => {
+    const pod = plainPod();
+    allowed(PROD, pod);
+    expect((pod.spec as Obj).securityContext).toBeUndefined();
+  });
+
+  it("allows an ephemeral debug container that meets the rules (no resources needed: ephemeral containers cannot set them)", () => {
+    allowed(
+      PROD,
+      withContainer("ephemeralContainers", () => {}),
+    );
+  });
+});
+
+describe("admission policies: images (every container list)", () => {
+  const badImages: [string, string][] = [
+    ["Docker Hub, short form", "python:3.12"],
+    ["Docker Hub, explicit", "docker.io/library/python:3.12"],
+    ["another registry", "ghcr.io/org/train@sha256:" + "b".repeat(64)],
+    ["a look-alike host (registry as a prefix of another host)", `${REGISTRY}.evil.example/train${DIGEST}`],
+    ["a look-alike host (registry as a subdomain)", `evil.${REGISTRY}/train${DIGEST}`],
+    ["the executor's repository at another tag", "quay.io/argoproj/argoexec:latest"],
+  ];
+  for (const list of LISTS) {
+    it.each(badImages)(`refuses %s in ${list}`, (_label, image) => {
+      refused(
+        PROD,
+        withContainer(list, (c) => {
+          c.image = image;
+        }),
+        /stack's registry/,
+      );
+    });
+    it(`refuses a tag instead of a digest in ${list} (production) and "latest" in development`, () => {
+      refused(
+        PROD,
+        withContainer(list, (c) => {
+          c.image = `${REGISTRY}/t:1.0`;
+        }),
+        /digest/,
+      );
+      refused(
+        DEV,
+        withContainer(list, (c) => {
+          c.image = `${REGISTRY}/t:latest`;
+        }),
+        /fixed tag or digest/,
+      );
+      refused(
+        DEV,
+        withContainer(list, (c) => {
+          c.image = `${REGISTRY}/t`;
+        }),
+        /fixed tag or digest/,
+      );
+    });
+  }
+  it("names the offending containers in the message", () => {
+    const v = judge(PROD, argoPod("python:3.12"));
+    expect(verdictProblems(v).join("\n")).toMatch(/another registry: main$/m);
+  });
+});
+
+describe("admission policies: restricted pod security (every container list, every variant)", () => {
+  const variants: [string, (c: Obj) => void, RegExp][] = [
+    [
+      "privileged",
+      (c) => {
+        (c.securityContext as Obj).privileged = true;
+      },
+      /privileged/,
+    ],
+    [
+      "an added capability",
+      (c) => {
+        (c.securityContext as Obj).capabilities = { drop: ["ALL"], add: ["NET_BIND_SERVICE"] };
+      },
+      /add Linux capabilities/,
+    ],
+    [
+      "no drop ALL",
+      (c) => {
+        (c.securityContext as Obj).capabilities = { drop: ["NET_RAW"] };
+      },
+      /drop ALL/,
+    ],
+    [
+      "no capabilities at all",
+      (c) => {
+        delete (c.securityContext as Obj).capabilities;
+      },
+      /drop ALL/,
+    ],
+    [
+      "allowPrivilegeEscalation true",
+      (c) => {
+        (c.securityContext as Obj).allowPrivilegeEscalation = true;
+      },
+      /allowPrivilegeEscalation/,
+    ],
+    [
+      "allowPrivilegeEscalation missing",
+      (c) => {
+        delete (c.securityContext as Obj).allowPrivilegeEscalation;
+      },
+      /allowPrivilegeEscalation/,
+    ],
+    [
+      "no securityContext at all",
+      (c) => {
+        delete c.securityContext;
+      },
+      /allowPrivilegeEscalation/,
+    ],
+    [
+      "runAsNonRoot false overriding the pod",
+      (c) => {
+        (c.securityContext as Obj).runAsNonRoot = false;
+      },
+      /non-root/,
+    ],
+    [
+      "runAsUser 0",
+      (c) => {
+        (c.securityContext as Obj).runAsUser = 0;
+      },
+      /runAsUser must not be 0/,
+    ],
+    [
+      "seccomp Unconfined",
+      (c) => {
+        (c.securityContext as Obj).seccompProfile = { type: "Unconfined" };
+      },
+      /seccompProfile/,
+    ],
+    [
+      "procMount Unmasked",
+      (c) => {
+        (c.securityContext as Obj).procMount = "Unmasked";
+      },
+      /procMount/,
+    ],
+    [
+      "an SELinux user",
+      (c) => {
+        (c.securityContext as Obj).seLinuxOptions = { user: "system_u" };
+      },
+      /SELinux/,
+    ],
+    [
+      "an SELinux type outside the container types",
+      (c) => {
+        (c.securityContext as Obj).seLinuxOptions = { type: "spc_t" };
+      },
+      /SELinux/,
+    ],
+    [
+      "AppArmor Unconfined",
+      (c) => {
+        (c.securityContext as Obj).appArmorProfile = { type: "Unconfined" };
+      },
+      /AppArmor/,
+    ],
+    [
+      "a Windows host process",
+      (c) => {
+        (c.securityContext as Obj).windowsOptions = { hostProcess: true };
+      },
+      /host-process/,
+    ],
+  ];
+  for (const list of LISTS) {
+    it.each(variants)(`refuses %s in ${list}`, (_label, mutate, pattern) => {
+      refused(PROD, withContainer(list, mutate), pattern);
+      refused(DEV, withContainer(list, mutate), pattern);
+    });
+  }
+  for (const list of ["containers", "initContainers"] as const) {
+    it(`refuses a host port in ${list}`, () => {
+      refused(
+        PROD,
+        withContainer(list, (c) => {
+          c.ports = [{ containerPort: 80, hostPort: 80 }];
+        }),
+        /host ports/,
+      );
+    });
+  }
+
+  it("runAsNonRoot and seccomp on the pod only are enough; on neither is refused", () => {
+    const ok = withContainer("containers", (c) => {
+      const s = c.securityContext as Obj;
+      delete s.runAsNonRoot;
+      delete s.seccompProfile;
+    });
+    allowed(PROD, ok);
+    const bare = clone(ok);
+    delete (bare.spec as Obj).securityContext;
+    refused(PROD, bare, /non-root/);
+    refused(PROD, bare, /seccompProfile/);
+  });
+
+  it.each([["hostNetwork"], ["hostPID"], ["hostIPC"]])("refuses %s", (field) => {
+    const pod = argoPod(TEAM_IMAGE);
+    (pod.spec as Obj)[field] = true;
+    refused(PROD, pod, /host namespaces/);
+    (pod.spec as Obj)[field] = false;
+    allowed(PROD, pod);
+  });
+
+  it("refuses runAsUser 0 on the pod", () => {
+    const pod = argoPod(TEAM_IMAGE);
+    ((pod.spec as Obj).securityContext as Obj).runAsUser = 0;
+    refused(PROD, pod, /runAsUser must not be 0/);
+  });
+  it("refuses unsafe sysctls and the AppArmor unconfined annotation", () => {
+    const pod = argoPod(TEAM_IMAGE);
+    ((pod.spec as Obj).securityContext as Obj).sysctls = [{ name: "kernel.msgmax", value: "1" }];
+    refused(PROD, pod, /sysctls/);
+    ((pod.spec as Obj).securityContext as Obj).sysctls = [{ name: "net.ipv4.tcp_syncookies", value: "1" }];
+    allowed(PROD, pod);
+    (pod.metadata as Obj).annotations = { "container.apparmor.security.beta.kubernetes.io/main": "unconfined" };
+    refused(PROD, pod, /AppArmor/);
+  });
+
+  it("the volume list is every volume source of core/v1 Volume (so it is as closed as an allow-list)", () => {
+    const dts = readFileSync(join(__dirname, "../../../node_modules/kubernetes-models/v1/Volume.d.ts"), "utf8");
+    const iface = dts.slice(dts.indexOf("export interface IVolume"), dts.indexOf("\n}", dts.indexOf("export interface IVolume")));
+    const fields = [...iface.matchAll(/^ {4}"(\w+)"\??:/gm)].map((m) => m[1]).filter((f) => f !== "name");
+    expect([...ALL_VOLUME_SOURCES].sort()).toEqual(fields.sort());
+  });
+  it.each(ALL_VOLUME_SOURCES.filter((t) => !(RESTRICTED_VOLUME_TYPES as readonly string[]).includes(t)))("refuses a %s volume", (type) => {
+    const pod = argoPod(TEAM_IMAGE);
+    ((pod.spec as Obj).volumes as Obj[]).push({ name: "bad", [type]: {} });
+    refused(PROD, pod, /forbidden type.*: bad$/);
+  });
+  it.each([...RESTRICTED_VOLUME_TYPES])("allows a %s volume", (type) => {
+    const pod = argoPod(TEAM_IMAGE);
+    ((pod.spec as Obj).volumes as Obj[]).push({ name: "ok", [type]: {} });
+    allowed(PROD, pod);
+  });
+});
+
+describe("admission policies: resources", () => {
+  for (const list of ["containers", "initContainers"] as const) {
+    it.each([
+      ["no resources", (c: Obj) => delete c.resources, /request cpu and memory/],
+      ["no limits", (c: Obj) => delete (c.resources as Obj).limits, /limits/],
+      ["no memory request", (c: Obj) => delete ((c.resources as Obj).requests as Obj).memory, /request cpu and memory/],
+      ["no cpu limit", (c: Obj) => delete ((c.resources as Obj).limits as Obj).cpu, /limits/],
+    ])(`refuses %s in ${list}`, (_l, mutate, pattern) => {
+      refused(PROD, withContainer(list, mutate as (c: Obj) => void), pattern);
+    });
+  }
+});
+
+describe("admission policies: service accounts", () => {
+  it.each([["default"], ["argo-sso-team"], ["pipeline-admin"]])("refuses a pipeline pod running as %s", (sa) => {
+    refused(PROD, argoPod(TEAM_IMAGE, sa), /service account .* is not allowed here/);
+  });
+  it("refuses a pod with no service account (the API server defaults it to `default`)", () => {
+    const pod = argoPod(TEAM_IMAGE);
+    delete (pod.spec as Obj).serviceAccountName;
+    refused(PROD, pod, /service account default/);
+  });
+  it("serving pods run as model-server only, and pipeline accounts are refused there", () => {
+    const pod = rolloutPod();
+    (pod.spec as Obj).serviceAccountName = "pipeline-deploy";
+    refused(PROD, pod, /not allowed here; use one of: model-server/, "serving");
+    refused(PROD, argoPod(TEAM_IMAGE, "model-server"), /not allowed here/, "team-fraud");
+  });
+  it.each([["pipeline-register"], ["pipeline-deploy"]])("%s runs the platform's images only", (sa) => {
+    allowed(PROD, argoPod(STEPS, sa));
+    refused(PROD, argoPod(TEAM_IMAGE, sa), /run only the platform's own images.*: main/);
+  });
+});
+
+describe("admission policies: a team's workflow objects", () => {
+  const spec = (extra: Obj = {}): Obj => ({
+    serviceAccountName: "pipeline-train",
+    entrypoint: "main",
+    templates: [
+      {
+        name: "main",
+        steps: [[{ name: "gate", templateRef: { name: "training-pipeline", template: "gate", clusterScope: true } }]],
+      },
+      { name: "train", serviceAccountName: "pipeline-train", container: { image: TEAM_IMAGE } },
+    ],
+    ...extra,
+  });
+  const wf = (kind: string, s: Obj): Obj =>
+    kind === "CronWorkflow"
+      ? { apiVersion: "argoproj.io/v1alpha1", kind, metadata: { name: "x" }, spec: { schedule: "0 1 * * *", workflowSpec: s } }
+      : { apiVersion: "argoproj.io/v1alpha1", kind, metadata: { name: "x" }, spec: s };
+  const kinds = ["Workflow", "WorkflowTemplate", "CronWorkflow"];
+
+  it.each(kinds)("allows a %s that reuses platform steps through templateRef and runs its own step as pipeline-train", (kind) => {
+    allowed(PROD, wf(kind, spec()));
+  });
+  it.each(kinds)("allows a %s that only references a ClusterWorkflowTemplate (no templates of its own)", (kind) => {
+    allowed(PROD, wf(kind, { workflowTemplateRef: { name: "training-pipeline", clusterScope: true } }));
+  });
+  const reserved: [string, (s: Obj) => void][] = [
+    ["the workflow's account", (s) => (s.serviceAccountName = "pipeline-register")],
+    ["the executor's account", (s) => (s.executor = { serviceAccountName: "pipeline-deploy" })],
+    ["a workflow-wide pod patch naming an account", (s) => (s.podSpecPatch = '{"serviceAccountName":"pipeline-deploy"}')],
+    ["a workflow-wide pod patch changing the steps' arguments", (s) => (s.podSpecPatch = '{"containers":[{"name":"main","args":["x"]}]}')],
+    ["template defaults naming an account", (s) => (s.templateDefaults = { serviceAccountName: "pipeline-register" })],
+    [
+      "template defaults adding environment",
+      (s) => (s.templateDefaults = { container: { env: [{ name: "NODE_OPTIONS", value: "-r /tmp/x" }] } }),
+    ],
+    ["a template's account", (s) => (((s.templates as Obj[])[1] as Obj).serviceAccountName = "pipeline-register")],
+    ["a template's executor account", (s) => (((s.templates as Obj[])[1] as Obj).executor = { serviceAccountName: "pipeline-deploy" })],
+    ["a template's pod patch", (s) => (((s.templates as Obj[])[1] as Obj).podSpecPatch = '{"serviceAccountName":"pipeline-register"}')],
+  ];
+  for (const kind of kinds) {
+    it.each(reserved)(`refuses a ${kind} that uses a reserved account through %s`, (_l, mutate) => {
+      const s = spec();
+      mutate(s);
+      refused(PROD, wf(kind, s), /pipeline-register|reserved account|podSpecPatch or templateDefaults/);
+    });
+  }
+  it("allows a team template's own pod patch that does not touch the account (it reaches only that template's pod)", () => {
+    const s = spec();
+    ((s.templates as Obj[])[1] as Obj).podSpecPatch = '{"containers":[{"name":"main","resources":{"limits":{"nvidia.com/gpu":"1"}}}]}';
+    allowed(PROD, wf("Workflow", s));
+  });
+  it("binds the workflow policy to team namespaces only (the platform's own namespace runs the platform's templates)", () => {
+    const s = spec({ serviceAccountName: "pipeline-deploy" });
+    expect(verdictProblems(evaluatePolicies(PROD, { object: wf("Workflow", s), namespace: "ml-pipelines", team: false }))).toEqual([]);
+  });
+});
+
+describe("admission manifests", () => {
+  const bind = { guarded: ["ml-pipelines", "serving", "team-fraud"], teams: ["team-fraud"] };
+  it("validate against the upstream admissionregistration.k8s.io/v1 schema", async () => {
+    const m = admissionPolicyManifests(PROD, { ...bind, environment: "production" });
+    for (const o of [...m.policies, ...m.bindings]) expect(await schemaError(o), JSON.stringify(o.metadata)).toBeUndefined();
+    expect(m.policies).toHaveLength(PROD.length);
+  });
+  it("deny and audit in production, warn and audit in development", () => {
+    const prod = admissionPolicyManifests(PROD, { ...bind, environment: "production" });
+    const dev = admissionPolicyManifests(DEV, { ...bind, environment: "development" });
+    for (const b of prod.bindings) expect((b.spec as Obj).validationActions).toEqual(["Deny", "Audit"]);
+    for (const b of dev.bindings) expect((b.spec as Obj).validationActions).toEqual(["Warn", "Audit"]);
+    for (const p of prod.policies) expect((p.spec as Obj).failurePolicy).toBe("Fail");
+  });
+  it("bind pod policies to every guarded namespace by its immutable name label, the workflow policy to teams", () => {
+    const m = admissionPolicyManifests(PROD, { ...bind, environment: "production" });
+    const values = (name: string) => {
+      const b = m.bindings.find((x) => (x.metadata as Obj).name === name) as {
+        spec: { matchResources: { namespaceSelector: { matchExpressions: Obj[] } } };
+      };
+      return b.spec.matchResources.namespaceSelector.matchExpressions[0] as { values: string[] };
+    };
+    expect(values("mlops-images")).toEqual({ key: "kubernetes.io/metadata.name", operator: "In", values: bind.guarded });
+    expect(values("mlops-workflow-identities").values).toEqual(["team-fraud"]);
+  });
+  it("match pods including ephemeral containers, and the three workflow kinds", () => {
+    const m = admissionPolicyManifests(PROD, { ...bind, environment: "production" });
+    const rules = (name: string) => {
+      const p = m.policies.find((x) => (x.metadata as Obj).name === name) as { spec: { matchConstraints: { resourceRules: Obj[] } } };
+      return p.spec.matchConstraints.resourceRules[0] as Obj;
+    };
+    expect(rules("mlops-pod-security").resources).toEqual(["pods", "pods/ephemeralcontainers"]);
+    expect(rules("mlops-workflow-identities").resources).toEqual(["workflows", "workflowtemplates", "cronworkflows"]);
+  });
+  it("leave the team-only policy unbound when there is no team (a binding needs a namespace)", () => {
+    const m = admissionPolicyManifests(PROD, { guarded: ["ml-pipelines", "serving"], teams: [], environment: "production" });
+    expect(m.bindings.map((b) => (b.metadata as Obj).name)).not.toContain("mlops-workflow-identities");
+  });
+});
+
+describe("admission settings are refused when they cannot be baked into CEL safely", () => {
+  it.each([
+    ["a quote in the registry host", { registryHosts: ["x' || true || '"] }, /registryHosts/],
+    ["no registry", { registryHosts: [] }, /registryHosts: \[\]/],
+    ["an unpinned platform image", { platformImages: ["quay.io/argoproj/argoexec"] }, /platformImages/],
+    ["a reserved account that is not a pipeline account", { platformOnlyServiceAccounts: ["root"] }, /platformOnlyServiceAccounts/],
+  ])("%s", (_l, patch, pattern) => {
+    const problems = admissionSettingsProblems({ ...settings(true), ...patch } as AdmissionRuleSettings);
+    expect(problems.join("\n")).toMatch(pattern);
+    expect(() => admissionPolicies({ ...settings(true), ...patch } as AdmissionRuleSettings)).toThrow(pattern);
+  });
+  it("the component refuses a team namespace it does not guard and an unknown environment", () => {
+    const args = platformAdmissionArgs({
+      environment: "production",
+      registryHost: REGISTRY,
+      platformImages: [EXECUTOR],
+      pipelineNamespaces: ["ml-pipelines"],
+      teamNamespaces: ["team-fraud"],
+      serving: { namespace: "serving", serviceAccounts: ["model-server"] },
+      pipelineServiceAccounts: ACCOUNTS,
+      platformOnlyServiceAccounts: ["pipeline-register"],
+      dependsOn: [],
+    });
+    expect(admissionControlProblems(args)).toEqual([]);
+    expect(admissionControlProblems({ ...args, guardedNamespaces: ["ml-pipelines", "serving"] }).join()).toMatch(/team-fraud/);
+    expect(admissionControlProblems({ ...args, environment: "staging" as "production" }).join()).toMatch(/environment/);
+  });
+});
