@@ -33,9 +33,15 @@ export const ENCRYPTED_STORAGE_CLASS = "managed-csi-cmk";
 
 /**
  * The security profile of the cluster: workload identity, Defender to the workspace, KMS etcd
- * encryption with a key in the private vault, image cleaner. Pure.
+ * encryption with a key in the private vault, image cleaner. Pure. The ids stay inputs in their
+ * own leaves, so that in a preview only they are unknown and every switch the policies check
+ * (workload identity, KMS enabled, private vault access) stays known.
  */
-export function clusterSecurityProfile(workspaceId: string, kmsKeyUriWithVersion: string, vaultId: string) {
+export function clusterSecurityProfile(
+  workspaceId: pulumi.Input<string>,
+  kmsKeyUriWithVersion: pulumi.Input<string>,
+  vaultId: pulumi.Input<string>,
+) {
   return {
     workloadIdentity: { enabled: true },
     defender: { logAnalyticsWorkspaceResourceId: workspaceId, securityMonitoring: { enabled: true } },
@@ -203,11 +209,9 @@ export class Cluster extends pulumi.ComponentResource {
         },
         publicNetworkAccess: "Disabled",
         oidcIssuerProfile: { enabled: true },
-        // Unknown as a whole until the KMS key version exists (the provider merges its defaults
-        // into the object); clusterSecurityProfile is tested on its own.
-        securityProfile: pulumi
-          .all([args.logAnalyticsWorkspaceId, args.kms.keyUriWithVersion, args.kms.vaultId])
-          .apply(([workspaceId, keyUri, vaultId]) => clusterSecurityProfile(workspaceId, keyUri, vaultId)),
+        // Built as an object of inputs, never inside an apply: a preview then knows every switch
+        // and only the key version (created in the same run) stays unknown.
+        securityProfile: clusterSecurityProfile(args.logAnalyticsWorkspaceId, args.kms.keyUriWithVersion, args.kms.vaultId),
         addonProfiles: {
           azurepolicy: { enabled: true, config: { version: "v2" } },
           azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },

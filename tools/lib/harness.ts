@@ -85,8 +85,11 @@ export class PlanError extends Error {
   }
 }
 
-/** Offline answers to the provider functions the program may call. */
-function answerInvoke(token: string, inputs: Record<string, unknown>, region: string | undefined): Record<string, unknown> {
+/**
+ * Offline answers to the provider functions the program calls, and only those: any other call
+ * fails the plan, so a new lookup gets a deliberate answer (or none) instead of an invented one.
+ */
+function answerInvoke(token: string): Record<string, unknown> {
   switch (token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return {
@@ -97,20 +100,6 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
       };
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
-    case "aws:index/getRegion:getRegion": {
-      const r = (inputs.region as string | undefined) ?? region ?? "";
-      return { name: r, region: r, id: r, endpoint: `ec2.${r}.amazonaws.com`, description: r };
-    }
-    case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-      const r = region ?? "";
-      const letters = ["a", "b", "c"];
-      return {
-        id: r,
-        names: letters.map((l) => `${r}${l}`),
-        zoneIds: letters.map((_, i) => `mec1-az${i + 1}`),
-        groupNames: [r],
-      };
-    }
     case "azure-native:authorization:getClientConfig":
       return {
         clientId: PLACEHOLDER_AZURE_OBJECT_ID,
@@ -171,7 +160,7 @@ class PlanMonitor extends MockMonitor {
         // form, so secrets stay secret and unknowns unknown) plus what the cloud assigns.
         return { id: resourceId, state: args.custom ? { ...this.pendingInputs, ...rest } : rest };
       },
-      call: (args) => answerInvoke(args.token, args.inputs, args.provider ? this.providerRegions.get(args.provider) : undefined),
+      call: (args) => answerInvoke(args.token),
     });
     // MockMonitor.newUrn is private in the typings; replace it with the engine's URN scheme.
     Object.assign(this, { newUrn: urnOf });
