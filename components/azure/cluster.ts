@@ -18,6 +18,7 @@ import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrProblem } from "../../stacks/cidr";
 import { afterCreate } from "./after-create";
+import { keepKnownInPreview } from "./known-in-preview";
 import { aksKubeconfig, clusterAccessFromKubeconfig } from "./kubeconfig";
 import { dnsServiceIp } from "./layout";
 import { diagnosticSetting } from "./monitoring-settings";
@@ -185,6 +186,7 @@ export class Cluster extends pulumi.ComponentResource {
     ];
 
     const sys = args.systemPool;
+    const securityProfile = clusterSecurityProfile(args.logAnalyticsWorkspaceId, args.kms.keyUriWithVersion, args.kms.vaultId);
     const cluster = new containerservice.ManagedCluster(
       `${name}-aks`,
       {
@@ -209,9 +211,9 @@ export class Cluster extends pulumi.ComponentResource {
         },
         publicNetworkAccess: "Disabled",
         oidcIssuerProfile: { enabled: true },
-        // Built as an object of inputs, never inside an apply: a preview then knows every switch
-        // and only the key version (created in the same run) stays unknown.
-        securityProfile: clusterSecurityProfile(args.logAnalyticsWorkspaceId, args.kms.keyUriWithVersion, args.kms.vaultId),
+        // Registered as an object of inputs (see the transformation below): a preview knows every
+        // switch and only the key version, created in the same run, stays unknown.
+        securityProfile,
         addonProfiles: {
           azurepolicy: { enabled: true, config: { version: "v2" } },
           azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
@@ -263,6 +265,9 @@ export class Cluster extends pulumi.ComponentResource {
         protect: args.protectCluster,
         retainOnDelete: args.protectCluster,
         ignoreChanges: ["agentPoolProfiles[0].count"],
+        // The SDK wraps securityProfile in an apply (to default keyVaultNetworkAccess, which is set
+        // here), which would make the whole object unknown until the key version exists.
+        transformations: [keepKnownInPreview("securityProfile", securityProfile)],
       },
     );
     this.cluster = cluster;
