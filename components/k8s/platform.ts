@@ -581,7 +581,6 @@ export class PlatformServices extends pulumi.ComponentResource {
           identity: ident(`team-${team.name}`),
           artifactStore,
           artifactPrefix: args.artifactPrefix(nsName),
-          workflowManifests: args.workflowManifests,
           argo,
           ingress: teamIngress,
           egress: pipelineEgress,

@@ -495,12 +495,16 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       }
     });
 
-    it("installs the workflows in the pipelines namespace and the templates in every team namespace, after the CRDs", () => {
+    it("installs the workflows in the pipelines namespace and each template once cluster-wide for the teams, after the CRDs", () => {
       const wf = mine.filter(
         (r) => r.type === "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate" || r.type === "kubernetes:argoproj.io/v1alpha1:CronWorkflow",
       );
       const where = (kind: string) => wf.filter((r) => r.type.endsWith(kind)).map((r) => (r.inputs.metadata as Obj).namespace);
-      expect(where("WorkflowTemplate").sort()).toEqual([NAMESPACES.pipelines, ...e.teams.map(teamNamespace)].sort());
+      // Team namespaces hold no copy: they run the cluster-wide one (a plan grows by no template per team).
+      expect(where("WorkflowTemplate")).toEqual([NAMESPACES.pipelines]);
+      const shared = mine.filter((r) => r.type === "kubernetes:argoproj.io/v1alpha1:ClusterWorkflowTemplate");
+      expect(shared.map((r) => (r.inputs.metadata as Obj).name)).toContain("training-pipeline");
+      for (const r of shared) expect(r.dependencies).toContain(release("argo-workflows").urn);
       expect(where("CronWorkflow").every((n) => n === NAMESPACES.pipelines)).toBe(true);
       const settings = mine.filter(
         (r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs.metadata as Obj).name === "mlops-pipeline-settings",

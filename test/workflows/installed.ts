@@ -49,7 +49,7 @@ export function describeInstalledWorkflows(
       ).version;
       expect(STEPS_IMAGE_VERSION).toBe(version);
       expect(STEPS_IMAGE_PLACEHOLDER.endsWith(`:${version}`)).toBe(true);
-      for (const r of [...ofKind("WorkflowTemplate"), ...ofKind("CronWorkflow")]) {
+      for (const r of [...ofKind("WorkflowTemplate"), ...ofKind("ClusterWorkflowTemplate"), ...ofKind("CronWorkflow")]) {
         const list = images(r.inputs.spec);
         expect(list.length, r.name).toBeGreaterThan(0);
         expect(list, r.name).not.toContain(STEPS_IMAGE_PLACEHOLDER);
@@ -101,14 +101,26 @@ export function describeInstalledWorkflows(
       }
     });
 
-    it("lets every team namespace run the training pipeline with the platform's step accounts", () => {
+    it("lets every team namespace run the training pipeline from its cluster-wide copy with the platform's step accounts", () => {
+      // The same objects as in the platform namespace, once, cluster-wide: a team holds no copy it could edit.
+      const platformTemplate = ofKind("WorkflowTemplate").find((r) => (r.inputs.metadata as Obj).name === "training-pipeline");
+      const shared = ofKind("ClusterWorkflowTemplate").find((r) => (r.inputs.metadata as Obj).name === "training-pipeline");
+      expect(shared?.inputs.spec).toEqual(platformTemplate?.inputs.spec);
+      expect((shared?.inputs.metadata as Obj).namespace).toBeUndefined();
       const teamTemplates = ofKind("WorkflowTemplate").filter((r) => String((r.inputs.metadata as Obj).namespace).startsWith("team-"));
+      expect(teamTemplates).toEqual([]);
+      // The Argo server reads cluster-scoped templates for signed-in users through its default SSO account.
+      const reader = plan.resources.find(
+        (r) =>
+          r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding" &&
+          ((r.inputs.roleRef as Obj).name as string) === "mlops-pipeline-template-reader",
+      );
+      expect((reader?.inputs.subjects as Obj[])[0]).toMatchObject({ kind: "ServiceAccount", name: "argo-sso-default" });
       const teamNamespaces = new Set(
         plan.resources
           .filter((r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs.metadata as Obj).name === PIPELINE_SETTINGS_CONFIGMAP)
           .map((r) => String((r.inputs.metadata as Obj).namespace)),
       );
-      for (const t of teamTemplates) expect(teamNamespaces.has(String((t.inputs.metadata as Obj).namespace))).toBe(true);
       const accounts = plan.resources
         .filter((r) => r.type === "kubernetes:core/v1:ServiceAccount")
         .map((r) => `${String((r.inputs.metadata as Obj).namespace)}/${String((r.inputs.metadata as Obj).name)}`);

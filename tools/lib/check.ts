@@ -184,6 +184,26 @@ function providerOf(r: StateResource, byUrn: ReadonlyMap<string, StateResource>)
   return { type: prov.type, name: nameOf(prov.urn), urn: prov.urn, props: policyProps(prov.inputs) };
 }
 
+/**
+ * `target` with properties computed on first read and then kept (enumerable, like plain fields).
+ * A getter that yields undefined leaves no property, as a plain object without it would.
+ */
+function lazily<T extends object>(target: T, getters: Record<string, () => unknown>): T & Record<string, unknown> {
+  for (const [key, get] of Object.entries(getters)) {
+    Object.defineProperty(target, key, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const value = get();
+        if (value === undefined) delete (target as Record<string, unknown>)[key];
+        else Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+        return value;
+      },
+    });
+  }
+  return target as T & Record<string, unknown>;
+}
+
 class NotApplicable extends Error {}
 const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason);
@@ -257,6 +277,7 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
     const settings = ruleSettings(cfg, p.name);
     const getConfig = <T extends object>() => ({ ...settings }) as unknown as T;
     if (isStackPolicy(p)) {
+      // Each stack policy gets its own view, as from the CLI (props are built on first read).
       const view = stackView(resources, byUrn);
       try {
         await p.validateStack({ resources: view, getConfig, stackTags, notApplicable }, reporter(p, level, ""));
@@ -272,21 +293,22 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
     for (const r of resources) {
       for (const validate of validations) {
         try {
-          const props = policyProps(r.inputs);
-          const args: ResourceValidationArgs = {
-            type: r.type,
-            props,
-            urn: r.urn,
-            name: nameOf(r.urn),
-            opts: optionsOf(r),
-            stackTags,
-            isType: (cls) => isTypeOf(r.type, cls),
-            asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
-            getConfig,
-            notApplicable,
-          };
-          const provider = providerOf(r, byUrn);
-          if (provider) args.provider = provider;
+          // As the CLI does, each policy gets its own deserialized copy of the props; built on first
+          // read, since most rules look at the type first and return for the types they do not judge.
+          const args = lazily(
+            {
+              type: r.type,
+              urn: r.urn,
+              name: nameOf(r.urn),
+              opts: optionsOf(r),
+              stackTags,
+              isType: (cls: unknown) => isTypeOf(r.type, cls),
+              asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? args.props : undefined)) as ResourceValidationArgs["asType"],
+              getConfig,
+              notApplicable,
+            },
+            { props: () => policyProps(r.inputs), provider: () => providerOf(r, byUrn) },
+          ) as unknown as ResourceValidationArgs;
           // The CLI attributes a resource policy's violations to the resource, whatever urn is passed.
           const report = reporter(p, level, r.urn);
           await validate(args, (message) => report(message));
@@ -321,20 +343,19 @@ function stackView(resources: readonly StateResource[], byUrn: ReadonlyMap<strin
   const views = new Map<string, PolicyResource>();
   for (const r of resources) {
     const values = r.outputs && Object.keys(r.outputs).length > 0 ? r.outputs : r.inputs;
-    const props = policyProps(values);
-    const view: PolicyResource = {
-      type: r.type,
-      props,
-      urn: r.urn,
-      name: nameOf(r.urn),
-      opts: optionsOf(r),
-      dependencies: [],
-      propertyDependencies: {},
-      isType: (cls) => isTypeOf(r.type, cls),
-      asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
-    };
-    const provider = providerOf(r, byUrn);
-    if (provider) view.provider = provider;
+    const view = lazily(
+      {
+        type: r.type,
+        urn: r.urn,
+        name: nameOf(r.urn),
+        opts: optionsOf(r),
+        dependencies: [] as PolicyResource[],
+        propertyDependencies: {} as Record<string, PolicyResource[]>,
+        isType: (cls: unknown) => isTypeOf(r.type, cls),
+        asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? view.props : undefined)) as PolicyResource["asType"],
+      },
+      { props: () => policyProps(values), provider: () => providerOf(r, byUrn) },
+    ) as unknown as PolicyResource;
     views.set(r.urn, view);
   }
   for (const r of resources) {

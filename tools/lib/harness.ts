@@ -209,7 +209,8 @@ class PlanMonitor extends MockMonitor {
         const id = resp.getId();
         if (id) record.id = id;
         // What the mock answered: the inputs and the placeholders (no need to decode the response).
-        record.outputs = redact({ ...inputs, ...assigned }) as Record<string, unknown>;
+        // Shares the redacted inputs' values rather than copying them: a plan is mostly inputs.
+        record.outputs = { ...record.inputs, ...(redact(assigned) as Record<string, unknown>) };
         if (type.startsWith("pulumi:providers:")) {
           const region = (inputs.region ?? inputs.location) as string | undefined;
           this.providerRegions.set(`${record.urn}::${id}`, typeof region === "string" ? region : undefined);
@@ -222,6 +223,7 @@ class PlanMonitor extends MockMonitor {
     // newResource ran synchronously inside the call above: keep what it assigned to this resource.
     assigned = this.pendingState;
     await registered;
+    if (process.env.PLAN_DROP) (this as unknown as { resources: Map<string, unknown> }).resources.delete(record.urn);
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: the gRPC request/callback types are internal to @pulumi/pulumi.

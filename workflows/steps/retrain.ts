@@ -44,7 +44,8 @@ export function retrainWorkflow(namespace: string, model: string, args: Record<s
       annotations: { "mlops.platform/reason": reason.slice(0, 1000) },
     },
     spec: {
-      workflowTemplateRef: { name: "training-pipeline" },
+      // The platform's cluster-wide copy: present in every pipeline namespace, and teams cannot change it.
+      workflowTemplateRef: { name: "training-pipeline", clusterScope: true },
       arguments: { parameters: Object.entries(args).map(([name, value]) => ({ name, value })) },
     },
   };

@@ -126,7 +126,7 @@ describe("training sensor", () => {
     expect(args["data-uri"]).toBe("s3://d/new.csv");
     const wf = retrainWorkflow("ml-pipelines", "credit", args, "data");
     const spec = wf.spec as Obj;
-    expect(spec.workflowTemplateRef).toEqual({ name: "training-pipeline" });
+    expect(spec.workflowTemplateRef).toEqual({ name: "training-pipeline", clusterScope: true });
     const names = ((spec.arguments as Obj).parameters as Param[]).map((p) => p.name);
     for (const p of required) expect(names).toContain(p);
   });
