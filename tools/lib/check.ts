@@ -271,16 +271,18 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
     return { level: "mandatory" as const, message: `Error ${during} with ${from}: ${(e as Error)?.stack ?? String(e)}` };
   };
 
+  let view: PolicyResource[] | undefined;
   for (const p of policies) {
     const level = levelOf(p, cfg);
     if (level === "disabled") continue;
     const settings = ruleSettings(cfg, p.name);
     const getConfig = <T extends object>() => ({ ...settings }) as unknown as T;
     if (isStackPolicy(p)) {
-      // Each stack policy gets its own view, as from the CLI (props are built on first read).
-      const view = stackView(resources, byUrn);
+      // One view of the stack for every stack policy (props built on first read); the CLI builds
+      // one per policy, which only matters to a rule that writes to what it checks.
+      view ??= stackView(resources, byUrn);
       try {
-        await p.validateStack({ resources: view, getConfig, stackTags, notApplicable }, reporter(p, level, ""));
+        await p.validateStack({ resources: [...view], getConfig, stackTags, notApplicable }, reporter(p, level, ""));
       } catch (e) {
         if (e instanceof NotApplicable) continue;
         const f = failure(p, e, "validating stack");
@@ -292,6 +294,10 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
       p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
     for (const r of resources) {
       for (const validate of validations) {
+        // A rule that declares the types it judges (policies/lib/rule.ts) returns at once on the
+        // others; skip those without building their arguments.
+        const appliesTo = (validate as { appliesTo?: (type: string) => boolean }).appliesTo;
+        if (appliesTo && !appliesTo(r.type)) continue;
         try {
           // As the CLI does, each policy gets its own deserialized copy of the props; built on first
           // read, since most rules look at the type first and return for the types they do not judge.
