@@ -9,9 +9,13 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES, teamNamespace } from "../contracts/endpoints";
+import type { CloudName } from "../contracts/regions";
 
-/** The clouds the platform runs on. */
-export type CloudName = "aws" | "azure";
+/** The clouds the platform runs on (defined with the UAE allow-list in `contracts/`). */
+export type { CloudName };
+/** Namespaces of the platform services and the team-namespace rule (`contracts/endpoints.ts`). */
+export { NAMESPACES, teamNamespace };
 
 /** Purposes of the encrypted buckets (AWS S3) or blob containers (Azure Storage). */
 export const BUCKET_PURPOSES = ["artifacts", "datasets", "features", "logs"] as const;
@@ -141,20 +145,6 @@ export const DATABASE_CONSUMERS = ["mlflow", "feast", "argo"] as const;
 /** One database consumer. */
 export type DatabaseConsumer = (typeof DATABASE_CONSUMERS)[number];
 
-/** Kubernetes namespaces of the platform services. Names are a contract with the cloud layer. */
-export const NAMESPACES = {
-  argo: "argo",
-  argoEvents: "argo-events",
-  argoRollouts: "argo-rollouts",
-  mlflow: "mlflow",
-  feast: "feast",
-  serving: "serving",
-  monitoring: "monitoring",
-  ingress: "ingress",
-  gpu: "gpu-operator",
-  pipelines: "ml-pipelines",
-} as const;
-
 /**
  * Service accounts the ML pipeline steps run as, created in every pipeline namespace
  * (`ml-pipelines` and each team namespace). One per kind of step, so that each gets only the
@@ -170,8 +160,3 @@ export const PIPELINE_SERVICE_ACCOUNTS = {
   /** Promotion: patches the serving Rollout (Kubernetes RBAC only). */
   deploy: "pipeline-deploy",
 } as const;
-
-/** The namespace of a team. */
-export function teamNamespace(team: string): string {
-  return `team-${team}`;
-}

@@ -11,7 +11,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnforcementLevel, PolicyConfigSchema, PolicyPackConfig } from "@pulumi/policy";
 import { z } from "zod";
-import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS } from "../stacks/regions";
+import { PLATFORM_NAMESPACES } from "../contracts/platform-namespaces";
+import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS } from "../contracts/regions";
 
 /** Folder of the per-stack configuration files. */
 export const PACK_CONFIG_DIR = path.join(__dirname, "config");
@@ -33,20 +34,12 @@ export const DEFAULT_ALLOWED_REGISTRIES = [
   "mcr.microsoft.com",
 ] as const;
 
-/** Namespaces where Kubernetes rules are mandatory when the configuration names none. */
-export const DEFAULT_PLATFORM_NAMESPACES = [
-  "argo",
-  "argo-events",
-  "argo-rollouts",
-  "mlflow",
-  "feast",
-  "serving",
-  "monitoring",
-  "ingress",
-  "gpu-operator",
-  "ml-pipelines",
-  "team-*",
-] as const;
+/**
+ * Namespaces where Kubernetes rules are mandatory when the configuration names none: every
+ * namespace of the catalogue of platform services and every team namespace, generated into the
+ * leaf `contracts/` so that the pack needs nothing else of the project.
+ */
+export const DEFAULT_PLATFORM_NAMESPACES = PLATFORM_NAMESPACES;
 
 const enforcementLevel = z.enum(["advisory", "mandatory", "remediate", "disabled"]);
 
@@ -68,12 +61,12 @@ export const PackConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   /** Production stacks make the data-safety rules mandatory (they are not applicable otherwise). */
   production: z.boolean().default(true),
-  /** AWS regions resources may be placed in. Defaults to the UAE allow-list of stacks/regions.ts. */
+  /** AWS regions resources may be placed in. Defaults to the UAE allow-list of contracts/regions.ts. */
   allowedAwsRegions: z
     .array(z.string().min(1))
     .min(1)
     .default([...AWS_UAE_REGIONS]),
-  /** Azure locations resources may be placed in. Defaults to the UAE allow-list of stacks/regions.ts. */
+  /** Azure locations resources may be placed in. Defaults to the UAE allow-list of contracts/regions.ts. */
   allowedAzureLocations: z
     .array(z.string().min(1))
     .min(1)

@@ -46,7 +46,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     description: "Every AWS provider is pinned to an allowed region (UAE: me-central-1). An unknown region is a violation.",
     severity: "critical",
     remediationSteps:
-      "Create the provider with `region` set to a region of the stack's allow-list (stacks/regions.ts); never derive it from an output.",
+      "Create the provider with `region` set to a region of the stack's allow-list (contracts/regions.ts); never derive it from an output.",
     controls: RESIDENCY,
     equivalents: [],
   },
@@ -65,7 +65,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     description:
       "Every azure-native provider is pinned to an allowed location (UAE: uaenorth, uaecentral). An unknown location is a violation.",
     severity: "critical",
-    remediationSteps: "Create the provider with `location` set to a location of the stack's allow-list (stacks/regions.ts).",
+    remediationSteps: "Create the provider with `location` set to a location of the stack's allow-list (contracts/regions.ts).",
     controls: RESIDENCY,
     equivalents: [],
   },

@@ -37,8 +37,8 @@ import {
   type DatabaseRef,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
+import { AWS_UAE_REGIONS } from "../contracts/regions";
 import type { AwsProviders } from "./providers";
-import { AWS_UAE_REGIONS } from "./regions";
 import type { PlatformConfig } from "./schema";
 
 /** ECR repositories of the platform, by key. */

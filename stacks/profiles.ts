@@ -3,6 +3,8 @@
  * are the same in every profile and cannot be configured away.
  */
 import type { CloudName } from "../components/contracts";
+import { DEFAULT_KUBERNETES_VERSION } from "../contracts/kubernetes";
+import { CPU_POOL_LABELS, GPU_POOL_LABELS, GPU_TAINT, NODE_LABEL_KEYS } from "../contracts/scheduling";
 import { AWS_INSTANCE_TYPES } from "./catalog/aws";
 import { AZURE_VM_SIZES } from "./catalog/azure";
 import type { SizeProfileName } from "./catalog/types";
@@ -18,8 +20,6 @@ export type ProfilePreset = Pick<
   services: Pick<PlatformConfig["services"], "monitoring">;
 };
 
-const GPU_TAINT = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" as const };
-
 function types(cloud: CloudName, profile: SizeProfileName, role: "system" | "cpu" | "gpu"): string[] {
   return cloud === "aws" ? [...AWS_INSTANCE_TYPES[profile][role]] : [AZURE_VM_SIZES[profile][role]];
 }
@@ -30,11 +30,11 @@ function pool(p: Omit<NodePool, "labels" | "taints" | "spot"> & Partial<NodePool
 
 /** The preset of `profile` on `cloud`. */
 export function profilePreset(profile: SizeProfileName, cloud: CloudName): ProfilePreset {
-  const gpuLabels = { "mlops.platform/pool": "gpu-training", "nvidia.com/gpu.present": "true" };
-  const cpuLabels = { "mlops.platform/pool": "cpu-inference" };
+  const gpuLabels = { ...GPU_POOL_LABELS };
+  const cpuLabels = { ...CPU_POOL_LABELS };
   if (profile === "smb") {
     return {
-      kubernetesVersion: "1.33",
+      kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
       network: { cidr: "10.40.0.0/16", serviceCidr: "172.20.0.0/16", podCidr: "192.168.0.0/16", apiAllowedCidrs: [] },
       nodePools: {
         system: pool({ name: "system", instanceTypes: types(cloud, profile, "system"), minSize: 1, maxSize: 3, diskSizeGiB: 64 }),
@@ -56,7 +56,7 @@ export function profilePreset(profile: SizeProfileName, cloud: CloudName): Profi
             maxSize: 2,
             diskSizeGiB: 200,
             spot: true,
-            labels: { ...gpuLabels, "mlops.platform/capacity": "spot" },
+            labels: { ...gpuLabels, [NODE_LABEL_KEYS.capacity]: "spot" },
             taints: [GPU_TAINT],
           }),
           pool({
@@ -65,7 +65,7 @@ export function profilePreset(profile: SizeProfileName, cloud: CloudName): Profi
             minSize: 0,
             maxSize: 1,
             diskSizeGiB: 200,
-            labels: { ...gpuLabels, "mlops.platform/capacity": "on-demand" },
+            labels: { ...gpuLabels, [NODE_LABEL_KEYS.capacity]: "on-demand" },
             taints: [GPU_TAINT],
           }),
         ],
@@ -86,7 +86,7 @@ export function profilePreset(profile: SizeProfileName, cloud: CloudName): Profi
     };
   }
   return {
-    kubernetesVersion: "1.33",
+    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
     network: { cidr: "10.50.0.0/16", serviceCidr: "172.20.0.0/16", podCidr: "192.168.0.0/16", apiAllowedCidrs: [] },
     nodePools: {
       system: pool({ name: "system", instanceTypes: types(cloud, profile, "system"), minSize: 3, maxSize: 6, diskSizeGiB: 128 }),
@@ -108,7 +108,7 @@ export function profilePreset(profile: SizeProfileName, cloud: CloudName): Profi
           maxSize: 8,
           diskSizeGiB: 500,
           spot: true,
-          labels: { ...gpuLabels, "mlops.platform/capacity": "spot" },
+          labels: { ...gpuLabels, [NODE_LABEL_KEYS.capacity]: "spot" },
           taints: [GPU_TAINT],
         }),
         pool({
@@ -117,7 +117,7 @@ export function profilePreset(profile: SizeProfileName, cloud: CloudName): Profi
           minSize: 0,
           maxSize: 4,
           diskSizeGiB: 500,
-          labels: { ...gpuLabels, "mlops.platform/capacity": "on-demand" },
+          labels: { ...gpuLabels, [NODE_LABEL_KEYS.capacity]: "on-demand" },
           taints: [GPU_TAINT],
         }),
       ],

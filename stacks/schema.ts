@@ -8,8 +8,11 @@
  * span several keys (min ≤ max, CIDR overlaps, instance types of the right cloud, …).
  */
 import { z } from "zod";
-import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "./cidr";
-import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "./regions";
+import { oidcEndpoints } from "../components/k8s/sso";
+import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../contracts/kubernetes";
+import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "../contracts/regions";
+import { GPU_TAINT, hasGpuTaint } from "../contracts/scheduling";
 
 const dnsLabel = z
   .string()
@@ -199,8 +202,7 @@ export const StackConfigSchema = z.strictObject({
   region: z.string().min(1),
   profile: z.enum(["smb", "enterprise"]),
   kubernetesVersion: z
-    .string()
-    .regex(/^1\.(3[2-5])$/, "must be a supported minor version: 1.32, 1.33, 1.34 or 1.35")
+    .enum(SUPPORTED_KUBERNETES_VERSIONS, { error: `must be a supported minor version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}` })
     .optional(),
   tags: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$/, "must be a valid tag key"), z.string().max(256)).optional(),
   network: networkSchema.partial().optional(),
@@ -249,6 +251,19 @@ export const PlatformConfigSchema = z
     if (!isAllowedRegion(c.cloud, c.region)) {
       const allowed = c.cloud === "aws" ? AWS_UAE_REGIONS : AZURE_UAE_LOCATIONS;
       issue(["region"], `is outside the UAE allow-list for ${c.cloud}: use one of ${allowed.join(", ")}`, c.region);
+    }
+    // SSO: the UIs need the issuer's endpoints (no discovery at deploy time), so an issuer whose
+    // endpoints the platform does not know is refused here, before any resource is registered.
+    if (!c.identity.ldap && c.identity.oidcIssuerUrl.startsWith("https://")) {
+      try {
+        oidcEndpoints(c.identity.oidcIssuerUrl);
+      } catch (e) {
+        issue(
+          ["identity", "oidcIssuerUrl"],
+          (e as Error).message.replace(/^identity\.oidcIssuerUrl: "[^"]*" /, ""),
+          c.identity.oidcIssuerUrl,
+        );
+      }
     }
     if (c.profile === "enterprise" && !c.protectData) {
       issue(["protectData"], "cannot be false in the enterprise profile: production data is always protected from delete/replace", false);
@@ -313,10 +328,10 @@ export const PlatformConfigSchema = z
       }
       if (kind === "system" && pool.spot) issue([...path, "spot"], "the system pool cannot run on spot capacity", true);
       if (kind === "system" && pool.minSize < 1) issue([...path, "minSize"], "the system pool needs at least one node", pool.minSize);
-      if (kind === "gpu" && !pool.taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NoSchedule")) {
+      if (kind === "gpu" && !hasGpuTaint(pool.taints)) {
         issue(
           [...path, "taints"],
-          "GPU pools must carry the nvidia.com/gpu NoSchedule taint so only GPU workloads land there",
+          `GPU pools must carry the ${GPU_TAINT.key} ${GPU_TAINT.effect} taint so only GPU workloads land there`,
           pool.taints,
         );
       }

@@ -6,10 +6,10 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { type CloudLayer, NAMESPACES, type WorkloadIdentitySpec } from "../components/contracts";
-import { FEAST_SERVICE } from "../components/k8s/feast";
-import { MLFLOW_SERVICE } from "../components/k8s/mlflow";
 import { PlatformServices as PlatformServicesComponent } from "../components/k8s/platform";
 import type { ResourceSize } from "../components/k8s/security";
+import { FEAST_URL, MLFLOW_URL } from "../contracts/endpoints";
+import { CPU_SELECTOR_KEYS, GPU_SELECTOR_KEYS } from "../contracts/scheduling";
 import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
 import { pipelineArtifactPrefix } from "./identities";
 import type { ServiceUrls } from "./outputs";
@@ -57,8 +57,8 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
     environment: cfg.profile === "smb" ? "development" : "production",
     allowedDataPrefixes: [`${DATASETS}/${datasetsPrefix}`, ...cfg.dataLakes.map((d) => d.uri)],
     allowedRegistries: [REGISTRY],
-    mlflowUrl: `http://${MLFLOW_SERVICE.name}.${NAMESPACES.mlflow}.svc.cluster.local:${MLFLOW_SERVICE.port}`,
-    feastUrl: `http://${FEAST_SERVICE.name}.${NAMESPACES.feast}.svc.cluster.local:${FEAST_SERVICE.port}`,
+    mlflowUrl: MLFLOW_URL,
+    feastUrl: FEAST_URL,
     servingNamespace: NAMESPACES.serving,
     driftThreshold: cfg.services.driftThreshold,
   });
@@ -79,8 +79,8 @@ export function buildPlatformServices(
   cloud: CloudLayer,
   identities: readonly WorkloadIdentitySpec[],
 ): PlatformServices {
-  const cpuSelector = commonLabels(cfg.nodePools.cpu, ["mlops.platform/pool"]);
-  const gpuSelector = commonLabels(cfg.nodePools.gpu, ["nvidia.com/gpu.present", "mlops.platform/pool"]);
+  const cpuSelector = commonLabels(cfg.nodePools.cpu, CPU_SELECTOR_KEYS);
+  const gpuSelector = commonLabels(cfg.nodePools.gpu, GPU_SELECTOR_KEYS);
   const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
   const services = new PlatformServicesComponent(
     "platform",

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { parseAllDocuments } from "yaml";
-import { DEFAULT_FEAST_URL, DEFAULT_MLFLOW_URL, PIPELINE_SETTINGS_CONFIGMAP, SETTINGS_KEYS } from "./steps/lib/settings";
+import { FEAST_URL, MLFLOW_URL, NAMESPACES } from "../contracts/endpoints";
+import { PIPELINE_SETTINGS_CONFIGMAP, SETTINGS_KEYS } from "./steps/lib/settings";
 
 export { PIPELINE_SETTINGS_CONFIGMAP, SETTINGS_KEYS } from "./steps/lib/settings";
 
@@ -85,9 +86,9 @@ export interface PipelineSettingsInput {
   readonly allowedDataPrefixes: readonly string[];
   /** Registry hosts training images may come from (e.g. the stack's `registryHost`, resolved with `apply`). */
   readonly allowedRegistries: readonly string[];
-  /** @default http://mlflow.mlflow.svc.cluster.local:5000 */
+  /** @default the platform's MLflow Service (`contracts/endpoints.ts` `MLFLOW_URL`) */
   readonly mlflowUrl?: string;
-  /** @default http://feast.feast.svc.cluster.local:6566 */
+  /** @default the platform's Feast feature server (`contracts/endpoints.ts` `FEAST_URL`) */
   readonly feastUrl?: string;
   /** @default serving */
   readonly servingNamespace?: string;
@@ -107,9 +108,9 @@ export function pipelineSettingsData(s: PipelineSettingsInput): Record<string, s
     [SETTINGS_KEYS.environment]: s.environment,
     [SETTINGS_KEYS.allowedDataPrefixes]: s.allowedDataPrefixes.join("\n"),
     [SETTINGS_KEYS.allowedRegistries]: s.allowedRegistries.join("\n"),
-    [SETTINGS_KEYS.mlflowUrl]: s.mlflowUrl ?? DEFAULT_MLFLOW_URL,
-    [SETTINGS_KEYS.feastUrl]: s.feastUrl ?? DEFAULT_FEAST_URL,
-    [SETTINGS_KEYS.servingNamespace]: s.servingNamespace ?? "serving",
+    [SETTINGS_KEYS.mlflowUrl]: s.mlflowUrl ?? MLFLOW_URL,
+    [SETTINGS_KEYS.feastUrl]: s.feastUrl ?? FEAST_URL,
+    [SETTINGS_KEYS.servingNamespace]: s.servingNamespace ?? NAMESPACES.serving,
     [SETTINGS_KEYS.driftThreshold]: String(s.driftThreshold),
   };
 }

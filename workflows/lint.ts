@@ -18,19 +18,20 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../components/contracts";
+import { GPU_POOL_LABELS, GPU_RESOURCE, GPU_TAINT, NODE_LABEL_KEYS } from "../contracts/scheduling";
 import { loadWorkflowDocuments, WORKFLOWS_DIR, type WorkflowDocument } from "./index";
 import { imagePinProblem } from "./steps/lib/images";
 
-/** Label and taint of the GPU node pools (stacks/profiles.ts). */
+/** Label and taint of the GPU node pools (`contracts/scheduling.ts`). */
 export const GPU_POOL = {
-  labelKey: "mlops.platform/pool",
-  labelValue: "gpu-training",
-  taintKey: "nvidia.com/gpu",
-  taintValue: "present",
-  taintEffect: "NoSchedule",
+  labelKey: NODE_LABEL_KEYS.pool,
+  labelValue: GPU_POOL_LABELS[NODE_LABEL_KEYS.pool],
+  taintKey: GPU_TAINT.key,
+  taintValue: GPU_TAINT.value,
+  taintEffect: GPU_TAINT.effect,
 } as const;
-/** The GPU extended resource. */
-export const GPU_RESOURCE = "nvidia.com/gpu";
+/** The GPU extended resource (`contracts/scheduling.ts`). */
+export { GPU_RESOURCE };
 /** Steps whose outcome guards a release: they may not be conditional or allowed to fail. */
 export const GUARD_STEPS = ["dist/gate.js", "dist/register.js", "dist/promote.js"] as const;
 

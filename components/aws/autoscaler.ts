@@ -5,25 +5,12 @@
  * describe what it needs for discovery.
  */
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImage } from "../../contracts/versions";
+import { helmRelease } from "../k8s/helm";
 import { irsaRole, type OidcIssuer } from "./irsa";
 import { ArgChecker } from "./validate";
-
-/** Chart of the autoscaler (kubernetes/autoscaler, `cluster-autoscaler/charts/cluster-autoscaler`). */
-export const CLUSTER_AUTOSCALER_CHART = {
-  repo: "https://kubernetes.github.io/autoscaler",
-  chart: "cluster-autoscaler",
-  version: "9.59.0",
-} as const;
-
-/** Autoscaler image per Kubernetes minor: the autoscaler's minor must match the cluster's. */
-export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
-  "1.32": "v1.32.7",
-  "1.33": "v1.33.6",
-  "1.34": "v1.34.5",
-  "1.35": "v1.35.2",
-};
 
 const SERVICE_ACCOUNT = "cluster-autoscaler";
 const NAMESPACE = "kube-system";
@@ -94,10 +81,10 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
 
   constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
-    const tag = CLUSTER_AUTOSCALER_IMAGE_TAGS[args.kubernetesVersion];
+    const image = clusterAutoscalerImage(args.kubernetesVersion);
     new ArgChecker(`mlops-platform:aws:ClusterAutoscaler ${name}`)
       .check(
-        tag !== undefined,
+        image !== undefined,
         "kubernetesVersion",
         args.kubernetesVersion,
         `use a version with a matching autoscaler release: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`,
@@ -125,21 +112,19 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.release = new k8s.helm.v3.Release(
+    // The same pinned-chart helper as every platform service (pins in contracts/versions.ts).
+    this.release = helmRelease(
       `${name}-release`,
       {
-        name: "cluster-autoscaler",
+        chart: CHARTS.clusterAutoscaler,
+        releaseName: "cluster-autoscaler",
         namespace: NAMESPACE,
-        chart: CLUSTER_AUTOSCALER_CHART.chart,
-        version: CLUSTER_AUTOSCALER_CHART.version,
-        repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
-        atomic: true,
         values: {
           cloudProvider: "aws",
           awsRegion: args.region,
           fullnameOverride: "cluster-autoscaler",
           autoDiscovery: { clusterName: args.clusterName },
-          image: { repository: "registry.k8s.io/autoscaling/cluster-autoscaler", tag },
+          image: { ...(image as { repository: string; tag: string }) },
           rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": role.arn } } },
           extraArgs: {
             "balance-similar-node-groups": true,

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_UAE_REGIONS } from "../../stacks/regions";
+import { AWS_UAE_REGIONS } from "../../contracts/regions";
 import { bucketBaselineStatements, policyDocument, type Statement } from "./policy";
 import { ArgChecker } from "./validate";
 

@@ -9,7 +9,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../../stacks/cidr";
+import { parseCidr } from "../../contracts/cidr";
+import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../../contracts/kubernetes";
+import { NODE_LABEL_KEYS } from "../../contracts/scheduling";
 import { ClusterAutoscaler } from "./autoscaler";
 import { irsaRole, type OidcIssuer } from "./irsa";
 import { eksKubeconfig } from "./kubeconfig";
@@ -20,9 +22,6 @@ import { ArgChecker } from "./validate";
 
 /** Every EKS control-plane log type. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
-
-/** Kubernetes minor versions EKS supports in standard support and the platform is tested with. */
-export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
 
 /** Name of the encrypted default StorageClass. */
 export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
@@ -88,7 +87,7 @@ export class Cluster extends pulumi.ComponentResource {
         "use 1-100 letters, digits, '-' or '_', starting alphanumeric",
       )
       .check(
-        (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(args.kubernetesVersion),
+        isSupportedKubernetesVersion(args.kubernetesVersion),
         "kubernetesVersion",
         args.kubernetesVersion,
         `use a supported version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
@@ -366,7 +365,7 @@ export class Cluster extends pulumi.ComponentResource {
         accountId: args.accountId,
         oidc,
         nodeGroupNames: [args.nodePools.system, ...args.nodePools.cpu, ...args.nodePools.gpu].map((p) => p.name),
-        nodeSelector: { "mlops.platform/role": "system" },
+        nodeSelector: { [NODE_LABEL_KEYS.kind]: "system" },
       },
       { parent: this, providers: [this.provider], dependsOn: [coreDns, ...nodeGroups] },
     );

@@ -3,7 +3,7 @@
  * addresses), small public subnets for load balancers only, and small isolated data subnets for
  * RDS and ElastiCache. Pure, tested without mocks.
  */
-import { parseCidr, subnet } from "../../stacks/cidr";
+import { parseCidr, subnet } from "../../contracts/cidr";
 
 /** The CIDR blocks of one availability zone. */
 export interface ZoneSubnets {

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../../stacks/cidr";
+import { parseCidr } from "../../contracts/cidr";
 import { subnetLayout } from "./layout";
 import { serviceTrustPolicy } from "./policy";
 import { ArgChecker } from "./validate";

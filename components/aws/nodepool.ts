@@ -5,14 +5,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { GPU_TAINT, hasGpuTaint, platformPoolLabels, type Taint } from "../../contracts/scheduling";
+import { nodePoolProblems } from "../nodepool-rules";
 import { ArgChecker } from "./validate";
 
-/** A Kubernetes taint. */
-export interface PoolTaint {
-  readonly key: string;
-  readonly value: string;
-  readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
+/** A Kubernetes taint (the shared scheduling contract's). */
+export type PoolTaint = Taint;
 
 /** The size and placement of one pool (the shape of a configured node pool). */
 export interface PoolSpec {
@@ -40,8 +38,8 @@ export interface NodePoolArgs {
   readonly pool: PoolSpec;
 }
 
-/** The GPU taint every GPU pool carries, so that only pods tolerating it land there. */
-export const GPU_TAINT: PoolTaint = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" };
+/** The GPU taint every GPU pool carries (`contracts/scheduling.ts`). */
+export { GPU_TAINT };
 
 const TAINT_EFFECTS: Record<PoolTaint["effect"], string> = {
   NoSchedule: "NO_SCHEDULE",
@@ -67,19 +65,13 @@ export function amiType(role: NodePoolArgs["role"], instanceTypes: readonly stri
 
 /** The labels a pool's nodes carry: the pool's own, then the platform's (which win). */
 export function poolLabels(role: NodePoolArgs["role"], pool: PoolSpec): Record<string, string> {
-  return {
-    ...pool.labels,
-    "mlops.platform/node-pool": pool.name,
-    "mlops.platform/role": role,
-    "mlops.platform/capacity": pool.spot ? "spot" : "on-demand",
-    ...(role === "gpu" ? { "nvidia.com/gpu.present": "true", "mlops.platform/accelerator": "nvidia" } : {}),
-  };
+  return { ...pool.labels, ...platformPoolLabels(role, pool) };
 }
 
 /** The taints of a pool: the pool's own, plus the GPU taint on GPU pools (always). */
 export function poolTaints(role: NodePoolArgs["role"], pool: PoolSpec): PoolTaint[] {
   const taints = [...pool.taints];
-  if (role === "gpu" && !taints.some((t) => t.key === GPU_TAINT.key && t.effect === GPU_TAINT.effect)) taints.push(GPU_TAINT);
+  if (role === "gpu" && !hasGpuTaint(taints)) taints.push(GPU_TAINT);
   return taints;
 }
 
@@ -90,25 +82,13 @@ export class NodePool extends pulumi.ComponentResource {
 
   constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
     const p = args.pool;
-    const check = new ArgChecker(`mlops-platform:aws:NodePool ${name}`)
-      .check(/^[a-z][a-z0-9]{0,11}$/.test(p.name), "pool.name", p.name, "use 1-12 lowercase letters and digits, starting with a letter")
+    const check = new ArgChecker(`mlops-platform:aws:NodePool ${name}`);
+    // The rules both clouds share (nodepool-rules.ts), then the EC2-specific ones.
+    const shape = { ...p, kind: args.role, min: p.minSize, max: p.maxSize };
+    for (const problem of nodePoolProblems(shape, { min: "minSize", max: "maxSize" }))
+      check.check(false, `pool.${problem.arg}`, problem.value, problem.fix);
+    check
       .check(p.instanceTypes.length > 0, "pool.instanceTypes", p.instanceTypes, "list at least one EC2 instance type")
-      .check(Number.isInteger(p.minSize) && p.minSize >= 0, "pool.minSize", p.minSize, "use a whole number, 0 or more")
-      .check(Number.isInteger(p.maxSize) && p.maxSize >= 1, "pool.maxSize", p.maxSize, "use a whole number, at least 1")
-      .check(p.minSize <= p.maxSize, "pool.minSize", p.minSize, `make minSize at most maxSize (${p.maxSize})`)
-      .check(
-        Number.isInteger(p.diskSizeGiB) && p.diskSizeGiB >= 30,
-        "pool.diskSizeGiB",
-        p.diskSizeGiB,
-        "use at least 30 GiB (AL2023 images need 20, pulls need room)",
-      )
-      .check(args.role !== "system" || !p.spot, "pool.spot", p.spot, "run the system pool on on-demand capacity")
-      .check(
-        args.role !== "system" || p.minSize >= 1,
-        "pool.minSize",
-        p.minSize,
-        "give the system pool at least one node (CoreDNS and add-ons run there)",
-      )
       .check(
         p.instanceTypes.every(isArmInstanceType) || !p.instanceTypes.some(isArmInstanceType),
         "pool.instanceTypes",

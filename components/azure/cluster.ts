@@ -16,7 +16,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
-import { cidrProblem } from "../../stacks/cidr";
+import { cidrProblem } from "../../contracts/cidr";
 import { afterCreate } from "./after-create";
 import { keepKnownInPreview } from "./known-in-preview";
 import { aksKubeconfig, clusterAccessFromKubeconfig } from "./kubeconfig";

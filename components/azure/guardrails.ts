@@ -6,7 +6,7 @@
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
-import { AZURE_UAE_LOCATIONS } from "../../stacks/regions";
+import { AZURE_UAE_LOCATIONS } from "../../contracts/regions";
 import { BUILTIN_POLICIES } from "./roles";
 import { ArgsCheck } from "./validate";
 

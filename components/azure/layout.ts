@@ -5,7 +5,7 @@
  * addresses. For a /16 the layout is: system nodes /18, private endpoints /19, databases /19,
  * user (CPU and GPU) nodes /17. It scales down to a /20 (system /22, user /21, …).
  */
-import { parseCidr, subnet } from "../../stacks/cidr";
+import { parseCidr, subnet } from "../../contracts/cidr";
 
 /** Subnet roles of the VNet. */
 export const SUBNET_ROLES = ["system", "user", "endpoints", "database"] as const;

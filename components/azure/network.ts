@@ -7,7 +7,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import * as pulumi from "@pulumi/pulumi";
-import { cidrProblem } from "../../stacks/cidr";
+import { cidrProblem } from "../../contracts/cidr";
 import { SUBNET_ROLES, type SubnetRole, subnetLayout } from "./layout";
 import { diagnosticSetting } from "./monitoring-settings";
 import { ArgsCheck } from "./validate";

@@ -8,14 +8,12 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import type { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
+import { GPU_TAINT, platformPoolLabels, type Taint } from "../../contracts/scheduling";
+import { nodePoolProblems } from "../nodepool-rules";
 import { ArgsCheck } from "./validate";
 
-/** A Kubernetes taint. */
-export interface Taint {
-  readonly key: string;
-  readonly value: string;
-  readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
+/** A Kubernetes taint (the shared scheduling contract's). */
+export type { Taint };
 
 /** One node pool, as the components take it. */
 export interface NodePoolSpec {
@@ -32,8 +30,8 @@ export interface NodePoolSpec {
   readonly taints: readonly Taint[];
 }
 
-/** The taint every GPU pool carries so that only GPU workloads land there. */
-export const GPU_TAINT: Taint = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" };
+/** The taint every GPU pool carries (`contracts/scheduling.ts`). */
+export { GPU_TAINT };
 /** The taint of the system pool: only critical add-ons run there. */
 export const SYSTEM_TAINT: Taint = { key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule" };
 /** The taint AKS puts on spot nodes; declaring it keeps Pulumi from fighting AKS. */
@@ -57,13 +55,7 @@ export function poolTaints(pool: NodePoolSpec): string[] {
 
 /** The labels a pool gets: its own plus the platform's pool labels. */
 export function poolLabels(pool: NodePoolSpec): Record<string, string> {
-  const labels: Record<string, string> = { ...pool.labels, "mlops.platform/pool-kind": pool.kind };
-  if (pool.kind === "gpu") {
-    labels["nvidia.com/gpu.present"] = "true";
-    labels["mlops.platform/accelerator"] = "nvidia";
-  }
-  labels["mlops.platform/capacity"] = pool.spot ? "spot" : "on-demand";
-  return labels;
+  return { ...pool.labels, ...platformPoolLabels(pool.kind, pool) };
 }
 
 /** VM size families with NVIDIA GPUs (NC, ND, NV series). */
@@ -73,39 +65,18 @@ export function isGpuSize(vmSize: string): boolean {
 
 /** Problems of one pool, for the components' argument checks. */
 export function checkPool(check: ArgsCheck, pool: NodePoolSpec, path: string): void {
-  check.require(
-    /^[a-z][a-z0-9]{0,11}$/.test(pool.name),
-    `${path}.name`,
-    pool.name,
-    "must be 1-12 lowercase letters and digits, starting with a letter (AKS limit)",
-  );
+  // The rules both clouds share (nodepool-rules.ts), then the Azure-specific ones.
+  const shape = { ...pool, min: pool.minCount, max: pool.maxCount };
+  for (const problem of nodePoolProblems(shape, { min: "minCount", max: "maxCount" }))
+    check.require(false, `${path}.${problem.arg}`, problem.value, problem.fix);
   check.require(
     /^Standard_[A-Za-z0-9_]+$/.test(pool.vmSize),
     `${path}.vmSize`,
     pool.vmSize,
     "must be an Azure VM size such as Standard_D4s_v5",
   );
-  check.require(Number.isInteger(pool.minCount) && pool.minCount >= 0, `${path}.minCount`, pool.minCount, "must be a whole number ≥ 0");
-  check.require(
-    Number.isInteger(pool.maxCount) && pool.maxCount >= 1 && pool.maxCount <= 1000 && pool.maxCount >= pool.minCount,
-    `${path}.maxCount`,
-    pool.maxCount,
-    `must be 1-1000 and ≥ minCount (${pool.minCount})`,
-  );
-  check.require(pool.diskSizeGiB >= 30 && pool.diskSizeGiB <= 2048, `${path}.diskSizeGiB`, pool.diskSizeGiB, "must be 30-2048 GiB");
-  if (pool.kind === "system") {
-    check.require(!pool.spot, `${path}.spot`, pool.spot, "the system pool cannot run on spot capacity");
-    check.require(pool.minCount >= 1, `${path}.minCount`, pool.minCount, "the system pool needs at least one node");
-  }
   if (pool.kind === "gpu") {
     check.require(isGpuSize(pool.vmSize), `${path}.vmSize`, pool.vmSize, "GPU pools need an NVIDIA GPU size (NC, ND or NV series)");
-  } else {
-    check.require(
-      !pool.taints.some((t) => t.key === GPU_TAINT.key),
-      `${path}.taints`,
-      pool.taints,
-      "only GPU pools carry the nvidia.com/gpu taint",
-    );
   }
 }
 

@@ -2,7 +2,7 @@
  * Argument validation shared by the Azure components: every component checks its args before it
  * creates anything and throws one error that lists every problem (argument, value, fix).
  */
-import { AZURE_UAE_LOCATIONS } from "../../stacks/regions";
+import { AZURE_UAE_LOCATIONS } from "../../contracts/regions";
 
 /** One invalid argument. */
 export interface ArgProblem {

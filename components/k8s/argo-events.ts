@@ -6,11 +6,14 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES } from "../../contracts/endpoints";
+import { CHARTS, IMAGES, imageRef } from "../../contracts/versions";
 import { type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ARGO_CLUSTER_ROLES } from "./argo-workflows";
 import { helmRelease } from "./helm";
+import { flows } from "./namespace";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
-import { CHARTS, IMAGES, imageRef } from "./versions";
+import type { PlatformServiceDescriptor } from "./service";
 
 /** Names of the Argo Events objects (also the event-source names in Sensor dependencies). */
 export const EVENT_SOURCES = { data: "data-arrival", git: "git-push", schedule: "schedule" } as const;
@@ -378,3 +381,25 @@ export class ArgoEvents extends pulumi.ComponentResource {
     this.registerOutputs({ release: this.release, webhookService: this.webhookService });
   }
 }
+
+/** The service account of the event sources (it assumes the Argo Events identity). */
+export const ARGO_EVENTS_SERVICE_ACCOUNT = "argo-events-sa";
+
+/** Catalogue entry: Argo Events (data-arrival, git-push and schedule triggers). */
+export const argoEventsService: PlatformServiceDescriptor = {
+  key: "argo-events",
+  namespace: { name: NAMESPACES.argoEvents },
+  charts: [CHARTS.argoEvents],
+  identity: {
+    key: "argo-events",
+    serviceAccounts: [ARGO_EVENTS_SERVICE_ACCOUNT],
+    buckets: [],
+    readDataLakes: false,
+    registry: "none",
+    consumeDataEvents: true,
+  },
+  ingress: () => [flows.fromIngress([WEBHOOK_PORT]), flows.scrape()],
+  egress: ({ networkCidr }) => [flows.apiServer(networkCidr), flows.cloudApis()],
+  quota: { cpu: 4, memoryGiB: 8 },
+  routes: [{ name: "events", host: "events", serviceName: `${EVENT_SOURCES.git}-eventsource-svc`, servicePort: WEBHOOK_PORT }],
+};

@@ -7,11 +7,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
+import { FEAST_SERVICE, MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
+import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
 import { type CloudName, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
+import { flows, type NetworkFlow } from "./namespace";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
+import type { CatalogueContext, PlatformServiceDescriptor } from "./service";
 import { oidcClientSecret, type SsoSettings } from "./sso";
-import { CHARTS, IMAGES, splitRegistry } from "./versions";
 
 /** Service-account names of the Argo server and controller (bound to the `argo-workflows` identity). */
 export const ARGO_SERVICE_ACCOUNTS = { server: "argo-server", controller: "argo-workflow-controller" } as const;
@@ -521,3 +524,62 @@ export function clusterWorkflowResources(
     );
   }
 }
+
+/** The artifact-bucket prefix of a pipeline namespace (Argo artifact repository key prefix). */
+export function pipelineArtifactPrefix(namespace: string): string {
+  return `pipelines/${namespace}/`;
+}
+
+/** Catalogue entry: the Argo Workflows controller and server. */
+export const argoWorkflowsService: PlatformServiceDescriptor = {
+  key: "argo-workflows",
+  namespace: { name: NAMESPACES.argo },
+  charts: [CHARTS.argoWorkflows],
+  identity: {
+    key: "argo-workflows",
+    serviceAccounts: [ARGO_SERVICE_ACCOUNTS.server, ARGO_SERVICE_ACCOUNTS.controller],
+    // The server shows step artifacts and logs; the controller archives logs. Read only.
+    buckets: [{ purpose: "artifacts", prefix: "pipelines/", mode: "read" }],
+    readDataLakes: false,
+    registry: "none",
+    consumeDataEvents: false,
+  },
+  ingress: () => [flows.fromIngress([2746]), flows.scrape()],
+  egress: ({ networkCidr }) => [flows.apiServer(networkCidr), flows.postgres(networkCidr), flows.cloudApis()],
+  quota: { cpu: 4, memoryGiB: 8, perReplica: true },
+  routes: [{ name: "argo", host: "argo", serviceName: "argo-workflows-server", servicePort: 2746, output: "argo" }],
+};
+
+/** What every pipeline namespace (ml-pipelines and each team) may reach. */
+export function pipelineEgress({ networkCidr }: CatalogueContext): NetworkFlow[] {
+  return [
+    flows.apiServer(networkCidr),
+    flows.cloudApis(),
+    flows.postgres(networkCidr),
+    flows.redis(networkCidr),
+    flows.namespace("MLflow tracking and registry", NAMESPACES.mlflow, [MLFLOW_SERVICE.containerPort]),
+    flows.namespace("Feast feature server", NAMESPACES.feast, [FEAST_SERVICE.port]),
+  ];
+}
+
+/** Catalogue entry: the platform's own pipeline namespace (training, drift, materialisation). */
+export const pipelinesService: PlatformServiceDescriptor = {
+  key: "pipelines",
+  namespace: { name: NAMESPACES.pipelines, labels: { ...PIPELINE_NAMESPACE_LABEL } },
+  charts: [],
+  identity: {
+    key: "pipelines",
+    serviceAccounts: Object.values(PIPELINE_SERVICE_ACCOUNTS),
+    buckets: [
+      { purpose: "artifacts", prefix: pipelineArtifactPrefix(NAMESPACES.pipelines), mode: "readwrite" },
+      { purpose: "datasets", prefix: "platform/", mode: "read" },
+      { purpose: "features", prefix: "feast/", mode: "readwrite" },
+    ],
+    readDataLakes: true,
+    registry: "pull",
+    consumeDataEvents: false,
+  },
+  ingress: () => [flows.scrape()],
+  egress: pipelineEgress,
+  quota: { cpu: 32, memoryGiB: 128, gpu: 8 },
+};

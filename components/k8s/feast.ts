@@ -10,12 +10,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
+import { FEAST_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
+import { IMAGES, imageRef } from "../../contracts/versions";
 import type { CacheRef, DatabaseRef, WorkloadIdentityRef } from "../contracts";
+import { flows } from "./namespace";
 import { type ResourceSize, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
-import { IMAGES, imageRef } from "./versions";
+import type { PlatformServiceDescriptor } from "./service";
 
 /** The feature server's service. */
-export const FEAST_SERVICE = { name: "feast-feature-server", port: 6566 } as const;
+export { FEAST_SERVICE };
 /** Labels of the feature-server pods. */
 export const FEAST_POD_LABELS = {
   "app.kubernetes.io/name": "feast-feature-server",
@@ -269,3 +272,36 @@ export class Feast extends pulumi.ComponentResource {
     this.registerOutputs({ service: this.service, url: this.url });
   }
 }
+
+/** The service account of the feature server. */
+export const FEAST_SERVICE_ACCOUNT = "feast";
+
+/** Catalogue entry: the Feast feature server (online store in the managed Redis). */
+export const feastService: PlatformServiceDescriptor = {
+  key: "feast",
+  namespace: { name: NAMESPACES.feast },
+  charts: [],
+  identity: {
+    key: "feast",
+    serviceAccounts: [FEAST_SERVICE_ACCOUNT],
+    buckets: [{ purpose: "features", prefix: "feast/", mode: "readwrite" }],
+    readDataLakes: false,
+    registry: "none",
+    consumeDataEvents: false,
+  },
+  ingress: () => [
+    flows.fromIngress([FEAST_SERVICE.port]),
+    {
+      description: "pipelines and serving read features",
+      peers: [{ namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL } }, { namespace: NAMESPACES.serving }],
+      ports: [{ port: FEAST_SERVICE.port }],
+      podLabels: { ...FEAST_POD_LABELS },
+    },
+    flows.scrape(),
+  ],
+  egress: ({ networkCidr }) => [flows.apiServer(networkCidr), flows.postgres(networkCidr), flows.redis(networkCidr), flows.cloudApis()],
+  quota: { cpu: 4, memoryGiB: 16, perReplica: true },
+  routes: [
+    { name: "features", host: "features", serviceName: FEAST_SERVICE.name, servicePort: FEAST_SERVICE.port, output: "featureServer" },
+  ],
+};

@@ -10,14 +10,18 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES } from "../../contracts/endpoints";
+import { GPU_PRESENT_LABEL, GPU_TOLERATION } from "../../contracts/scheduling";
+import { CHARTS, IMAGES } from "../../contracts/versions";
 import { helmRelease } from "./helm";
+import { flows } from "./namespace";
 import { resources } from "./security";
-import { CHARTS, IMAGES } from "./versions";
+import type { PlatformServiceDescriptor } from "./service";
 
-/** The label every GPU pool carries (profiles: `nvidia.com/gpu.present: "true"`). */
-export const GPU_NODE_LABEL = { "nvidia.com/gpu.present": "true" } as const;
-/** The taint every GPU pool carries (enforced by the config schema). */
-export const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" } as const;
+/** The label every GPU node carries (`contracts/scheduling.ts`). */
+export const GPU_NODE_LABEL = GPU_PRESENT_LABEL;
+/** The toleration of the GPU taint every GPU pool carries (`contracts/scheduling.ts`). */
+export { GPU_TOLERATION };
 
 /** The security context of the node agents: root (host sockets) but no escalation, no capabilities, seccomp on. */
 export const NODE_AGENT_SECURITY_CONTEXT = {
@@ -137,3 +141,17 @@ export class GpuScheduling extends pulumi.ComponentResource {
     this.registerOutputs({ devicePlugin: this.devicePlugin, dcgmExporter: this.dcgmExporter });
   }
 }
+
+/** Catalogue entry: the GPU node agents (device plugin, DCGM exporter). */
+export const gpuService: PlatformServiceDescriptor = {
+  key: "gpu",
+  namespace: {
+    name: NAMESPACES.gpu,
+    podSecurity: "privileged",
+    reason: "the device plugin and the DCGM exporter run as root with host paths (kubelet device-plugin socket, GPU driver)",
+  },
+  charts: [CHARTS.nvidiaDevicePlugin, CHARTS.dcgmExporter],
+  ingress: () => [flows.scrape()],
+  egress: ({ networkCidr }) => [flows.apiServer(networkCidr)],
+  quota: { cpu: 4, memoryGiB: 8 },
+};

@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ChartPin } from "./versions";
+import type { ChartPin } from "../../contracts/versions";
 
 /** Arguments of {@link helmRelease}. */
 export interface HelmReleaseArgs {

@@ -1,4 +1,6 @@
 /** The cloud-agnostic Kubernetes platform services. Re-exports only. */
+
+export * from "../../contracts/versions";
 export * from "./argo-events";
 export * from "./argo-workflows";
 export * from "./feast";
@@ -13,4 +15,3 @@ export * from "./security";
 export * from "./serving";
 export * from "./sso";
 export * from "./team";
-export * from "./versions";

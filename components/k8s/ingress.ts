@@ -6,9 +6,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES } from "../../contracts/endpoints";
+import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
 import { helmRelease } from "./helm";
+import { flows } from "./namespace";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security";
-import { CHARTS, IMAGES, splitRegistry } from "./versions";
+import type { PlatformServiceDescriptor } from "./service";
 
 /** The IngressClass of the internal controller. */
 export const INGRESS_CLASS = "internal";
@@ -218,3 +221,38 @@ export function tlsIngress(name: string, args: TlsIngressArgs, parent: pulumi.Re
     { parent, dependsOn: [...(args.dependsOn ?? []), args.ingress.controller, cert] },
   );
 }
+
+/** Namespace of cert-manager (not part of the cloud contract: no cloud identity). */
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
+/** Private address ranges allowed to reach the internal ingress (the corporate network through private links). */
+export const INTERNAL_CLIENT_CIDRS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+
+/** Catalogue entry: the internal ingress controller (Traefik behind an internal load balancer). */
+export const ingressService: PlatformServiceDescriptor = {
+  key: "ingress",
+  namespace: { name: NAMESPACES.ingress },
+  charts: [CHARTS.traefik],
+  ingress: () => [
+    {
+      description: "clients on private networks (internal load balancer)",
+      peers: INTERNAL_CLIENT_CIDRS.map((cidr) => ({ cidr })),
+      ports: [{ port: 8443 }],
+    },
+    flows.scrape(),
+  ],
+  egress: ({ networkCidr }) => [
+    { description: "backends in every namespace", peers: [{ allNamespaces: true }] },
+    flows.apiServer(networkCidr),
+  ],
+  quota: { cpu: 4, memoryGiB: 8, perReplica: true },
+};
+
+/** Catalogue entry: cert-manager, which issues the ingress routes' certificates. */
+export const certManagerService: PlatformServiceDescriptor = {
+  key: "cert-manager",
+  namespace: { name: CERT_MANAGER_NAMESPACE },
+  charts: [CHARTS.certManager],
+  ingress: ({ networkCidr }) => [flows.webhook(networkCidr, 10250), flows.scrape()],
+  egress: ({ networkCidr }) => [flows.apiServer(networkCidr)],
+  quota: { cpu: 2, memoryGiB: 4 },
+};

@@ -6,8 +6,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
+import { CHARTS, IMAGES } from "../../contracts/versions";
 import type { CloudName, DatabaseRef, WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
+import { flows } from "./namespace";
 import {
   type ResourceSize,
   resources,
@@ -15,11 +18,11 @@ import {
   restrictedPodSecurityContext,
   secretStringData,
 } from "./security";
+import type { PlatformServiceDescriptor } from "./service";
 import { oidcClientSecret, type SsoSettings } from "./sso";
-import { CHARTS, IMAGES } from "./versions";
 
 /** MLflow's in-cluster service (release `mlflow`). */
-export const MLFLOW_SERVICE = { name: "mlflow", port: 80, containerPort: 5000 } as const;
+export { MLFLOW_SERVICE };
 /** oauth2-proxy's service (release `mlflow-auth`). */
 export const MLFLOW_AUTH_SERVICE = { name: "mlflow-auth-oauth2-proxy", port: 80, containerPort: 4180 } as const;
 /** Pod labels of the MLflow server (for NetworkPolicies). */
@@ -213,3 +216,37 @@ export class Mlflow extends pulumi.ComponentResource {
     this.registerOutputs({ release: this.release, authRelease: this.authRelease, trackingUri: this.trackingUri });
   }
 }
+
+/** The service account of the MLflow server. */
+export const MLFLOW_SERVICE_ACCOUNT = "mlflow";
+
+/** Catalogue entry: the MLflow tracking server and model registry behind oauth2-proxy. */
+export const mlflowService: PlatformServiceDescriptor = {
+  key: "mlflow",
+  namespace: { name: NAMESPACES.mlflow },
+  charts: [CHARTS.mlflow, CHARTS.oauth2Proxy],
+  identity: {
+    key: "mlflow",
+    serviceAccounts: [MLFLOW_SERVICE_ACCOUNT],
+    // MLflow proxies artifact access (--serve-artifacts), so only it writes the model store.
+    buckets: [{ purpose: "artifacts", prefix: "mlflow/", mode: "readwrite" }],
+    readDataLakes: false,
+    registry: "none",
+    consumeDataEvents: false,
+  },
+  ingress: () => [
+    flows.fromIngress([MLFLOW_AUTH_SERVICE.containerPort]),
+    {
+      description: "pipelines log runs and register models",
+      peers: [{ namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL } }, { namespace: NAMESPACES.serving }],
+      ports: [{ port: MLFLOW_SERVICE.containerPort }],
+      podLabels: { ...MLFLOW_POD_LABELS },
+    },
+    flows.scrape(),
+  ],
+  egress: ({ networkCidr }) => [flows.postgres(networkCidr), flows.cloudApis()],
+  quota: { cpu: 4, memoryGiB: 16, perReplica: true },
+  routes: [
+    { name: "mlflow", host: "mlflow", serviceName: MLFLOW_AUTH_SERVICE.name, servicePort: MLFLOW_AUTH_SERVICE.port, output: "mlflow" },
+  ],
+};

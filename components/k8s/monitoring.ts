@@ -5,10 +5,13 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES } from "../../contracts/endpoints";
+import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
 import { helmRelease } from "./helm";
+import { flows } from "./namespace";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
+import type { PlatformServiceDescriptor } from "./service";
 import { oidcClientSecret, type SsoSettings } from "./sso";
-import { CHARTS, IMAGES, splitRegistry } from "./versions";
 
 /** Prometheus's in-cluster URL (release `kube-prometheus-stack`). */
 export function prometheusUrl(namespace: string): string {
@@ -301,3 +304,22 @@ export class Monitoring extends pulumi.ComponentResource {
     this.registerOutputs({ release: this.release, prometheusUrl: this.prometheusUrl });
   }
 }
+
+/** Catalogue entry: Prometheus, Alertmanager and Grafana (kube-prometheus-stack). */
+export const monitoringService: PlatformServiceDescriptor = {
+  key: "monitoring",
+  namespace: { name: NAMESPACES.monitoring },
+  charts: [CHARTS.kubePrometheusStack],
+  ingress: ({ networkCidr }) => [
+    flows.fromIngress([3000]),
+    flows.namespace("Rollouts analysis queries", NAMESPACES.argoRollouts, [9090]),
+    flows.webhook(networkCidr, 10250),
+  ],
+  egress: ({ networkCidr }) => [
+    { description: "scrape every namespace", peers: [{ allNamespaces: true }] },
+    { description: "kubelets, node exporters and the API server", peers: [{ cidr: networkCidr }] },
+    flows.cloudApis(),
+  ],
+  quota: { cpu: 8, memoryGiB: 32, perReplica: true },
+  routes: [{ name: "grafana", host: "grafana", serviceName: GRAFANA_SERVICE.name, servicePort: GRAFANA_SERVICE.port, output: "grafana" }],
+};

@@ -6,6 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES } from "../../contracts/endpoints";
 import { type PodSecurityLevel, podSecurityLabels } from "./security";
 
 /** Where traffic comes from or goes to. */
@@ -115,6 +116,14 @@ export const flows = {
       peers: [podLabels ? { namespace, podLabels } : { namespace }],
       ports: ports.map((port) => ({ port, protocol: "TCP" as const })),
     };
+  },
+  /** The internal ingress controller reaching a service's pods on given ports. */
+  fromIngress(ports: readonly number[], podLabels?: Record<string, string>): NetworkFlow {
+    return { ...flows.namespace("internal ingress controller", NAMESPACES.ingress, ports), ...(podLabels ? { podLabels } : {}) };
+  },
+  /** Prometheus scraping every port of the namespace. */
+  scrape(): NetworkFlow {
+    return flows.namespace("Prometheus scrape", NAMESPACES.monitoring, []);
   },
   /** Admission webhooks called by the control plane (from the VPC/VNet, or through kube-system tunnels on AKS). */
   webhook(networkCidr: string, port: number, podLabels?: Record<string, string>): NetworkFlow {

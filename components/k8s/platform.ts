@@ -4,48 +4,49 @@
  * Workflows and Events, MLflow, Feast, model serving, GPU agents and the teams. It receives the
  * cloud layer's {@link CloudLayer} contract and typed settings; it reads no configuration.
  *
+ * What each service needs around it (namespace, flows, quota, identity, routes) is declared in
+ * its catalogue descriptor (`catalogue.ts`); this component creates the namespaces and routes
+ * from the catalogue and wires each service's component with small `createX` functions.
+ *
  * The Kubernetes provider is passed once, in this component's options; every child inherits it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
+import { PLATFORM_IMAGES } from "../../contracts/versions";
 import {
   type CloudLayer,
-  NAMESPACES,
   PIPELINE_SERVICE_ACCOUNTS,
   teamNamespace,
   type WorkloadIdentityRef,
   type WorkloadIdentitySpec,
 } from "../contracts";
-import { ArgoEvents, WEBHOOK_PORT } from "./argo-events";
+import { ArgoEvents } from "./argo-events";
 import {
   ARGO_SERVICE_ACCOUNTS,
   ArgoWorkflows,
   type ArtifactStore,
   clusterWorkflowResources,
+  pipelineEgress,
   pipelineNamespaceResources,
 } from "./argo-workflows";
-import { FEAST_POD_LABELS, FEAST_SERVICE, Feast } from "./feast";
+import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } from "./catalogue";
+import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
-import { InternalIngress, tlsIngress } from "./ingress";
-import { MLFLOW_AUTH_SERVICE, MLFLOW_POD_LABELS, MLFLOW_SERVICE, Mlflow } from "./mlflow";
-import { GRAFANA_SERVICE, Monitoring } from "./monitoring";
-import { flows, type NamespaceQuota, type NetworkFlow, PlatformNamespace } from "./namespace";
+import { CERT_MANAGER_NAMESPACE, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
+import { Mlflow } from "./mlflow";
+import { Monitoring } from "./monitoring";
+import { flows, PlatformNamespace } from "./namespace";
 import type { ResourceSize } from "./security";
-import { MODEL_PORT, ModelServing, type ServedModelSpec } from "./serving";
-import { Dex, type IdentitySettings, oidcEndpoints, type SsoSettings } from "./sso";
+import { type CatalogueContext, serviceQuota } from "./service";
+import { ModelServing, type ServedModelSpec } from "./serving";
+import { DEX_NAMESPACE, Dex, type IdentitySettings, oidcEndpoints, type SsoSettings } from "./sso";
 import { Team, type TeamSpec } from "./team";
-import { PLATFORM_IMAGES } from "./versions";
 
-/** Namespace of cert-manager (not part of the cloud contract: no cloud identity). */
-export const CERT_MANAGER_NAMESPACE = "cert-manager";
-/** Namespace of Dex (only with LDAP). */
-export const DEX_NAMESPACE = "dex";
-/** Label every pipeline namespace carries (ml-pipelines and the teams). */
-export const PIPELINE_NAMESPACE_LABEL = { "mlops.platform/pipelines": "true" } as const;
-/** Private address ranges allowed to reach the internal ingress (the corporate network through private links). */
-export const INTERNAL_CLIENT_CIDRS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+/** Re-exported from their owners (the ingress and SSO modules, `contracts/endpoints.ts`). */
+export { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, INTERNAL_CLIENT_CIDRS, PIPELINE_NAMESPACE_LABEL };
 
-/** Identity keys the platform services need (see `stacks/identities.ts`). */
+/** Identity keys the platform services need, from the catalogue (see `stacks/identities.ts`). */
 export const IDENTITY_KEYS = {
   mlflow: "mlflow",
   argoWorkflows: "argo-workflows",
@@ -103,8 +104,9 @@ export interface PlatformUrls {
 
 /** Every problem with the args (empty when valid). */
 export function platformServicesProblems(args: PlatformServicesArgs): string[] {
-  const p: string[] = [];
-  const keys = [...Object.values(IDENTITY_KEYS), ...args.teams.map((t) => `team-${t.name}`)];
+  const p: string[] = [...catalogueProblems(CATALOGUE)];
+  const serviceKeys = serviceIdentitySpecs(CATALOGUE).map((s) => s.key);
+  const keys = [...serviceKeys, ...args.teams.map((t) => `team-${t.name}`)];
   const missing = keys.filter((k) => args.cloud.identities[k] === undefined);
   if (missing.length)
     p.push(`cloud.identities: missing ${missing.join(", ")}; the cloud layer must bind one identity per spec of workloadIdentitySpecs()`);
@@ -117,7 +119,7 @@ export function platformServicesProblems(args: PlatformServicesArgs): string[] {
         );
     }
   }
-  for (const key of Object.values(IDENTITY_KEYS)) {
+  for (const key of serviceKeys) {
     if (!args.identitySpecs.some((s) => s.key === key)) p.push(`identitySpecs: no spec with key "${key}"; pass workloadIdentitySpecs(cfg)`);
   }
   if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.domain))
@@ -145,10 +147,380 @@ export function platformServicesProblems(args: PlatformServicesArgs): string[] {
   return p;
 }
 
-/** Quotas of the platform namespaces, scaled by the replica count. */
-function platformQuota(cpu: number, memoryGiB: number, replicas: number): NamespaceQuota {
-  const f = Math.max(1, replicas);
-  return { cpu: cpu * f, memoryGiB: memoryGiB * f, gpu: 0 };
+/** What the `createX` functions share: the component's args and a few derived helpers. */
+interface Wiring {
+  readonly name: string;
+  readonly args: PlatformServicesArgs;
+  readonly parent: pulumi.ComponentResource;
+  readonly replicas: number;
+  readonly ctx: CatalogueContext;
+  /** `<service>.<domain>`. */
+  readonly host: (svc: string) => string;
+  /** The cloud identity bound for a key (checked to exist before anything is created). */
+  readonly ident: (key: string) => WorkloadIdentityRef;
+  /** The first service account of an identity spec. */
+  readonly saOf: (key: string) => string;
+  /** A random password the platform generates itself (never in a file). */
+  readonly password: (role: string, length?: number) => pulumi.Output<string>;
+  /** The created namespace's name. */
+  readonly nsOut: (ns: string) => string;
+  /** What every chart waits for: the cluster's readiness and the namespaces. */
+  readonly ready: readonly pulumi.Resource[];
+}
+
+/** The generated-secrets provider and a password factory. */
+function createPasswords(name: string, parent: pulumi.Resource): (role: string, length?: number) => pulumi.Output<string> {
+  const randomProvider = new random.Provider(`${name}-random`, {}, { parent });
+  return (role, length = 32) =>
+    new random.RandomPassword(`${name}-${role}`, { length, special: false }, { parent, provider: randomProvider }).result;
+}
+
+/** One namespace per enabled catalogue entry, with its flows, quota and pod security. */
+function createNamespaces(
+  name: string,
+  args: PlatformServicesArgs,
+  ctx: CatalogueContext,
+  parent: pulumi.Resource,
+): Record<string, PlatformNamespace> {
+  const ns: Record<string, PlatformNamespace> = {};
+  for (const d of enabledServices(ctx)) {
+    ns[d.namespace.name] = new PlatformNamespace(
+      `${name}-ns-${d.namespace.name}`,
+      {
+        name: d.namespace.name,
+        ingress: d.ingress(ctx),
+        egress: d.egress(ctx),
+        quota: serviceQuota(d.quota, args.serviceReplicas),
+        podSecurity: d.namespace.podSecurity ?? "restricted",
+        retainOnDelete: args.protectData === true,
+        ...(d.namespace.labels ? { labels: d.namespace.labels } : {}),
+      },
+      { parent },
+    );
+  }
+  return ns;
+}
+
+/** The SSO settings every UI uses: Dex's issuer with LDAP, the configured OIDC issuer otherwise. */
+function ssoSettings(w: Omit<Wiring, "ready" | "nsOut">): { sso: SsoSettings; dexIssuer: string } {
+  const { identity } = w.args;
+  const base = (issuer: string, clientSecret: pulumi.Input<string> | undefined): SsoSettings => ({
+    issuerUrl: issuer,
+    clientId: identity.oidcClientId,
+    adminGroups: identity.adminGroups,
+    viewerGroups: identity.viewerGroups,
+    endpoints: oidcEndpoints(issuer),
+    ...(clientSecret === undefined ? {} : { clientSecret }),
+  });
+  const dexIssuer = `https://${w.host("dex")}`;
+  const sso = identity.ldap ? base(dexIssuer, w.password("dex-client")) : base(identity.oidcIssuerUrl, identity.oidcClientSecret);
+  return { sso, dexIssuer };
+}
+
+function teamGroups(args: PlatformServicesArgs): string[] {
+  return args.teams.flatMap((t) => t.groups);
+}
+
+function pipelineNamespaces(args: PlatformServicesArgs): string[] {
+  return [NAMESPACES.pipelines, ...args.teams.map((t) => teamNamespace(t.name))];
+}
+
+/** Monitoring first: the other charts declare ServiceMonitors, whose CRD it installs. */
+function createMonitoring(w: Wiring, sso: SsoSettings): Monitoring {
+  return new Monitoring(
+    `${w.name}-monitoring`,
+    {
+      namespace: w.nsOut(NAMESPACES.monitoring),
+      namespaceName: NAMESPACES.monitoring,
+      nodeAgentsNamespace: NAMESPACES.gpu,
+      servingNamespace: NAMESPACES.serving,
+      sso,
+      extraViewerGroups: teamGroups(w.args),
+      host: w.host("grafana"),
+      storageClassName: w.args.cloud.storageClassName,
+      retentionDays: Math.min(w.args.retentionDays, 90),
+      replicas: w.replicas,
+      thresholds: { driftPsi: w.args.driftThreshold },
+      grafanaAdminPassword: w.password("grafana-admin"),
+      dependsOn: w.ready,
+    },
+    { parent: w.parent },
+  );
+}
+
+function createIngress(w: Wiring, charts: readonly pulumi.Resource[]): InternalIngress {
+  return new InternalIngress(
+    `${w.name}-ingress`,
+    {
+      namespace: w.nsOut(NAMESPACES.ingress),
+      certManagerNamespace: w.nsOut(CERT_MANAGER_NAMESPACE),
+      internalLoadBalancerAnnotations: w.args.cloud.internalLoadBalancerAnnotations,
+      replicas: w.replicas,
+      dependsOn: charts,
+    },
+    { parent: w.parent },
+  );
+}
+
+function createDex(w: Wiring, sso: SsoSettings, dexIssuer: string, charts: readonly pulumi.Resource[]): Dex | undefined {
+  const { ldap } = w.args.identity;
+  if (!ldap) return undefined;
+  return new Dex(
+    `${w.name}-dex`,
+    {
+      namespace: w.nsOut(DEX_NAMESPACE),
+      issuerUrl: dexIssuer,
+      clientId: w.args.identity.oidcClientId,
+      clientSecret: sso.clientSecret as pulumi.Input<string>,
+      redirectUris: [
+        `https://${w.host("argo")}/oauth2/callback`,
+        `https://${w.host("mlflow")}/oauth2/callback`,
+        `https://${w.host("grafana")}/login/generic_oauth`,
+      ],
+      ldap,
+      replicas: w.replicas,
+      dependsOn: charts,
+    },
+    { parent: w.parent },
+  );
+}
+
+/** Where pipeline artifacts go, in the form the Argo artifact repository takes. */
+function artifactStoreOf(cloud: CloudLayer): ArtifactStore {
+  const artifacts = cloud.buckets.artifacts;
+  return cloud.cloud === "aws"
+    ? { cloud: "aws", bucket: artifacts.name, region: cloud.region, endpoint: artifacts.endpoint }
+    : {
+        cloud: "azure",
+        container: artifacts.name,
+        accountName: artifacts.accountName as pulumi.Output<string>,
+        endpoint: artifacts.endpoint,
+      };
+}
+
+/** Argo Workflows, the platform's pipeline namespace and the cluster-wide templates. */
+function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resource[]): ArgoWorkflows {
+  const { args } = w;
+  const argo = new ArgoWorkflows(
+    `${w.name}-argo`,
+    {
+      namespace: w.nsOut(NAMESPACES.argo),
+      pipelineNamespaces: pipelineNamespaces(args),
+      database: args.cloud.databases.argo,
+      sso,
+      host: w.host("argo"),
+      replicas: w.replicas,
+      identity: w.ident(IDENTITY_KEYS.argoWorkflows),
+      archiveTtlDays: args.retentionDays,
+      dependsOn: charts,
+    },
+    { parent: w.parent },
+  );
+  pipelineNamespaceResources(
+    `${w.name}-pipelines`,
+    {
+      namespace: w.nsOut(NAMESPACES.pipelines),
+      namespaceName: NAMESPACES.pipelines,
+      identity: w.ident(IDENTITY_KEYS.pipelines),
+      artifactStore: artifactStoreOf(args.cloud),
+      artifactPrefix: args.artifactPrefix(NAMESPACES.pipelines),
+      workflowManifests: args.workflowManifests,
+      install: "all",
+      argo,
+      deployTo: w.nsOut(NAMESPACES.serving),
+      dependsOn: w.ready,
+      ...(args.pipelineSettings
+        ? { settings: { name: args.pipelineSettings.name, data: args.pipelineSettings.data(NAMESPACES.pipelines) } }
+        : {}),
+    },
+    w.parent,
+  );
+  clusterWorkflowResources(`${w.name}-workflows`, args.workflowManifests, argo, w.parent);
+  return argo;
+}
+
+function createEvents(w: Wiring, charts: readonly pulumi.Resource[]): ArgoEvents {
+  const { args } = w;
+  return new ArgoEvents(
+    `${w.name}-events`,
+    {
+      namespace: w.nsOut(NAMESPACES.argoEvents),
+      pipelinesNamespace: w.nsOut(NAMESPACES.pipelines),
+      pipelinesNamespaceName: NAMESPACES.pipelines,
+      dataEvents: args.cloud.dataEvents,
+      region: args.cloud.region,
+      identity: w.ident(IDENTITY_KEYS.argoEvents),
+      serviceAccountName: w.saOf(IDENTITY_KEYS.argoEvents),
+      webhookSecret: w.password("git-webhook", 48),
+      schedule: args.retrainSchedule ?? "0 2 * * *",
+      defaultDataUri: pulumi.interpolate`${args.cloud.buckets.datasets.uri}/platform/latest/`,
+      retrainModels: [...new Set(args.models.map((m) => m.registeredModel))],
+      replicas: w.replicas,
+      dependsOn: charts,
+    },
+    { parent: w.parent },
+  );
+}
+
+function mlflowRepository(cloud: CloudLayer): pulumi.Output<string> {
+  return cloud.repositoryUrls[PLATFORM_IMAGES.mlflow.repository] as pulumi.Output<string>;
+}
+
+function createMlflow(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resource[]): Mlflow {
+  const { args } = w;
+  const { cloud } = args;
+  const artifacts = cloud.buckets.artifacts;
+  return new Mlflow(
+    `${w.name}-mlflow`,
+    {
+      namespace: w.nsOut(NAMESPACES.mlflow),
+      namespaceName: NAMESPACES.mlflow,
+      database: cloud.databases.mlflow,
+      artifactStore:
+        cloud.cloud === "aws"
+          ? { cloud: "aws", bucket: artifacts.name, region: cloud.region }
+          : { cloud: "azure", container: artifacts.name, accountName: artifacts.accountName as pulumi.Output<string> },
+      identity: w.ident(IDENTITY_KEYS.mlflow),
+      serviceAccountName: w.saOf(IDENTITY_KEYS.mlflow),
+      sso,
+      allowedGroups: [...new Set([...args.identity.adminGroups, ...args.identity.viewerGroups, ...teamGroups(args)])],
+      host: w.host("mlflow"),
+      image: { repository: mlflowRepository(cloud), tag: PLATFORM_IMAGES.mlflow.tag },
+      replicas: w.replicas,
+      size: args.serviceSize,
+      cookieSecret: w.password("mlflow-cookie"),
+      dependsOn: charts,
+    },
+    { parent: w.parent },
+  );
+}
+
+function createFeast(w: Wiring): Feast {
+  const { args } = w;
+  const pipelines = pipelineNamespaces(args);
+  return new Feast(
+    `${w.name}-feast`,
+    {
+      namespace: w.nsOut(NAMESPACES.feast),
+      configNamespaces: [w.nsOut(NAMESPACES.pipelines)],
+      database: args.cloud.databases.feast,
+      cache: args.cloud.cache,
+      offlineUri: args.cloud.buckets.features.uri,
+      identity: w.ident(IDENTITY_KEYS.feast),
+      serviceAccountName: w.saOf(IDENTITY_KEYS.feast),
+      // One binding per role lists every pipeline namespace: a team adds a subject, not an object.
+      writers: pipelines.flatMap((ns) => [
+        { namespace: ns, name: PIPELINE_SERVICE_ACCOUNTS.data },
+        { namespace: ns, name: PIPELINE_SERVICE_ACCOUNTS.train },
+      ]),
+      readers: [
+        { namespace: NAMESPACES.serving, name: w.saOf(IDENTITY_KEYS.serving) },
+        ...pipelines.map((ns) => ({ namespace: ns, name: PIPELINE_SERVICE_ACCOUNTS.register })),
+      ],
+      replicas: w.replicas,
+      size: args.serviceSize,
+      nodeSelector: args.cpuPoolSelector,
+      dependsOn: w.ready,
+    },
+    { parent: w.parent },
+  );
+}
+
+function createServing(
+  w: Wiring,
+  mlflow: Mlflow,
+  monitoring: Monitoring,
+  ingress: InternalIngress,
+  charts: readonly pulumi.Resource[],
+): ModelServing {
+  const { args } = w;
+  return new ModelServing(
+    `${w.name}-serving`,
+    {
+      namespace: w.nsOut(NAMESPACES.serving),
+      namespaceName: NAMESPACES.serving,
+      rolloutsNamespace: w.nsOut(NAMESPACES.argoRollouts),
+      models: args.models,
+      identity: w.ident(IDENTITY_KEYS.serving),
+      serviceAccountName: w.saOf(IDENTITY_KEYS.serving),
+      trackingUri: mlflow.trackingUri,
+      defaultImage: pulumi.interpolate`${mlflowRepository(args.cloud)}:${PLATFORM_IMAGES.mlflow.tag}`,
+      prometheusUrl: monitoring.prometheusUrl,
+      nodeSelector: args.cpuPoolSelector,
+      defaultReplicas: Math.max(2, w.replicas),
+      modelsDomain: w.host("models"),
+      ingress,
+      dependsOn: charts,
+    },
+    { parent: w.parent },
+  );
+}
+
+/** The GPU node agents, only when the stack has GPU pools. */
+function createGpu(w: Wiring, charts: readonly pulumi.Resource[]): GpuScheduling | undefined {
+  if (!w.args.gpuPoolSelector) return undefined;
+  return new GpuScheduling(
+    `${w.name}-gpu`,
+    {
+      namespace: w.nsOut(NAMESPACES.gpu),
+      nodeSelector: w.args.gpuPoolSelector,
+      spotTolerations: w.args.cloud.spotTolerations ?? [],
+      dependsOn: charts,
+    },
+    { parent: w.parent },
+  );
+}
+
+function createTeams(w: Wiring, argo: ArgoWorkflows): void {
+  const { args } = w;
+  const teamIngress = [flows.scrape()];
+  const egress = pipelineEgress(w.ctx);
+  for (const team of args.teams) {
+    const nsName = teamNamespace(team.name);
+    new Team(
+      `${w.name}-team-${team.name}`,
+      {
+        team,
+        identity: w.ident(`team-${team.name}`),
+        artifactStore: artifactStoreOf(args.cloud),
+        artifactPrefix: args.artifactPrefix(nsName),
+        argo,
+        ingress: teamIngress,
+        egress,
+        retainOnDelete: args.protectData === true,
+        ...(args.pipelineSettings
+          ? { settings: { name: args.pipelineSettings.name, data: args.pipelineSettings.data(nsName, team.name) } }
+          : {}),
+      },
+      { parent: w.parent },
+    );
+  }
+}
+
+/** The catalogue's ingress routes, each a child of its service's component; returns the URL outputs. */
+function createRoutes(
+  w: Wiring,
+  ingress: InternalIngress,
+  components: Readonly<Record<string, pulumi.Resource | undefined>>,
+): PlatformUrls {
+  const urls: Record<string, pulumi.Output<string>> = {};
+  for (const d of enabledServices(w.ctx)) {
+    for (const route of d.routes ?? []) {
+      tlsIngress(
+        route.name,
+        {
+          namespace: w.nsOut(d.namespace.name),
+          host: w.host(route.host),
+          serviceName: route.serviceName,
+          servicePort: route.servicePort,
+          ingress,
+        },
+        components[d.key] ?? w.parent,
+      );
+      if (route.output) urls[route.output] = pulumi.output(`https://${w.host(route.host)}`);
+    }
+  }
+  return urls as unknown as PlatformUrls;
 }
 
 /** All the Kubernetes platform services. */
@@ -162,454 +534,46 @@ export class PlatformServices extends pulumi.ComponentResource {
     const problems = platformServicesProblems(args);
     if (problems.length) throw new Error(`PlatformServices "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
 
-    const { cloud } = args;
-    const N = args.networkCidr;
-    const replicas = args.serviceReplicas;
-    const ident = (key: string) => cloud.identities[key] as WorkloadIdentityRef;
-    const saOf = (key: string) => args.identitySpecs.find((s) => s.key === key)?.serviceAccounts[0] as string;
-    const host = (svc: string) => `${svc}.${args.domain}`;
-
-    // Secrets the platform generates itself (never in a file).
-    const randomProvider = new random.Provider(`${name}-random`, {}, { parent: this });
-    const password = (role: string, length = 32) =>
-      new random.RandomPassword(`${name}-${role}`, { length, special: false }, { parent: this, provider: randomProvider }).result;
-
-    // Namespaces and their flows.
-    const scrape = flows.namespace("Prometheus scrape", NAMESPACES.monitoring, []);
-    const fromIngress = (ports: number[], podLabels?: Record<string, string>): NetworkFlow => ({
-      ...flows.namespace("internal ingress controller", NAMESPACES.ingress, ports),
-      ...(podLabels ? { podLabels } : {}),
-    });
-    const pipelinePeers = { namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL } };
-    const pipelineEgress: NetworkFlow[] = [
-      flows.apiServer(N),
-      flows.cloudApis(),
-      flows.postgres(N),
-      flows.redis(N),
-      flows.namespace("MLflow tracking and registry", NAMESPACES.mlflow, [MLFLOW_SERVICE.containerPort]),
-      flows.namespace("Feast feature server", NAMESPACES.feast, [FEAST_SERVICE.port]),
-    ];
-    const nsDefs: Record<
-      string,
-      { ingress: NetworkFlow[]; egress: NetworkFlow[]; quota: NamespaceQuota; privileged?: boolean; labels?: Record<string, string> }
-    > = {
-      [NAMESPACES.monitoring]: {
-        ingress: [
-          fromIngress([3000]),
-          flows.namespace("Rollouts analysis queries", NAMESPACES.argoRollouts, [9090]),
-          flows.webhook(N, 10250),
-        ],
-        egress: [
-          { description: "scrape every namespace", peers: [{ allNamespaces: true }] },
-          { description: "kubelets, node exporters and the API server", peers: [{ cidr: N }] },
-          flows.cloudApis(),
-        ],
-        quota: platformQuota(8, 32, replicas),
-      },
-      [NAMESPACES.ingress]: {
-        ingress: [
-          {
-            description: "clients on private networks (internal load balancer)",
-            peers: INTERNAL_CLIENT_CIDRS.map((cidr) => ({ cidr })),
-            ports: [{ port: 8443 }],
-          },
-          scrape,
-        ],
-        egress: [{ description: "backends in every namespace", peers: [{ allNamespaces: true }] }, flows.apiServer(N)],
-        quota: platformQuota(4, 8, replicas),
-      },
-      [CERT_MANAGER_NAMESPACE]: { ingress: [flows.webhook(N, 10250), scrape], egress: [flows.apiServer(N)], quota: platformQuota(2, 4, 1) },
-      [NAMESPACES.argo]: {
-        ingress: [fromIngress([2746]), scrape],
-        egress: [flows.apiServer(N), flows.postgres(N), flows.cloudApis()],
-        quota: platformQuota(4, 8, replicas),
-      },
-      [NAMESPACES.argoEvents]: {
-        ingress: [fromIngress([WEBHOOK_PORT]), scrape],
-        egress: [flows.apiServer(N), flows.cloudApis()],
-        quota: platformQuota(4, 8, 1),
-      },
-      [NAMESPACES.argoRollouts]: {
-        ingress: [scrape],
-        egress: [flows.apiServer(N), flows.namespace("Prometheus queries", NAMESPACES.monitoring, [9090])],
-        quota: platformQuota(2, 4, 1),
-      },
-      [NAMESPACES.mlflow]: {
-        ingress: [
-          fromIngress([MLFLOW_AUTH_SERVICE.containerPort]),
-          {
-            description: "pipelines log runs and register models",
-            peers: [pipelinePeers, { namespace: NAMESPACES.serving }],
-            ports: [{ port: MLFLOW_SERVICE.containerPort }],
-            podLabels: { ...MLFLOW_POD_LABELS },
-          },
-          scrape,
-        ],
-        egress: [flows.postgres(N), flows.cloudApis()],
-        quota: platformQuota(4, 16, replicas),
-      },
-      [NAMESPACES.feast]: {
-        ingress: [
-          fromIngress([FEAST_SERVICE.port]),
-          {
-            description: "pipelines and serving read features",
-            peers: [pipelinePeers, { namespace: NAMESPACES.serving }],
-            ports: [{ port: FEAST_SERVICE.port }],
-            podLabels: { ...FEAST_POD_LABELS },
-          },
-          scrape,
-        ],
-        egress: [flows.apiServer(N), flows.postgres(N), flows.redis(N), flows.cloudApis()],
-        quota: platformQuota(4, 16, replicas),
-      },
-      [NAMESPACES.serving]: {
-        ingress: [fromIngress([MODEL_PORT]), scrape],
-        egress: [
-          flows.namespace("model download from MLflow", NAMESPACES.mlflow, [MLFLOW_SERVICE.containerPort]),
-          flows.namespace("online features", NAMESPACES.feast, [FEAST_SERVICE.port]),
-          flows.cloudApis(),
-        ],
-        quota: platformQuota(16, 64, replicas),
-      },
-      [NAMESPACES.gpu]: { ingress: [scrape], egress: [flows.apiServer(N)], quota: platformQuota(4, 8, 1), privileged: true },
-      [NAMESPACES.pipelines]: {
-        ingress: [scrape],
-        egress: pipelineEgress,
-        quota: { cpu: 32, memoryGiB: 128, gpu: 8 },
-        labels: { ...PIPELINE_NAMESPACE_LABEL },
-      },
+    const ctx: CatalogueContext = { networkCidr: args.networkCidr, ...(args.identity.ldap ? { ldapHost: args.identity.ldap.host } : {}) };
+    const base = {
+      name,
+      args,
+      parent: this,
+      replicas: args.serviceReplicas,
+      ctx,
+      host: (svc: string) => `${svc}.${args.domain}`,
+      ident: (key: string) => args.cloud.identities[key] as WorkloadIdentityRef,
+      saOf: (key: string) => args.identitySpecs.find((s) => s.key === key)?.serviceAccounts[0] as string,
+      password: createPasswords(name, this),
     };
-    if (args.identity.ldap) {
-      const ldapPort = Number(args.identity.ldap.host.split(":")[1] ?? 636);
-      nsDefs[DEX_NAMESPACE] = {
-        ingress: [fromIngress([5556])],
-        egress: [
-          flows.apiServer(N),
-          { description: "LDAP directory (LDAPS)", peers: [{ cidr: "0.0.0.0/0" }], ports: [{ port: ldapPort }] },
-        ],
-        quota: platformQuota(2, 4, 1),
-      };
-    }
-    const ns: Record<string, PlatformNamespace> = {};
-    for (const [nsName, def] of Object.entries(nsDefs)) {
-      ns[nsName] = new PlatformNamespace(
-        `${name}-ns-${nsName}`,
-        {
-          name: nsName,
-          ingress: def.ingress,
-          egress: def.egress,
-          quota: def.quota,
-          podSecurity: def.privileged ? "privileged" : "restricted",
-          retainOnDelete: args.protectData === true,
-          ...(def.labels ? { labels: def.labels } : {}),
-        },
-        { parent: this },
-      );
-    }
-    const nsOut = (n: string) => (ns[n] as PlatformNamespace).name;
-    // Everything the services install waits for the cluster's readiness and the namespaces.
-    const ready = [...cloud.readyDependencies, ...Object.values(ns).map((n) => n.namespace)];
+    const ns = createNamespaces(name, args, ctx, this);
+    const w: Wiring = {
+      ...base,
+      nsOut: (n) => (ns[n] as PlatformNamespace).name,
+      ready: [...args.cloud.readyDependencies, ...Object.values(ns).map((n) => n.namespace)],
+    };
 
-    // Monitoring first: the other charts declare ServiceMonitors, whose CRD it installs.
-    const ssoBase = (issuer: string, clientSecret: pulumi.Input<string> | undefined): SsoSettings => ({
-      issuerUrl: issuer,
-      clientId: args.identity.oidcClientId,
-      adminGroups: args.identity.adminGroups,
-      viewerGroups: args.identity.viewerGroups,
-      endpoints: oidcEndpoints(issuer),
-      ...(clientSecret === undefined ? {} : { clientSecret }),
-    });
-    const dexIssuer = `https://${host("dex")}`;
-    const sso = args.identity.ldap
-      ? ssoBase(dexIssuer, password("dex-client"))
-      : ssoBase(args.identity.oidcIssuerUrl, args.identity.oidcClientSecret);
-    const teamGroups = args.teams.flatMap((t) => t.groups);
-    const monitoring = new Monitoring(
-      `${name}-monitoring`,
-      {
-        namespace: nsOut(NAMESPACES.monitoring),
-        namespaceName: NAMESPACES.monitoring,
-        nodeAgentsNamespace: NAMESPACES.gpu,
-        servingNamespace: NAMESPACES.serving,
-        sso,
-        extraViewerGroups: teamGroups,
-        host: host("grafana"),
-        storageClassName: cloud.storageClassName,
-        retentionDays: Math.min(args.retentionDays, 90),
-        replicas,
-        thresholds: { driftPsi: args.driftThreshold },
-        grafanaAdminPassword: password("grafana-admin"),
-        dependsOn: ready,
-      },
-      { parent: this },
-    );
-    const charts = [...ready, monitoring.release];
-    const ingress = new InternalIngress(
-      `${name}-ingress`,
-      {
-        namespace: nsOut(NAMESPACES.ingress),
-        certManagerNamespace: nsOut(CERT_MANAGER_NAMESPACE),
-        internalLoadBalancerAnnotations: cloud.internalLoadBalancerAnnotations,
-        replicas,
-        dependsOn: charts,
-      },
-      { parent: this },
-    );
-    if (args.identity.ldap) {
-      const dex = new Dex(
-        `${name}-dex`,
-        {
-          namespace: nsOut(DEX_NAMESPACE),
-          issuerUrl: dexIssuer,
-          clientId: args.identity.oidcClientId,
-          clientSecret: sso.clientSecret as pulumi.Input<string>,
-          redirectUris: [
-            `https://${host("argo")}/oauth2/callback`,
-            `https://${host("mlflow")}/oauth2/callback`,
-            `https://${host("grafana")}/login/generic_oauth`,
-          ],
-          ldap: args.identity.ldap,
-          replicas,
-          dependsOn: charts,
-        },
-        { parent: this },
-      );
-      tlsIngress("dex", { namespace: nsOut(DEX_NAMESPACE), host: host("dex"), serviceName: "dex", servicePort: 5556, ingress }, dex);
-    }
+    const { sso, dexIssuer } = ssoSettings(base);
+    const monitoring = createMonitoring(w, sso);
+    const charts = [...w.ready, monitoring.release];
+    const ingress = createIngress(w, charts);
+    const dex = createDex(w, sso, dexIssuer, charts);
+    const argo = createArgo(w, sso, charts);
+    const events = createEvents(w, charts);
+    const mlflow = createMlflow(w, sso, charts);
+    const feast = createFeast(w);
+    const serving = createServing(w, mlflow, monitoring, ingress, charts);
+    createGpu(w, charts);
+    createTeams(w, argo);
 
-    // Argo Workflows and the pipeline namespace.
-    const argo = new ArgoWorkflows(
-      `${name}-argo`,
-      {
-        namespace: nsOut(NAMESPACES.argo),
-        pipelineNamespaces: [NAMESPACES.pipelines, ...args.teams.map((t) => teamNamespace(t.name))],
-        database: cloud.databases.argo,
-        sso,
-        host: host("argo"),
-        replicas,
-        identity: ident(IDENTITY_KEYS.argoWorkflows),
-        archiveTtlDays: args.retentionDays,
-        dependsOn: charts,
-      },
-      { parent: this },
-    );
-    const artifacts = cloud.buckets.artifacts;
-    const artifactStore: ArtifactStore =
-      cloud.cloud === "aws"
-        ? { cloud: "aws", bucket: artifacts.name, region: cloud.region, endpoint: artifacts.endpoint }
-        : {
-            cloud: "azure",
-            container: artifacts.name,
-            accountName: artifacts.accountName as pulumi.Output<string>,
-            endpoint: artifacts.endpoint,
-          };
-    pipelineNamespaceResources(
-      `${name}-pipelines`,
-      {
-        namespace: nsOut(NAMESPACES.pipelines),
-        namespaceName: NAMESPACES.pipelines,
-        identity: ident(IDENTITY_KEYS.pipelines),
-        artifactStore,
-        artifactPrefix: args.artifactPrefix(NAMESPACES.pipelines),
-        workflowManifests: args.workflowManifests,
-        install: "all",
-        argo,
-        deployTo: nsOut(NAMESPACES.serving),
-        dependsOn: ready,
-        ...(args.pipelineSettings
-          ? { settings: { name: args.pipelineSettings.name, data: args.pipelineSettings.data(NAMESPACES.pipelines) } }
-          : {}),
-      },
-      this,
-    );
-    clusterWorkflowResources(`${name}-workflows`, args.workflowManifests, argo, this);
-    tlsIngress(
-      "argo",
-      { namespace: nsOut(NAMESPACES.argo), host: host("argo"), serviceName: "argo-workflows-server", servicePort: 2746, ingress },
-      argo,
-    );
-
-    const events = new ArgoEvents(
-      `${name}-events`,
-      {
-        namespace: nsOut(NAMESPACES.argoEvents),
-        pipelinesNamespace: nsOut(NAMESPACES.pipelines),
-        pipelinesNamespaceName: NAMESPACES.pipelines,
-        dataEvents: cloud.dataEvents,
-        region: cloud.region,
-        identity: ident(IDENTITY_KEYS.argoEvents),
-        serviceAccountName: saOf(IDENTITY_KEYS.argoEvents),
-        webhookSecret: password("git-webhook", 48),
-        schedule: args.retrainSchedule ?? "0 2 * * *",
-        defaultDataUri: pulumi.interpolate`${cloud.buckets.datasets.uri}/platform/latest/`,
-        retrainModels: [...new Set(args.models.map((m) => m.registeredModel))],
-        replicas,
-        dependsOn: charts,
-      },
-      { parent: this },
-    );
-    tlsIngress(
-      "events",
-      {
-        namespace: nsOut(NAMESPACES.argoEvents),
-        host: host("events"),
-        serviceName: events.webhookService.name,
-        servicePort: events.webhookService.port,
-        ingress,
-      },
-      events,
-    );
-
-    const mlflowRepo = cloud.repositoryUrls[PLATFORM_IMAGES.mlflow.repository] as pulumi.Output<string>;
-    const mlflow = new Mlflow(
-      `${name}-mlflow`,
-      {
-        namespace: nsOut(NAMESPACES.mlflow),
-        namespaceName: NAMESPACES.mlflow,
-        database: cloud.databases.mlflow,
-        artifactStore:
-          cloud.cloud === "aws"
-            ? { cloud: "aws", bucket: artifacts.name, region: cloud.region }
-            : { cloud: "azure", container: artifacts.name, accountName: artifacts.accountName as pulumi.Output<string> },
-        identity: ident(IDENTITY_KEYS.mlflow),
-        serviceAccountName: saOf(IDENTITY_KEYS.mlflow),
-        sso,
-        allowedGroups: [...new Set([...args.identity.adminGroups, ...args.identity.viewerGroups, ...teamGroups])],
-        host: host("mlflow"),
-        image: { repository: mlflowRepo, tag: PLATFORM_IMAGES.mlflow.tag },
-        replicas,
-        size: args.serviceSize,
-        cookieSecret: password("mlflow-cookie"),
-        dependsOn: charts,
-      },
-      { parent: this },
-    );
-    tlsIngress(
-      "mlflow",
-      {
-        namespace: nsOut(NAMESPACES.mlflow),
-        host: host("mlflow"),
-        serviceName: MLFLOW_AUTH_SERVICE.name,
-        servicePort: MLFLOW_AUTH_SERVICE.port,
-        ingress,
-      },
+    this.urls = createRoutes(w, ingress, {
+      monitoring: monitoring,
+      dex,
+      "argo-workflows": argo,
+      "argo-events": events,
       mlflow,
-    );
-
-    const feast = new Feast(
-      `${name}-feast`,
-      {
-        namespace: nsOut(NAMESPACES.feast),
-        configNamespaces: [nsOut(NAMESPACES.pipelines)],
-        database: cloud.databases.feast,
-        cache: cloud.cache,
-        offlineUri: cloud.buckets.features.uri,
-        identity: ident(IDENTITY_KEYS.feast),
-        serviceAccountName: saOf(IDENTITY_KEYS.feast),
-        // One binding per role lists every pipeline namespace: a team adds a subject, not an object.
-        writers: [NAMESPACES.pipelines, ...args.teams.map((t) => teamNamespace(t.name))].flatMap((ns) => [
-          { namespace: ns, name: PIPELINE_SERVICE_ACCOUNTS.data },
-          { namespace: ns, name: PIPELINE_SERVICE_ACCOUNTS.train },
-        ]),
-        readers: [
-          { namespace: NAMESPACES.serving, name: saOf(IDENTITY_KEYS.serving) },
-          ...[NAMESPACES.pipelines, ...args.teams.map((t) => teamNamespace(t.name))].map((ns) => ({
-            namespace: ns,
-            name: PIPELINE_SERVICE_ACCOUNTS.register,
-          })),
-        ],
-        replicas,
-        size: args.serviceSize,
-        nodeSelector: args.cpuPoolSelector,
-        dependsOn: ready,
-      },
-      { parent: this },
-    );
-    tlsIngress(
-      "features",
-      {
-        namespace: nsOut(NAMESPACES.feast),
-        host: host("features"),
-        serviceName: FEAST_SERVICE.name,
-        servicePort: FEAST_SERVICE.port,
-        ingress,
-      },
       feast,
-    );
-
-    const serving = new ModelServing(
-      `${name}-serving`,
-      {
-        namespace: nsOut(NAMESPACES.serving),
-        namespaceName: NAMESPACES.serving,
-        rolloutsNamespace: nsOut(NAMESPACES.argoRollouts),
-        models: args.models,
-        identity: ident(IDENTITY_KEYS.serving),
-        serviceAccountName: saOf(IDENTITY_KEYS.serving),
-        trackingUri: mlflow.trackingUri,
-        defaultImage: pulumi.interpolate`${mlflowRepo}:${PLATFORM_IMAGES.mlflow.tag}`,
-        prometheusUrl: monitoring.prometheusUrl,
-        nodeSelector: args.cpuPoolSelector,
-        defaultReplicas: Math.max(2, replicas),
-        modelsDomain: host("models"),
-        ingress,
-        dependsOn: charts,
-      },
-      { parent: this },
-    );
-
-    if (args.gpuPoolSelector) {
-      new GpuScheduling(
-        `${name}-gpu`,
-        {
-          namespace: nsOut(NAMESPACES.gpu),
-          nodeSelector: args.gpuPoolSelector,
-          spotTolerations: cloud.spotTolerations ?? [],
-          dependsOn: charts,
-        },
-        { parent: this },
-      );
-    }
-
-    const teamIngress = [scrape];
-    for (const team of args.teams) {
-      const nsName = teamNamespace(team.name);
-      new Team(
-        `${name}-team-${team.name}`,
-        {
-          team,
-          identity: ident(`team-${team.name}`),
-          artifactStore,
-          artifactPrefix: args.artifactPrefix(nsName),
-          argo,
-          ingress: teamIngress,
-          egress: pipelineEgress,
-          retainOnDelete: args.protectData === true,
-          ...(args.pipelineSettings
-            ? { settings: { name: args.pipelineSettings.name, data: args.pipelineSettings.data(nsName, team.name) } }
-            : {}),
-        },
-        { parent: this },
-      );
-    }
-    tlsIngress(
-      "grafana",
-      {
-        namespace: nsOut(NAMESPACES.monitoring),
-        host: host("grafana"),
-        serviceName: GRAFANA_SERVICE.name,
-        servicePort: GRAFANA_SERVICE.port,
-        ingress,
-      },
-      monitoring,
-    );
-
-    this.urls = {
-      mlflow: pulumi.output(`https://${host("mlflow")}`),
-      argo: pulumi.output(`https://${host("argo")}`),
-      grafana: pulumi.output(`https://${host("grafana")}`),
-      featureServer: pulumi.output(`https://${host("features")}`),
-    };
+    });
     this.modelEndpoints = serving.endpoints;
     this.registerOutputs({ urls: this.urls, modelEndpoints: this.modelEndpoints });
   }

@@ -8,11 +8,14 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { FEAST_SERVICE, MLFLOW_SERVICE, NAMESPACES } from "../../contracts/endpoints";
+import { CHARTS, IMAGES } from "../../contracts/versions";
 import type { WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
 import { type InternalIngress, tlsIngress } from "./ingress";
+import { flows } from "./namespace";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
-import { CHARTS, IMAGES } from "./versions";
+import type { PlatformServiceDescriptor } from "./service";
 
 /** A model to serve (from `cfg.services.serving.models`). */
 export interface ServedModelSpec {
@@ -320,3 +323,38 @@ export class ModelServing extends pulumi.ComponentResource {
     this.registerOutputs({ release: this.release, endpoints: this.endpoints });
   }
 }
+
+/** The service account of the model servers. */
+export const SERVING_SERVICE_ACCOUNT = "model-server";
+
+/** Catalogue entry: the model servers (Argo Rollouts canaries behind the internal ingress). */
+export const servingService: PlatformServiceDescriptor = {
+  key: "serving",
+  namespace: { name: NAMESPACES.serving },
+  charts: [],
+  identity: {
+    key: "serving",
+    serviceAccounts: [SERVING_SERVICE_ACCOUNT],
+    buckets: [{ purpose: "artifacts", prefix: "mlflow/", mode: "read" }],
+    readDataLakes: false,
+    registry: "pull",
+    consumeDataEvents: false,
+  },
+  ingress: () => [flows.fromIngress([MODEL_PORT]), flows.scrape()],
+  egress: () => [
+    flows.namespace("model download from MLflow", NAMESPACES.mlflow, [MLFLOW_SERVICE.containerPort]),
+    flows.namespace("online features", NAMESPACES.feast, [FEAST_SERVICE.port]),
+    flows.cloudApis(),
+  ],
+  quota: { cpu: 16, memoryGiB: 64, perReplica: true },
+};
+
+/** Catalogue entry: the Argo Rollouts controller (canary analysis against Prometheus). */
+export const argoRolloutsService: PlatformServiceDescriptor = {
+  key: "argo-rollouts",
+  namespace: { name: NAMESPACES.argoRollouts },
+  charts: [CHARTS.argoRollouts],
+  ingress: () => [flows.scrape()],
+  egress: ({ networkCidr }) => [flows.apiServer(networkCidr), flows.namespace("Prometheus queries", NAMESPACES.monitoring, [9090])],
+  quota: { cpu: 2, memoryGiB: 4 },
+};

@@ -5,9 +5,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CHARTS, IMAGES } from "../../contracts/versions";
 import { helmRelease } from "./helm";
+import { flows } from "./namespace";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
-import { CHARTS, IMAGES } from "./versions";
+import type { PlatformServiceDescriptor } from "./service";
 
 /** The identity-provider settings the platform receives (from `cfg.identity`). */
 export interface IdentitySettings {
@@ -204,3 +206,27 @@ export class Dex extends pulumi.ComponentResource {
     this.registerOutputs({ release: this.release });
   }
 }
+
+/** Namespace of Dex (only with LDAP). */
+export const DEX_NAMESPACE = "dex";
+/** Port of Dex's HTTP service. */
+export const DEX_PORT = 5556;
+
+/** Catalogue entry: Dex, the OIDC issuer in front of an LDAP directory (only when the stack uses LDAP). */
+export const dexService: PlatformServiceDescriptor = {
+  key: "dex",
+  namespace: { name: DEX_NAMESPACE },
+  charts: [CHARTS.dex],
+  enabled: (ctx) => ctx.ldapHost !== undefined,
+  ingress: () => [flows.fromIngress([DEX_PORT])],
+  egress: ({ networkCidr, ldapHost }) => [
+    flows.apiServer(networkCidr),
+    {
+      description: "LDAP directory (LDAPS)",
+      peers: [{ cidr: "0.0.0.0/0" }],
+      ports: [{ port: Number(ldapHost?.split(":")[1] ?? 636) }],
+    },
+  ],
+  quota: { cpu: 2, memoryGiB: 4 },
+  routes: [{ name: "dex", host: "dex", serviceName: "dex", servicePort: DEX_PORT }],
+};

@@ -3,7 +3,7 @@
  * (its own process) calls {@link describeShippedStack}.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { allowedRegions } from "../../stacks/regions";
+import { allowedRegions } from "../../contracts/regions";
 import type { PlanResult } from "../../tools/lib/harness";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";
 import { shippedPlan } from "../support/shipped-plan";

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS } from "../../contracts/regions";
 import {
   defaultPackConfig,
   loadPackConfig,
@@ -11,12 +12,11 @@ import {
   toPolicyPackConfig,
 } from "../../policies/config";
 import { allPolicies } from "../../policies/rules";
-import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS } from "../../stacks/regions";
 
 const names = allPolicies.map((p) => p.name);
 
 describe("pack configuration", () => {
-  it("defaults to the strictest settings and the UAE allow-list of stacks/regions.ts", () => {
+  it("defaults to the strictest settings and the UAE allow-list of contracts/regions.ts", () => {
     const cfg = defaultPackConfig();
     expect(cfg.production).toBe(true);
     expect(cfg.allowedAwsRegions).toEqual([...AWS_UAE_REGIONS]);

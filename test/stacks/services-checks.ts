@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS, teamNamespace } from "../../components/contracts";
-import { CHARTS, IMAGES, imageRef, PLATFORM_IMAGES } from "../../components/k8s/versions";
+import { CHARTS, IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
 import { SERVICE_ACCOUNTS } from "../../stacks/identities";
 import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../../components/contracts";
+import { FEAST_URL, MLFLOW_URL } from "../../contracts/endpoints";
 import { loadWorkflowManifests, pipelineSettingsData, SETTINGS_KEYS, STEPS_IMAGE_PLACEHOLDER } from "../../workflows";
 import { TRAINING_PARAMETERS } from "../../workflows/steps/lib/params";
 import { readSettings } from "../../workflows/steps/lib/settings";
@@ -191,7 +192,9 @@ describe("pipelineSettingsData", () => {
       environment: "production",
       allowedRegistries: ["acr.azurecr.io"],
       driftThreshold: 0.25,
-      mlflowUrl: "http://mlflow.mlflow.svc.cluster.local:5000",
+      // The platform's MLflow Service (port 80), not the container port the steps used to default to.
+      mlflowUrl: MLFLOW_URL,
+      feastUrl: FEAST_URL,
     });
   });
 });

@@ -11,8 +11,8 @@ import {
 } from "../../../components/aws/naming";
 import { logRetention } from "../../../components/aws/network";
 import { amiType, GPU_TAINT, isArmInstanceType, isGpuInstanceType, poolLabels, poolTaints } from "../../../components/aws/nodepool";
+import { contains, overlaps, parseCidr } from "../../../contracts/cidr";
 import { AWS_INSTANCE_TYPES } from "../../../stacks/catalog/aws";
-import { contains, overlaps, parseCidr } from "../../../stacks/cidr";
 
 describe("parseS3Uri", () => {
   it("splits bucket and prefix and closes the prefix with a slash", () => {
@@ -96,13 +96,13 @@ describe("node pools", () => {
       maxSize: 1,
       diskSizeGiB: 100,
       spot: true,
-      labels: { "mlops.platform/role": "x" },
+      labels: { "mlops.platform/pool-kind": "x" },
       taints: [],
     };
     expect(poolTaints("gpu", pool)).toEqual([GPU_TAINT]);
     expect(poolTaints("cpu", { ...pool, instanceTypes: ["m5.large"] })).toEqual([]);
     expect(poolLabels("gpu", pool)).toMatchObject({
-      "mlops.platform/role": "gpu",
+      "mlops.platform/pool-kind": "gpu",
       "mlops.platform/capacity": "spot",
       "nvidia.com/gpu.present": "true",
     });

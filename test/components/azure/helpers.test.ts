@@ -13,7 +13,7 @@ import { nsgRules } from "../../../components/azure/network";
 import { isGpuSize, type NodePoolSpec, poolLabels, poolTaints, priorityExpanderConfig } from "../../../components/azure/nodepool";
 import { BUILTIN_ROLES, blobPrefixCondition, FORBIDDEN_ROLE_IDS, parseAbfss, roleDefinitionId } from "../../../components/azure/roles";
 import { softDeleteDays, storageReplication, tableTotalRetentionDays, workspaceRetentionDays } from "../../../components/azure/sizing";
-import { overlaps, parseCidr } from "../../../stacks/cidr";
+import { overlaps, parseCidr } from "../../../contracts/cidr";
 
 describe("globally unique names", () => {
   it("fit each service's length and character rules, for long stack names too", () => {
@@ -194,6 +194,7 @@ describe("node pools", () => {
   it("label GPU pools and the capacity type", () => {
     expect(poolLabels(pool({ kind: "gpu", spot: true, labels: { team: "x" } }))).toEqual({
       team: "x",
+      "mlops.platform/node-pool": "p",
       "mlops.platform/pool-kind": "gpu",
       "nvidia.com/gpu.present": "true",
       "mlops.platform/accelerator": "nvidia",

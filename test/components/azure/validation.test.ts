@@ -188,7 +188,7 @@ describe("Azure component argument validation", () => {
         }),
     );
     expect(e.message).toContain('pools[0].vmSize: GPU pools need an NVIDIA GPU size (NC, ND or NV series) (received: "Standard_D8s_v5")');
-    expect(e.message).toContain("pools[1].maxCount: must be 1-1000 and ≥ minCount (5) (received: 2)");
+    expect(e.message).toContain("pools[1].minCount: make minCount at most maxCount (2) (received: 5)");
     expect(e.message).toContain("pools: GPU spot pools need an on-demand GPU pool as the fallback");
   });
 

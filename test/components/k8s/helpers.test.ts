@@ -24,7 +24,7 @@ import {
 } from "../../../components/k8s/serving";
 import { dexConfig, oidcEndpoints } from "../../../components/k8s/sso";
 import { teamProblems } from "../../../components/k8s/team";
-import { CHARTS, IMAGES, imageRef, splitRegistry } from "../../../components/k8s/versions";
+import { CHARTS, IMAGES, imageRef, splitRegistry } from "../../../contracts/versions";
 
 type Obj = Record<string, unknown>;
 

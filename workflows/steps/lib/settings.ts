@@ -22,10 +22,13 @@ export const SETTINGS_KEYS = {
   driftThreshold: "PLATFORM_DRIFT_THRESHOLD",
 } as const;
 
+// The step image is built from this folder alone (see ../Dockerfile), so the fallbacks are spelled
+// here; test/contracts/endpoints.test.ts fails when they differ from `contracts/endpoints.ts`, the
+// Services the platform creates.
 /** The in-cluster MLflow tracking server (used when the settings do not name another). */
-export const DEFAULT_MLFLOW_URL = "http://mlflow.mlflow.svc.cluster.local:5000";
+export const DEFAULT_MLFLOW_URL = "http://mlflow.mlflow.svc.cluster.local:80";
 /** The in-cluster Feast feature server. */
-export const DEFAULT_FEAST_URL = "http://feast.feast.svc.cluster.local:6566";
+export const DEFAULT_FEAST_URL = "http://feast-feature-server.feast.svc.cluster.local:6566";
 
 /** Resolved platform settings. */
 export interface PlatformSettings {

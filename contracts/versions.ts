@@ -1,12 +1,13 @@
 /**
  * Every Helm chart (official repository + exact version) and every container image (fixed tag)
- * the Kubernetes platform services install, in one place. Upgrading a component is a change of
+ * the platform installs (the Kubernetes platform services and the AWS cluster autoscaler), in one place. Upgrading a component is a change of
  * one line here, reviewed like any other change; nothing floats.
  *
  * Images that a chart renders from its own `appVersion` are pinned by the chart version; the
  * images the platform sets explicitly (below) are pinned again here so a chart bump never
  * changes a workload image silently.
  */
+import type { KubernetesVersion } from "./kubernetes";
 
 /** A Helm chart pinned to an exact version in its official repository. */
 export interface ChartPin {
@@ -35,6 +36,8 @@ export const CHARTS = {
   certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
   nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
   dcgmExporter: { chart: "dcgm-exporter", version: "4.8.2", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" },
+  /** AWS only (AKS runs its own autoscaler): kubernetes/autoscaler, `cluster-autoscaler/charts/cluster-autoscaler`. */
+  clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.59.0", repo: "https://kubernetes.github.io/autoscaler" },
 } as const satisfies Record<string, ChartPin>;
 
 /** A container image pinned to a fixed tag (never `latest`). */
@@ -68,6 +71,22 @@ export const IMAGES = {
   nvidiaDevicePlugin: { repository: "nvcr.io/nvidia/k8s-device-plugin", tag: "v0.20.0" },
   dcgmExporter: { repository: "nvcr.io/nvidia/k8s/dcgm-exporter", tag: "4.5.3-4.8.2-distroless" },
 } as const satisfies Record<string, ImagePin>;
+
+/** The cluster autoscaler's image repository; its tag follows the cluster's minor ({@link CLUSTER_AUTOSCALER_IMAGE_TAGS}). */
+export const CLUSTER_AUTOSCALER_REPOSITORY = "registry.k8s.io/autoscaling/cluster-autoscaler";
+/** Autoscaler image per Kubernetes minor: the autoscaler's minor must match the cluster's (one per supported version). */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS = {
+  "1.32": "v1.32.7",
+  "1.33": "v1.33.6",
+  "1.34": "v1.34.5",
+  "1.35": "v1.35.2",
+} as const satisfies Record<KubernetesVersion, string>;
+
+/** The autoscaler image for a cluster minor, or undefined when the minor has none. */
+export function clusterAutoscalerImage(kubernetesVersion: string): ImagePin | undefined {
+  const tag = (CLUSTER_AUTOSCALER_IMAGE_TAGS as Readonly<Record<string, string>>)[kubernetesVersion];
+  return tag === undefined ? undefined : { repository: CLUSTER_AUTOSCALER_REPOSITORY, tag };
+}
 
 /**
  * Images the platform builds from its own Dockerfiles and pushes to its own registry (the

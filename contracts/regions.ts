@@ -1,8 +1,10 @@
 /**
  * The UAE allow-list. The single source of truth for where the platform may place anything;
- * the configuration schema, the providers and the policy pack's defaults all read it.
+ * the configuration schema, the providers, the components' guardrails and the policy pack's
+ * defaults all read it.
  */
-import type { CloudName } from "../components/contracts";
+/** The clouds the platform runs on. */
+export type CloudName = "aws" | "azure";
 
 /** AWS regions in the UAE. `me-central-1` (UAE) is the only one. */
 export const AWS_UAE_REGIONS = ["me-central-1"] as const;

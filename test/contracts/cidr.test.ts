@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cidrProblem, contains, isPrivate, overlaps, parseCidr, subnet } from "../../stacks/cidr";
+import { cidrProblem, contains, isPrivate, overlaps, parseCidr, subnet } from "../../contracts/cidr";
 
 const c = (t: string) => {
   const p = parseCidr(t);

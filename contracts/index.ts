@@ -1,0 +1,12 @@
+/**
+ * The contracts shared across layers (stacks, components, policies, workflows, tools), in one
+ * leaf module: it imports nothing else of the project (a test enforces it), so any layer, and the
+ * policy pack on its own, may import it.
+ */
+export * from "./cidr";
+export * from "./endpoints";
+export * from "./kubernetes";
+export * from "./platform-namespaces";
+export * from "./regions";
+export * from "./scheduling";
+export * from "./versions";
