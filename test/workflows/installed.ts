@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS } from "../../components/contracts";
 import { STEPS_IMAGE_VERSION } from "../../stacks/services";
-import type { PlanResult } from "../../tools/lib/harness";
+import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 import { UNKNOWN } from "../../tools/lib/values";
 import { loadWorkflowDocuments, PIPELINE_SETTINGS_CONFIGMAP, STEPS_IMAGE_PLACEHOLDER } from "../../workflows";
 import { lintWorkflowDocuments } from "../../workflows/lint";
@@ -106,7 +106,8 @@ export function describeInstalledWorkflows(
       const platformTemplate = ofKind("WorkflowTemplate").find((r) => (r.inputs.metadata as Obj).name === "training-pipeline");
       const shared = ofKind("ClusterWorkflowTemplate").find((r) => (r.inputs.metadata as Obj).name === "training-pipeline");
       expect(shared?.inputs.spec).toEqual(platformTemplate?.inputs.spec);
-      expect((shared?.inputs.metadata as Obj).namespace).toBeUndefined();
+      expect(shared).toBeDefined();
+      expect(((shared as PlanResource).inputs.metadata as Obj).namespace).toBeUndefined();
       const teamTemplates = ofKind("WorkflowTemplate").filter((r) => String((r.inputs.metadata as Obj).namespace).startsWith("team-"));
       expect(teamTemplates).toEqual([]);
       // The Argo server reads cluster-scoped templates for signed-in users through its default SSO account.
@@ -115,7 +116,8 @@ export function describeInstalledWorkflows(
           r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding" &&
           ((r.inputs.roleRef as Obj).name as string) === "mlops-pipeline-template-reader",
       );
-      expect((reader?.inputs.subjects as Obj[])[0]).toMatchObject({ kind: "ServiceAccount", name: "argo-sso-default" });
+      expect(reader).toBeDefined();
+      expect(((reader as PlanResource).inputs.subjects as Obj[])[0]).toMatchObject({ kind: "ServiceAccount", name: "argo-sso-default" });
       const teamNamespaces = new Set(
         plan.resources
           .filter((r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs.metadata as Obj).name === PIPELINE_SETTINGS_CONFIGMAP)
