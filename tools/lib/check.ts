@@ -93,10 +93,37 @@ export interface CheckSummary {
   readonly passed: boolean;
 }
 
+/**
+ * What one rule did on the plan, from the same evaluation as the violations. A resource counts
+ * as checked by a rule when the rule read its properties, its provider or its rule configuration
+ * for it (a rule that skips a resource by type reads none of them); a resource the rule declared
+ * not applicable (e.g. production-only rules on a development stack) does not count.
+ */
+export interface RuleOutcome {
+  readonly policy: string;
+  readonly kind: "resource" | "stack";
+  /** The level the rule ran at; `disabled` rules did not run. */
+  readonly enforcementLevel: "advisory" | "mandatory" | "disabled";
+  /** URNs of the resources the rule checked, in plan order. */
+  readonly checked: string[];
+  /** Checked resources the pack configuration exempts from the rule (and that it did not report). */
+  readonly exempted: string[];
+  /** Checked resources with at least one violation of the rule. */
+  readonly violating: string[];
+  /** Checked resources neither exempted nor violating. */
+  readonly passed: number;
+  /** Violations of the rule (stack-level ones included), as counted in `summary.byPolicy`. */
+  readonly violations: number;
+  /** Why the rule declared itself not applicable, when it did (for the stack or for some resources). */
+  readonly notApplicable: string[];
+}
+
 /** What {@link checkPlan} returns. */
 export interface CheckResult {
   readonly violations: Violation[];
   readonly summary: CheckSummary;
+  /** Per rule: resources checked, passed, exempted and violating (an addition to the JSON contract). */
+  readonly rules?: RuleOutcome[];
 }
 
 /** Options of {@link checkPlan}. */
@@ -184,26 +211,6 @@ function providerOf(r: StateResource, byUrn: ReadonlyMap<string, StateResource>)
   return { type: prov.type, name: nameOf(prov.urn), urn: prov.urn, props: policyProps(prov.inputs) };
 }
 
-/**
- * `target` with properties computed on first read and then kept (enumerable, like plain fields).
- * A getter that yields undefined leaves no property, as a plain object without it would.
- */
-function lazily<T extends object>(target: T, getters: Record<string, () => unknown>): T & Record<string, unknown> {
-  for (const [key, get] of Object.entries(getters)) {
-    Object.defineProperty(target, key, {
-      configurable: true,
-      enumerable: true,
-      get() {
-        const value = get();
-        if (value === undefined) delete (target as Record<string, unknown>)[key];
-        else Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-        return value;
-      },
-    });
-  }
-  return target as T & Record<string, unknown>;
-}
-
 class NotApplicable extends Error {}
 const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason);
@@ -222,6 +229,63 @@ function levelOf(p: { name: string; enforcementLevel?: EnforcementLevel }, cfg: 
 
 function isStackPolicy(p: ResourceValidationPolicy | StackValidationPolicy): p is StackValidationPolicy {
   return typeof (p as StackValidationPolicy).validateStack === "function";
+}
+
+/**
+ * What a resource policy receives, noting whether the policy looked at the resource: read its
+ * props, its provider or its rule configuration (see {@link RuleOutcome}). Prototype accessors
+ * keep one object shape for every resource (accessors in a literal would make each object's
+ * shape unique and every property read slow).
+ */
+class ObservedArgs {
+  /** Whether the policy read the props, the provider or the configuration. */
+  looked = false;
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  readonly opts: PolicyResourceOptions;
+  readonly stackTags: ReadonlyMap<string, string>;
+  readonly notApplicable = notApplicable;
+  readonly #props: Record<string, unknown>;
+  readonly #provider: PolicyProviderResource | undefined;
+  readonly #getConfig: () => object;
+
+  constructor(
+    r: StateResource,
+    props: Record<string, unknown>,
+    provider: PolicyProviderResource | undefined,
+    getConfig: () => object,
+    stackTags: ReadonlyMap<string, string>,
+  ) {
+    this.type = r.type;
+    this.urn = r.urn;
+    this.name = nameOf(r.urn);
+    this.opts = optionsOf(r);
+    this.stackTags = stackTags;
+    this.#props = props;
+    this.#provider = provider;
+    this.#getConfig = getConfig;
+  }
+
+  get props(): Record<string, unknown> {
+    this.looked = true;
+    return this.#props;
+  }
+
+  get provider(): PolicyProviderResource | undefined {
+    if (this.#provider) this.looked = true;
+    return this.#provider;
+  }
+
+  // Arrow functions, so that a policy may destructure them from its args.
+  readonly getConfig = <T extends object>(): T => {
+    this.looked = true;
+    return this.#getConfig() as T;
+  };
+
+  readonly isType = (cls: unknown): boolean => isTypeOf(this.type, cls);
+
+  readonly asType = (cls: unknown): Record<string, unknown> | undefined => (isTypeOf(this.type, cls) ? this.props : undefined);
 }
 
 /**
@@ -271,23 +335,36 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
     return { level: "mandatory" as const, message: `Error ${during} with ${from}: ${(e as Error)?.stack ?? String(e)}` };
   };
 
-  let view: PolicyResource[] | undefined;
+  const outcomes: RuleOutcome[] = [];
   for (const p of policies) {
     const level = levelOf(p, cfg);
-    if (level === "disabled") continue;
+    const kind = isStackPolicy(p) ? ("stack" as const) : ("resource" as const);
+    const checked = new Set<string>();
+    const notApplicableReasons = new Set<string>();
+    const firstViolation = violations.length;
+    const outcome = () =>
+      outcomes.push(ruleOutcome(p.name, kind, level, resources, checked, notApplicableReasons, violations.slice(firstViolation), cfg));
+    if (level === "disabled") {
+      outcome();
+      continue;
+    }
     const settings = ruleSettings(cfg, p.name);
     const getConfig = <T extends object>() => ({ ...settings }) as unknown as T;
     if (isStackPolicy(p)) {
-      // One view of the stack for every stack policy (props built on first read); the CLI builds
-      // one per policy, which only matters to a rule that writes to what it checks.
-      view ??= stackView(resources, byUrn);
+      const view = stackView(resources, byUrn, (urn) => checked.add(urn));
       try {
-        await p.validateStack({ resources: [...view], getConfig, stackTags, notApplicable }, reporter(p, level, ""));
+        await p.validateStack({ resources: view, getConfig, stackTags, notApplicable }, reporter(p, level, ""));
       } catch (e) {
-        if (e instanceof NotApplicable) continue;
+        if (e instanceof NotApplicable) {
+          checked.clear();
+          notApplicableReasons.add(e.message);
+          outcome();
+          continue;
+        }
         const f = failure(p, e, "validating stack");
         add(p, f.level, "", f.message);
       }
+      outcome();
       continue;
     }
     const validations =
@@ -295,36 +372,27 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
     for (const r of resources) {
       for (const validate of validations) {
         // A rule that declares the types it judges (policies/lib/rule.ts) returns at once on the
-        // others; skip those without building their arguments.
+        // others, reading nothing: skip those without building their arguments (same outcome).
         const appliesTo = (validate as { appliesTo?: (type: string) => boolean }).appliesTo;
         if (appliesTo && !appliesTo(r.type)) continue;
         try {
-          // As the CLI does, each policy gets its own deserialized copy of the props; built on first
-          // read, since most rules look at the type first and return for the types they do not judge.
-          const args = lazily(
-            {
-              type: r.type,
-              urn: r.urn,
-              name: nameOf(r.urn),
-              opts: optionsOf(r),
-              stackTags,
-              isType: (cls: unknown) => isTypeOf(r.type, cls),
-              asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? args.props : undefined)) as ResourceValidationArgs["asType"],
-              getConfig,
-              notApplicable,
-            },
-            { props: () => policyProps(r.inputs), provider: () => providerOf(r, byUrn) },
-          ) as unknown as ResourceValidationArgs;
+          const args = new ObservedArgs(r, policyProps(r.inputs), providerOf(r, byUrn), getConfig, stackTags);
           // The CLI attributes a resource policy's violations to the resource, whatever urn is passed.
           const report = reporter(p, level, r.urn);
-          await validate(args, (message) => report(message));
+          await validate(args as ResourceValidationArgs, (message) => report(message));
+          if (args.looked) checked.add(r.urn);
         } catch (e) {
-          if (e instanceof NotApplicable) continue;
+          if (e instanceof NotApplicable) {
+            notApplicableReasons.add(e.message);
+            continue;
+          }
+          checked.add(r.urn);
           const f = failure(p, e, "validating resource");
           add(p, f.level, r.urn, f.message);
         }
       }
     }
+    outcome();
   }
 
   const byPolicy: Record<string, number> = {};
@@ -341,27 +409,85 @@ export async function checkPlan(plan: unknown, options: CheckOptions = {}): Prom
       byPolicy,
       passed: mandatory === 0,
     },
+    rules: outcomes,
   };
 }
 
+function ruleOutcome(
+  policy: string,
+  kind: "resource" | "stack",
+  level: "advisory" | "mandatory" | "disabled",
+  resources: readonly StateResource[],
+  checkedSet: Set<string>,
+  notApplicable: ReadonlySet<string>,
+  own: readonly Violation[],
+  cfg: PackConfig,
+): RuleOutcome {
+  // A resource a stack rule reported without reading it still counts as checked.
+  for (const v of own) if (v.urn) checkedSet.add(v.urn);
+  const checked = resources.map((r) => r.urn).filter((u) => checkedSet.has(u));
+  const violatingSet = new Set(own.map((v) => v.urn).filter((u) => u !== ""));
+  const exemptNames = new Set(cfg.exemptions.filter((e) => e.policy === policy).map((e) => e.resource));
+  const violating = checked.filter((u) => violatingSet.has(u));
+  const exempted = checked.filter((u) => !violatingSet.has(u) && exemptNames.has(nameOf(u)));
+  return {
+    policy,
+    kind,
+    enforcementLevel: level,
+    checked,
+    exempted,
+    violating,
+    passed: checked.length - violating.length - exempted.length,
+    violations: own.length,
+    notApplicable: [...notApplicable].map((m) => m || "not applicable"),
+  };
+}
+
+/** A resource as stack policies see it, noting reads of its props (prototype accessor: one shape for all). */
+class ObservedView {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  readonly opts: PolicyResourceOptions;
+  provider?: PolicyProviderResource;
+  parent?: PolicyResource;
+  dependencies: PolicyResource[] = [];
+  propertyDependencies: Record<string, PolicyResource[]> = {};
+  readonly #props: Record<string, unknown>;
+  readonly #onRead: (urn: string) => void;
+
+  constructor(r: StateResource, props: Record<string, unknown>, onRead: (urn: string) => void) {
+    this.type = r.type;
+    this.urn = r.urn;
+    this.name = nameOf(r.urn);
+    this.opts = optionsOf(r);
+    this.#props = props;
+    this.#onRead = onRead;
+  }
+
+  get props(): Record<string, unknown> {
+    this.#onRead(this.urn);
+    return this.#props;
+  }
+
+  readonly isType = (cls: unknown): boolean => isTypeOf(this.type, cls);
+
+  readonly asType = (cls: unknown): Record<string, unknown> | undefined => (isTypeOf(this.type, cls) ? this.props : undefined);
+}
+
 /** The resources as stack policies see them: outputs, parent and dependencies resolved. */
-function stackView(resources: readonly StateResource[], byUrn: ReadonlyMap<string, StateResource>): PolicyResource[] {
+function stackView(
+  resources: readonly StateResource[],
+  byUrn: ReadonlyMap<string, StateResource>,
+  onRead: (urn: string) => void,
+): PolicyResource[] {
   const views = new Map<string, PolicyResource>();
   for (const r of resources) {
     const values = r.outputs && Object.keys(r.outputs).length > 0 ? r.outputs : r.inputs;
-    const view = lazily(
-      {
-        type: r.type,
-        urn: r.urn,
-        name: nameOf(r.urn),
-        opts: optionsOf(r),
-        dependencies: [] as PolicyResource[],
-        propertyDependencies: {} as Record<string, PolicyResource[]>,
-        isType: (cls: unknown) => isTypeOf(r.type, cls),
-        asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? view.props : undefined)) as PolicyResource["asType"],
-      },
-      { props: () => policyProps(values), provider: () => providerOf(r, byUrn) },
-    ) as unknown as PolicyResource;
+    const props = policyProps(values);
+    const view = new ObservedView(r, props, onRead) as unknown as PolicyResource;
+    const provider = providerOf(r, byUrn);
+    if (provider) view.provider = provider;
     views.set(r.urn, view);
   }
   for (const r of resources) {
