@@ -33,6 +33,8 @@ async function main(): Promise<void> {
       checkSeconds: r.checkSeconds,
       violations: r.verdict?.mandatoryViolations ?? null,
       maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      // User + system CPU of this process, start-up included: steadier than wall time on a busy machine.
+      cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   } finally {

@@ -58,6 +58,7 @@ export class Registry extends pulumi.ComponentResource {
     check.throwIfAny();
     super("mlops-platform:aws:Registry", name, {}, opts);
 
+    const registryHost = pulumi.interpolate`${args.accountId}.dkr.ecr.${args.region}.amazonaws.com`;
     const urls: Record<string, pulumi.Output<string>> = {};
     const arns: Record<string, pulumi.Output<string>> = {};
     for (const key of args.repositories) {
@@ -89,10 +90,13 @@ export class Registry extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      urls[key] = repo.repositoryUrl;
       arns[key] = repo.arn;
+      // From the registry host and the repository's own name rather than the provider's
+      // repositoryUrl: a preview knows both, so the image references that pods and the policies
+      // see are known before the repositories exist (the name still carries the dependency).
+      urls[key] = pulumi.interpolate`${registryHost}/${repo.name}`;
     }
-    this.registryHost = pulumi.interpolate`${args.accountId}.dkr.ecr.${args.region}.amazonaws.com`;
+    this.registryHost = registryHost;
     this.repositoryUrls = urls;
     this.repositoryArns = arns;
     this.registerOutputs({ registryHost: this.registryHost, repositoryUrls: urls, repositoryArns: arns });

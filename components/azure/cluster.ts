@@ -18,6 +18,7 @@ import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrProblem } from "../../contracts/cidr";
 import { afterCreate } from "./after-create";
+import { keepKnownInPreview } from "./known-in-preview";
 import { aksKubeconfig, clusterAccessFromKubeconfig } from "./kubeconfig";
 import { dnsServiceIp } from "./layout";
 import { diagnosticSetting } from "./monitoring-settings";
@@ -33,9 +34,15 @@ export const ENCRYPTED_STORAGE_CLASS = "managed-csi-cmk";
 
 /**
  * The security profile of the cluster: workload identity, Defender to the workspace, KMS etcd
- * encryption with a key in the private vault, image cleaner. Pure.
+ * encryption with a key in the private vault, image cleaner. Pure. The ids stay inputs in their
+ * own leaves, so that in a preview only they are unknown and every switch the policies check
+ * (workload identity, KMS enabled, private vault access) stays known.
  */
-export function clusterSecurityProfile(workspaceId: string, kmsKeyUriWithVersion: string, vaultId: string) {
+export function clusterSecurityProfile(
+  workspaceId: pulumi.Input<string>,
+  kmsKeyUriWithVersion: pulumi.Input<string>,
+  vaultId: pulumi.Input<string>,
+) {
   return {
     workloadIdentity: { enabled: true },
     defender: { logAnalyticsWorkspaceResourceId: workspaceId, securityMonitoring: { enabled: true } },
@@ -185,6 +192,7 @@ export class Cluster extends pulumi.ComponentResource {
     ];
 
     const sys = args.systemPool;
+    const securityProfile = clusterSecurityProfile(args.logAnalyticsWorkspaceId, args.kms.keyUriWithVersion, args.kms.vaultId);
     const cluster = new containerservice.ManagedCluster(
       `${name}-aks`,
       {
@@ -209,11 +217,9 @@ export class Cluster extends pulumi.ComponentResource {
         },
         publicNetworkAccess: "Disabled",
         oidcIssuerProfile: { enabled: true },
-        // Unknown as a whole until the KMS key version exists (the provider merges its defaults
-        // into the object); clusterSecurityProfile is tested on its own.
-        securityProfile: pulumi
-          .all([args.logAnalyticsWorkspaceId, args.kms.keyUriWithVersion, args.kms.vaultId])
-          .apply(([workspaceId, keyUri, vaultId]) => clusterSecurityProfile(workspaceId, keyUri, vaultId)),
+        // Registered as an object of inputs (see the transformation below): a preview knows every
+        // switch and only the key version, created in the same run, stays unknown.
+        securityProfile,
         addonProfiles: {
           azurepolicy: { enabled: true, config: { version: "v2" } },
           azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
@@ -265,6 +271,9 @@ export class Cluster extends pulumi.ComponentResource {
         protect: args.protectCluster,
         retainOnDelete: args.protectCluster,
         ignoreChanges: ["agentPoolProfiles[0].count"],
+        // The SDK wraps securityProfile in an apply (to default keyVaultNetworkAccess, which is set
+        // here), which would make the whole object unknown until the key version exists.
+        transformations: [keepKnownInPreview("securityProfile", securityProfile)],
       },
     );
     this.cluster = cluster;

@@ -160,6 +160,7 @@ export class Database extends pulumi.ComponentResource {
           privateDnsZoneArmResourceId: zone.id,
           publicNetworkAccess: "Disabled",
         },
+        // The API keys this map by the identity id, so only the map (the id itself) can be unknown in a preview.
         identity: { type: "UserAssigned", userAssignedIdentities: pulumi.output(args.cmk.identityId).apply((id) => ({ [id]: {} })) },
         dataEncryption: { type: "AzureKeyVault", primaryKeyURI: args.cmk.keyUri, primaryUserAssignedIdentityId: args.cmk.identityId },
         backup: { backupRetentionDays: args.backupDays, geoRedundantBackup: "Disabled" },

@@ -71,6 +71,7 @@ export class Registry extends pulumi.ComponentResource {
         networkRuleBypassOptions: "AzureServices",
         dataEndpointEnabled: true,
         zoneRedundancy: args.zoneRedundant ? "Enabled" : "Disabled",
+        // The API keys this map by the identity id, so only the map (the id itself) can be unknown in a preview.
         identity: { type: "UserAssigned", userAssignedIdentities: pulumi.output(args.cmk.identityId).apply((id) => ({ [id]: {} })) },
         encryption: {
           status: "enabled",
@@ -94,7 +95,9 @@ export class Registry extends pulumi.ComponentResource {
     );
     this.registryId = registry.id;
     this.registryName = registry.name;
-    this.loginServer = registry.loginServer;
+    // ACR's login server is its name in lower case under azurecr.io; derived from the name (known
+    // in a preview) rather than read back, so image references are known before the registry exists.
+    this.loginServer = pulumi.all([registry.urn, args.registryName]).apply(([, n]) => `${n.toLowerCase()}.azurecr.io`);
     if (args.protectData) {
       new authorization.ManagementLockByScope(
         `${name}-registry-lock`,

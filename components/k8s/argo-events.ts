@@ -101,7 +101,7 @@ export const RETRAIN_TEMPLATE = "retrain";
 export function retrainWorkflow(
   args: Pick<ArgoEventsArgs, "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels">,
   trigger: string,
-  defaultDataUri: string,
+  defaultDataUri: pulumi.Input<string>,
 ): Record<string, unknown> {
   const models = [...new Set(args.retrainModels)];
   return {
@@ -161,7 +161,7 @@ export function retrainWorkflow(
 /** The Sensor spec (exported for tests). */
 export function sensorSpec(
   args: Pick<ArgoEventsArgs, "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels">,
-  defaultDataUri: string,
+  defaultDataUri: pulumi.Input<string>,
   podLabels: Record<string, string>,
 ): Record<string, unknown> {
   const trigger = (name: string, dependency: string, parameters: Record<string, unknown>[]) => ({
@@ -371,7 +371,9 @@ export class ArgoEvents extends pulumi.ComponentResource {
           apiVersion: "argoproj.io/v1alpha1",
           kind: "Sensor",
           metadata: { name: "training-trigger", namespace: args.namespace },
-          spec: pulumi.output(args.defaultDataUri).apply((uri) => sensorSpec(args, uri, {})),
+          // An object of inputs, not built in an apply: a preview knows the triggers, the service
+          // account and the security context even while the data location is unknown.
+          spec: sensorSpec(args, args.defaultDataUri, {}),
         },
         esOpts,
       );

@@ -346,11 +346,22 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
     }
     // Everyone else who signs in lands on an account with no rights; namespace delegation then
     // looks for a team account in the namespace the user opens.
-    ssoServiceAccount(
+    const defaultSso = ssoServiceAccount(
       `${name}-sso-default`,
       { name: "argo-sso-default", namespace: args.namespace, rule: "true", precedence: 0 },
       this,
       args.dependsOn,
+    );
+    // Teams run the platform's templates from the cluster-wide copies (clusterWorkflowResources); the
+    // server reads cluster-scoped objects through this account, so it may read those and nothing else.
+    new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-sso-default-templates`,
+      {
+        metadata: { name: "argo-sso-default-templates" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.templateReader },
+        subjects: [{ kind: "ServiceAccount", name: "argo-sso-default", namespace: args.namespace }],
+      },
+      { parent: this, dependsOn: [...args.dependsOn, defaultSso] },
     );
     this.registerOutputs({ release: this.release, serverUrl: this.serverUrl });
   }
@@ -369,8 +380,11 @@ export interface PipelineNamespaceArgs {
   readonly artifactPrefix: string;
   /** Objects from `workflows/` to install. */
   readonly workflowManifests: readonly Record<string, unknown>[];
-  /** Install every kind (platform namespace) or only WorkflowTemplates (team namespaces). */
-  readonly install: "all" | "templates";
+  /**
+   * Install every kind from `workflows/` (the platform namespace) or none (team namespaces, which
+   * run the platform's templates from their cluster-wide copies, see {@link clusterWorkflowResources}).
+   */
+  readonly install: "all" | "none";
   readonly argo: ArgoWorkflows;
   /** Namespace whose Rollouts the deploy account may patch (platform namespace only). */
   readonly deployTo?: pulumi.Input<string>;
@@ -382,9 +396,10 @@ export interface PipelineNamespaceArgs {
 
 /**
  * The per-namespace objects of a pipeline namespace, created under `parent`: four step service
- * accounts bound to the namespace's identity, one RoleBinding for the executor's rights, the
- * artifact-repository ConfigMap and the workflow objects. Kept to a fixed, small count so the
- * plan stays fast as teams grow.
+ * accounts bound to the namespace's identity, the RoleBindings of their rights, the
+ * artifact-repository and settings ConfigMaps and (platform namespace only) the workflow objects.
+ * Only what must differ per namespace: templates and roles are cluster-wide, so the plan stays
+ * nearly flat as teams grow.
  */
 export function pipelineNamespaceResources(name: string, args: PipelineNamespaceArgs, parent: pulumi.Resource): void {
   const accounts = Object.values(PIPELINE_SERVICE_ACCOUNTS).map(
@@ -468,10 +483,9 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
         ),
       ]
     : [];
-  for (const m of args.workflowManifests) {
+  for (const m of args.install === "all" ? args.workflowManifests : []) {
     const kind = String(m.kind ?? "");
     if (!(WORKFLOW_KINDS as readonly string[]).includes(kind) || kind === "ClusterWorkflowTemplate") continue;
-    if (args.install === "templates" && kind !== "WorkflowTemplate") continue;
     const { apiVersion, metadata, ...rest } = m as { apiVersion: string; metadata?: Record<string, unknown> };
     const objName = String(metadata?.name ?? "");
     new k8s.apiextensions.CustomResource(
@@ -482,15 +496,24 @@ export function pipelineNamespaceResources(name: string, args: PipelineNamespace
   }
 }
 
-/** Installs the cluster-scoped objects of `workflows/` (ClusterWorkflowTemplates) once. */
+/**
+ * Installs the cluster-scoped templates once: the ClusterWorkflowTemplates of `workflows/`, and a
+ * cluster-wide copy of each of its WorkflowTemplates, which team namespaces run
+ * (`argo submit --from clusterworkflowtemplate/<name>`) instead of holding a copy each. Teams can
+ * read these but not change them, and a plan grows by no template per team.
+ */
 export function clusterWorkflowResources(
   name: string,
   manifests: readonly Record<string, unknown>[],
   argo: ArgoWorkflows,
   parent: pulumi.Resource,
 ): void {
+  const clusterScoped = new Set(
+    manifests.filter((m) => m.kind === "ClusterWorkflowTemplate").map((m) => (m.metadata as { name?: string })?.name),
+  );
   for (const m of manifests) {
-    if (m.kind !== "ClusterWorkflowTemplate") continue;
+    const shared = m.kind === "WorkflowTemplate" && !clusterScoped.has((m.metadata as { name?: string })?.name);
+    if (m.kind !== "ClusterWorkflowTemplate" && !shared) continue;
     const { apiVersion, metadata, ...rest } = m as { apiVersion: string; metadata?: Record<string, unknown> };
     const { namespace: _ns, ...meta } = metadata ?? {};
     new k8s.apiextensions.CustomResource(

@@ -23,9 +23,9 @@ import {
   type WorkloadIdentityRef,
   type WorkloadIdentitySpec,
 } from "../contracts";
-import type { AlertingSettings } from "./alerting";
 import { AdmissionControl, platformAdmissionArgs } from "./admission";
 import type { AdmissionEnvironment } from "./admission-rules";
+import type { AlertingSettings } from "./alerting";
 import { ArgoEvents } from "./argo-events";
 import {
   ARGO_SERVICE_ACCOUNTS,
@@ -519,7 +519,6 @@ function createTeams(w: Wiring, argo: ArgoWorkflows): void {
         identity: w.ident(`team-${team.name}`),
         artifactStore: artifactStoreOf(args.cloud),
         artifactPrefix: args.artifactPrefix(nsName),
-        workflowManifests: args.workflowManifests,
         argo,
         ingress: teamIngress,
         egress,

@@ -2,8 +2,9 @@
  * A tenant team: its namespace with the baseline and its GPU/CPU/memory quota, RBAC bound to
  * the team's identity-provider groups (kubectl and the Argo UI through SSO namespace
  * delegation), and the pipeline service accounts bound to the team's workload identity, whose
- * grants stop at the team's bucket prefixes. A fixed, small number of objects per team keeps the
- * plan fast as teams grow.
+ * grants stop at the team's bucket prefixes. Only what must be per team: the team runs the
+ * platform's templates from their cluster-wide copies and its roles are cluster-wide, so the
+ * plan stays nearly flat as teams grow.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -27,7 +28,6 @@ export interface TeamArgs {
   readonly identity: WorkloadIdentityRef;
   readonly artifactStore: ArtifactStore;
   readonly artifactPrefix: string;
-  readonly workflowManifests: readonly Record<string, unknown>[];
   readonly argo: ArgoWorkflows;
   /** Flows every pipeline namespace needs (API server, MLflow, Feast, cloud APIs, …). */
   readonly ingress: readonly NetworkFlow[];
@@ -121,8 +121,8 @@ export class Team extends pulumi.ComponentResource {
         identity: args.identity,
         artifactStore: args.artifactStore,
         artifactPrefix: args.artifactPrefix,
-        workflowManifests: args.workflowManifests,
-        install: "templates",
+        workflowManifests: [],
+        install: "none",
         argo: args.argo,
         ...(args.settings ? { settings: args.settings } : {}),
         dependsOn: [ns.namespace],

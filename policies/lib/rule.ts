@@ -80,19 +80,21 @@ function isExempt(settings: RuleSettings, resourceName: string): boolean {
 /** A CrossGuard resource policy from `def`. */
 export function resourceRule(def: ResourceRuleDefinition): ResourceValidationPolicy {
   const applies = typeof def.types === "function" ? def.types : (t: string) => (def.types as readonly string[]).includes(t);
+  const validateResource = (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+    if (!applies(args.type)) return;
+    const settings = settingsOf(args.getConfig<Record<string, unknown>>());
+    if (def.scope === "production" && !settings.production) args.notApplicable("applies to production stacks only");
+    if (isExempt(settings, args.name)) return;
+    def.check({ args, props: args.props, settings, report: (message) => reportViolation(message) });
+  };
   return {
     ...common(def.name),
-    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-      if (!applies(args.type)) return;
-      const settings = settingsOf(args.getConfig<Record<string, unknown>>());
-      if (def.scope === "production" && !settings.production) args.notApplicable("applies to production stacks only");
-      if (isExempt(settings, args.name)) return;
-      def.check({ args, props: args.props, settings, report: (message) => reportViolation(message) });
-    },
+    // `appliesTo` lets a runner skip the resources this rule returns on at once, without building
+    // their arguments (the offline checker does; the CLI calls validateResource for every resource).
+    validateResource: Object.assign(validateResource, { appliesTo: applies }),
   };
 }
 
-/** A CrossGuard stack policy from `def`. */
 export function stackRule(def: StackRuleDefinition): StackValidationPolicy {
   return {
     ...common(def.name),

@@ -248,9 +248,14 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
         kubernetesVersion: "1.33",
       });
       expect(String(aks.inputs.diskEncryptionSetID)).toContain("/diskEncryptionSets/");
-      // Workload identity, Defender and KMS sit in securityProfile, which stays unknown until the
-      // KMS key version exists (clusterSecurityProfile is checked in the pure tests).
-      expect(aks.inputs.securityProfile).toBe(UNKNOWN);
+      // Workload identity, Defender and KMS are known in a preview; only the KMS key version,
+      // created in the same run, is not.
+      expect(aks.inputs.securityProfile).toMatchObject({
+        workloadIdentity: { enabled: true },
+        azureKeyVaultKms: { enabled: true, keyId: UNKNOWN, keyVaultNetworkAccess: "Private" },
+        defender: { securityMonitoring: { enabled: true } },
+      });
+      expect(input(aks, "securityProfile.azureKeyVaultKms.keyVaultResourceId")).toContain("/providers/Microsoft.KeyVault/vaults/");
       const sys = (aks.inputs.agentPoolProfiles as Record<string, unknown>[])[0];
       expect(sys).toMatchObject({
         mode: "System",

@@ -73,9 +73,59 @@ describe("placeholders", () => {
       inputs: { registryName: "mlopsDevAcr", resourceGroupName: "rg" },
       region: "uaenorth",
     });
-    expect(acr.loginServer).toBe("mlopsdevacr.azurecr.io");
+    // Spelled as ARM does: irregular plurals and parents included.
+    expect(acr.id).toBe(
+      `/subscriptions/${PLACEHOLDER_AZURE_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/mlopsDevAcr`,
+    );
+    expect(acr.loginServer).toBeUndefined(); // a service endpoint: the program derives it from the name
+    const uai = placeholderOutputs({
+      type: "azure-native:managedidentity:UserAssignedIdentity",
+      name: "id",
+      urn: "u9",
+      inputs: { resourceName: "mlflow", resourceGroupName: "rg" },
+      region: "uaenorth",
+    });
+    expect(uai.id).toBe(
+      `/subscriptions/${PLACEHOLDER_AZURE_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mlflow`,
+    );
+    const fic = placeholderOutputs({
+      type: "azure-native:managedidentity:FederatedIdentityCredential",
+      name: "fic",
+      urn: "u10",
+      inputs: { resourceName: "mlflow", federatedIdentityCredentialResourceName: "mlflow-sa", resourceGroupName: "rg" },
+      region: "uaenorth",
+    });
+    expect(fic.id).toBe(
+      `/subscriptions/${PLACEHOLDER_AZURE_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mlflow/federatedIdentityCredentials/mlflow-sa`,
+    );
+    const server = placeholderOutputs({
+      type: "azure-native:dbforpostgresql:Server",
+      name: "pg",
+      urn: "u11",
+      inputs: { serverName: "psql", resourceGroupName: "rg" },
+      region: "uaenorth",
+    });
+    expect(server.id).toBe(
+      `/subscriptions/${PLACEHOLDER_AZURE_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql`,
+    );
     const rg = placeholderOutputs({ type: "azure-native:resources:ResourceGroup", name: "rg", urn: "u6", inputs: {}, region: "uaenorth" });
     expect(rg.id).toBe(`/subscriptions/${PLACEHOLDER_AZURE_SUBSCRIPTION}/resourceGroups/${rg.name}`);
+  });
+
+  it("invents no endpoint a first preview would not know (cluster endpoint, database address, cache endpoint)", () => {
+    const at = (type: string, inputs: Record<string, unknown> = {}) =>
+      placeholderOutputs({ type, name: "x", urn: `u-${type}`, inputs, region: "me-central-1" });
+    const eks = at("aws:eks/cluster:Cluster");
+    expect(eks.endpoint).toBeUndefined();
+    // The OIDC issuer is invented on purpose (docs/offline-plan.md): IRSA trust policies embed its id.
+    expect(eks.identities).toEqual([
+      { oidcs: [{ issuer: expect.stringMatching(/^https:\/\/oidc\.eks\.me-central-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/) }] },
+    ]);
+    const db = at("aws:rds/instance:Instance", { port: 5432 });
+    expect([db.address, db.endpoint]).toEqual([undefined, undefined]);
+    expect(at("aws:elasticache/replicationGroup:ReplicationGroup").primaryEndpointAddress).toBeUndefined();
+    expect(at("aws:ecr/repository:Repository", { name: "mlops/steps" }).repositoryUrl).toBeUndefined();
+    expect(at("aws:s3/bucketV2:BucketV2").bucketRegionalDomainName).toBeUndefined();
   });
 
   it("is deterministic", () => {

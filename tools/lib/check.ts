@@ -414,6 +414,10 @@ async function runPolicies(
       p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
     for (const r of resources) {
       for (const validate of validations) {
+        // A rule that declares the types it judges (policies/lib/rule.ts) returns at once on the
+        // others, reading nothing: skip those without building their arguments (same outcome).
+        const appliesTo = (validate as { appliesTo?: (type: string) => boolean }).appliesTo;
+        if (appliesTo && !appliesTo(r.type)) continue;
         try {
           const args = new ObservedArgs(r, policyProps(r.inputs), providerOf(r, byUrn), getConfig, stackTags);
           // The CLI attributes a resource policy's violations to the resource, whatever urn is passed.

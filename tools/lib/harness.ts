@@ -12,9 +12,11 @@
  */
 import { dirname, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { type Manifest, type StackExport, toManifests, toStackExport } from "./export";
 import {
   PLACEHOLDER_AWS_ACCOUNT,
@@ -87,8 +89,11 @@ export class PlanError extends Error {
   }
 }
 
-/** Offline answers to the provider functions the program may call. */
-function answerInvoke(token: string, inputs: Record<string, unknown>, region: string | undefined): Record<string, unknown> {
+/**
+ * Offline answers to the provider functions the program calls, and only those: any other call
+ * fails the plan, so a new lookup gets a deliberate answer (or none) instead of an invented one.
+ */
+function answerInvoke(token: string, region: string | undefined): Record<string, unknown> {
   switch (token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return {
@@ -99,20 +104,6 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
       };
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
-    case "aws:index/getRegion:getRegion": {
-      const r = (inputs.region as string | undefined) ?? region ?? "";
-      return { name: r, region: r, id: r, endpoint: `ec2.${r}.amazonaws.com`, description: r };
-    }
-    case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-      const r = region ?? "";
-      const letters = ["a", "b", "c"];
-      return {
-        id: r,
-        names: letters.map((l) => `${r}${l}`),
-        zoneIds: letters.map((_, i) => `mec1-az${i + 1}`),
-        groupNames: [r],
-      };
-    }
     case "aws:lb/getLoadBalancer:getLoadBalancer": {
       // The internal NLB the cloud controller creates for the ingress Service: cloud-assigned
       // names in AWS's format, from the placeholder account (the real ones exist after deployment).
@@ -161,34 +152,26 @@ export function urnOf(parent: string, type: string, name: string): string {
   return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
 }
 
-/** The resource monitor of the offline plan. */
+/**
+ * The resource monitor of the offline plan. It answers registrations itself rather than through
+ * MockMonitor.registerResource, which decodes each request twice, re-encodes the answer and keeps a
+ * serialized copy of every resource's state for its whole run: about a third of a plan's time and
+ * most of its memory went there. The answer is the same: the inputs (already in wire form, so
+ * secrets stay secret and unknowns unknown) plus what the cloud would assign.
+ */
 class PlanMonitor extends MockMonitor {
   readonly registrations: Registration[] = [];
   readonly stackOutputs = new Map<string, Record<string, unknown>>();
   readonly providerRegions = new Map<string, string | undefined>();
-  private pendingUrn = "";
-  private pendingRegion: string | undefined;
-  private pendingInputs: Record<string, unknown> = {};
-  private pendingState: Record<string, unknown> = {};
+  /** URNs registered so far, with their id (what `pulumi:pulumi:getResource` and outputs need). */
+  private readonly registered = new Map<string, string>();
 
   constructor(private readonly onRegistered: (count: number) => void) {
     super({
-      newResource: (args) => {
-        const state = placeholderOutputs({
-          type: args.type,
-          name: args.name,
-          urn: this.pendingUrn,
-          inputs: args.inputs,
-          region: this.pendingRegion,
-        });
-        const { id, ...rest } = state;
-        this.pendingState = rest;
-        const resourceId = args.type === "pulumi:pulumi:Stack" || !args.custom ? undefined : String(id);
-        // As in a preview, the planned state of a custom resource is its inputs (in serialized
-        // form, so secrets stay secret and unknowns unknown) plus what the cloud assigns.
-        return { id: resourceId, state: args.custom ? { ...this.pendingInputs, ...rest } : rest };
+      newResource: () => {
+        throw new Error("offline plan: registrations are answered by PlanMonitor.registerResource");
       },
-      call: (args) => answerInvoke(args.token, args.inputs, args.provider ? this.providerRegions.get(args.provider) : undefined),
+      call: (args) => answerInvoke(args.token, args.provider ? this.providerRegions.get(args.provider) : undefined),
     });
     // MockMonitor.newUrn is private in the typings; replace it with the engine's URN scheme.
     Object.assign(this, { newUrn: urnOf });
@@ -196,67 +179,72 @@ class PlanMonitor extends MockMonitor {
 
   // biome-ignore lint/suspicious/noExplicitAny: the gRPC request/callback types are internal to @pulumi/pulumi.
   override async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
-    const type: string = req.getType();
-    const name: string = req.getName();
-    const parent: string = req.getParent();
-    const provider: string = req.getProvider();
-    const inputs = ((req.getObject() as StructLike)?.toJavaScript() ?? {}) as Record<string, unknown>;
-    const propertyDependencies: Record<string, string[]> = {};
-    // biome-ignore lint/suspicious/noExplicitAny: protobuf map entries.
-    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
-      propertyDependencies[key] = deps.getUrnsList();
-    });
-    const record: PlanResource = {
-      urn: "",
-      type,
-      name,
-      custom: req.getCustom(),
-      inputs: redact(inputs) as Record<string, unknown>,
-      outputs: {},
-      dependencies: [...req.getDependenciesList()].sort(),
-    };
-    if (parent) record.parent = parent;
-    if (provider) record.provider = provider;
-    if (Object.keys(propertyDependencies).length > 0) record.propertyDependencies = propertyDependencies;
-    if (req.getProtect()) record.protect = true;
-    if (req.getRetainondelete()) record.retainOnDelete = true;
-    if (req.getDeletebeforereplace()) record.deleteBeforeReplace = true;
-    if (req.getIgnorechangesList().length > 0) record.ignoreChanges = req.getIgnorechangesList();
-    if (req.getAdditionalsecretoutputsList().length > 0) record.additionalSecretOutputs = req.getAdditionalsecretoutputsList();
-    if (req.getDeletedwith()) record.deletedWith = req.getDeletedwith();
-
-    const providerRegion = type.startsWith("pulumi:providers:") ? undefined : provider ? this.providerRegions.get(provider) : undefined;
-    // newResource runs synchronously inside super.registerResource, before its first await.
-    this.pendingUrn = urnOf(parent, type, name);
-    this.pendingRegion = providerRegion;
-    this.pendingInputs = inputs;
-    let assigned: Record<string, unknown> = {};
-    const registered = super.registerResource(req, (err, resp) => {
-      if (!err && resp) {
-        record.urn = resp.getUrn();
-        const id = resp.getId();
-        if (id) record.id = id;
-        // What the mock answered: the inputs and the placeholders (no need to decode the response).
-        record.outputs = redact({ ...inputs, ...assigned }) as Record<string, unknown>;
-        if (type.startsWith("pulumi:providers:")) {
-          const region = (inputs.region ?? inputs.location) as string | undefined;
-          this.providerRegions.set(`${record.urn}::${id}`, typeof region === "string" ? region : undefined);
-        }
-        this.registrations.push({ record, order: this.registrations.length });
-        this.onRegistered(this.registrations.length);
+    try {
+      const type: string = req.getType();
+      const name: string = req.getName();
+      const parent: string = req.getParent();
+      const provider: string = req.getProvider();
+      const custom: boolean = req.getCustom();
+      const inputs = ((req.getObject() as StructLike)?.toJavaScript() ?? {}) as Record<string, unknown>;
+      const propertyDependencies: Record<string, string[]> = {};
+      // biome-ignore lint/suspicious/noExplicitAny: protobuf map entries.
+      req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+        propertyDependencies[key] = deps.getUrnsList();
+      });
+      const urn = urnOf(parent, type, name);
+      const region = type.startsWith("pulumi:providers:") ? undefined : provider ? this.providerRegions.get(provider) : undefined;
+      const { id, ...assigned } = placeholderOutputs({ type, name, urn, inputs, region });
+      const resourceId = type === "pulumi:pulumi:Stack" || !custom ? "" : String(id);
+      const redactedInputs = redact(inputs) as Record<string, unknown>;
+      const record: PlanResource = {
+        urn,
+        type,
+        name,
+        custom,
+        inputs: redactedInputs,
+        // As in a preview, the planned state of a custom resource is its inputs plus what the cloud
+        // assigns. Shares the redacted inputs' values rather than copying them.
+        outputs: { ...redactedInputs, ...(redact(assigned) as Record<string, unknown>) },
+        dependencies: [...req.getDependenciesList()].sort(),
+      };
+      if (resourceId) record.id = resourceId;
+      if (parent) record.parent = parent;
+      if (provider) record.provider = provider;
+      if (Object.keys(propertyDependencies).length > 0) record.propertyDependencies = propertyDependencies;
+      if (req.getProtect()) record.protect = true;
+      if (req.getRetainondelete()) record.retainOnDelete = true;
+      if (req.getDeletebeforereplace()) record.deleteBeforeReplace = true;
+      if (req.getIgnorechangesList().length > 0) record.ignoreChanges = req.getIgnorechangesList();
+      if (req.getAdditionalsecretoutputsList().length > 0) record.additionalSecretOutputs = req.getAdditionalsecretoutputsList();
+      if (req.getDeletedwith()) record.deletedWith = req.getDeletedwith();
+      if (type.startsWith("pulumi:providers:")) {
+        const providerRegion = inputs.region ?? inputs.location;
+        this.providerRegions.set(`${urn}::${resourceId}`, typeof providerRegion === "string" ? providerRegion : undefined);
       }
-      callback(err, resp);
-    });
-    // newResource ran synchronously inside the call above: keep what it assigned to this resource.
-    assigned = this.pendingState;
-    await registered;
+      this.registered.set(urn, resourceId);
+      this.registrations.push({ record, order: this.registrations.length });
+      this.onRegistered(this.registrations.length);
+
+      const response = new resproto.RegisterResourceResponse();
+      response.setUrn(urn);
+      response.setId(resourceId);
+      response.setObject(structproto.Struct.fromJavaScript((custom ? { ...inputs, ...assigned } : assigned) as never));
+      callback(null, response);
+    } catch (err) {
+      callback(err, undefined);
+    }
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: the gRPC request/callback types are internal to @pulumi/pulumi.
   override registerResourceOutputs(req: any, callback: (err: any, resp: any) => void): void {
+    const urn: string = req.getUrn();
+    if (!this.registered.has(urn)) {
+      callback(new Error(`unknown resource ${urn}`), undefined);
+      return;
+    }
     const outputs = ((req.getOutputs() as StructLike)?.toJavaScript() ?? {}) as Record<string, unknown>;
-    this.stackOutputs.set(req.getUrn(), redact(outputs) as Record<string, unknown>);
-    super.registerResourceOutputs(req, callback);
+    this.stackOutputs.set(urn, redact(outputs) as Record<string, unknown>);
+    callback(null, {});
   }
 }
 

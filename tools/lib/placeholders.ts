@@ -116,8 +116,6 @@ function awsPlaceholders(p: PlaceholderInput): Record<string, unknown> {
     case "aws:s3/bucket:Bucket":
     case "aws:s3/bucketV2:BucketV2":
       arn = `arn:aws:s3:::${physical}`;
-      out.bucketRegionalDomainName = `${physical}.s3.${region}.amazonaws.com`;
-      out.region = region;
       break;
     case "aws:iam/role:Role":
       arn = awsArn("iam", region, `role${p.inputs.path ?? "/"}${physical}`, true);
@@ -150,12 +148,11 @@ function awsPlaceholders(p: PlaceholderInput): Record<string, unknown> {
       break;
     case "aws:ecr/repository:Repository":
       arn = awsArn("ecr", region, `repository/${physical}`);
-      out.repositoryUrl = `${PLACEHOLDER_AWS_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${physical}`;
       out.registryId = PLACEHOLDER_AWS_ACCOUNT;
       break;
     case "aws:eks/cluster:Cluster":
       arn = awsArn("eks", region, `cluster/${physical}`);
-      out.endpoint = `https://${digest(p.urn, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+      // The issuer URL ends in an id AWS assigns; IRSA trust policies embed it (docs/offline-plan.md says why it is invented).
       out.identities = [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${digest(p.urn, 32).toUpperCase()}` }] }];
       break;
     case "aws:eks/nodeGroup:NodeGroup":
@@ -167,13 +164,10 @@ function awsPlaceholders(p: PlaceholderInput): Record<string, unknown> {
       break;
     case "aws:rds/instance:Instance":
       arn = awsArn("rds", region, `db:${physical}`);
-      out.address = `${physical}.${digest(p.urn, 12)}.${region}.rds.amazonaws.com`;
-      out.endpoint = `${out.address}:${p.inputs.port ?? 5432}`;
       out.resourceId = `db-${digest(p.urn, 26).toUpperCase()}`;
       break;
     case "aws:elasticache/replicationGroup:ReplicationGroup":
       arn = awsArn("elasticache", region, `replicationgroup:${physical}`);
-      out.primaryEndpointAddress = `master.${physical}.${digest(p.urn, 6)}.${region.replace(/-/g, "")}.cache.amazonaws.com`;
       break;
     case "aws:cloudtrail/trail:Trail":
       arn = awsArn("cloudtrail", region, `trail/${physical}`);
@@ -257,6 +251,50 @@ function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
+/** English plural, as ARM spells its resource types (`registries`, `publicIPAddresses`). */
+export function armPlural(word: string): string {
+  if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|z|sh|ch)$/i.test(word)) return `${word}es`;
+  return `${word}s`;
+}
+
+/**
+ * Where ARM's spelling of a type is not the SDK class name in the plural, or the resource lives
+ * under a parent: the path after the provider namespace, `{name}` being the resource's name and
+ * `{input}` the value of that input. Checked against the resource ids in Azure's REST API specs.
+ */
+const AZURE_ID_PATHS: Record<string, string> = {
+  "azure-native:network:Subnet": "virtualNetworks/{virtualNetworkName}/subnets/{name}",
+  "azure-native:network:PrivateDnsZoneGroup": "privateEndpoints/{privateEndpointName}/privateDnsZoneGroups/{name}",
+  "azure-native:privatedns:PrivateZone": "privateDnsZones/{name}",
+  "azure-native:privatedns:VirtualNetworkLink": "privateDnsZones/{privateZoneName}/virtualNetworkLinks/{name}",
+  "azure-native:redis:Redis": "redis/{name}",
+  "azure-native:authorization:ManagementLockByScope": "locks/{name}",
+  "azure-native:keyvault:Key": "vaults/{vaultName}/keys/{name}",
+  "azure-native:keyvault:Secret": "vaults/{vaultName}/secrets/{name}",
+  "azure-native:operationalinsights:Table": "workspaces/{workspaceName}/tables/{name}",
+  "azure-native:containerservice:AgentPool": "managedClusters/{resourceName}/agentPools/{name}",
+  "azure-native:storage:Queue": "storageAccounts/{accountName}/queueServices/default/queues/{name}",
+  "azure-native:storage:BlobServiceProperties": "storageAccounts/{accountName}/blobServices/default",
+  "azure-native:storage:BlobContainer": "storageAccounts/{accountName}/blobServices/default/containers/{name}",
+  "azure-native:storage:ManagementPolicy": "storageAccounts/{accountName}/managementPolicies/default",
+  "azure-native:eventgrid:SystemTopicEventSubscription": "systemTopics/{systemTopicName}/eventSubscriptions/{name}",
+  "azure-native:managedidentity:FederatedIdentityCredential": "userAssignedIdentities/{resourceName}/federatedIdentityCredentials/{name}",
+  "azure-native:dbforpostgresql:Server": "flexibleServers/{name}",
+  "azure-native:dbforpostgresql:Configuration": "flexibleServers/{serverName}/configurations/{name}",
+  "azure-native:dbforpostgresql:Database": "flexibleServers/{serverName}/databases/{name}",
+  "azure-native:monitor:DiagnosticSetting": "diagnosticSettings/{name}",
+  "azure-native:monitor:SubscriptionDiagnosticSetting": "diagnosticSettings/{name}",
+};
+
+/** Input naming the resource itself, where it is not `<type>Name`, `<last word>Name` or `resourceName`. */
+const AZURE_OWN_NAME: Record<string, string> = {
+  "azure-native:managedidentity:FederatedIdentityCredential": "federatedIdentityCredentialResourceName",
+  "azure-native:containerservice:AgentPool": "agentPoolName",
+  "azure-native:storage:BlobContainer": "containerName",
+  "azure-native:eventgrid:SystemTopicEventSubscription": "eventSubscriptionName",
+};
+
 function azurePlaceholders(p: PlaceholderInput): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const [, mod = "", typeName = ""] = p.type.split(":");
@@ -264,6 +302,8 @@ function azurePlaceholders(p: PlaceholderInput): Record<string, unknown> {
   const lastWord = typeName.match(/[A-Z][a-z0-9]*$/)?.[0] ?? typeName;
   const ownKeys = [`${lowerFirst(typeName)}Name`, `${lowerFirst(lastWord)}Name`, "resourceName", "name"];
   if (typeName === "ResourceGroup") ownKeys.unshift("resourceGroupName");
+  const own = AZURE_OWN_NAME[p.type];
+  if (own) ownKeys.splice(0, ownKeys.length, own, "name");
   let physical: string | undefined;
   for (const k of ownKeys) {
     if (typeof p.inputs[k] === "string") {
@@ -275,16 +315,19 @@ function azurePlaceholders(p: PlaceholderInput): Record<string, unknown> {
   out.name = physical;
   const sub = `/subscriptions/${PLACEHOLDER_AZURE_SUBSCRIPTION}`;
   const rg = typeof p.inputs.resourceGroupName === "string" ? p.inputs.resourceGroupName : undefined;
-  const scope = typeof p.inputs.scope === "string" ? p.inputs.scope : undefined;
-  const plural = `${lowerFirst(typeName)}s`;
+  const scopeInput = p.type === "azure-native:monitor:DiagnosticSetting" ? p.inputs.resourceUri : p.inputs.scope;
+  const scope = typeof scopeInput === "string" ? scopeInput : undefined;
+  const name = physical;
+  const path = (AZURE_ID_PATHS[p.type] ?? `${armPlural(lowerFirst(typeName))}/{name}`).replace(/\{(\w+)\}/g, (_, key: string) =>
+    key === "name" ? name : typeof p.inputs[key] === "string" ? (p.inputs[key] as string) : autoName(key, p.urn),
+  );
   if (typeName === "ResourceGroup") {
     out.id = `${sub}/resourceGroups/${physical}`;
   } else if (scope) {
-    out.id = `${scope}/providers/${namespace}/${plural}/${physical}`;
+    out.id = `${scope}/providers/${namespace}/${path}`;
   } else {
-    out.id = `${sub}${rg ? `/resourceGroups/${rg}` : ""}/providers/${namespace}/${plural}/${physical}`;
+    out.id = `${sub}${rg ? `/resourceGroups/${rg}` : ""}/providers/${namespace}/${path}`;
   }
-  if (p.type === "azure-native:containerregistry:Registry") out.loginServer = `${physical.toLowerCase()}.azurecr.io`;
   if (p.type === "azure-native:managedidentity:UserAssignedIdentity") {
     out.clientId = placeholderUuid(`${p.urn}/client`);
     out.principalId = placeholderUuid(`${p.urn}/principal`);

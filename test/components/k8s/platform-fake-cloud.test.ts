@@ -264,12 +264,13 @@ describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", (
     const names = find("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.name);
     expect(names).not.toContain("nvidia-device-plugin");
     expect(names).not.toContain("dcgm-exporter");
-    expect(find("kubernetes:argoproj.io/v1alpha1:ClusterWorkflowTemplate").length).toBe(1);
+    // The ClusterWorkflowTemplate of workflows/ and the cluster-wide copy of its WorkflowTemplate, which teams run.
     expect(
-      find("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate")
-        .map((r) => meta(r).namespace)
+      find("kubernetes:argoproj.io/v1alpha1:ClusterWorkflowTemplate")
+        .map((r) => meta(r).name)
         .sort(),
-    ).toEqual(["ml-pipelines", "team-risk"]);
+    ).toEqual(["shared", "training-pipeline"]);
+    expect(find("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate").map((r) => meta(r).namespace)).toEqual(["ml-pipelines"]);
   });
 
   it("uses the profile's replicas and sizes", () => {
