@@ -73,9 +73,9 @@ export function traefikValues(args: Pick<InternalIngressArgs, "internalLoadBalan
     securityContext: restrictedContainerSecurityContext(),
     podSecurityContext: restrictedPodSecurityContext(),
     resources: resources("medium"),
-    // The chart's defaults turn on the version check and anonymous usage reports (calls to
-    // traefik.io): nothing of the platform's leaves the UAE, and the egress firewall drops them anyway.
-    globalArguments: ["--global.checknewversion=false", "--global.sendanonymoususage=false"],
+    // The chart's default turns on the version check (a call to traefik.io), and usage reports are
+    // one flag away: both off, so nothing of the platform's leaves the UAE (the firewall drops them anyway).
+    global: { checkNewVersion: false, sendAnonymousUsage: false },
     // Traefik chart 34+ reads `accessLog`; the older `logs.access` key is ignored without a word.
     accessLog: { enabled: true },
   };

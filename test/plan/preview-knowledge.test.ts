@@ -14,6 +14,7 @@ import { shippedPlan } from "../support/shipped-plan";
 /** Every input that may be unknown in a shipped plan, by type, with where the value comes from. */
 const UNKNOWN_INPUTS: Record<string, Record<string, string>> = {
   "aws:eks/nodeGroup:NodeGroup": { "launchTemplate.version": "the launch template's version number" },
+  "aws:route53/record:Record": { zoneId: "the private hosted zone's id" },
   "azure-native:authorization:RoleAssignment": { principalId: "the AKS kubelet identity and Event Grid topic identity" },
   "azure-native:compute:DiskEncryptionSet": { "activeKey.keyUrl": "the key version" },
   "azure-native:containerservice:ManagedCluster": { "securityProfile.azureKeyVaultKms.keyId": "the KMS key version" },

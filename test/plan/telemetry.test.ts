@@ -15,7 +15,7 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("telemetry in 
     const plan = shippedPlan(stack);
     const releases = plan.resources.filter((r) => r.type === RELEASE);
     const chart = (name: string) => releases.find((r) => r.inputs.chart === name);
-    expect(values(chart("traefik")).globalArguments).toEqual(["--global.checknewversion=false", "--global.sendanonymoususage=false"]);
+    expect(values(chart("traefik")).global).toEqual({ checkNewVersion: false, sendAnonymousUsage: false });
     const grafana = (values(chart("kube-prometheus-stack")).grafana as Record<string, Record<string, Record<string, unknown>>>)[
       "grafana.ini"
     ];

@@ -54,7 +54,19 @@ describe("shipped stacks", () => {
   it("takes protection and retention from the environment, at any size", () => {
     for (const profile of ["smb", "enterprise"] as const) {
       const dev = resolveConfig({ ...rawOf("dev"), profile, environment: "development" }, "mlops-platform", "x");
-      const prod = resolveConfig({ ...rawOf("dev"), profile, environment: "production" }, "mlops-platform", "x");
+      // What production needs besides (an SSO client secret, someone alerts reach), as a stack file sets it.
+      const needs = {
+        oidcClientSecret: { secure: "v1:x" },
+        services: {
+          ...(rawOf("dev").services as object),
+          alerting: {
+            receivers: [
+              { name: "ops", type: "email", to: "ops@example.ae", from: "am@example.ae", smarthost: "smtp.example.internal:587" },
+            ],
+          },
+        },
+      };
+      const prod = resolveConfig({ ...rawOf("dev"), ...needs, profile, environment: "production" }, "mlops-platform", "x");
       expect(dev.protectData, profile).toBe(false);
       expect(prod.protectData, profile).toBe(true);
       expect(prod.retention).toEqual(ENVIRONMENT_PRESETS.production.retention);

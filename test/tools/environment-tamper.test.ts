@@ -37,7 +37,12 @@ describe("a production stack cannot be downgraded silently", () => {
     });
     const where = new Set(dev.violations.map((v) => (v.message.split("\n").pop() ?? "").split(" says ")[0]));
     expect([...where].sort()).toEqual(
-      ["data.PLATFORM_ENVIRONMENT", "defaultTags mlops-platform:environment", "stack output environment"].sort(),
+      [
+        "data.PLATFORM_ENVIRONMENT",
+        "defaultTags mlops-platform:environment",
+        "stack output environment",
+        "tag mlops-platform:environment",
+      ].sort(),
     );
   });
 

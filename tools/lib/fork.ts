@@ -93,6 +93,39 @@ export function forkCases(recipe: ForkRecipe, stacks: readonly string[] = shippe
 }
 
 /**
+ * What the README tells an operator to add when a development stack becomes production: the
+ * OIDC client secret (`pulumi config set --secret`; here the offline plan's stand-in for an
+ * encrypted value) and an alert receiver. Production refuses the fork without them, naming the
+ * commands; a production source already carries both.
+ */
+export function productionNeeds(c: ForkCase, sourceText: string): Record<string, unknown> {
+  if (c.environment !== "production") return {};
+  const values = ((parse(sourceText) as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
+  const needs: Record<string, unknown> = {};
+  if (values["mlops-platform:oidcClientSecret"] === undefined)
+    needs["mlops-platform:oidcClientSecret"] = { secure: "v1:PLACEHOLDER-set-with-pulumi-config-set-secret" };
+  const services = (values["mlops-platform:services"] ?? {}) as Record<string, unknown>;
+  const alerting = (services.alerting ?? {}) as { receivers?: unknown[] };
+  if (!alerting.receivers?.length)
+    needs["mlops-platform:services"] = {
+      ...services,
+      alerting: {
+        ...alerting,
+        receivers: [
+          {
+            name: "platform-oncall",
+            type: "email",
+            to: "mlops-oncall@example.ae",
+            from: "alertmanager@example.ae",
+            smarthost: "smtp.example.internal:587",
+          },
+        ],
+      },
+    };
+  return needs;
+}
+
+/**
  * The text of the fork's stack file: the source file with the recipe's edits applied, the profile
  * and environment replaced by the case's, and `extra` keys set (tests use it to break a fork).
  * Comments and key order of the source are kept.
@@ -116,6 +149,6 @@ export function forkStackText(recipe: ForkRecipe, c: ForkCase, sourceText: strin
 export function writeFork(dir: string, recipe: ForkRecipe, c: ForkCase, extra: Record<string, unknown> = {}, root = REPO_ROOT): string {
   copyFileSync(join(root, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
   const source = readFileSync(join(root, stackFileName(c.source)), "utf8");
-  writeFileSync(join(dir, stackFileName(c.stack)), forkStackText(recipe, c, source, extra));
+  writeFileSync(join(dir, stackFileName(c.stack)), forkStackText(recipe, c, source, { ...productionNeeds(c, source), ...extra }));
   return c.stack;
 }
