@@ -10,11 +10,16 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runPlan } from "./lib/run-plan";
 
+/** Team names the shipped stacks' alert routes refer to. */
+const SHIPPED_TEAM_NAMES = ["fraud", "credit"];
+
 /** `count` synthetic teams, each with a group, CPU and GPU quotas. */
 export function syntheticTeams(count: number): Record<string, unknown>[] {
   return Array.from({ length: count }, (_, i) => {
     const id = String(i + 1).padStart(3, "0");
-    return { name: `team${id}`, groups: [`team-${id}`], gpuQuota: 1, cpuQuota: 8, memoryQuotaGiB: 32 };
+    // The shipped stacks route alerts to their teams by name: the first synthetic teams keep those names.
+    const name = SHIPPED_TEAM_NAMES[i] ?? `team${id}`;
+    return { name, groups: [`team-${name}`], gpuQuota: 1, cpuQuota: 8, memoryQuotaGiB: 32 };
   });
 }
 
