@@ -6,6 +6,7 @@
  * "anywhere" (`*`, `Internet`, `Any`, `0.0.0.0`, Azure's `Internet` tag) reach it too; a value that is
  * neither a range nor a known internal tag is assumed to reach it (fail closed).
  */
+import { NON_PUBLIC_CIDRS } from "../../contracts/egress";
 
 /** An address range: family and [first, last] as big integers. */
 export interface Range {
@@ -65,18 +66,8 @@ export function parseCidr(value: string): Range | undefined {
   return { family, first, last: first | host };
 }
 
-const NON_PUBLIC_V4 = [
-  "0.0.0.0/8",
-  "10.0.0.0/8",
-  "100.64.0.0/10",
-  "127.0.0.0/8",
-  "169.254.0.0/16",
-  "172.16.0.0/12",
-  "192.0.0.0/24",
-  "192.168.0.0/16",
-  "198.18.0.0/15",
-  "224.0.0.0/3",
-];
+/** The IPv4 blocks that are not the internet: the list the platform's own egress policies exclude. */
+const NON_PUBLIC_V4: readonly string[] = NON_PUBLIC_CIDRS;
 const NON_PUBLIC_V6 = ["::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8"];
 const NON_PUBLIC: readonly Range[] = [...NON_PUBLIC_V4, ...NON_PUBLIC_V6].map((c) => parseCidr(c) as Range);
 
