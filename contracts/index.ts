@@ -3,6 +3,7 @@
  * leaf module: it imports nothing else of the project (a test enforces it), so any layer, and the
  * policy pack on its own, may import it.
  */
+export * from "./audit";
 export * from "./cidr";
 export * from "./egress";
 export * from "./endpoints";

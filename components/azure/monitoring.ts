@@ -8,6 +8,7 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as security from "@pulumi/azure-native/security";
 import * as pulumi from "@pulumi/pulumi";
+import { ACTIVITY_LOG_CATEGORIES } from "../../contracts/audit";
 import { tableTotalRetentionDays, workspaceRetentionDays } from "./sizing";
 import { ArgsCheck } from "./validate";
 
@@ -15,18 +16,6 @@ export { type DiagnosticsArgs, diagnosticSetting } from "./monitoring-settings";
 
 /** Tables holding audit records (kept for `auditLogDays`); other tables keep the workspace retention. */
 export const AUDIT_TABLES = ["AzureActivity", "AKSAudit", "AKSAuditAdmin", "AKSControlPlane", "AZKVAuditLogs", "StorageBlobLogs"] as const;
-
-/** Activity-log categories exported from the subscription. */
-export const ACTIVITY_LOG_CATEGORIES = [
-  "Administrative",
-  "Security",
-  "ServiceHealth",
-  "Alert",
-  "Recommendation",
-  "Policy",
-  "Autoscale",
-  "ResourceHealth",
-] as const;
 
 /** Arguments of {@link Monitoring}. */
 export interface MonitoringArgs {

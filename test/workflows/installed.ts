@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS } from "../../components/contracts";
 import { STEPS_IMAGE_VERSION } from "../../stacks/services";
-import type { PlanResource, PlanResult } from "../../tools/lib/harness";
+import type { PlanResult } from "../../tools/lib/harness";
 import { UNKNOWN } from "../../tools/lib/values";
 import { loadWorkflowDocuments, PIPELINE_SETTINGS_CONFIGMAP, STEPS_IMAGE_PLACEHOLDER } from "../../workflows";
 import { lintWorkflowDocuments } from "../../workflows/lint";

@@ -1,17 +1,7 @@
+import { ACTIVITY_LOG_CATEGORIES } from "../../../contracts/audit";
 import { stackRule } from "../../lib/rule";
 import { list, obj, str } from "../../lib/values";
 
-/** Activity log categories of a subscription: all are kept. */
-export const ACTIVITY_LOG_CATEGORIES = [
-  "Administrative",
-  "Security",
-  "ServiceHealth",
-  "Alert",
-  "Recommendation",
-  "Policy",
-  "Autoscale",
-  "ResourceHealth",
-];
 const DIAGNOSTIC_TYPES = ["azure-native:monitor:DiagnosticSetting", "azure-native:insights:DiagnosticSetting"];
 const SUBSCRIPTION_TYPES = ["azure-native:monitor:SubscriptionDiagnosticSetting", "azure-native:insights:SubscriptionDiagnosticSetting"];
 

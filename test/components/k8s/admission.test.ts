@@ -188,7 +188,7 @@ describe("admission policies: images (every container list)", () => {
   const badImages: [string, string][] = [
     ["Docker Hub, short form", "python:3.12"],
     ["Docker Hub, explicit", "docker.io/library/python:3.12"],
-    ["another registry", "ghcr.io/org/train@sha256:" + "b".repeat(64)],
+    ["another registry", `ghcr.io/org/train@sha256:${"b".repeat(64)}`],
     ["a look-alike host (registry as a prefix of another host)", `${REGISTRY}.evil.example/train${DIGEST}`],
     ["a look-alike host (registry as a subdomain)", `evil.${REGISTRY}/train${DIGEST}`],
     ["the executor's repository at another tag", "quay.io/argoproj/argoexec:latest"],
