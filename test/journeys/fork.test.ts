@@ -8,13 +8,13 @@
  * A production fork that would weaken what production demands is refused, naming the key.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CONFIG_KEYS, ConfigError, resolveConfig } from "../../stacks/config";
 import { stackEnvironment } from "../../tools/lib/check";
-import { forkCases, forkRecipeFromReadme, shippedStacks, writeFork } from "../../tools/lib/fork";
+import { forkCases, forkRecipeFromReadme, forkStackText, productionNeeds, shippedStacks, writeFork } from "../../tools/lib/fork";
 import { readStackConfig } from "../../tools/lib/stack-config";
 
 const ROOT = resolve(__dirname, "../..");
@@ -99,6 +99,29 @@ describe("the README's fork recipe", () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).problems.map((p) => p.key)).toContain(key);
     expect((err as ConfigError).message).toContain("Pulumi.dev-weak.yaml");
+  });
+
+  it("refuses a development stack forked into production until its OIDC secret and an alert receiver are set, naming the command", () => {
+    const c = { source: "dev", profile: "smb", environment: "production", stack: "dev-bare-prod" } as const;
+    // The fork as `cp` + the recipe's edits alone, without what the README says production adds.
+    const source = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
+    writeFileSync(join(dir, "Pulumi.dev-bare-prod.yaml"), forkStackText(recipe, c, source));
+    copyFileSync(join(ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+    let err: unknown;
+    try {
+      resolveFork(c.stack);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    expect(problems.map((p) => p.key).sort()).toEqual(["mlops-platform:oidcClientSecret", "mlops-platform:services.alerting.receivers"]);
+    expect((err as ConfigError).message).toContain(
+      "pulumi config set --secret 'mlops-platform:oidcClientSecret' <client-secret> --stack dev-bare-prod",
+    );
+    // With them (what writeFork adds, as the README tells the operator), the same fork resolves.
+    expect(Object.keys(productionNeeds(c, source)).sort()).toEqual(["mlops-platform:oidcClientSecret", "mlops-platform:services"]);
+    expect(productionNeeds({ ...c, environment: "development" }, source)).toEqual({});
   });
 
   // One plan keeps the test run within its budget (about 5 s of CPU); the PR workflow runs all sixteen (`npm run forks`).
