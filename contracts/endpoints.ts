@@ -33,6 +33,12 @@ export function teamNamespace(team: string): string {
 
 /** MLflow tracking server's Service (chart `mlflow`, release `mlflow`): port 80 in front of the container's 5000. */
 export const MLFLOW_SERVICE = { name: "mlflow", port: 80, containerPort: 5000 } as const;
+/**
+ * The MLflow gate's Service (`components/k8s/mlflow.ts`): the authorizing proxy that is the only
+ * path to MLflow. Port 80 (container 8080) takes workloads with their projected service-account
+ * token; 8081 takes people, from oauth2-proxy only.
+ */
+export const MLFLOW_GATE_SERVICE = { name: "mlflow-gate", port: 80, containerPort: 8080, peoplePort: 8081 } as const;
 /** Feast feature server's Service. */
 export const FEAST_SERVICE = { name: "feast-feature-server", port: 6566 } as const;
 
@@ -41,7 +47,7 @@ export function serviceUrl(service: { readonly name: string; readonly port: numb
   return `http://${service.name}.${namespace}.svc.cluster.local:${service.port}`;
 }
 
-/** The MLflow URL the pipeline steps call. */
-export const MLFLOW_URL = serviceUrl(MLFLOW_SERVICE, NAMESPACES.mlflow);
+/** The MLflow URL the pipeline steps and model servers call: the gate, never MLflow itself. */
+export const MLFLOW_URL = serviceUrl(MLFLOW_GATE_SERVICE, NAMESPACES.mlflow);
 /** The Feast feature-server URL the pipeline steps call. */
 export const FEAST_URL = serviceUrl(FEAST_SERVICE, NAMESPACES.feast);

@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { FEAST_SERVICE, MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
+import { FEAST_SERVICE, MLFLOW_GATE_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
 import { type CloudName, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
@@ -593,7 +593,7 @@ export function pipelineEgress({ networkCidr, internet }: CatalogueContext): Net
     ...(hosts.length ? [flows.internet("hosts the stack allows (network.egress.allowedHosts)", hosts)] : []),
     flows.postgres(networkCidr),
     flows.redis(networkCidr),
-    flows.namespace("MLflow tracking and registry", NAMESPACES.mlflow, [MLFLOW_SERVICE.containerPort]),
+    flows.namespace("MLflow tracking and registry, through its gate", NAMESPACES.mlflow, [MLFLOW_GATE_SERVICE.containerPort]),
     flows.namespace("Feast feature server", NAMESPACES.feast, [FEAST_SERVICE.port]),
   ];
 }

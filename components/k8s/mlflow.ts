@@ -1,15 +1,19 @@
 /**
- * MLflow tracking server and model registry (community-charts chart) with oauth2-proxy (official
- * chart) in front: backend store on the cloud layer's PostgreSQL over TLS, artifacts proxied by
- * MLflow into the encrypted bucket through workload identity, the UI and API reached only through
- * the internal ingress and the OIDC login, or directly by the pipeline and serving namespaces.
+ * MLflow tracking server and model registry (community-charts chart) behind the MLflow gate, the
+ * authorizing proxy that decides every request (`workflows/steps/lib/mlflow-authz.ts`): people
+ * reach it through oauth2-proxy (official chart, OIDC login) and the internal ingress, workloads
+ * of the pipeline and serving namespaces directly with their projected service-account token.
+ * The NetworkPolicies let only the gate reach MLflow. Backend store on the cloud layer's
+ * PostgreSQL over TLS, artifacts proxied by MLflow into the encrypted bucket through workload
+ * identity.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
+import { MLFLOW_GATE_SERVICE, MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import type { CloudName, DatabaseRef, WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
+import type { MlflowAuthzSettings } from "./mlflow-authz";
 import { flows } from "./namespace";
 import {
   type ResourceSize,
@@ -27,6 +31,13 @@ export { MLFLOW_SERVICE };
 export const MLFLOW_AUTH_SERVICE = { name: "mlflow-auth-oauth2-proxy", port: 80, containerPort: 4180 } as const;
 /** Pod labels of the MLflow server (for NetworkPolicies). */
 export const MLFLOW_POD_LABELS = { "app.kubernetes.io/name": "mlflow" } as const;
+/** The MLflow gate's Service, ports and pod labels. */
+export { MLFLOW_GATE_SERVICE };
+export const MLFLOW_GATE_POD_LABELS = { "app.kubernetes.io/name": "mlflow-gate" } as const;
+/** Pod labels of oauth2-proxy (chart `oauth2-proxy`, release `mlflow-auth`). */
+export const MLFLOW_AUTH_POD_LABELS = { "app.kubernetes.io/name": "oauth2-proxy" } as const;
+/** The MLflow gate's service account (TokenReviews through `system:auth-delegator`, no cloud identity). */
+export const MLFLOW_GATE_SERVICE_ACCOUNT = "mlflow-gate";
 
 /** Where MLflow stores artifacts. */
 export type MlflowArtifactStore =
@@ -52,6 +63,8 @@ export interface MlflowArgs {
   readonly size: ResourceSize;
   /** oauth2-proxy cookie-signing secret (32 bytes, secret). */
   readonly cookieSecret: pulumi.Input<string>;
+  /** The MLflow gate: the pipeline-step image (exact reference) it runs from and who may write what. */
+  readonly gate: { readonly image: pulumi.Input<string>; readonly settings: MlflowAuthzSettings };
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
@@ -63,6 +76,16 @@ export function mlflowProblems(args: MlflowArgs): string[] {
   }
   if (args.allowedGroups.length === 0) p.push("allowedGroups: [] would let nobody in; list the admin, viewer and team groups");
   if (!Number.isInteger(args.replicas) || args.replicas < 1) p.push(`replicas: ${args.replicas} must be an integer ≥ 1`);
+  const g = args.gate.settings;
+  if (!g.pipelineNamespaces.includes(g.platformNamespace))
+    p.push(
+      `gate.settings.platformNamespace: "${g.platformNamespace}" must be one of pipelineNamespaces (${g.pipelineNamespaces.join(", ")})`,
+    );
+  if (g.adminGroups.length === 0) p.push("gate.settings.adminGroups: [] would leave the registry with no person who may repair it");
+  if (g.registerAccount === g.promoteAccount)
+    p.push(
+      `gate.settings: registerAccount and promoteAccount are both "${g.registerAccount}"; registration and promotion are separate identities`,
+    );
   return p;
 }
 
@@ -115,7 +138,8 @@ export function mlflowValues(args: MlflowArgs, dbSecret: pulumi.Input<string>): 
       `${MLFLOW_SERVICE.name}.${args.namespaceName}.svc`,
       `${MLFLOW_SERVICE.name}.${args.namespaceName}.svc.cluster.local`,
     ],
-    serviceMonitor: { enabled: true, namespace: args.namespaceName, labels: {} },
+    // Only the gate reaches MLflow (NetworkPolicy), Prometheus included: no scrape of the server itself.
+    serviceMonitor: { enabled: false },
     resources: resources(args.size),
     postgresql: { enabled: false },
     mysql: { enabled: false },
@@ -135,7 +159,8 @@ export function oauth2ProxyValues(
       existingSecret: secrets.oidc,
       requiredSecretKeys: ["client-id", "client-secret"],
       emailDomains: ["*"],
-      upstreams: [`http://${MLFLOW_SERVICE.name}.${args.namespaceName}.svc:${MLFLOW_SERVICE.port}`],
+      // People reach MLflow only through the gate, which trusts oauth2-proxy's user headers on this port alone.
+      upstreams: [`http://${MLFLOW_GATE_SERVICE.name}.${args.namespaceName}.svc:${MLFLOW_GATE_SERVICE.peoplePort}`],
     },
     extraEnv: [{ name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: { secretKeyRef: { name: secrets.cookie, key: "cookie-secret" } } }],
     // A list (not a map) so that `--allowed-group` can repeat.
@@ -167,10 +192,50 @@ export function oauth2ProxyValues(
   };
 }
 
+/** The gate's Deployment spec (exported for tests). */
+export function mlflowGateDeploymentSpec(args: MlflowArgs): k8s.types.input.apps.v1.DeploymentSpec {
+  const upstream = `http://${MLFLOW_SERVICE.name}.${args.namespaceName}.svc:${MLFLOW_SERVICE.port}`;
+  return {
+    replicas: args.replicas,
+    selector: { matchLabels: { ...MLFLOW_GATE_POD_LABELS } },
+    template: {
+      metadata: { labels: { ...MLFLOW_GATE_POD_LABELS } },
+      spec: {
+        serviceAccountName: MLFLOW_GATE_SERVICE_ACCOUNT,
+        securityContext: restrictedPodSecurityContext(65532),
+        containers: [
+          {
+            name: "gate",
+            image: args.gate.image,
+            command: ["node"],
+            args: ["dist/mlflow-gate.js"],
+            env: [
+              { name: "MLFLOW_GATE_SETTINGS", value: JSON.stringify(args.gate.settings) },
+              { name: "MLFLOW_UPSTREAM", value: upstream },
+              { name: "MLFLOW_GATE_WORKLOAD_PORT", value: String(MLFLOW_GATE_SERVICE.containerPort) },
+              { name: "MLFLOW_GATE_PEOPLE_PORT", value: String(MLFLOW_GATE_SERVICE.peoplePort) },
+            ],
+            ports: [
+              { name: "workloads", containerPort: MLFLOW_GATE_SERVICE.containerPort },
+              { name: "people", containerPort: MLFLOW_GATE_SERVICE.peoplePort },
+            ],
+            readinessProbe: { httpGet: { path: "/healthz", port: "workloads" }, periodSeconds: 10 },
+            livenessProbe: { httpGet: { path: "/healthz", port: "workloads" }, initialDelaySeconds: 10, periodSeconds: 20 },
+            securityContext: restrictedContainerSecurityContext(65532),
+            resources: resources("small"),
+          },
+        ],
+      },
+    },
+  };
+}
+
 /** MLflow with OIDC login. */
 export class Mlflow extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
   public readonly authRelease: k8s.helm.v3.Release;
+  /** The MLflow gate, the only path to MLflow. */
+  public readonly gate: k8s.apps.v1.Deployment;
   /** In-cluster tracking URI for pipelines and serving. */
   public readonly trackingUri: string;
 
@@ -213,7 +278,42 @@ export class Mlflow extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [...args.dependsOn, cookie, ...oidc.resources] },
     );
-    this.trackingUri = `http://${MLFLOW_SERVICE.name}.${args.namespaceName}.svc:${MLFLOW_SERVICE.port}`;
+    // The gate: its own account (no cloud identity), allowed to ask the API server who a token is.
+    const gateSa = new k8s.core.v1.ServiceAccount(
+      `${name}-gate`,
+      { metadata: { name: MLFLOW_GATE_SERVICE_ACCOUNT, namespace: args.namespace } },
+      { parent: this, dependsOn: [...args.dependsOn] },
+    );
+    new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-gate-token-review`,
+      {
+        metadata: { name: "mlflow-gate-token-review" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
+        subjects: [{ kind: "ServiceAccount", name: MLFLOW_GATE_SERVICE_ACCOUNT, namespace: args.namespaceName }],
+      },
+      { parent: this, dependsOn: [gateSa] },
+    );
+    this.gate = new k8s.apps.v1.Deployment(
+      `${name}-gate`,
+      { metadata: { name: "mlflow-gate", namespace: args.namespace }, spec: mlflowGateDeploymentSpec(args) },
+      { parent: this, dependsOn: [gateSa, this.release] },
+    );
+    new k8s.core.v1.Service(
+      `${name}-gate`,
+      {
+        metadata: { name: MLFLOW_GATE_SERVICE.name, namespace: args.namespace },
+        spec: {
+          type: "ClusterIP",
+          selector: { ...MLFLOW_GATE_POD_LABELS },
+          ports: [
+            { name: "workloads", port: MLFLOW_GATE_SERVICE.port, targetPort: "workloads" },
+            { name: "people", port: MLFLOW_GATE_SERVICE.peoplePort, targetPort: "people" },
+          ],
+        },
+      },
+      { parent: this, dependsOn: [...args.dependsOn] },
+    );
+    this.trackingUri = `http://${MLFLOW_GATE_SERVICE.name}.${args.namespaceName}.svc:${MLFLOW_GATE_SERVICE.port}`;
     this.registerOutputs({ release: this.release, authRelease: this.authRelease, trackingUri: this.trackingUri });
   }
 }
@@ -235,17 +335,24 @@ export const mlflowService: PlatformServiceDescriptor = {
     registry: "none",
     consumeDataEvents: false,
   },
+  // MLflow itself takes traffic from its own namespace only (the gate); outside pods reach the gate's
+  // workload port (pipelines, model servers) or oauth2-proxy (the ingress), and Prometheus scrapes oauth2-proxy.
   ingress: () => [
-    flows.fromIngress([MLFLOW_AUTH_SERVICE.containerPort]),
+    flows.fromIngress([MLFLOW_AUTH_SERVICE.containerPort], { ...MLFLOW_AUTH_POD_LABELS }),
     {
-      description: "pipelines log runs and register models",
+      description: "pipelines log runs and register models, model servers download models: through the gate",
       peers: [{ namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL } }, { namespace: NAMESPACES.serving }],
-      ports: [{ port: MLFLOW_SERVICE.containerPort }],
-      podLabels: { ...MLFLOW_POD_LABELS },
+      ports: [{ port: MLFLOW_GATE_SERVICE.containerPort }],
+      podLabels: { ...MLFLOW_GATE_POD_LABELS },
     },
-    flows.scrape(),
+    { ...flows.scrape(), podLabels: { ...MLFLOW_AUTH_POD_LABELS } },
   ],
-  egress: (ctx) => [flows.postgres(ctx.networkCidr), flows.cloudApis(ctx.internet?.cloudApiHosts), ...flows.issuer(ctx)],
+  egress: (ctx) => [
+    flows.postgres(ctx.networkCidr),
+    flows.cloudApis(ctx.internet?.cloudApiHosts),
+    ...flows.issuer(ctx),
+    { ...flows.apiServer(ctx.networkCidr), podLabels: { ...MLFLOW_GATE_POD_LABELS } },
+  ],
   quota: { cpu: 4, memoryGiB: 16, perReplica: true },
   routes: [
     { name: "mlflow", host: "mlflow", serviceName: MLFLOW_AUTH_SERVICE.name, servicePort: MLFLOW_AUTH_SERVICE.port, output: "mlflow" },

@@ -112,8 +112,8 @@ export interface PlatformServicesArgs {
   /** Admission warns and audits in `development`, denies in `production`. @default "production" */
   readonly environment?: AdmissionEnvironment;
   /**
-   * The platform's pipeline-step image (exact reference), which admission allows like the other platform images.
-   * @default none: only Argo's executor and the MLflow image are platform images
+   * The platform's pipeline-step image (exact reference), which admission allows like the other
+   * platform images and the MLflow gate runs. Required: a platform without it is refused.
    */
   readonly stepsImage?: pulumi.Input<string>;
 }
@@ -152,6 +152,10 @@ export function platformServicesProblems(args: PlatformServicesArgs): string[] {
     p.push(`serviceReplicas: ${args.serviceReplicas} must be an integer ≥ 1`);
   if (Object.keys(args.cpuPoolSelector).length === 0) p.push("cpuPoolSelector: {} must name the CPU inference pool's labels");
   if (args.identity.adminGroups.length === 0) p.push("identity.adminGroups: [] needs at least one group");
+  if (args.stepsImage === undefined)
+    p.push(
+      'stepsImage: undefined, but the MLflow gate runs the platform\'s pipeline-step image; give the cloud layer a "steps" repository',
+    );
   if (!args.identity.ldap) {
     // Grafana needs the issuer's endpoints (no discovery): refuse an unknown issuer before creating anything.
     try {
@@ -401,6 +405,12 @@ function mlflowRepository(cloud: CloudLayer): pulumi.Output<string> {
   return cloud.repositoryUrls[PLATFORM_IMAGES.mlflow.repository] as pulumi.Output<string>;
 }
 
+/** The pipeline-step image (its absence is refused with the other problems, before any resource). */
+function stepsImageOf(args: PlatformServicesArgs): pulumi.Input<string> {
+  if (args.stepsImage === undefined) throw new Error("stepsImage: undefined (see platformProblems)");
+  return args.stepsImage;
+}
+
 function createMlflow(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resource[]): Mlflow {
   const { args } = w;
   const { cloud } = args;
@@ -424,6 +434,17 @@ function createMlflow(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resou
       replicas: w.replicas,
       size: args.serviceSize,
       cookieSecret: w.password("mlflow-cookie"),
+      gate: {
+        image: stepsImageOf(args),
+        settings: {
+          pipelineNamespaces: pipelineNamespaces(args),
+          platformNamespace: NAMESPACES.pipelines,
+          servingModels: [...new Set(args.models.map((m) => m.registeredModel))],
+          adminGroups: [...args.identity.adminGroups],
+          registerAccount: PIPELINE_SERVICE_ACCOUNTS.register,
+          promoteAccount: PIPELINE_SERVICE_ACCOUNTS.deploy,
+        },
+      },
       dependsOn: charts,
     },
     { parent: w.parent },

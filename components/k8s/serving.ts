@@ -8,7 +8,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FEAST_SERVICE, MLFLOW_SERVICE, NAMESPACES } from "../../contracts/endpoints";
+import { FEAST_SERVICE, MLFLOW_GATE_SERVICE, NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import type { WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
@@ -135,16 +135,11 @@ export function rolloutSpec(
           {
             name: "model",
             image: model.image ?? ctx.defaultImage,
-            command: ["mlflow", "models", "serve"],
+            // The MLflow gate admits the model server by its projected token (audience mlflow), which
+            // MLflow's client takes from MLFLOW_TRACKING_TOKEN.
+            command: ["/bin/sh", "-c"],
             args: [
-              "-m",
-              `models:/${model.registeredModel}/${model.version}`,
-              "-h",
-              "0.0.0.0",
-              "-p",
-              String(MODEL_PORT),
-              "--env-manager",
-              "local",
+              `MLFLOW_TRACKING_TOKEN="$(cat ${MLFLOW_TOKEN_MOUNT}/token)" exec mlflow models serve -m ${shellQuote(`models:/${model.registeredModel}/${model.version}`)} -h 0.0.0.0 -p ${MODEL_PORT} --env-manager local`,
             ],
             env: [
               { name: "MLFLOW_TRACKING_URI", value: ctx.trackingUri },
@@ -158,13 +153,29 @@ export function rolloutSpec(
             livenessProbe: { httpGet: { path: "/health", port: "http" }, initialDelaySeconds: 60, periodSeconds: 20 },
             securityContext: restrictedContainerSecurityContext(),
             resources: resources("large"),
-            volumeMounts: [tmp.mount],
+            volumeMounts: [tmp.mount, mlflowTokenVolume.mount],
           },
         ],
-        volumes: [tmp.volume],
+        volumes: [tmp.volume, mlflowTokenVolume.volume],
       },
     },
   };
+}
+
+/** Where pods mount the projected service-account token they present to the MLflow gate. */
+export const MLFLOW_TOKEN_MOUNT = "/var/run/secrets/mlflow";
+/** The projected token volume for the MLflow gate (audience `mlflow`, rotated by the kubelet). */
+export const mlflowTokenVolume = {
+  volume: {
+    name: "mlflow-token",
+    projected: { sources: [{ serviceAccountToken: { audience: "mlflow", expirationSeconds: 3600, path: "token" } }] },
+  },
+  mount: { name: "mlflow-token", mountPath: MLFLOW_TOKEN_MOUNT, readOnly: true },
+} as const;
+
+/** `'text'` for /bin/sh, with single quotes inside escaped. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'"'"'`)}'`;
 }
 
 /** Problems with the served models (empty when valid). */
@@ -345,7 +356,7 @@ export const servingService: PlatformServiceDescriptor = {
   },
   ingress: () => [flows.fromIngress([MODEL_PORT]), flows.scrape()],
   egress: ({ internet }) => [
-    flows.namespace("model download from MLflow", NAMESPACES.mlflow, [MLFLOW_SERVICE.containerPort]),
+    flows.namespace("model download from MLflow", NAMESPACES.mlflow, [MLFLOW_GATE_SERVICE.containerPort]),
     flows.namespace("online features", NAMESPACES.feast, [FEAST_SERVICE.port]),
     flows.cloudApis(internet?.cloudApiHosts),
   ],

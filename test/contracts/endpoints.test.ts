@@ -1,7 +1,7 @@
 /** The service endpoints the pipeline steps call are the Services the platform creates. */
 import { describe, expect, it } from "vitest";
 import { FEAST_SERVICE as FEAST_CREATED } from "../../components/k8s/feast";
-import { MLFLOW_SERVICE as MLFLOW_CREATED } from "../../components/k8s/mlflow";
+import { MLFLOW_GATE_SERVICE as MLFLOW_CREATED } from "../../components/k8s/mlflow";
 import { FEAST_URL, MLFLOW_URL, NAMESPACES, serviceUrl } from "../../contracts/endpoints";
 import { pipelineSettingsData } from "../../workflows";
 import { DEFAULT_FEAST_URL, DEFAULT_MLFLOW_URL, readSettings } from "../../workflows/steps/lib/settings";
@@ -10,7 +10,8 @@ describe("service endpoints", () => {
   it("the URLs are built from the Services the platform creates", () => {
     expect(MLFLOW_URL).toBe(`http://${MLFLOW_CREATED.name}.${NAMESPACES.mlflow}.svc.cluster.local:${MLFLOW_CREATED.port}`);
     expect(FEAST_URL).toBe(`http://${FEAST_CREATED.name}.${NAMESPACES.feast}.svc.cluster.local:${FEAST_CREATED.port}`);
-    expect(MLFLOW_URL).toBe("http://mlflow.mlflow.svc.cluster.local:80");
+    // Steps and model servers call the MLflow gate, never MLflow itself.
+    expect(MLFLOW_URL).toBe("http://mlflow-gate.mlflow.svc.cluster.local:80");
     expect(serviceUrl({ name: "a", port: 1 }, "b")).toBe("http://a.b.svc.cluster.local:1");
   });
 

@@ -229,6 +229,23 @@ describe("run-time guardrails", () => {
     expect(made.markdown).toMatch(/\| In-region egress firewall \| firewall \| not in this plan; planned: issue 13/);
   });
 
+  it("shows the model registry authorization in place on every shipped stack: the MLflow gate", async () => {
+    for (const stack of ["dev", "uae-prod", "dev-azure", "uae-prod-azure"]) {
+      const made = await makeReport(shippedPlan(stack).deployment, { stack, packConfig: parsePackConfig({}), commit: "x" });
+      const g = made.report.guardrails.find((x) => x.guardrail.id === "model-registry-authorization");
+      expect(
+        g?.resources.map((r) => r.urn),
+        stack,
+      ).toEqual([expect.stringMatching(/Deployment::[a-z-]*gate$/)]);
+    }
+    const bare = await makeReport(plan([{ type: "kubernetes:apps/v1:Deployment", name: "other", inputs: { spec: {} } }]), {
+      stack: "test",
+      packConfig: parsePackConfig({}),
+      commit: "x",
+    });
+    expect(bare.report.guardrails.find((x) => x.guardrail.id === "model-registry-authorization")?.resources).toEqual([]);
+  });
+
   it("can be registered by another feature, once per id", () => {
     const g = { ...(GUARDRAILS[0] as (typeof GUARDRAILS)[number]) };
     expect(() => registerGuardrail(g)).toThrow(/registered twice/);

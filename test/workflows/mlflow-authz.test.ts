@@ -1,14 +1,16 @@
 /**
- * The registry enforces the gate: the MLflow authorization decision (components/k8s/mlflow-authz.ts)
- * tested on its own and in front of the local fake MLflow server, with the platform steps' own
- * MLflow client. The bearer token stands for the caller's identity (the proxy would resolve a
- * projected service-account token with a TokenReview; here the token names the account).
+ * The registry enforces the gate: the MLflow authorization decision (workflows/steps/lib/mlflow-authz.ts)
+ * tested on its own, then the deployed MLflow gate (workflows/steps/lib/mlflow-gate.ts, the code
+ * `dist/mlflow-gate.js` runs) in front of the local fake MLflow server, resolving tokens with its
+ * real TokenReview client against a fake API server, driven by the platform steps' own MLflow client.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizeMlflow, type MlflowAuthzSettings, type MlflowCaller, normalizeMlflowPath } from "../../components/k8s/mlflow-authz";
-import { MlflowClient } from "../../workflows/steps/lib/mlflow";
+import { MlflowClient, mlflowToken } from "../../workflows/steps/lib/mlflow";
+import { createMlflowGate, kubeTokenReviewer, requestedModel } from "../../workflows/steps/lib/mlflow-gate";
+import { gateSettings } from "../../workflows/steps/mlflow-gate";
 import { FakeMlflow } from "./fake-servers";
 
 const SETTINGS: MlflowAuthzSettings = {
@@ -81,61 +83,138 @@ describe("MLflow registry authorization (decision)", () => {
   });
 });
 
-describe("MLflow registry authorization in front of the fake MLflow server", () => {
+const listen = async (server: Server): Promise<string> => {
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+const close = (server: Server) => new Promise((r) => server.close(r));
+
+describe("the MLflow gate in front of the fake MLflow server", () => {
   let mlflow: FakeMlflow;
-  let proxy: Server;
+  let api: Server;
+  let gate: { people: Server; workloads: Server };
   let url = "";
+  let peopleUrl = "";
+  const reviews: unknown[] = [];
+  const decisions: Record<string, unknown>[] = [];
+  // The API server's TokenReview: a token "sa:<ns>/<name>" is that account's, for audience mlflow only;
+  // "other-audience:<ns>/<name>" is valid for another audience (a token stolen from elsewhere).
   beforeAll(async () => {
     mlflow = await new FakeMlflow().start();
-    proxy = createServer((req, res) => {
+    api = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", async () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-        const [namespace, sa] = (token ?? "").split("/");
-        const caller: MlflowCaller = namespace && sa ? wl(namespace, sa) : { kind: "anonymous" };
-        const query = new URL(req.url ?? "/", "http://x").searchParams;
-        const model = (text ? (JSON.parse(text) as { name?: string }).name : undefined) ?? query.get("name") ?? undefined;
-        const d = authorizeMlflow(SETTINGS, caller, { method: req.method ?? "GET", path: req.url ?? "/", ...(model ? { model } : {}) });
-        if (!d.allow) {
-          res.writeHead(403, { "content-type": "application/json" });
-          res.end(JSON.stringify({ error_code: "PERMISSION_DENIED", message: d.reason }));
-          return;
-        }
-        const upstream = await fetch(`${mlflow.url}${req.url}`, {
-          method: req.method ?? "GET",
-          headers: { "content-type": "application/json" },
-          ...(text ? { body: text } : {}),
-        });
-        res.writeHead(upstream.status, { "content-type": "application/json" });
-        res.end(await upstream.text());
+      req.on("end", () => {
+        const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { spec: { token: string; audiences: string[] } };
+        reviews.push({ path: req.url, auth: req.headers.authorization, audiences: review.spec.audiences });
+        const m = /^(sa|other-audience):([^/]+)\/(.+)$/.exec(review.spec.token);
+        const status = m
+          ? {
+              authenticated: true,
+              audiences: m[1] === "sa" ? review.spec.audiences : ["https://kubernetes.default.svc"],
+              user: { username: `system:serviceaccount:${m[2]}:${m[3]}` },
+            }
+          : { authenticated: false };
+        res.writeHead(201, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ...review, status }));
       });
     });
-    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", () => r()));
-    url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const apiUrl = await listen(api);
+    gate = createMlflowGate({
+      settings: gateSettings({ MLFLOW_GATE_SETTINGS: JSON.stringify(SETTINGS) }),
+      upstream: mlflow.url,
+      reviewToken: kubeTokenReviewer({ baseUrl: apiUrl, token: "gate-own-token" }),
+      log: (line) => decisions.push(JSON.parse(line) as Record<string, unknown>),
+    });
+    url = await listen(gate.workloads);
+    peopleUrl = await listen(gate.people);
   });
   afterAll(async () => {
-    await new Promise((r) => proxy.close(r));
+    await close(gate.workloads);
+    await close(gate.people);
+    await close(api);
     await mlflow.close();
   });
+  const client = (who?: string) => new MlflowClient(url, who ? `sa:${who}` : undefined);
 
   it("refuses a team identity setting the production alias; the platform's promotion step sets it", async () => {
-    const platformRegister = new MlflowClient(url, "ml-pipelines/pipeline-register");
+    const platformRegister = client("ml-pipelines/pipeline-register");
     await platformRegister.ensureRegisteredModel("fraud-scorer", {});
-    const exp = await new MlflowClient(url, "ml-pipelines/pipeline-train").ensureExperiment("ml-pipelines/fraud-scorer");
-    const run = await new MlflowClient(url, "ml-pipelines/pipeline-train").createRun(exp, "r", {});
+    const exp = await client("ml-pipelines/pipeline-train").ensureExperiment("ml-pipelines/fraud-scorer");
+    const run = await client("ml-pipelines/pipeline-train").createRun(exp, "r", {});
     const { version } = await platformRegister.createModelVersion("fraud-scorer", `runs:/${run}/model`, run, {}, "v");
 
-    const team = new MlflowClient(url, "team-fraud/pipeline-deploy");
+    const team = client("team-fraud/pipeline-deploy");
     await expect(team.setAlias("fraud-scorer", "champion", version)).rejects.toThrow(
       /403 PERMISSION_DENIED: fraud-scorer serves production/,
     );
-    await expect(new MlflowClient(url, "team-fraud/pipeline-train").setAlias("fraud-scorer", "champion", version)).rejects.toThrow(/403/);
-    await expect(new MlflowClient(url).setAlias("fraud-scorer", "champion", version)).rejects.toThrow(/403/);
+    await expect(client("team-fraud/pipeline-train").setAlias("fraud-scorer", "champion", version)).rejects.toThrow(/403/);
+    await expect(
+      client("team-fraud/pipeline-register").createModelVersion("fraud-scorer", `runs:/${run}/model`, run, {}, "x"),
+    ).rejects.toThrow(/403/);
+    await expect(client().setAlias("fraud-scorer", "champion", version)).rejects.toThrow(/401 UNAUTHENTICATED/);
     expect(await team.getVersionByAlias("fraud-scorer", "champion")).toBeNull();
 
-    await new MlflowClient(url, "ml-pipelines/pipeline-deploy").setAlias("fraud-scorer", "champion", version);
+    await client("ml-pipelines/pipeline-deploy").setAlias("fraud-scorer", "champion", version);
     expect((await team.getVersionByAlias("fraud-scorer", "champion"))?.version).toBe(version);
+    // The gate asked the API server with its own token, for the gate's audience.
+    expect(reviews.at(-1)).toEqual({
+      path: "/apis/authentication.k8s.io/v1/tokenreviews",
+      auth: "Bearer gate-own-token",
+      audiences: ["mlflow"],
+    });
+  });
+
+  it("believes no header on the workload port, and no token meant for another audience", async () => {
+    const res = await fetch(`${url}/api/2.0/mlflow/registered-models/alias`, {
+      method: "POST",
+      headers: { "x-forwarded-email": "lead@example.ae", "x-forwarded-groups": "mlops-admins", "content-type": "application/json" },
+      body: JSON.stringify({ name: "fraud-scorer", alias: "champion", version: "1" }),
+    });
+    expect(res.status).toBe(401);
+    await expect(
+      new MlflowClient(url, "other-audience:ml-pipelines/pipeline-deploy").setAlias("fraud-scorer", "champion", "1"),
+    ).rejects.toThrow(/401/);
+    await expect(new MlflowClient(url, "forged").getVersionByAlias("fraud-scorer", "champion")).rejects.toThrow(/401/);
+  });
+
+  it("refuses a registry write whose model it cannot tell for sure", async () => {
+    const post = (path: string, body: string) =>
+      fetch(`${url}${path}`, { method: "POST", headers: { authorization: "Bearer sa:ml-pipelines/pipeline-deploy" }, body });
+    expect((await post("/api/2.0/mlflow/registered-models/alias?name=team-model", JSON.stringify({ name: "fraud-scorer" }))).status).toBe(
+      403,
+    );
+    expect((await post("/api/2.0/mlflow/registered-models/alias", "{not json")).status).toBe(403);
+    expect(requestedModel("/x?name=a", Buffer.from('{"name":"a"}'))).toBe("a");
+    expect(requestedModel("/x", Buffer.from('{"name":["a"]}'))).toBeNull();
+    expect(requestedModel("/x?name=a&name=b", undefined)).toBeNull();
+  });
+
+  it("takes people from oauth2-proxy's headers on the people port: an admin acts as themselves, a team member only reads", async () => {
+    const as = (email: string, groups: string) =>
+      fetch(`${peopleUrl}/api/2.0/mlflow/registered-models/alias`, {
+        method: "POST",
+        headers: { "x-forwarded-email": email, "x-forwarded-groups": groups, "content-type": "application/json" },
+        body: JSON.stringify({ name: "fraud-scorer", alias: "champion", version: "1" }),
+      });
+    const member = await as("ana@example.ae", "team-fraud");
+    expect(member.status).toBe(403);
+    expect(((await member.json()) as { message: string }).message).toMatch(/ana@example.ae may read the registry/);
+    expect(decisions.at(-1)).toMatchObject({ caller: "ana@example.ae", allow: false, model: "fraud-scorer" });
+    expect((await as("lead@example.ae", "team-fraud,mlops-admins")).status).toBe(200);
+    expect((await fetch(`${peopleUrl}/api/2.0/mlflow/registered-models/get?name=fraud-scorer`)).status).toBe(401);
+  });
+
+  it("reads the settings strictly and the steps' token from the projected file", async () => {
+    expect(() => gateSettings({ MLFLOW_GATE_SETTINGS: JSON.stringify({ ...SETTINGS, adminGroups: "mlops-admins" }) })).toThrow(
+      /MLFLOW_GATE_SETTINGS.adminGroups must be a list of strings/,
+    );
+    expect(() => gateSettings({})).toThrow(/JSON of the authorization settings/);
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const dir = mkdtempSync(`${(await import("node:os")).tmpdir()}/tok-`);
+    writeFileSync(`${dir}/token`, "projected\n");
+    expect(mlflowToken({ MLFLOW_TRACKING_TOKEN_FILE: `${dir}/token` })).toBe("projected");
+    expect(mlflowToken({ MLFLOW_TRACKING_TOKEN: "explicit", MLFLOW_TRACKING_TOKEN_FILE: `${dir}/token` })).toBe("explicit");
+    expect(mlflowToken({ MLFLOW_TRACKING_TOKEN_FILE: `${dir}/absent` })).toBeUndefined();
   });
 });

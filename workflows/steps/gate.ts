@@ -7,7 +7,7 @@
 import { cli, EXIT, parseFlags, type StepContext } from "./lib/cli";
 import { formatVerdict, parseGateSpec } from "./lib/gate";
 import { evaluateFromMlflow, TAGS } from "./lib/lineage";
-import { MlflowClient } from "./lib/mlflow";
+import { MlflowClient, mlflowToken } from "./lib/mlflow";
 import { writeOutputs } from "./lib/outputs";
 import { readSettings } from "./lib/settings";
 
@@ -24,7 +24,7 @@ export async function main(ctx: StepContext): Promise<number> {
   const f = parseFlags(ctx.argv, GATE_FLAGS);
   const spec = parseGateSpec(f["quality-gate"] ?? "");
   const settings = readSettings(ctx.env);
-  const mlflow = new MlflowClient(settings.mlflowUrl, ctx.env.MLFLOW_TRACKING_TOKEN);
+  const mlflow = new MlflowClient(settings.mlflowUrl, mlflowToken(ctx.env));
   const { run, champion, verdict } = await evaluateFromMlflow(
     mlflow,
     spec,

@@ -10,7 +10,7 @@ import { cli, EXIT, parseFlags, type StepContext, StepError } from "./lib/cli";
 import { formatVerdict, parseGateSpec } from "./lib/gate";
 import { currentNamespace, inClusterConnection, KubeClient } from "./lib/kube";
 import { CHAMPION_ALIAS, evaluateFromMlflow, TAGS } from "./lib/lineage";
-import { MlflowClient } from "./lib/mlflow";
+import { MlflowClient, mlflowToken } from "./lib/mlflow";
 import { findModelUri, modelUriPatch, rolloutState } from "./lib/rollout";
 import { readSettings } from "./lib/settings";
 
@@ -57,7 +57,7 @@ export async function main(ctx: StepContext): Promise<number> {
     ctx.log(`approval of workflow ${f["workflow-name"]} found`);
   }
 
-  const mlflow = new MlflowClient(settings.mlflowUrl, ctx.env.MLFLOW_TRACKING_TOKEN);
+  const mlflow = new MlflowClient(settings.mlflowUrl, mlflowToken(ctx.env));
   const mv = await mlflow.getModelVersion(model, version);
   if (!mv) throw new StepError(`model ${model} version ${version} does not exist`, EXIT.REFUSED);
   if (mv.tags[TAGS.workflowUid] !== f["workflow-uid"]) {

@@ -5,7 +5,7 @@
  */
 import { cli, EXIT, parseFlags, type StepContext } from "./lib/cli";
 import { TAGS } from "./lib/lineage";
-import { MlflowClient } from "./lib/mlflow";
+import { MlflowClient, mlflowToken } from "./lib/mlflow";
 import { writeOutputs } from "./lib/outputs";
 import { readSettings } from "./lib/settings";
 import { experimentName } from "./start-run";
@@ -56,7 +56,7 @@ export async function main(ctx: StepContext): Promise<number> {
   for (const x of failures) ctx.log(`failed: ${x.displayName} (${x.templateName}) ${x.phase}: ${x.message}`);
 
   const settings = readSettings(ctx.env);
-  const mlflow = new MlflowClient(settings.mlflowUrl, ctx.env.MLFLOW_TRACKING_TOKEN);
+  const mlflow = new MlflowClient(settings.mlflowUrl, mlflowToken(ctx.env));
   const experimentId = await mlflow.findExperiment(experimentName(f.namespace ?? "", f["model-name"] ?? ""));
   const runs = experimentId ? await mlflow.searchRuns(experimentId, `tags.\`${TAGS.workflowUid}\` = '${f["workflow-uid"]}'`) : [];
   for (const runId of runs) {

@@ -9,7 +9,7 @@ import { GATE_FLAGS } from "./gate";
 import { cli, EXIT, parseFlags, type StepContext, StepError } from "./lib/cli";
 import { formatVerdict, parseGateSpec } from "./lib/gate";
 import { evaluateFromMlflow, TAGS } from "./lib/lineage";
-import { MlflowClient, type ModelVersionInfo } from "./lib/mlflow";
+import { MlflowClient, type ModelVersionInfo, mlflowToken } from "./lib/mlflow";
 import { writeOutputs } from "./lib/outputs";
 import { readSettings } from "./lib/settings";
 
@@ -18,7 +18,7 @@ export async function main(ctx: StepContext): Promise<number> {
   const f = parseFlags(ctx.argv, { ...GATE_FLAGS, "workflow-name": { required: true, description: "{{workflow.name}}" } });
   const spec = parseGateSpec(f["quality-gate"] ?? "");
   const settings = readSettings(ctx.env);
-  const mlflow = new MlflowClient(settings.mlflowUrl, ctx.env.MLFLOW_TRACKING_TOKEN);
+  const mlflow = new MlflowClient(settings.mlflowUrl, mlflowToken(ctx.env));
   const model = f["model-name"] ?? "";
   const { run, champion, verdict } = await evaluateFromMlflow(mlflow, spec, model, f["run-id"] ?? "", f["workflow-uid"] ?? "");
   ctx.log(formatVerdict(verdict));

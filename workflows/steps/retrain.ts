@@ -8,7 +8,7 @@ import { cli, EXIT, parseFlags, type StepContext, StepError } from "./lib/cli";
 import { exitCodeForStatus, sendJson } from "./lib/http";
 import { currentNamespace, inClusterConnection } from "./lib/kube";
 import { CHAMPION_ALIAS, TAGS } from "./lib/lineage";
-import { MlflowClient, type RunInfo } from "./lib/mlflow";
+import { MlflowClient, mlflowToken, type RunInfo } from "./lib/mlflow";
 import { writeOutputs } from "./lib/outputs";
 import type { TrainingParameter } from "./lib/params";
 import { readSettings } from "./lib/settings";
@@ -58,7 +58,7 @@ export async function main(ctx: StepContext): Promise<number> {
     reason: { required: false, description: "why (drift summary)" },
   });
   const settings = readSettings(ctx.env);
-  const mlflow = new MlflowClient(settings.mlflowUrl, ctx.env.MLFLOW_TRACKING_TOKEN);
+  const mlflow = new MlflowClient(settings.mlflowUrl, mlflowToken(ctx.env));
   const model = f["model-name"] ?? "";
   const champion = await mlflow.getVersionByAlias(model, CHAMPION_ALIAS);
   if (!champion)

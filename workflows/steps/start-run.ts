@@ -5,7 +5,7 @@
  */
 import { cli, EXIT, parseFlags, type StepContext } from "./lib/cli";
 import { TAGS } from "./lib/lineage";
-import { MlflowClient } from "./lib/mlflow";
+import { MlflowClient, mlflowToken } from "./lib/mlflow";
 import { writeOutputs } from "./lib/outputs";
 import { readSettings } from "./lib/settings";
 
@@ -39,7 +39,7 @@ export const PARAMETER_TAG_PREFIX = "mlops.platform/param.";
 export async function main(ctx: StepContext): Promise<number> {
   const f = parseFlags(ctx.argv, LINEAGE_FLAGS);
   const settings = readSettings(ctx.env);
-  const mlflow = new MlflowClient(settings.mlflowUrl, ctx.env.MLFLOW_TRACKING_TOKEN);
+  const mlflow = new MlflowClient(settings.mlflowUrl, mlflowToken(ctx.env));
   const experimentId = await mlflow.ensureExperiment(experimentName(f.namespace ?? "", f["model-name"] ?? ""));
   const existing = await mlflow.searchRuns(experimentId, `tags.\`${TAGS.workflowUid}\` = '${f["workflow-uid"]}'`);
   let runId = existing[0];

@@ -197,6 +197,7 @@ describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", (
           { apiVersion: "argoproj.io/v1alpha1", kind: "ClusterWorkflowTemplate", metadata: { name: "shared" }, spec: { templates: [] } },
         ],
         artifactPrefix: (ns) => `pipelines/${ns}/`,
+        stepsImage: "mlops.azurecr.io/steps:0.1.0",
       },
       { providers: [cloud.kubernetesProvider] },
     );
@@ -304,7 +305,7 @@ describe("PlatformServices refuses bad input before creating anything", () => {
           artifactPrefix: (ns) => ns,
         }),
     ).toThrow(
-      /cloud.identities: missing argo-workflows, argo-events, feast, serving, pipelines[\s\S]*domain: "Not A Domain"[\s\S]*serviceReplicas: 0[\s\S]*cpuPoolSelector: \{\}[\s\S]*identity.adminGroups: \[\][\s\S]*identity.oidcIssuerUrl: "https:\/\/idp.example.com\/" is not an issuer[\s\S]*cloud.repositoryUrls: no "serving" repository \(keys: steps\)/,
+      /cloud.identities: missing argo-workflows, argo-events, feast, serving, pipelines[\s\S]*domain: "Not A Domain"[\s\S]*serviceReplicas: 0[\s\S]*cpuPoolSelector: \{\}[\s\S]*identity.adminGroups: \[\][\s\S]*stepsImage: undefined, but the MLflow gate[\s\S]*identity.oidcIssuerUrl: "https:\/\/idp.example.com\/" is not an issuer[\s\S]*cloud.repositoryUrls: no "serving" repository \(keys: steps\)/,
     );
     await settle();
     // Only the component itself was registered: no child exists.

@@ -122,9 +122,15 @@ export const GUARDRAILS: Guardrail[] = [
     title: "Model registry authorization",
     description: "Only the platform's pipeline steps may register and promote models; teams read what they own.",
     controls: [C.iaAccessPolicy, C.iaPrivilege, C.isoAccessRights, C.isoChange],
-    // No resource of today's plan implements it; the feature that adds it replaces this detection.
-    detect: () => [],
-    planned: "issue 12 (MLflow authorization)",
+    // The MLflow gate (components/k8s/mlflow.ts): the authorizing proxy the NetworkPolicies make the only path to MLflow.
+    detect: (rs) =>
+      ofType(rs, "kubernetes:apps/v1:Deployment").filter((r) => {
+        const containers = obj(obj(obj(obj(r.inputs?.spec).template).spec)).containers;
+        return (
+          Array.isArray(containers) &&
+          containers.some((c) => Array.isArray(obj(c).args) && (obj(c).args as unknown[]).includes("dist/mlflow-gate.js"))
+        );
+      }),
   },
 ];
 

@@ -2,8 +2,23 @@
  * Client for the MLflow tracking and model-registry REST API (the documented `/api/2.0/mlflow/*`
  * endpoints of MLflow 2.x/3.x). Only the calls the pipeline steps need.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { EXIT, StepError } from "./cli";
 import { exitCodeForStatus, sendJson } from "./http";
+
+/** Where the pipeline pods mount their projected service-account token for the MLflow gate (audience `mlflow`). */
+export const MLFLOW_TOKEN_FILE = "/var/run/secrets/mlflow/token";
+
+/**
+ * The token a step presents to the MLflow gate: `MLFLOW_TRACKING_TOKEN` when set, else the pod's
+ * projected token (`MLFLOW_TRACKING_TOKEN_FILE`, default {@link MLFLOW_TOKEN_FILE}), read anew
+ * each time since the kubelet rotates it; undefined when neither exists (the gate then refuses).
+ */
+export function mlflowToken(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (env.MLFLOW_TRACKING_TOKEN) return env.MLFLOW_TRACKING_TOKEN;
+  const file = env.MLFLOW_TRACKING_TOKEN_FILE || MLFLOW_TOKEN_FILE;
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
+}
 
 /** MLflow limits tag values to 5000 characters in its default stores. */
 export const MAX_TAG_VALUE = 5000;

@@ -26,7 +26,7 @@ export const SETTINGS_KEYS = {
 // here; test/contracts/endpoints.test.ts fails when they differ from `contracts/endpoints.ts`, the
 // Services the platform creates.
 /** The in-cluster MLflow tracking server (used when the settings do not name another). */
-export const DEFAULT_MLFLOW_URL = "http://mlflow.mlflow.svc.cluster.local:80";
+export const DEFAULT_MLFLOW_URL = "http://mlflow-gate.mlflow.svc.cluster.local:80";
 /** The in-cluster Feast feature server. */
 export const DEFAULT_FEAST_URL = "http://feast-feature-server.feast.svc.cluster.local:6566";
 
