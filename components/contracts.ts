@@ -163,7 +163,8 @@ export type DatabaseConsumer = (typeof DATABASE_CONSUMERS)[number];
 /**
  * Service accounts the ML pipeline steps run as, created in every pipeline namespace
  * (`ml-pipelines` and each team namespace). One per kind of step, so that each gets only the
- * Kubernetes RBAC it needs; they share the namespace's cloud identity.
+ * Kubernetes RBAC it needs, and each kind of workload its own cloud identity
+ * ({@link pipelineWorkloadSpecs}).
  */
 export const PIPELINE_SERVICE_ACCOUNTS = {
   /** Residency check, data validation, feature engineering, drift statistics. */
@@ -175,3 +176,68 @@ export const PIPELINE_SERVICE_ACCOUNTS = {
   /** Promotion: patches the serving Rollout (Kubernetes RBAC only). */
   deploy: "pipeline-deploy",
 } as const;
+
+/** One of the pipeline step accounts. */
+export type PipelineAccount = keyof typeof PIPELINE_SERVICE_ACCOUNTS;
+
+/**
+ * The cloud identities of one pipeline namespace, one per kind of workload: the data steps', the
+ * user's training code's, and the platform's registration and promotion steps' (`release`).
+ */
+export interface PipelineIdentityRefs {
+  readonly data: WorkloadIdentityRef;
+  readonly train: WorkloadIdentityRef;
+  readonly release: WorkloadIdentityRef;
+}
+
+/** Which of {@link PipelineIdentityRefs} each step account assumes. */
+export const PIPELINE_ACCOUNT_IDENTITY: Readonly<Record<PipelineAccount, keyof PipelineIdentityRefs>> = {
+  data: "data",
+  train: "train",
+  register: "release",
+  deploy: "release",
+};
+
+/** The identity key of one kind of workload of a pipeline namespace whose data identity is `base`. */
+export function pipelineIdentityKey(base: string, kind: keyof PipelineIdentityRefs): string {
+  return kind === "data" ? base : `${base}-${kind}`;
+}
+
+/**
+ * Splits a pipeline namespace's grants (`spec`, listing every step account) into one identity per
+ * kind of workload:
+ * - `data` (`pipeline-data`): everything `spec` grants (validation, features, drift statistics);
+ * - `train` (`pipeline-train`, the user's training code): reads its input data (the datasets and
+ *   features prefixes of `spec`, the data lakes when `spec` reads them) and writes the
+ *   namespace's artifacts (its run's outputs and logs), nothing else: no registry, no events;
+ * - `release` (`pipeline-register`, `pipeline-deploy`, the platform's steps): the namespace's
+ *   artifacts only (Argo archives their logs there); MLflow and Kubernetes do the rest.
+ */
+export function pipelineWorkloadSpecs(spec: WorkloadIdentitySpec): WorkloadIdentitySpec[] {
+  const sa = PIPELINE_SERVICE_ACCOUNTS;
+  const artifacts = spec.buckets.filter((b) => b.purpose === "artifacts");
+  const inputs = spec.buckets
+    .filter((b) => b.purpose === "datasets" || b.purpose === "features")
+    .map((b) => ({ ...b, mode: "read" as const }));
+  return [
+    { ...spec, serviceAccounts: [sa.data] },
+    {
+      key: pipelineIdentityKey(spec.key, "train"),
+      namespace: spec.namespace,
+      serviceAccounts: [sa.train],
+      buckets: [...artifacts, ...inputs],
+      readDataLakes: spec.readDataLakes,
+      registry: "none",
+      consumeDataEvents: false,
+    },
+    {
+      key: pipelineIdentityKey(spec.key, "release"),
+      namespace: spec.namespace,
+      serviceAccounts: [sa.register, sa.deploy],
+      buckets: artifacts,
+      readDataLakes: false,
+      registry: "none",
+      consumeDataEvents: false,
+    },
+  ];
+}

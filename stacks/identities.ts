@@ -5,12 +5,13 @@
  * layers turn these specs into IAM roles / managed identities with grants scoped to these bucket
  * prefixes, and the platform services annotate these service accounts.
  */
-import { PIPELINE_SERVICE_ACCOUNTS, teamNamespace, type WorkloadIdentitySpec } from "../components/contracts";
+import { PIPELINE_SERVICE_ACCOUNTS, pipelineWorkloadSpecs, teamNamespace, type WorkloadIdentitySpec } from "../components/contracts";
 import { ARGO_EVENTS_SERVICE_ACCOUNT } from "../components/k8s/argo-events";
 import { ARGO_SERVICE_ACCOUNTS, pipelineArtifactPrefix } from "../components/k8s/argo-workflows";
 import { CATALOGUE, serviceIdentitySpecs } from "../components/k8s/catalogue";
 import { FEAST_SERVICE_ACCOUNT } from "../components/k8s/feast";
 import { MLFLOW_SERVICE_ACCOUNT } from "../components/k8s/mlflow";
+import { IDENTITY_KEYS } from "../components/k8s/platform";
 import { SERVING_SERVICE_ACCOUNT } from "../components/k8s/serving";
 import type { PlatformConfig } from "./schema";
 
@@ -27,7 +28,7 @@ export const SERVICE_ACCOUNTS = {
   serving: SERVING_SERVICE_ACCOUNT,
 } as const;
 
-/** The identity of one team's pipeline namespace. */
+/** The grants of one team's pipeline namespace, before {@link pipelineWorkloadSpecs} splits them per kind of workload. */
 export function teamIdentitySpec(team: string): WorkloadIdentitySpec {
   const ns = teamNamespace(team);
   return {
@@ -45,7 +46,14 @@ export function teamIdentitySpec(team: string): WorkloadIdentitySpec {
   };
 }
 
-/** Every workload identity the stack needs, in a stable order: the catalogue's services, then the teams. */
+/**
+ * Every workload identity the stack needs, in a stable order: the catalogue's services, then the
+ * teams. Each pipeline namespace (`ml-pipelines`, every team's) gets three: its data steps', its
+ * training code's and the platform's registration and promotion steps' ({@link pipelineWorkloadSpecs}).
+ */
 export function workloadIdentitySpecs(cfg: PlatformConfig): WorkloadIdentitySpec[] {
-  return [...serviceIdentitySpecs(CATALOGUE), ...cfg.teams.map((t) => teamIdentitySpec(t.name))];
+  return [
+    ...serviceIdentitySpecs(CATALOGUE).flatMap((s) => (s.key === IDENTITY_KEYS.pipelines ? pipelineWorkloadSpecs(s) : [s])),
+    ...cfg.teams.flatMap((t) => pipelineWorkloadSpecs(teamIdentitySpec(t.name))),
+  ];
 }

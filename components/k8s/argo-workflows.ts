@@ -9,7 +9,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { FEAST_SERVICE, MLFLOW_GATE_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
-import { type CloudName, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
+import {
+  type CloudName,
+  type DatabaseRef,
+  PIPELINE_ACCOUNT_IDENTITY,
+  PIPELINE_SERVICE_ACCOUNTS,
+  type PipelineAccount,
+  type PipelineIdentityRefs,
+  type WorkloadIdentityRef,
+} from "../contracts";
 import { helmRelease } from "./helm";
 import { flows, type NetworkFlow } from "./namespace";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
@@ -373,8 +381,8 @@ export interface PipelineNamespaceArgs {
   readonly namespace: pulumi.Input<string>;
   /** The plain name, for resource names and the artifact prefix. */
   readonly namespaceName: string;
-  /** The namespace's workload identity. */
-  readonly identity: WorkloadIdentityRef;
+  /** The namespace's workload identities: the data steps', the training code's, the registration and promotion steps'. */
+  readonly identities: PipelineIdentityRefs;
   readonly artifactStore: ArtifactStore;
   /** Artifact key prefix of this namespace (`pipelines/<ns>/`). */
   readonly artifactPrefix: string;
@@ -402,21 +410,22 @@ export interface PipelineNamespaceArgs {
  * nearly flat as teams grow.
  */
 export function pipelineNamespaceResources(name: string, args: PipelineNamespaceArgs, parent: pulumi.Resource): void {
-  const accounts = Object.values(PIPELINE_SERVICE_ACCOUNTS).map(
-    (sa) =>
-      new k8s.core.v1.ServiceAccount(
-        `${name}-${sa}`,
-        {
-          metadata: {
-            name: sa,
-            namespace: args.namespace,
-            annotations: { ...args.identity.serviceAccountAnnotations },
-            labels: { ...args.identity.podLabels },
-          },
+  // Each account assumes the identity of its kind of workload only (PIPELINE_ACCOUNT_IDENTITY).
+  const accounts = (Object.entries(PIPELINE_SERVICE_ACCOUNTS) as [PipelineAccount, string][]).map(([kind, sa]) => {
+    const identity = args.identities[PIPELINE_ACCOUNT_IDENTITY[kind]];
+    return new k8s.core.v1.ServiceAccount(
+      `${name}-${sa}`,
+      {
+        metadata: {
+          name: sa,
+          namespace: args.namespace,
+          annotations: { ...identity.serviceAccountAnnotations },
+          labels: { ...identity.podLabels },
         },
-        { parent, dependsOn: [...args.dependsOn] },
-      ),
-  );
+      },
+      { parent, dependsOn: [...args.dependsOn] },
+    );
+  });
   new k8s.rbac.v1.RoleBinding(
     `${name}-executor`,
     {

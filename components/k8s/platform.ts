@@ -19,6 +19,8 @@ import {
   type CloudLayer,
   type InternalIngressRef,
   PIPELINE_SERVICE_ACCOUNTS,
+  type PipelineIdentityRefs,
+  pipelineIdentityKey,
   teamNamespace,
   type WorkloadIdentityRef,
   type WorkloadIdentitySpec,
@@ -130,7 +132,12 @@ export interface PlatformUrls {
 export function platformServicesProblems(args: PlatformServicesArgs): string[] {
   const p: string[] = [...catalogueProblems(CATALOGUE)];
   const serviceKeys = serviceIdentitySpecs(CATALOGUE).map((s) => s.key);
-  const keys = [...serviceKeys, ...args.teams.map((t) => `team-${t.name}`)];
+  const pipelineKeys = (base: string) => (["train", "release"] as const).map((k) => pipelineIdentityKey(base, k));
+  const keys = [
+    ...serviceKeys,
+    ...pipelineKeys(IDENTITY_KEYS.pipelines),
+    ...args.teams.flatMap((t) => [`team-${t.name}`, ...pipelineKeys(`team-${t.name}`)]),
+  ];
   const missing = keys.filter((k) => args.cloud.identities[k] === undefined);
   if (missing.length)
     p.push(`cloud.identities: missing ${missing.join(", ")}; the cloud layer must bind one identity per spec of workloadIdentitySpecs()`);
@@ -354,7 +361,7 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
     {
       namespace: w.nsOut(NAMESPACES.pipelines),
       namespaceName: NAMESPACES.pipelines,
-      identity: w.ident(IDENTITY_KEYS.pipelines),
+      identities: pipelineIdents(w, IDENTITY_KEYS.pipelines),
       artifactStore: artifactStoreOf(args.cloud),
       artifactPrefix: args.artifactPrefix(NAMESPACES.pipelines),
       workflowManifests: args.workflowManifests,
@@ -527,6 +534,15 @@ function createGpu(w: Wiring, charts: readonly pulumi.Resource[]): GpuScheduling
   );
 }
 
+/** The three identities of a pipeline namespace whose data identity is `base`. */
+function pipelineIdents(w: Wiring, base: string): PipelineIdentityRefs {
+  return {
+    data: w.ident(pipelineIdentityKey(base, "data")),
+    train: w.ident(pipelineIdentityKey(base, "train")),
+    release: w.ident(pipelineIdentityKey(base, "release")),
+  };
+}
+
 function createTeams(w: Wiring, argo: ArgoWorkflows): void {
   const { args } = w;
   const teamIngress = [flows.scrape()];
@@ -537,7 +553,7 @@ function createTeams(w: Wiring, argo: ArgoWorkflows): void {
       `${w.name}-team-${team.name}`,
       {
         team,
-        identity: w.ident(`team-${team.name}`),
+        identities: pipelineIdents(w, `team-${team.name}`),
         artifactStore: artifactStoreOf(args.cloud),
         artifactPrefix: args.artifactPrefix(nsName),
         argo,

@@ -8,7 +8,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { teamNamespace, type WorkloadIdentityRef } from "../contracts";
+import { type PipelineIdentityRefs, teamNamespace } from "../contracts";
 import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, groupRule, pipelineNamespaceResources } from "./argo-workflows";
 import { type NetworkFlow, PlatformNamespace } from "./namespace";
 
@@ -24,8 +24,8 @@ export interface TeamSpec {
 /** Arguments of {@link Team}. */
 export interface TeamArgs {
   readonly team: TeamSpec;
-  /** The team's workload identity (`team-<name>`). */
-  readonly identity: WorkloadIdentityRef;
+  /** The team's workload identities (`team-<name>`, `team-<name>-train`, `team-<name>-release`). */
+  readonly identities: PipelineIdentityRefs;
   readonly artifactStore: ArtifactStore;
   readonly artifactPrefix: string;
   readonly argo: ArgoWorkflows;
@@ -118,7 +118,7 @@ export class Team extends pulumi.ComponentResource {
       {
         namespace: ns.name,
         namespaceName: nsName,
-        identity: args.identity,
+        identities: args.identities,
         artifactStore: args.artifactStore,
         artifactPrefix: args.artifactPrefix,
         workflowManifests: [],

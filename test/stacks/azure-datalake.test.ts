@@ -26,14 +26,13 @@ describe("Azure data-lake grants (uae-prod-azure with the lake's account id)", (
     });
   });
 
-  it("grants Storage Blob Data Reader on the lake container, path-limited, to the pipeline identities only", () => {
+  it("grants Storage Blob Data Reader on the lake container, path-limited, to the data and training identities only", () => {
     const lake = ofType(plan, "azure-native:authorization:RoleAssignment").filter((a) => a.name.endsWith("-lake-core-banking"));
+    // Each pipeline namespace's data steps and training code read the lake; its registration and promotion steps do not.
     expect(lake.map((a) => a.name).sort()).toEqual(
-      [
-        "azure-workload-identity-pipelines-lake-core-banking",
-        "azure-workload-identity-team-credit-lake-core-banking",
-        "azure-workload-identity-team-fraud-lake-core-banking",
-      ].sort(),
+      ["pipelines", "team-credit", "team-fraud"]
+        .flatMap((k) => [`azure-workload-identity-${k}-lake-core-banking`, `azure-workload-identity-${k}-train-lake-core-banking`])
+        .sort(),
     );
     for (const a of lake) {
       expect(roleOf(a)).toBe(BUILTIN_ROLES.storageBlobDataReader);

@@ -336,13 +336,16 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       }
       const allow = (ns: string) =>
         policies.filter((p) => (p.metadata as Obj).namespace === ns && (p.metadata as Obj).name !== "default-deny");
-      // MLflow: the login proxy from the ingress controller; the server itself only from pipelines and serving.
+      // MLflow: the login proxy from the ingress controller; pipelines and serving reach the MLflow gate only
+      // (test/plan/mlflow-gate.test.ts evaluates these policies in full).
       const mlflow = JSON.stringify(allow(NAMESPACES.mlflow));
       expect(mlflow).toContain('"port":4180');
       expect(mlflow).toContain('"mlops.platform/pipelines":"true"');
-      const scoped = allow(NAMESPACES.mlflow).find((p) => ((p.spec as Obj).podSelector as Obj).matchLabels !== undefined)?.spec as Obj;
-      expect(scoped.policyTypes).toEqual(["Ingress"]);
-      expect(JSON.stringify(scoped.ingress)).toContain('"port":5000');
+      const scoped = allow(NAMESPACES.mlflow).find(
+        (p) => (((p.spec as Obj).podSelector as Obj).matchLabels as Obj | undefined)?.["app.kubernetes.io/name"] === "mlflow-gate",
+      )?.spec as Obj;
+      expect(JSON.stringify(scoped.ingress)).toContain('"port":8080');
+      expect(mlflow).not.toContain('"port":5000');
       // The ingress controller admits private networks only.
       const ing = JSON.stringify(allow(NAMESPACES.ingress).map((p) => (p.spec as Obj).ingress));
       expect(ing).toContain("10.0.0.0/8");
@@ -581,7 +584,7 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       for (const m of e.models) {
         const spec = rollouts.find((r) => (r.inputs.metadata as Obj).name === m.name)?.inputs.spec as Obj;
         const container = (((spec.template as Obj).spec as Obj).containers as Obj[])[0] as Obj;
-        expect(container.args).toContain(`models:/${m.registeredModel}/${m.version}`);
+        expect(String(container.args)).toContain(`'models:/${m.registeredModel}/${m.version}'`);
         const strategy = spec.strategy as Obj;
         if (m.strategy === "blueGreen") {
           const bg = strategy.blueGreen as Obj;

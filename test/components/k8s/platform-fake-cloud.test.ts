@@ -42,7 +42,19 @@ const identity = (key: string) => ({
   podLabels: { "azure.workload.identity/use": "true" },
   principal: o(`client-${key}`),
 });
-const KEYS = ["mlflow", "argo-workflows", "argo-events", "feast", "serving", "pipelines", "team-risk"];
+const KEYS = [
+  "mlflow",
+  "argo-workflows",
+  "argo-events",
+  "feast",
+  "serving",
+  "pipelines",
+  "pipelines-train",
+  "pipelines-release",
+  "team-risk",
+  "team-risk-train",
+  "team-risk-release",
+];
 const SPECS: WorkloadIdentitySpec[] = [
   {
     key: "mlflow",
