@@ -136,10 +136,22 @@ export function rolloutSpec(
             name: "model",
             image: model.image ?? ctx.defaultImage,
             // The MLflow gate admits the model server by its projected token (audience mlflow), which
-            // MLflow's client takes from MLFLOW_TRACKING_TOKEN.
-            command: ["/bin/sh", "-c"],
+            // MLflow's client takes from MLFLOW_TRACKING_TOKEN; the arguments stay "-m <uri> …" (promotion repoints them).
+            command: [
+              "/bin/sh",
+              "-c",
+              `MLFLOW_TRACKING_TOKEN="$(cat ${MLFLOW_TOKEN_MOUNT}/token)" exec mlflow models serve "$@"`,
+              "mlflow-serve",
+            ],
             args: [
-              `MLFLOW_TRACKING_TOKEN="$(cat ${MLFLOW_TOKEN_MOUNT}/token)" exec mlflow models serve -m ${shellQuote(`models:/${model.registeredModel}/${model.version}`)} -h 0.0.0.0 -p ${MODEL_PORT} --env-manager local`,
+              "-m",
+              `models:/${model.registeredModel}/${model.version}`,
+              "-h",
+              "0.0.0.0",
+              "-p",
+              String(MODEL_PORT),
+              "--env-manager",
+              "local",
             ],
             env: [
               { name: "MLFLOW_TRACKING_URI", value: ctx.trackingUri },
@@ -172,11 +184,6 @@ export const mlflowTokenVolume = {
   },
   mount: { name: "mlflow-token", mountPath: MLFLOW_TOKEN_MOUNT, readOnly: true },
 } as const;
-
-/** `'text'` for /bin/sh, with single quotes inside escaped. */
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'"'"'`)}'`;
-}
 
 /** Problems with the served models (empty when valid). */
 export function servingProblems(models: readonly ServedModelSpec[]): string[] {

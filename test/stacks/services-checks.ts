@@ -584,7 +584,7 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       for (const m of e.models) {
         const spec = rollouts.find((r) => (r.inputs.metadata as Obj).name === m.name)?.inputs.spec as Obj;
         const container = (((spec.template as Obj).spec as Obj).containers as Obj[])[0] as Obj;
-        expect(String(container.args)).toContain(`'models:/${m.registeredModel}/${m.version}'`);
+        expect(container.args).toContain(`models:/${m.registeredModel}/${m.version}`);
         const strategy = spec.strategy as Obj;
         if (m.strategy === "blueGreen") {
           const bg = strategy.blueGreen as Obj;

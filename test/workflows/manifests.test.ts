@@ -212,4 +212,18 @@ describe("approval check", () => {
     expect(approvalGranted({})).toBe(false);
     expect(approvalGranted(null)).toBe(false);
   });
+  it("names the approver only from a resume by a signed-in person", async () => {
+    const { approverOf } = await import("../../workflows/steps/promote");
+    const labelled = (labels: Record<string, string>) => ({ metadata: { labels } });
+    const A = "workflows.argoproj.io/";
+    expect(approverOf(labelled({ [`${A}action`]: "Resume", [`${A}actor-email`]: "ana.at.example.ae", [`${A}actor`]: "sub" }))).toBe(
+      "ana@example.ae",
+    );
+    expect(approverOf(labelled({ [`${A}action`]: "Resume", [`${A}actor-preferred-username`]: "ana" }))).toBe("ana");
+    expect(approverOf(labelled({ [`${A}action`]: "Resume", [`${A}actor`]: "sub-123" }))).toBe("sub-123");
+    expect(approverOf(labelled({ [`${A}action`]: "Resume" }))).toBeUndefined();
+    expect(approverOf(labelled({ [`${A}action`]: "Update", [`${A}actor-email`]: "ana.at.example.ae" }))).toBeUndefined();
+    expect(approverOf({})).toBeUndefined();
+    expect(approverOf(null)).toBeUndefined();
+  });
 });

@@ -250,9 +250,32 @@ describe("promotion", () => {
     expect(mlflow.models.get("churn")?.aliases.get("champion")).toBe("1");
     // Unknown environment values are production too.
     expect(await run(promote, promoteArgs(version, "uid-p1"), { PLATFORM_ENVIRONMENT: "dev" })).toBe(EXIT.REFUSED);
-    kube.put(wfPath, { status: { nodes: { a: { templateName: "approval", type: "Suspend", phase: "Succeeded" } } } });
+    const approved = { status: { nodes: { a: { templateName: "approval", type: "Suspend", phase: "Succeeded" } } } };
+    // Resumed without a person (kubectl, or a shared account): refused, since nobody would be recorded.
+    kube.put(wfPath, approved);
+    expect(await run(promote, promoteArgs(version, "uid-p1"), prod)).toBe(EXIT.REFUSED);
+    expect(logs.join("\n")).toContain("names no person");
+    kube.put(wfPath, {
+      ...approved,
+      metadata: { labels: { "workflows.argoproj.io/action": "Stop", "workflows.argoproj.io/actor-email": "ana.at.example.ae" } },
+    });
+    expect(await run(promote, promoteArgs(version, "uid-p1"), prod)).toBe(EXIT.REFUSED);
+    // Resumed through Argo's server by a signed-in approver: the person is recorded on the version.
+    kube.put(wfPath, {
+      ...approved,
+      metadata: {
+        labels: {
+          "workflows.argoproj.io/action": "Resume",
+          "workflows.argoproj.io/actor": "Cg1hbmE",
+          "workflows.argoproj.io/actor-email": "lead.at.example.ae",
+        },
+      },
+    });
     expect(await run(promote, promoteArgs(version, "uid-p1"), prod)).toBe(EXIT.OK);
+    expect(logs.join("\n")).toContain("approval of workflow wf-uid-p1 by lead@example.ae");
     expect(mlflow.models.get("churn")?.aliases.get("champion")).toBe(version);
+    const recorded = mlflow.versions.find((v) => v.name === "churn" && v.version === version)?.tags;
+    expect(recorded).toContainEqual({ key: "mlops.platform/approved-by", value: "lead@example.ae" });
   });
 
   it("rolls back when the blue-green analysis aborts: spec reverted, champion unchanged", async () => {

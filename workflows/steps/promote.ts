@@ -28,6 +28,27 @@ export function approvalGranted(workflow: unknown): boolean {
   );
 }
 
+/** The labels Argo's server puts on a workflow after an action by a signed-in (SSO) person. */
+export const ARGO_ACTOR_LABELS = {
+  action: "workflows.argoproj.io/action",
+  actor: "workflows.argoproj.io/actor",
+  email: "workflows.argoproj.io/actor-email",
+  username: "workflows.argoproj.io/actor-preferred-username",
+} as const;
+
+/**
+ * The person who resumed (approved) the workflow, from the actor labels Argo's server sets from
+ * the SSO identity (e-mail, else preferred username, else subject; Argo spells "@" as ".at."):
+ * undefined when the latest action is not a resume by a signed-in person (a resume through
+ * kubectl, or through the shared SSO account without user info, names nobody).
+ */
+export function approverOf(workflow: unknown): string | undefined {
+  const labels = (workflow as { metadata?: { labels?: Record<string, string> } } | null)?.metadata?.labels ?? {};
+  if (labels[ARGO_ACTOR_LABELS.action] !== "Resume") return undefined;
+  const who = labels[ARGO_ACTOR_LABELS.email] || labels[ARGO_ACTOR_LABELS.username] || labels[ARGO_ACTOR_LABELS.actor];
+  return who ? who.replace(".at.", "@") : undefined;
+}
+
 /** Entry point. */
 export async function main(ctx: StepContext): Promise<number> {
   const f = parseFlags(ctx.argv, {
@@ -45,6 +66,7 @@ export async function main(ctx: StepContext): Promise<number> {
   const needKube = settings.environment === "production" || Boolean(f["serving-rollout"]);
   const kube = needKube ? new KubeClient(inClusterConnection(ctx.env)) : null;
 
+  let approver: string | undefined;
   if (settings.environment === "production") {
     const ns = currentNamespace(ctx.env);
     const wf = await kube?.get(`/apis/argoproj.io/v1alpha1/namespaces/${ns}/workflows/${f["workflow-name"]}`);
@@ -54,7 +76,13 @@ export async function main(ctx: StepContext): Promise<number> {
         EXIT.REFUSED,
       );
     }
-    ctx.log(`approval of workflow ${f["workflow-name"]} found`);
+    approver = approverOf(wf);
+    if (!approver)
+      throw new StepError(
+        `promotion refused: the approval of workflow ${f["workflow-name"]} names no person; approvers resume it signed in through SSO (Argo UI or argo resume with an SSO token), which records who approved`,
+        EXIT.REFUSED,
+      );
+    ctx.log(`approval of workflow ${f["workflow-name"]} by ${approver}`);
   }
 
   const mlflow = new MlflowClient(settings.mlflowUrl, mlflowToken(ctx.env));
@@ -108,6 +136,7 @@ export async function main(ctx: StepContext): Promise<number> {
   }
   await mlflow.setAlias(model, CHAMPION_ALIAS, version);
   await mlflow.setModelVersionTag(model, version, TAGS.promotedBy, f["workflow-name"] ?? "");
+  if (approver) await mlflow.setModelVersionTag(model, version, TAGS.approvedBy, approver);
   ctx.log(`${model} version ${version} is now the champion`);
   return EXIT.OK;
 }

@@ -22,6 +22,8 @@ export const TAGS = {
   pipelineStatus: "mlops.platform/pipeline-status",
   failures: "mlops.platform/failures",
   promotedBy: "mlops.platform/promoted-by-workflow",
+  /** The person who approved a production promotion (from Argo's SSO actor labels). */
+  approvedBy: "mlops.platform/approved-by",
 } as const;
 
 /** The alias of the production model. */
