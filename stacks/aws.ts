@@ -161,6 +161,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
       serviceCidr: cfg.network.serviceCidr,
       apiAllowedCidrs: cfg.network.apiAllowedCidrs,
       adminRoleArns: cfg.identity.clusterAdmins,
+      teamAccess: cfg.teams.flatMap((t) => t.ssoRoleArns.map((principalArn) => ({ team: t.name, principalArn, groups: t.groups }))),
       clusterKeyArn: keys.arns.cluster,
       storageKeyArn: keys.arns.storage,
       logsKeyArn: keys.arns.logs,

@@ -58,11 +58,32 @@ export const NodePoolSchema = z.strictObject({
 /** A resolved node pool. */
 export type NodePool = z.infer<typeof NodePoolSchema>;
 
+/** An Entra object id (GUID), as AKS tokens and Azure RBAC name groups. */
+const entraObjectId = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    "must be an Entra group object id (a GUID such as 00000000-0000-0000-0000-000000000000)",
+  );
+/** An IAM role ARN (the role an SSO permission set creates). */
+const iamRoleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+    "must be an IAM role ARN such as arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/me-central-1/AWSReservedSSO_MLTeamFraud_0123456789abcdef",
+  );
+
 /** A tenant team. */
 export const TeamSchema = z.strictObject({
   name: dnsLabel,
   /** Identity-provider groups whose members act as this team. */
   groups: z.array(z.string().min(1)).min(1, "needs at least one identity-provider group"),
+  /** Identity-provider groups whose members approve this team's production promotions (besides identity.approverGroups). */
+  approverGroups: z.array(z.string().min(1)).default([]),
+  /** AWS: the IAM roles the team's people assume through SSO; each gets an EKS access entry in the team's groups. */
+  ssoRoleArns: z.array(iamRoleArn).default([]),
+  /** Azure: the Entra object ids of the team's groups (AKS names groups by object id). */
+  entraGroupIds: z.array(entraObjectId).default([]),
   gpuQuota: z.number().int().nonnegative().default(0),
   cpuQuota: z.number().int().positive().default(16),
   memoryQuotaGiB: z.number().int().positive().default(64),
@@ -130,6 +151,8 @@ const identitySchema = z.strictObject({
   adminGroups: z.array(z.string().min(1)).min(1),
   /** Groups with read-only access. */
   viewerGroups: z.array(z.string().min(1)).default([]),
+  /** Groups whose members approve production promotions of every pipeline namespace (platform-wide approvers). */
+  approverGroups: z.array(z.string().min(1)).default([]),
   /** IAM role ARNs (AWS) or Entra group object ids (Azure) granted cluster-admin access entries. */
   clusterAdmins: z.array(z.string().min(1)).default([]),
   /** LDAP bridged through Dex, when the identity provider is a directory. */
@@ -500,6 +523,18 @@ export const PlatformConfigSchema = z
       if (t.gpuQuota > 0 && c.nodePools.gpu.length === 0) {
         issue(["teams", i, "gpuQuota"], "is above 0 but the stack has no GPU pool", t.gpuQuota);
       }
+      if (c.cloud !== "aws" && t.ssoRoleArns.length > 0)
+        issue(
+          ["teams", i, "ssoRoleArns"],
+          "maps IAM roles to EKS groups and applies to AWS stacks only: use entraGroupIds on Azure",
+          t.ssoRoleArns,
+        );
+      if (c.cloud !== "azure" && t.entraGroupIds.length > 0)
+        issue(
+          ["teams", i, "entraGroupIds"],
+          "names Entra groups for AKS and applies to Azure stacks only: use ssoRoleArns on AWS",
+          t.entraGroupIds,
+        );
     });
     c.dataLakes.forEach((d, i) => {
       const form =

@@ -45,6 +45,13 @@ export interface ClusterArgs {
   readonly apiAllowedCidrs?: readonly string[];
   /** IAM role ARNs granted cluster-admin through access entries. */
   readonly adminRoleArns: readonly string[];
+  /**
+   * People of each team, as themselves: every IAM role a team's SSO permission set creates gets an
+   * access entry in the team's Kubernetes groups (bound in its namespace), with no access policy;
+   * EKS names the user after the assumed role's session (the person).
+   * @default []
+   */
+  readonly teamAccess?: readonly { readonly team: string; readonly principalArn: string; readonly groups: readonly string[] }[];
   /** KMS key that envelope-encrypts Kubernetes secrets. */
   readonly clusterKeyArn: pulumi.Input<string>;
   /** KMS key of node volumes and persistent volumes. */
@@ -112,6 +119,33 @@ export class Cluster extends pulumi.ComponentResource {
         args.controlPlaneLogDays,
         "use a CloudWatch Logs retention value (see logRetention())",
       );
+    (args.teamAccess ?? []).forEach((t, i) => {
+      check
+        .check(
+          /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(t.principalArn),
+          `teamAccess[${i}].principalArn`,
+          t.principalArn,
+          "use the IAM role ARN of the team's SSO permission set (teams[].ssoRoleArns)",
+        )
+        .check(
+          t.groups.length > 0 && t.groups.every((g) => g.length > 0 && !g.startsWith("system:")),
+          `teamAccess[${i}].groups`,
+          t.groups,
+          "list the team's groups (EKS refuses Kubernetes groups that start with system:)",
+        )
+        .check(
+          !args.adminRoleArns.includes(t.principalArn),
+          `teamAccess[${i}].principalArn`,
+          t.principalArn,
+          "is also a cluster admin (identity.clusterAdmins): one IAM role has one access entry, so give the team its own role",
+        )
+        .check(
+          (args.teamAccess ?? []).findIndex((x) => x.principalArn === t.principalArn) === i,
+          `teamAccess[${i}].principalArn`,
+          t.principalArn,
+          "belongs to two teams: one IAM role has one access entry, so give each team its own SSO role",
+        );
+    });
     args.adminRoleArns.forEach((a, i) => {
       check.check(
         /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(a),
@@ -228,6 +262,17 @@ export class Cluster extends pulumi.ComponentResource {
         ),
       );
     });
+
+    for (const t of args.teamAccess ?? []) {
+      const i = (args.teamAccess ?? []).filter((x) => x.team === t.team).indexOf(t);
+      accessEntries.push(
+        new aws.eks.AccessEntry(
+          `${name}-team-${t.team}-${i}`,
+          { clusterName: cluster.name, principalArn: t.principalArn, type: "STANDARD", kubernetesGroups: [...t.groups] },
+          { parent: this },
+        ),
+      );
+    }
 
     // IRSA --------------------------------------------------------------------------------------
     const issuerUrl = cluster.identities.apply((ids) => ids?.[0]?.oidcs?.[0]?.issuer ?? "");

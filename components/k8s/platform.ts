@@ -255,8 +255,12 @@ function ssoSettings(w: Omit<Wiring, "ready" | "nsOut">): { sso: SsoSettings; de
   return { sso, dexIssuer };
 }
 
+/** Every group that signs in as a team's member or approver (Entra object ids included), and the platform-wide approvers. */
 function teamGroups(args: PlatformServicesArgs): string[] {
-  return args.teams.flatMap((t) => t.groups);
+  return [
+    ...args.teams.flatMap((t) => [...t.groups, ...(t.entraGroupIds ?? []), ...(t.approverGroups ?? [])]),
+    ...(args.identity.approverGroups ?? []),
+  ];
 }
 
 function pipelineNamespaces(args: PlatformServicesArgs): string[] {
@@ -554,6 +558,7 @@ function createTeams(w: Wiring, argo: ArgoWorkflows): void {
       {
         team,
         identities: pipelineIdents(w, `team-${team.name}`),
+        platformApproverGroups: args.identity.approverGroups ?? [],
         artifactStore: artifactStoreOf(args.cloud),
         artifactPrefix: args.artifactPrefix(nsName),
         argo,

@@ -19,6 +19,8 @@ export interface IdentitySettings {
   readonly oidcClientId: string;
   readonly adminGroups: readonly string[];
   readonly viewerGroups: readonly string[];
+  /** Platform-wide approvers of production promotions (every pipeline namespace). @default [] */
+  readonly approverGroups?: readonly string[];
   /** LDAP bridged through Dex. */
   readonly ldap?: { readonly host: string; readonly bindDn: string; readonly userBaseDn: string; readonly groupBaseDn: string };
   /**

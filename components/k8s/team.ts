@@ -12,6 +12,9 @@ import { type PipelineIdentityRefs, teamNamespace } from "../contracts";
 import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, groupRule, pipelineNamespaceResources } from "./argo-workflows";
 import { type NetworkFlow, PlatformNamespace } from "./namespace";
 
+/** The Argo SSO account approvers of a team's production promotions are mapped onto. */
+export const TEAM_APPROVER_ACCOUNT = "argo-sso-approver";
+
 /** A team (from `cfg.teams`). */
 export interface TeamSpec {
   readonly name: string;
@@ -19,6 +22,10 @@ export interface TeamSpec {
   readonly gpuQuota: number;
   readonly cpuQuota: number;
   readonly memoryQuotaGiB: number;
+  /** Groups whose members approve this team's production promotions. @default [] */
+  readonly approverGroups?: readonly string[];
+  /** Entra object ids of the team's groups (AKS names groups by object id); bound like `groups`. @default [] */
+  readonly entraGroupIds?: readonly string[];
 }
 
 /** Arguments of {@link Team}. */
@@ -26,6 +33,8 @@ export interface TeamArgs {
   readonly team: TeamSpec;
   /** The team's workload identities (`team-<name>`, `team-<name>-train`, `team-<name>-release`). */
   readonly identities: PipelineIdentityRefs;
+  /** Platform-wide approvers, who approve this team's production promotions too. @default [] */
+  readonly platformApproverGroups?: readonly string[];
   readonly artifactStore: ArtifactStore;
   readonly artifactPrefix: string;
   readonly argo: ArgoWorkflows;
@@ -59,6 +68,9 @@ export class Team extends pulumi.ComponentResource {
     const problems = teamProblems(args.team);
     if (problems.length) throw new Error(`Team "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
     const nsName = teamNamespace(args.team.name);
+    // On AKS a person's groups are Entra object ids: bind those alongside the configured names.
+    const memberGroups = [...new Set([...args.team.groups, ...(args.team.entraGroupIds ?? [])])];
+    const approverGroups = [...new Set([...(args.team.approverGroups ?? []), ...(args.platformApproverGroups ?? [])])];
     const ns = new PlatformNamespace(
       `${name}-ns`,
       {
@@ -81,7 +93,7 @@ export class Team extends pulumi.ComponentResource {
           name: "argo-sso-team",
           namespace: ns.name,
           annotations: {
-            "workflows.argoproj.io/rbac-rule": groupRule(args.team.groups),
+            "workflows.argoproj.io/rbac-rule": groupRule(memberGroups),
             "workflows.argoproj.io/rbac-rule-precedence": "5",
           },
         },
@@ -107,12 +119,45 @@ export class Team extends pulumi.ComponentResource {
         metadata: { name: "team-members", namespace: ns.name },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.team },
         subjects: [
-          ...args.team.groups.map((g) => ({ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: g })),
+          ...memberGroups.map((g) => ({ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: g })),
           { kind: "ServiceAccount", name: "argo-sso-team", namespace: nsName },
+          ...(approverGroups.length ? [{ kind: "ServiceAccount", name: TEAM_APPROVER_ACCOUNT, namespace: nsName }] : []),
         ],
       },
       { parent: this, dependsOn: [ns.namespace] },
     );
+    // Approvers sign in through SSO like members; Argo maps them onto their own account (higher
+    // precedence), so the audit log tells an approval from a member's action, and Argo labels the
+    // workflow with the approving person, which promotion records (workflows/steps/promote.ts).
+    if (approverGroups.length) {
+      new k8s.core.v1.ServiceAccount(
+        `${name}-argo-sso-approver`,
+        {
+          metadata: {
+            name: TEAM_APPROVER_ACCOUNT,
+            namespace: ns.name,
+            annotations: {
+              "workflows.argoproj.io/rbac-rule": groupRule(approverGroups),
+              "workflows.argoproj.io/rbac-rule-precedence": "6",
+            },
+          },
+          automountServiceAccountToken: false,
+        },
+        { parent: this, dependsOn: [ns.namespace] },
+      );
+      new k8s.core.v1.Secret(
+        `${name}-argo-sso-approver-token`,
+        {
+          metadata: {
+            name: `${TEAM_APPROVER_ACCOUNT}.service-account-token`,
+            namespace: ns.name,
+            annotations: { "kubernetes.io/service-account.name": TEAM_APPROVER_ACCOUNT },
+          },
+          type: "kubernetes.io/service-account-token",
+        },
+        { parent: this, dependsOn: [ns.namespace] },
+      );
+    }
     pipelineNamespaceResources(
       `${name}-pipelines`,
       {

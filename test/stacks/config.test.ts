@@ -309,6 +309,29 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
     "mlops-platform:services.serving.models[0].canaryWeights",
   ],
   [
+    "a team's Entra group id that is not a GUID",
+    (r) => ({ ...rawOf("uae-prod-azure"), teams: [{ name: "fraud", groups: ["team-fraud"], entraGroupIds: ["team-fraud"] }] }),
+    "mlops-platform:teams[0].entraGroupIds[0]",
+  ],
+  [
+    "Entra group ids on an AWS stack",
+    (r) => ({ ...r, teams: [{ name: "fraud", groups: ["team-fraud"], entraGroupIds: ["00000000-0000-0000-0000-0000000000f1"] }] }),
+    "mlops-platform:teams[0].entraGroupIds",
+  ],
+  [
+    "a team's SSO role that is not an IAM role ARN",
+    (r) => ({ ...r, teams: [{ name: "fraud", groups: ["team-fraud"], ssoRoleArns: ["arn:aws:iam::123456789012:user/ana"] }] }),
+    "mlops-platform:teams[0].ssoRoleArns[0]",
+  ],
+  [
+    "SSO roles on an Azure stack",
+    () => ({
+      ...rawOf("uae-prod-azure"),
+      teams: [{ name: "fraud", groups: ["team-fraud"], ssoRoleArns: ["arn:aws:iam::123456789012:role/sso-fraud"] }],
+    }),
+    "mlops-platform:teams[0].ssoRoleArns",
+  ],
+  [
     "model version zero",
     (r) => ({ ...r, services: { serving: { models: [{ name: "m", registeredModel: "m", version: 0 }] } } }),
     "mlops-platform:services.serving.models[0].version",

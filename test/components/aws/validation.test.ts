@@ -288,6 +288,41 @@ describe("component argument validation", () => {
         }),
     );
     expect(none).toContain("adminRoleArns: got []; list at least one IAM role ARN (identity.clusterAdmins)");
+    const admin = "arn:aws:iam::123456789012:role/admin";
+    const teams = refusal(
+      () =>
+        new Cluster("c", {
+          clusterName: "c",
+          kubernetesVersion: "1.33",
+          region: "me-central-1",
+          partition: "aws",
+          vpcId: "v",
+          vpcCidr: "10.40.0.0/16",
+          privateSubnetIds: ["a", "b"],
+          serviceCidr: "172.20.0.0/16",
+          adminRoleArns: [admin],
+          teamAccess: [
+            { team: "fraud", principalArn: "arn:aws:iam::123456789012:user/ana", groups: ["team-fraud"] },
+            { team: "fraud", principalArn: admin, groups: ["system:masters"] },
+            { team: "credit", principalArn: "arn:aws:iam::123456789012:role/shared", groups: ["team-credit"] },
+            { team: "risk", principalArn: "arn:aws:iam::123456789012:role/shared", groups: ["team-risk"] },
+          ],
+          clusterKeyArn: "k",
+          storageKeyArn: "k",
+          logsKeyArn: "k",
+          controlPlaneLogDays: 90,
+          nodePools: { system: pool, cpu: [], gpu: [] },
+          protect: false,
+          accountId: "123456789012",
+        }),
+    );
+    expect(teams).toContain(
+      'teamAccess[0].principalArn: got "arn:aws:iam::123456789012:user/ana"; use the IAM role ARN of the team\'s SSO permission set',
+    );
+    expect(teams).toContain("teamAccess[1].groups: got");
+    expect(teams).toContain('teamAccess[1].principalArn: got "arn:aws:iam::123456789012:role/admin"; is also a cluster admin');
+    expect(teams).toContain('teamAccess[3].principalArn: got "arn:aws:iam::123456789012:role/shared"; belongs to two teams');
+    expect(teams).not.toContain("teamAccess[2]");
   });
 
   it("WorkloadIdentities refuses wildcard prefixes, duplicate keys and malformed data lakes", () => {
