@@ -455,6 +455,36 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: [...PUBLIC, ...PRIVILEGE],
     equivalents: [ck("CKV_AWS_70"), ck("CKV_AWS_168"), ck("CKV_AWS_33")],
   },
+  "aws-iam-role-enforce-scoped-trust": {
+    area: "least-privilege",
+    description:
+      "Who may assume each role is named exactly: no wildcard or NotPrincipal, no whole account (account id or :root) unless an exact aws:PrincipalArn condition names the roles, web-identity (IRSA) trust only for listed service accounts under StringEquals on `:sub` with the STS audience on `:aud`, and only STS assume/tag actions.",
+    severity: "critical",
+    remediationSteps:
+      'Name the trusted role ARNs or service principals; for IRSA use StringEquals on `<provider>:sub` with each `system:serviceaccount:<namespace>:<name>` and `<provider>:aud` = "sts.amazonaws.com"; allow only sts:AssumeRole… actions.',
+    controls: [...PRIVILEGE, C.iaCredentials, C.isoAuthentication],
+    equivalents: [ck("CKV_AWS_60"), ck("CKV_AWS_61"), tv("AVD-AWS-0057")],
+  },
+  "aws-data-service-enforce-private-network": {
+    area: "least-privilege",
+    description:
+      "Data services stay inside the network: ElastiCache in the stack's subnet group behind its own security groups (not the VPC default), SQS queues and ECR repositories reached through interface VPC endpoints (sqs, ecr.api, ecr.dkr) with private DNS.",
+    severity: "high",
+    remediationSteps:
+      "Set subnetGroupName and securityGroupIds on caches; add interface endpoints com.amazonaws.<region>.sqs, .ecr.api and .ecr.dkr with privateDnsEnabled: true.",
+    controls: PUBLIC,
+    equivalents: [ck("CKV_AWS_323"), tv("AVD-AWS-0164")],
+  },
+  "azure-data-service-enforce-private-endpoint": {
+    area: "least-privilege",
+    description:
+      "Every Redis cache, storage account, container registry and Key Vault is the target of a private endpoint of the stack, so it is reached inside the virtual network.",
+    severity: "high",
+    remediationSteps:
+      "Add an azure-native:network:PrivateEndpoint in the private-endpoint subnet whose privateLinkServiceConnections name the service (group ids such as redisCache, blob/queue/dfs, registry, vault).",
+    controls: PUBLIC,
+    equivalents: [ck("CKV_AZURE_89"), ck("CKV2_AZURE_33"), ck("CKV2_AZURE_32")],
+  },
   "aws-iam-user-disallow-access-key": {
     area: "least-privilege",
     description: "No IAM access keys (static credentials); workloads use IRSA/Pod Identity, people use SSO.",

@@ -48,6 +48,7 @@ import { kubernetesHelmReleaseEnforcePinnedVersion } from "./kubernetes/kubernet
 import { kubernetesNetworkingNetworkPolicyDisallowOpenEgress } from "./kubernetes/kubernetes-networking-network-policy-disallow-open-egress";
 import { kubernetesRbacClusterrolebindingDisallowBroadGrant } from "./kubernetes/kubernetes-rbac-clusterrolebinding-disallow-broad-grant";
 import { kubernetesRbacRoleDisallowWildcard } from "./kubernetes/kubernetes-rbac-role-disallow-wildcard";
+import { awsDataServiceEnforcePrivateNetwork } from "./least-privilege/aws-data-service-enforce-private-network";
 import { awsEc2LaunchTemplateEnforceImdsv2 } from "./least-privilege/aws-ec2-launch-template-enforce-imdsv2";
 import { awsEc2SecurityGroupDisallowPublicIngress } from "./least-privilege/aws-ec2-security-group-disallow-public-ingress";
 import { awsEksClusterDisallowPublicEndpoint } from "./least-privilege/aws-eks-cluster-disallow-public-endpoint";
@@ -55,12 +56,14 @@ import { awsIamPolicyDisallowWildcardAction } from "./least-privilege/aws-iam-po
 import { awsIamPolicyDisallowWildcardResource } from "./least-privilege/aws-iam-policy-disallow-wildcard-resource";
 import { awsIamResourcePolicyDisallowExternalPrincipal } from "./least-privilege/aws-iam-resource-policy-disallow-external-principal";
 import { awsIamRoleDisallowAdminPolicy } from "./least-privilege/aws-iam-role-disallow-admin-policy";
+import { awsIamRoleEnforceScopedTrust } from "./least-privilege/aws-iam-role-enforce-scoped-trust";
 import { awsIamUserDisallowAccessKey } from "./least-privilege/aws-iam-user-disallow-access-key";
 import { awsRdsDatabaseDisallowPublicAccess } from "./least-privilege/aws-rds-database-disallow-public-access";
 import { awsS3BucketDisallowPublicAccess } from "./least-privilege/aws-s3-bucket-disallow-public-access";
 import { azureAksClusterDisallowPublicEndpoint } from "./least-privilege/azure-aks-cluster-disallow-public-endpoint";
 import { azureAuthorizationRoleAssignmentDisallowPrivilegedSubscriptionScope } from "./least-privilege/azure-authorization-role-assignment-disallow-privileged-subscription-scope";
 import { azureContainerregistryRegistryDisallowPublicAccess } from "./least-privilege/azure-containerregistry-registry-disallow-public-access";
+import { azureDataServiceEnforcePrivateEndpoint } from "./least-privilege/azure-data-service-enforce-private-endpoint";
 import { azureKeyvaultVaultDisallowPublicAccess } from "./least-privilege/azure-keyvault-vault-disallow-public-access";
 import { azureNetworkSecurityGroupDisallowPublicIngress } from "./least-privilege/azure-network-security-group-disallow-public-ingress";
 import { azurePostgresqlServerDisallowPublicAccess } from "./least-privilege/azure-postgresql-server-disallow-public-access";
@@ -126,6 +129,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   kubernetesRbacClusterrolebindingDisallowBroadGrant,
   awsEc2LaunchTemplateEnforceImdsv2,
   azureKeyvaultVaultDisallowPublicAccess,
+  awsIamRoleEnforceScopedTrust,
   awsEc2SecurityGroupDisallowPublicIngress,
   awsEksClusterDisallowPublicEndpoint,
   awsIamPolicyDisallowWildcardAction,
@@ -180,6 +184,8 @@ export const stackPolicies: StackValidationPolicy[] = [
   azureAuthorizationPolicyAssignmentEnforceAllowedLocations,
   awsCloudtrailTrailEnableAuditLogging,
   azureMonitorDiagnosticSettingEnableAuditLogging,
+  awsDataServiceEnforcePrivateNetwork,
+  azureDataServiceEnforcePrivateEndpoint,
 ];
 
 /** Every rule. */

@@ -42,6 +42,18 @@ const job = (name: string, namespace: string, container: Record<string, unknown>
 const workflow = (name: string, spec: Record<string, unknown>) =>
   s("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate", name, { metadata: { name, namespace: "ml-pipelines" }, spec });
 
+const OIDC = "oidc.eks.me-central-1.amazonaws.com/id/0123456789ABCDEF";
+const OIDC_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${OIDC}`;
+const trustRole = (name: string, ...statements: unknown[]) => s("aws:iam/role:Role", name, { assumeRolePolicy: doc(...statements) });
+const CACHE = {
+  description: "c",
+  subnetGroupName: "cache-subnets",
+  securityGroupIds: ["sg-1"],
+  atRestEncryptionEnabled: true,
+  transitEncryptionEnabled: true,
+  kmsKeyId: KEY,
+};
+
 interface Case {
   readonly rule: string;
   readonly why: string;
@@ -50,6 +62,90 @@ interface Case {
 }
 
 const VIOLATIONS: Case[] = [
+  // Who may assume a role
+  ...(
+    [
+      [
+        "a service-account pattern under StringLike",
+        {
+          StringLike: { [`${OIDC}:sub`]: "system:serviceaccount:*:pipeline-train" },
+          StringEquals: { [`${OIDC}:aud`]: "sts.amazonaws.com" },
+        },
+      ],
+      [
+        "a wildcard under StringEquals",
+        { StringEquals: { [`${OIDC}:sub`]: "system:serviceaccount:team-fraud:*", [`${OIDC}:aud`]: "sts.amazonaws.com" } },
+      ],
+      [
+        "exact subject under ForAnyValue:StringLike too",
+        {
+          StringEquals: { [`${OIDC}:sub`]: "system:serviceaccount:a:b", [`${OIDC}:aud`]: "sts.amazonaws.com" },
+          "ForAnyValue:StringLike": { [`${OIDC}:sub`]: "system:serviceaccount:*" },
+        },
+      ],
+      ["no audience", { StringEquals: { [`${OIDC}:sub`]: "system:serviceaccount:a:b" } }],
+    ] as const
+  ).map(([why, Condition], n) => ({
+    rule: "aws-iam-role-enforce-scoped-trust",
+    why,
+    specs: [
+      trustRole(`t${n}`, { Effect: "Allow", Principal: { Federated: OIDC_ARN }, Action: "sts:AssumeRoleWithWebIdentity", Condition }),
+    ],
+  })),
+  ...(
+    [
+      ["the account id", { Effect: "Allow", Principal: { AWS: ACCOUNT }, Action: "sts:AssumeRole" }],
+      ["the account root in a list", { Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:root`] }, Action: "sts:AssumeRole" }],
+      [
+        "the root with a PrincipalArn pattern",
+        {
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: "sts:AssumeRole",
+          Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/*` } },
+        },
+      ],
+      ["NotPrincipal", { Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:role/x` }, Action: "sts:AssumeRole" }],
+      ["an action glob", { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:Assume*"] }],
+      ["lowercase effect and a star principal", { Effect: "allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }],
+    ] as const
+  ).map(([why, statement], n) => ({ rule: "aws-iam-role-enforce-scoped-trust", why, specs: [trustRole(`ta${n}`, statement)] })),
+  // Data services inside the network
+  {
+    rule: "aws-data-service-enforce-private-network",
+    why: "a cache without a subnet group",
+    specs: [s("aws:elasticache/replicationGroup:ReplicationGroup", "d1", { ...CACHE, subnetGroupName: undefined })],
+  },
+  {
+    rule: "aws-data-service-enforce-private-network",
+    why: "a cache on the default security group",
+    specs: [s("aws:elasticache/replicationGroup:ReplicationGroup", "d2", { ...CACHE, securityGroupIds: [] })],
+  },
+  {
+    rule: "aws-data-service-enforce-private-network",
+    why: "a single-node cache cluster with an empty subnet group",
+    specs: [
+      s("aws:elasticache/cluster:Cluster", "d3", {
+        engine: "redis",
+        nodeType: "cache.t4g.small",
+        subnetGroupName: "",
+        securityGroupIds: ["sg-1"],
+      }),
+    ],
+  },
+  ...(
+    [
+      ["azure-native:redis:Redis", { name: "redis-planted", publicNetworkAccess: "Disabled" }],
+      ["azure-native:storage:StorageAccount", { accountName: "stplanted01", publicNetworkAccess: "Disabled" }],
+      ["azure-native:containerregistry:Registry", { registryName: "acrplanted01", publicNetworkAccess: "Disabled" }],
+      ["azure-native:keyvault:Vault", { vaultName: "kv-planted-01", properties: { publicNetworkAccess: "Disabled" } }],
+    ] as const
+  ).map(([type, inputs], n) => ({
+    rule: "azure-data-service-enforce-private-endpoint",
+    why: `a ${type.split(":")[2]} no private endpoint targets`,
+    stack: "uae-prod-azure" as const,
+    specs: [s(type, `az${n}`, { ...inputs, location: "uaenorth" })],
+  })),
   // IAM actions
   {
     rule: "aws-iam-policy-disallow-wildcard-action",
@@ -591,6 +687,53 @@ const VIOLATIONS: Case[] = [
 
 const CLEAN: Case[] = [
   {
+    rule: "aws-iam-role-enforce-scoped-trust",
+    why: "IRSA trust for one listed account with the STS audience",
+    specs: [
+      trustRole("ct1", {
+        Effect: "Allow",
+        Principal: { Federated: OIDC_ARN },
+        Action: ["sts:AssumeRoleWithWebIdentity"],
+        Condition: {
+          StringEquals: {
+            [`${OIDC}:sub`]: ["system:serviceaccount:a:b", "system:serviceaccount:a:c"],
+            [`${OIDC}:aud`]: "sts.amazonaws.com",
+          },
+        },
+      }),
+    ],
+  },
+  {
+    rule: "aws-iam-role-enforce-scoped-trust",
+    why: "the account root narrowed to one role by ArnEquals",
+    specs: [
+      trustRole("ct2", {
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: "sts:AssumeRole",
+        Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/deployer` } },
+      }),
+    ],
+  },
+  {
+    rule: "azure-data-service-enforce-private-endpoint",
+    why: "a cache targeted by a private endpoint spelled in another case",
+    stack: "uae-prod-azure",
+    specs: [
+      s("azure-native:redis:Redis", "cz1", { name: "redis-planted-ok", publicNetworkAccess: "Disabled", location: "uaenorth" }),
+      s("azure-native:network:PrivateEndpoint", "cz1-pe", {
+        location: "uaenorth",
+        privateLinkServiceConnections: [
+          {
+            name: "c",
+            groupIds: ["redisCache"],
+            privateLinkServiceId: "/subscriptions/0/resourceGroups/rg/providers/MICROSOFT.CACHE/Redis/Redis-Planted-OK/",
+          },
+        ],
+      }),
+    ],
+  },
+  {
     rule: "aws-iam-policy-disallow-wildcard-action",
     why: "exact actions",
     specs: [rolePolicy("c1", { Effect: "Allow", Action: ["s3:GetObject", "S3:PutObject"], Resource: "arn:aws:s3:::b/p/*" })],
@@ -702,6 +845,9 @@ describe("adversarial: equivalent forms of a violation, planted into a shipped p
       "aws-iam-resource-policy-disallow-external-principal",
       "aws-resource-region-enforce-allowlist",
       "kubernetes-core-pod-disallow-privileged",
+      "aws-iam-role-enforce-scoped-trust",
+      "aws-data-service-enforce-private-network",
+      "azure-data-service-enforce-private-endpoint",
     ];
     for (const r of core) expect(counts.get(r) ?? 0, r).toBeGreaterThanOrEqual(3);
   });

@@ -1867,4 +1867,147 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [{ why: "short retention", path: ["retentionInDays"], value: 30, expect: "30 days" }],
     unknown: { path: ["retentionInDays"], expect: "advisory" },
   },
+  "aws-iam-role-enforce-scoped-trust": {
+    specs: [
+      s("aws:iam/role:Role", "irsa", {
+        assumeRolePolicy: iamPolicy([
+          {
+            Effect: "Allow",
+            Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.me-central-1.amazonaws.com/id/ABC" },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: {
+                "oidc.eks.me-central-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:team-fraud:pipeline-train",
+                "oidc.eks.me-central-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com",
+              },
+            },
+          },
+        ]),
+      }),
+    ],
+    target: "irsa",
+    violations: [
+      {
+        why: "a service-account pattern",
+        path: ["assumeRolePolicy"],
+        value: iamPolicy([
+          {
+            Effect: "Allow",
+            Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.me-central-1.amazonaws.com/id/ABC" },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringLike: { "oidc.eks.me-central-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:team-*:*" },
+              StringEquals: { "oidc.eks.me-central-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com" },
+            },
+          },
+        ]),
+        expect: "subject pattern",
+      },
+      {
+        why: "no audience",
+        path: ["assumeRolePolicy"],
+        value: iamPolicy([
+          {
+            Effect: "Allow",
+            Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.me-central-1.amazonaws.com/id/ABC" },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { "oidc.eks.me-central-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:a:b" } },
+          },
+        ]),
+        expect: "audience",
+      },
+      {
+        why: "the whole account",
+        path: ["assumeRolePolicy"],
+        value: iamPolicy([{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }]),
+        expect: "every identity of account 123456789012",
+      },
+      {
+        why: "anyone",
+        path: ["assumeRolePolicy"],
+        value: iamPolicy([{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }]),
+        expect: "lets anyone assume",
+      },
+      {
+        why: "every STS action",
+        path: ["assumeRolePolicy"],
+        value: iamPolicy([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:*" }]),
+        expect: '"sts:*"',
+      },
+    ],
+    unknown: { path: ["assumeRolePolicy"], expect: "advisory" },
+  },
+  "aws-data-service-enforce-private-network": {
+    specs: [
+      s("aws:sqs/queue:Queue", "queue", { kmsMasterKeyId: KEY_ARN }),
+      s("aws:ec2/vpcEndpoint:VpcEndpoint", "ep-sqs", {
+        serviceName: "com.amazonaws.me-central-1.sqs",
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        vpcId: "vpc-1",
+      }),
+      s("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
+        description: "c",
+        subnetGroupName: "cache-subnets",
+        securityGroupIds: ["sg-1"],
+        atRestEncryptionEnabled: true,
+        transitEncryptionEnabled: true,
+        kmsKeyId: KEY_ARN,
+      }),
+    ],
+    target: "queue",
+    violations: [
+      { why: "private DNS off", target: "ep-sqs", path: ["privateDnsEnabled"], value: false, expect: "private DNS off" },
+      {
+        why: "no sqs endpoint",
+        target: "ep-sqs",
+        path: ["serviceName"],
+        value: "com.amazonaws.me-central-1.sts",
+        expect: "no interface VPC endpoint for sqs",
+      },
+      {
+        why: "a gateway endpoint only",
+        target: "ep-sqs",
+        path: ["vpcEndpointType"],
+        value: "Gateway",
+        expect: "no interface VPC endpoint for sqs",
+      },
+      { why: "a cache outside the subnet group", target: "cache", path: ["subnetGroupName"], value: "", expect: "subnetGroupName" },
+      { why: "a cache on the default security group", target: "cache", path: ["securityGroupIds"], value: [], expect: "securityGroupIds" },
+    ],
+    unknown: { target: "ep-sqs", path: ["serviceName"], expect: "none" },
+  },
+  "azure-data-service-enforce-private-endpoint": {
+    specs: [
+      s("azure-native:redis:Redis", "redis", { name: "redis-mlops", publicNetworkAccess: "Disabled", location: "uaenorth" }),
+      s("azure-native:network:PrivateEndpoint", "redis-pe", {
+        location: "uaenorth",
+        privateLinkServiceConnections: [
+          {
+            name: "c",
+            groupIds: ["redisCache"],
+            privateLinkServiceId: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Cache/redis/redis-mlops",
+          },
+        ],
+      }),
+    ],
+    target: "redis",
+    violations: [
+      {
+        why: "the endpoint targets another cache",
+        target: "redis-pe",
+        path: ["privateLinkServiceConnections", 0, "privateLinkServiceId"],
+        value: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Cache/redis/other",
+        expect: "no private endpoint",
+      },
+      {
+        why: "no endpoint at all",
+        target: "redis-pe",
+        path: ["privateLinkServiceConnections"],
+        value: [],
+        expect: "Redis cache redis-mlops",
+      },
+    ],
+    unknown: { target: "redis-pe", path: ["privateLinkServiceConnections"], expect: "none" },
+  },
 };
