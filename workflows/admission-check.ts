@@ -27,6 +27,8 @@ export interface AdmissionInput {
   readonly namespace: string;
   readonly oldObject?: unknown;
   readonly operation?: "CREATE" | "UPDATE";
+  /** Who sends the request (`request.userInfo.username`). @default "" (unknown: the lint's case) */
+  readonly username?: string;
 }
 
 const env = celEnv({ funcs: strings });
@@ -68,7 +70,11 @@ export function evaluatePolicy(policy: AdmissionPolicyDefinition, input: Admissi
     object: toCel(input.object),
     oldObject: input.oldObject === undefined ? null : toCel(input.oldObject),
     namespaceObject: toCel({ apiVersion: "v1", kind: "Namespace", metadata: { name: input.namespace } }),
-    request: toCel({ operation: input.operation ?? "CREATE", namespace: input.namespace }),
+    request: toCel({
+      operation: input.operation ?? "CREATE",
+      namespace: input.namespace,
+      ...(input.username === undefined ? {} : { userInfo: { username: input.username } }),
+    }),
   };
   const errors: string[] = [];
   const variables = new Map<string, CelInput>();

@@ -407,11 +407,63 @@ function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefini
   };
 }
 
+/** The Argo SSO account a namespace's approvers are mapped onto (components/k8s/team.ts). */
+export const APPROVER_ACCOUNT = "argo-sso-approver";
+/** The user Argo's server acts as for platform admins (the admin SSO account of the `argo` namespace). */
+export const ADMIN_SSO_USER = "system:serviceaccount:argo:argo-sso-admin";
+/** The labels Argo's server writes on a workflow to name the signed-in person behind an action. */
+export const ARGO_ACTOR_LABEL_KEYS = [
+  "workflows.argoproj.io/action",
+  "workflows.argoproj.io/actor",
+  "workflows.argoproj.io/actor-email",
+  "workflows.argoproj.io/actor-preferred-username",
+] as const;
+
+/**
+ * Only approvers approve, and the record names them: a workflow's actor labels (which promotion
+ * reads as the approving person) are written only by Argo's server acting for a signed-in person
+ * (an `argo-sso-*` account), and a `Resume` only through the namespace's approver account or an
+ * admin's. A member resuming the approval step (UI, CLI or kubectl), forging the labels, or
+ * creating a workflow that already claims a resume is refused.
+ */
+function approvalPolicy(): AdmissionPolicyDefinition {
+  const label = (v: string, k: string) => `(${lit(k)} in ${v} ? ${v}[${lit(k)}] : '')`;
+  return {
+    name: "mlops-approvals",
+    description:
+      "Only approvers (their Argo SSO account) or admins resume a workflow, and only Argo's server writes the labels that name who did.",
+    target: "workflows",
+    scope: "guarded",
+    variables: [
+      { name: "labels", expression: "has(object.metadata.labels) ? object.metadata.labels : {}" },
+      { name: "oldLabels", expression: "oldObject != null && has(oldObject.metadata.labels) ? oldObject.metadata.labels : {}" },
+      {
+        name: "actorChanged",
+        expression: ARGO_ACTOR_LABEL_KEYS.map((k) => `${label("variables.labels", k)} != ${label("variables.oldLabels", k)}`).join(" || "),
+      },
+      { name: "resumed", expression: `variables.actorChanged && ${label("variables.labels", ARGO_ACTOR_LABEL_KEYS[0])} == 'Resume'` },
+      { name: "user", expression: "has(request.userInfo) && has(request.userInfo.username) ? request.userInfo.username : ''" },
+    ],
+    validations: [
+      rule(
+        "!variables.actorChanged || variables.user.matches('^system:serviceaccount:[a-z0-9-]+:argo-sso-[a-z0-9-]+$')",
+        "only Argo's server, acting for a signed-in person, writes the workflows.argoproj.io/action and actor labels",
+        "'only the Argo server, acting for a signed-in person, writes the workflows.argoproj.io/action and actor labels (not ' + variables.user + ')'",
+      ),
+      rule(
+        `!variables.resumed || variables.user == 'system:serviceaccount:' + object.metadata.namespace + ':${APPROVER_ACCOUNT}' || variables.user == ${lit(ADMIN_SSO_USER)}`,
+        "only the namespace's approvers (or platform admins), signed in through SSO, resume a workflow",
+        `'only the approvers of ' + object.metadata.namespace + ' (or platform admins), signed in through SSO, resume a workflow; ' + variables.user + ' may not'`,
+      ),
+    ],
+  };
+}
+
 /** Every policy, in a stable order. Throws on invalid settings. */
 export function admissionPolicies(s: AdmissionRuleSettings): AdmissionPolicyDefinition[] {
   const problems = admissionSettingsProblems(s);
   if (problems.length) throw new Error(`admission rules have invalid settings:\n  - ${problems.join("\n  - ")}`);
-  return [imagePolicy(s), podSecurityPolicy(), resourcesPolicy(), serviceAccountPolicy(s), workflowIdentityPolicy(s)];
+  return [imagePolicy(s), podSecurityPolicy(), resourcesPolicy(), serviceAccountPolicy(s), workflowIdentityPolicy(s), approvalPolicy()];
 }
 
 /** `development` warns and audits; `production` denies. */

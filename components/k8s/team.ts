@@ -9,11 +9,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type PipelineIdentityRefs, teamNamespace } from "../contracts";
+import { APPROVER_ACCOUNT } from "./admission-rules";
 import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, groupRule, pipelineNamespaceResources } from "./argo-workflows";
 import { type NetworkFlow, PlatformNamespace } from "./namespace";
 
-/** The Argo SSO account approvers of a team's production promotions are mapped onto. */
-export const TEAM_APPROVER_ACCOUNT = "argo-sso-approver";
+/** The Argo SSO account approvers of a team's production promotions are mapped onto (admission names it too). */
+export const TEAM_APPROVER_ACCOUNT = APPROVER_ACCOUNT;
 
 /** A team (from `cfg.teams`). */
 export interface TeamSpec {

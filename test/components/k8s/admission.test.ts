@@ -572,3 +572,61 @@ describe("admission settings are refused when they cannot be baked into CEL safe
     expect(admissionControlProblems({ ...args, environment: "staging" as "production" }).join()).toMatch(/environment/);
   });
 });
+
+describe("mlops-approvals: only approvers resume, and only the Argo server names who did", () => {
+  const approvals = PROD.find((p) => p.name === "mlops-approvals");
+  if (!approvals) throw new Error("no mlops-approvals policy");
+  const A = "workflows.argoproj.io/";
+  const wf = (labels: Record<string, string> = {}) => ({
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Workflow",
+    metadata: { name: "wf", namespace: "team-fraud", labels: { "workflows.argoproj.io/creator": "x", ...labels } },
+    spec: { workflowTemplateRef: { name: "training-pipeline", clusterScope: true } },
+  });
+  const resumedBy = (email: string) => wf({ [`${A}action`]: "Resume", [`${A}actor`]: "sub", [`${A}actor-email`]: email });
+  const update = (oldObject: unknown, object: unknown, username: string) =>
+    evaluatePolicies([approvals], { object, oldObject, namespace: "team-fraud", operation: "UPDATE", username, team: true });
+  const sa = (ns: string, name: string) => `system:serviceaccount:${ns}:${name}`;
+  const ok = (v: AdmissionVerdict[]) => {
+    expect(v.flatMap((x) => x.errors)).toEqual([]);
+    return v.flatMap((x) => x.failures);
+  };
+
+  it("lets the namespace's approver account, or an admin's, resume through Argo's server", () => {
+    expect(ok(update(wf(), resumedBy("lead.at.example.ae"), sa("team-fraud", "argo-sso-approver")))).toEqual([]);
+    expect(ok(update(wf(), resumedBy("lead.at.example.ae"), sa("argo", "argo-sso-admin")))).toEqual([]);
+    // The controller's status updates and a member's other actions (stop, retry) leave the record alone.
+    expect(ok(update(resumedBy("lead.at.example.ae"), resumedBy("lead.at.example.ae"), sa("argo", "argo-workflow-controller")))).toEqual(
+      [],
+    );
+    expect(ok(update(wf(), wf({ [`${A}action`]: "Stop", [`${A}actor`]: "m" }), sa("team-fraud", "argo-sso-team")))).toEqual([]);
+  });
+
+  it.each([
+    ["a member resuming through the Argo UI", sa("team-fraud", "argo-sso-team")],
+    ["another namespace's approver", sa("team-credit", "argo-sso-approver")],
+    ["a person with kubectl", "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_MLTeamFraud/ana"],
+    ["a pipeline step account", sa("team-fraud", "pipeline-deploy")],
+    ["nobody known", ""],
+  ])("refuses %s", (_label, username) => {
+    const failures = ok(update(wf(), resumedBy("ana.at.example.ae"), username));
+    expect(failures.join("\n")).toMatch(/only the approvers of team-fraud \(or platform admins\)/);
+  });
+
+  it("refuses forged actor labels, changed or planted at creation", () => {
+    const kubectl = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_MLTeamFraud/ana";
+    expect(ok(update(resumedBy("lead.at.example.ae"), resumedBy("boss.at.example.ae"), kubectl)).join("\n")).toMatch(
+      /only the Argo server, acting for a signed-in person, writes .* \(not arn:aws:sts/,
+    );
+    const created = evaluatePolicies([approvals], {
+      object: resumedBy("boss.at.example.ae"),
+      namespace: "team-fraud",
+      operation: "CREATE",
+      username: sa("team-fraud", "argo-sso-team"),
+      team: true,
+    });
+    expect(ok(created).join("\n")).toMatch(/only the approvers of team-fraud/);
+    // What the lint sees (a file, no user, no labels) passes.
+    expect(ok(evaluatePolicies([approvals], { object: wf(), namespace: "team-fraud", team: true }))).toEqual([]);
+  });
+});
