@@ -310,7 +310,7 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
   ],
   [
     "a team's Entra group id that is not a GUID",
-    (r) => ({ ...rawOf("uae-prod-azure"), teams: [{ name: "fraud", groups: ["team-fraud"], entraGroupIds: ["team-fraud"] }] }),
+    () => ({ ...rawOf("uae-prod-azure"), teams: [{ name: "fraud", groups: ["team-fraud"], entraGroupIds: ["team-fraud"] }] }),
     "mlops-platform:teams[0].entraGroupIds[0]",
   ],
   [
