@@ -11,7 +11,7 @@ import { helmRelease } from "../k8s/helm";
 import type * as k8s from "../k8s/sdk";
 import { irsaRole, type OidcIssuer } from "./irsa";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 const SERVICE_ACCOUNT = "cluster-autoscaler";
 const NAMESPACE = "kube-system";
@@ -83,15 +83,15 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
     const image = clusterAutoscalerImage(args.kubernetesVersion);
-    new ArgChecker(`mlops-platform:aws:ClusterAutoscaler ${name}`)
-      .check(
+    new ArgsCheck("mlops-platform:aws:ClusterAutoscaler", name)
+      .require(
         image !== undefined,
         "kubernetesVersion",
         args.kubernetesVersion,
         `use a version with a matching autoscaler release: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`,
       )
-      .check(args.nodeGroupNames.length > 0, "nodeGroupNames", args.nodeGroupNames, "list the node groups the autoscaler may resize")
-      .throwIfAny();
+      .require(args.nodeGroupNames.length > 0, "nodeGroupNames", args.nodeGroupNames, "list the node groups the autoscaler may resize")
+      .done();
     super("mlops-platform:aws:ClusterAutoscaler", name, {}, opts);
 
     const role = irsaRole(`${name}-role`, args.oidc, NAMESPACE, [SERVICE_ACCOUNT], "Cluster Autoscaler", { parent: this });
