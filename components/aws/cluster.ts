@@ -365,7 +365,11 @@ export class Cluster extends pulumi.ComponentResource {
         partition: args.partition,
         accountId: args.accountId,
         oidc,
-        nodeGroupNames: [args.nodePools.system, ...args.nodePools.cpu, ...args.nodePools.gpu].map((p) => p.name),
+        pools: [
+          { name: args.nodePools.system.name, kind: "system" as const, spot: args.nodePools.system.spot },
+          ...args.nodePools.cpu.map((p) => ({ name: p.name, kind: "cpu" as const, spot: p.spot })),
+          ...args.nodePools.gpu.map((p) => ({ name: p.name, kind: "gpu" as const, spot: p.spot })),
+        ],
         nodeSelector: { [NODE_LABEL_KEYS.kind]: "system" },
       },
       { parent: this, providers: [this.provider], dependsOn: [coreDns, ...nodeGroups] },

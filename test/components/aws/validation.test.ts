@@ -341,12 +341,12 @@ describe("component argument validation", () => {
           partition: "aws",
           accountId: "1",
           oidc: { providerArn: "p", url: "https://x" },
-          nodeGroupNames: [],
+          pools: [],
           nodeSelector: {},
         }),
     );
     expect(m).toContain('kubernetesVersion: got "1.29"; use a version with a matching autoscaler release: 1.32, 1.33, 1.34, 1.35');
-    expect(m).toContain("nodeGroupNames: got []; list the node groups the autoscaler may resize");
+    expect(m).toContain("pools: got []; list the node groups the autoscaler may resize");
   });
 
   it("DataEvents refuses a retention beyond the SQS limit", () => {
