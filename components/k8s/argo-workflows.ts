@@ -4,7 +4,7 @@
  * pipeline namespace the step service accounts, their least RBAC, the artifact repository (the
  * encrypted bucket through workload identity, prefix per namespace) and the WorkflowTemplates.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { FEAST_SERVICE, MLFLOW_GATE_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
@@ -18,8 +18,10 @@ import {
   type PipelineIdentityRefs,
   type WorkloadIdentityRef,
 } from "../contracts";
+import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
 import { flows, type NetworkFlow } from "./namespace";
+import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
 import type { CatalogueContext, PlatformServiceDescriptor } from "./service";
 import { oidcClientSecret, type SsoSettings } from "./sso";
@@ -261,8 +263,7 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
 
   constructor(name: string, args: ArgoWorkflowsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:ArgoWorkflows", name, {}, opts);
-    const problems = argoWorkflowsProblems(args);
-    if (problems.length) throw new Error(`ArgoWorkflows "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:ArgoWorkflows", name).problems(argoWorkflowsProblems(args)).done();
 
     const db = new k8s.core.v1.Secret(
       `${name}-postgres`,
@@ -299,7 +300,9 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
     const read = ["get", "list", "watch"];
     const roles: Record<keyof typeof ARGO_CLUSTER_ROLES, ReturnType<typeof rule>[]> = {
       admin: [
-        rule(["argoproj.io"], argoResources, ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]),
+        // Every verb but deletecollection: all eight would be "*" (the pack refuses both), and the
+        // UI and CLI delete workflows one by one.
+        rule(["argoproj.io"], argoResources, ["get", "list", "watch", "create", "update", "patch", "delete"]),
         rule([""], ["pods", "pods/log", "events"], read),
       ],
       viewer: [rule(["argoproj.io"], argoResources, read), rule([""], ["pods", "pods/log", "events"], read)],

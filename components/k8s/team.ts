@@ -6,12 +6,14 @@
  * platform's templates from their cluster-wide copies and its roles are cluster-wide, so the
  * plan stays nearly flat as teams grow.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { type PipelineIdentityRefs, teamNamespace } from "../contracts";
 import { APPROVER_ACCOUNT } from "./admission-rules";
+import { ArgsCheck } from "../validate";
 import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, groupRule, pipelineNamespaceResources } from "./argo-workflows";
 import { type NetworkFlow, PlatformNamespace } from "./namespace";
+import * as k8s from "./sdk";
 
 /** The Argo SSO account approvers of a team's production promotions are mapped onto (admission names it too). */
 export const TEAM_APPROVER_ACCOUNT = APPROVER_ACCOUNT;
@@ -66,8 +68,7 @@ export class Team extends pulumi.ComponentResource {
 
   constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:Team", name, {}, opts);
-    const problems = teamProblems(args.team);
-    if (problems.length) throw new Error(`Team "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:Team", name).problems(teamProblems(args.team)).done();
     const nsName = teamNamespace(args.team.name);
     // On AKS a person's groups are Entra object ids: bind those alongside the configured names.
     const memberGroups = [...new Set([...args.team.groups, ...(args.team.entraGroupIds ?? [])])];
