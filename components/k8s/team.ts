@@ -9,8 +9,8 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { type PipelineIdentityRefs, teamNamespace } from "../contracts";
-import { APPROVER_ACCOUNT } from "./admission-rules";
 import { ArgsCheck } from "../validate";
+import { APPROVER_ACCOUNT } from "./admission-rules";
 import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, groupRule, pipelineNamespaceResources } from "./argo-workflows";
 import { type NetworkFlow, PlatformNamespace } from "./namespace";
 import * as k8s from "./sdk";
