@@ -15,7 +15,8 @@ export const PLATFORM_NAMESPACES = [
   "feast",
   "serving",
   "gpu-operator",
+  "kueue-system",
   "ml-pipelines",
   "dex",
-  "team-*",
+  "team-*"
 ] as const;

@@ -13,7 +13,7 @@ import { CPU_SELECTOR_KEYS, GPU_SELECTOR_KEYS } from "../contracts/scheduling";
 import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
 import { pipelineArtifactPrefix } from "./identities";
 import type { ServiceUrls } from "./outputs";
-import type { PlatformConfig } from "./schema";
+import { gpuPoolCapacities, type PlatformConfig } from "./schema";
 import { readSecrets } from "./secrets";
 
 /** What the platform services give back for the stack outputs. */
@@ -107,6 +107,7 @@ export function buildPlatformServices(
       driftThreshold: cfg.services.driftThreshold,
       cpuPoolSelector: cpuSelector,
       ...(cfg.nodePools.gpu.length > 0 ? { gpuPoolSelector: gpuSelector } : {}),
+      gpuPools: gpuPoolCapacities(cfg.nodePools.gpu),
       workflowManifests: loadWorkflowManifests(stepsImage === undefined ? {} : { stepsImage }),
       ...(stepsImage === undefined ? {} : { stepsImage }),
       environment: cfg.environment,

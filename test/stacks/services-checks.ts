@@ -194,12 +194,14 @@ export function describeServicesPlan(e: ServicesExpectations): void {
 
     it("pins every chart to the exact version of its official repository", () => {
       for (const r of releases()) {
-        const pin = Object.values(CHARTS).find((c) => c.chart === r.inputs.chart);
+        // An OCI chart is one reference, `<repo>/<chart>`, without repositoryOpts.
+        const pin = Object.values(CHARTS).find((c) => c.chart === r.inputs.chart || `${c.repo}/${c.chart}` === r.inputs.chart);
         expect(pin, `chart ${String(r.inputs.chart)}`).toBeDefined();
         expect(r.inputs.version).toBe(pin?.version);
         expect(String(r.inputs.version)).toMatch(/^v?\d+\.\d+\.\d+$/);
-        expect((r.inputs.repositoryOpts as Obj).repo).toBe(pin?.repo);
-        expect(String(pin?.repo)).toMatch(/^https:\/\//);
+        if (String(pin?.repo).startsWith("oci://")) expect(r.inputs.repositoryOpts).toBeUndefined();
+        else expect((r.inputs.repositoryOpts as Obj).repo).toBe(pin?.repo);
+        expect(String(pin?.repo)).toMatch(/^(https|oci):\/\//);
         expect(r.inputs.createNamespace).toBe(false);
         expect(r.inputs.atomic).toBe(true);
       }
