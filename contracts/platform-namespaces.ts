@@ -18,5 +18,5 @@ export const PLATFORM_NAMESPACES = [
   "kueue-system",
   "ml-pipelines",
   "dex",
-  "team-*"
+  "team-*",
 ] as const;

@@ -24,10 +24,16 @@ const TEAMS = [
   { name: "credit", gpuQuota: 16 },
 ];
 
+type Flavor = { name: string; resources: { name: string; nominalQuota: unknown; borrowingLimit?: unknown }[] };
+
+function flavorsOf(cq: Obj): Flavor[] {
+  const groups = (cq.spec as Obj).resourceGroups as { flavors: Flavor[] }[];
+  return (groups[0] as { flavors: Flavor[] }).flavors;
+}
+
 function nominal(objects: Obj[], queue: string): Record<string, number> {
-  const cq = objects.find((o) => o.kind === "ClusterQueue" && (o.metadata as Obj).name === queue);
-  const flavors = ((cq?.spec as Obj).resourceGroups as Obj[])[0]?.flavors as { name: string; resources: { nominalQuota: number }[] }[];
-  return Object.fromEntries(flavors.map((f) => [f.name, f.resources[0]?.nominalQuota ?? 0]));
+  const cq = objects.find((o) => o.kind === "ClusterQueue" && (o.metadata as Obj).name === queue) as Obj;
+  return Object.fromEntries(flavorsOf(cq).map((f) => [f.name, Number(f.resources[0]?.nominalQuota ?? 0)]));
 }
 
 describe("GPU queues", () => {
@@ -69,7 +75,7 @@ describe("GPU queues", () => {
     for (const cq of objects.filter((o) => o.kind === "ClusterQueue")) {
       const spec = cq.spec as Obj;
       expect((spec.preemption as Obj).reclaimWithinCohort).toBe("Any");
-      const flavors = ((spec.resourceGroups as Obj[])[0]?.flavors as { resources: Obj[] }[]).flatMap((f) => f.resources);
+      const flavors = flavorsOf(cq).flatMap((f) => f.resources);
       for (const r of flavors) expect(r.borrowingLimit).toBeUndefined();
       const name = String((cq.metadata as Obj).name);
       if (name.startsWith("pool-")) expect(spec.namespaceSelector).toBeUndefined();
@@ -91,9 +97,7 @@ describe("GPU queues", () => {
   it("validates every object against Kueue's v1beta2 CRD schema, which refuses a broken one", async () => {
     for (const o of objects) expect(await schemaError(o), `${o.kind}`).toBeUndefined();
     const bad = structuredClone(objects.find((o) => o.kind === "ClusterQueue")) as Obj;
-    ((((bad.spec as Obj).resourceGroups as Obj[])[0]?.flavors as Obj[])[0] as Obj).resources = [
-      { name: "nvidia.com/gpu", nominalQuota: "lots" },
-    ];
+    (flavorsOf(bad)[0] as Flavor).resources = [{ name: "nvidia.com/gpu", nominalQuota: "lots" }];
     expect(await schemaError(bad)).toMatch(/nominalQuota/);
     expect(
       await schemaError({

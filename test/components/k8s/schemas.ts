@@ -28,9 +28,11 @@ function crdFixtureError(file: string, object: Record<string, unknown>): string 
   const fixture = JSON.parse(readFileSync(join(__dirname, "..", "..", "fixtures", "crds", file), "utf8")) as { schema: object };
   const validate = crdAjv.getSchema(file) ?? (crdAjv.addSchema(fixture.schema, file), crdAjv.getSchema(file));
   if (!validate) throw new Error(`cannot compile ${file}`);
-  if (validate(object)) return undefined;
-  return crdAjv.errorsText(validate.errors, { dataVar: String(object.kind) });
+  const kind = String(object.kind);
+  if (validate(object as unknown)) return undefined;
+  return crdAjv.errorsText(validate.errors, { dataVar: kind });
 }
+
 type ModelModule = Record<string, unknown>;
 
 const ARGO_ROLLOUTS_KINDS = new Set(["Rollout", "AnalysisTemplate", "ClusterAnalysisTemplate", "AnalysisRun", "Experiment"]);
