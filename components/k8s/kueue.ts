@@ -52,6 +52,7 @@ export function kueueValues(replicas: number): Record<string, unknown> {
         resources: resources("medium"),
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
         containerSecurityContext: {
+          runAsNonRoot: true,
           readOnlyRootFilesystem: true,
           allowPrivilegeEscalation: false,
           capabilities: { drop: ["ALL"] },

@@ -3,6 +3,7 @@
  * services must come out right on either cloud layer. Each test file plans one stack.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS, teamNamespace } from "../../components/contracts";
 import { CHARTS, IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
 import { SERVICE_ACCOUNTS } from "../../stacks/identities";
@@ -144,12 +145,39 @@ export function describeServicesPlan(e: ServicesExpectations): void {
           "cert-manager",
           "dcgm-exporter",
           "kube-prometheus-stack",
+          "kueue",
           "mlflow",
           "mlflow-auth",
           "nvidia-device-plugin",
           "traefik",
         ].sort(),
       );
+    });
+
+    it("has a GPU queue for every team and GPU pool, and sends the training pipeline's GPU step through its namespace's queue", () => {
+      const ms = manifestsOfMine().map((m) => m.object);
+      const named = (kind: string) => ms.filter((o) => o.kind === kind).map((o) => o.metadata as Obj);
+      const clusterQueues = named("ClusterQueue").map((m) => m.name);
+      expect(clusterQueues).toEqual(expect.arrayContaining([...e.teams.map((t) => `team-${t}`), "platform"]));
+      const flavors = named("ResourceFlavor").map((m) => String(m.name));
+      expect(flavors.length).toBeGreaterThan(0);
+      for (const f of flavors) expect(clusterQueues).toContain(`pool-${f.replace(/^gpu-/, "")}`);
+      const locals = ms.filter((o) => o.kind === "LocalQueue");
+      expect(locals.map((l) => (l.metadata as Obj).namespace).sort()).toEqual([NAMESPACES.pipelines, ...e.teams.map(teamNamespace)].sort());
+      for (const l of locals) expect(clusterQueues).toContain((l.spec as Obj).clusterQueue);
+      const template = ms.find((o) => o.kind === "ClusterWorkflowTemplate" && (o.metadata as Obj).name === "training-pipeline") as Obj;
+      const train = ((template.spec as Obj).templates as Obj[]).find((t) => t.name === "train") as Obj;
+      const queue = ((train.metadata as Obj).labels as Obj)["kueue.x-k8s.io/queue-name"];
+      for (const l of locals) expect((l.metadata as Obj).name).toBe(queue);
+      // Kueue manages pods exactly in the namespaces that carry the pipeline label.
+      const config = YAML.parse(String((values("kueue").managerConfig as Obj).controllerManagerConfigYaml)) as Obj;
+      const selector = (config.managedJobsNamespaceSelector as Obj).matchLabels as Obj;
+      const pipelineNs = mine
+        .filter((r) => r.type === "kubernetes:core/v1:Namespace")
+        .map((r) => r.inputs.metadata as Obj)
+        .filter((m) => Object.entries(selector).every(([k, v]) => (m.labels as Obj)[k] === v))
+        .map((m) => m.name);
+      expect(pipelineNs.sort()).toEqual([NAMESPACES.pipelines, ...e.teams.map(teamNamespace)].sort());
     });
 
     it("validates every Kubernetes object of the plan against its upstream schema", async () => {
