@@ -16,7 +16,7 @@
  *
  * Problems are one line each: `file: kind/name: where: what and the fix`.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../components/contracts";
 import type { AdmissionEnvironment } from "../components/k8s/admission-rules";
@@ -100,6 +100,13 @@ function shape(file: string): Map<string, TypeRef> | null {
   }
   const body = text.slice(start, text.indexOf("\n}", start));
   const props = new Map<string, TypeRef>();
+  // An interface that extends another (Argo's UserContainer extends core/v1 Container) has its fields too.
+  const parents = /^export interface I\w+ extends ([^{]+) \{/.exec(body)?.[1] ?? "";
+  for (const parent of parents.split(",").map((s) => s.trim())) {
+    const parentFile = imports.get(parent);
+    const inherited = parentFile && existsSync(parentFile) ? shape(parentFile) : null;
+    for (const [k, v] of inherited ?? []) props.set(k, v);
+  }
   const lines = body.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const m = /^ {4}"([^"]+)"\??: (.*)$/.exec(lines[i] ?? "");
@@ -255,7 +262,18 @@ function checkReferences(spec: Obj, templates: Map<string, Obj>, ctx: Ctx): void
       for (const m of text.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)) {
         const expr = m[1] ?? "";
         const parts = expr.split(".");
-        if (parts[0] === "workflow") {
+        if (expr.startsWith("=")) {
+          // An expression template ({{=…}}, expr-lang): the workflow parameters it reads must exist.
+          for (const p of expr.matchAll(/workflow\.parameters(?:\['([^']+)'\]|\.([A-Za-z0-9_-]+))/g)) {
+            const param = p[1] ?? p[2] ?? "";
+            if (!workflowParams.has(param))
+              add(
+                ctx,
+                at,
+                `${where} uses workflow.parameters['${param}'] but the workflow declares no such parameter: add it to spec.arguments.parameters`,
+              );
+          }
+        } else if (parts[0] === "workflow") {
           if (parts[1] === "parameters") {
             if (!workflowParams.has(parts.slice(2).join(".")))
               add(

@@ -180,6 +180,23 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       expect(pipelineNs.sort()).toEqual([NAMESPACES.pipelines, ...e.teams.map(teamNamespace)].sort());
     });
 
+    it("tells each pipeline namespace's training step to checkpoint under its own prefix of the in-region artifacts bucket", () => {
+      const settings = manifestsOfMine()
+        .map((m) => m.object)
+        .filter((o) => o.kind === "ConfigMap" && (o.metadata as Obj).name === "mlops-pipeline-settings");
+      const namespaces = [NAMESPACES.pipelines, ...e.teams.map(teamNamespace)];
+      expect(settings.map((o) => (o.metadata as Obj).namespace).sort()).toEqual([...namespaces].sort());
+      for (const o of settings) {
+        const ns = String((o.metadata as Obj).namespace);
+        const uri = String((o.data as Obj).PLATFORM_CHECKPOINT_URI);
+        expect(uri, ns).toMatch(
+          e.cloud === "aws"
+            ? new RegExp(`^s3://[a-z0-9.-]+/pipelines/${ns}/checkpoints/$`)
+            : new RegExp(`^https://[a-z0-9]+\\.blob\\.core\\.windows\\.net/artifacts/pipelines/${ns}/checkpoints/$`),
+        );
+      }
+    });
+
     it("validates every Kubernetes object of the plan against its upstream schema", async () => {
       const failures: string[] = [];
       for (const m of plan.manifests) {
