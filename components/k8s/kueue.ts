@@ -24,6 +24,12 @@ import type { PlatformServiceDescriptor } from "./service";
 
 /** The port of Kueue's admission webhooks (chart `webhookService.ports[0].targetPort`). */
 export const KUEUE_WEBHOOK_PORT = 9443;
+/**
+ * The port of Kueue's visibility API server, which the API server reaches through the aggregated
+ * APIService `visibility.kueue.x-k8s.io` (chart `visibility/service.yaml`): unreachable, the API
+ * group is unavailable and namespace deletion waits on it.
+ */
+export const KUEUE_VISIBILITY_PORT = 8082;
 
 /** Kueue's manager configuration (`config.kueue.x-k8s.io/v1beta2`), exported for tests. */
 export function kueueManagerConfig(): Record<string, unknown> {
@@ -117,7 +123,11 @@ export const kueueService: PlatformServiceDescriptor = {
   key: "kueue",
   namespace: { name: NAMESPACES.kueue },
   charts: [CHARTS.kueue],
-  ingress: ({ networkCidr }) => [flows.scrape(), flows.webhook(networkCidr, KUEUE_WEBHOOK_PORT)],
+  ingress: ({ networkCidr }) => [
+    flows.scrape(),
+    flows.webhook(networkCidr, KUEUE_WEBHOOK_PORT),
+    { ...flows.webhook(networkCidr, KUEUE_VISIBILITY_PORT), description: "aggregated visibility API calls from the control plane" },
+  ],
   egress: ({ networkCidr }) => [flows.apiServer(networkCidr)],
   quota: { cpu: 2, memoryGiB: 2, perReplica: true },
 };

@@ -8,9 +8,9 @@ import {
   gpuQueuePlan,
   gpuQuotaProblems,
 } from "../../../components/k8s/gpu-queues";
-import { kueueManagerConfig, kueueValues } from "../../../components/k8s/kueue";
+import { kueueManagerConfig, kueueService, kueueValues } from "../../../components/k8s/kueue";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../../contracts/endpoints";
-import { IMAGES } from "../../../contracts/versions";
+import { CHARTS, IMAGES } from "../../../contracts/versions";
 import { schemaError } from "./schemas";
 
 type Obj = Record<string, unknown>;
@@ -140,5 +140,16 @@ describe("Kueue's configuration", () => {
     const manager = ((kueueValues(2).controllerManager as Obj).manager as Obj).image as Obj;
     expect(manager).toEqual({ repository: IMAGES.kueue.repository, tag: IMAGES.kueue.tag, pullPolicy: "IfNotPresent" });
     expect(String((kueueValues(1).managerConfig as Obj).controllerManagerConfigYaml)).toContain("managedJobsNamespaceSelector");
+  });
+});
+
+describe("Kueue's catalogue entry", () => {
+  it("lets the control plane reach the admission webhooks and the aggregated visibility API, and nothing else in", () => {
+    const flows = kueueService.ingress({ networkCidr: "10.40.0.0/16" });
+    const ports = flows.flatMap((f) => f.ports.map((p) => p.port));
+    expect(ports).toEqual([9443, 8082]);
+    for (const f of flows.filter((x) => x.ports.length > 0))
+      expect(f.peers).toEqual([{ cidr: "10.40.0.0/16" }, { namespace: "kube-system" }]);
+    expect(kueueService.charts).toEqual([CHARTS.kueue]);
   });
 });
