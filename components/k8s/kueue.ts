@@ -11,14 +11,16 @@
  * step) are queued. Only the GPU resource is covered by the queues (`IgnoreUndeclared`): CPU and
  * memory stay under each namespace's ResourceQuota.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
+import { ArgsCheck } from "../validate";
 import { type GpuPoolCapacity, gpuQueueObjects, gpuQueuePlan, gpuQuotaProblems, type QueueTeam } from "./gpu-queues";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
+import * as k8s from "./sdk";
 import { resources } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 
@@ -94,10 +96,10 @@ export class Kueue extends pulumi.ComponentResource {
 
   constructor(name: string, args: KueueArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:Kueue", name, {}, opts);
-    const problems = gpuQuotaProblems(args.teams, args.gpuPools).map(
-      (p) => `teams[${p.team}].gpuQuota: ${args.teams[p.team]?.gpuQuota} ${p.message}`,
-    );
-    if (problems.length) throw new Error(`Kueue "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    const check = new ArgsCheck("mlops-platform:k8s:Kueue", name);
+    for (const p of gpuQuotaProblems(args.teams, args.gpuPools))
+      check.require(false, `teams[${p.team}].gpuQuota`, args.teams[p.team]?.gpuQuota, p.message);
+    check.done();
     this.release = helmRelease(
       `${name}-release`,
       { chart: CHARTS.kueue, releaseName: "kueue", namespace: args.namespace, values: kueueValues(args.replicas ?? 1) },

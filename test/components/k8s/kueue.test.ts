@@ -146,9 +146,9 @@ describe("Kueue's configuration", () => {
 describe("Kueue's catalogue entry", () => {
   it("lets the control plane reach the admission webhooks and the aggregated visibility API, and nothing else in", () => {
     const flows = kueueService.ingress({ networkCidr: "10.40.0.0/16" });
-    const ports = flows.flatMap((f) => f.ports.map((p) => p.port));
+    const ports = flows.flatMap((f) => (f.ports ?? []).map((p) => p.port));
     expect(ports).toEqual([9443, 8082]);
-    for (const f of flows.filter((x) => x.ports.length > 0))
+    for (const f of flows.filter((x) => (x.ports ?? []).length > 0))
       expect(f.peers).toEqual([{ cidr: "10.40.0.0/16" }, { namespace: "kube-system" }]);
     expect(kueueService.charts).toEqual([CHARTS.kueue]);
   });
