@@ -103,13 +103,13 @@ function poolPrice(cloud: CloudName, pool: NodePool): number | undefined {
 export function profileCapacity(profile: SizeProfileName, cloud: CloudName): ProfileCapacity {
   const { nodePools } = profilePreset(profile, cloud);
   // A pool may be filled with any of its types: count each node as the smallest of them.
-  const fit = (p: NodePool, pod: { cpu: number; memoryGiB: number; gpus?: number }) =>
+  const podsOnPool = (p: NodePool, pod: { cpu: number; memoryGiB: number; gpus?: number }) =>
     Math.min(...p.instanceTypes.map((t) => podsPerNode(t, pod)));
-  const maxTrainingRuns = nodePools.gpu.reduce((sum, p) => sum + p.maxSize * fit(p, TRAINING_POD), 0);
+  const maxTrainingRuns = nodePools.gpu.reduce((sum, p) => sum + p.maxSize * podsOnPool(p, TRAINING_POD), 0);
   const gpus = nodePools.gpu.reduce((sum, p) => sum + p.maxSize * Math.min(...p.instanceTypes.map((t) => INSTANCE_SPECS[t]?.gpus ?? 0)), 0);
-  const replicasPerCpuNode = Math.min(...nodePools.cpu.map((p) => fit(p, SERVING_REPLICA)));
+  const replicasPerCpuNode = Math.min(...nodePools.cpu.map((p) => podsOnPool(p, SERVING_REPLICA)));
   const cpuPoolMaxNodes = nodePools.cpu.reduce((sum, p) => sum + p.maxSize, 0);
-  const inferenceRps = nodePools.cpu.reduce((sum, p) => sum + p.maxSize * fit(p, SERVING_REPLICA), 0) * ASSUMED_RPS_PER_REPLICA;
+  const inferenceRps = nodePools.cpu.reduce((sum, p) => sum + p.maxSize * podsOnPool(p, SERVING_REPLICA), 0) * ASSUMED_RPS_PER_REPLICA;
   const pools = [nodePools.system, ...nodePools.cpu, ...nodePools.gpu];
   const prices = pools.map((p) => poolPrice(cloud, p));
   const priced = prices.every((x) => x !== undefined);

@@ -26,7 +26,8 @@ const crdAjv = new Ajv({ strict: false, allErrors: true, validateFormats: false 
 
 function crdFixtureError(file: string, object: Record<string, unknown>): string | undefined {
   const fixture = JSON.parse(readFileSync(join(__dirname, "..", "..", "fixtures", "crds", file), "utf8")) as { schema: object };
-  const validate = crdAjv.getSchema(file) ?? (crdAjv.addSchema(fixture.schema, file), crdAjv.getSchema(file));
+  if (!crdAjv.getSchema(file)) crdAjv.addSchema(fixture.schema, file);
+  const validate = crdAjv.getSchema(file);
   if (!validate) throw new Error(`cannot compile ${file}`);
   const kind = String(object.kind);
   if (validate(object as unknown)) return undefined;
