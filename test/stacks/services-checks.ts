@@ -165,6 +165,20 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       const locals = ms.filter((o) => o.kind === "LocalQueue");
       expect(locals.map((l) => (l.metadata as Obj).namespace).sort()).toEqual([NAMESPACES.pipelines, ...e.teams.map(teamNamespace)].sort());
       for (const l of locals) expect(clusterQueues).toContain((l.spec as Obj).clusterQueue);
+      // Every queue's flavors exist, and every flavor selects a node pool the cloud layer creates.
+      for (const cq of ms.filter((o) => o.kind === "ClusterQueue"))
+        for (const g of (cq.spec as Obj).resourceGroups as { flavors: { name: string }[] }[])
+          for (const f of g.flavors) expect(flavors, String((cq.metadata as Obj).name)).toContain(f.name);
+      const poolLabels = plan.resources
+        .filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup" || r.type.includes("AgentPool"))
+        .map((r) => JSON.stringify(r.inputs));
+      for (const f of ms.filter((o) => o.kind === "ResourceFlavor")) {
+        const pool = ((f.spec as Obj).nodeLabels as Obj)["mlops.platform/node-pool"];
+        expect(
+          poolLabels.some((l) => l.includes(`"mlops.platform/node-pool":"${pool}"`)),
+          `flavor ${(f.metadata as Obj).name}: no node pool labelled ${pool}`,
+        ).toBe(true);
+      }
       const template = ms.find((o) => o.kind === "ClusterWorkflowTemplate" && (o.metadata as Obj).name === "training-pipeline") as Obj;
       const train = ((template.spec as Obj).templates as Obj[]).find((t) => t.name === "train") as Obj;
       const queue = ((train.metadata as Obj).labels as Obj)["kueue.x-k8s.io/queue-name"];
