@@ -15,6 +15,7 @@ export const PLATFORM_NAMESPACES = [
   "feast",
   "serving",
   "gpu-operator",
+  "kueue-system",
   "ml-pipelines",
   "dex",
   "team-*",

@@ -9,6 +9,7 @@
  * right cloud, what production demands, …).
  */
 import { z } from "zod";
+import { gpuQuotaProblems } from "../components/k8s/gpu-queues";
 import { oidcEndpoints } from "../components/k8s/sso";
 import { privateDnsProblems } from "../components/private-dns-checks";
 import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
@@ -17,6 +18,7 @@ import { ENVIRONMENT_PRESETS, ENVIRONMENT_TAG, ENVIRONMENTS } from "../contracts
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../contracts/kubernetes";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "../contracts/regions";
 import { GPU_TAINT, hasGpuTaint } from "../contracts/scheduling";
+import { poolGpusPerNode } from "./catalog/instances";
 
 const dnsLabel = z
   .string()
@@ -54,6 +56,11 @@ export const NodePoolSchema = z.strictObject({
   spot: z.boolean().default(false),
   labels: z.record(k8sLabelKey, k8sLabelValue).default({}),
   taints: z.array(TaintSchema).default([]),
+  /**
+   * GPU pools: GPUs of one node, for the pool's capacity in the GPU queues (max nodes × GPUs per
+   * node). Needed only for an instance type not in stacks/catalog/instances.ts.
+   */
+  gpusPerNode: z.number().int().positive().optional(),
 });
 /** A resolved node pool. */
 export type NodePool = z.infer<typeof NodePoolSchema>;
@@ -72,6 +79,13 @@ const iamRoleArn = z
     /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
     "must be an IAM role ARN such as arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/me-central-1/AWSReservedSSO_MLTeamFraud_0123456789abcdef",
   );
+/** The GPU queues' view of the GPU pools (pools whose GPUs per node are unknown are left out; the schema refuses them). */
+export function gpuPoolCapacities(pools: readonly NodePool[]): { name: string; spot: boolean; maxNodes: number; gpusPerNode: number }[] {
+  return pools.flatMap((p) => {
+    const gpusPerNode = poolGpusPerNode(p);
+    return gpusPerNode === undefined ? [] : [{ name: p.name, spot: p.spot, maxNodes: p.maxSize, gpusPerNode }];
+  });
+}
 
 /** A tenant team. */
 export const TeamSchema = z.strictObject({
@@ -306,6 +320,20 @@ const servicesSchema = z.strictObject({
 });
 
 /** Keys a stack file may set. Profile-driven sections are partial: they override the preset. */
+/**
+ * Digests of the platform's own images in the stack's registry (`sha256:<64 hex>`), as the images
+ * workflow pushed them (`.github/workflows/images.yml`); the deploy workflow resolves them from the
+ * registry and passes them to `pulumi up`. With a digest the platform references
+ * `<repository>@<digest>`, otherwise the pinned version tag.
+ */
+const imageDigest = z.string().regex(/^sha256:[a-f0-9]{64}$/, "must be an image digest: sha256: and 64 lower-case hex digits");
+export const ImageDigestsSchema = z.strictObject({
+  /** The pipeline steps image (workflows/steps/Dockerfile). */
+  steps: imageDigest.optional(),
+  /** The MLflow server and default model server image (components/k8s/images/mlflow/Dockerfile). */
+  mlflow: imageDigest.optional(),
+});
+
 export const StackConfigSchema = z.strictObject({
   cloud: z.enum(["aws", "azure"]),
   region: z.string().min(1),
@@ -315,6 +343,7 @@ export const StackConfigSchema = z.strictObject({
   kubernetesVersion: z
     .enum(SUPPORTED_KUBERNETES_VERSIONS, { error: `must be a supported minor version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}` })
     .optional(),
+  images: ImageDigestsSchema.optional(),
   tags: z
     .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$/, "must be a valid tag key"), z.string().max(256))
     .superRefine((tags, ctx) => {
@@ -365,6 +394,7 @@ export const PlatformConfigSchema = z
     profile: z.enum(["smb", "enterprise"]),
     environment: z.enum(ENVIRONMENTS),
     kubernetesVersion: z.string(),
+    images: ImageDigestsSchema,
     tags: z.record(z.string(), z.string()),
     network: networkSchema,
     nodePools: z.strictObject({ system: NodePoolSchema, cpu: z.array(NodePoolSchema).min(1), gpu: z.array(NodePoolSchema) }),
@@ -507,6 +537,14 @@ export const PlatformConfigSchema = z
         );
       }
     }
+    c.nodePools.gpu.forEach((pool, i) => {
+      if (poolGpusPerNode(pool) === undefined)
+        issue(
+          ["nodePools", "gpu", i, "gpusPerNode"],
+          `is missing: ${pool.instanceTypes.join(", ")} is not in the instance catalogue (stacks/catalog/instances.ts), so the pool's GPU capacity is unknown; set gpusPerNode`,
+          pool.gpusPerNode,
+        );
+    });
     if (c.nodePools.gpu.length > 0 && c.nodePools.gpu.every((p) => p.spot)) {
       issue(
         ["nodePools", "gpu"],
@@ -536,6 +574,10 @@ export const PlatformConfigSchema = z
           t.entraGroupIds,
         );
     });
+    const gpuPools = gpuPoolCapacities(c.nodePools.gpu);
+    if (c.nodePools.gpu.length > 0 && gpuPools.length === c.nodePools.gpu.length) {
+      for (const p of gpuQuotaProblems(c.teams, gpuPools)) issue(["teams", p.team, "gpuQuota"], p.message, c.teams[p.team]?.gpuQuota);
+    }
     c.dataLakes.forEach((d, i) => {
       const form =
         c.cloud === "aws"

@@ -16,6 +16,7 @@ import { argoWorkflowsService, pipelinesService } from "./argo-workflows";
 import { feastService } from "./feast";
 import { gpuService } from "./gpu";
 import { certManagerService, ingressService } from "./ingress";
+import { kueueService } from "./kueue";
 import { mlflowService } from "./mlflow";
 import { monitoringService } from "./monitoring";
 import { type CatalogueContext, descriptorProblems, type PlatformServiceDescriptor } from "./service";
@@ -34,6 +35,7 @@ export const CATALOGUE: readonly PlatformServiceDescriptor[] = [
   feastService,
   servingService,
   gpuService,
+  kueueService,
   pipelinesService,
   dexService,
 ];

@@ -42,7 +42,9 @@ import {
 import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } from "./catalogue";
 import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
+import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
 import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
+import { Kueue } from "./kueue";
 import { Mlflow } from "./mlflow";
 import { Monitoring } from "./monitoring";
 import { flows, PlatformNamespace } from "./namespace";
@@ -93,6 +95,12 @@ export interface PlatformServicesArgs {
   readonly cpuPoolSelector: Readonly<Record<string, string>>;
   /** Labels of the GPU pools; absent when the stack has none (no GPU agents then). */
   readonly gpuPoolSelector?: Readonly<Record<string, string>>;
+  /**
+   * The GPU pools' capacity, for the GPU queues (Kueue): a flavor and a lending ClusterQueue per
+   * pool, a ClusterQueue per team whose nominal quota is its `gpuQuota`.
+   * @default [] — queues with no GPU quota (a stack without GPU pools)
+   */
+  readonly gpuPools?: readonly GpuPoolCapacity[];
   /** The Argo objects of `workflows/`. */
   readonly workflowManifests: readonly Record<string, unknown>[];
   /** Artifact key prefix of a pipeline namespace. */
@@ -119,6 +127,12 @@ export interface PlatformServicesArgs {
    * platform images and the MLflow gate runs. Required: a platform without it is refused.
    */
   readonly stepsImage?: pulumi.Input<string>;
+  /**
+   * Digest of the platform's MLflow image in the stack's registry (`sha256:…`); referenced as
+   * `<repository>@<digest>` when set.
+   * @default the pinned version tag
+   */
+  readonly mlflowImageDigest?: string;
 }
 
 /** URLs the platform exposes through the internal ingress. */
@@ -423,6 +437,13 @@ function stepsImageOf(args: PlatformServicesArgs): pulumi.Input<string> {
   return args.stepsImage;
 }
 
+/** The platform's MLflow image: by digest when the stack carries it, else by its pinned tag. */
+function mlflowImage(args: Pick<PlatformServicesArgs, "cloud" | "mlflowImageDigest">): pulumi.Output<string> {
+  return args.mlflowImageDigest
+    ? pulumi.interpolate`${mlflowRepository(args.cloud)}@${args.mlflowImageDigest}`
+    : pulumi.interpolate`${mlflowRepository(args.cloud)}:${PLATFORM_IMAGES.mlflow.tag}`;
+}
+
 function createMlflow(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resource[]): Mlflow {
   const { args } = w;
   const { cloud } = args;
@@ -442,7 +463,11 @@ function createMlflow(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resou
       sso,
       allowedGroups: [...new Set([...args.identity.adminGroups, ...args.identity.viewerGroups, ...teamGroups(args)])],
       host: w.host("mlflow"),
-      image: { repository: mlflowRepository(cloud), tag: PLATFORM_IMAGES.mlflow.tag },
+      image: {
+        repository: mlflowRepository(cloud),
+        tag: PLATFORM_IMAGES.mlflow.tag,
+        ...(args.mlflowImageDigest ? { digest: args.mlflowImageDigest } : {}),
+      },
       replicas: w.replicas,
       size: args.serviceSize,
       cookieSecret: w.password("mlflow-cookie"),
@@ -512,7 +537,7 @@ function createServing(
       identity: w.ident(IDENTITY_KEYS.serving),
       serviceAccountName: w.saOf(IDENTITY_KEYS.serving),
       trackingUri: mlflow.trackingUri,
-      defaultImage: pulumi.interpolate`${mlflowRepository(args.cloud)}:${PLATFORM_IMAGES.mlflow.tag}`,
+      defaultImage: mlflowImage(args),
       prometheusUrl: monitoring.prometheusUrl,
       nodeSelector: args.cpuPoolSelector,
       defaultReplicas: Math.max(2, w.replicas),
@@ -548,16 +573,20 @@ function pipelineIdents(w: Wiring, base: string): PipelineIdentityRefs {
   };
 }
 
-function createTeams(w: Wiring, argo: ArgoWorkflows): void {
+function createTeams(w: Wiring, argo: ArgoWorkflows): Team[] {
   const { args } = w;
   const teamIngress = [flows.scrape()];
   const egress = pipelineEgress(w.ctx);
-  for (const team of args.teams) {
+  // Kueue holds each team to its nominal quota and lends idle GPUs: the namespace quota only caps
+  // GPUs at what the pools hold, so a team can borrow (a ResourceQuota would refuse the pod).
+  const gpuCeiling = totalGpuCapacity(args.gpuPools ?? []);
+  return args.teams.map((team) => {
     const nsName = teamNamespace(team.name);
-    new Team(
+    return new Team(
       `${w.name}-team-${team.name}`,
       {
         team,
+        gpuCeiling,
         identities: pipelineIdents(w, `team-${team.name}`),
         platformApproverGroups: args.identity.approverGroups ?? [],
         artifactStore: artifactStoreOf(args.cloud),
@@ -572,7 +601,23 @@ function createTeams(w: Wiring, argo: ArgoWorkflows): void {
       },
       { parent: w.parent },
     );
-  }
+  });
+}
+
+/** Kueue and the GPU queues of every team and GPU pool. */
+function createKueue(w: Wiring, teams: readonly Team[], charts: readonly pulumi.Resource[]): Kueue {
+  return new Kueue(
+    `${w.name}-kueue`,
+    {
+      namespace: w.nsOut(NAMESPACES.kueue),
+      teams: w.args.teams,
+      gpuPools: w.args.gpuPools ?? [],
+      replicas: w.replicas,
+      dependsOn: charts,
+      queueNamespaces: [...w.ready, ...teams],
+    },
+    { parent: w.parent },
+  );
 }
 
 /** Admission in the cluster: what teams submit is judged by the same rules as `workflows:lint` (docs/runtime-guardrails.md). */
@@ -583,11 +628,7 @@ function createAdmission(w: Wiring, argo: ArgoWorkflows): AdmissionControl {
     platformAdmissionArgs({
       environment: args.environment ?? "production",
       registryHost: args.cloud.registryHost,
-      platformImages: [
-        imageRef(IMAGES.argoExec),
-        pulumi.interpolate`${mlflowRepository(args.cloud)}:${PLATFORM_IMAGES.mlflow.tag}`,
-        ...(args.stepsImage === undefined ? [] : [args.stepsImage]),
-      ],
+      platformImages: [imageRef(IMAGES.argoExec), mlflowImage(args), ...(args.stepsImage === undefined ? [] : [args.stepsImage])],
       pipelineNamespaces: [NAMESPACES.pipelines],
       teamNamespaces: args.teams.map((t) => teamNamespace(t.name)),
       serving: { namespace: NAMESPACES.serving, serviceAccounts: [w.saOf(IDENTITY_KEYS.serving)] },
@@ -676,7 +717,8 @@ export class PlatformServices extends pulumi.ComponentResource {
     const feast = createFeast(w);
     const serving = createServing(w, mlflow, monitoring, ingress, charts);
     createGpu(w, charts);
-    createTeams(w, argo);
+    const teams = createTeams(w, argo);
+    const kueue = createKueue(w, teams, charts);
     createAdmission(w, argo);
 
     this.urls = createRoutes(w, ingress, {
@@ -686,6 +728,7 @@ export class PlatformServices extends pulumi.ComponentResource {
       "argo-events": events,
       mlflow,
       feast,
+      kueue,
     });
     this.modelEndpoints = serving.endpoints;
     this.ingress = { controller: ingress.controller, service: `${NAMESPACES.ingress}/${INGRESS_SERVICE_NAME}`, hosts: ingress.hosts };
