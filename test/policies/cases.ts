@@ -1957,6 +1957,8 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     ],
     target: "queue",
     violations: [
+      { why: "a cache outside the subnet group", target: "cache", path: ["subnetGroupName"], value: "", expect: "subnetGroupName" },
+      { why: "a cache on the default security group", target: "cache", path: ["securityGroupIds"], value: [], expect: "securityGroupIds" },
       { why: "private DNS off", target: "ep-sqs", path: ["privateDnsEnabled"], value: false, expect: "private DNS off" },
       {
         why: "no sqs endpoint",
@@ -1972,8 +1974,6 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         value: "Gateway",
         expect: "no interface VPC endpoint for sqs",
       },
-      { why: "a cache outside the subnet group", target: "cache", path: ["subnetGroupName"], value: "", expect: "subnetGroupName" },
-      { why: "a cache on the default security group", target: "cache", path: ["securityGroupIds"], value: [], expect: "securityGroupIds" },
     ],
     unknown: { target: "ep-sqs", path: ["serviceName"], expect: "none" },
   },

@@ -140,7 +140,8 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
       expect(cluster?.inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
       expect(cluster?.inputs.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
       expect(["1.32", "1.33", "1.34", "1.35"]).toContain(cluster?.inputs.version);
-      const entries = ofType(plan, "aws:eks/accessEntry:AccessEntry");
+      // Admins get the cluster-admin policy; team SSO roles (teams[].ssoRoleArns) only their team's groups (test/plan/people.test.ts).
+      const entries = ofType(plan, "aws:eks/accessEntry:AccessEntry").filter((e) => !e.inputs.kubernetesGroups);
       expect(entries.map((e) => e.inputs.principalArn)).toEqual([
         "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/me-central-1/AWSReservedSSO_PlatformAdmin_0123456789abcdef",
       ]);
