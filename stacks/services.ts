@@ -85,7 +85,7 @@ export function buildPlatformServices(
   const cpuSelector = commonLabels(cfg.nodePools.cpu, CPU_SELECTOR_KEYS);
   const gpuSelector = commonLabels(cfg.nodePools.gpu, GPU_SELECTOR_KEYS);
   const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
-  const { alerting, ...identitySecrets } = readSecrets(cfg);
+  const { alerting, gitWebhookSecret, ...identitySecrets } = readSecrets(cfg);
   const stepsImage =
     cloud.repositoryUrls.steps === undefined ? undefined : pulumi.interpolate`${cloud.repositoryUrls.steps}:${STEPS_IMAGE_VERSION}`;
   const services = new PlatformServicesComponent(
@@ -97,6 +97,7 @@ export function buildPlatformServices(
       networkCidr: cfg.network.cidr,
       identity: { ...cfg.identity, ...identitySecrets },
       alerting,
+      ...(cfg.services.git && gitWebhookSecret ? { git: { ...cfg.services.git, secret: gitWebhookSecret } } : {}),
       teams: cfg.teams,
       models: cfg.services.serving.models,
       serviceReplicas: cfg.availability.serviceReplicas,

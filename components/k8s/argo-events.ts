@@ -1,8 +1,14 @@
 /**
  * Argo Events: the controller (Helm), a JetStream EventBus, event sources for new data in the
  * datasets bucket (S3 notifications through SQS on AWS, Event Grid through a storage queue on
- * Azure), git pushes (webhook with a shared secret) and a schedule, and one Sensor that retrains
- * every served model on the event's data URI with its champion's recorded settings ({@link retrainWorkflow}).
+ * Azure), git pushes and a schedule, and one Sensor that retrains every served model on the event's
+ * data URI with its champion's recorded settings ({@link retrainWorkflow}).
+ *
+ * Git pushes reach the cluster through the platform's webhook relay (`git-webhook`, the step
+ * image's `dist/git-webhook.js`), which verifies each delivery the way the git server signs it
+ * (GitHub `X-Hub-Signature-256` HMAC-SHA256 over the body, GitLab `X-Gitlab-Token`) and forwards
+ * only verified pushes, reduced to `{provider, repository, commit, ref, cloneUrl}`, to the Argo
+ * Events webhook inside the namespace with that webhook's own bearer token.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,8 +25,21 @@ import type { PlatformServiceDescriptor } from "./service";
 export const EVENT_SOURCES = { data: "data-arrival", git: "git-push", schedule: "schedule" } as const;
 /** The Sensor's service account: it only creates Workflows in the pipelines namespace. */
 export const SENSOR_SERVICE_ACCOUNT = "argo-events-sensor";
-/** Port of the git-push webhook. */
+/** Port of the Argo Events webhook behind the relay (reached only from inside the namespace). */
 export const WEBHOOK_PORT = 12000;
+/** The relay the git server calls: name of its Deployment/Service and its port. */
+export const GIT_RELAY = { name: "git-webhook", port: 8080, path: "/push" } as const;
+
+/** The git server whose pushes start a pipeline (`services.git` plus the secret `gitWebhookSecret`). */
+export interface GitWebhookSettings {
+  readonly provider: "github" | "gitlab";
+  /** `owner/name` of each repository whose pushes count. */
+  readonly repositories: readonly string[];
+  /** Branches whose pushes count. */
+  readonly branches: readonly string[];
+  /** The webhook's shared secret, as configured on the git server (secret). */
+  readonly secret: pulumi.Input<string>;
+}
 
 /** Arguments of {@link ArgoEvents}. */
 export interface ArgoEventsArgs {
@@ -35,8 +54,15 @@ export interface ArgoEventsArgs {
   readonly identity: WorkloadIdentityRef;
   /** Name of the event-source service account (bound to {@link identity}). */
   readonly serviceAccountName: string;
-  /** Bearer token the git server must send on the webhook (secret). */
-  readonly webhookSecret: pulumi.Input<string>;
+  /** Bearer token between the relay and the Argo Events webhook, inside the namespace (secret, generated). */
+  readonly webhookToken: pulumi.Input<string>;
+  /**
+   * The git server, its repositories and the webhook secret.
+   * @default none: no relay and no git trigger (pushes train nothing)
+   */
+  readonly git?: GitWebhookSettings;
+  /** The platform's step image, which runs the relay. Required with {@link git}. */
+  readonly stepsImage?: pulumi.Input<string>;
   /** Schedule of the periodic retraining (cron, in `timezone`). */
   readonly schedule: string;
   /** @default "Asia/Dubai" */
@@ -60,6 +86,9 @@ export function argoEventsProblems(args: ArgoEventsArgs): string[] {
   if (args.schedule.trim().split(/\s+/).length !== 5)
     p.push(`schedule: "${args.schedule}" must be a 5-field cron expression, e.g. "0 2 * * *"`);
   if (!args.serviceAccountName) p.push('serviceAccountName: "" must name the event-source service account of the argo-events identity');
+  if (args.git && args.stepsImage === undefined)
+    p.push("stepsImage: undefined; the git webhook relay runs in the platform's step image: give the steps repository's image");
+  if (args.git && args.git.repositories.length === 0) p.push('git.repositories: [] must name at least one "owner/name"');
   args.retrainModels.forEach((m, i) => {
     if (m.trim() === "" || m !== m.trim())
       p.push(`retrainModels[${i}]: "${m}" must be a registered model name without surrounding spaces, e.g. "fraud-scorer"`);
@@ -160,7 +189,7 @@ export function retrainWorkflow(
 
 /** The Sensor spec (exported for tests). */
 export function sensorSpec(
-  args: Pick<ArgoEventsArgs, "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels">,
+  args: Pick<ArgoEventsArgs, "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels" | "git">,
   defaultDataUri: pulumi.Input<string>,
   podLabels: Record<string, string>,
 ): Record<string, unknown> {
@@ -176,19 +205,28 @@ export function sensorSpec(
     template: eventPodTemplate(SENSOR_SERVICE_ACCOUNT, podLabels),
     dependencies: [
       { name: "data", eventSourceName: EVENT_SOURCES.data, eventName: "datasets" },
-      { name: "git", eventSourceName: EVENT_SOURCES.git, eventName: "push" },
+      ...(args.git ? [{ name: "git", eventSourceName: EVENT_SOURCES.git, eventName: "push" }] : []),
       { name: "schedule", eventSourceName: EVENT_SOURCES.schedule, eventName: "nightly" },
     ],
     triggers: [
       trigger("data", "data", [
         { src: { dependencyName: "data", dataTemplate: dataUriTemplate(args.dataEvents.kind) }, dest: "spec.arguments.parameters.0.value" },
       ]),
-      trigger("git", "git", [
-        {
-          src: { dependencyName: "git", dataTemplate: "git push {{ .Input.body.after }}", value: "git push" },
-          dest: "spec.arguments.parameters.1.value",
-        },
-      ]),
+      ...(args.git
+        ? [
+            trigger("git", "git", [
+              {
+                // The relay forwards only verified pushes, reduced to these fields.
+                src: {
+                  dependencyName: "git",
+                  dataTemplate: "git push {{ .Input.body.repository }}@{{ .Input.body.commit }}",
+                  value: "git push",
+                },
+                dest: "spec.arguments.parameters.1.value",
+              },
+            ]),
+          ]
+        : []),
       trigger("schedule", "schedule", []),
     ],
   };
@@ -271,9 +309,10 @@ export class ArgoEvents extends pulumi.ComponentResource {
     const webhookSecret = new k8s.core.v1.Secret(
       `${name}-git-webhook`,
       {
-        metadata: { name: "git-webhook", namespace: args.namespace },
+        metadata: { name: GIT_RELAY.name, namespace: args.namespace },
         type: "Opaque",
-        stringData: secretStringData({ token: args.webhookSecret }),
+        // token: the relay's bearer to the Argo Events webhook; secret: the git server's webhook secret.
+        stringData: secretStringData({ token: args.webhookToken, ...(args.git ? { secret: args.git.secret } : {}) }),
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
@@ -334,23 +373,35 @@ export class ArgoEvents extends pulumi.ComponentResource {
       },
       esOpts,
     );
-    this.webhookService = { name: `${EVENT_SOURCES.git}-eventsource-svc`, port: WEBHOOK_PORT };
-    new k8s.apiextensions.CustomResource(
-      `${name}-git-push`,
-      {
-        apiVersion: "argoproj.io/v1alpha1",
-        kind: "EventSource",
-        metadata: { name: EVENT_SOURCES.git, namespace: args.namespace },
-        spec: {
-          template: eventPodTemplate("default", {}),
-          service: { ports: [{ port: WEBHOOK_PORT, targetPort: WEBHOOK_PORT }] },
-          webhook: {
-            push: { port: String(WEBHOOK_PORT), endpoint: "/push", method: "POST", authSecret: { name: "git-webhook", key: "token" } },
+    this.webhookService = { name: GIT_RELAY.name, port: GIT_RELAY.port };
+    if (args.git && args.stepsImage !== undefined)
+      gitRelay(`${name}-git-relay`, {
+        namespace: args.namespace,
+        namespaceName: args.namespace,
+        git: args.git,
+        image: args.stepsImage,
+        replicas: args.replicas,
+        secretName: GIT_RELAY.name,
+        parent: this,
+        dependsOn: [...args.dependsOn, webhookSecret],
+      });
+    if (args.git)
+      new k8s.apiextensions.CustomResource(
+        `${name}-git-push`,
+        {
+          apiVersion: "argoproj.io/v1alpha1",
+          kind: "EventSource",
+          metadata: { name: EVENT_SOURCES.git, namespace: args.namespace },
+          spec: {
+            template: eventPodTemplate("default", {}),
+            service: { ports: [{ port: WEBHOOK_PORT, targetPort: WEBHOOK_PORT }] },
+            webhook: {
+              push: { port: String(WEBHOOK_PORT), endpoint: "/push", method: "POST", authSecret: { name: "git-webhook", key: "token" } },
+            },
           },
         },
-      },
-      { ...esOpts, dependsOn: [...args.dependsOn, this.release, eventBus, webhookSecret] },
-    );
+        { ...esOpts, dependsOn: [...args.dependsOn, this.release, eventBus, webhookSecret] },
+      );
     new k8s.apiextensions.CustomResource(
       `${name}-schedule`,
       {
@@ -398,8 +449,93 @@ export const argoEventsService: PlatformServiceDescriptor = {
     registry: "none",
     consumeDataEvents: true,
   },
-  ingress: () => [flows.fromIngress([WEBHOOK_PORT]), flows.scrape()],
+  // The ingress reaches only the relay; the Argo Events webhook is reached from inside the namespace.
+  ingress: () => [flows.fromIngress([GIT_RELAY.port], { app: GIT_RELAY.name }), flows.scrape()],
   egress: ({ networkCidr, internet }) => [flows.apiServer(networkCidr), flows.cloudApis(internet?.cloudApiHosts)],
   quota: { cpu: 4, memoryGiB: 8 },
-  routes: [{ name: "events", host: "events", serviceName: `${EVENT_SOURCES.git}-eventsource-svc`, servicePort: WEBHOOK_PORT }],
+  routes: [{ name: "events", host: "events", serviceName: GIT_RELAY.name, servicePort: GIT_RELAY.port }],
 };
+
+/** Arguments of {@link gitRelay}. */
+interface GitRelayArgs {
+  readonly namespace: pulumi.Input<string>;
+  readonly namespaceName: pulumi.Input<string>;
+  readonly git: GitWebhookSettings;
+  readonly image: pulumi.Input<string>;
+  readonly replicas: number;
+  /** Secret with `secret` (git server's) and `token` (Argo Events webhook's). */
+  readonly secretName: string;
+  readonly parent: pulumi.Resource;
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
+/** The relay's container environment (exported for tests). */
+export function gitRelayEnv(git: Omit<GitWebhookSettings, "secret">, namespace: pulumi.Input<string>, secretName: string) {
+  return [
+    { name: "GIT_PROVIDER", value: git.provider },
+    { name: "GIT_REPOSITORIES", value: git.repositories.join("\n") },
+    { name: "GIT_BRANCHES", value: git.branches.join("\n") },
+    { name: "PORT", value: String(GIT_RELAY.port) },
+    {
+      name: "FORWARD_URL",
+      value: pulumi.interpolate`http://${EVENT_SOURCES.git}-eventsource-svc.${namespace}.svc.cluster.local:${WEBHOOK_PORT}/push`,
+    },
+    { name: "GIT_WEBHOOK_SECRET", valueFrom: { secretKeyRef: { name: secretName, key: "secret" } } },
+    { name: "FORWARD_TOKEN", valueFrom: { secretKeyRef: { name: secretName, key: "token" } } },
+  ];
+}
+
+/** The webhook relay: restricted pods of the step image, no Kubernetes token, behind the internal ingress. */
+function gitRelay(name: string, args: GitRelayArgs): void {
+  const labels = { app: GIT_RELAY.name, "app.kubernetes.io/part-of": "mlops-platform" };
+  const opts = { parent: args.parent, dependsOn: [...args.dependsOn] };
+  new k8s.core.v1.ServiceAccount(
+    `${name}-sa`,
+    { metadata: { name: GIT_RELAY.name, namespace: args.namespace }, automountServiceAccountToken: false },
+    opts,
+  );
+  new k8s.apps.v1.Deployment(
+    name,
+    {
+      metadata: { name: GIT_RELAY.name, namespace: args.namespace, labels },
+      spec: {
+        replicas: Math.max(2, args.replicas),
+        selector: { matchLabels: { app: GIT_RELAY.name } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: GIT_RELAY.name,
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurityContext(),
+            containers: [
+              {
+                name: "relay",
+                image: args.image,
+                command: ["node", "dist/git-webhook.js"],
+                env: gitRelayEnv(args.git, args.namespaceName, args.secretName),
+                ports: [{ name: "http", containerPort: GIT_RELAY.port }],
+                readinessProbe: { httpGet: { path: "/healthz", port: GIT_RELAY.port }, periodSeconds: 10 },
+                livenessProbe: { httpGet: { path: "/healthz", port: GIT_RELAY.port }, periodSeconds: 30 },
+                securityContext: restrictedContainerSecurityContext(),
+                resources: resources("small"),
+              },
+            ],
+          },
+        },
+      },
+    },
+    opts,
+  );
+  new k8s.core.v1.Service(
+    `${name}-svc`,
+    {
+      metadata: { name: GIT_RELAY.name, namespace: args.namespace, labels },
+      spec: {
+        type: "ClusterIP",
+        selector: { app: GIT_RELAY.name },
+        ports: [{ name: "http", port: GIT_RELAY.port, targetPort: GIT_RELAY.port }],
+      },
+    },
+    opts,
+  );
+}

@@ -23,7 +23,12 @@ const templateByName = (name: string) => (templateSpec.templates as Obj[]).find(
 
 const models = ["fraud-scorer", "credit"];
 const spec = sensorSpec(
-  { dataEvents: { kind: "sqs" } as never, pipelinesNamespaceName: "ml-pipelines", retrainModels: [...models, "credit"] },
+  {
+    dataEvents: { kind: "sqs" } as never,
+    pipelinesNamespaceName: "ml-pipelines",
+    retrainModels: [...models, "credit"],
+    git: { provider: "github", repositories: ["acme/churn"], branches: ["main"], secret: "x" },
+  },
   "s3://d/platform/latest/",
   {},
 );
@@ -103,6 +108,16 @@ describe("training sensor", () => {
     expect(data?.map((p) => p.dest)).toEqual(["spec.arguments.parameters.0.value"]);
     expect(git?.map((p) => p.dest)).toEqual(["spec.arguments.parameters.1.value"]);
     expect(schedule).toEqual([]);
+  });
+
+  it("has no git dependency or trigger when no git server is configured", () => {
+    const off = sensorSpec(
+      { dataEvents: { kind: "sqs" } as never, pipelinesNamespaceName: "ml-pipelines", retrainModels: models },
+      "s3://d/",
+      {},
+    );
+    expect((off.dependencies as Obj[]).map((d) => d.name)).toEqual(["data", "schedule"]);
+    expect((off.triggers as Obj[]).map((t) => (t.template as Obj).name)).toEqual(["data", "schedule"]);
   });
 
   it("resubmits training with every required parameter, the gate taken from the champion's run", () => {
