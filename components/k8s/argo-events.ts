@@ -14,7 +14,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, imageRef } from "../../contracts/versions";
-import { type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
+import { DATA_BATCH_MARKER, type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ARGO_CLUSTER_ROLES } from "./argo-workflows";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
@@ -76,6 +76,12 @@ export interface ArgoEventsArgs {
    * no Sensor is created (the event sources stay; nothing is trained without a champion to copy).
    */
   readonly retrainModels: readonly string[];
+  /**
+   * Key prefix (in the datasets bucket/container) of each retrained model's data: a batch marker
+   * under it retrains that model only.
+   * @default `platform/<model>/` for each of {@link retrainModels}
+   */
+  readonly dataPrefixes?: Readonly<Record<string, string>>;
   readonly replicas: number;
   readonly dependsOn: readonly pulumi.Resource[];
 }
@@ -89,6 +95,9 @@ export function argoEventsProblems(args: ArgoEventsArgs): string[] {
   if (args.git && args.stepsImage === undefined)
     p.push("stepsImage: undefined; the git webhook relay runs in the platform's step image: give the steps repository's image");
   if (args.git && args.git.repositories.length === 0) p.push('git.repositories: [] must name at least one "owner/name"');
+  for (const [model, prefix] of Object.entries(args.dataPrefixes ?? {}))
+    if (!/^([A-Za-z0-9._=-]+\/)+$/.test(prefix))
+      p.push(`dataPrefixes.${model}: "${prefix}" must be a key prefix of path segments ending in "/", e.g. "platform/${model}/"`);
   args.retrainModels.forEach((m, i) => {
     if (m.trim() === "" || m !== m.trim())
       p.push(`retrainModels[${i}]: "${m}" must be a registered model name without surrounding spaces, e.g. "fraud-scorer"`);
@@ -107,14 +116,37 @@ export function eventPodTemplate(serviceAccountName: string, podLabels: Record<s
 }
 
 /**
- * The Go template that turns a data-arrival message into an object-store URI: the S3 event
- * notification (AWS) or the Event Grid BlobCreated event (Azure, rewritten to `abfss://`).
+ * The Go template that turns a batch marker's event into the batch's object-store URI (the folder
+ * that holds the marker, with its trailing slash): from the S3 event notification (AWS) or the
+ * Event Grid BlobCreated event (Azure, rewritten to `abfss://`).
  */
 export function dataUriTemplate(kind: DataEventSource["kind"]): string {
   return kind === "sqs"
-    ? "s3://{{ (index .Input.body.Records 0).s3.bucket.name }}/{{ (index .Input.body.Records 0).s3.object.key }}"
-    : '{{ regexReplaceAll "^https://([a-z0-9]+)\\\\.blob\\\\.core\\\\.windows\\\\.net/([^/]+)/(.*)$" .Input.body.data.url "abfss://$2@$1.dfs.core.windows.net/$3" }}';
+    ? `s3://{{ (index .Input.body.Records 0).s3.bucket.name }}/{{ (index .Input.body.Records 0).s3.object.key | trimSuffix "${DATA_BATCH_MARKER}" }}`
+    : `{{ regexReplaceAll "^https://([a-z0-9]+)\\\\.blob\\\\.core\\\\.windows\\\\.net/([^/]+)/(.*/)${DATA_BATCH_MARKER}$" .Input.body.data.url "abfss://$2@$1.dfs.core.windows.net/$3" }}`;
 }
+
+/** Default data prefix of a model in the datasets bucket/container (the pipelines namespace reads `platform/`). */
+export function defaultDataPrefix(model: string): string {
+  return `platform/${model}/`;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The Argo Events data filter that keeps only the batch markers under `prefix`: the S3 object key
+ * (AWS) or the Event Grid subject (Azure). Argo Events matches string filters as regular expressions.
+ */
+export function dataPrefixFilter(kind: DataEventSource["kind"], prefix: string): Record<string, unknown> {
+  const tail = `${escapeRegex(prefix)}(.*/)?${escapeRegex(DATA_BATCH_MARKER)}$`;
+  return kind === "sqs"
+    ? { path: "body.Records.0.s3.object.key", type: "string", value: [`^${tail}`] }
+    : { path: "body.subject", type: "string", value: [`^/blobServices/default/containers/[^/]+/blobs/${tail}`] };
+}
+
+export { DATA_BATCH_MARKER };
 
 /** Name of the template (in the training WorkflowTemplate) that resubmits training with a champion's settings. */
 export const RETRAIN_TEMPLATE = "retrain";
@@ -131,15 +163,16 @@ export function retrainWorkflow(
   args: Pick<ArgoEventsArgs, "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels">,
   trigger: string,
   defaultDataUri: pulumi.Input<string>,
+  only?: readonly string[],
 ): Record<string, unknown> {
-  const models = [...new Set(args.retrainModels)];
+  const models = [...new Set(only ?? args.retrainModels)];
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Workflow",
     metadata: {
-      generateName: `retrain-${trigger}-`,
+      generateName: `retrain-${slug(trigger)}-`,
       namespace: args.pipelinesNamespaceName,
-      labels: { "mlops.platform/trigger": trigger },
+      labels: { "mlops.platform/trigger": slug(trigger) },
     },
     spec: {
       entrypoint: "retrain-models",
@@ -187,31 +220,69 @@ export function retrainWorkflow(
   };
 }
 
-/** The Sensor spec (exported for tests). */
+/** A label value / name fragment from a model or trigger name (lowercase alphanumerics and hyphens, ≤ 40). */
+function slug(s: string): string {
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40)
+      .replace(/-+$/, "") || "x"
+  );
+}
+
+/**
+ * The Sensor spec (exported for tests). Data events are routed per model: one dependency per
+ * retrained model, filtered on its data prefix, whose trigger retrains that model only, on the
+ * batch that closed. The git push and the schedule retrain every model.
+ */
 export function sensorSpec(
-  args: Pick<ArgoEventsArgs, "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels" | "git">,
+  args: Pick<ArgoEventsArgs, "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels" | "git" | "dataPrefixes">,
   defaultDataUri: pulumi.Input<string>,
   podLabels: Record<string, string>,
 ): Record<string, unknown> {
-  const trigger = (name: string, dependency: string, parameters: Record<string, unknown>[]) => ({
+  const trigger = (name: string, dependency: string, parameters: Record<string, unknown>[], only?: readonly string[]) => ({
     template: {
       name,
       conditions: dependency,
-      k8s: { operation: "create", source: { resource: retrainWorkflow(args, name, defaultDataUri) }, parameters },
+      k8s: { operation: "create", source: { resource: retrainWorkflow(args, name, defaultDataUri, only) }, parameters },
     },
     retryStrategy: { steps: 3, duration: "10s", factor: 2 },
   });
+  const models = [...new Set(args.retrainModels)];
+  const dataDeps = models.map((model, i) => ({
+    model,
+    // Dependency names appear in trigger conditions: letters and digits only.
+    name: `data${i}`,
+    prefix: args.dataPrefixes?.[model] ?? defaultDataPrefix(model),
+  }));
   return {
     template: eventPodTemplate(SENSOR_SERVICE_ACCOUNT, podLabels),
     dependencies: [
-      { name: "data", eventSourceName: EVENT_SOURCES.data, eventName: "datasets" },
+      ...dataDeps.map((d) => ({
+        name: d.name,
+        eventSourceName: EVENT_SOURCES.data,
+        eventName: "datasets",
+        filters: { data: [dataPrefixFilter(args.dataEvents.kind, d.prefix)] },
+      })),
       ...(args.git ? [{ name: "git", eventSourceName: EVENT_SOURCES.git, eventName: "push" }] : []),
       { name: "schedule", eventSourceName: EVENT_SOURCES.schedule, eventName: "nightly" },
     ],
     triggers: [
-      trigger("data", "data", [
-        { src: { dependencyName: "data", dataTemplate: dataUriTemplate(args.dataEvents.kind) }, dest: "spec.arguments.parameters.0.value" },
-      ]),
+      ...dataDeps.map((d) =>
+        trigger(
+          `data-${d.model}`,
+          d.name,
+          [
+            {
+              src: { dependencyName: d.name, dataTemplate: dataUriTemplate(args.dataEvents.kind) },
+              dest: "spec.arguments.parameters.0.value",
+            },
+          ],
+          [d.model],
+        ),
+      ),
       ...(args.git
         ? [
             trigger("git", "git", [
