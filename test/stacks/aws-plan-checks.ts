@@ -4,12 +4,7 @@
  */
 import { resolve } from "node:path";
 import type { PolicyDocument } from "../../components/aws/policy";
-import { type PlanResource, type PlanResult, planStack } from "../../tools/lib/harness";
-
-/** Plans only the AWS cloud layer of `stack` offline. */
-export function planAwsLayer(stack: string, config?: Record<string, unknown>): Promise<PlanResult> {
-  return planStack(stack, { root: resolve(__dirname, "aws-layer-program"), ...(config ? { config } : {}) });
-}
+import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 
 /** Resources of one type. */
 export function ofType(plan: PlanResult, type: string): PlanResource[] {

@@ -4,12 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { type PlanResource, type PlanResult, planStack } from "../../tools/lib/harness";
-
-/** Plans only the Azure cloud layer of `stack` offline. */
-export function planAzureLayer(stack: string, config?: Record<string, unknown>): Promise<PlanResult> {
-  return planStack(stack, { root: resolve(__dirname, "azure-layer-program"), ...(config ? { config } : {}) });
-}
+import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 
 /** Resources of one type. */
 export function ofType(plan: PlanResult, type: string): PlanResource[] {
