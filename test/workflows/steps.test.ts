@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main as drift } from "../../workflows/steps/drift";
+import { main as driftReference } from "../../workflows/steps/drift-reference";
 import { main as gate } from "../../workflows/steps/gate";
 import { EXIT, runStep, type StepMain } from "../../workflows/steps/lib/cli";
 import { TAGS } from "../../workflows/steps/lib/lineage";
@@ -355,6 +356,28 @@ describe("exit handler, drift and retraining", () => {
       "quality-gate": GATE,
       "serving-rollout": "churn",
     });
+  });
+
+  it("takes the drift reference from the champion's lineage, or from the monitor's parameter", async () => {
+    const version = mlflow.models.get("churn")?.aliases.get("champion") ?? "";
+    expect(version).not.toBe("");
+    expect(await run(driftReference, ["--model-name=churn", "--reference-data-uri="])).toBe(EXIT.OK);
+    expect(output("uri")).toBe("s3://mlops-dev-datasets/platform/churn.csv");
+    expect(output("version")).toBe(version);
+    expect(await run(driftReference, ["--model-name=churn", "--reference-data-uri=s3://mlops-dev-datasets/platform/sample/"])).toBe(
+      EXIT.OK,
+    );
+    expect(output("uri")).toBe("s3://mlops-dev-datasets/platform/sample/");
+    // No champion, or a champion without lineage: refused, never a silent empty reference.
+    expect(await run(driftReference, ["--model-name=unknown-model", "--reference-data-uri="])).toBe(EXIT.REFUSED);
+    const run0 = mlflow.runs.get(mlflow.versions.find((v) => v.name === "churn" && v.version === version)?.run_id ?? "");
+    const tag = run0?.data.tags.find((t) => t.key === TAGS.dataUri);
+    if (!tag) throw new Error("the champion's run has no data-uri tag");
+    const saved = tag.value;
+    tag.value = "";
+    expect(await run(driftReference, ["--model-name=churn", "--reference-data-uri="])).toBe(EXIT.REFUSED);
+    expect(logs.join("\n")).toContain("set reference-data-uri on the monitor");
+    tag.value = saved;
   });
 });
 
