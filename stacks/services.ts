@@ -64,6 +64,7 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
     feastUrl: FEAST_URL,
     servingNamespace: NAMESPACES.serving,
     driftThreshold: cfg.services.driftThreshold,
+    modelRetentionDays: cfg.retention.noncurrentVersionDays,
   });
   const resolved = pulumi.all([cloud.buckets.datasets.uri, cloud.registryHost]);
   return Object.fromEntries(

@@ -94,6 +94,8 @@ export interface PipelineSettingsInput {
   readonly servingNamespace?: string;
   /** PSI threshold (`services.driftThreshold`). */
   readonly driftThreshold: number;
+  /** Days before superseded model versions are archived (`retention.noncurrentVersionDays`). @default 30 (the steps' default) */
+  readonly modelRetentionDays?: number;
 }
 
 /**
@@ -112,5 +114,6 @@ export function pipelineSettingsData(s: PipelineSettingsInput): Record<string, s
     [SETTINGS_KEYS.feastUrl]: s.feastUrl ?? FEAST_URL,
     [SETTINGS_KEYS.servingNamespace]: s.servingNamespace ?? NAMESPACES.serving,
     [SETTINGS_KEYS.driftThreshold]: String(s.driftThreshold),
+    ...(s.modelRetentionDays === undefined ? {} : { [SETTINGS_KEYS.modelRetentionDays]: String(s.modelRetentionDays) }),
   };
 }

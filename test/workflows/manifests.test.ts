@@ -23,11 +23,12 @@ describe("loadWorkflowManifests", () => {
     expect(a.map((m) => `${String(m.kind)}/${String((m.metadata as Obj).name)}`)).toEqual([
       "CronWorkflow/drift-monitor",
       "CronWorkflow/feature-materialize",
+      "CronWorkflow/model-archival",
       "ClusterWorkflowTemplate/training-pipeline",
     ]);
     for (const m of a) expect((m.metadata as Obj).namespace).toBeUndefined();
     // YAML anchors are expanded into independent objects: editing one template leaves the others alone.
-    const t = templatesOf((a[2] as Obj).spec as Obj);
+    const t = templatesOf((a[3] as Obj).spec as Obj);
     ((get(t, "register").container as Obj).securityContext as Obj).readOnlyRootFilesystem = false;
     expect(((get(t, "preflight").container as Obj).securityContext as Obj).readOnlyRootFilesystem).toBe(true);
   });
@@ -40,7 +41,7 @@ describe("loadWorkflowManifests", () => {
     expect(json).toContain('"image":"{{workflow.parameters.training-image}}"');
     const token = { output: "image" };
     const withOutput = loadWorkflowManifests({ stepsImage: token as never });
-    const preflight = get(templatesOf((withOutput[2] as Obj).spec as Obj), "preflight");
+    const preflight = get(templatesOf((withOutput[3] as Obj).spec as Obj), "preflight");
     expect((preflight.container as Obj).image).toBe(token);
   });
 });
@@ -185,6 +186,7 @@ describe("pipelineSettingsData", () => {
       allowedDataPrefixes: ["abfss://datasets@acct.dfs.core.windows.net/platform/"],
       allowedRegistries: ["acr.azurecr.io"],
       driftThreshold: 0.25,
+      modelRetentionDays: 90,
     });
     expect(Object.keys(data).sort()).toEqual(Object.values(SETTINGS_KEYS).sort());
     expect(readSettings(data)).toMatchObject({
@@ -192,6 +194,7 @@ describe("pipelineSettingsData", () => {
       environment: "production",
       allowedRegistries: ["acr.azurecr.io"],
       driftThreshold: 0.25,
+      modelRetentionDays: 90,
       // The platform's MLflow Service (port 80), not the container port the steps used to default to.
       mlflowUrl: MLFLOW_URL,
       feastUrl: FEAST_URL,

@@ -252,8 +252,15 @@ describe("promotion", () => {
     // Unknown environment values are production too.
     expect(await run(promote, promoteArgs(version, "uid-p1"), { PLATFORM_ENVIRONMENT: "dev" })).toBe(EXIT.REFUSED);
     kube.put(wfPath, { status: { nodes: { a: { templateName: "approval", type: "Suspend", phase: "Succeeded" } } } });
+    const staged = mlflow.versions.find((v) => v.name === "churn" && v.version === version);
+    expect(staged?.tags.find((t) => t.key === "mlops.platform/lifecycle")?.value).toBe("staging");
     expect(await run(promote, promoteArgs(version, "uid-p1"), prod)).toBe(EXIT.OK);
     expect(mlflow.models.get("churn")?.aliases.get("champion")).toBe(version);
+    // Lifecycle: the new champion is in production; the former one is marked superseded (archived later).
+    const tagOf = (v: string, key: string) =>
+      mlflow.versions.find((x) => x.name === "churn" && x.version === v)?.tags.find((t) => t.key === key)?.value;
+    expect(tagOf(version, "mlops.platform/lifecycle")).toBe("production");
+    expect(Date.parse(tagOf("1", "mlops.platform/superseded-at") ?? "")).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it("rolls back when the blue-green analysis aborts: spec reverted, champion unchanged", async () => {
