@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../../components/contracts";
 import { FEAST_URL, MLFLOW_URL } from "../../contracts/endpoints";
 import { loadWorkflowManifests, pipelineSettingsData, SETTINGS_KEYS, STEPS_IMAGE_PLACEHOLDER } from "../../workflows";
-import { TRAINING_PARAMETERS } from "../../workflows/steps/lib/params";
+import { REPRODUCTION_PARAMETERS, TRAINING_PARAMETERS } from "../../workflows/steps/lib/params";
 import { readSettings } from "../../workflows/steps/lib/settings";
 
 type Obj = Record<string, unknown>;
@@ -53,7 +53,7 @@ describe("training-pipeline template", () => {
   const params = (spec.arguments as { parameters: { name: string; value?: string }[] }).parameters;
 
   it("declares exactly the parameters the step code checks, required ones without defaults", () => {
-    expect(params.map((p) => p.name)).toEqual([...TRAINING_PARAMETERS]);
+    expect(params.map((p) => p.name)).toEqual([...TRAINING_PARAMETERS, ...REPRODUCTION_PARAMETERS]);
     expect(params.filter((p) => p.value === undefined).map((p) => p.name)).toEqual([
       "data-uri",
       "code-version",
@@ -106,6 +106,7 @@ describe("training-pipeline template", () => {
       promote: PIPELINE_SERVICE_ACCOUNTS.deploy,
       "record-failure": PIPELINE_SERVICE_ACCOUNTS.register,
       retrain: PIPELINE_SERVICE_ACCOUNTS.deploy,
+      reproduce: PIPELINE_SERVICE_ACCOUNTS.deploy,
     });
   });
 

@@ -386,6 +386,28 @@ describe("exit handler, drift and retraining", () => {
     expect(logs.join("\n")).toContain("set reference-data-uri on the monitor");
     tag.value = saved;
   });
+
+  it("reproduces a version from its lineage: recorded settings, data URI and checksum, registry only", async () => {
+    const version = mlflow.models.get("churn")?.aliases.get("champion") ?? "";
+    const before = new Set(kube.objects.keys());
+    expect(await run(retrain, ["--model-name=churn", `--reproduce-version=${version}`])).toBe(EXIT.OK);
+    const created = [...kube.objects.entries()].find(([p]) => !before.has(p) && p.includes("/workflows/retrain-churn-"));
+    if (!created) throw new Error("no reproduction workflow was created");
+    const wf = created[1] as { spec: { arguments: { parameters: { name: string; value: string }[] } } };
+    const params = Object.fromEntries(wf.spec.arguments.parameters.map((x) => [x.name, x.value]));
+    expect(params).toMatchObject({
+      "data-uri": "s3://mlops-dev-datasets/platform/churn.csv",
+      "expected-data-sha256": "d".repeat(64),
+      "code-version": "4f2a9c1",
+      "training-image": IMAGE,
+      "quality-gate": GATE,
+      "serving-rollout": "",
+    });
+    // Bad invocations: both or neither of data-uri and the version; an unknown version.
+    expect(await run(retrain, ["--model-name=churn", `--reproduce-version=${version}`, "--data-uri=s3://x/y"])).toBe(EXIT.USAGE);
+    expect(await run(retrain, ["--model-name=churn"])).toBe(EXIT.USAGE);
+    expect(await run(retrain, ["--model-name=churn", "--reproduce-version=999"])).toBe(EXIT.REFUSED);
+  });
 });
 
 describe("preflight and data validation", () => {
@@ -428,5 +450,16 @@ describe("preflight and data validation", () => {
     expect(await run(validateData, [`--data=${join(dir, "bad.csv")}`, schema, "--data-uri=s3://b/bad.csv"])).toBe(EXIT.REFUSED);
     expect(output("validation-report.txt")).toContain("column age is below min 0: 1 time (rows 2)");
     expect(await run(validateData, [`--data=${join(dir, "missing.csv")}`, schema, "--data-uri=s3://b/x"])).toBe(EXIT.USAGE);
+    // Reproduction: the data must still have the recorded checksum.
+    expect(await run(validateData, [`--data=${join(dir, "ok.csv")}`, schema, "--data-uri=s3://b/ok.csv"])).toBe(EXIT.OK);
+    const sha = output("data-sha256");
+    expect(await run(validateData, [`--data=${join(dir, "ok.csv")}`, schema, "--data-uri=s3://b/ok.csv", `--expected-sha256=${sha}`])).toBe(
+      EXIT.OK,
+    );
+    writeFileSync(join(dir, "ok.csv"), "age\n30\n41\n");
+    expect(await run(validateData, [`--data=${join(dir, "ok.csv")}`, schema, "--data-uri=s3://b/ok.csv", `--expected-sha256=${sha}`])).toBe(
+      EXIT.REFUSED,
+    );
+    expect(logs.join("\n")).toContain(`not the recorded ${sha}: it changed since the run being reproduced`);
   });
 });
