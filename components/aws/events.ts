@@ -4,10 +4,11 @@
  * consumed by Argo Events' SQS source. A batch of many files raises one event, after its marker.
  * Only S3 notifications of that bucket in this account may send to the queue.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import { DATA_BATCH_MARKER } from "../contracts";
-import { ArgChecker } from "./validate";
+import * as aws from "./sdk";
+import { ArgsCheck } from "./validate";
 
 /** Arguments of {@link DataEvents}. */
 export interface DataEventsArgs {
@@ -38,18 +39,18 @@ export class DataEvents extends pulumi.ComponentResource {
   constructor(name: string, args: DataEventsArgs, opts?: pulumi.ComponentResourceOptions) {
     const prefixes = args.prefixes ?? [""];
     const hours = args.retentionHours ?? 96;
-    const check = new ArgChecker(`mlops-platform:aws:DataEvents ${name}`)
-      .check(prefixes.length > 0, "prefixes", prefixes, 'list at least one key prefix ("" for every object)')
-      .check(
+    const check = new ArgsCheck("mlops-platform:aws:DataEvents", name)
+      .require(prefixes.length > 0, "prefixes", prefixes, 'list at least one key prefix ("" for every object)')
+      .require(
         Number.isInteger(hours) && hours >= 1 && hours <= 336,
         "retentionHours",
         hours,
         "use 1 to 336 hours (the SQS limit is 14 days)",
       );
     prefixes.forEach((p, i) => {
-      check.check(!p.startsWith("/") && !p.includes("*"), `prefixes[${i}]`, p, "use a key prefix without leading slash or wildcard");
+      check.require(!p.startsWith("/") && !p.includes("*"), `prefixes[${i}]`, p, "use a key prefix without leading slash or wildcard");
     });
-    check.throwIfAny();
+    check.done();
     super("mlops-platform:aws:DataEvents", name, {}, opts);
 
     const dlq = new aws.sqs.Queue(

@@ -7,10 +7,11 @@
  * and the NAT subnets' return route for each private subnet back through the same endpoint
  * (the "distributed, NAT behind the firewall" pattern of aws-samples).
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import { awsDomainTarget, hostPatternProblem } from "../../contracts/egress";
-import { ArgChecker } from "./validate";
+import * as aws from "./sdk";
+import { ArgsCheck } from "./validate";
 
 /** Stateful default actions under strict order: drop (and log) whatever no rule passed. */
 export const FIREWALL_DEFAULT_ACTIONS = ["aws:drop_established", "aws:alert_established"] as const;
@@ -41,14 +42,14 @@ export class EgressFirewall extends pulumi.ComponentResource {
   public readonly flowLogGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: EgressFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
-    const check = new ArgChecker(`mlops-platform:aws:EgressFirewall ${name}`)
-      .check(args.subnetIds.length >= 1, "subnetIds", args.subnetIds, "pass at least one firewall subnet")
-      .check(args.allowedHosts.length >= 1, "allowedHosts", args.allowedHosts, "list the hosts the platform may reach");
+    const check = new ArgsCheck("mlops-platform:aws:EgressFirewall", name)
+      .require(args.subnetIds.length >= 1, "subnetIds", args.subnetIds, "pass at least one firewall subnet")
+      .require(args.allowedHosts.length >= 1, "allowedHosts", args.allowedHosts, "list the hosts the platform may reach");
     for (const host of args.allowedHosts) {
       const problem = hostPatternProblem(host);
-      check.check(problem === undefined, "allowedHosts", host, problem ?? "");
+      check.require(problem === undefined, "allowedHosts", host, problem ?? "");
     }
-    check.throwIfAny();
+    check.done();
     super("mlops-platform:aws:EgressFirewall", name, {}, opts);
 
     const targets = [...new Set(args.allowedHosts.map(awsDomainTarget))].sort();

@@ -10,14 +10,16 @@
  * only verified pushes, reduced to `{provider, repository, commit, ref, cloneUrl}`, to the Argo
  * Events webhook inside the namespace with that webhook's own bearer token.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, imageRef } from "../../contracts/versions";
 import { DATA_BATCH_MARKER, type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
+import { ArgsCheck } from "../validate";
 import { ARGO_CLUSTER_ROLES } from "./argo-workflows";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
+import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 
@@ -312,8 +314,7 @@ export class ArgoEvents extends pulumi.ComponentResource {
 
   constructor(name: string, args: ArgoEventsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:ArgoEvents", name, {}, opts);
-    const problems = argoEventsProblems(args);
-    if (problems.length) throw new Error(`ArgoEvents "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:ArgoEvents", name).problems(argoEventsProblems(args)).done();
     const sc = restrictedContainerSecurityContext();
     const pod = restrictedPodSecurityContext();
     this.release = helmRelease(

@@ -4,12 +4,14 @@
  * internet: the Service is a LoadBalancer only with the cloud's "internal" annotations, the
  * plain-HTTP entry point is not exposed, and every Ingress the platform declares uses TLS.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
+import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
+import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 
@@ -116,8 +118,7 @@ export class InternalIngress extends pulumi.ComponentResource {
 
   constructor(name: string, args: InternalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:InternalIngress", name, {}, opts);
-    const problems = internalIngressProblems(args);
-    if (problems.length) throw new Error(`InternalIngress "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:InternalIngress", name).problems(internalIngressProblems(args)).done();
 
     this.certManager = helmRelease(
       `${name}-cert-manager`,

@@ -6,14 +6,16 @@
  * Promotion and rollback are a change of `version` in the stack (or of the Rollout by the
  * pipeline's deploy step): the pod template changes, the strategy runs.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { FEAST_SERVICE, MLFLOW_SERVICE, NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import type { WorkloadIdentityRef } from "../contracts";
+import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
 import { type InternalIngress, tlsIngress } from "./ingress";
 import { flows } from "./namespace";
+import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 
@@ -218,8 +220,7 @@ export class ModelServing extends pulumi.ComponentResource {
 
   constructor(name: string, args: ModelServingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:ModelServing", name, {}, opts);
-    const problems = servingProblems(args.models);
-    if (problems.length) throw new Error(`ModelServing "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:ModelServing", name).problems(servingProblems(args.models)).done();
     const [registry, ...repo] = IMAGES.argoRollouts.repository.split("/");
     this.release = helmRelease(
       `${name}-rollouts`,

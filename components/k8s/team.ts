@@ -6,11 +6,13 @@
  * platform's templates from their cluster-wide copies and its roles are cluster-wide, so the
  * plan stays nearly flat as teams grow.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { teamNamespace, type WorkloadIdentityRef } from "../contracts";
+import { ArgsCheck } from "../validate";
 import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, groupRule, pipelineNamespaceResources } from "./argo-workflows";
 import { type NetworkFlow, PlatformNamespace } from "./namespace";
+import * as k8s from "./sdk";
 
 /** A team (from `cfg.teams`). */
 export interface TeamSpec {
@@ -56,8 +58,7 @@ export class Team extends pulumi.ComponentResource {
 
   constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:Team", name, {}, opts);
-    const problems = teamProblems(args.team);
-    if (problems.length) throw new Error(`Team "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:Team", name).problems(teamProblems(args.team)).done();
     const nsName = teamNamespace(args.team.name);
     const ns = new PlatformNamespace(
       `${name}-ns`,

@@ -1,8 +1,8 @@
 /**
- * Shared helpers of the AWS cloud-layer plan tests: plan the AWS layer alone (the program in
- * ./aws-layer-program, with the real stack configuration) and look resources up.
+ * Shared helpers of the AWS cloud-layer plan tests: look resources up in the plans of the AWS
+ * layer alone (the program in ./aws-layer-program, planned by the global setup, see
+ * test/support/plan-requests.ts).
  */
-import { resolve } from "node:path";
 import type { PolicyDocument } from "../../components/aws/policy";
 import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 

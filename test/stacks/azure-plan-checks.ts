@@ -1,6 +1,7 @@
 /**
- * Shared helpers of the Azure cloud-layer plan tests: plan the Azure layer alone (the program in
- * ./azure-layer-program, with the real stack configuration) and look resources up.
+ * Shared helpers of the Azure cloud-layer plan tests: look resources up in the plans of the Azure
+ * layer alone (the program in ./azure-layer-program, planned by the global setup, see
+ * test/support/plan-requests.ts).
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
