@@ -17,7 +17,7 @@ import { flows } from "./namespace";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 
-/** A model to serve (from `cfg.services.serving.models`). */
+/** A model to serve (from `cfg.models[].serving`). */
 export interface ServedModelSpec {
   readonly name: string;
   readonly registeredModel: string;
