@@ -12,10 +12,11 @@ export const PLATFORM_NAMESPACES = [
   "argo",
   "argo-events",
   "argo-rollouts",
+  "keda",
   "feast",
   "serving",
   "gpu-operator",
   "ml-pipelines",
   "dex",
-  "team-*",
+  "team-*"
 ] as const;
