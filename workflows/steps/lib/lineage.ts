@@ -22,6 +22,8 @@ export const TAGS = {
   pipelineStatus: "mlops.platform/pipeline-status",
   failures: "mlops.platform/failures",
   promotedBy: "mlops.platform/promoted-by-workflow",
+  /** How the version's rollout ended: `healthy`, `aborted by analysis` or `timed out`, with the Rollout's detail. */
+  rolloutOutcome: "mlops.platform/rollout-outcome",
 } as const;
 
 /** The alias of the production model. */
