@@ -96,6 +96,30 @@ export function disruptionBudgetSpec(model: Pick<AutoscaledModel, "name">): Reco
   };
 }
 
+/** Resources of one model server (and the smoke job's ceiling): the `large` preset. */
+export const MODEL_SERVER_SIZE = "large" as const;
+
+/**
+ * The serving namespace's quota, raised to what the models can scale to: every model at its
+ * `maxReplicas` twice over (a rollout runs both versions), plus one pod for a smoke job. The
+ * quota counts limits of CPU at twice the `cpu` figure and memory at the `memoryGiB` figure
+ * (namespace.ts `quotaHard`), so a KEDA scale-up is never refused by the quota.
+ */
+export function servingQuota(
+  base: { cpu: number; memoryGiB: number; gpu: number },
+  models: readonly Pick<AutoscaledModel, "autoscaling">[],
+): { cpu: number; memoryGiB: number; gpu: number } {
+  const r = resources(MODEL_SERVER_SIZE).limits;
+  const cpu = Number(r.cpu);
+  const memGiB = Number(String(r.memory).replace(/Gi$/, ""));
+  const pods = models.reduce((n, m) => n + 2 * m.autoscaling.maxReplicas, 0) + 1;
+  return {
+    ...base,
+    cpu: Math.max(base.cpu, Math.ceil((pods * cpu) / 2)),
+    memoryGiB: Math.max(base.memoryGiB, Math.ceil(pods * memGiB)),
+  };
+}
+
 /** Helm values of KEDA (exported for tests). */
 export function kedaValues(): Record<string, unknown> {
   const image = (pin: { repository: string; tag: string }) => {

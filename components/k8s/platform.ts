@@ -36,6 +36,7 @@ import {
   pipelineEgress,
   pipelineNamespaceResources,
 } from "./argo-workflows";
+import { servingQuota } from "./autoscaling";
 import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } from "./catalogue";
 import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
@@ -214,7 +215,10 @@ function createNamespaces(
         name: d.namespace.name,
         ingress: d.ingress(ctx),
         egress: d.egress(ctx),
-        quota: serviceQuota(d.quota, args.serviceReplicas),
+        quota:
+          d.key === "serving"
+            ? servingQuota(serviceQuota(d.quota, args.serviceReplicas), args.models)
+            : serviceQuota(d.quota, args.serviceReplicas),
         podSecurity: d.namespace.podSecurity ?? "restricted",
         retainOnDelete: args.protectData === true,
         ...(d.namespace.labels ? { labels: d.namespace.labels } : {}),

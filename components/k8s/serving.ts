@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FEAST_SERVICE, MLFLOW_SERVICE, NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import type { WorkloadIdentityRef } from "../contracts";
-import { disruptionBudgetSpec, kedaValues, scaledObjectSpec } from "./autoscaling";
+import { disruptionBudgetSpec, kedaValues, MODEL_SERVER_SIZE, scaledObjectSpec } from "./autoscaling";
 import { helmRelease } from "./helm";
 import { INGRESS_CLASS, type InternalIngress, tlsCertificate, tlsIngress } from "./ingress";
 import { flows } from "./namespace";
@@ -444,7 +444,7 @@ export function rolloutSpec(
             readinessProbe: { httpGet: { path: "/ping", port: "http" }, initialDelaySeconds: 20, periodSeconds: 10 },
             livenessProbe: { httpGet: { path: "/health", port: "http" }, initialDelaySeconds: 60, periodSeconds: 20 },
             securityContext: restrictedContainerSecurityContext(),
-            resources: resources("large"),
+            resources: resources(MODEL_SERVER_SIZE),
             volumeMounts: [tmp.mount],
           },
         ],

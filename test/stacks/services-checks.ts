@@ -624,7 +624,9 @@ export function describeServicesPlan(e: ServicesExpectations): void {
           const route = mine.find(
             (r) => r.type === "kubernetes:traefik.io/v1alpha1:IngressRoute" && (r.inputs.metadata as Obj).name === m.name,
           );
-          const services = ((route?.inputs.spec as Obj).routes as Obj[]).flatMap((x) => (x.services as Obj[]).map((y) => y.name));
+          const services = (((route as PlanResource).inputs.spec as Obj).routes as Obj[]).flatMap((x) =>
+            (x.services as Obj[]).map((y) => y.name),
+          );
           expect(services).toEqual(expect.arrayContaining([weighted, `${m.name}-canary`, `${m.name}-stable`]));
         }
       }
@@ -641,14 +643,16 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       for (const r of rollouts) {
         const name = String((r.inputs.metadata as Obj).name);
         const [so] = named("kubernetes:keda.sh/v1alpha1:ScaledObject", name);
-        const spec = so?.inputs.spec as Obj;
+        const spec = (so as PlanResource).inputs.spec as Obj;
         expect(spec.scaleTargetRef, name).toEqual({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name });
         expect(Number(spec.minReplicaCount)).toBeLessThanOrEqual(Number(spec.maxReplicaCount));
         expect(so?.dependencies).toContain(r.urn);
         const [pdb] = named("kubernetes:policy/v1:PodDisruptionBudget", name);
-        expect(((pdb?.inputs.spec as Obj).selector as Obj).matchLabels).toEqual(((r.inputs.spec as Obj).selector as Obj).matchLabels);
+        expect((((pdb as PlanResource).inputs.spec as Obj).selector as Obj).matchLabels).toEqual(
+          ((r.inputs.spec as Obj).selector as Obj).matchLabels,
+        );
         const [dash] = named("kubernetes:core/v1:ConfigMap", `${name}-dashboard`);
-        expect((dash?.inputs.metadata as Obj).labels).toMatchObject({ grafana_dashboard: "1" });
+        expect(((dash as PlanResource).inputs.metadata as Obj).labels).toMatchObject({ grafana_dashboard: "1" });
         expect(JSON.parse(String(Object.values(dash?.inputs.data as Obj)[0])).title).toContain(name);
       }
       expect(rollouts.length).toBe(e.models.length);

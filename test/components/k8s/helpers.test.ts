@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { argoEventsProblems, dataUriTemplate, sensorSpec } from "../../../components/k8s/argo-events";
 import { argoWorkflowsProblems, artifactRepositoryConfig, groupRule } from "../../../components/k8s/argo-workflows";
-import { disruptionBudgetSpec, scaledObjectSpec } from "../../../components/k8s/autoscaling";
+import { disruptionBudgetSpec, scaledObjectSpec, servingQuota } from "../../../components/k8s/autoscaling";
 import { feastProblems, featureStoreYaml } from "../../../components/k8s/feast";
 import { dcgmExporterValues, devicePluginValues, GPU_TOLERATION } from "../../../components/k8s/gpu";
 import { internalIngressProblems, traefikValues } from "../../../components/k8s/ingress";
@@ -482,8 +482,8 @@ describe("serving", () => {
     expect(behavior.stabilizationWindowSeconds).toBeGreaterThanOrEqual(300);
     const triggers = so.triggers as Obj[];
     expect(triggers.map((t) => t.type)).toEqual(["prometheus", "cpu"]);
-    expect((triggers[0]?.metadata as Obj).threshold).toBe("20");
-    expect(String((triggers[0]?.metadata as Obj).query)).toContain("traefik_service_requests_total");
+    expect(((triggers[0] as Obj).metadata as Obj).threshold).toBe("20");
+    expect(String(((triggers[0] as Obj).metadata as Obj).query)).toContain("traefik_service_requests_total");
     const zero = scaledObjectSpec(
       { ...ab, autoscaling: { ...ab.autoscaling, minReplicas: 0 } },
       { namespace: "serving", prometheusUrl: "p" },
@@ -494,6 +494,16 @@ describe("serving", () => {
       maxUnavailable: 1,
       selector: { matchLabels: { "app.kubernetes.io/name": "m", "mlops.platform/model": "m" } },
     });
+  });
+
+  it("raises the serving quota to what the models can scale to, both versions of each at its maximum", () => {
+    const base = { cpu: 16, memoryGiB: 64, gpu: 0 };
+    expect(servingQuota(base, [bg])).toEqual(base);
+    const big = { ...bg, autoscaling: { ...bg.autoscaling, maxReplicas: 20 } };
+    const q = servingQuota(base, [big, big]);
+    // 81 pods of the large preset (limits 2 CPU, 2Gi): limits.cpu = 2 × cpu ≥ 162, limits.memory ≥ 162Gi.
+    expect(2 * q.cpu).toBeGreaterThanOrEqual(81 * 2);
+    expect(q.memoryGiB).toBeGreaterThanOrEqual(81 * 2);
   });
 
   it("refuses unpinned images, duplicate names, empty canary steps, min above max and scale to zero with blue-green", () => {
