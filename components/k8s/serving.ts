@@ -662,7 +662,11 @@ export class ModelServing extends pulumi.ComponentResource {
             {
               apiVersion: "traefik.io/v1alpha1",
               kind: "TraefikService",
-              metadata: { name: `${model.name}-weighted`, namespace: args.namespace },
+              metadata: {
+                name: `${model.name}-weighted`,
+                namespace: args.namespace,
+                annotations: { "kubernetes.io/ingress.class": INGRESS_CLASS },
+              },
               spec: routing.weighted,
             },
             // Argo Rollouts owns the weights once the Rollout runs.
