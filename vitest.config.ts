@@ -3,14 +3,10 @@ import { defineConfig } from "vitest/config";
 /**
  * Files that run a Pulumi program under mocks (the runtime state is process-global, so each
  * needs a process of its own). Every other file shares a worker, which saves loading the SDKs
- * once per file.
+ * once per file; the offline plans they read are made once, by the global setup
+ * (test/support/plan-requests.ts).
  */
-const PROGRAM_FILES = [
-  "test/components/k8s/platform-fake-cloud.test.ts",
-  "test/plan/refuses-bad-config.test.ts",
-  "test/stacks/aws-*.test.ts",
-  "test/stacks/azure-*.test.ts",
-];
+const PROGRAM_FILES = ["test/components/k8s/platform-fake-cloud.test.ts"];
 
 export default defineConfig({
   test: {
@@ -29,7 +25,7 @@ export default defineConfig({
           exclude: PROGRAM_FILES,
           pool: "forks",
           isolate: false,
-          // Plans each shipped stack once; tests read them with shippedPlan().
+          // Plans every request in test/support/plan-requests.ts once; tests read them with planned().
           globalSetup: ["test/support/global-setup.ts"],
         },
       },

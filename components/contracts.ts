@@ -7,10 +7,11 @@
  * are part of the contract too: the cloud layer binds workload identities to them (IRSA /
  * Pod Identity trust, Azure federated credentials) and the services create them.
  */
-import type * as k8s from "@pulumi/kubernetes";
+
 import type * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES, teamNamespace } from "../contracts/endpoints";
 import type { CloudName } from "../contracts/regions";
+import type * as k8s from "./k8s/sdk";
 
 /** The clouds the platform runs on (defined with the UAE allow-list in `contracts/`). */
 export type { CloudName };

@@ -3,7 +3,7 @@
  * Every resource goes through `providers.aws` (pinned to the stack's region) or
  * `providers.random`; the cluster's Kubernetes provider carries the in-cluster pieces.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import {
   Audit,
@@ -28,6 +28,7 @@ import {
   zoneNames,
 } from "../components/aws";
 import { PrivateDns } from "../components/aws/private-dns";
+import * as aws from "../components/aws/sdk";
 import {
   BUCKET_PURPOSES,
   type BucketPurpose,

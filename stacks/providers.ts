@@ -3,11 +3,12 @@
  * (`pulumi:disable-default-providers: ["*"]` in Pulumi.yaml), so every resource must name one of
  * these, and each of these is pinned to the validated UAE region or location.
  */
-import * as aws from "@pulumi/aws";
+
 // The provider module alone: the package index loads every Azure service module's registrations
 // (close to a second of start-up), which the components import one by one anyway.
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import * as random from "@pulumi/random";
+import * as aws from "../components/aws/sdk";
 import type { PlatformConfig } from "./schema";
 
 /** Providers of the AWS composition. */

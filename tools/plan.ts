@@ -24,9 +24,15 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function parse() {
+/** A bad command line: the message ends with the usage. */
+export class UsageError extends Error {}
+
+/** The command line of `npm run plan`; throws a {@link UsageError} naming what is wrong. */
+export function planArgs(argv: readonly string[]): { stack: string; out?: string; format: "text" | "json"; skipCheck: boolean } {
+  let values: { stack?: string; out?: string; format?: string; "skip-check"?: boolean };
   try {
-    return parseArgs({
+    ({ values } = parseArgs({
+      args: [...argv],
       options: {
         stack: { type: "string" },
         out: { type: "string" },
@@ -35,17 +41,24 @@ function parse() {
       },
       strict: true,
       allowPositionals: false,
-    });
+    }));
   } catch (err) {
-    return fail(`${(err as Error).message}\n${USAGE}`);
+    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
   }
+  const { stack, format } = values;
+  if (!stack) throw new UsageError(`--stack is required.\n${USAGE}`);
+  if (format !== "text" && format !== "json") throw new UsageError(`--format must be text or json, not "${format}".\n${USAGE}`);
+  return { stack, format, skipCheck: values["skip-check"] === true, ...(values.out ? { out: values.out } : {}) };
 }
 
 async function main(): Promise<void> {
-  const { values } = parse();
+  let values: ReturnType<typeof planArgs>;
+  try {
+    values = planArgs(process.argv.slice(2));
+  } catch (err) {
+    return fail((err as Error).message);
+  }
   const { stack, format } = values;
-  if (!stack) fail(`--stack is required.\n${USAGE}`);
-  if (format !== "text" && format !== "json") fail(`--format must be text or json, not "${format}".\n${USAGE}`);
   const outDir = resolve(values.out ?? join(".plan", stack));
 
   const started = Date.now();
@@ -53,7 +66,7 @@ async function main(): Promise<void> {
   const result = await runPlan({
     stack,
     outDir,
-    skipCheck: values["skip-check"],
+    skipCheck: values.skipCheck,
     onProgress: (n) => {
       const now = Date.now();
       if (now - lastProgress > 1000) {
@@ -86,7 +99,9 @@ async function main(): Promise<void> {
   process.exitCode = verdict && verdict.mandatoryViolations > 0 ? 1 : 0;
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof PlanError) fail(err.message);
-  fail(`plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    if (err instanceof ConfigError || err instanceof PlanError) fail(err.message);
+    fail(`plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  });
+}

@@ -38,23 +38,36 @@ export function parseLintArgs(argv: readonly string[]): {
   return out;
 }
 
-async function main(): Promise<void> {
+/** Where the command writes. */
+export interface LintOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** The command: lints, writes the verdict, and returns the exit status (0 valid, 1 problems, 2 bad argument). */
+export async function runWorkflowsLint(argv: readonly string[], out: LintOutput): Promise<number> {
   let args: ReturnType<typeof parseLintArgs>;
   try {
-    args = parseLintArgs(process.argv.slice(2));
+    args = parseLintArgs(argv);
   } catch (e) {
-    process.stderr.write(`workflows:lint: ${(e as Error).message}\n`);
-    process.exitCode = 2;
-    return;
+    out.stderr(`workflows:lint: ${(e as Error).message}\n`);
+    return 2;
   }
   const { dir, ...options } = args;
   const { problems, objects, files } = await lintWorkflowsDir(dir, options);
   if (problems.length > 0) {
-    process.stderr.write(`workflows:lint found ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join("\n")}\n`);
-    process.exitCode = 1;
-    return;
+    out.stderr(`workflows:lint found ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join("\n")}\n`);
+    return 1;
   }
-  process.stdout.write(`workflows:lint: ${objects} object(s) in ${files} file(s) are valid\n`);
+  out.stdout(`workflows:lint: ${objects} object(s) in ${files} file(s) are valid\n`);
+  return 0;
 }
 
-if (require.main === module) void main();
+if (require.main === module) {
+  void runWorkflowsLint(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

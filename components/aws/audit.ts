@@ -3,12 +3,13 @@
  * in-region bucket and a KMS-encrypted CloudWatch log group, both kept for the profile's audit
  * retention.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import { arn } from "./arn";
 import { EncryptedBucket } from "./bucket";
 import { LOG_RETENTION_DAYS } from "./network";
 import { cloudTrailDeliveryStatements, serviceTrustPolicy } from "./policy";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /** Arguments of {@link Audit}. */

@@ -4,12 +4,13 @@
  * Its IRSA role may resize only this cluster's node groups (ASG name pattern + ownership tag) and
  * describe what it needs for discovery.
  */
-import * as aws from "@pulumi/aws";
-import type * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImage } from "../../contracts/versions";
 import { helmRelease } from "../k8s/helm";
+import type * as k8s from "../k8s/sdk";
 import { irsaRole, type OidcIssuer } from "./irsa";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 const SERVICE_ACCOUNT = "cluster-autoscaler";

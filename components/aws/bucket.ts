@@ -3,10 +3,11 @@
  * public access blocked, object ownership enforced (no ACLs), a TLS-only and in-region-only bucket
  * policy, server access logging, lifecycle rules, and replication only to allowed regions.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_UAE_REGIONS } from "../../contracts/regions";
 import { bucketBaselineStatements, policyDocument, type Statement } from "./policy";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /** A replication destination (same-region replication is the only kind the UAE allow-list permits on AWS today). */

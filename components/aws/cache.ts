@@ -3,11 +3,12 @@
  * transit (TLS required), AUTH token generated and kept secret, private data subnets, replicas
  * and Multi-AZ failover per profile.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { isValidCacheIdentifier } from "./naming";
 import { LOG_RETENTION_DAYS } from "./network";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /** Arguments of {@link Cache}. */

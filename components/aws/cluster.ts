@@ -6,18 +6,19 @@
  * add-ons (VPC CNI, kube-proxy, CoreDNS, EBS CSI), the node pools, and the encrypted gp3 default
  * StorageClass. Exposes the Kubernetes provider every platform service uses.
  */
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../contracts/cidr";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../../contracts/kubernetes";
 import { NODE_LABEL_KEYS } from "../../contracts/scheduling";
+import * as k8s from "../k8s/sdk";
 import { ClusterAutoscaler } from "./autoscaler";
 import { irsaRole, type OidcIssuer } from "./irsa";
 import { eksKubeconfig } from "./kubeconfig";
 import { LOG_RETENTION_DAYS } from "./network";
 import { NodePool, type PoolSpec } from "./nodepool";
 import { serviceTrustPolicy } from "./policy";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /** Every EKS control-plane log type. */

@@ -3,8 +3,9 @@
  * Kubernetes Job inside the cluster (the only network that reaches the private database). The
  * script is idempotent: it creates what is missing and resets the passwords to the generated ones.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "../k8s/sdk";
 import { ArgChecker } from "./validate";
 
 /** Arguments of {@link DatabaseInit}. */

@@ -6,11 +6,12 @@
  * database key, and never exported in clear. Each consumer gets its own login and database
  * (created in the cluster by {@link DatabaseInit}).
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { isValidDatabaseIdentifier } from "./naming";
 import { LOG_RETENTION_DAYS } from "./network";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /** Supported PostgreSQL major versions (parameter-group family `postgres<major>`). */

@@ -3,8 +3,9 @@
  * notifications for objects created in the datasets bucket, consumed by Argo Events' SQS source.
  * Only S3 notifications of that bucket in this account may send to the queue.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /** Arguments of {@link DataEvents}. */

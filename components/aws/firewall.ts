@@ -7,9 +7,10 @@
  * and the NAT subnets' return route for each private subnet back through the same endpoint
  * (the "distributed, NAT behind the firewall" pattern of aws-samples).
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import { awsDomainTarget, hostPatternProblem } from "../../contracts/egress";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /** Stateful default actions under strict order: drop (and log) whatever no rule passed. */

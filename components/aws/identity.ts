@@ -9,12 +9,13 @@
  * web-identity tokens for years, while Pod Identity needs recent SDK releases; IRSA also keeps the
  * trust (issuer + exact subjects) visible in the role itself, where policies can check it.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketPurpose, WorkloadIdentityRef, WorkloadIdentitySpec } from "../contracts";
 import { parseS3Uri, s3BucketArn } from "./arn";
 import { irsaRole, type OidcIssuer } from "./irsa";
 import { type BucketAccess, wildcardProblems, workloadPolicy } from "./policy";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /** An external data lake to read. */

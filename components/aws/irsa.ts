@@ -2,10 +2,11 @@
  * IAM roles for Kubernetes service accounts (IRSA): a role whose trust policy admits only the
  * listed `namespace/serviceaccount` subjects of one cluster's OIDC issuer.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import { issuerHostPath, serviceAccountSubject } from "./arn";
 import { irsaTrustPolicy } from "./policy";
+import * as aws from "./sdk";
 
 /** The cluster's OIDC identity provider, as IRSA trust policies need it. */
 export interface OidcIssuer {

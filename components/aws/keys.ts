@@ -3,9 +3,10 @@
  * yearly rotation, a deletion window and key policies scoped to this account and the services
  * each purpose needs.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import { type KeyPurpose, keyPolicy } from "./policy";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /** The key purposes, in creation order. */

@@ -4,12 +4,13 @@
  * AWS API traffic (S3, ECR, STS, KMS, CloudWatch Logs, EKS, EC2, SQS, …) inside the region, and
  * flow logs into a KMS-encrypted log group.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../contracts/cidr";
 import { EgressFirewall } from "./firewall";
 import { subnetLayout } from "./layout";
 import { serviceTrustPolicy } from "./policy";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /**

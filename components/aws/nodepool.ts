@@ -3,10 +3,11 @@
  * (hop limit 1, so pods cannot reach the node's credentials), no SSH key, AL2023 AMIs (the NVIDIA
  * variant for GPU pools), labels and taints from the pool, and scaling bounds from the profile.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import { GPU_TAINT, hasGpuTaint, platformPoolLabels, type Taint } from "../../contracts/scheduling";
 import { nodePoolProblems } from "../nodepool-rules";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /** A Kubernetes taint (the shared scheduling contract's). */

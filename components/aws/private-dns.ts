@@ -4,9 +4,10 @@
  * ingress serves, pointing at the ingress's internal load balancer. Every `urls` and
  * `modelEndpoints` output then resolves from inside the network, and nowhere else.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import { privateDnsProblems } from "../private-dns-checks";
+import * as aws from "./sdk";
 
 /** Arguments of {@link PrivateDns}. */
 export interface PrivateDnsArgs {

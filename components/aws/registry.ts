@@ -2,9 +2,10 @@
  * ECR repositories for the pipeline and serving images: KMS-encrypted, immutable tags, scan on
  * push, and a lifecycle policy that drops untagged layers.
  */
-import * as aws from "@pulumi/aws";
+
 import * as pulumi from "@pulumi/pulumi";
 import { repositoryName } from "./naming";
+import * as aws from "./sdk";
 import { ArgChecker } from "./validate";
 
 /** Arguments of {@link Registry}. */

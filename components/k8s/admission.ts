@@ -6,7 +6,7 @@
  * by their immutable `kubernetes.io/metadata.name` label, warning and auditing in development and
  * denying in production.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import {
   type AdmissionEnvironment,
@@ -15,6 +15,7 @@ import {
   admissionPolicyManifests,
   admissionSettingsProblems,
 } from "./admission-rules";
+import * as k8s from "./sdk";
 
 /** Arguments of {@link AdmissionControl}. */
 export interface AdmissionControlArgs {

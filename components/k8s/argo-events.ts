@@ -4,7 +4,7 @@
  * Azure), git pushes (webhook with a shared secret) and a schedule, and one Sensor that retrains
  * every served model on the event's data URI with its champion's recorded settings ({@link retrainWorkflow}).
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, imageRef } from "../../contracts/versions";
@@ -12,6 +12,7 @@ import { type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityR
 import { ARGO_CLUSTER_ROLES } from "./argo-workflows";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
+import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 

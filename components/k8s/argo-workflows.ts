@@ -4,7 +4,7 @@
  * pipeline namespace the step service accounts, their least RBAC, the artifact repository (the
  * encrypted bucket through workload identity, prefix per namespace) and the WorkflowTemplates.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { FEAST_SERVICE, MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
@@ -12,6 +12,7 @@ import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
 import { type CloudName, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
 import { flows, type NetworkFlow } from "./namespace";
+import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
 import type { CatalogueContext, PlatformServiceDescriptor } from "./service";
 import { oidcClientSecret, type SsoSettings } from "./sso";

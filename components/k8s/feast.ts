@@ -7,13 +7,14 @@
  * `feature_store.yaml` (a Secret: it carries the database and cache credentials) is written into
  * the pipelines namespace, where the materialization CronWorkflow from `workflows/` runs.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { FEAST_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { IMAGES, imageRef } from "../../contracts/versions";
 import type { CacheRef, DatabaseRef, WorkloadIdentityRef } from "../contracts";
 import { flows } from "./namespace";
+import * as k8s from "./sdk";
 import { type ResourceSize, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 

@@ -8,13 +8,14 @@
  * in the one namespace labelled `privileged`, with every other restriction kept
  * ({@link NODE_AGENT_SECURITY_CONTEXT}).
  */
-import type * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { GPU_PRESENT_LABEL, GPU_TOLERATION } from "../../contracts/scheduling";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
+import type * as k8s from "./sdk";
 import { resources } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 

@@ -3,9 +3,10 @@
  * {@link CHARTS}, an explicit release name (stable service names), atomic upgrades and the
  * cloud layer's readiness dependencies.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import type * as pulumi from "@pulumi/pulumi";
 import type { ChartPin } from "../../contracts/versions";
+import * as k8s from "./sdk";
 
 /** Arguments of {@link helmRelease}. */
 export interface HelmReleaseArgs {

@@ -4,12 +4,13 @@
  * internet: the Service is a LoadBalancer only with the cloud's "internal" annotations, the
  * plain-HTTP entry point is not exposed, and every Ingress the platform declares uses TLS.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
+import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 

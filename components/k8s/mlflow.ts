@@ -4,13 +4,14 @@
  * MLflow into the encrypted bucket through workload identity, the UI and API reached only through
  * the internal ingress and the OIDC login, or directly by the pipeline and serving namespaces.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import type { CloudName, DatabaseRef, WorkloadIdentityRef } from "../contracts";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
+import * as k8s from "./sdk";
 import {
   type ResourceSize,
   resources,

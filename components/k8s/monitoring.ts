@@ -3,7 +3,7 @@
  * login, kube-state-metrics, node exporter) and the platform's alert rules: model error rate
  * and latency, data drift, GPU utilisation, failed pipeline runs, certificate expiry.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
@@ -16,6 +16,7 @@ import {
 } from "./alerting";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
+import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 import { oidcClientSecret, type SsoSettings } from "./sso";

@@ -4,11 +4,12 @@
  * NetworkPolicy listing the flows the namespace's services need, a ResourceQuota and a
  * LimitRange.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { type Cidr, contains, parseCidr } from "../../contracts/cidr";
 import { EGRESS_HOSTS_ANNOTATION, INTERNET_PORTS, NON_PUBLIC_CIDRS, PRIVATE_CIDRS } from "../../contracts/egress";
 import { NAMESPACES } from "../../contracts/endpoints";
+import * as k8s from "./sdk";
 import { type PodSecurityLevel, podSecurityLabels } from "./security";
 
 /** Where traffic comes from or goes to. */

@@ -6,7 +6,7 @@
  * Promotion and rollback are a change of `version` in the stack (or of the Rollout by the
  * pipeline's deploy step): the pod template changes, the strategy runs.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { FEAST_SERVICE, MLFLOW_SERVICE, NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
@@ -15,6 +15,7 @@ import { disruptionBudgetSpec, kedaValues, MODEL_SERVER_SIZE, scaledObjectSpec }
 import { helmRelease } from "./helm";
 import { INGRESS_CLASS, type InternalIngress, tlsCertificate, tlsIngress } from "./ingress";
 import { flows } from "./namespace";
+import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 

@@ -3,12 +3,13 @@
  * Grafana, the Feast feature server), the client secret's Kubernetes Secret, and Dex as the
  * OIDC bridge when the identity provider is an LDAP directory.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { PRIVATE_CIDRS } from "../../contracts/egress";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
+import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
 

@@ -6,11 +6,12 @@
  * platform's templates from their cluster-wide copies and its roles are cluster-wide, so the
  * plan stays nearly flat as teams grow.
  */
-import * as k8s from "@pulumi/kubernetes";
+
 import * as pulumi from "@pulumi/pulumi";
 import { teamNamespace, type WorkloadIdentityRef } from "../contracts";
 import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, groupRule, pipelineNamespaceResources } from "./argo-workflows";
 import { type NetworkFlow, PlatformNamespace } from "./namespace";
+import * as k8s from "./sdk";
 
 /** A team (from `cfg.teams`). */
 export interface TeamSpec {

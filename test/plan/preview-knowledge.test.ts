@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { placeholderOutputs } from "../../tools/lib/placeholders";
 import { UNKNOWN } from "../../tools/lib/values";
-import { SHIPPED_STACKS } from "../support/global-setup";
+import { SHIPPED_STACKS } from "../support/plan-requests";
 import { shippedPlan } from "../support/shipped-plan";
 
 /** Every input that may be unknown in a shipped plan, by type, with where the value comes from. */

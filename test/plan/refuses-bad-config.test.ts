@@ -1,12 +1,11 @@
+/** Planned by the global setup (test/support/plan-requests.ts, "dev+bad-config"). */
 import { expect, it } from "vitest";
-import { ConfigError } from "../../stacks/config";
-import { planStack } from "../../tools/lib/harness";
+import { plannedError } from "../support/shipped-plan";
 
-it("stops before any resource is registered when the configuration is invalid", async () => {
-  const err = await planStack("dev", { config: { region: "eu-west-1", profile: "medium" } }).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(ConfigError);
-  const message = (err as ConfigError).message;
-  expect(message).toContain('mlops-platform:profile: must be one of "smb", "enterprise" (received: "medium")');
+it("stops before any resource is registered when the configuration is invalid", () => {
+  const err = plannedError("dev+bad-config");
+  expect(err.name).toBe("ConfigError");
+  expect(err.message).toContain('mlops-platform:profile: must be one of "smb", "enterprise" (received: "medium")');
   // Only the root stack resource exists: no provider, no cloud resource.
-  expect((err as { registeredTypes?: string[] }).registeredTypes).toEqual(["pulumi:pulumi:Stack"]);
+  expect(err.registeredTypes).toEqual(["pulumi:pulumi:Stack"]);
 });

@@ -5,16 +5,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../stacks/config";
 import type { PlanResult } from "../../tools/lib/harness";
-import { doc, one, planAwsLayer } from "./aws-plan-checks";
-
-const LAKE_KEY = "arn:aws:kms:me-central-1:210987654321:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+import { LAKE_KEY } from "../support/plan-requests";
+import { planned } from "../support/shipped-plan";
+import { doc, one } from "./aws-plan-checks";
 
 describe("AWS layer with an SSE-KMS data lake (dev stack)", () => {
   let plan: PlanResult;
-  beforeAll(async () => {
-    plan = await planAwsLayer("dev", {
-      dataLakes: [{ name: "claims", uri: "s3://example-claims-lake/gold", region: "me-central-1", kmsKeyArn: LAKE_KEY }],
-    });
+  beforeAll(() => {
+    plan = planned("aws-layer/dev+kms-data-lake");
   });
 
   it("grants read and decrypt on exactly the lake's prefix and key to pipelines and teams", () => {

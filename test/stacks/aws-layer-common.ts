@@ -7,14 +7,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { wildcardProblems } from "../../components/aws/policy";
 import type { PlanResult } from "../../tools/lib/harness";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";
-import { doc, ofType, one, planAwsLayer, providerOf, under } from "./aws-plan-checks";
+import type { PlanName } from "../support/plan-requests";
+import { planned } from "../support/shipped-plan";
+import { doc, ofType, one, providerOf, under } from "./aws-plan-checks";
 
 /** Registers the profile-independent checks and hands the plan to `more`. */
 export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanResult) => void): void {
   describe(`AWS cloud layer of ${stack}`, () => {
     let plan: PlanResult;
-    beforeAll(async () => {
-      plan = await planAwsLayer(stack);
+    beforeAll(() => {
+      plan = planned(`aws-layer/${stack}` as PlanName);
     });
 
     it("sends every AWS resource through the provider pinned to me-central-1, random and Kubernetes through theirs", () => {

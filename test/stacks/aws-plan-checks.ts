@@ -1,15 +1,10 @@
 /**
- * Shared helpers of the AWS cloud-layer plan tests: plan the AWS layer alone (the program in
- * ./aws-layer-program, with the real stack configuration) and look resources up.
+ * Shared helpers of the AWS cloud-layer plan tests: look resources up in the plans of the AWS
+ * layer alone (the program in ./aws-layer-program, planned by the global setup, see
+ * test/support/plan-requests.ts).
  */
-import { resolve } from "node:path";
 import type { PolicyDocument } from "../../components/aws/policy";
-import { type PlanResource, type PlanResult, planStack } from "../../tools/lib/harness";
-
-/** Plans only the AWS cloud layer of `stack` offline. */
-export function planAwsLayer(stack: string, config?: Record<string, unknown>): Promise<PlanResult> {
-  return planStack(stack, { root: resolve(__dirname, "aws-layer-program"), ...(config ? { config } : {}) });
-}
+import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 
 /** Resources of one type. */
 export function ofType(plan: PlanResult, type: string): PlanResource[] {

@@ -5,12 +5,14 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanResult } from "../../tools/lib/harness";
-import { ofType, planAwsLayer } from "./aws-plan-checks";
+import { API_ALLOWED_CIDRS } from "../support/plan-requests";
+import { planned } from "../support/shipped-plan";
+import { ofType } from "./aws-plan-checks";
 
 describe("AWS layer with an API allow-list (dev stack)", () => {
   let plan: PlanResult;
-  beforeAll(async () => {
-    plan = await planAwsLayer("dev", { network: { apiAllowedCidrs: ["203.0.113.0/24", "198.51.100.16/28"] } });
+  beforeAll(() => {
+    plan = planned("aws-layer/dev+api-allow-list");
   });
 
   it("opens the public endpoint to exactly the listed ranges and keeps the private one", () => {
@@ -18,7 +20,7 @@ describe("AWS layer with an API allow-list (dev stack)", () => {
     expect(cluster?.inputs.vpcConfig).toMatchObject({
       endpointPrivateAccess: true,
       endpointPublicAccess: true,
-      publicAccessCidrs: ["203.0.113.0/24", "198.51.100.16/28"],
+      publicAccessCidrs: API_ALLOWED_CIDRS,
     });
   });
 });

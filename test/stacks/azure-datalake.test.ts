@@ -5,25 +5,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_ROLES } from "../../components/azure/roles";
 import type { PlanResult } from "../../tools/lib/harness";
+import { AZURE_LAKE_ACCOUNT_ID as ACCOUNT_ID } from "../support/plan-requests";
+import { planned } from "../support/shipped-plan";
 import { roleOf } from "./azure-layer-common";
-import { ofType, planAzureLayer } from "./azure-plan-checks";
-
-const ACCOUNT_ID =
-  "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-core-banking/providers/Microsoft.Storage/storageAccounts/examplecorebanking";
+import { ofType } from "./azure-plan-checks";
 
 describe("Azure data-lake grants (uae-prod-azure with the lake's account id)", () => {
   let plan: PlanResult;
-  beforeAll(async () => {
-    plan = await planAzureLayer("uae-prod-azure", {
-      dataLakes: [
-        {
-          name: "core-banking",
-          uri: "abfss://curated@examplecorebanking.dfs.core.windows.net/lake",
-          region: "uaenorth",
-          storageAccountId: ACCOUNT_ID,
-        },
-      ],
-    });
+  beforeAll(() => {
+    plan = planned("azure-layer/uae-prod-azure+data-lake");
   });
 
   it("grants Storage Blob Data Reader on the lake container, path-limited, to the pipeline identities only", () => {

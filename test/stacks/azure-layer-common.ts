@@ -7,7 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_POLICIES, BUILTIN_ROLES, FORBIDDEN_ROLE_IDS } from "../../components/azure/roles";
 import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";
-import { byUrn, input, named, ofType, planAzureLayer, providerOf, typeTakesLocation, under } from "./azure-plan-checks";
+import type { PlanName } from "../support/plan-requests";
+import { planned } from "../support/shipped-plan";
+import { byUrn, input, named, ofType, providerOf, typeTakesLocation, under } from "./azure-plan-checks";
 
 const GLOBAL_TYPES = ["azure-native:privatedns:PrivateZone", "azure-native:privatedns:VirtualNetworkLink"];
 
@@ -20,8 +22,8 @@ export function roleOf(r: PlanResource): string {
 export function describeAzureLayerBaseline(stack: string, region: string, more: (plan: () => PlanResult) => void): void {
   describe(`Azure cloud layer of ${stack}`, () => {
     let plan: PlanResult;
-    beforeAll(async () => {
-      plan = await planAzureLayer(stack);
+    beforeAll(() => {
+      plan = planned(`azure-layer/${stack}` as PlanName);
     });
 
     it("sends every Azure resource through the one provider pinned to the UAE location, random and Kubernetes through theirs", () => {

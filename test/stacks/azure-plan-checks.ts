@@ -1,15 +1,11 @@
 /**
- * Shared helpers of the Azure cloud-layer plan tests: plan the Azure layer alone (the program in
- * ./azure-layer-program, with the real stack configuration) and look resources up.
+ * Shared helpers of the Azure cloud-layer plan tests: look resources up in the plans of the Azure
+ * layer alone (the program in ./azure-layer-program, planned by the global setup, see
+ * test/support/plan-requests.ts).
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { type PlanResource, type PlanResult, planStack } from "../../tools/lib/harness";
-
-/** Plans only the Azure cloud layer of `stack` offline. */
-export function planAzureLayer(stack: string, config?: Record<string, unknown>): Promise<PlanResult> {
-  return planStack(stack, { root: resolve(__dirname, "azure-layer-program"), ...(config ? { config } : {}) });
-}
+import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 
 /** Resources of one type. */
 export function ofType(plan: PlanResult, type: string): PlanResource[] {

@@ -17,7 +17,7 @@ import { mdCode, mdProse, mdTable, mdText } from "../../tools/lib/report/markdow
 import { UNKNOWN } from "../../tools/lib/values";
 import { main } from "../../tools/report";
 import { plan, type Spec } from "../policies/fixture";
-import { SHIPPED_STACKS } from "../support/global-setup";
+import { SHIPPED_STACKS } from "../support/plan-requests";
 import { shippedPlan } from "../support/shipped-plan";
 
 function tmpDir(): string {

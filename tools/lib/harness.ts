@@ -10,7 +10,7 @@
  * cloud-assigned identifiers (deterministic placeholders), everything else unknown, secrets
  * redacted.
  */
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
@@ -326,7 +326,7 @@ function tuneSdkForPlanning(): () => void {
  */
 async function loadProgram(programPath: string): Promise<Record<string, unknown>> {
   if (require.extensions[".ts"]) {
-    forgetProgramModules(dirname(programPath));
+    forgetProgramModules();
     return { ...(require(programPath) as Record<string, unknown>) };
   }
   loadedByImport = true;
@@ -335,17 +335,22 @@ async function loadProgram(programPath: string): Promise<Record<string, unknown>
   return named.length > 0 ? Object.fromEntries(named.map((k) => [k, mod[k]])) : { ...(mod.default as object) };
 }
 
+/** The project's root: the programs planned here (the project's, and the tests' layer programs) live under it. */
+const PROJECT_ROOT = resolve(__dirname, "../..");
+
 let planning = false;
 let loadedByImport = false;
 
 /**
- * Forgets the program's own modules (index.ts, stacks/, components/, contracts/, workflows/) so
- * that the next plan runs the program afresh, as a new process would. The tools and the policy
+ * Forgets the program's own modules (index.ts, stacks/, components/, contracts/, workflows/, and a
+ * test's own program under test/) so that the next plan runs the program afresh, as a new process
+ * would. The tools and the policy
  * pack stay loaded: the checker holds them. Only possible where the program was loaded with
  * `require` (tsx); a loader of its own (vitest's `import()`) cannot be reset.
  */
-function forgetProgramModules(root: string): void {
-  const keep = [resolve(root, "tools"), resolve(root, "policies"), resolve(root, "node_modules"), resolve(root, "test")];
+function forgetProgramModules(): void {
+  const root = PROJECT_ROOT;
+  const keep = [resolve(root, "tools"), resolve(root, "policies"), resolve(root, "node_modules"), resolve(root, "test/support")];
   for (const key of Object.keys(require.cache)) {
     if (key.startsWith(root) && !keep.some((k) => key.startsWith(k)) && !key.includes("/node_modules/")) delete require.cache[key];
   }
@@ -371,7 +376,7 @@ export async function planStack(stack: string, opts: PlanOptions = {}): Promise<
 }
 
 async function planOnce(stack: string, opts: PlanOptions): Promise<PlanResult> {
-  const root = opts.root ?? resolve(__dirname, "../..");
+  const root = opts.root ?? PROJECT_ROOT;
   const file = readStackConfig(opts.configRoot ?? root, stack);
   const values = { ...file.values };
   for (const [k, v] of Object.entries(opts.config ?? {})) values[`${file.project}:${k}`] = v;

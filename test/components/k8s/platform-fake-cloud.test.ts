@@ -104,7 +104,7 @@ async function fakeCloud(
   identityKeys: string[],
   repositories: Record<string, pulumi.Output<string>> = { steps: o("mlops.azurecr.io/steps"), serving: o("mlops.azurecr.io/serving") },
 ): Promise<CloudLayer> {
-  const k8s = await import("@pulumi/kubernetes");
+  const k8s = await import("../../../components/k8s/sdk");
   const bucket = (name: string) => ({
     name: o(name),
     accountName: o("mlopsacct"),
