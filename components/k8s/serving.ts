@@ -298,6 +298,34 @@ export function variantRecordingRules(namespace: string, models: readonly Served
   }));
 }
 
+/**
+ * Alerts on each model's own SLOs, per variant, labelled with the owning team (`team`), which the
+ * team's alert route matches (alerting.ts): the team hears about its model, not only the platform.
+ */
+export function modelSloAlerts(models: readonly ServedModelSpec[]): Record<string, unknown> {
+  return {
+    name: "model-slo",
+    rules: models.flatMap((m) => [
+      {
+        alert: "ModelSloErrorRate",
+        expr: `mlops:model_error_ratio:rate2m{model="${m.name}"} > ${m.slo.errorRate}`,
+        for: "10m",
+        labels: { severity: "warning" },
+        annotations: {
+          summary: `Model ${m.name} ({{ $labels.variant }}) answers more than ${m.slo.errorRate * 100}% of requests with 5xx, above its SLO`,
+        },
+      },
+      {
+        alert: "ModelSloLatency",
+        expr: `mlops:model_latency_p95_seconds:2m{model="${m.name}"} > ${m.slo.p95LatencyMs / 1000}`,
+        for: "10m",
+        labels: { severity: "warning" },
+        annotations: { summary: `Model ${m.name} ({{ $labels.variant }}) p95 latency is above its SLO of ${m.slo.p95LatencyMs} ms` },
+      },
+    ]),
+  };
+}
+
 /** The Grafana dashboard of one model: traffic, error ratio, p95 latency and business metric per variant, against the SLOs. */
 export function modelDashboard(model: ServedModelSpec): Record<string, unknown> {
   const ds = { type: "prometheus", uid: "prometheus" };
@@ -611,7 +639,7 @@ export class ModelServing extends pulumi.ComponentResource {
           apiVersion: "monitoring.coreos.com/v1",
           kind: "PrometheusRule",
           metadata: { name: "model-variants", namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "mlops-platform" } },
-          spec: { groups: variantRecordingRules(args.namespaceName, args.models) },
+          spec: { groups: [...variantRecordingRules(args.namespaceName, args.models), modelSloAlerts(args.models)] },
         },
         { parent: this, dependsOn: [...args.dependsOn] },
       );

@@ -20,6 +20,7 @@ import {
   analysisTemplateSpecs,
   canaryRouting,
   modelDashboard,
+  modelSloAlerts,
   rolloutSpec,
   type ServedModelSpec,
   servingProblems,
@@ -466,6 +467,11 @@ describe("serving", () => {
     expect(rules.find((r) => r.record === "mlops:model_business_metric" && (r.labels as Obj).variant === "canary")?.expr).toBe(
       'sum(rate(x_total{variant="canary"}[5m]))',
     );
+    const alerts = modelSloAlerts([ab]).rules as Obj[];
+    expect(alerts.map((a) => a.expr)).toEqual([
+      'mlops:model_error_ratio:rate2m{model="ab"} > 0.01',
+      'mlops:model_latency_p95_seconds:2m{model="ab"} > 0.3',
+    ]);
     const dash = modelDashboard(ab);
     const exprs = (dash.panels as Obj[]).map((p) => ((p.targets as Obj[])[0] as Obj).expr);
     expect(exprs).toEqual(
