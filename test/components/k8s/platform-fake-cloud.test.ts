@@ -284,6 +284,15 @@ describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", (
     expect(find("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate").map((r) => meta(r).namespace)).toEqual(["ml-pipelines"]);
   });
 
+  it("lets a development canary model scale to zero, with its disruption budget and weighted route", () => {
+    const so = find("kubernetes:keda.sh/v1alpha1:ScaledObject", (r) => meta(r).name === "credit")[0] as Recorded;
+    const spec = so.inputs.spec as Record<string, unknown>;
+    expect([spec.minReplicaCount, spec.maxReplicaCount]).toEqual([0, 3]);
+    expect(spec.cooldownPeriod).toBeGreaterThan(0);
+    expect(find("kubernetes:policy/v1:PodDisruptionBudget", (r) => meta(r).name === "credit")).toHaveLength(1);
+    expect(find("kubernetes:traefik.io/v1alpha1:TraefikService", (r) => meta(r).name === "credit-weighted")).toHaveLength(1);
+  });
+
   it("uses the profile's replicas and sizes", () => {
     const mlflow = find("kubernetes:helm.sh/v3:Release", (r) => r.inputs.name === "mlflow")[0] as Recorded;
     expect((mlflow.inputs.values as Obj).replicaCount).toBe(2);
