@@ -790,6 +790,12 @@ function modelRules(c: PlatformConfig, issue: Issue): void {
         "is 0 with the blueGreen strategy: the pre-promotion smoke analysis needs a running preview; set at least 1 or use canary",
         0,
       );
+    if (m.slo.businessMetric !== undefined && m.serving.strategy !== "canary")
+      issue(
+        at("slo", "businessMetric"),
+        "compares the variants of an A/B test: set serving.strategy to canary, or remove it (blue-green judges the new version on its SLOs alone)",
+        m.slo.businessMetric.name,
+      );
     const image = m.serving.image;
     if (image !== undefined && c.environment === "production" && !/@sha256:[a-f0-9]{64}$/.test(image))
       issue(

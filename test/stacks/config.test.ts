@@ -373,6 +373,11 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
     (r) => ({ ...r, models: [model({ training: { image: "reg.example.ae/t/m:1", repository: "https://git.example.ae/m.git" } })] }),
     "mlops-platform:models[0].training",
   ],
+  [
+    "a business metric on a blue-green model",
+    (r) => ({ ...r, models: [model({ slo: { businessMetric: { name: "approvals", query: 'sum(x{variant="{{variant}}"})' } } })] }),
+    "mlops-platform:models[0].slo.businessMetric",
+  ],
   ["a malformed schedule", (r) => ({ ...r, models: [model({ schedule: "every day" })] }), "mlops-platform:models[0].schedule"],
   [
     "a business metric without {{variant}}",
