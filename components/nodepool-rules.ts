@@ -68,3 +68,34 @@ export function nodePoolProblems(p: PoolShape, bounds: BoundNames): PoolProblem[
     add(!p.taints.some((t) => t.key === GPU_TAINT.key), "taints", p.taints, `only GPU pools carry the ${GPU_TAINT.key} taint; remove it`);
   return out;
 }
+
+/** What the spot-first GPU fallback reads of a pool. */
+export interface PoolPriorityShape {
+  readonly name: string;
+  readonly kind: PoolKind;
+  readonly spot: boolean;
+}
+
+/**
+ * The cluster autoscaler's priority-expander table, the same on both clouds: spot GPU pools first
+ * (30), on-demand GPU pools as the fallback when spot capacity cannot be had (20), every other
+ * pool last (10). `groupPattern` turns a pool name into the regular expression that matches the
+ * cloud's node-group id for that pool (an EKS autoscaling group `eks-<nodegroup>-<uuid>`, an AKS
+ * scale set `aks-<pool>-<n>-vmss`); patterns are anchored so that `gpu` does not also match
+ * `gpuspot`. Returns priority → patterns, highest first.
+ */
+export function spotFirstPriorities(
+  pools: readonly PoolPriorityShape[],
+  groupPattern: (poolName: string) => string,
+): Record<number, string[]> {
+  const byPriority = new Map<number, string[]>();
+  for (const p of pools) {
+    const priority = p.kind === "gpu" ? (p.spot ? 30 : 20) : 10;
+    byPriority.set(priority, [...(byPriority.get(priority) ?? []), groupPattern(p.name)]);
+  }
+  if (!byPriority.has(10)) byPriority.set(10, [".*"]);
+  return Object.fromEntries([...byPriority.entries()].sort(([a], [b]) => b - a));
+}
+
+/** The ConfigMap the cluster autoscaler's priority expander reads (name and namespace are the autoscaler's). */
+export const PRIORITY_EXPANDER_CONFIGMAP = { name: "cluster-autoscaler-priority-expander", namespace: "kube-system" } as const;

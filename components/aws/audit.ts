@@ -10,7 +10,7 @@ import { EncryptedBucket } from "./bucket";
 import { LOG_RETENTION_DAYS } from "./network";
 import { cloudTrailDeliveryStatements, serviceTrustPolicy } from "./policy";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** Arguments of {@link Audit}. */
 export interface AuditArgs {
@@ -37,26 +37,26 @@ export class Audit extends pulumi.ComponentResource {
   public readonly logGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: AuditArgs, opts?: pulumi.ComponentResourceOptions) {
-    new ArgChecker(`mlops-platform:aws:Audit ${name}`)
-      .check(
+    new ArgsCheck("mlops-platform:aws:Audit", name)
+      .require(
         /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(args.trailName),
         "trailName",
         args.trailName,
         "use 3-128 letters, digits, '.', '_' or '-'",
       )
-      .check(
+      .require(
         Number.isInteger(args.auditLogDays) && args.auditLogDays >= 90,
         "auditLogDays",
         args.auditLogDays,
         "keep audit records at least 90 days",
       )
-      .check(
+      .require(
         LOG_RETENTION_DAYS.includes(args.auditLogDays),
         "auditLogDays",
         args.auditLogDays,
         "use a CloudWatch Logs retention value (see logRetention())",
       )
-      .throwIfAny();
+      .done();
     super("mlops-platform:aws:Audit", name, {}, opts);
 
     const trailArn = pulumi

@@ -6,12 +6,14 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImage } from "../../contracts/versions";
 import { helmRelease } from "../k8s/helm";
-import type * as k8s from "../k8s/sdk";
+import * as k8s from "../k8s/sdk";
+import { type PoolPriorityShape, PRIORITY_EXPANDER_CONFIGMAP, spotFirstPriorities } from "../nodepool-rules";
 import { irsaRole, type OidcIssuer } from "./irsa";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 const SERVICE_ACCOUNT = "cluster-autoscaler";
 const NAMESPACE = "kube-system";
@@ -24,8 +26,12 @@ export interface ClusterAutoscalerArgs {
   readonly partition: pulumi.Input<string>;
   readonly accountId: pulumi.Input<string>;
   readonly oidc: OidcIssuer;
-  /** EKS node group names (the autoscaling groups are named `eks-<nodegroup>-<uuid>`). */
-  readonly nodeGroupNames: readonly string[];
+  /**
+   * The EKS node groups' pools, by the name each group's name starts with (the autoscaling groups
+   * are named `eks-<nodegroup>-<uuid>`), kind and capacity type: what the autoscaler may resize,
+   * and the spot-first GPU fallback of its priority expander.
+   */
+  readonly pools: readonly PoolPriorityShape[];
   /** Node labels of the pool the autoscaler runs on. */
   readonly nodeSelector: Readonly<Record<string, string>>;
 }
@@ -83,15 +89,15 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
     const image = clusterAutoscalerImage(args.kubernetesVersion);
-    new ArgChecker(`mlops-platform:aws:ClusterAutoscaler ${name}`)
-      .check(
+    new ArgsCheck("mlops-platform:aws:ClusterAutoscaler", name)
+      .require(
         image !== undefined,
         "kubernetesVersion",
         args.kubernetesVersion,
         `use a version with a matching autoscaler release: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`,
       )
-      .check(args.nodeGroupNames.length > 0, "nodeGroupNames", args.nodeGroupNames, "list the node groups the autoscaler may resize")
-      .throwIfAny();
+      .require(args.pools.length > 0, "pools", args.pools, "list the node groups the autoscaler may resize")
+      .done();
     super("mlops-platform:aws:ClusterAutoscaler", name, {}, opts);
 
     const role = irsaRole(`${name}-role`, args.oidc, NAMESPACE, [SERVICE_ACCOUNT], "Cluster Autoscaler", { parent: this });
@@ -106,10 +112,19 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
               region: args.region,
               account,
               clusterName: args.clusterName,
-              nodeGroupNames: args.nodeGroupNames,
+              nodeGroupNames: args.pools.map((p) => p.name),
             }),
           ),
         ),
+      },
+      { parent: this },
+    );
+    // Read by the priority expander; the same table as AKS's (components/nodepool-rules.ts).
+    const priorities = new k8s.core.v1.ConfigMap(
+      `${name}-priorities`,
+      {
+        metadata: { ...PRIORITY_EXPANDER_CONFIGMAP },
+        data: { priorities: stringify(spotFirstPriorities(args.pools, (pool) => `^eks-${pool}-[0-9]+-`)) },
       },
       { parent: this },
     );
@@ -129,7 +144,8 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
           rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": role.arn } } },
           extraArgs: {
             "balance-similar-node-groups": true,
-            expander: "least-waste",
+            // Spot GPU pools first, on-demand GPU pools when spot cannot be had, as on AKS; ties by least waste.
+            expander: "priority,least-waste",
             "skip-nodes-with-local-storage": false,
             "scale-down-unneeded-time": "10m",
           },
@@ -139,7 +155,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
           resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { cpu: "500m", memory: "600Mi" } },
         },
       },
-      { parent: this, dependsOn: [policy] },
+      { parent: this, dependsOn: [policy, priorities] },
     );
     this.roleArn = role.arn;
     this.registerOutputs({ roleArn: this.roleArn });

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AWS_UAE_REGIONS } from "../../contracts/regions";
 import { bucketBaselineStatements, policyDocument, type Statement } from "./policy";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** A replication destination (same-region replication is the only kind the UAE allow-list permits on AWS today). */
 export interface ReplicationDestination {
@@ -64,32 +64,32 @@ export class EncryptedBucket extends pulumi.ComponentResource {
   public readonly regionalDomainName: pulumi.Output<string>;
 
   constructor(name: string, args: EncryptedBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    const check = new ArgChecker(`mlops-platform:aws:EncryptedBucket ${name}`)
-      .check(
+    const check = new ArgsCheck("mlops-platform:aws:EncryptedBucket", name)
+      .require(
         args.kind === "access-logs" || args.kmsKeyArn !== undefined,
         "kmsKeyArn",
         args.kmsKeyArn,
         "pass the storage KMS key ARN: data buckets are always SSE-KMS",
       )
-      .check(
+      .require(
         args.kind === "access-logs" || args.accessLogBucket !== undefined,
         "accessLogBucket",
         args.accessLogBucket,
         "pass the access-log bucket name: every data bucket has server access logging",
       )
-      .check(
+      .require(
         Number.isInteger(args.noncurrentVersionDays) && args.noncurrentVersionDays >= 1,
         "noncurrentVersionDays",
         args.noncurrentVersionDays,
         "use a whole number of days, at least 1",
       )
-      .check(
+      .require(
         args.expireAfterDays === undefined || (Number.isInteger(args.expireAfterDays) && args.expireAfterDays >= 1),
         "expireAfterDays",
         args.expireAfterDays,
         "use a whole number of days, at least 1, or leave it unset to keep objects",
       )
-      .check(
+      .require(
         args.allowedRegions.includes(args.region),
         "region",
         args.region,
@@ -97,7 +97,7 @@ export class EncryptedBucket extends pulumi.ComponentResource {
       );
     // The allow-list a caller passes may only narrow the UAE's, never widen it.
     args.allowedRegions.forEach((r, i) => {
-      check.check(
+      check.require(
         (AWS_UAE_REGIONS as readonly string[]).includes(r),
         `allowedRegions[${i}]`,
         r,
@@ -105,14 +105,14 @@ export class EncryptedBucket extends pulumi.ComponentResource {
       );
     });
     (args.replicateTo ?? []).forEach((d, i) => {
-      check.check(
+      check.require(
         args.allowedRegions.includes(d.region),
         `replicateTo[${i}].region`,
         d.region,
         `replicate only inside the allow-list (${args.allowedRegions.join(", ")}): data must not leave the UAE`,
       );
     });
-    check.throwIfAny();
+    check.done();
     super("mlops-platform:aws:EncryptedBucket", name, {}, opts);
 
     const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect };

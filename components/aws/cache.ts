@@ -9,7 +9,7 @@ import * as random from "@pulumi/random";
 import { isValidCacheIdentifier } from "./naming";
 import { LOG_RETENTION_DAYS } from "./network";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** Arguments of {@link Cache}. */
 export interface CacheArgs {
@@ -43,46 +43,46 @@ export class Cache extends pulumi.ComponentResource {
   public readonly authToken: pulumi.Output<string>;
 
   constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
-    new ArgChecker(`mlops-platform:aws:Cache ${name}`)
-      .check(
+    new ArgsCheck("mlops-platform:aws:Cache", name)
+      .require(
         isValidCacheIdentifier(args.identifier),
         "identifier",
         args.identifier,
         "use 1-40 lowercase letters, digits and single hyphens, starting with a letter",
       )
-      .check(args.subnetIds.length >= 2, "subnetIds", args.subnetIds.length, "pass data subnets in at least two availability zones")
-      .check(
+      .require(args.subnetIds.length >= 2, "subnetIds", args.subnetIds.length, "pass data subnets in at least two availability zones")
+      .require(
         args.allowedCidrs.length > 0 && !args.allowedCidrs.includes("0.0.0.0/0"),
         "allowedCidrs",
         args.allowedCidrs,
         "list only the node subnets' CIDRs",
       )
-      .check(
+      .require(
         /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(args.nodeType),
         "nodeType",
         args.nodeType,
         "use an ElastiCache node type such as cache.m5.large",
       )
-      .check(
+      .require(
         Number.isInteger(args.replicas) && args.replicas >= 0 && args.replicas <= 5,
         "replicas",
         args.replicas,
         "use 0 to 5 read replicas",
       )
-      .check(!args.multiAz || args.replicas >= 1, "multiAz", args.multiAz, "add at least one replica (replicas >= 1) or turn multiAz off")
-      .check(
+      .require(!args.multiAz || args.replicas >= 1, "multiAz", args.multiAz, "add at least one replica (replicas >= 1) or turn multiAz off")
+      .require(
         Number.isInteger(args.snapshotRetentionDays) && args.snapshotRetentionDays >= 0 && args.snapshotRetentionDays <= 35,
         "snapshotRetentionDays",
         args.snapshotRetentionDays,
         "use 0 to 35 days",
       )
-      .check(
+      .require(
         LOG_RETENTION_DAYS.includes(args.logRetentionDays),
         "logRetentionDays",
         args.logRetentionDays,
         "use a CloudWatch Logs retention value (see logRetention())",
       )
-      .throwIfAny();
+      .done();
     super("mlops-platform:aws:Cache", name, {}, opts);
 
     const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect };

@@ -19,7 +19,7 @@ import { LOG_RETENTION_DAYS } from "./network";
 import { NodePool, type PoolSpec } from "./nodepool";
 import { serviceTrustPolicy } from "./policy";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** Every EKS control-plane log type. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -80,41 +80,41 @@ export class Cluster extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     const allowed = args.apiAllowedCidrs ?? [];
     const vpc = parseCidr(args.vpcCidr);
-    const check = new ArgChecker(`mlops-platform:aws:Cluster ${name}`)
-      .check(
+    const check = new ArgsCheck("mlops-platform:aws:Cluster", name)
+      .require(
         /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(args.clusterName),
         "clusterName",
         args.clusterName,
         "use 1-100 letters, digits, '-' or '_', starting alphanumeric",
       )
-      .check(
+      .require(
         isSupportedKubernetesVersion(args.kubernetesVersion),
         "kubernetesVersion",
         args.kubernetesVersion,
         `use a supported version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
       )
-      .check(vpc !== undefined, "vpcCidr", args.vpcCidr, "pass the VPC CIDR, e.g. 10.40.0.0/16")
-      .check(parseCidr(args.serviceCidr) !== undefined, "serviceCidr", args.serviceCidr, "pass a CIDR block such as 172.20.0.0/16")
-      .check(
+      .require(vpc !== undefined, "vpcCidr", args.vpcCidr, "pass the VPC CIDR, e.g. 10.40.0.0/16")
+      .require(parseCidr(args.serviceCidr) !== undefined, "serviceCidr", args.serviceCidr, "pass a CIDR block such as 172.20.0.0/16")
+      .require(
         args.privateSubnetIds.length >= 2,
         "privateSubnetIds",
         args.privateSubnetIds.length,
         "pass private subnets in at least two zones (EKS requires two)",
       )
-      .check(
+      .require(
         args.adminRoleArns.length > 0,
         "adminRoleArns",
         args.adminRoleArns,
         "list at least one IAM role ARN (identity.clusterAdmins), including the role that runs pulumi up: the creator gets no implicit admin",
       )
-      .check(
+      .require(
         LOG_RETENTION_DAYS.includes(args.controlPlaneLogDays),
         "controlPlaneLogDays",
         args.controlPlaneLogDays,
         "use a CloudWatch Logs retention value (see logRetention())",
       );
     args.adminRoleArns.forEach((a, i) => {
-      check.check(
+      check.require(
         /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(a),
         `adminRoleArns[${i}]`,
         a,
@@ -123,14 +123,14 @@ export class Cluster extends pulumi.ComponentResource {
     });
     allowed.forEach((c, i) => {
       const block = parseCidr(c);
-      check.check(
+      check.require(
         block !== undefined && block.prefix > 0,
         `apiAllowedCidrs[${i}]`,
         c,
         "list your own egress ranges; 0.0.0.0/0 would open the API to the internet",
       );
     });
-    check.throwIfAny();
+    check.done();
     super("mlops-platform:aws:Cluster", name, {}, opts);
 
     // Control plane ---------------------------------------------------------------------------
@@ -365,7 +365,11 @@ export class Cluster extends pulumi.ComponentResource {
         partition: args.partition,
         accountId: args.accountId,
         oidc,
-        nodeGroupNames: [args.nodePools.system, ...args.nodePools.cpu, ...args.nodePools.gpu].map((p) => p.name),
+        pools: [
+          { name: args.nodePools.system.name, kind: "system" as const, spot: args.nodePools.system.spot },
+          ...args.nodePools.cpu.map((p) => ({ name: p.name, kind: "cpu" as const, spot: p.spot })),
+          ...args.nodePools.gpu.map((p) => ({ name: p.name, kind: "gpu" as const, spot: p.spot })),
+        ],
         nodeSelector: { [NODE_LABEL_KEYS.kind]: "system" },
       },
       { parent: this, providers: [this.provider], dependsOn: [coreDns, ...nodeGroups] },

@@ -6,7 +6,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "../k8s/sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** Arguments of {@link DatabaseInit}. */
 export interface DatabaseInitArgs {
@@ -48,16 +48,16 @@ export class DatabaseInit extends pulumi.ComponentResource {
   constructor(name: string, args: DatabaseInitArgs, opts?: pulumi.ComponentResourceOptions) {
     const image = args.image ?? "public.ecr.aws/docker/library/postgres:16.4-alpine3.20";
     const consumers = Object.keys(args.consumers);
-    const check = new ArgChecker(`mlops-platform:aws:DatabaseInit ${name}`)
-      .check(consumers.length > 0, "consumers", consumers, "pass at least one consumer and its password")
-      .check(
+    const check = new ArgsCheck("mlops-platform:aws:DatabaseInit", name)
+      .require(consumers.length > 0, "consumers", consumers, "pass at least one consumer and its password")
+      .require(
         /(@sha256:[a-f0-9]{64}|:[A-Za-z0-9_.-]+)$/.test(image) && !image.endsWith(":latest"),
         "image",
         image,
         "pin the image to a tag or digest (not latest)",
       );
-    for (const c of consumers) check.check(/^[a-z][a-z0-9_]{0,30}$/.test(c), "consumers", c, "use lowercase PostgreSQL identifiers");
-    check.throwIfAny();
+    for (const c of consumers) check.require(/^[a-z][a-z0-9_]{0,30}$/.test(c), "consumers", c, "use lowercase PostgreSQL identifiers");
+    check.done();
     super("mlops-platform:aws:DatabaseInit", name, {}, opts);
 
     const secret = new k8s.core.v1.Secret(

@@ -12,7 +12,7 @@ import * as random from "@pulumi/random";
 import { isValidDatabaseIdentifier } from "./naming";
 import { LOG_RETENTION_DAYS } from "./network";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** Supported PostgreSQL major versions (parameter-group family `postgres<major>`). */
 export const POSTGRES_MAJOR_VERSIONS = ["15", "16", "17"] as const;
@@ -73,62 +73,62 @@ export class Database extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     const major = args.engineMajorVersion ?? "16";
-    const check = new ArgChecker(`mlops-platform:aws:Database ${name}`)
-      .check(
+    const check = new ArgsCheck("mlops-platform:aws:Database", name)
+      .require(
         isValidDatabaseIdentifier(args.identifier),
         "identifier",
         args.identifier,
         "use 1-63 lowercase letters, digits and single hyphens, starting with a letter",
       )
-      .check(
+      .require(
         args.subnetIds.length >= 2,
         "subnetIds",
         args.subnetIds.length,
         "pass data subnets in at least two availability zones (an RDS requirement)",
       )
-      .check(args.allowedCidrs.length > 0, "allowedCidrs", args.allowedCidrs, "list the node subnets' CIDRs; nothing else may connect")
-      .check(!args.allowedCidrs.includes("0.0.0.0/0"), "allowedCidrs", args.allowedCidrs, "remove 0.0.0.0/0: the database is private")
-      .check(
+      .require(args.allowedCidrs.length > 0, "allowedCidrs", args.allowedCidrs, "list the node subnets' CIDRs; nothing else may connect")
+      .require(!args.allowedCidrs.includes("0.0.0.0/0"), "allowedCidrs", args.allowedCidrs, "remove 0.0.0.0/0: the database is private")
+      .require(
         /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(args.instanceClass),
         "instanceClass",
         args.instanceClass,
         "use an RDS class such as db.m5.large",
       )
-      .check(
+      .require(
         Number.isInteger(args.allocatedStorageGiB) && args.allocatedStorageGiB >= 20,
         "allocatedStorageGiB",
         args.allocatedStorageGiB,
         "use at least 20 GiB (the gp3 minimum)",
       )
-      .check(
+      .require(
         args.maxAllocatedStorageGiB >= args.allocatedStorageGiB,
         "maxAllocatedStorageGiB",
         args.maxAllocatedStorageGiB,
         `use at least allocatedStorageGiB (${args.allocatedStorageGiB})`,
       )
-      .check(
+      .require(
         Number.isInteger(args.backupRetentionDays) && args.backupRetentionDays >= 1 && args.backupRetentionDays <= 35,
         "backupRetentionDays",
         args.backupRetentionDays,
         "use 1 to 35 days (0 would turn backups off)",
       )
-      .check(POSTGRES_MAJOR_VERSIONS.includes(major), "engineMajorVersion", major, `use one of ${POSTGRES_MAJOR_VERSIONS.join(", ")}`)
-      .check(
+      .require(POSTGRES_MAJOR_VERSIONS.includes(major), "engineMajorVersion", major, `use one of ${POSTGRES_MAJOR_VERSIONS.join(", ")}`)
+      .require(
         LOG_RETENTION_DAYS.includes(args.logRetentionDays),
         "logRetentionDays",
         args.logRetentionDays,
         "use a CloudWatch Logs retention value (see logRetention())",
       )
-      .check(args.consumers.length > 0, "consumers", args.consumers, 'list the consumers, e.g. ["mlflow", "feast", "argo"]');
+      .require(args.consumers.length > 0, "consumers", args.consumers, 'list the consumers, e.g. ["mlflow", "feast", "argo"]');
     for (const c of args.consumers) {
-      check.check(
+      check.require(
         /^[a-z][a-z0-9_]{0,30}$/.test(c) && c !== "postgres" && c !== "rdsadmin",
         "consumers",
         c,
         "use a lowercase PostgreSQL identifier other than postgres/rdsadmin",
       );
     }
-    check.throwIfAny();
+    check.done();
     super("mlops-platform:aws:Database", name, {}, opts);
 
     const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect };

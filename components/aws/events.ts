@@ -6,7 +6,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** Arguments of {@link DataEvents}. */
 export interface DataEventsArgs {
@@ -37,18 +37,18 @@ export class DataEvents extends pulumi.ComponentResource {
   constructor(name: string, args: DataEventsArgs, opts?: pulumi.ComponentResourceOptions) {
     const prefixes = args.prefixes ?? [""];
     const hours = args.retentionHours ?? 96;
-    const check = new ArgChecker(`mlops-platform:aws:DataEvents ${name}`)
-      .check(prefixes.length > 0, "prefixes", prefixes, 'list at least one key prefix ("" for every object)')
-      .check(
+    const check = new ArgsCheck("mlops-platform:aws:DataEvents", name)
+      .require(prefixes.length > 0, "prefixes", prefixes, 'list at least one key prefix ("" for every object)')
+      .require(
         Number.isInteger(hours) && hours >= 1 && hours <= 336,
         "retentionHours",
         hours,
         "use 1 to 336 hours (the SQS limit is 14 days)",
       );
     prefixes.forEach((p, i) => {
-      check.check(!p.startsWith("/") && !p.includes("*"), `prefixes[${i}]`, p, "use a key prefix without leading slash or wildcard");
+      check.require(!p.startsWith("/") && !p.includes("*"), `prefixes[${i}]`, p, "use a key prefix without leading slash or wildcard");
     });
-    check.throwIfAny();
+    check.done();
     super("mlops-platform:aws:DataEvents", name, {}, opts);
 
     const dlq = new aws.sqs.Queue(

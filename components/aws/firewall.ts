@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { awsDomainTarget, hostPatternProblem } from "../../contracts/egress";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** Stateful default actions under strict order: drop (and log) whatever no rule passed. */
 export const FIREWALL_DEFAULT_ACTIONS = ["aws:drop_established", "aws:alert_established"] as const;
@@ -42,14 +42,14 @@ export class EgressFirewall extends pulumi.ComponentResource {
   public readonly flowLogGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: EgressFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
-    const check = new ArgChecker(`mlops-platform:aws:EgressFirewall ${name}`)
-      .check(args.subnetIds.length >= 1, "subnetIds", args.subnetIds, "pass at least one firewall subnet")
-      .check(args.allowedHosts.length >= 1, "allowedHosts", args.allowedHosts, "list the hosts the platform may reach");
+    const check = new ArgsCheck("mlops-platform:aws:EgressFirewall", name)
+      .require(args.subnetIds.length >= 1, "subnetIds", args.subnetIds, "pass at least one firewall subnet")
+      .require(args.allowedHosts.length >= 1, "allowedHosts", args.allowedHosts, "list the hosts the platform may reach");
     for (const host of args.allowedHosts) {
       const problem = hostPatternProblem(host);
-      check.check(problem === undefined, "allowedHosts", host, problem ?? "");
+      check.require(problem === undefined, "allowedHosts", host, problem ?? "");
     }
-    check.throwIfAny();
+    check.done();
     super("mlops-platform:aws:EgressFirewall", name, {}, opts);
 
     const targets = [...new Set(args.allowedHosts.map(awsDomainTarget))].sort();

@@ -16,7 +16,7 @@ import { parseS3Uri, s3BucketArn } from "./arn";
 import { irsaRole, type OidcIssuer } from "./irsa";
 import { type BucketAccess, wildcardProblems, workloadPolicy } from "./policy";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** An external data lake to read. */
 export interface DataLakeSource {
@@ -57,7 +57,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
 
   constructor(name: string, args: WorkloadIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
     const lakes = args.dataLakes ?? [];
-    const check = new ArgChecker(`mlops-platform:aws:WorkloadIdentities ${name}`).check(
+    const check = new ArgsCheck("mlops-platform:aws:WorkloadIdentities", name).require(
       args.specs.length > 0,
       "specs",
       args.specs,
@@ -66,22 +66,22 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     const keys = new Set<string>();
     args.specs.forEach((s, i) => {
       check
-        .check(/^[a-z][a-z0-9-]{0,40}$/.test(s.key), `specs[${i}].key`, s.key, "use 1-41 lowercase letters, digits and '-'")
-        .check(!keys.has(s.key), `specs[${i}].key`, s.key, "make each key unique")
-        .check(
+        .require(/^[a-z][a-z0-9-]{0,40}$/.test(s.key), `specs[${i}].key`, s.key, "use 1-41 lowercase letters, digits and '-'")
+        .require(!keys.has(s.key), `specs[${i}].key`, s.key, "make each key unique")
+        .require(
           s.serviceAccounts.length > 0,
           `specs[${i}].serviceAccounts`,
           s.serviceAccounts,
           "list the service accounts that assume the identity",
         )
-        .check(
+        .require(
           s.registry === "none" || Object.keys(args.repositoryArns).length > 0,
           `specs[${i}].registry`,
           s.registry,
           "pass repositoryArns, or set registry to none",
         );
       s.buckets.forEach((b, j) => {
-        check.check(
+        check.require(
           !b.prefix.startsWith("/") && !b.prefix.includes("*") && (b.prefix === "" || b.prefix.endsWith("/")),
           `specs[${i}].buckets[${j}].prefix`,
           b.prefix,
@@ -91,20 +91,20 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
       keys.add(s.key);
     });
     lakes.forEach((l, i) => {
-      check.check(
+      check.require(
         l.kmsKeyArn === undefined || new RegExp(`^arn:aws[a-z-]*:kms:${args.region}:\\d{12}:key/[0-9a-f-]{36}$`).test(l.kmsKeyArn),
         `dataLakes[${i}].kmsKeyArn`,
         l.kmsKeyArn,
         `use the ARN of a KMS key in ${args.region}, arn:aws:kms:${args.region}:<account>:key/<key-id>`,
       );
-      check.check(
+      check.require(
         parseS3Uri(l.uri) !== undefined,
         `dataLakes[${i}].uri`,
         l.uri,
         "use s3://bucket/prefix with a valid bucket name and no wildcard",
       );
     });
-    check.throwIfAny();
+    check.done();
     super("mlops-platform:aws:WorkloadIdentities", name, {}, opts);
 
     const lakeLocations = lakes.map((l) => ({

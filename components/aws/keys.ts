@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type KeyPurpose, keyPolicy } from "./policy";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** The key purposes, in creation order. */
 export const KEY_PURPOSES: readonly KeyPurpose[] = ["storage", "cluster", "logs", "database"];
@@ -38,20 +38,20 @@ export class Keys extends pulumi.ComponentResource {
 
   constructor(name: string, args: KeysArgs, opts?: pulumi.ComponentResourceOptions) {
     const window = args.deletionWindowDays ?? 30;
-    new ArgChecker(`mlops-platform:aws:Keys ${name}`)
-      .check(
+    new ArgsCheck("mlops-platform:aws:Keys", name)
+      .require(
         Number.isInteger(window) && window >= 7 && window <= 30,
         "deletionWindowDays",
         window,
         "use a whole number of days from 7 to 30",
       )
-      .check(
+      .require(
         /^[a-z]{2}(-[a-z]+)+-\d$/.test(args.region),
         "region",
         args.region,
         "pass the AWS region the provider is pinned to, e.g. me-central-1",
       )
-      .throwIfAny();
+      .done();
     super("mlops-platform:aws:Keys", name, {}, opts);
 
     const keys = {} as Record<KeyPurpose, aws.kms.Key>;

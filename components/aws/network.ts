@@ -11,7 +11,7 @@ import { EgressFirewall } from "./firewall";
 import { subnetLayout } from "./layout";
 import { serviceTrustPolicy } from "./policy";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /**
  * Interface endpoints every private cluster needs so that nodes, add-ons and workloads reach AWS
@@ -89,32 +89,32 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     const parsed = parseCidr(args.cidr);
-    new ArgChecker(`mlops-platform:aws:Network ${name}`)
-      .check(
+    new ArgsCheck("mlops-platform:aws:Network", name)
+      .require(
         parsed !== undefined && parsed.prefix >= 16 && parsed.prefix <= 20,
         "cidr",
         args.cidr,
         "pass an RFC 1918 block from /16 to /20, e.g. 10.40.0.0/16",
       )
-      .check(
+      .require(
         args.availabilityZones.length >= 2 && args.availabilityZones.length <= 3,
         "availabilityZones",
         args.availabilityZones,
         "list two or three availability zones so that the cluster survives a zone outage",
       )
-      .check(
+      .require(
         args.availabilityZones.every((z) => z.startsWith(args.region)),
         "availabilityZones",
         args.availabilityZones,
         `use zones of the region ${args.region}, e.g. ${args.region}a`,
       )
-      .check(
+      .require(
         LOG_RETENTION_DAYS.includes(args.flowLogRetentionDays),
         "flowLogRetentionDays",
         args.flowLogRetentionDays,
         `use a CloudWatch Logs retention value (${LOG_RETENTION_DAYS.join(", ")}); logRetention() rounds up`,
       )
-      .throwIfAny();
+      .done();
     super("mlops-platform:aws:Network", name, {}, opts);
 
     const layout = subnetLayout(args.cidr, args.availabilityZones);

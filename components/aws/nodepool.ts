@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GPU_TAINT, hasGpuTaint, platformPoolLabels, type Taint } from "../../contracts/scheduling";
 import { nodePoolProblems } from "../nodepool-rules";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** A Kubernetes taint (the shared scheduling contract's). */
 export type PoolTaint = Taint;
@@ -83,14 +83,14 @@ export class NodePool extends pulumi.ComponentResource {
 
   constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
     const p = args.pool;
-    const check = new ArgChecker(`mlops-platform:aws:NodePool ${name}`);
+    const check = new ArgsCheck("mlops-platform:aws:NodePool", name);
     // The rules both clouds share (nodepool-rules.ts), then the EC2-specific ones.
     const shape = { ...p, kind: args.role, min: p.minSize, max: p.maxSize };
     for (const problem of nodePoolProblems(shape, { min: "minSize", max: "maxSize" }))
-      check.check(false, `pool.${problem.arg}`, problem.value, problem.fix);
+      check.require(false, `pool.${problem.arg}`, problem.value, problem.fix);
     check
-      .check(p.instanceTypes.length > 0, "pool.instanceTypes", p.instanceTypes, "list at least one EC2 instance type")
-      .check(
+      .require(p.instanceTypes.length > 0, "pool.instanceTypes", p.instanceTypes, "list at least one EC2 instance type")
+      .require(
         p.instanceTypes.every(isArmInstanceType) || !p.instanceTypes.some(isArmInstanceType),
         "pool.instanceTypes",
         p.instanceTypes,
@@ -98,9 +98,9 @@ export class NodePool extends pulumi.ComponentResource {
       );
     p.instanceTypes.forEach((t, i) => {
       if (args.role === "gpu") {
-        check.check(isGpuInstanceType(t), `pool.instanceTypes[${i}]`, t, "use an NVIDIA GPU type (g5, g6, p4d, p5, …) in a GPU pool");
+        check.require(isGpuInstanceType(t), `pool.instanceTypes[${i}]`, t, "use an NVIDIA GPU type (g5, g6, p4d, p5, …) in a GPU pool");
       } else {
-        check.check(
+        check.require(
           !isGpuInstanceType(t),
           `pool.instanceTypes[${i}]`,
           t,
@@ -108,7 +108,7 @@ export class NodePool extends pulumi.ComponentResource {
         );
       }
     });
-    check.throwIfAny();
+    check.done();
     super("mlops-platform:aws:NodePool", name, {}, opts);
 
     const launchTemplate = new aws.ec2.LaunchTemplate(

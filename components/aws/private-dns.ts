@@ -7,6 +7,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { privateDnsProblems } from "../private-dns-checks";
+import { ArgsCheck } from "../validate";
 import * as aws from "./sdk";
 
 /** Arguments of {@link PrivateDns}. */
@@ -34,8 +35,7 @@ export class PrivateDns extends pulumi.ComponentResource {
 
   constructor(name: string, args: PrivateDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:aws:PrivateDns", name, {}, opts);
-    const problems = privateDnsProblems("aws", args);
-    if (problems.length) throw new Error(`PrivateDns "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:aws:PrivateDns", name).problems(privateDnsProblems("aws", args)).done();
     const zoneId =
       args.existingZoneId !== undefined
         ? pulumi.output(args.existingZoneId)

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { repositoryName } from "./naming";
 import * as aws from "./sdk";
-import { ArgChecker } from "./validate";
+import { ArgsCheck } from "./validate";
 
 /** Arguments of {@link Registry}. */
 export interface RegistryArgs {
@@ -38,25 +38,25 @@ export class Registry extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     const days = args.untaggedImageDays ?? 14;
-    const check = new ArgChecker(`mlops-platform:aws:Registry ${name}`)
-      .check(
+    const check = new ArgsCheck("mlops-platform:aws:Registry", name)
+      .require(
         args.repositories.length > 0,
         "repositories",
         args.repositories,
         'list at least one repository key, e.g. ["pipelines", "serving"]',
       )
-      .check(new Set(args.repositories).size === args.repositories.length, "repositories", args.repositories, "remove the duplicate keys")
-      .check(Number.isInteger(days) && days >= 1, "untaggedImageDays", days, "use a whole number of days, at least 1")
-      .check(
+      .require(new Set(args.repositories).size === args.repositories.length, "repositories", args.repositories, "remove the duplicate keys")
+      .require(Number.isInteger(days) && days >= 1, "untaggedImageDays", days, "use a whole number of days, at least 1")
+      .require(
         /^[a-z0-9]+([._-][a-z0-9]+)*$/.test(args.namePrefix),
         "namePrefix",
         args.namePrefix,
         "use lowercase letters, digits and . _ - separators",
       );
     for (const key of args.repositories) {
-      check.check(/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(key), "repositories", key, "use lowercase letters, digits and . _ - separators");
+      check.require(/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(key), "repositories", key, "use lowercase letters, digits and . _ - separators");
     }
-    check.throwIfAny();
+    check.done();
     super("mlops-platform:aws:Registry", name, {}, opts);
 
     const registryHost = pulumi.interpolate`${args.accountId}.dkr.ecr.${args.region}.amazonaws.com`;

@@ -9,7 +9,7 @@ import type { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { GPU_TAINT, platformPoolLabels, type Taint } from "../../contracts/scheduling";
-import { nodePoolProblems } from "../nodepool-rules";
+import { nodePoolProblems, PRIORITY_EXPANDER_CONFIGMAP, spotFirstPriorities } from "../nodepool-rules";
 import { ArgsCheck } from "./validate";
 
 /** A Kubernetes taint (the shared scheduling contract's). */
@@ -81,18 +81,12 @@ export function checkPool(check: ArgsCheck, pool: NodePoolSpec, path: string): v
 }
 
 /**
- * The cluster-autoscaler priority expander configuration: spot GPU pools first (priority 30),
- * on-demand GPU pools as the fallback (20), everything else last (10). Pure.
+ * The cluster-autoscaler priority expander configuration (AKS scale sets are `aks-<pool>-<n>-vmss`):
+ * spot GPU pools first, on-demand GPU pools as the fallback, everything else last (see
+ * {@link spotFirstPriorities}, shared with AWS). Pure.
  */
 export function priorityExpanderConfig(pools: readonly NodePoolSpec[]): string {
-  const byPriority = new Map<number, string[]>();
-  for (const p of pools) {
-    const priority = p.kind === "gpu" ? (p.spot ? 30 : 20) : 10;
-    byPriority.set(priority, [...(byPriority.get(priority) ?? []), `.*${p.name}.*`]);
-  }
-  if (!byPriority.has(10)) byPriority.set(10, [".*"]);
-  const sorted = [...byPriority.entries()].sort(([a], [b]) => b - a);
-  return stringify(Object.fromEntries(sorted.map(([priority, patterns]) => [priority, patterns])));
+  return stringify(spotFirstPriorities(pools, (pool) => `^aks-${pool}-[0-9]+-vmss$`));
 }
 
 /** Arguments of {@link NodePools}. */
@@ -185,7 +179,7 @@ export class NodePools extends pulumi.ComponentResource {
     new corev1.ConfigMap(
       `${name}-autoscaler-priority`,
       {
-        metadata: { name: "cluster-autoscaler-priority-expander", namespace: "kube-system" },
+        metadata: { ...PRIORITY_EXPANDER_CONFIGMAP },
         data: { priorities: priorityExpanderConfig(args.pools) },
       },
       { parent: this, provider: args.kubernetesProvider },

@@ -7,6 +7,7 @@
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as pulumi from "@pulumi/pulumi";
 import { parseAzureZoneId, privateDnsProblems } from "../private-dns-checks";
+import { ArgsCheck } from "../validate";
 
 /** Arguments of {@link PrivateDns}. */
 export interface PrivateDnsArgs {
@@ -34,8 +35,7 @@ export class PrivateDns extends pulumi.ComponentResource {
 
   constructor(name: string, args: PrivateDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:azure:PrivateDns", name, {}, opts);
-    const problems = privateDnsProblems("azure", args);
-    if (problems.length) throw new Error(`PrivateDns "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:azure:PrivateDns", name).problems(privateDnsProblems("azure", args)).done();
     let resourceGroupName: pulumi.Input<string> = args.resourceGroupName;
     let zoneName: pulumi.Input<string> = args.domain;
     if (args.existingZoneId !== undefined) {

@@ -1,55 +1,14 @@
 /**
- * Argument validation shared by the Azure components: every component checks its args before it
- * creates anything and throws one error that lists every problem (argument, value, fix).
+ * Argument validation of the Azure components: the shared idiom (components/validate.ts) plus
+ * the check every Azure component that places resources makes, a UAE location.
  */
 import { AZURE_UAE_LOCATIONS } from "../../contracts/regions";
+import { ArgsCheck as SharedArgsCheck } from "../validate";
 
-/** One invalid argument. */
-export interface ArgProblem {
-  /** Argument path, e.g. `pools[1].minSize`. */
-  readonly arg: string;
-  /** The value received. */
-  readonly received: unknown;
-  /** What is allowed / how to fix it. */
-  readonly fix: string;
-}
+export { type ArgProblem, ComponentArgsError } from "../validate";
 
-/** Thrown by a component constructor when its args are invalid; lists every problem. */
-export class ComponentArgsError extends Error {
-  constructor(
-    readonly component: string,
-    readonly resourceName: string,
-    readonly problems: readonly ArgProblem[],
-  ) {
-    const lines = problems.map((p) => `  - ${p.arg}: ${p.fix} (received: ${show(p.received)})`);
-    super(
-      `Invalid arguments for ${component} "${resourceName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`,
-    );
-    this.name = "ComponentArgsError";
-  }
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return "(missing)";
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text;
-}
-
-/** Collects problems, then throws them all at once. */
-export class ArgsCheck {
-  private readonly problems: ArgProblem[] = [];
-
-  constructor(
-    private readonly component: string,
-    private readonly resourceName: string,
-  ) {}
-
-  /** Records a problem when `bad` is true. */
-  require(ok: boolean, arg: string, received: unknown, fix: string): this {
-    if (!ok) this.problems.push({ arg, received, fix });
-    return this;
-  }
-
+/** {@link SharedArgsCheck} with the Azure location rule. */
+export class ArgsCheck extends SharedArgsCheck {
   /** `location` must be a UAE Azure location. */
   location(location: unknown, arg = "location"): this {
     return this.require(
@@ -58,15 +17,5 @@ export class ArgsCheck {
       location,
       `must be a UAE Azure location: one of ${AZURE_UAE_LOCATIONS.join(", ")}`,
     );
-  }
-
-  /** A non-empty plain string (names that become part of resource names). */
-  nonEmpty(value: unknown, arg: string): this {
-    return this.require(typeof value !== "string" || value.length > 0, arg, value, "must not be empty");
-  }
-
-  /** Throws a {@link ComponentArgsError} when any problem was recorded. */
-  done(): void {
-    if (this.problems.length > 0) throw new ComponentArgsError(this.component, this.resourceName, this.problems);
   }
 }

@@ -8,6 +8,7 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
+import { ArgsCheck } from "../validate";
 import {
   type AdmissionEnvironment,
   type AdmissionRuleSettings,
@@ -72,8 +73,7 @@ export class AdmissionControl extends pulumi.ComponentResource {
 
   constructor(name: string, args: AdmissionControlArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:AdmissionControl", name, {}, opts);
-    const problems = admissionControlProblems(args);
-    if (problems.length) throw new Error(`AdmissionControl "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:AdmissionControl", name).problems(admissionControlProblems(args)).done();
 
     // Build once with stand-ins to learn the names and shapes (known in a preview), then again
     // with the resolved registry host and images for the expressions.

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, imageRef } from "../../contracts/versions";
 import { type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
+import { ArgsCheck } from "../validate";
 import { ARGO_CLUSTER_ROLES } from "./argo-workflows";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
@@ -204,8 +205,7 @@ export class ArgoEvents extends pulumi.ComponentResource {
 
   constructor(name: string, args: ArgoEventsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:ArgoEvents", name, {}, opts);
-    const problems = argoEventsProblems(args);
-    if (problems.length) throw new Error(`ArgoEvents "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:ArgoEvents", name).problems(argoEventsProblems(args)).done();
     const sc = restrictedContainerSecurityContext();
     const pod = restrictedPodSecurityContext();
     this.release = helmRelease(

@@ -10,6 +10,7 @@ import { stringify } from "yaml";
 import { FEAST_SERVICE, MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
 import { type CloudName, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
+import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
 import { flows, type NetworkFlow } from "./namespace";
 import * as k8s from "./sdk";
@@ -254,8 +255,7 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
 
   constructor(name: string, args: ArgoWorkflowsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:ArgoWorkflows", name, {}, opts);
-    const problems = argoWorkflowsProblems(args);
-    if (problems.length) throw new Error(`ArgoWorkflows "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:ArgoWorkflows", name).problems(argoWorkflowsProblems(args)).done();
 
     const db = new k8s.core.v1.Secret(
       `${name}-postgres`,

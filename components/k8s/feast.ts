@@ -13,6 +13,7 @@ import { stringify } from "yaml";
 import { FEAST_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { IMAGES, imageRef } from "../../contracts/versions";
 import type { CacheRef, DatabaseRef, WorkloadIdentityRef } from "../contracts";
+import { ArgsCheck } from "../validate";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
 import { type ResourceSize, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
@@ -110,8 +111,7 @@ export class Feast extends pulumi.ComponentResource {
 
   constructor(name: string, args: FeastArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:Feast", name, {}, opts);
-    const problems = feastProblems(args);
-    if (problems.length) throw new Error(`Feast "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:Feast", name).problems(feastProblems(args)).done();
 
     const d = args.database;
     const db = pulumi.all([d.host, d.port, d.database, d.username, d.password]);

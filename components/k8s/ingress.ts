@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
+import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
@@ -125,8 +126,7 @@ export class InternalIngress extends pulumi.ComponentResource {
 
   constructor(name: string, args: InternalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:InternalIngress", name, {}, opts);
-    const problems = internalIngressProblems(args);
-    if (problems.length) throw new Error(`InternalIngress "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:InternalIngress", name).problems(internalIngressProblems(args)).done();
 
     this.certManager = helmRelease(
       `${name}-cert-manager`,

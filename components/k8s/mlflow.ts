@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import type { CloudName, DatabaseRef, WorkloadIdentityRef } from "../contracts";
+import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
@@ -177,8 +178,7 @@ export class Mlflow extends pulumi.ComponentResource {
 
   constructor(name: string, args: MlflowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:Mlflow", name, {}, opts);
-    const problems = mlflowProblems(args);
-    if (problems.length) throw new Error(`Mlflow "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:Mlflow", name).problems(mlflowProblems(args)).done();
 
     const db = new k8s.core.v1.Secret(
       `${name}-postgres`,

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
+import { ArgsCheck } from "../validate";
 import {
   ALERT_CREDENTIALS_SECRET,
   ALERTMANAGER_CONFIG_LABEL,
@@ -287,9 +288,11 @@ export class Monitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:Monitoring", name, {}, opts);
-    if (!(args.thresholds.driftPsi > 0)) {
-      throw new Error(`Monitoring "${name}": thresholds.driftPsi ${args.thresholds.driftPsi} must be above 0 (e.g. 0.2)`);
-    }
+    // Checked before anything is registered.
+    new ArgsCheck("mlops-platform:k8s:Monitoring", name)
+      .require(args.thresholds.driftPsi > 0, "thresholds.driftPsi", args.thresholds.driftPsi, "must be above 0 (e.g. 0.2)")
+      .problems(args.alerting && args.alerting.receivers.length > 0 ? alertingProblems(args.alerting) : [])
+      .done();
     const oidc = oidcClientSecret(name, args.sso, args.namespace, this, args.dependsOn);
     const admin = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
@@ -323,8 +326,6 @@ export class Monitoring extends pulumi.ComponentResource {
     );
     const alerting = args.alerting;
     if (alerting && alerting.receivers.length > 0) {
-      const problems = alertingProblems(alerting);
-      if (problems.length > 0) throw new Error(`Monitoring "${name}": ${problems.join("; ")}`);
       const credentials = new k8s.core.v1.Secret(
         `${name}-alert-receivers`,
         {

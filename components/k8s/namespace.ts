@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type Cidr, contains, parseCidr } from "../../contracts/cidr";
 import { EGRESS_HOSTS_ANNOTATION, INTERNET_PORTS, NON_PUBLIC_CIDRS, PRIVATE_CIDRS } from "../../contracts/egress";
 import { NAMESPACES } from "../../contracts/endpoints";
+import { ArgsCheck } from "../validate";
 import * as k8s from "./sdk";
 import { type PodSecurityLevel, podSecurityLabels } from "./security";
 
@@ -343,8 +344,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
 
   constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:PlatformNamespace", name, {}, opts);
-    const problems = namespaceArgsProblems(args);
-    if (problems.length) throw new Error(`PlatformNamespace "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:PlatformNamespace", name).problems(namespaceArgsProblems(args)).done();
 
     const level = args.podSecurity ?? "restricted";
     this.namespace = new k8s.core.v1.Namespace(

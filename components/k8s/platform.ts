@@ -23,6 +23,7 @@ import {
   type WorkloadIdentityRef,
   type WorkloadIdentitySpec,
 } from "../contracts";
+import { ArgsCheck } from "../validate";
 import { AdmissionControl, platformAdmissionArgs } from "./admission";
 import type { AdmissionEnvironment } from "./admission-rules";
 import type { AlertingSettings } from "./alerting";
@@ -597,8 +598,7 @@ export class PlatformServices extends pulumi.ComponentResource {
 
   constructor(name: string, args: PlatformServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:PlatformServices", name, {}, opts);
-    const problems = platformServicesProblems(args);
-    if (problems.length) throw new Error(`PlatformServices "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:PlatformServices", name).problems(platformServicesProblems(args)).done();
 
     const ctx: CatalogueContext = {
       networkCidr: args.networkCidr,

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FEAST_SERVICE, MLFLOW_SERVICE, NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import type { WorkloadIdentityRef } from "../contracts";
+import { ArgsCheck } from "../validate";
 import { disruptionBudgetSpec, kedaValues, MODEL_SERVER_SIZE, scaledObjectSpec } from "./autoscaling";
 import { helmRelease } from "./helm";
 import { INGRESS_CLASS, type InternalIngress, tlsCertificate, tlsIngress } from "./ingress";
@@ -585,8 +586,7 @@ export class ModelServing extends pulumi.ComponentResource {
 
   constructor(name: string, args: ModelServingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:ModelServing", name, {}, opts);
-    const problems = servingProblems(args.models);
-    if (problems.length) throw new Error(`ModelServing "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:ModelServing", name).problems(servingProblems(args.models)).done();
     const [registry, ...repo] = IMAGES.argoRollouts.repository.split("/");
     this.release = helmRelease(
       `${name}-rollouts`,

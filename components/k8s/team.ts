@@ -9,6 +9,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { teamNamespace, type WorkloadIdentityRef } from "../contracts";
+import { ArgsCheck } from "../validate";
 import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, groupRule, pipelineNamespaceResources } from "./argo-workflows";
 import { type NetworkFlow, PlatformNamespace } from "./namespace";
 import * as k8s from "./sdk";
@@ -57,8 +58,7 @@ export class Team extends pulumi.ComponentResource {
 
   constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:Team", name, {}, opts);
-    const problems = teamProblems(args.team);
-    if (problems.length) throw new Error(`Team "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+    new ArgsCheck("mlops-platform:k8s:Team", name).problems(teamProblems(args.team)).done();
     const nsName = teamNamespace(args.team.name);
     const ns = new PlatformNamespace(
       `${name}-ns`,

@@ -4,6 +4,7 @@
  * process) calls {@link describeAwsLayerBaseline}.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { wildcardProblems } from "../../components/aws/policy";
 import type { PlanResult } from "../../tools/lib/harness";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";
@@ -192,6 +193,28 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
       for (const s of policy.Statement) {
         if (s.Resource === "*") for (const a of [s.Action].flat()) expect(a, a).toMatch(/:Describe/);
       }
+    });
+
+    it("prefers spot GPU node groups and falls back to on-demand ones, as on AKS (priority expander)", () => {
+      const [release] = ofType(plan, "kubernetes:helm.sh/v3:Release").filter((r) => r.name.endsWith("-eks-autoscaler-release"));
+      expect((release?.inputs.values as { extraArgs: Record<string, unknown> }).extraArgs.expander).toBe("priority,least-waste");
+      const [cm] = ofType(plan, "kubernetes:core/v1:ConfigMap").filter((r) => r.name.endsWith("-eks-autoscaler-priorities"));
+      expect(cm?.inputs.metadata).toEqual({ name: "cluster-autoscaler-priority-expander", namespace: "kube-system" });
+      const table = parse((cm?.inputs.data as { priorities: string }).priorities) as Record<string, string[]>;
+      const priorityOf = (asg: string) =>
+        Math.max(...Object.entries(table).flatMap(([p, patterns]) => (patterns.some((re) => new RegExp(re).test(asg)) ? [Number(p)] : [])));
+      // The autoscaling groups EKS creates for each node group: eks-<node group name>-<uuid>.
+      const asgOf = (g: { inputs: Record<string, unknown> }) =>
+        `eks-${g.inputs.nodeGroupNamePrefix}20261128093000000000000001-4ec7a6b2-1f0e-4c55`;
+      const groups = ofType(plan, "aws:eks/nodeGroup:NodeGroup");
+      const gpu = groups.filter((g) => (g.inputs.labels as Record<string, string>)["nvidia.com/gpu.present"] === "true");
+      const spot = gpu.filter((g) => g.inputs.capacityType === "SPOT");
+      const onDemand = gpu.filter((g) => g.inputs.capacityType === "ON_DEMAND");
+      expect(spot.length).toBeGreaterThan(0);
+      expect(onDemand.length).toBeGreaterThan(0);
+      for (const g of spot) expect(priorityOf(asgOf(g)), g.name).toBe(30);
+      for (const g of onDemand) expect(priorityOf(asgOf(g)), g.name).toBe(20);
+      for (const g of groups.filter((x) => !gpu.includes(x))) expect(priorityOf(asgOf(g)), g.name).toBe(10);
     });
 
     it("installs the encrypted gp3 StorageClass as the default through the cluster's provider", () => {

@@ -20,13 +20,25 @@ import {
   WorkloadIdentities,
 } from "../../../components/aws";
 import type { WorkloadIdentitySpec } from "../../../components/contracts";
+import { ComponentArgsError } from "../../../components/validate";
 
-/** Runs `build` and returns the error message it throws. */
+/**
+ * Runs `build` and returns what its ComponentArgsError holds, one line per problem as
+ * `<arg>: got <value>; <fix>` under a `<component> <name>` heading: the argument, the value received
+ * and the fix are each checked, whatever the message's wording.
+ */
 function refusal(build: () => unknown): string {
   try {
     build();
   } catch (err) {
-    return (err as Error).message;
+    expect(err).toBeInstanceOf(ComponentArgsError);
+    const e = err as ComponentArgsError;
+    const shown = (v: unknown) => (v === undefined ? "undefined" : JSON.stringify(v));
+    return [
+      `${e.component} ${e.resourceName}`,
+      ...e.problems.map((p) => `${p.arg}: got ${shown(p.received)}; ${p.fix}`),
+      ...e.described,
+    ].join("\n");
   }
   throw new Error("the component accepted bad arguments");
 }
@@ -329,16 +341,28 @@ describe("component argument validation", () => {
           partition: "aws",
           accountId: "1",
           oidc: { providerArn: "p", url: "https://x" },
-          nodeGroupNames: [],
+          pools: [],
           nodeSelector: {},
         }),
     );
     expect(m).toContain('kubernetesVersion: got "1.29"; use a version with a matching autoscaler release: 1.32, 1.33, 1.34, 1.35');
-    expect(m).toContain("nodeGroupNames: got []; list the node groups the autoscaler may resize");
+    expect(m).toContain("pools: got []; list the node groups the autoscaler may resize");
   });
 
   it("DataEvents refuses a retention beyond the SQS limit", () => {
     const m = refusal(() => new DataEvents("e", { bucketName: "b", bucketArn: "a", accountId: "1", kmsKeyArn: "k", retentionHours: 1000 }));
     expect(m).toContain("retentionHours: got 1000; use 1 to 336 hours (the SQS limit is 14 days)");
+  });
+
+  it("words every problem the same way on both clouds: argument, fix, value received", () => {
+    try {
+      new Keys("k", { accountId: "1", partition: "aws", region: "me-central-1", protect: false, deletionWindowDays: 3 });
+    } catch (err) {
+      expect((err as Error).message).toBe(
+        'Invalid arguments for mlops-platform:aws:Keys "k" (1 problem):\n  - deletionWindowDays: use a whole number of days from 7 to 30 (received: 3)',
+      );
+      return;
+    }
+    throw new Error("accepted a 3-day deletion window");
   });
 });

@@ -215,7 +215,10 @@ describe("node pools", () => {
         pool({ name: "gpu", kind: "gpu" }),
       ]),
     ) as Record<string, string[]>;
-    expect(config).toEqual({ 30: [".*gpuspot.*"], 20: [".*gpu.*"], 10: [".*inference.*"] });
+    expect(config).toEqual({ 30: ["^aks-gpuspot-[0-9]+-vmss$"], 20: ["^aks-gpu-[0-9]+-vmss$"], 10: ["^aks-inference-[0-9]+-vmss$"] });
+    // Anchored: the on-demand pool's pattern does not also claim the spot pool's scale set.
+    expect(new RegExp(config[20]?.[0] ?? "").test("aks-gpuspot-12345678-vmss")).toBe(false);
+    expect(new RegExp(config[30]?.[0] ?? "").test("aks-gpuspot-12345678-vmss")).toBe(true);
   });
 });
 
