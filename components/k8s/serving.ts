@@ -1,12 +1,16 @@
 /**
- * Model serving with Argo Rollouts on the CPU inference pool. Each served model is a Rollout of
- * an MLflow registry version: blue-green (active + preview services, pre-promotion analysis,
- * automatic rollback when it fails) or canary for A/B experiments (traffic steps, background
- * analysis). Both analyses read the model's error rate and p95 latency from Prometheus.
- * Promotion and rollback are a change of `version` in the stack (or of the Rollout by the
- * pipeline's deploy step): the pod template changes, the strategy runs.
+ * Model serving with Argo Rollouts on the CPU inference pool, one Rollout per entry of the stack's
+ * `models` key, each serving an MLflow registry version:
+ * - blue-green: active + preview services; a smoke job exercises the preview through the ingress
+ *   and the pre-promotion analysis FAILS without data; the post-promotion analysis rolls back on
+ *   an SLO breach;
+ * - canary (A/B): Argo Rollouts' Traefik traffic routing splits the traffic by weight, an
+ *   IngressRoute by the `X-Model-Variant` header; the analysis compares the canary with the stable
+ *   version on the model's SLOs and business metric.
+ * Per-variant recording rules, SLO alerts for the owning team and a Grafana dashboard per model
+ * make the result readable; KEDA scales each Rollout (autoscaling.ts). Promotion and rollback are
+ * a change of `version` in the stack (or of the Rollout by the pipeline's promote step).
  */
-
 import * as pulumi from "@pulumi/pulumi";
 import { FEAST_SERVICE, MLFLOW_SERVICE, NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
@@ -282,7 +286,7 @@ export function variantRecordingRules(namespace: string, models: readonly Served
     rules: Object.entries(variantServices(m)).flatMap(([variant, service]) => {
       const q = variantQueries(namespace, service);
       const labels = { model: m.name, variant, team: m.team };
-      const rules = [
+      const rules: { record: string; expr: string; labels: Record<string, string> }[] = [
         { record: "mlops:model_requests:rate2m", expr: q.requests, labels },
         { record: "mlops:model_error_ratio:rate2m", expr: q.errorRatio, labels },
         { record: "mlops:model_latency_p95_seconds:2m", expr: q.p95Seconds, labels },
@@ -292,7 +296,7 @@ export function variantRecordingRules(namespace: string, models: readonly Served
         rules.push({
           record: "mlops:model_business_metric",
           expr: b.query.split("{{variant}}").join(variant),
-          labels: { ...labels, metric: b.name } as typeof labels,
+          labels: { ...labels, metric: b.name },
         });
       return rules;
     }),
