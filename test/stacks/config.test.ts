@@ -400,6 +400,11 @@ describe("invalid configuration is refused with the key, the value and the fix",
     expect(err.message).toContain("received:");
   });
 
+  it("refuses the old services.serving.models key by naming the top-level models key that replaces it", () => {
+    const err = problemsOf({ ...rawOf("dev"), services: { serving: { models: [] } } });
+    expect(err.message).toMatch(/mlops-platform:services\.serving: has moved to the top-level key mlops-platform:models/);
+  });
+
   it("names the received value", () => {
     const err = problemsOf({ ...rawOf("dev"), region: "eu-central-1" });
     expect(err.message).toContain(
