@@ -18,5 +18,5 @@ export const PLATFORM_NAMESPACES = [
   "gpu-operator",
   "ml-pipelines",
   "dex",
-  "team-*"
+  "team-*",
 ] as const;
