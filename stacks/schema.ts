@@ -796,6 +796,13 @@ function modelRules(c: PlatformConfig, issue: Issue): void {
         "compares the variants of an A/B test: set serving.strategy to canary, or remove it (blue-green judges the new version on its SLOs alone)",
         m.slo.businessMetric.name,
       );
+    const trainingImage = m.training.image;
+    if (trainingImage !== undefined && c.environment === "production" && !/@sha256:[a-f0-9]{64}$/.test(trainingImage))
+      issue(
+        at("training", "image"),
+        "must be pinned by digest in a production stack: set it to <repository>@sha256:<digest>, or train from training.repository",
+        trainingImage,
+      );
     const image = m.serving.image;
     if (image !== undefined && c.environment === "production" && !/@sha256:[a-f0-9]{64}$/.test(image))
       issue(

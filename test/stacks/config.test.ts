@@ -378,6 +378,11 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
     (r) => ({ ...r, models: [model({ slo: { businessMetric: { name: "approvals", query: 'sum(x{variant="{{variant}}"})' } } })] }),
     "mlops-platform:models[0].slo.businessMetric",
   ],
+  [
+    "production training image pinned to a tag only",
+    (r) => ({ ...r, environment: "production", models: [model({ training: { image: "reg.example.ae/train/m:1.0" } })] }),
+    "mlops-platform:models[0].training.image",
+  ],
   ["a malformed schedule", (r) => ({ ...r, models: [model({ schedule: "every day" })] }), "mlops-platform:models[0].schedule"],
   [
     "a business metric without {{variant}}",
