@@ -292,7 +292,9 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
     const read = ["get", "list", "watch"];
     const roles: Record<keyof typeof ARGO_CLUSTER_ROLES, ReturnType<typeof rule>[]> = {
       admin: [
-        rule(["argoproj.io"], argoResources, ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]),
+        // Every verb but deletecollection: all eight would be "*" (the pack refuses both), and the
+        // UI and CLI delete workflows one by one.
+        rule(["argoproj.io"], argoResources, ["get", "list", "watch", "create", "update", "patch", "delete"]),
         rule([""], ["pods", "pods/log", "events"], read),
       ],
       viewer: [rule(["argoproj.io"], argoResources, read), rule([""], ["pods", "pods/log", "events"], read)],

@@ -42,6 +42,23 @@ const job = (name: string, namespace: string, container: Record<string, unknown>
 const workflow = (name: string, spec: Record<string, unknown>) =>
   s("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate", name, { metadata: { name, namespace: "ml-pipelines" }, spec });
 
+const bucketWithPolicy = (name: string, ...statements: unknown[]) => [
+  s("aws:s3/bucket:Bucket", name, { bucket: name, arn: `arn:aws:s3:::${name}` }),
+  s("aws:s3/bucketPolicy:BucketPolicy", `${name}-policy`, { bucket: name, policy: doc(...statements) }),
+];
+const tlsDeny = (bucket: string, extra: Record<string, unknown> = {}) => ({
+  Effect: "Deny",
+  Principal: "*",
+  Action: "s3:*",
+  Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+  Condition: { Bool: { "aws:SecureTransport": "false" } },
+  ...extra,
+});
+const role = (name: string, ...rules: unknown[]) =>
+  s("kubernetes:rbac.authorization.k8s.io/v1:Role", name, { metadata: { name, namespace: "ml-pipelines" }, rules });
+const clusterRole = (name: string, ...rules: unknown[]) =>
+  s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", name, { metadata: { name }, rules });
+
 interface Case {
   readonly rule: string;
   readonly why: string;
@@ -50,6 +67,62 @@ interface Case {
 }
 
 const VIOLATIONS: Case[] = [
+  // S3 TLS-only: a deny that leaves some plain-HTTP request allowed
+  ...(
+    [
+      ["a deny of s3:GetObject only", { Action: "s3:GetObject" }],
+      ["a deny to one account only", { Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }],
+      ["a deny on the bucket but not its objects", { Resource: "arn:aws:s3:::t3" }],
+      ["a NotAction deny that leaves GetObject out", { Action: undefined, NotAction: "s3:GetObject" }],
+      ["a deny where aws:SecureTransport is true", { Condition: { Bool: { "aws:SecureTransport": "true" } } }],
+      [
+        "a deny narrowed by a second condition",
+        { Condition: { Bool: { "aws:SecureTransport": "false" }, StringEquals: { "aws:SourceVpce": "vpce-1" } } },
+      ],
+      ["an Allow under aws:SecureTransport", { Effect: "Allow" }],
+    ] as const
+  ).map(([why, extra], i) => ({
+    rule: "aws-s3-bucket-enforce-tls-only",
+    why,
+    specs: bucketWithPolicy(`t${i + 1}`, tlsDeny(`t${i + 1}`, extra)),
+  })),
+  // RBAC: wildcards and their equivalents
+  {
+    rule: "kubernetes-rbac-role-disallow-wildcard",
+    why: "a subresource wildcard pods/*",
+    specs: [role("r1", { apiGroups: [""], resources: ["pods/*"], verbs: ["get"] })],
+  },
+  {
+    rule: "kubernetes-rbac-role-disallow-wildcard",
+    why: "an API-group glob *.k8s.io",
+    specs: [clusterRole("r2", { apiGroups: ["*.k8s.io"], resources: ["roles"], verbs: ["get"] })],
+  },
+  {
+    rule: "kubernetes-rbac-role-disallow-wildcard",
+    why: "every verb listed one by one",
+    specs: [
+      role("r3", {
+        apiGroups: [""],
+        resources: ["secrets"],
+        verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"],
+      }),
+    ],
+  },
+  {
+    rule: "kubernetes-rbac-role-disallow-wildcard",
+    why: "the escalate verb",
+    specs: [clusterRole("r4", { apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["escalate"] })],
+  },
+  {
+    rule: "kubernetes-rbac-role-disallow-wildcard",
+    why: "impersonate",
+    specs: [clusterRole("r5", { apiGroups: [""], resources: ["users", "groups"], verbs: ["impersonate"] })],
+  },
+  {
+    rule: "kubernetes-rbac-role-disallow-wildcard",
+    why: "a non-resource URL glob",
+    specs: [clusterRole("r6", { nonResourceURLs: ["/api/*"], verbs: ["get"] })],
+  },
   // IAM actions
   {
     rule: "aws-iam-policy-disallow-wildcard-action",
@@ -591,6 +664,35 @@ const VIOLATIONS: Case[] = [
 
 const CLEAN: Case[] = [
   {
+    rule: "aws-s3-bucket-enforce-tls-only",
+    why: "the TLS deny spelled differently: {AWS:*}, S3:*, Resource *, BoolIfExists, boolean false",
+    specs: bucketWithPolicy(
+      "t20",
+      tlsDeny("t20", {
+        Principal: { AWS: "*" },
+        Action: ["S3:*"],
+        Resource: "*",
+        Condition: { BoolIfExists: { "AWS:SecureTransport": false } },
+      }),
+    ),
+  },
+  {
+    rule: "aws-s3-bucket-enforce-tls-only",
+    why: "the TLS deny in the bucket's own inline policy, Action *",
+    specs: [
+      s("aws:s3/bucket:Bucket", "t21", {
+        bucket: "t21",
+        arn: "arn:aws:s3:::t21",
+        policy: doc(tlsDeny("t21", { Action: "*", Resource: ["arn:aws:s3:::t21*"] })),
+      }),
+    ],
+  },
+  {
+    rule: "kubernetes-rbac-role-disallow-wildcard",
+    why: "read-only verbs on named resources",
+    specs: [role("r20", { apiGroups: ["argoproj.io"], resources: ["workflows", "workflows/finalizers"], verbs: ["get", "list", "watch"] })],
+  },
+  {
     rule: "aws-iam-policy-disallow-wildcard-action",
     why: "exact actions",
     specs: [rolePolicy("c1", { Effect: "Allow", Action: ["s3:GetObject", "S3:PutObject"], Resource: "arn:aws:s3:::b/p/*" })],
@@ -702,6 +804,8 @@ describe("adversarial: equivalent forms of a violation, planted into a shipped p
       "aws-iam-resource-policy-disallow-external-principal",
       "aws-resource-region-enforce-allowlist",
       "kubernetes-core-pod-disallow-privileged",
+      "aws-s3-bucket-enforce-tls-only",
+      "kubernetes-rbac-role-disallow-wildcard",
     ];
     for (const r of core) expect(counts.get(r) ?? 0, r).toBeGreaterThanOrEqual(3);
   });

@@ -1,16 +1,32 @@
 import { resourceRule } from "../../lib/rule";
 import { list, obj } from "../../lib/values";
 
-/** No wildcards in platform Roles and ClusterRoles. */
+/** Every verb the API server knows for resources: a rule listing all of them grants what `*` grants. */
+const EVERY_VERB = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
+/** Verbs that let the holder grant itself more than it has. */
+const ESCALATING_VERBS = ["escalate", "bind", "impersonate"];
+
+/**
+ * No wildcards in platform Roles and ClusterRoles, whatever their spelling: `*` alone or inside an
+ * entry (`pods/*`, `*.k8s.io`, `/api/*`), all eight resource verbs listed one by one, and the verbs
+ * that escalate (escalate, bind, impersonate). Entries are compared as the API server does:
+ * verbs and resources case-sensitively, after trimming.
+ */
 export const kubernetesRbacRoleDisallowWildcard = resourceRule({
   name: "kubernetes-rbac-role-disallow-wildcard",
   types: ["kubernetes:rbac.authorization.k8s.io/v1:Role", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"],
   check: ({ props, report }) => {
     list(props.rules).forEach((r, i) => {
       const rule = obj(r);
-      for (const field of ["verbs", "resources", "apiGroups"]) {
-        if (list(rule[field]).map(String).includes("*")) report(`rules[${i}].${field} contains "*"`);
+      for (const field of ["verbs", "resources", "apiGroups", "nonResourceURLs"]) {
+        for (const entry of list(rule[field]).map((v) => String(v).trim())) {
+          if (entry.includes("*")) report(`rules[${i}].${field} contains the wildcard "${entry}"`);
+        }
       }
+      const verbs = new Set(list(rule.verbs).map((v) => String(v).trim().toLowerCase()));
+      if (EVERY_VERB.every((v) => verbs.has(v))) report(`rules[${i}].verbs lists every verb (${EVERY_VERB.join(", ")}): that is "*"`);
+      for (const v of ESCALATING_VERBS)
+        if (verbs.has(v)) report(`rules[${i}].verbs grants "${v}", which lets the holder escalate its own rights`);
     });
   },
 });
