@@ -123,6 +123,7 @@ export function resolveConfig(raw: Record<string, unknown>, project: string, sta
     profile: s.profile,
     environment: s.environment,
     kubernetesVersion: s.kubernetesVersion ?? preset.kubernetesVersion,
+    images: s.images ?? {},
     // The environment tag comes last: a stack's own tags cannot make its resources claim another one.
     tags: { "mlops-platform:stack": stack, "mlops-platform:profile": s.profile, ...s.tags, [ENVIRONMENT_TAG]: s.environment },
     network: deepMerge(preset.network, s.network),

@@ -381,6 +381,20 @@ const servicesSchema = z.strictObject({
 });
 
 /** Keys a stack file may set. Profile-driven sections are partial: they override the preset. */
+/**
+ * Digests of the platform's own images in the stack's registry (`sha256:<64 hex>`), as the images
+ * workflow pushed them (`.github/workflows/images.yml`); the deploy workflow resolves them from the
+ * registry and passes them to `pulumi up`. With a digest the platform references
+ * `<repository>@<digest>`, otherwise the pinned version tag.
+ */
+const imageDigest = z.string().regex(/^sha256:[a-f0-9]{64}$/, "must be an image digest: sha256: and 64 lower-case hex digits");
+export const ImageDigestsSchema = z.strictObject({
+  /** The pipeline steps image (workflows/steps/Dockerfile). */
+  steps: imageDigest.optional(),
+  /** The MLflow server and default model server image (components/k8s/images/mlflow/Dockerfile). */
+  mlflow: imageDigest.optional(),
+});
+
 export const StackConfigSchema = z.strictObject({
   cloud: z.enum(["aws", "azure"]),
   region: z.string().min(1),
@@ -390,6 +404,7 @@ export const StackConfigSchema = z.strictObject({
   kubernetesVersion: z
     .enum(SUPPORTED_KUBERNETES_VERSIONS, { error: `must be a supported minor version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}` })
     .optional(),
+  images: ImageDigestsSchema.optional(),
   tags: z
     .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$/, "must be a valid tag key"), z.string().max(256))
     .superRefine((tags, ctx) => {
@@ -454,6 +469,7 @@ export const PlatformConfigSchema = z
     profile: z.enum(["smb", "enterprise"]),
     environment: z.enum(ENVIRONMENTS),
     kubernetesVersion: z.string(),
+    images: ImageDigestsSchema,
     tags: z.record(z.string(), z.string()),
     network: networkSchema,
     nodePools: z.strictObject({ system: NodePoolSchema, cpu: z.array(NodePoolSchema).min(1), gpu: z.array(NodePoolSchema) }),

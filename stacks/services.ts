@@ -86,8 +86,13 @@ export function buildPlatformServices(
   const gpuSelector = commonLabels(cfg.nodePools.gpu, GPU_SELECTOR_KEYS);
   const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
   const { alerting, ...identitySecrets } = readSecrets(cfg);
+  // By digest when the stack carries it (the deploy workflow resolves it from the registry), else by the pinned tag.
   const stepsImage =
-    cloud.repositoryUrls.steps === undefined ? undefined : pulumi.interpolate`${cloud.repositoryUrls.steps}:${STEPS_IMAGE_VERSION}`;
+    cloud.repositoryUrls.steps === undefined
+      ? undefined
+      : cfg.images.steps
+        ? pulumi.interpolate`${cloud.repositoryUrls.steps}@${cfg.images.steps}`
+        : pulumi.interpolate`${cloud.repositoryUrls.steps}:${STEPS_IMAGE_VERSION}`;
   const services = new PlatformServicesComponent(
     "platform",
     {
@@ -119,6 +124,7 @@ export function buildPlatformServices(
       ...(cfg.nodePools.gpu.length > 0 ? { gpuPoolSelector: gpuSelector } : {}),
       workflowManifests: loadWorkflowManifests(stepsImage === undefined ? {} : { stepsImage }),
       ...(stepsImage === undefined ? {} : { stepsImage }),
+      ...(cfg.images.mlflow ? { mlflowImageDigest: cfg.images.mlflow } : {}),
       environment: cfg.environment,
       pipelineSettings: { name: PIPELINE_SETTINGS_CONFIGMAP, data: (_ns, team) => pipelineSettings(cfg, cloud, team) },
       artifactPrefix: pipelineArtifactPrefix,

@@ -48,8 +48,8 @@ export interface MlflowArgs {
   /** Identity-provider groups allowed through the login (admins, viewers, teams). */
   readonly allowedGroups: readonly string[];
   readonly host: string;
-  /** The platform's MLflow image (registry repository URL and fixed tag). */
-  readonly image: { readonly repository: pulumi.Input<string>; readonly tag: string };
+  /** The platform's MLflow image (registry repository URL, fixed tag, and its digest when known: the digest wins). */
+  readonly image: { readonly repository: pulumi.Input<string>; readonly tag: string; readonly digest?: string };
   readonly replicas: number;
   readonly size: ResourceSize;
   /** oauth2-proxy cookie-signing secret (32 bytes, secret). */
@@ -85,7 +85,7 @@ export function mlflowValues(args: MlflowArgs, dbSecret: pulumi.Input<string>): 
   };
   return {
     replicaCount: args.replicas,
-    image: { repository: args.image.repository, tag: args.image.tag },
+    image: { repository: args.image.repository, tag: args.image.tag, ...(args.image.digest ? { digest: args.image.digest } : {}) },
     serviceAccount: {
       create: true,
       automount: true,

@@ -118,6 +118,12 @@ export interface PlatformServicesArgs {
    * @default none: only Argo's executor and the MLflow image are platform images
    */
   readonly stepsImage?: pulumi.Input<string>;
+  /**
+   * Digest of the platform's MLflow image in the stack's registry (`sha256:…`); referenced as
+   * `<repository>@<digest>` when set.
+   * @default the pinned version tag
+   */
+  readonly mlflowImageDigest?: string;
 }
 
 /** URLs the platform exposes through the internal ingress. */
@@ -406,6 +412,13 @@ function mlflowRepository(cloud: CloudLayer): pulumi.Output<string> {
   return cloud.repositoryUrls[PLATFORM_IMAGES.mlflow.repository] as pulumi.Output<string>;
 }
 
+/** The platform's MLflow image: by digest when the stack carries it, else by its pinned tag. */
+function mlflowImage(args: Pick<PlatformServicesArgs, "cloud" | "mlflowImageDigest">): pulumi.Output<string> {
+  return args.mlflowImageDigest
+    ? pulumi.interpolate`${mlflowRepository(args.cloud)}@${args.mlflowImageDigest}`
+    : pulumi.interpolate`${mlflowRepository(args.cloud)}:${PLATFORM_IMAGES.mlflow.tag}`;
+}
+
 function createMlflow(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resource[]): Mlflow {
   const { args } = w;
   const { cloud } = args;
@@ -425,7 +438,11 @@ function createMlflow(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resou
       sso,
       allowedGroups: [...new Set([...args.identity.adminGroups, ...args.identity.viewerGroups, ...teamGroups(args)])],
       host: w.host("mlflow"),
-      image: { repository: mlflowRepository(cloud), tag: PLATFORM_IMAGES.mlflow.tag },
+      image: {
+        repository: mlflowRepository(cloud),
+        tag: PLATFORM_IMAGES.mlflow.tag,
+        ...(args.mlflowImageDigest ? { digest: args.mlflowImageDigest } : {}),
+      },
       replicas: w.replicas,
       size: args.serviceSize,
       cookieSecret: w.password("mlflow-cookie"),
@@ -485,7 +502,7 @@ function createServing(
       identity: w.ident(IDENTITY_KEYS.serving),
       serviceAccountName: w.saOf(IDENTITY_KEYS.serving),
       trackingUri: mlflow.trackingUri,
-      defaultImage: pulumi.interpolate`${mlflowRepository(args.cloud)}:${PLATFORM_IMAGES.mlflow.tag}`,
+      defaultImage: mlflowImage(args),
       prometheusUrl: monitoring.prometheusUrl,
       nodeSelector: args.cpuPoolSelector,
       modelsDomain: w.host("models"),
@@ -546,11 +563,7 @@ function createAdmission(w: Wiring, argo: ArgoWorkflows): AdmissionControl {
     platformAdmissionArgs({
       environment: args.environment ?? "production",
       registryHost: args.cloud.registryHost,
-      platformImages: [
-        imageRef(IMAGES.argoExec),
-        pulumi.interpolate`${mlflowRepository(args.cloud)}:${PLATFORM_IMAGES.mlflow.tag}`,
-        ...(args.stepsImage === undefined ? [] : [args.stepsImage]),
-      ],
+      platformImages: [imageRef(IMAGES.argoExec), mlflowImage(args), ...(args.stepsImage === undefined ? [] : [args.stepsImage])],
       pipelineNamespaces: [NAMESPACES.pipelines],
       teamNamespaces: args.teams.map((t) => teamNamespace(t.name)),
       serving: { namespace: NAMESPACES.serving, serviceAccounts: [w.saOf(IDENTITY_KEYS.serving)] },

@@ -153,6 +153,9 @@ async function settle(): Promise<void> {
   }
 }
 
+const STEPS_DIGEST = `sha256:${"a".repeat(64)}`;
+const MLFLOW_DIGEST = `sha256:${"b".repeat(64)}`;
+
 const find = (type: string, pred: (r: Recorded) => boolean = () => true) => recorded.filter((r) => r.type === type && pred(r));
 const meta = (r: Recorded) => r.inputs.metadata as Obj;
 
@@ -208,6 +211,9 @@ describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", (
           { apiVersion: "argoproj.io/v1alpha1", kind: "ClusterWorkflowTemplate", metadata: { name: "shared" }, spec: { templates: [] } },
         ],
         artifactPrefix: (ns) => `pipelines/${ns}/`,
+        // The digests the deploy workflow resolves from the registry (the shipped plans take the tag path).
+        stepsImage: `mlops.azurecr.io/steps@${STEPS_DIGEST}`,
+        mlflowImageDigest: MLFLOW_DIGEST,
       },
       { providers: [cloud.kubernetesProvider] },
     );
@@ -220,6 +226,19 @@ describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", (
     const k8sObjects = recorded.filter((r) => r.type.startsWith("kubernetes:"));
     expect(k8sObjects.length).toBeGreaterThan(100);
     for (const r of k8sObjects) expect(r.provider?.startsWith(providerRef), `${r.type} ${r.name}`).toBe(true);
+  });
+
+  it("references the platform's own images by digest when the stack carries the digests", () => {
+    const mlflow = find("kubernetes:helm.sh/v3:Release", (r) => r.inputs.name === "mlflow")[0] as Recorded;
+    expect(((mlflow.inputs.values as Obj).image as Obj).digest).toBe(MLFLOW_DIGEST);
+    const rollouts = find("kubernetes:argoproj.io/v1alpha1:Rollout");
+    expect(rollouts.length).toBeGreaterThan(0);
+    for (const r of rollouts) expect(JSON.stringify(r.inputs.spec)).toContain(`mlops.azurecr.io/serving@${MLFLOW_DIGEST}`);
+    // Admission lets exactly these digests through as the platform's own images.
+    const admission = JSON.stringify(find("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy").map((r) => r.inputs));
+    expect(admission).toContain(`mlops.azurecr.io/steps@${STEPS_DIGEST}`);
+    expect(admission).toContain(`mlops.azurecr.io/serving@${MLFLOW_DIGEST}`);
+    expect(admission).not.toContain("mlops.azurecr.io/serving:mlflow-");
   });
 
   it("bridges LDAP through Dex, which becomes the issuer of every UI", () => {
