@@ -200,7 +200,7 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
       expect((release.inputs.values as { extraArgs: Record<string, unknown> }).extraArgs.expander).toBe("priority,least-waste");
       const [cm] = ofType(plan, "kubernetes:core/v1:ConfigMap").filter((r) => r.name.endsWith("-eks-autoscaler-priorities"));
       expect(cm?.inputs.metadata).toEqual({ name: "cluster-autoscaler-priority-expander", namespace: "kube-system" });
-      const table = parse((cm?.inputs.data as { priorities: string }).priorities) as Record<string, string[]>;
+      const table = parse(((cm?.inputs.data ?? {}) as { priorities?: string }).priorities ?? "") as Record<string, string[]>;
       const priorityOf = (asg: string) =>
         Math.max(...Object.entries(table).flatMap(([p, patterns]) => (patterns.some((re) => new RegExp(re).test(asg)) ? [Number(p)] : [])));
       // The autoscaling groups EKS creates for each node group: eks-<node group name>-<uuid>.

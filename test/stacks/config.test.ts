@@ -317,7 +317,11 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
   ["unsupported Kubernetes version", (r) => ({ ...r, kubernetesVersion: "1.21" }), "mlops-platform:kubernetesVersion"],
   ["image digest given as a tag", (r) => ({ ...r, images: { steps: "0.1.0" } }), "mlops-platform:images.steps"],
   ["image digest in upper case", (r) => ({ ...r, images: { mlflow: `sha256:${"A".repeat(64)}` } }), "mlops-platform:images.mlflow"],
-  ["digest of an image the platform does not build", (r) => ({ ...r, images: { feast: `sha256:${"a".repeat(64)}` } }), "mlops-platform:images.feast"],
+  [
+    "digest of an image the platform does not build",
+    (r) => ({ ...r, images: { feast: `sha256:${"a".repeat(64)}` } }),
+    "mlops-platform:images.feast",
+  ],
   ["retention below the audit minimum", (r) => ({ ...r, retention: { auditLogDays: 30 } }), "mlops-platform:retention.auditLogDays"],
   [
     "served model pinned to latest",
