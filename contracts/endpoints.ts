@@ -19,6 +19,7 @@ export const NAMESPACES = {
   ingress: "ingress",
   gpu: "gpu-operator",
   pipelines: "ml-pipelines",
+  kueue: "kueue-system",
 } as const;
 
 /** Label every pipeline namespace carries (ml-pipelines and the teams); MLflow and Feast admit their pods by it. */

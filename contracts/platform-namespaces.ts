@@ -16,6 +16,7 @@ export const PLATFORM_NAMESPACES = [
   "feast",
   "serving",
   "gpu-operator",
+  "kueue-system",
   "ml-pipelines",
   "dex",
   "team-*",

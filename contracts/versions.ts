@@ -15,7 +15,7 @@ export interface ChartPin {
   readonly chart: string;
   /** Exact chart version (no ranges). */
   readonly version: string;
-  /** Official HTTPS repository of the chart. */
+  /** Official repository of the chart: HTTPS, or `oci://` for charts published only to an OCI registry. */
   readonly repo: string;
 }
 
@@ -36,6 +36,11 @@ export const CHARTS = {
   certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
   nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
   dcgmExporter: { chart: "dcgm-exporter", version: "4.8.2", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" },
+  /**
+   * Kueue (kubernetes-sigs/kueue), the GPU job queue. Published only as an OCI chart; its
+   * `repo` is the OCI registry path, which `helmRelease` turns into `oci://…/kueue`.
+   */
+  kueue: { chart: "kueue", version: "0.19.2", repo: "oci://registry.k8s.io/kueue/charts" },
   /** AWS only (AKS runs its own autoscaler): kubernetes/autoscaler, `cluster-autoscaler/charts/cluster-autoscaler`. */
   /** KEDA: scales the served models' Rollouts (components/k8s/autoscaling.ts). */
   keda: { chart: "keda", version: "2.20.2", repo: "https://kedacore.github.io/charts" },
@@ -75,6 +80,8 @@ export const IMAGES = {
   kedaMetricsApiServer: { repository: "ghcr.io/kedacore/keda-metrics-apiserver", tag: "2.20.2" },
   kedaWebhooks: { repository: "ghcr.io/kedacore/keda-admission-webhooks", tag: "2.20.2" },
   dcgmExporter: { repository: "nvcr.io/nvidia/k8s/dcgm-exporter", tag: "4.5.3-4.8.2-distroless" },
+  /** The chart's default is a staging image that floats (`release-0.19`): set to the release. */
+  kueue: { repository: "registry.k8s.io/kueue/kueue", tag: "v0.19.2" },
 } as const satisfies Record<string, ImagePin>;
 
 /** The cluster autoscaler's image repository; its tag follows the cluster's minor ({@link CLUSTER_AUTOSCALER_IMAGE_TAGS}). */

@@ -9,6 +9,7 @@
  * right cloud, what production demands, …).
  */
 import { z } from "zod";
+import { gpuQuotaProblems } from "../components/k8s/gpu-queues";
 import { oidcEndpoints } from "../components/k8s/sso";
 import { privateDnsProblems } from "../components/private-dns-checks";
 import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
@@ -17,6 +18,7 @@ import { ENVIRONMENT_PRESETS, ENVIRONMENT_TAG, ENVIRONMENTS } from "../contracts
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../contracts/kubernetes";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "../contracts/regions";
 import { GPU_TAINT, hasGpuTaint } from "../contracts/scheduling";
+import { poolGpusPerNode } from "./catalog/instances";
 
 const dnsLabel = z
   .string()
@@ -54,9 +56,22 @@ export const NodePoolSchema = z.strictObject({
   spot: z.boolean().default(false),
   labels: z.record(k8sLabelKey, k8sLabelValue).default({}),
   taints: z.array(TaintSchema).default([]),
+  /**
+   * GPU pools: GPUs of one node, for the pool's capacity in the GPU queues (max nodes × GPUs per
+   * node). Needed only for an instance type not in stacks/catalog/instances.ts.
+   */
+  gpusPerNode: z.number().int().positive().optional(),
 });
 /** A resolved node pool. */
 export type NodePool = z.infer<typeof NodePoolSchema>;
+
+/** The GPU queues' view of the GPU pools (pools whose GPUs per node are unknown are left out; the schema refuses them). */
+export function gpuPoolCapacities(pools: readonly NodePool[]): { name: string; spot: boolean; maxNodes: number; gpusPerNode: number }[] {
+  return pools.flatMap((p) => {
+    const gpusPerNode = poolGpusPerNode(p);
+    return gpusPerNode === undefined ? [] : [{ name: p.name, spot: p.spot, maxNodes: p.maxSize, gpusPerNode }];
+  });
+}
 
 /** A tenant team. */
 export const TeamSchema = z.strictObject({
@@ -613,6 +628,14 @@ export const PlatformConfigSchema = z
         );
       }
     }
+    c.nodePools.gpu.forEach((pool, i) => {
+      if (poolGpusPerNode(pool) === undefined)
+        issue(
+          ["nodePools", "gpu", i, "gpusPerNode"],
+          `is missing: ${pool.instanceTypes.join(", ")} is not in the instance catalogue (stacks/catalog/instances.ts), so the pool's GPU capacity is unknown; set gpusPerNode`,
+          pool.gpusPerNode,
+        );
+    });
     if (c.nodePools.gpu.length > 0 && c.nodePools.gpu.every((p) => p.spot)) {
       issue(
         ["nodePools", "gpu"],
@@ -630,6 +653,10 @@ export const PlatformConfigSchema = z
         issue(["teams", i, "gpuQuota"], "is above 0 but the stack has no GPU pool", t.gpuQuota);
       }
     });
+    const gpuPools = gpuPoolCapacities(c.nodePools.gpu);
+    if (c.nodePools.gpu.length > 0 && gpuPools.length === c.nodePools.gpu.length) {
+      for (const p of gpuQuotaProblems(c.teams, gpuPools)) issue(["teams", p.team, "gpuQuota"], p.message, c.teams[p.team]?.gpuQuota);
+    }
     c.dataLakes.forEach((d, i) => {
       const form =
         c.cloud === "aws"

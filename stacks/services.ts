@@ -8,12 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { type CloudLayer, type InternalIngressRef, NAMESPACES, type WorkloadIdentitySpec } from "../components/contracts";
 import { PlatformServices as PlatformServicesComponent } from "../components/k8s/platform";
 import type { ResourceSize } from "../components/k8s/security";
-import { FEAST_URL, MLFLOW_URL } from "../contracts/endpoints";
+import { FEAST_URL, MLFLOW_URL, teamNamespace } from "../contracts/endpoints";
 import { CPU_SELECTOR_KEYS, GPU_SELECTOR_KEYS } from "../contracts/scheduling";
 import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
 import { pipelineArtifactPrefix } from "./identities";
 import type { ServiceUrls } from "./outputs";
-import type { PlatformConfig } from "./schema";
+import { gpuPoolCapacities, type PlatformConfig } from "./schema";
 import { readSecrets } from "./secrets";
 
 /** What the platform services give back for the stack outputs. */
@@ -54,6 +54,8 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
   // hold an output wait for it (the others stay readable in a preview).
   const DATASETS = "\u0000datasets\u0000";
   const REGISTRY = "\u0000registry\u0000";
+  const ARTIFACTS = "\u0000artifacts\u0000";
+  const namespace = team === undefined ? NAMESPACES.pipelines : teamNamespace(team);
   const plain = pipelineSettingsData({
     cloud: cfg.cloud,
     region: cfg.region,
@@ -64,16 +66,35 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
     feastUrl: FEAST_URL,
     servingNamespace: NAMESPACES.serving,
     driftThreshold: cfg.services.driftThreshold,
+    checkpointUri: `${ARTIFACTS}/${pipelineArtifactPrefix(namespace)}checkpoints/`,
   });
-  const resolved = pulumi.all([cloud.buckets.datasets.uri, cloud.registryHost]);
+  const resolved = pulumi.all([cloud.buckets.datasets.uri, cloud.registryHost, cloud.buckets.artifacts.uri]);
   return Object.fromEntries(
     Object.entries(plain).map(([key, value]) => [
       key,
-      value.includes(DATASETS) || value.includes(REGISTRY)
-        ? resolved.apply(([datasets, registry]) => value.split(DATASETS).join(datasets.replace(/\/+$/, "")).split(REGISTRY).join(registry))
+      value.includes(DATASETS) || value.includes(REGISTRY) || value.includes(ARTIFACTS)
+        ? resolved.apply(([datasets, registry, artifacts]) =>
+            value
+              .split(DATASETS)
+              .join(datasets.replace(/\/+$/, ""))
+              .split(REGISTRY)
+              .join(registry)
+              .split(ARTIFACTS)
+              .join(blobUrl(artifacts).replace(/\/+$/, "")),
+          )
         : value,
     ]),
   );
+}
+
+/**
+ * The HTTPS form of an Azure container URI (`abfss://<container>@<account>.dfs.core.windows.net`
+ * → `https://<account>.blob.core.windows.net/<container>`), which the steps' Blob client takes; an
+ * `s3://` URI is returned as is.
+ */
+export function blobUrl(uri: string): string {
+  const m = /^abfss:\/\/([^@]+)@([a-z0-9]+)\.dfs\.core\.windows\.net(\/.*)?$/.exec(uri);
+  return m ? `https://${m[2]}.blob.core.windows.net/${m[1]}${m[3] ?? ""}` : uri;
 }
 
 /** Installs the platform services on the cluster of `cloud`. */
@@ -122,6 +143,7 @@ export function buildPlatformServices(
       driftThreshold: cfg.services.driftThreshold,
       cpuPoolSelector: cpuSelector,
       ...(cfg.nodePools.gpu.length > 0 ? { gpuPoolSelector: gpuSelector } : {}),
+      gpuPools: gpuPoolCapacities(cfg.nodePools.gpu),
       workflowManifests: loadWorkflowManifests(stepsImage === undefined ? {} : { stepsImage }),
       ...(stepsImage === undefined ? {} : { stepsImage }),
       ...(cfg.images.mlflow ? { mlflowImageDigest: cfg.images.mlflow } : {}),

@@ -20,7 +20,8 @@ export function syntheticTeams(count: number): Record<string, unknown>[] {
     const id = String(i + 1).padStart(3, "0");
     // The shipped stacks route alerts to their teams by name: the first synthetic teams keep those names.
     const name = SHIPPED_TEAM_NAMES[i] ?? `team${id}`;
-    return { name, groups: [`team-${name}`], gpuQuota: 1, cpuQuota: 8, memoryQuotaGiB: 32 };
+    // The stack refuses GPU quotas beyond its GPU pools' capacity (48 GPUs on uae-prod): a synthetic team has none and borrows idle GPUs.
+    return { name, groups: [`team-${name}`], gpuQuota: 0, cpuQuota: 8, memoryQuotaGiB: 32 };
   });
 }
 

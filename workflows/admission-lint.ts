@@ -71,6 +71,12 @@ function resolveImage(image: string, spec: Obj, template: Obj): string {
   return value && !value.includes("{{") ? value : UNRESOLVED_IMAGE;
 }
 
+/** The labels of a pod: the workflow's `podMetadata.labels` under the template's `metadata.labels`; undefined when none. */
+function labelsOf(...metas: unknown[]): Obj | undefined {
+  const labels = Object.assign({}, ...metas.map((m) => (isObj(m) && isObj(m.labels) ? m.labels : {}))) as Obj;
+  return Object.keys(labels).length ? labels : undefined;
+}
+
 /** The pods Argo would create for the pod templates of one workflow spec (one per template). */
 export function podsOf(spec: Obj): { template: string; pod: Obj }[] {
   const executor = (name: string): Obj => ({
@@ -98,6 +104,8 @@ export function podsOf(spec: Obj): { template: string; pod: Obj }[] {
       kind: "Pod",
       metadata: {
         name: str(t.name),
+        // Argo labels the pod with the workflow's podMetadata and the template's own metadata.
+        ...(labelsOf(spec.podMetadata, t.metadata) ? { labels: labelsOf(spec.podMetadata, t.metadata) } : {}),
         ...(isObj(t.metadata) && isObj(t.metadata.annotations) ? { annotations: t.metadata.annotations } : {}),
       },
       spec: {

@@ -94,6 +94,12 @@ export interface PipelineSettingsInput {
   readonly servingNamespace?: string;
   /** PSI threshold (`services.driftThreshold`). */
   readonly driftThreshold: number;
+  /**
+   * Where the training step keeps its checkpoints: the namespace's prefix of the artifacts bucket,
+   * `s3://<bucket>/<prefix>checkpoints/` or `https://<account>.blob.core.windows.net/<container>/<prefix>checkpoints/`.
+   * @default none — the training step's checkpoint containers fail with a message naming the key
+   */
+  readonly checkpointUri?: string;
 }
 
 /**
@@ -112,5 +118,6 @@ export function pipelineSettingsData(s: PipelineSettingsInput): Record<string, s
     [SETTINGS_KEYS.feastUrl]: s.feastUrl ?? FEAST_URL,
     [SETTINGS_KEYS.servingNamespace]: s.servingNamespace ?? NAMESPACES.serving,
     [SETTINGS_KEYS.driftThreshold]: String(s.driftThreshold),
+    ...(s.checkpointUri === undefined ? {} : { [SETTINGS_KEYS.checkpointUri]: s.checkpointUri }),
   };
 }

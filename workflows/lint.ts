@@ -6,7 +6,8 @@
  *   object (the upstream validators accept them silently; a misspelt `retryStratgy` would be lost),
  *   found by walking the package's own type declarations;
  * - every referenced template, parameter, step output and template argument exists;
- * - GPU steps request `nvidia.com/gpu` limits, select the GPU pool and tolerate its taint;
+ * - GPU steps request `nvidia.com/gpu` limits, select the GPU pool, tolerate its taint and go
+ *   through the namespace's GPU queue (label `kueue.x-k8s.io/queue-name: gpu`);
  * - images are pinned (fixed tag or digest, never `latest`); parameterised images default to a pinned one;
  * - service accounts are the platform's pipeline accounts (`PIPELINE_SERVICE_ACCOUNTS`);
  * - restricted security context, resources, retries, deadlines, pod GC, TTL and an exit handler;
@@ -15,10 +16,11 @@
  *
  * Problems are one line each: `file: kind/name: where: what and the fix`.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../components/contracts";
 import type { AdmissionEnvironment } from "../components/k8s/admission-rules";
+import { GPU_LOCAL_QUEUE, QUEUE_NAME_LABEL } from "../components/k8s/gpu-queues";
 import { GPU_POOL_LABELS, GPU_RESOURCE, GPU_TAINT, NODE_LABEL_KEYS } from "../contracts/scheduling";
 import { admissionLintProblems, defaultRegistryHosts } from "./admission-lint";
 import { loadWorkflowDocuments, WORKFLOWS_DIR, type WorkflowDocument } from "./index";
@@ -98,6 +100,13 @@ function shape(file: string): Map<string, TypeRef> | null {
   }
   const body = text.slice(start, text.indexOf("\n}", start));
   const props = new Map<string, TypeRef>();
+  // An interface that extends another (Argo's UserContainer extends core/v1 Container) has its fields too.
+  const parents = /^export interface I\w+ extends ([^{]+) \{/.exec(body)?.[1] ?? "";
+  for (const parent of parents.split(",").map((s) => s.trim())) {
+    const parentFile = imports.get(parent);
+    const inherited = parentFile && existsSync(parentFile) ? shape(parentFile) : null;
+    for (const [k, v] of inherited ?? []) props.set(k, v);
+  }
   const lines = body.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const m = /^ {4}"([^"]+)"\??: (.*)$/.exec(lines[i] ?? "");
@@ -253,7 +262,18 @@ function checkReferences(spec: Obj, templates: Map<string, Obj>, ctx: Ctx): void
       for (const m of text.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)) {
         const expr = m[1] ?? "";
         const parts = expr.split(".");
-        if (parts[0] === "workflow") {
+        if (expr.startsWith("=")) {
+          // An expression template ({{=…}}, expr-lang): the workflow parameters it reads must exist.
+          for (const p of expr.matchAll(/workflow\.parameters(?:\['([^']+)'\]|\.([A-Za-z0-9_-]+))/g)) {
+            const param = p[1] ?? p[2] ?? "";
+            if (!workflowParams.has(param))
+              add(
+                ctx,
+                at,
+                `${where} uses workflow.parameters['${param}'] but the workflow declares no such parameter: add it to spec.arguments.parameters`,
+              );
+          }
+        } else if (parts[0] === "workflow") {
           if (parts[1] === "parameters") {
             if (!workflowParams.has(parts.slice(2).join(".")))
               add(
@@ -459,6 +479,15 @@ function checkPodTemplate(name: string, t: Obj, spec: Obj, ctx: Ctx): void {
     if (!onGpuPool) add(ctx, at, `requests GPUs but has no nodeSelector ${GPU_POOL.labelKey}: ${GPU_POOL.labelValue}`);
     if (!tolerates)
       add(ctx, at, `requests GPUs but does not tolerate the taint ${GPU_POOL.taintKey}=${GPU_POOL.taintValue}:${GPU_POOL.taintEffect}`);
+    // Argo labels the pod with the workflow's podMetadata and the template's metadata; Kueue queues it by this label.
+    const labelOf = (m: unknown) => (isObj(m) && isObj(m.labels) ? m.labels[QUEUE_NAME_LABEL] : undefined);
+    const queue = labelOf(t.metadata) ?? labelOf(spec.podMetadata);
+    if (gpuRequested && queue !== GPU_LOCAL_QUEUE)
+      add(
+        ctx,
+        at,
+        `requests GPUs outside the GPU queue: set metadata.labels["${QUEUE_NAME_LABEL}"]: ${GPU_LOCAL_QUEUE} on the template (the namespace's queue, held to the team's gpuQuota)`,
+      );
   }
 
   // Artifacts: workload identity, default repository.

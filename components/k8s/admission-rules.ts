@@ -10,6 +10,8 @@
  * registers too. No optional syntax (`?.`): every field that may be absent is guarded by `has()`,
  * because Kubernetes, like the evaluator in the tests, fails on a missing field.
  */
+import { GPU_RESOURCE } from "../../contracts/scheduling";
+import { GPU_LOCAL_QUEUE, QUEUE_NAME_LABEL } from "./gpu-queues";
 
 /** What the rules need to know about the stack. */
 export interface AdmissionRuleSettings {
@@ -319,8 +321,16 @@ function podSecurityPolicy(): AdmissionPolicyDefinition {
   };
 }
 
-/** Requests and limits of CPU and memory on every container that can declare them. */
-function resourcesPolicy(): AdmissionPolicyDefinition {
+/** A container requests or limits GPUs (over `c`). */
+const REQUESTS_GPU = `has(c.resources) && ((has(c.resources.requests) && ${lit(GPU_RESOURCE)} in c.resources.requests) || (has(c.resources.limits) && ${lit(GPU_RESOURCE)} in c.resources.limits))`;
+
+/**
+ * Requests and limits of CPU and memory on every container that can declare them; and GPUs only
+ * through the namespace's GPU queue (Kueue admits the pod against the team's quota), so that no
+ * pod takes GPUs around the queue.
+ */
+function resourcesPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
+  const queued = `has(object.metadata.labels) && ${lit(QUEUE_NAME_LABEL)} in object.metadata.labels && object.metadata.labels[${lit(QUEUE_NAME_LABEL)}] == ${lit(GPU_LOCAL_QUEUE)}`;
   const has2 = (kind: "requests" | "limits") =>
     `has(c.resources) && has(c.resources.${kind}) && 'cpu' in c.resources.${kind} && 'memory' in c.resources.${kind}`;
   return {
@@ -333,6 +343,10 @@ function resourcesPolicy(): AdmissionPolicyDefinition {
     validations: [
       containerRule(has2("requests"), "containers must request cpu and memory", { includeEphemeral: false }),
       containerRule(has2("limits"), "containers must set cpu and memory limits", { includeEphemeral: false }),
+      rule(
+        `namespaceObject.metadata.name == ${lit(s.serving.namespace)} || (${everyContainer(`!(${REQUESTS_GPU})`, { includeEphemeral: false })}) || (${queued})`,
+        `pods that request ${GPU_RESOURCE} go through the namespace's GPU queue: label the pod (the Argo template's metadata.labels) ${QUEUE_NAME_LABEL}: ${GPU_LOCAL_QUEUE}`,
+      ),
     ],
   };
 }
@@ -411,7 +425,7 @@ function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefini
 export function admissionPolicies(s: AdmissionRuleSettings): AdmissionPolicyDefinition[] {
   const problems = admissionSettingsProblems(s);
   if (problems.length) throw new Error(`admission rules have invalid settings:\n  - ${problems.join("\n  - ")}`);
-  return [imagePolicy(s), podSecurityPolicy(), resourcesPolicy(), serviceAccountPolicy(s), workflowIdentityPolicy(s)];
+  return [imagePolicy(s), podSecurityPolicy(), resourcesPolicy(s), serviceAccountPolicy(s), workflowIdentityPolicy(s)];
 }
 
 /** `development` warns and audits; `production` denies. */

@@ -18,6 +18,7 @@ import { kedaService } from "./autoscaling";
 import { feastService } from "./feast";
 import { gpuService } from "./gpu";
 import { certManagerService, ingressService } from "./ingress";
+import { kueueService } from "./kueue";
 import { mlflowService } from "./mlflow";
 import { monitoringService } from "./monitoring";
 import { type CatalogueContext, descriptorProblems, type PlatformServiceDescriptor } from "./service";
@@ -37,6 +38,7 @@ export const CATALOGUE: readonly PlatformServiceDescriptor[] = [
   feastService,
   servingService,
   gpuService,
+  kueueService,
   pipelinesService,
   dexService,
 ];

@@ -29,9 +29,11 @@ export function helmRelease(
     name,
     {
       name: args.releaseName,
-      chart: args.chart.chart,
+      // Helm takes an OCI chart as one reference (`oci://registry/path/chart`), without a repository.
+      ...(args.chart.repo.startsWith("oci://")
+        ? { chart: `${args.chart.repo}/${args.chart.chart}` }
+        : { chart: args.chart.chart, repositoryOpts: { repo: args.chart.repo } }),
       version: args.chart.version,
-      repositoryOpts: { repo: args.chart.repo },
       namespace: args.namespace,
       createNamespace: false,
       atomic: true,

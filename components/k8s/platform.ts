@@ -41,7 +41,9 @@ import { servingQuota } from "./autoscaling";
 import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } from "./catalogue";
 import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
+import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
 import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
+import { Kueue } from "./kueue";
 import { Mlflow } from "./mlflow";
 import { Monitoring } from "./monitoring";
 import { flows, PlatformNamespace } from "./namespace";
@@ -92,6 +94,12 @@ export interface PlatformServicesArgs {
   readonly cpuPoolSelector: Readonly<Record<string, string>>;
   /** Labels of the GPU pools; absent when the stack has none (no GPU agents then). */
   readonly gpuPoolSelector?: Readonly<Record<string, string>>;
+  /**
+   * The GPU pools' capacity, for the GPU queues (Kueue): a flavor and a lending ClusterQueue per
+   * pool, a ClusterQueue per team whose nominal quota is its `gpuQuota`.
+   * @default [] — queues with no GPU quota (a stack without GPU pools)
+   */
+  readonly gpuPools?: readonly GpuPoolCapacity[];
   /** The Argo objects of `workflows/`. */
   readonly workflowManifests: readonly Record<string, unknown>[];
   /** Artifact key prefix of a pipeline namespace. */
@@ -529,16 +537,20 @@ function createGpu(w: Wiring, charts: readonly pulumi.Resource[]): GpuScheduling
   );
 }
 
-function createTeams(w: Wiring, argo: ArgoWorkflows): void {
+function createTeams(w: Wiring, argo: ArgoWorkflows): Team[] {
   const { args } = w;
   const teamIngress = [flows.scrape()];
   const egress = pipelineEgress(w.ctx);
-  for (const team of args.teams) {
+  // Kueue holds each team to its nominal quota and lends idle GPUs: the namespace quota only caps
+  // GPUs at what the pools hold, so a team can borrow (a ResourceQuota would refuse the pod).
+  const gpuCeiling = totalGpuCapacity(args.gpuPools ?? []);
+  return args.teams.map((team) => {
     const nsName = teamNamespace(team.name);
-    new Team(
+    return new Team(
       `${w.name}-team-${team.name}`,
       {
         team,
+        gpuCeiling,
         identity: w.ident(`team-${team.name}`),
         artifactStore: artifactStoreOf(args.cloud),
         artifactPrefix: args.artifactPrefix(nsName),
@@ -552,7 +564,23 @@ function createTeams(w: Wiring, argo: ArgoWorkflows): void {
       },
       { parent: w.parent },
     );
-  }
+  });
+}
+
+/** Kueue and the GPU queues of every team and GPU pool. */
+function createKueue(w: Wiring, teams: readonly Team[], charts: readonly pulumi.Resource[]): Kueue {
+  return new Kueue(
+    `${w.name}-kueue`,
+    {
+      namespace: w.nsOut(NAMESPACES.kueue),
+      teams: w.args.teams,
+      gpuPools: w.args.gpuPools ?? [],
+      replicas: w.replicas,
+      dependsOn: charts,
+      queueNamespaces: [...w.ready, ...teams],
+    },
+    { parent: w.parent },
+  );
 }
 
 /** Admission in the cluster: what teams submit is judged by the same rules as `workflows:lint` (docs/runtime-guardrails.md). */
@@ -652,7 +680,8 @@ export class PlatformServices extends pulumi.ComponentResource {
     const feast = createFeast(w);
     const serving = createServing(w, mlflow, monitoring, ingress, charts);
     createGpu(w, charts);
-    createTeams(w, argo);
+    const teams = createTeams(w, argo);
+    const kueue = createKueue(w, teams, charts);
     createAdmission(w, argo);
 
     this.urls = createRoutes(w, ingress, {
@@ -662,6 +691,7 @@ export class PlatformServices extends pulumi.ComponentResource {
       "argo-events": events,
       mlflow,
       feast,
+      kueue,
     });
     this.modelEndpoints = serving.endpoints;
     this.ingress = { controller: ingress.controller, service: `${NAMESPACES.ingress}/${INGRESS_SERVICE_NAME}`, hosts: ingress.hosts };

@@ -26,6 +26,13 @@ export interface TeamSpec {
 /** Arguments of {@link Team}. */
 export interface TeamArgs {
   readonly team: TeamSpec;
+  /**
+   * GPUs the namespace's ResourceQuota allows. With the GPU queue (Kueue) the team's `gpuQuota` is
+   * its nominal quota in the queue and the team may borrow idle GPUs above it, so the namespace
+   * quota is the GPU pools' capacity, not `gpuQuota` (a ResourceQuota refuses a pod; a queue waits).
+   * @default team.gpuQuota — the namespace quota is the team's quota (no borrowing)
+   */
+  readonly gpuCeiling?: number;
   /** The team's workload identity (`team-<name>`). */
   readonly identity: WorkloadIdentityRef;
   readonly artifactStore: ArtifactStore;
@@ -65,7 +72,12 @@ export class Team extends pulumi.ComponentResource {
       {
         name: nsName,
         labels: { "mlops.platform/team": args.team.name, "mlops.platform/pipelines": "true" },
-        quota: { cpu: args.team.cpuQuota, memoryGiB: args.team.memoryQuotaGiB, gpu: args.team.gpuQuota, pods: 100 },
+        quota: {
+          cpu: args.team.cpuQuota,
+          memoryGiB: args.team.memoryQuotaGiB,
+          gpu: Math.max(args.team.gpuQuota, args.gpuCeiling ?? 0),
+          pods: 100,
+        },
         ingress: args.ingress,
         egress: args.egress,
         retainOnDelete: args.retainOnDelete === true,

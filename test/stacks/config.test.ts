@@ -277,6 +277,27 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
     (r) => ({ ...r, nodePools: { gpu: [{ ...gpuPool, taints: [] }] } }),
     "mlops-platform:nodePools.gpu[0].taints",
   ],
+  [
+    "a team's GPU queue quota above the GPU pools' capacity (max nodes × GPUs per node)",
+    (r) => ({ ...r, teams: [{ name: "fraud", groups: ["team-fraud"], gpuQuota: 4 }] }),
+    "mlops-platform:teams[0].gpuQuota",
+  ],
+  [
+    "the teams' GPU queue quotas together above the GPU pools' capacity",
+    (r) => ({
+      ...r,
+      teams: [
+        { name: "fraud", groups: ["team-fraud"], gpuQuota: 2 },
+        { name: "credit", groups: ["team-credit"], gpuQuota: 2 },
+      ],
+    }),
+    "mlops-platform:teams[1].gpuQuota",
+  ],
+  [
+    "a GPU pool of an instance type the catalogue does not know, without gpusPerNode",
+    (r) => ({ ...r, nodePools: { gpu: [{ ...gpuPool, instanceTypes: ["p5en.48xlarge"] }] } }),
+    "mlops-platform:nodePools.gpu[0].gpusPerNode",
+  ],
   ["only spot GPU pools", (r) => ({ ...r, nodePools: { gpu: [{ ...gpuPool, spot: true }] } }), "mlops-platform:nodePools.gpu"],
   ["spot system pool", (r) => ({ ...r, nodePools: { system: { spot: true } } }), "mlops-platform:nodePools.system.spot"],
   ["duplicate pool names", (r) => ({ ...r, nodePools: { cpu: [cpuPool, cpuPool] } }), "mlops-platform:nodePools.cpu[1].name"],

@@ -3,6 +3,7 @@
  * services must come out right on either cloud layer. Each test file plans one stack.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS, teamNamespace } from "../../components/contracts";
 import { CHARTS, IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
 import { SERVICE_ACCOUNTS } from "../../stacks/identities";
@@ -145,12 +146,70 @@ export function describeServicesPlan(e: ServicesExpectations): void {
           "dcgm-exporter",
           "keda",
           "kube-prometheus-stack",
+          "kueue",
           "mlflow",
           "mlflow-auth",
           "nvidia-device-plugin",
           "traefik",
         ].sort(),
       );
+    });
+
+    it("has a GPU queue for every team and GPU pool, and sends the training pipeline's GPU step through its namespace's queue", () => {
+      const ms = manifestsOfMine().map((m) => m.object);
+      const named = (kind: string) => ms.filter((o) => o.kind === kind).map((o) => o.metadata as Obj);
+      const clusterQueues = named("ClusterQueue").map((m) => m.name);
+      expect(clusterQueues).toEqual(expect.arrayContaining([...e.teams.map((t) => `team-${t}`), "platform"]));
+      const flavors = named("ResourceFlavor").map((m) => String(m.name));
+      expect(flavors.length).toBeGreaterThan(0);
+      for (const f of flavors) expect(clusterQueues).toContain(`pool-${f.replace(/^gpu-/, "")}`);
+      const locals = ms.filter((o) => o.kind === "LocalQueue");
+      expect(locals.map((l) => (l.metadata as Obj).namespace).sort()).toEqual([NAMESPACES.pipelines, ...e.teams.map(teamNamespace)].sort());
+      for (const l of locals) expect(clusterQueues).toContain((l.spec as Obj).clusterQueue);
+      // Every queue's flavors exist, and every flavor selects a node pool the cloud layer creates.
+      for (const cq of ms.filter((o) => o.kind === "ClusterQueue"))
+        for (const g of (cq.spec as Obj).resourceGroups as { flavors: { name: string }[] }[])
+          for (const f of g.flavors) expect(flavors, String((cq.metadata as Obj).name)).toContain(f.name);
+      const poolLabels = plan.resources
+        .filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup" || r.type.includes("AgentPool"))
+        .map((r) => JSON.stringify(r.inputs));
+      for (const f of ms.filter((o) => o.kind === "ResourceFlavor")) {
+        const pool = ((f.spec as Obj).nodeLabels as Obj)["mlops.platform/node-pool"];
+        expect(
+          poolLabels.some((l) => l.includes(`"mlops.platform/node-pool":"${pool}"`)),
+          `flavor ${(f.metadata as Obj).name}: no node pool labelled ${pool}`,
+        ).toBe(true);
+      }
+      const template = ms.find((o) => o.kind === "ClusterWorkflowTemplate" && (o.metadata as Obj).name === "training-pipeline") as Obj;
+      const train = ((template.spec as Obj).templates as Obj[]).find((t) => t.name === "train") as Obj;
+      const queue = ((train.metadata as Obj).labels as Obj)["kueue.x-k8s.io/queue-name"];
+      for (const l of locals) expect((l.metadata as Obj).name).toBe(queue);
+      // Kueue manages pods exactly in the namespaces that carry the pipeline label.
+      const config = YAML.parse(String((values("kueue").managerConfig as Obj).controllerManagerConfigYaml)) as Obj;
+      const selector = (config.managedJobsNamespaceSelector as Obj).matchLabels as Obj;
+      const pipelineNs = mine
+        .filter((r) => r.type === "kubernetes:core/v1:Namespace")
+        .map((r) => r.inputs.metadata as Obj)
+        .filter((m) => Object.entries(selector).every(([k, v]) => (m.labels as Obj)[k] === v))
+        .map((m) => m.name);
+      expect(pipelineNs.sort()).toEqual([NAMESPACES.pipelines, ...e.teams.map(teamNamespace)].sort());
+    });
+
+    it("tells each pipeline namespace's training step to checkpoint under its own prefix of the in-region artifacts bucket", () => {
+      const settings = manifestsOfMine()
+        .map((m) => m.object)
+        .filter((o) => o.kind === "ConfigMap" && (o.metadata as Obj).name === "mlops-pipeline-settings");
+      const namespaces = [NAMESPACES.pipelines, ...e.teams.map(teamNamespace)];
+      expect(settings.map((o) => (o.metadata as Obj).namespace).sort()).toEqual([...namespaces].sort());
+      for (const o of settings) {
+        const ns = String((o.metadata as Obj).namespace);
+        const uri = String((o.data as Obj).PLATFORM_CHECKPOINT_URI);
+        expect(uri, ns).toMatch(
+          e.cloud === "aws"
+            ? new RegExp(`^s3://[a-z0-9.-]+/pipelines/${ns}/checkpoints/$`)
+            : new RegExp(`^https://[a-z0-9]+\\.blob\\.core\\.windows\\.net/artifacts/pipelines/${ns}/checkpoints/$`),
+        );
+      }
     });
 
     it("validates every Kubernetes object of the plan against its upstream schema", async () => {
@@ -195,12 +254,14 @@ export function describeServicesPlan(e: ServicesExpectations): void {
 
     it("pins every chart to the exact version of its official repository", () => {
       for (const r of releases()) {
-        const pin = Object.values(CHARTS).find((c) => c.chart === r.inputs.chart);
+        // An OCI chart is one reference, `<repo>/<chart>`, without repositoryOpts.
+        const pin = Object.values(CHARTS).find((c) => c.chart === r.inputs.chart || `${c.repo}/${c.chart}` === r.inputs.chart);
         expect(pin, `chart ${String(r.inputs.chart)}`).toBeDefined();
         expect(r.inputs.version).toBe(pin?.version);
         expect(String(r.inputs.version)).toMatch(/^v?\d+\.\d+\.\d+$/);
-        expect((r.inputs.repositoryOpts as Obj).repo).toBe(pin?.repo);
-        expect(String(pin?.repo)).toMatch(/^https:\/\//);
+        if (String(pin?.repo).startsWith("oci://")) expect(r.inputs.repositoryOpts).toBeUndefined();
+        else expect((r.inputs.repositoryOpts as Obj).repo).toBe(pin?.repo);
+        expect(String(pin?.repo)).toMatch(/^(https|oci):\/\//);
         expect(r.inputs.createNamespace).toBe(false);
         expect(r.inputs.atomic).toBe(true);
       }

@@ -355,3 +355,75 @@ export class FakeKube implements FakeServer {
     }
   }
 }
+
+/** A fake object store: S3 (path-style, SigV4-signed, IRSA credentials from its STS) and Azure Blob (bearer token from its Entra token endpoint). */
+export interface FakeObjectStore extends FakeServer {
+  /** `<bucket or container>/<key>` → bytes. */
+  readonly objects: Map<string, Buffer>;
+  /** Fail the next `n` PUTs with 503 (a save cut short). */
+  failPuts(n: number): void;
+}
+
+/** Starts a fake object store; it refuses unsigned S3 calls and calls without the bearer token it issued. */
+export async function fakeObjectStore(): Promise<FakeObjectStore> {
+  const objects = new Map<string, Buffer>();
+  const requests: { method: string; path: string; body: unknown }[] = [];
+  let failing = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://fake");
+      const body = Buffer.concat(chunks);
+      requests.push({ method: req.method ?? "", path: url.pathname + url.search, body: body.length });
+      const reply = (status: number, text = "", type = "application/xml") => {
+        res.writeHead(status, { "content-type": type });
+        res.end(text);
+      };
+      if (url.searchParams.get("Action") === "AssumeRoleWithWebIdentity") {
+        if (!url.searchParams.get("WebIdentityToken") || !url.searchParams.get("RoleArn")) return reply(400, "<Error>missing</Error>");
+        return reply(
+          200,
+          "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAFAKE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>session</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
+        );
+      }
+      if (/\/oauth2\/v2\.0\/token$/.test(url.pathname)) {
+        const form = new URLSearchParams(body.toString("utf8"));
+        if (!form.get("client_assertion") || form.get("scope") !== "https://storage.azure.com/.default")
+          return reply(400, "{}", "application/json");
+        return reply(200, JSON.stringify({ access_token: "blob-token", expires_in: 3600 }), "application/json");
+      }
+      const auth = String(req.headers.authorization ?? "");
+      const s3 = auth.startsWith("AWS4-HMAC-SHA256 Credential=ASIAFAKE/") && req.headers["x-amz-security-token"] === "session";
+      const blob = auth === "Bearer blob-token" && typeof req.headers["x-ms-version"] === "string";
+      if (!s3 && !blob) return reply(403, "<Error>AccessDenied</Error>");
+      const key = decodeURIComponent(url.pathname.slice(1));
+      if (req.method === "PUT") {
+        if (failing > 0) {
+          failing--;
+          return reply(503, "<Error>SlowDown</Error>");
+        }
+        if (blob && req.headers["x-ms-blob-type"] !== "BlockBlob") return reply(400, "<Error>blob type</Error>");
+        objects.set(key, body);
+        return reply(blob ? 201 : 200);
+      }
+      if (req.method === "GET") {
+        const o = objects.get(key);
+        if (!o) return reply(404, "<Error>NoSuchKey</Error>");
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        return res.end(o);
+      }
+      return reply(405);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    objects,
+    failPuts: (n: number) => {
+      failing = n;
+    },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}

@@ -51,6 +51,21 @@ describe("workflows lint", () => {
       /template train: runs on the GPU pool but sets no resources\.limits\["nvidia\.com\/gpu"\]/,
     ],
     [
+      "a GPU step outside the GPU queue",
+      (d) => delete tpl(d, "train").metadata,
+      /template train: requests GPUs outside the GPU queue: set metadata\.labels\["kueue\.x-k8s\.io\/queue-name"\]: gpu/,
+    ],
+    [
+      "a GPU step in a queue the namespaces do not have",
+      (d) => (tpl(d, "train").metadata.labels["kueue.x-k8s.io/queue-name"] = "fast-lane"),
+      /template train: requests GPUs outside the GPU queue/,
+    ],
+    [
+      "a GPU step outside the GPU queue, as the cluster's admission sees its pod",
+      (d) => delete tpl(d, "train").metadata,
+      /go through the namespace's GPU queue/,
+    ],
+    [
       "an image on latest",
       (d) => (tpl(d, "preflight").container.image = "mlops-platform/pipeline-steps:latest"),
       /container main: image "mlops-platform\/pipeline-steps:latest" uses the moving tag "latest"/,

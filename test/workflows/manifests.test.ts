@@ -126,19 +126,69 @@ describe("training-pipeline template", () => {
       "HYPERPARAMETERS",
       "CODE_VERSION",
       "MODEL_NAME",
+      "CHECKPOINT_DIR",
+      "CHECKPOINT_INTERVAL_MINUTES",
       "HOME",
     ]);
-    expect(JSON.parse(String(train.podSpecPatch))).toEqual({
-      containers: [
-        {
-          name: "main",
-          resources: {
-            requests: { "nvidia.com/gpu": "{{workflow.parameters.gpu-count}}" },
-            limits: { "nvidia.com/gpu": "{{workflow.parameters.gpu-count}}" },
-          },
+    expect((JSON.parse(String(train.podSpecPatch)) as Obj).containers).toEqual([
+      {
+        name: "main",
+        resources: {
+          requests: { "nvidia.com/gpu": "{{workflow.parameters.gpu-count}}" },
+          limits: { "nvidia.com/gpu": "{{workflow.parameters.gpu-count}}" },
         },
-      ],
+      },
+    ]);
+  });
+
+  /** The capacity values the train pod requires on retry `retries`, with Argo's expression evaluated (expr-lang ⊂ JS here). */
+  const requiredCapacity = (retries: number, losses: string): string[] => {
+    const patch = String((t.get("train") as Obj).podSpecPatch).replace(/\{\{=([^}]+)\}\}/g, (_m, expr: string) => {
+      const js = expr
+        .replace(/workflow\.parameters\['spot-losses-before-on-demand'\]/g, JSON.stringify(losses))
+        .replace(/\bretries\b/g, String(retries))
+        .replace(/asInt\(/g, "Number(");
+      return String(new Function(`return (${js});`)());
     });
+    const affinity = (JSON.parse(patch) as Obj).affinity as Obj;
+    const terms = (
+      ((affinity.nodeAffinity as Obj).requiredDuringSchedulingIgnoredDuringExecution as Obj).nodeSelectorTerms as Obj[]
+    )[0] as Obj;
+    const req = (terms.matchExpressions as Obj[])[0] as Obj;
+    expect(req.key).toBe("mlops.platform/capacity");
+    expect(req.operator).toBe("In");
+    return [...new Set(req.values as string[])].sort();
+  };
+
+  it("falls back to the on-demand pool after spot-losses-before-on-demand pod losses, with retries left to train there", () => {
+    const train = t.get("train") as Obj;
+    const retry = train.retryStrategy as Obj;
+    expect(retry.retryPolicy).toBe("OnError");
+    for (const losses of ["0", "1", "2", "3"]) {
+      const n = Number(losses);
+      for (let r = 0; r <= Number(retry.limit); r++)
+        expect(requiredCapacity(r, losses), `retry ${r} with ${losses}`).toEqual(r >= n ? ["on-demand"] : ["on-demand", "spot"]);
+      // The largest allowed value still leaves an attempt on on-demand capacity.
+      expect(Number(retry.limit)).toBeGreaterThanOrEqual(n + 1);
+    }
+  });
+
+  it("checkpoints to the in-region bucket: restores before training, saves at the configured interval while training", () => {
+    const train = t.get("train") as Obj;
+    const init = (train.initContainers as Obj[])[0] as Obj;
+    const sidecar = (train.sidecars as Obj[])[0] as Obj;
+    for (const c of [init, sidecar]) {
+      expect(c.args).toContain("dist/checkpoint.js");
+      expect(c.args).toContain("--run-key={{workflow.uid}}/{{workflow.parameters.model-name}}");
+      expect(c.args).toContain("--dir=/workspace/checkpoints");
+      expect(c.envFrom).toEqual([{ configMapRef: { name: "mlops-pipeline-settings" } }]);
+    }
+    expect(init.args).toContain("--mode=restore");
+    expect(sidecar.args).toEqual(
+      expect.arrayContaining(["--mode=sync", "--interval-minutes={{workflow.parameters.checkpoint-interval-minutes}}"]),
+    );
+    const env = Object.fromEntries(((train.container as Obj).env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+    expect(env.CHECKPOINT_DIR).toBe("/workspace/checkpoints");
   });
 
   it("retries only transient failures of platform steps and pod errors of training", () => {
@@ -185,6 +235,7 @@ describe("pipelineSettingsData", () => {
       allowedDataPrefixes: ["abfss://datasets@acct.dfs.core.windows.net/platform/"],
       allowedRegistries: ["acr.azurecr.io"],
       driftThreshold: 0.25,
+      checkpointUri: "https://acct.blob.core.windows.net/artifacts/pipelines/ml-pipelines/checkpoints/",
     });
     expect(Object.keys(data).sort()).toEqual(Object.values(SETTINGS_KEYS).sort());
     expect(readSettings(data)).toMatchObject({

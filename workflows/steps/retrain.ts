@@ -29,6 +29,8 @@ export function retrainArguments(run: RunInfo, model: string, dataUri: string): 
     "feature-views": p("feature-views"),
     "gpu-count": p("gpu-count") || "1",
     "serving-rollout": p("serving-rollout"),
+    "checkpoint-interval-minutes": p("checkpoint-interval-minutes") || "15",
+    "spot-losses-before-on-demand": p("spot-losses-before-on-demand") || "2",
   };
 }
 

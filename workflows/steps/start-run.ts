@@ -27,6 +27,8 @@ const LINEAGE_FLAGS = {
   "feature-views": { required: false, description: "feature views, recorded for retraining" },
   "gpu-count": { required: false, description: "GPUs, recorded for retraining" },
   "serving-rollout": { required: false, description: "serving Rollout, recorded for retraining" },
+  "checkpoint-interval-minutes": { required: false, description: "checkpoint interval, recorded for retraining" },
+  "spot-losses-before-on-demand": { required: false, description: "spot fallback, recorded for retraining" },
   "workflow-uid": { required: true, description: "{{workflow.uid}}" },
   "workflow-name": { required: true, description: "{{workflow.name}}" },
   namespace: { required: true, description: "{{workflow.namespace}}" },
@@ -58,7 +60,16 @@ export async function main(ctx: StepContext): Promise<number> {
       [TAGS.gate]: f["quality-gate"] ?? "",
       "mlflow.source.git.commit": f["code-version"] ?? "",
     };
-    for (const key of ["training-command", "hyperparameters", "data-schema", "feature-views", "gpu-count", "serving-rollout"] as const) {
+    for (const key of [
+      "training-command",
+      "hyperparameters",
+      "data-schema",
+      "feature-views",
+      "gpu-count",
+      "serving-rollout",
+      "checkpoint-interval-minutes",
+      "spot-losses-before-on-demand",
+    ] as const) {
       tags[`${PARAMETER_TAG_PREFIX}${key}`] = f[key] ?? "";
     }
     runId = await mlflow.createRun(experimentId, f["workflow-name"] ?? "pipeline", tags);

@@ -426,6 +426,42 @@ describe("admission policies: resources", () => {
   }
 });
 
+describe("admission policies: GPUs only through the namespace's GPU queue", () => {
+  const gpuPod = (labels: Record<string, string> = {}, list: ListName = "containers"): Obj => {
+    const pod = withContainer(list, (c) => {
+      c.resources = {
+        requests: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "1" },
+        limits: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "1" },
+      };
+    });
+    Object.assign((pod.metadata as Obj).labels as Obj, labels);
+    return pod;
+  };
+  it("allows a GPU step labelled with the queue, in a team namespace and in ml-pipelines", () => {
+    allowed(PROD, gpuPod({ "kueue.x-k8s.io/queue-name": "gpu" }), "team-fraud");
+    allowed(PROD, gpuPod({ "kueue.x-k8s.io/queue-name": "gpu" }), "ml-pipelines");
+  });
+  it.each([
+    ["no queue label", {}, "containers"],
+    ["another queue", { "kueue.x-k8s.io/queue-name": "fast-lane" }, "containers"],
+    ["GPUs on an init container", {}, "initContainers"],
+  ] as const)("refuses a GPU pod with %s", (_label, labels, list) => {
+    refused(PROD, gpuPod(labels, list), /go through the namespace's GPU queue/);
+    refused(DEV, gpuPod(labels, list), /go through the namespace's GPU queue/);
+  });
+  it("asks nothing of pods without GPUs, nor of the serving namespace", () => {
+    allowed(PROD, argoPod(TEAM_IMAGE), "team-fraud");
+    const serving = rolloutPod();
+    ((serving.spec as Obj).containers as Obj[])[0] = container("model", MLFLOW, {
+      resources: {
+        requests: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "1" },
+        limits: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "1" },
+      },
+    });
+    allowed(PROD, serving, "serving");
+  });
+});
+
 describe("admission policies: service accounts", () => {
   it.each([["default"], ["argo-sso-team"], ["pipeline-admin"]])("refuses a pipeline pod running as %s", (sa) => {
     refused(PROD, argoPod(TEAM_IMAGE, sa), /service account .* is not allowed here/);

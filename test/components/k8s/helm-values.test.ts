@@ -38,12 +38,14 @@ function releases(): Release[] {
       .resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
       .map((r) => {
         const inputs = r.inputs as { chart: string; version: string; repositoryOpts?: { repo?: string }; values?: Record<string, unknown> };
+        // An OCI chart is one reference (`oci://registry/path/chart`): its repository is the path.
+        const oci = inputs.chart.startsWith("oci://");
         return {
           stack,
           name: r.urn.split("::").pop() ?? r.urn,
-          chart: inputs.chart,
+          chart: oci ? (inputs.chart.split("/").pop() ?? "") : inputs.chart,
           version: inputs.version,
-          repo: inputs.repositoryOpts?.repo ?? "",
+          repo: oci ? inputs.chart.slice(0, inputs.chart.lastIndexOf("/")) : (inputs.repositoryOpts?.repo ?? ""),
           values: inputs.values ?? {},
           resource: r,
         };

@@ -35,10 +35,10 @@ import { measurementPhase, metricVerdict } from "../../support/argo-analysis";
 type Obj = Record<string, unknown>;
 
 describe("versions", () => {
-  it("pins every chart to an exact version of an https repository", () => {
+  it("pins every chart to an exact version of an https (or, for OCI-only charts, oci) repository", () => {
     for (const [key, c] of Object.entries(CHARTS)) {
       expect(c.version, key).toMatch(/^v?\d+\.\d+\.\d+$/);
-      expect(c.repo, key).toMatch(/^https:\/\/[a-z0-9.-]+(\/|$)/);
+      expect(c.repo, key).toMatch(/^(https|oci):\/\/[a-z0-9.-]+(\/|$)/);
     }
   });
   it("pins every image to a fixed tag, never latest", () => {

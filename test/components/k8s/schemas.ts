@@ -7,7 +7,33 @@
  * {@link NO_UPSTREAM_SCHEMA} and checked structurally by the tests instead.
  */
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv from "ajv";
+
 type ModelClass = new (data: Record<string, unknown>) => { validate(): void };
+
+/**
+ * Kinds without a models package whose upstream CRD schema is kept under `test/fixtures/crds/`
+ * (see each folder's SOURCE.md): Kueue's queue objects.
+ */
+const CRD_FIXTURES: Readonly<Record<string, string>> = {
+  "kueue.x-k8s.io/v1beta2/ResourceFlavor": "kueue/v0.19.2/ResourceFlavor.json",
+  "kueue.x-k8s.io/v1beta2/ClusterQueue": "kueue/v0.19.2/ClusterQueue.json",
+  "kueue.x-k8s.io/v1beta2/LocalQueue": "kueue/v0.19.2/LocalQueue.json",
+};
+const crdAjv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+
+function crdFixtureError(file: string, object: Record<string, unknown>): string | undefined {
+  const fixture = JSON.parse(readFileSync(join(__dirname, "..", "..", "fixtures", "crds", file), "utf8")) as { schema: object };
+  if (!crdAjv.getSchema(file)) crdAjv.addSchema(fixture.schema, file);
+  const validate = crdAjv.getSchema(file);
+  if (!validate) throw new Error(`cannot compile ${file}`);
+  const kind = String(object.kind);
+  if (validate(object as unknown)) return undefined;
+  return crdAjv.errorsText(validate.errors, { dataVar: kind });
+}
+
 type ModelModule = Record<string, unknown>;
 
 const ARGO_ROLLOUTS_KINDS = new Set(["Rollout", "AnalysisTemplate", "ClusterAnalysisTemplate", "AnalysisRun", "Experiment"]);
@@ -81,6 +107,8 @@ export async function schemaError(object: Record<string, unknown>): Promise<stri
   const apiVersion = String(object.apiVersion);
   const kind = String(object.kind);
   if (NO_UPSTREAM_SCHEMA.has(`${apiVersion}/${kind}`)) return undefined;
+  const crdFile = CRD_FIXTURES[`${apiVersion}/${kind}`];
+  if (crdFile) return crdFixtureError(crdFile, object);
   const mod = await moduleFor(apiVersion, kind);
   const Model = mod?.[kind] as ModelClass | undefined;
   if (!Model) throw new Error(`no upstream schema for ${apiVersion} ${kind}: add its models package to test/components/k8s/schemas.ts`);

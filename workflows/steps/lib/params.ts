@@ -21,6 +21,8 @@ export const TRAINING_PARAMETERS = [
   "feature-views",
   "gpu-count",
   "serving-rollout",
+  "checkpoint-interval-minutes",
+  "spot-losses-before-on-demand",
 ] as const;
 /** One training parameter. */
 export type TrainingParameter = (typeof TRAINING_PARAMETERS)[number];
@@ -86,6 +88,14 @@ export function trainingInputProblems(
   }
   const gpus = p["gpu-count"] ?? "1";
   if (!/^[1-8]$/.test(gpus)) problems.push(`gpu-count=${JSON.stringify(gpus)}: must be an integer from 1 to 8`);
+  const interval = p["checkpoint-interval-minutes"] ?? "15";
+  if (!/^[0-9]{1,4}$/.test(interval) || Number(interval) < 1 || Number(interval) > 1440)
+    problems.push(`checkpoint-interval-minutes=${JSON.stringify(interval)}: must be an integer from 1 to 1440`);
+  const losses = p["spot-losses-before-on-demand"] ?? "2";
+  if (!/^[0-3]$/.test(losses))
+    problems.push(
+      `spot-losses-before-on-demand=${JSON.stringify(losses)}: must be an integer from 0 to 3 (the training step retries pod losses 4 times; 0 trains on on-demand only)`,
+    );
   const rollout = p["serving-rollout"] ?? "";
   if (rollout !== "" && !DNS_NAME.test(rollout))
     problems.push(`serving-rollout=${JSON.stringify(rollout)}: must be the name of a Rollout in the serving namespace, or empty`);

@@ -20,6 +20,8 @@ export const SETTINGS_KEYS = {
   feastUrl: "PLATFORM_FEAST_URL",
   servingNamespace: "PLATFORM_SERVING_NAMESPACE",
   driftThreshold: "PLATFORM_DRIFT_THRESHOLD",
+  /** Where the namespace's training checkpoints go: `s3://<artifacts bucket>/<namespace prefix>checkpoints/` or the Azure blob URL. */
+  checkpointUri: "PLATFORM_CHECKPOINT_URI",
 } as const;
 
 // The step image is built from this folder alone (see ../Dockerfile), so the fallbacks are spelled
