@@ -97,6 +97,12 @@ export interface WorkloadIdentitySpec {
 }
 
 /** Event plumbing for "new data arrived in the datasets bucket". */
+/**
+ * The marker object that closes a data batch (Spark/Hadoop's `_SUCCESS`): only its creation raises
+ * a data event, so a batch of many files retrains once, after its last file, never once per file.
+ */
+export const DATA_BATCH_MARKER = "_SUCCESS";
+
 export type DataEventSource =
   | { readonly kind: "sqs"; readonly queueUrl: pulumi.Output<string>; readonly queueArn: pulumi.Output<string> }
   | {

@@ -21,6 +21,7 @@ import { globalName, nameSuffix } from "../components/azure/naming";
 import { Network } from "../components/azure/network";
 import { type NodePoolSpec, NodePools, SPOT_TAINT } from "../components/azure/nodepool";
 import { PrivateDns } from "../components/azure/private-dns";
+import { PrivateEndpoint } from "../components/azure/private-endpoint";
 import { Registry } from "../components/azure/registry";
 import { ResourceGroups } from "../components/azure/resource-groups";
 import { parseAbfss } from "../components/azure/roles";
@@ -233,6 +234,25 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
     },
     opts,
   );
+
+  // Existing data lakes are reached privately: a dfs and a blob endpoint per granted lake, in the
+  // platform's endpoint subnet and private DNS zones, pending until the lake's owner approves them.
+  for (const lake of lakes.grants)
+    for (const groupId of ["dfs", "blob"] as const)
+      new PrivateEndpoint(
+        `azure-lake-${lake.name}-${groupId}`,
+        {
+          resourceGroupName: groups.names.data,
+          location,
+          subnetId: endpointSubnet,
+          targetResourceId: lake.storageAccountId,
+          groupId,
+          privateDnsZoneId: zoneIds[groupId],
+          manualApprovalMessage: `MLOps platform ${cfg.stack} (${location}): read-only access of the ML pipelines to data lake "${lake.name}"`,
+          tags,
+        },
+        opts,
+      );
 
   const registry = new Registry(
     "azure-registry",

@@ -148,6 +148,7 @@ export function resolveConfig(raw: Record<string, unknown>, project: string, sta
       ...(s.oidcClientSecret === undefined ? {} : { oidcClientSecret: s.oidcClientSecret }),
       ...(s.ldapBindPassword === undefined ? {} : { ldapBindPassword: s.ldapBindPassword }),
       alertCredentials: s.alertCredentials ?? {},
+      ...(s.gitWebhookSecret === undefined ? {} : { gitWebhookSecret: s.gitWebhookSecret }),
     },
   };
   const resolved = PlatformConfigSchema.safeParse(merged, { reportInput: true });
@@ -174,7 +175,12 @@ export function loadConfig(): PlatformConfig {
 }
 
 /** Keys whose values are secrets: only whether they are set (and set as secrets) enters the configuration. */
-export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set(["oidcClientSecret", "ldapBindPassword", "alertCredentials"]);
+export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  "oidcClientSecret",
+  "ldapBindPassword",
+  "alertCredentials",
+  "gitWebhookSecret",
+]);
 
 /**
  * What the configuration records of a secret key: a marker saying it is set, and whether it was

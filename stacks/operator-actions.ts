@@ -16,7 +16,7 @@ import { secretGaps } from "./secrets";
 import { ingressDomain, STEPS_IMAGE_VERSION } from "./services";
 
 /** What kind of thing the operator provides. */
-export type OperatorActionKind = "secret" | "image" | "dns" | "identity-provider";
+export type OperatorActionKind = "secret" | "image" | "dns" | "identity-provider" | "data-access";
 
 /** One thing an operator must still provide. */
 export interface OperatorAction {
@@ -92,7 +92,35 @@ export const internalDns: OperatorActionSource = (cfg) => [
 ];
 
 /** Every source, in the order the plan prints them. Add a feature's source here (one line). */
-export const OPERATOR_ACTION_SOURCES: readonly OperatorActionSource[] = [unsetSecrets, platformImages, internalDns, oidcRedirectUris];
+/**
+ * Existing Azure data lakes (`dataLakes[]` with `storageAccountId`): the platform requests a dfs and
+ * a blob private endpoint to each, which its owner approves, and Azure does not let the platform read
+ * another subscription's account location at plan time, so the owner confirms it is in the UAE.
+ */
+export const azureDataLakeApprovals: OperatorActionSource = (cfg) =>
+  cfg.cloud !== "azure"
+    ? []
+    : cfg.dataLakes
+        .filter((l) => l.storageAccountId !== undefined)
+        .map((l) => ({
+          id: `data-lake-${l.name}`,
+          kind: "data-access" as const,
+          summary: `data lake "${l.name}": its owner approves the platform's private endpoints (dfs, blob) and confirms the account is in the UAE`,
+          steps: [
+            `az storage account show --ids ${l.storageAccountId} --query location   # must be uaenorth or uaecentral`,
+            `az network private-endpoint-connection list --id ${l.storageAccountId} --query "[?properties.privateLinkServiceConnectionState.status=='Pending'].id"`,
+            "az network private-endpoint-connection approve --id <connection id> --description 'MLOps platform read-only access'",
+          ],
+          blocksFirstUp: false,
+        }));
+
+export const OPERATOR_ACTION_SOURCES: readonly OperatorActionSource[] = [
+  unsetSecrets,
+  platformImages,
+  internalDns,
+  oidcRedirectUris,
+  azureDataLakeApprovals,
+];
 
 /**
  * What an operator must still provide for `cfg`: every source's actions, in source order. Throws

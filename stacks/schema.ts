@@ -371,7 +371,26 @@ const alertingSchema = z.strictObject({
   defaultReceiver: z.string().min(1).optional(),
 });
 
+/** The git server whose pushes train their own commit (webhook authenticated the server's way). */
+export const GitSourceSchema = z.strictObject({
+  /** How the server signs its webhook: GitHub `X-Hub-Signature-256` (HMAC-SHA256) or GitLab `X-Gitlab-Token`. */
+  provider: z.enum(["github", "gitlab"]),
+  /** Repositories (`owner/name`, GitLab `group/subgroup/name`) whose pushes start a pipeline. */
+  repositories: z
+    .array(z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/, 'must be "owner/name", e.g. acme-bank/churn-model'))
+    .min(1, "must list at least one repository"),
+  /** Branches whose pushes train (others are acknowledged and dropped). */
+  branches: z
+    .array(z.string().regex(/^[A-Za-z0-9._/-]+$/, "must be a branch name such as main"))
+    .min(1)
+    .default(["main"]),
+});
+/** A resolved git source. */
+export type GitSourceConfig = z.infer<typeof GitSourceSchema>;
+
 const servicesSchema = z.strictObject({
+  /** The git server whose webhook trains the pushed commit; its secret is the secret key `gitWebhookSecret`. */
+  git: GitSourceSchema.optional(),
   /**
    * The private DNS zone of `domain`. By default the stack creates one (Route 53 private hosted
    * zone / Azure Private DNS zone) associated with the network; `existingZoneId` uses a zone the
@@ -470,6 +489,8 @@ export const StackConfigSchema = z.strictObject({
   ldapBindPassword: secretMarker.optional(),
   /** Secret (set with `--path`): receiver name → credential (webhook URL, SMTP password). */
   alertCredentials: z.record(z.string(), secretMarker).optional(),
+  /** Secret: the shared secret of the git server's webhook (`services.git`). */
+  gitWebhookSecret: secretMarker.optional(),
 });
 /** What a stack file holds, validated. */
 export type StackConfig = z.infer<typeof StackConfigSchema>;
@@ -501,6 +522,7 @@ export const PlatformConfigSchema = z
       oidcClientSecret: secretMarker.optional(),
       ldapBindPassword: secretMarker.optional(),
       alertCredentials: z.record(z.string(), secretMarker),
+      gitWebhookSecret: secretMarker.optional(),
     }),
   })
   .superRefine((c, ctx) => {
@@ -722,6 +744,16 @@ function secretRules(c: PlatformConfig, issue: Issue): void {
     );
   if (!c.identity.ldap && c.secrets.ldapBindPassword !== undefined)
     issue(["ldapBindPassword"], "is set but identity.ldap is not: remove it or configure identity.ldap", "(secret)");
+  if (c.secrets.gitWebhookSecret === SECRET_IN_CLEAR_TEXT)
+    issue(["gitWebhookSecret"], clear("gitWebhookSecret", "<webhook-secret>"), "(clear text, not shown)");
+  if (c.services.git && production && c.secrets.gitWebhookSecret === undefined)
+    issue(
+      ["gitWebhookSecret"],
+      `is required in production with services.git (the secret of the ${c.services.git.provider} webhook); run: ${setSecretCommand(c.stack, "gitWebhookSecret", "<webhook-secret>")}`,
+      undefined,
+    );
+  if (!c.services.git && c.secrets.gitWebhookSecret !== undefined)
+    issue(["gitWebhookSecret"], "is set but services.git is not: remove it or configure services.git", "(secret)");
 
   const a = c.services.alerting;
   const names = a.receivers.map((r) => r.name);

@@ -13,6 +13,8 @@ import { isProduction, type PlatformConfig, setSecretCommand } from "./schema";
 export interface StackSecrets {
   readonly oidcClientSecret?: pulumi.Output<string>;
   readonly ldapBindPassword?: pulumi.Output<string>;
+  /** The git webhook's shared secret (`services.git`); unset: the git trigger is off. */
+  readonly gitWebhookSecret?: pulumi.Output<string>;
   readonly alerting: AlertingSettings;
 }
 
@@ -39,6 +41,7 @@ export function readSecrets(cfg: PlatformConfig): StackSecrets {
   return {
     ...(cfg.secrets.oidcClientSecret ? { oidcClientSecret: config.requireSecret("oidcClientSecret") } : {}),
     ...(cfg.secrets.ldapBindPassword ? { ldapBindPassword: config.requireSecret("ldapBindPassword") } : {}),
+    ...(cfg.services.git && cfg.secrets.gitWebhookSecret ? { gitWebhookSecret: config.requireSecret("gitWebhookSecret") } : {}),
     alerting: { receivers, routes, ...(def !== undefined && names.has(def) ? { defaultReceiver: def } : {}), credentials },
   };
 }
@@ -57,6 +60,12 @@ export function secretGaps(cfg: PlatformConfig): { id: string; summary: string; 
       id: "ldap-bind-password",
       summary: `directory sign-in is off: the bind password of ${cfg.identity.ldap.bindDn} is unset (Dex holds a random placeholder)`,
       steps: [setSecretCommand(cfg.stack, "ldapBindPassword", "<bind-password>")],
+    });
+  if (cfg.services.git && cfg.secrets.gitWebhookSecret === undefined)
+    gaps.push({
+      id: "git-webhook-secret",
+      summary: `git pushes train nothing: the ${cfg.services.git.provider} webhook secret is unset, so the webhook relay is not deployed`,
+      steps: [setSecretCommand(cfg.stack, "gitWebhookSecret", "<webhook-secret>")],
     });
   const deliverable = new Set(deliverableReceivers(cfg).map((r) => r.name));
   const silent = cfg.services.alerting.receivers.filter((r) => !deliverable.has(r.name));

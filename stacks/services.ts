@@ -67,6 +67,7 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
     servingNamespace: NAMESPACES.serving,
     driftThreshold: cfg.services.driftThreshold,
     checkpointUri: `${ARTIFACTS}/${pipelineArtifactPrefix(namespace)}checkpoints/`,
+    modelRetentionDays: cfg.retention.noncurrentVersionDays,
   });
   const resolved = pulumi.all([cloud.buckets.datasets.uri, cloud.registryHost, cloud.buckets.artifacts.uri]);
   return Object.fromEntries(
@@ -106,7 +107,7 @@ export function buildPlatformServices(
   const cpuSelector = commonLabels(cfg.nodePools.cpu, CPU_SELECTOR_KEYS);
   const gpuSelector = commonLabels(cfg.nodePools.gpu, GPU_SELECTOR_KEYS);
   const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
-  const { alerting, ...identitySecrets } = readSecrets(cfg);
+  const { alerting, gitWebhookSecret, ...identitySecrets } = readSecrets(cfg);
   // By digest when the stack carries it (the deploy workflow resolves it from the registry), else by the pinned tag.
   const stepsImage =
     cloud.repositoryUrls.steps === undefined
@@ -123,6 +124,7 @@ export function buildPlatformServices(
       networkCidr: cfg.network.cidr,
       identity: { ...cfg.identity, ...identitySecrets },
       alerting,
+      ...(cfg.services.git && gitWebhookSecret ? { git: { ...cfg.services.git, secret: gitWebhookSecret } } : {}),
       teams: cfg.teams,
       models: cfg.models.map((m) => ({
         name: m.name,

@@ -100,6 +100,8 @@ export interface PipelineSettingsInput {
    * @default none — the training step's checkpoint containers fail with a message naming the key
    */
   readonly checkpointUri?: string;
+  /** Days before superseded model versions are archived (`retention.noncurrentVersionDays`). @default 30 (the steps' default) */
+  readonly modelRetentionDays?: number;
 }
 
 /**
@@ -119,5 +121,6 @@ export function pipelineSettingsData(s: PipelineSettingsInput): Record<string, s
     [SETTINGS_KEYS.servingNamespace]: s.servingNamespace ?? NAMESPACES.serving,
     [SETTINGS_KEYS.driftThreshold]: String(s.driftThreshold),
     ...(s.checkpointUri === undefined ? {} : { [SETTINGS_KEYS.checkpointUri]: s.checkpointUri }),
+    ...(s.modelRetentionDays === undefined ? {} : { [SETTINGS_KEYS.modelRetentionDays]: String(s.modelRetentionDays) }),
   };
 }

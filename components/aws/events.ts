@@ -1,10 +1,12 @@
 /**
  * "New data arrived": an SQS queue (KMS-encrypted, with a dead-letter queue) fed by S3 event
- * notifications for objects created in the datasets bucket, consumed by Argo Events' SQS source.
+ * notifications for the batch markers ({@link DATA_BATCH_MARKER}) created in the datasets bucket,
+ * consumed by Argo Events' SQS source. A batch of many files raises one event, after its marker.
  * Only S3 notifications of that bucket in this account may send to the queue.
  */
 
 import * as pulumi from "@pulumi/pulumi";
+import { DATA_BATCH_MARKER } from "../contracts";
 import * as aws from "./sdk";
 import { ArgsCheck } from "./validate";
 
@@ -110,6 +112,8 @@ export class DataEvents extends pulumi.ComponentResource {
           queueArn: queue.arn,
           events: ["s3:ObjectCreated:*"],
           ...(prefix !== "" ? { filterPrefix: prefix } : {}),
+          // Debounce: only the marker that closes a batch, never each data file.
+          filterSuffix: `/${DATA_BATCH_MARKER}`,
         })),
       },
       { parent: this, dependsOn: [queuePolicy] },

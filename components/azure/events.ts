@@ -1,6 +1,7 @@
 /**
  * Data-arrival events: an Event Grid system topic on the storage account delivers
- * `Microsoft.Storage.BlobCreated` events for the `datasets` container to a storage queue that
+ * `Microsoft.Storage.BlobCreated` events of the batch markers ({@link DATA_BATCH_MARKER}: one
+ * event per batch, never one per file) in the `datasets` container to a storage queue that
  * Argo Events consumes with its workload identity. Delivery uses the topic's system-assigned
  * identity (the account has no shared keys and a deny-by-default firewall) holding only "Queue
  * Data Message Sender" on the queue.
@@ -8,6 +9,7 @@
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
+import { DATA_BATCH_MARKER } from "../contracts";
 import { diagnosticSetting } from "./monitoring-settings";
 import { assignRole } from "./role-assignment";
 import { queueScope } from "./roles";
@@ -105,6 +107,7 @@ export class DataEvents extends pulumi.ComponentResource {
         filter: {
           includedEventTypes: ["Microsoft.Storage.BlobCreated"],
           subjectBeginsWith: `/blobServices/default/containers/${container}/blobs/`,
+          subjectEndsWith: `/${DATA_BATCH_MARKER}`,
           isSubjectCaseSensitive: true,
         },
         deliveryWithResourceIdentity: {

@@ -21,6 +21,13 @@ export interface PrivateEndpointArgs {
   readonly privateDnsZoneId: pulumi.Input<string>;
   /** Tags on every taggable resource. @default {} (none) */
   readonly tags?: Record<string, string>;
+  /**
+   * Request message of a connection the target's owner approves (a resource the platform does not
+   * own, e.g. an existing data lake in another subscription): the endpoint is created pending and
+   * carries traffic once approved.
+   * @default none - the connection is approved automatically (the platform's own resources)
+   */
+  readonly manualApprovalMessage?: string;
 }
 
 /** A private endpoint plus its DNS zone group. */
@@ -46,9 +53,22 @@ export class PrivateEndpoint extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         subnet: { id: args.subnetId },
-        privateLinkServiceConnections: [
-          { name: `${name}-${args.groupId}`, privateLinkServiceId: args.targetResourceId, groupIds: [args.groupId] },
-        ],
+        ...(args.manualApprovalMessage === undefined
+          ? {
+              privateLinkServiceConnections: [
+                { name: `${name}-${args.groupId}`, privateLinkServiceId: args.targetResourceId, groupIds: [args.groupId] },
+              ],
+            }
+          : {
+              manualPrivateLinkServiceConnections: [
+                {
+                  name: `${name}-${args.groupId}`,
+                  privateLinkServiceId: args.targetResourceId,
+                  groupIds: [args.groupId],
+                  requestMessage: args.manualApprovalMessage,
+                },
+              ],
+            }),
         tags: args.tags ?? {},
       },
       { parent: this },

@@ -1,14 +1,20 @@
 /**
  * Argo Events: the controller (Helm), a JetStream EventBus, event sources for new data in the
  * datasets bucket (S3 notifications through SQS on AWS, Event Grid through a storage queue on
- * Azure), git pushes (webhook with a shared secret) and a schedule, and one Sensor that retrains
- * every served model on the event's data URI with its champion's recorded settings ({@link retrainWorkflow}).
+ * Azure), git pushes and a schedule, and one Sensor that retrains every served model on the event's
+ * data URI with its champion's recorded settings ({@link retrainWorkflow}).
+ *
+ * Git pushes reach the cluster through the platform's webhook relay (`git-webhook`, the step
+ * image's `dist/git-webhook.js`), which verifies each delivery the way the git server signs it
+ * (GitHub `X-Hub-Signature-256` HMAC-SHA256 over the body, GitLab `X-Gitlab-Token`) and forwards
+ * only verified pushes, reduced to `{provider, repository, commit, ref, cloneUrl}`, to the Argo
+ * Events webhook inside the namespace with that webhook's own bearer token.
  */
 
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { CHARTS, IMAGES, imageRef } from "../../contracts/versions";
-import { type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
+import { DATA_BATCH_MARKER, type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ArgsCheck } from "../validate";
 import { ARGO_CLUSTER_ROLES } from "./argo-workflows";
 import { helmRelease } from "./helm";
@@ -21,8 +27,21 @@ import type { PlatformServiceDescriptor } from "./service";
 export const EVENT_SOURCES = { data: "data-arrival", git: "git-push", schedule: "schedule" } as const;
 /** The Sensor's service account: it only creates Workflows in the pipelines namespace. */
 export const SENSOR_SERVICE_ACCOUNT = "argo-events-sensor";
-/** Port of the git-push webhook. */
+/** Port of the Argo Events webhook behind the relay (reached only from inside the namespace). */
 export const WEBHOOK_PORT = 12000;
+/** The relay the git server calls: name of its Deployment/Service and its port. */
+export const GIT_RELAY = { name: "git-webhook", port: 8080, path: "/push" } as const;
+
+/** The git server whose pushes start a pipeline (`services.git` plus the secret `gitWebhookSecret`). */
+export interface GitWebhookSettings {
+  readonly provider: "github" | "gitlab";
+  /** `owner/name` of each repository whose pushes count. */
+  readonly repositories: readonly string[];
+  /** Branches whose pushes count. */
+  readonly branches: readonly string[];
+  /** The webhook's shared secret, as configured on the git server (secret). */
+  readonly secret: pulumi.Input<string>;
+}
 
 /** Arguments of {@link ArgoEvents}. */
 export interface ArgoEventsArgs {
@@ -37,8 +56,15 @@ export interface ArgoEventsArgs {
   readonly identity: WorkloadIdentityRef;
   /** Name of the event-source service account (bound to {@link identity}). */
   readonly serviceAccountName: string;
-  /** Bearer token the git server must send on the webhook (secret). */
-  readonly webhookSecret: pulumi.Input<string>;
+  /** Bearer token between the relay and the Argo Events webhook, inside the namespace (secret, generated). */
+  readonly webhookToken: pulumi.Input<string>;
+  /**
+   * The git server, its repositories and the webhook secret.
+   * @default none: no relay and no git trigger (pushes train nothing)
+   */
+  readonly git?: GitWebhookSettings;
+  /** The platform's step image, which runs the relay. Required with {@link git}. */
+  readonly stepsImage?: pulumi.Input<string>;
   /** Schedule of the periodic retraining (cron, in `timezone`). */
   readonly schedule: string;
   /** @default "Asia/Dubai" */
@@ -52,6 +78,12 @@ export interface ArgoEventsArgs {
    * no Sensor is created (the event sources stay; nothing is trained without a champion to copy).
    */
   readonly retrainModels: readonly string[];
+  /**
+   * Key prefix (in the datasets bucket/container) of each retrained model's data: a batch marker
+   * under it retrains that model only.
+   * @default `platform/<model>/` for each of {@link retrainModels}
+   */
+  readonly dataPrefixes?: Readonly<Record<string, string>>;
   readonly replicas: number;
   readonly dependsOn: readonly pulumi.Resource[];
 }
@@ -62,6 +94,12 @@ export function argoEventsProblems(args: ArgoEventsArgs): string[] {
   if (args.schedule.trim().split(/\s+/).length !== 5)
     p.push(`schedule: "${args.schedule}" must be a 5-field cron expression, e.g. "0 2 * * *"`);
   if (!args.serviceAccountName) p.push('serviceAccountName: "" must name the event-source service account of the argo-events identity');
+  if (args.git && args.stepsImage === undefined)
+    p.push("stepsImage: undefined; the git webhook relay runs in the platform's step image: give the steps repository's image");
+  if (args.git && args.git.repositories.length === 0) p.push('git.repositories: [] must name at least one "owner/name"');
+  for (const [model, prefix] of Object.entries(args.dataPrefixes ?? {}))
+    if (!/^([A-Za-z0-9._=-]+\/)+$/.test(prefix))
+      p.push(`dataPrefixes.${model}: "${prefix}" must be a key prefix of path segments ending in "/", e.g. "platform/${model}/"`);
   args.retrainModels.forEach((m, i) => {
     if (m.trim() === "" || m !== m.trim())
       p.push(`retrainModels[${i}]: "${m}" must be a registered model name without surrounding spaces, e.g. "fraud-scorer"`);
@@ -80,14 +118,37 @@ export function eventPodTemplate(serviceAccountName: string, podLabels: Record<s
 }
 
 /**
- * The Go template that turns a data-arrival message into an object-store URI: the S3 event
- * notification (AWS) or the Event Grid BlobCreated event (Azure, rewritten to `abfss://`).
+ * The Go template that turns a batch marker's event into the batch's object-store URI (the folder
+ * that holds the marker, with its trailing slash): from the S3 event notification (AWS) or the
+ * Event Grid BlobCreated event (Azure, rewritten to `abfss://`).
  */
 export function dataUriTemplate(kind: DataEventSource["kind"]): string {
   return kind === "sqs"
-    ? "s3://{{ (index .Input.body.Records 0).s3.bucket.name }}/{{ (index .Input.body.Records 0).s3.object.key }}"
-    : '{{ regexReplaceAll "^https://([a-z0-9]+)\\\\.blob\\\\.core\\\\.windows\\\\.net/([^/]+)/(.*)$" .Input.body.data.url "abfss://$2@$1.dfs.core.windows.net/$3" }}';
+    ? `s3://{{ (index .Input.body.Records 0).s3.bucket.name }}/{{ (index .Input.body.Records 0).s3.object.key | trimSuffix "${DATA_BATCH_MARKER}" }}`
+    : `{{ regexReplaceAll "^https://([a-z0-9]+)\\\\.blob\\\\.core\\\\.windows\\\\.net/([^/]+)/(.*/)${DATA_BATCH_MARKER}$" .Input.body.data.url "abfss://$2@$1.dfs.core.windows.net/$3" }}`;
 }
+
+/** Default data prefix of a model in the datasets bucket/container (the pipelines namespace reads `platform/`). */
+export function defaultDataPrefix(model: string): string {
+  return `platform/${model}/`;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The Argo Events data filter that keeps only the batch markers under `prefix`: the S3 object key
+ * (AWS) or the Event Grid subject (Azure). Argo Events matches string filters as regular expressions.
+ */
+export function dataPrefixFilter(kind: DataEventSource["kind"], prefix: string): Record<string, unknown> {
+  const tail = `${escapeRegex(prefix)}(.*/)?${escapeRegex(DATA_BATCH_MARKER)}$`;
+  return kind === "sqs"
+    ? { path: "body.Records.0.s3.object.key", type: "string", value: [`^${tail}`] }
+    : { path: "body.subject", type: "string", value: [`^/blobServices/default/containers/[^/]+/blobs/${tail}`] };
+}
+
+export { DATA_BATCH_MARKER };
 
 /** Name of the template (in the training WorkflowTemplate) that resubmits training with a champion's settings. */
 export const RETRAIN_TEMPLATE = "retrain";
@@ -104,15 +165,16 @@ export function retrainWorkflow(
   args: Pick<ArgoEventsArgs, "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels">,
   trigger: string,
   defaultDataUri: pulumi.Input<string>,
+  only?: readonly string[],
 ): Record<string, unknown> {
-  const models = [...new Set(args.retrainModels)];
+  const models = [...new Set(only ?? args.retrainModels)];
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Workflow",
     metadata: {
-      generateName: `retrain-${trigger}-`,
+      generateName: `retrain-${slug(trigger)}-`,
       namespace: args.pipelinesNamespaceName,
-      labels: { "mlops.platform/trigger": trigger },
+      labels: { "mlops.platform/trigger": slug(trigger) },
     },
     spec: {
       entrypoint: "retrain-models",
@@ -160,37 +222,84 @@ export function retrainWorkflow(
   };
 }
 
-/** The Sensor spec (exported for tests). */
+/** A label value / name fragment from a model or trigger name (lowercase alphanumerics and hyphens, ≤ 40). */
+function slug(s: string): string {
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40)
+      .replace(/-+$/, "") || "x"
+  );
+}
+
+/**
+ * The Sensor spec (exported for tests). Data events are routed per model: one dependency per
+ * retrained model, filtered on its data prefix, whose trigger retrains that model only, on the
+ * batch that closed. The git push and the schedule retrain every model.
+ */
 export function sensorSpec(
-  args: Pick<ArgoEventsArgs, "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels">,
+  args: Pick<ArgoEventsArgs, "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels" | "git" | "dataPrefixes">,
   defaultDataUri: pulumi.Input<string>,
   podLabels: Record<string, string>,
 ): Record<string, unknown> {
-  const trigger = (name: string, dependency: string, parameters: Record<string, unknown>[]) => ({
+  const trigger = (name: string, dependency: string, parameters: Record<string, unknown>[], only?: readonly string[]) => ({
     template: {
       name,
       conditions: dependency,
-      k8s: { operation: "create", source: { resource: retrainWorkflow(args, name, defaultDataUri) }, parameters },
+      k8s: { operation: "create", source: { resource: retrainWorkflow(args, name, defaultDataUri, only) }, parameters },
     },
     retryStrategy: { steps: 3, duration: "10s", factor: 2 },
   });
+  const models = [...new Set(args.retrainModels)];
+  const dataDeps = models.map((model, i) => ({
+    model,
+    // Dependency names appear in trigger conditions: letters and digits only.
+    name: `data${i}`,
+    prefix: args.dataPrefixes?.[model] ?? defaultDataPrefix(model),
+  }));
   return {
     template: eventPodTemplate(SENSOR_SERVICE_ACCOUNT, podLabels),
     dependencies: [
-      { name: "data", eventSourceName: EVENT_SOURCES.data, eventName: "datasets" },
-      { name: "git", eventSourceName: EVENT_SOURCES.git, eventName: "push" },
+      ...dataDeps.map((d) => ({
+        name: d.name,
+        eventSourceName: EVENT_SOURCES.data,
+        eventName: "datasets",
+        filters: { data: [dataPrefixFilter(args.dataEvents.kind, d.prefix)] },
+      })),
+      ...(args.git ? [{ name: "git", eventSourceName: EVENT_SOURCES.git, eventName: "push" }] : []),
       { name: "schedule", eventSourceName: EVENT_SOURCES.schedule, eventName: "nightly" },
     ],
     triggers: [
-      trigger("data", "data", [
-        { src: { dependencyName: "data", dataTemplate: dataUriTemplate(args.dataEvents.kind) }, dest: "spec.arguments.parameters.0.value" },
-      ]),
-      trigger("git", "git", [
-        {
-          src: { dependencyName: "git", dataTemplate: "git push {{ .Input.body.after }}", value: "git push" },
-          dest: "spec.arguments.parameters.1.value",
-        },
-      ]),
+      ...dataDeps.map((d) =>
+        trigger(
+          `data-${d.model}`,
+          d.name,
+          [
+            {
+              src: { dependencyName: d.name, dataTemplate: dataUriTemplate(args.dataEvents.kind) },
+              dest: "spec.arguments.parameters.0.value",
+            },
+          ],
+          [d.model],
+        ),
+      ),
+      ...(args.git
+        ? [
+            trigger("git", "git", [
+              {
+                // The relay forwards only verified pushes, reduced to these fields.
+                src: {
+                  dependencyName: "git",
+                  dataTemplate: "git push {{ .Input.body.repository }}@{{ .Input.body.commit }}",
+                  value: "git push",
+                },
+                dest: "spec.arguments.parameters.1.value",
+              },
+            ]),
+          ]
+        : []),
       trigger("schedule", "schedule", []),
     ],
   };
@@ -272,9 +381,10 @@ export class ArgoEvents extends pulumi.ComponentResource {
     const webhookSecret = new k8s.core.v1.Secret(
       `${name}-git-webhook`,
       {
-        metadata: { name: "git-webhook", namespace: args.namespace },
+        metadata: { name: GIT_RELAY.name, namespace: args.namespace },
         type: "Opaque",
-        stringData: secretStringData({ token: args.webhookSecret }),
+        // token: the relay's bearer to the Argo Events webhook; secret: the git server's webhook secret.
+        stringData: secretStringData({ token: args.webhookToken, ...(args.git ? { secret: args.git.secret } : {}) }),
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
@@ -335,23 +445,35 @@ export class ArgoEvents extends pulumi.ComponentResource {
       },
       esOpts,
     );
-    this.webhookService = { name: `${EVENT_SOURCES.git}-eventsource-svc`, port: WEBHOOK_PORT };
-    new k8s.apiextensions.CustomResource(
-      `${name}-git-push`,
-      {
-        apiVersion: "argoproj.io/v1alpha1",
-        kind: "EventSource",
-        metadata: { name: EVENT_SOURCES.git, namespace: args.namespace },
-        spec: {
-          template: eventPodTemplate("default", {}),
-          service: { ports: [{ port: WEBHOOK_PORT, targetPort: WEBHOOK_PORT }] },
-          webhook: {
-            push: { port: String(WEBHOOK_PORT), endpoint: "/push", method: "POST", authSecret: { name: "git-webhook", key: "token" } },
+    this.webhookService = { name: GIT_RELAY.name, port: GIT_RELAY.port };
+    if (args.git && args.stepsImage !== undefined)
+      gitRelay(`${name}-git-relay`, {
+        namespace: args.namespace,
+        namespaceName: args.namespace,
+        git: args.git,
+        image: args.stepsImage,
+        replicas: args.replicas,
+        secretName: GIT_RELAY.name,
+        parent: this,
+        dependsOn: [...args.dependsOn, webhookSecret],
+      });
+    if (args.git)
+      new k8s.apiextensions.CustomResource(
+        `${name}-git-push`,
+        {
+          apiVersion: "argoproj.io/v1alpha1",
+          kind: "EventSource",
+          metadata: { name: EVENT_SOURCES.git, namespace: args.namespace },
+          spec: {
+            template: eventPodTemplate("default", {}),
+            service: { ports: [{ port: WEBHOOK_PORT, targetPort: WEBHOOK_PORT }] },
+            webhook: {
+              push: { port: String(WEBHOOK_PORT), endpoint: "/push", method: "POST", authSecret: { name: "git-webhook", key: "token" } },
+            },
           },
         },
-      },
-      { ...esOpts, dependsOn: [...args.dependsOn, this.release, eventBus, webhookSecret] },
-    );
+        { ...esOpts, dependsOn: [...args.dependsOn, this.release, eventBus, webhookSecret] },
+      );
     new k8s.apiextensions.CustomResource(
       `${name}-schedule`,
       {
@@ -399,8 +521,93 @@ export const argoEventsService: PlatformServiceDescriptor = {
     registry: "none",
     consumeDataEvents: true,
   },
-  ingress: () => [flows.fromIngress([WEBHOOK_PORT]), flows.scrape()],
+  // The ingress reaches only the relay; the Argo Events webhook is reached from inside the namespace.
+  ingress: () => [flows.fromIngress([GIT_RELAY.port], { app: GIT_RELAY.name }), flows.scrape()],
   egress: ({ networkCidr, internet }) => [flows.apiServer(networkCidr), flows.cloudApis(internet?.cloudApiHosts)],
   quota: { cpu: 4, memoryGiB: 8 },
-  routes: [{ name: "events", host: "events", serviceName: `${EVENT_SOURCES.git}-eventsource-svc`, servicePort: WEBHOOK_PORT }],
+  routes: [{ name: "events", host: "events", serviceName: GIT_RELAY.name, servicePort: GIT_RELAY.port }],
 };
+
+/** Arguments of {@link gitRelay}. */
+interface GitRelayArgs {
+  readonly namespace: pulumi.Input<string>;
+  readonly namespaceName: pulumi.Input<string>;
+  readonly git: GitWebhookSettings;
+  readonly image: pulumi.Input<string>;
+  readonly replicas: number;
+  /** Secret with `secret` (git server's) and `token` (Argo Events webhook's). */
+  readonly secretName: string;
+  readonly parent: pulumi.Resource;
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
+/** The relay's container environment (exported for tests). */
+export function gitRelayEnv(git: Omit<GitWebhookSettings, "secret">, namespace: pulumi.Input<string>, secretName: string) {
+  return [
+    { name: "GIT_PROVIDER", value: git.provider },
+    { name: "GIT_REPOSITORIES", value: git.repositories.join("\n") },
+    { name: "GIT_BRANCHES", value: git.branches.join("\n") },
+    { name: "PORT", value: String(GIT_RELAY.port) },
+    {
+      name: "FORWARD_URL",
+      value: pulumi.interpolate`http://${EVENT_SOURCES.git}-eventsource-svc.${namespace}.svc.cluster.local:${WEBHOOK_PORT}/push`,
+    },
+    { name: "GIT_WEBHOOK_SECRET", valueFrom: { secretKeyRef: { name: secretName, key: "secret" } } },
+    { name: "FORWARD_TOKEN", valueFrom: { secretKeyRef: { name: secretName, key: "token" } } },
+  ];
+}
+
+/** The webhook relay: restricted pods of the step image, no Kubernetes token, behind the internal ingress. */
+function gitRelay(name: string, args: GitRelayArgs): void {
+  const labels = { app: GIT_RELAY.name, "app.kubernetes.io/part-of": "mlops-platform" };
+  const opts = { parent: args.parent, dependsOn: [...args.dependsOn] };
+  new k8s.core.v1.ServiceAccount(
+    `${name}-sa`,
+    { metadata: { name: GIT_RELAY.name, namespace: args.namespace }, automountServiceAccountToken: false },
+    opts,
+  );
+  new k8s.apps.v1.Deployment(
+    name,
+    {
+      metadata: { name: GIT_RELAY.name, namespace: args.namespace, labels },
+      spec: {
+        replicas: Math.max(2, args.replicas),
+        selector: { matchLabels: { app: GIT_RELAY.name } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: GIT_RELAY.name,
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurityContext(),
+            containers: [
+              {
+                name: "relay",
+                image: args.image,
+                command: ["node", "dist/git-webhook.js"],
+                env: gitRelayEnv(args.git, args.namespaceName, args.secretName),
+                ports: [{ name: "http", containerPort: GIT_RELAY.port }],
+                readinessProbe: { httpGet: { path: "/healthz", port: GIT_RELAY.port }, periodSeconds: 10 },
+                livenessProbe: { httpGet: { path: "/healthz", port: GIT_RELAY.port }, periodSeconds: 30 },
+                securityContext: restrictedContainerSecurityContext(),
+                resources: resources("small"),
+              },
+            ],
+          },
+        },
+      },
+    },
+    opts,
+  );
+  new k8s.core.v1.Service(
+    `${name}-svc`,
+    {
+      metadata: { name: GIT_RELAY.name, namespace: args.namespace, labels },
+      spec: {
+        type: "ClusterIP",
+        selector: { app: GIT_RELAY.name },
+        ports: [{ name: "http", port: GIT_RELAY.port, targetPort: GIT_RELAY.port }],
+      },
+    },
+    opts,
+  );
+}

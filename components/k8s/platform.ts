@@ -27,7 +27,7 @@ import { ArgsCheck } from "../validate";
 import { AdmissionControl, platformAdmissionArgs } from "./admission";
 import type { AdmissionEnvironment } from "./admission-rules";
 import type { AlertingSettings } from "./alerting";
-import { ArgoEvents } from "./argo-events";
+import { ArgoEvents, type GitWebhookSettings } from "./argo-events";
 import {
   ARGO_SERVICE_ACCOUNTS,
   ArgoWorkflows,
@@ -81,6 +81,11 @@ export interface PlatformServicesArgs {
    * @default none: alerts reach no one (a development stack's plan says so)
    */
   readonly alerting?: AlertingSettings;
+  /**
+   * The git server whose pushes train their own commit (webhook verified the server's way).
+   * @default none: the git trigger is off (no webhook relay, no git dependency in the Sensor)
+   */
+  readonly git?: GitWebhookSettings;
   readonly teams: readonly TeamSpec[];
   readonly models: readonly ServedModelSpec[];
   /** Replicas of the stateless services (profile). */
@@ -405,7 +410,9 @@ function createEvents(w: Wiring, charts: readonly pulumi.Resource[]): ArgoEvents
       region: args.cloud.region,
       identity: w.ident(IDENTITY_KEYS.argoEvents),
       serviceAccountName: w.saOf(IDENTITY_KEYS.argoEvents),
-      webhookSecret: w.password("git-webhook", 48),
+      webhookToken: w.password("git-webhook", 48),
+      ...(args.git ? { git: args.git } : {}),
+      ...(args.stepsImage === undefined ? {} : { stepsImage: args.stepsImage }),
       schedule: args.retrainSchedule ?? "0 2 * * *",
       defaultDataUri: pulumi.interpolate`${args.cloud.buckets.datasets.uri}/platform/latest/`,
       retrainModels: [...new Set(args.models.map((m) => m.registeredModel))],

@@ -320,13 +320,15 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
       expect(annotations.serving?.["eks.amazonaws.com/role-arn"]).toMatch(/^arn:aws:iam::123456789012:role\//);
     });
 
-    it("feeds new objects of the datasets bucket into an encrypted SQS queue only that bucket may send to", () => {
+    it("feeds new batch markers of the datasets bucket into an encrypted SQS queue only that bucket may send to", () => {
       const queues = ofType(plan, "aws:sqs/queue:Queue");
       const storageKey = one(plan, "aws:kms/key:Key", "-storage").outputs.arn;
       for (const q of queues) expect(q.inputs.kmsMasterKeyId, q.name).toBe(storageKey);
       const [notification] = ofType(plan, "aws:s3/bucketNotification:BucketNotification");
       expect(String(notification?.inputs.bucket)).toMatch(/-datasets-/);
       expect(JSON.stringify(notification?.inputs.queues)).toContain("s3:ObjectCreated:*");
+      // Debounced: only the batch marker raises an event, never each data file.
+      for (const q of (notification?.inputs.queues ?? []) as Record<string, unknown>[]) expect(q.filterSuffix).toBe("/_SUCCESS");
       const qp = doc(ofType(plan, "aws:sqs/queuePolicy:QueuePolicy")[0]?.inputs.policy);
       expect(qp.Statement[0]?.Condition?.ArnEquals?.["aws:SourceArn"]).toMatch(/^arn:aws:s3:::.*-datasets-/);
     });

@@ -32,4 +32,18 @@ describe("Azure data-lake grants (uae-prod-azure with the lake's account id)", (
       expect(String(a.inputs.condition)).not.toContain("blobs/write");
     }
   });
+
+  it("reaches the lake through dfs and blob private endpoints the lake's owner approves, in the platform's zones", () => {
+    const endpoints = ofType(plan, "azure-native:network:PrivateEndpoint").filter((e) => e.name.startsWith("azure-lake-core-banking-"));
+    expect(endpoints.map((e) => e.name).sort()).toEqual(["azure-lake-core-banking-blob-pe", "azure-lake-core-banking-dfs-pe"]);
+    for (const e of endpoints) {
+      expect(e.inputs.privateLinkServiceConnections).toBeUndefined();
+      const [c] = e.inputs.manualPrivateLinkServiceConnections as Record<string, unknown>[];
+      expect(c?.privateLinkServiceId).toBe(ACCOUNT_ID);
+      expect(String(c?.requestMessage)).toContain('data lake "core-banking"');
+      expect(e.inputs.location).toBe("uaenorth");
+    }
+    const groups = ofType(plan, "azure-native:network:PrivateDnsZoneGroup").filter((g) => g.name.startsWith("azure-lake-core-banking-"));
+    expect(groups.map((g) => g.name).sort()).toEqual(["azure-lake-core-banking-blob-dns", "azure-lake-core-banking-dfs-dns"]);
+  });
 });

@@ -450,6 +450,8 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
       expect(sub.inputs.filter).toMatchObject({
         includedEventTypes: ["Microsoft.Storage.BlobCreated"],
         subjectBeginsWith: "/blobServices/default/containers/datasets/blobs/",
+        // Debounced: only the batch marker raises an event, never each blob.
+        subjectEndsWith: "/_SUCCESS",
       });
       expect(input(sub, "deliveryWithResourceIdentity.destination")).toMatchObject({
         endpointType: "StorageQueue",

@@ -74,4 +74,20 @@ describe("operator actions", () => {
       for (const a of fromPlan) expect(text).toContain(a.summary);
     },
   );
+
+  it("asks the owner of an existing Azure data lake to approve the private endpoints and confirm its location", () => {
+    const lake = {
+      name: "core-banking",
+      uri: "abfss://curated@examplecorebanking.dfs.core.windows.net/lake",
+      region: "uaenorth",
+      storageAccountId:
+        "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/lake/providers/Microsoft.Storage/storageAccounts/examplecorebanking",
+    };
+    const action = operatorActions(config("uae-prod-azure", { dataLakes: [lake] })).find((a) => a.id === "data-lake-core-banking");
+    expect(action?.kind).toBe("data-access");
+    expect(action?.steps[0]).toContain(`az storage account show --ids ${lake.storageAccountId} --query location`);
+    // Without an account id there is no endpoint to approve (the plan warns instead).
+    const { storageAccountId: _, ...bare } = lake;
+    expect(operatorActions(config("uae-prod-azure", { dataLakes: [bare] })).some((a) => a.id.startsWith("data-lake-"))).toBe(false);
+  });
 });

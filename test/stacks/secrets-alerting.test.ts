@@ -91,6 +91,44 @@ describe("secrets in production", () => {
   });
 });
 
+describe("the git webhook secret", () => {
+  const git = (raw: Record<string, unknown>, value: unknown) => ({ ...raw, services: { ...(raw.services as object), git: value } });
+
+  it("is required in production with services.git, naming the command; the shipped stacks carry it", () => {
+    const { gitWebhookSecret: _, ...raw } = rawOf("uae-prod");
+    expect(messageOf(raw, "uae-prod")).toContain(
+      "mlops-platform:gitWebhookSecret: is required in production with services.git (the secret of the github webhook); run: pulumi config set --secret 'mlops-platform:gitWebhookSecret' <webhook-secret> --stack uae-prod",
+    );
+    for (const stack of ["uae-prod", "uae-prod-azure"])
+      expect(resolveConfig(rawOf(stack), "mlops-platform", stack).secrets.gitWebhookSecret).toBe("[secret]");
+  });
+
+  it("is refused in clear text or without services.git", () => {
+    const { gitWebhookSecret: _, ...raw } = rawOf("uae-prod");
+    expect(messageOf({ ...raw, gitWebhookSecret: SECRET_IN_CLEAR_TEXT }, "uae-prod")).toContain(
+      "mlops-platform:gitWebhookSecret: is stored in clear text in Pulumi.uae-prod.yaml",
+    );
+    expect(messageOf({ ...rawOf("dev"), gitWebhookSecret: "x" }, "dev")).toContain(
+      "mlops-platform:gitWebhookSecret: is set but services.git is not",
+    );
+  });
+
+  it("leaves the git trigger off in development when unset, and says how to turn it on", () => {
+    const cfg = resolveConfig(git(rawOf("dev"), { provider: "gitlab", repositories: ["risk/fraud"] }), "mlops-platform", "dev");
+    expect(cfg.services.git?.branches).toEqual(["main"]);
+    const gap = secretGaps(cfg).find((g) => g.id === "git-webhook-secret");
+    expect(gap?.steps).toEqual(["pulumi config set --secret 'mlops-platform:gitWebhookSecret' <webhook-secret> --stack dev"]);
+  });
+
+  it.each([
+    [{ provider: "bitbucket", repositories: ["a/b"] }, "services.git.provider"],
+    [{ provider: "github", repositories: [] }, "services.git.repositories: must list at least one repository"],
+    [{ provider: "github", repositories: ["just-a-name"] }, 'services.git.repositories[0]: must be "owner/name"'],
+  ])("refuses services.git %j", (value, expected) => {
+    expect(messageOf(git(rawOf("dev"), value), "dev")).toContain(expected);
+  });
+});
+
 describe("secrets in development", () => {
   it("runs with SSO and alerting off and says how to turn each on", () => {
     const cfg = resolveConfig(rawOf("dev"), "mlops-platform", "dev");

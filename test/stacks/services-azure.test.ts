@@ -8,6 +8,7 @@ describeServicesPlan({
   adminGroups: ["mlops-admins"],
   teams: ["fraud", "credit"],
   protectData: true,
+  git: { provider: "gitlab", repositories: ["risk/fraud-models"] },
   models: [
     { name: "fraud-scorer", registeredModel: "fraud-scorer", version: 3, strategy: "blueGreen" },
     { name: "credit-risk", registeredModel: "credit-risk", version: 2, strategy: "canary" },

@@ -25,6 +25,8 @@ export interface ServicesExpectations {
   /** Protected stack: namespaces are kept on delete. */
   readonly protectData: boolean;
   readonly models: readonly { name: string; registeredModel: string; version: number; strategy: "blueGreen" | "canary" }[];
+  /** `services.git` of the stack: the webhook relay and the git trigger exist only with it. */
+  readonly git?: { readonly provider: "github" | "gitlab"; readonly repositories: readonly string[] };
 }
 
 type Obj = Record<string, unknown>;
@@ -224,7 +226,9 @@ export function describeServicesPlan(e: ServicesExpectations): void {
 
     it("gives Argo Events objects (no upstream schema) the fields their controller needs", () => {
       const events = manifestsOfMine().filter((m) => NO_UPSTREAM_SCHEMA.has(`${m.object.apiVersion}/${m.object.kind}`));
-      expect(events.map((m) => m.object.kind).sort()).toEqual(["EventBus", "EventSource", "EventSource", "EventSource", "Sensor"]);
+      expect(events.map((m) => m.object.kind).sort()).toEqual(
+        ["EventBus", "EventSource", "EventSource", ...(e.git ? ["EventSource"] : []), "Sensor"].sort(),
+      );
       for (const m of events) {
         const meta = m.object.metadata as Obj;
         expect(meta.namespace).toBe(NAMESPACES.argoEvents);
@@ -232,6 +236,8 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       }
       const sensor = events.find((m) => m.object.kind === "Sensor")?.object.spec as Obj;
       const triggers = sensor.triggers as Obj[];
+      const dataTriggers = triggers.filter((t) => String((t.template as Obj).name).startsWith("data-"));
+      expect(dataTriggers.map((t) => (t.template as Obj).name)).toEqual([...new Set(e.models.map((m) => `data-${m.registeredModel}`))]);
       for (const t of triggers) {
         const k8s = ((t.template as Obj).k8s ?? {}) as Obj;
         const wf = ((k8s.source as Obj).resource ?? {}) as Obj;
@@ -240,8 +246,42 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         // Retraining with the champion's settings (the training template's retrain step), per served model.
         const steps = ((wf.spec as Obj).templates as Obj[]).flatMap((x) => ((x.steps as Obj[][]) ?? []).flat());
         expect(steps.map((s) => s.templateRef)).toEqual([{ name: "training-pipeline", template: "retrain", clusterScope: true }]);
-        expect((steps[0] as Obj).withItems).toEqual([...new Set(e.models.map((m) => m.registeredModel))]);
+        // A data event retrains the model whose prefix it arrived under; git and the schedule retrain all.
+        const name = String((t.template as Obj).name);
+        expect((steps[0] as Obj).withItems).toEqual(
+          name.startsWith("data-") ? [name.slice("data-".length)] : [...new Set(e.models.map((m) => m.registeredModel))],
+        );
       }
+    });
+
+    it(e.git ? "verifies git pushes in the relay before the event bus" : "deploys no git webhook relay without services.git", () => {
+      const relay = manifestsOfMine().find((m) => m.object.kind === "Deployment" && (m.object.metadata as Obj).name === "git-webhook");
+      const sensor = manifestsOfMine().find((m) => m.object.kind === "Sensor")?.object.spec as Obj;
+      const deps = (sensor.dependencies as Obj[]).map((d) => d.name);
+      if (!e.git) {
+        expect(relay).toBeUndefined();
+        expect(deps).not.toContain("git");
+        return;
+      }
+      expect(deps).toContain("git");
+      if (!relay) throw new Error("no git-webhook Deployment in the plan");
+      const pod = (((relay.object.spec as Obj).template as Obj).spec ?? {}) as Obj;
+      expect(pod.automountServiceAccountToken).toBe(false);
+      const c = (pod.containers as Obj[])[0] ?? {};
+      expect(c.command).toEqual(["node", "dist/git-webhook.js"]);
+      const env = Object.fromEntries((c.env as Obj[]).map((v) => [v.name, v.value ?? v.valueFrom]));
+      expect(env.GIT_PROVIDER).toBe(e.git.provider);
+      expect(env.GIT_REPOSITORIES).toBe(e.git.repositories.join("\n"));
+      expect(env.GIT_WEBHOOK_SECRET).toEqual({ secretKeyRef: { name: "git-webhook", key: "secret" } });
+      expect(env.FORWARD_TOKEN).toEqual({ secretKeyRef: { name: "git-webhook", key: "token" } });
+      // The internal ingress routes the events host to the relay, never to the Argo Events webhook.
+      const routed = JSON.stringify(
+        manifestsOfMine()
+          .filter((m) => m.object.kind === "Ingress")
+          .map((m) => m.object),
+      );
+      expect(routed).toContain('"name":"git-webhook"');
+      expect(routed).not.toContain("git-push-eventsource-svc");
     });
 
     it("sends every Kubernetes object through the cluster's provider", () => {

@@ -21,6 +21,7 @@ interface Version {
   status: string;
   description: string;
   tags: Tag[];
+  creation_timestamp?: number;
 }
 
 /** A running fake server. */
@@ -210,6 +211,7 @@ export class FakeMlflow implements FakeServer {
           status: "PENDING_REGISTRATION",
           description: String(b.description ?? ""),
           tags: (b.tags as Tag[]) ?? [],
+          creation_timestamp: Date.now(),
         };
         this.versions.push(v);
         return send(res, 200, { model_version: v });
@@ -222,10 +224,18 @@ export class FakeMlflow implements FakeServer {
         return send(res, 200, { model_version: copy });
       }
       case "GET model-versions/search": {
+        const aliased = (v: Version) => ({
+          ...v,
+          aliases: [...(this.models.get(v.name)?.aliases.entries() ?? [])].filter(([, n]) => n === v.version).map(([a]) => a),
+        });
+        const byName = /^name='([^']*)'$/.exec(q.filter ?? "");
+        if (byName) return send(res, 200, { model_versions: this.versions.filter((v) => v.name === byName[1]).map(aliased) });
         const m = /^name='([^']*)' and run_id='([^']*)'$/.exec(q.filter ?? "");
         if (!m) return invalid(`unsupported filter ${q.filter}`);
-        return send(res, 200, { model_versions: this.versions.filter((v) => v.name === m[1] && v.run_id === m[2]) });
+        return send(res, 200, { model_versions: this.versions.filter((v) => v.name === m[1] && v.run_id === m[2]).map(aliased) });
       }
+      case "GET registered-models/search":
+        return send(res, 200, { registered_models: [...this.models.values()].map((m) => ({ name: m.name })) });
       case "GET registered-models/alias": {
         const version = this.models.get(q.name ?? "")?.aliases.get(q.alias ?? "");
         const v = this.versions.find((x) => x.name === q.name && x.version === version);

@@ -29,6 +29,7 @@ describe("workflows lint", () => {
     expect(shipped.map((d) => `${d.file}:${d.object.kind}`)).toEqual([
       "drift-monitor.yaml:CronWorkflow",
       "feature-materialize.yaml:CronWorkflow",
+      "model-archival.yaml:CronWorkflow",
       "training-pipeline.yaml:ClusterWorkflowTemplate",
     ]);
     expect(await lintWorkflowDocuments(shipped)).toEqual([]);
@@ -238,7 +239,7 @@ describe("workflows lint", () => {
   it("exits zero on the shipped files, naming how many objects it checked", async () => {
     let stdout = "";
     const status = await runWorkflowsLint([], { stdout: (t) => (stdout += t), stderr: (t) => (stdout += t) });
-    expect(stdout).toMatch(/3 object\(s\) in 3 file\(s\) are valid/);
+    expect(stdout).toMatch(/4 object\(s\) in 4 file\(s\) are valid/);
     expect(status).toBe(0);
   });
 

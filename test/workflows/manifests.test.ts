@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../../components/contracts";
 import { FEAST_URL, MLFLOW_URL } from "../../contracts/endpoints";
 import { loadWorkflowManifests, pipelineSettingsData, SETTINGS_KEYS, STEPS_IMAGE_PLACEHOLDER } from "../../workflows";
-import { TRAINING_PARAMETERS } from "../../workflows/steps/lib/params";
+import { REPRODUCTION_PARAMETERS, TRAINING_PARAMETERS } from "../../workflows/steps/lib/params";
 import { readSettings } from "../../workflows/steps/lib/settings";
 
 type Obj = Record<string, unknown>;
@@ -23,11 +23,12 @@ describe("loadWorkflowManifests", () => {
     expect(a.map((m) => `${String(m.kind)}/${String((m.metadata as Obj).name)}`)).toEqual([
       "CronWorkflow/drift-monitor",
       "CronWorkflow/feature-materialize",
+      "CronWorkflow/model-archival",
       "ClusterWorkflowTemplate/training-pipeline",
     ]);
     for (const m of a) expect((m.metadata as Obj).namespace).toBeUndefined();
     // YAML anchors are expanded into independent objects: editing one template leaves the others alone.
-    const t = templatesOf((a[2] as Obj).spec as Obj);
+    const t = templatesOf((a[3] as Obj).spec as Obj);
     ((get(t, "register").container as Obj).securityContext as Obj).readOnlyRootFilesystem = false;
     expect(((get(t, "preflight").container as Obj).securityContext as Obj).readOnlyRootFilesystem).toBe(true);
   });
@@ -40,7 +41,7 @@ describe("loadWorkflowManifests", () => {
     expect(json).toContain('"image":"{{workflow.parameters.training-image}}"');
     const token = { output: "image" };
     const withOutput = loadWorkflowManifests({ stepsImage: token as never });
-    const preflight = get(templatesOf((withOutput[2] as Obj).spec as Obj), "preflight");
+    const preflight = get(templatesOf((withOutput[3] as Obj).spec as Obj), "preflight");
     expect((preflight.container as Obj).image).toBe(token);
   });
 });
@@ -52,7 +53,7 @@ describe("training-pipeline template", () => {
   const params = (spec.arguments as { parameters: { name: string; value?: string }[] }).parameters;
 
   it("declares exactly the parameters the step code checks, required ones without defaults", () => {
-    expect(params.map((p) => p.name)).toEqual([...TRAINING_PARAMETERS]);
+    expect(params.map((p) => p.name)).toEqual([...TRAINING_PARAMETERS, ...REPRODUCTION_PARAMETERS]);
     expect(params.filter((p) => p.value === undefined).map((p) => p.name)).toEqual([
       "data-uri",
       "code-version",
@@ -105,6 +106,7 @@ describe("training-pipeline template", () => {
       promote: PIPELINE_SERVICE_ACCOUNTS.deploy,
       "record-failure": PIPELINE_SERVICE_ACCOUNTS.register,
       retrain: PIPELINE_SERVICE_ACCOUNTS.deploy,
+      reproduce: PIPELINE_SERVICE_ACCOUNTS.deploy,
     });
   });
 
@@ -236,6 +238,7 @@ describe("pipelineSettingsData", () => {
       allowedRegistries: ["acr.azurecr.io"],
       driftThreshold: 0.25,
       checkpointUri: "https://acct.blob.core.windows.net/artifacts/pipelines/ml-pipelines/checkpoints/",
+      modelRetentionDays: 90,
     });
     expect(Object.keys(data).sort()).toEqual(Object.values(SETTINGS_KEYS).sort());
     expect(readSettings(data)).toMatchObject({
@@ -243,6 +246,7 @@ describe("pipelineSettingsData", () => {
       environment: "production",
       allowedRegistries: ["acr.azurecr.io"],
       driftThreshold: 0.25,
+      modelRetentionDays: 90,
       // The platform's MLflow Service (port 80), not the container port the steps used to default to.
       mlflowUrl: MLFLOW_URL,
       feastUrl: FEAST_URL,

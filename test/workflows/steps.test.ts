@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main as drift } from "../../workflows/steps/drift";
+import { main as driftReference } from "../../workflows/steps/drift-reference";
 import { main as gate } from "../../workflows/steps/gate";
 import { EXIT, runStep, type StepMain } from "../../workflows/steps/lib/cli";
 import { TAGS } from "../../workflows/steps/lib/lineage";
@@ -255,8 +256,15 @@ describe("promotion", () => {
     // Unknown environment values are production too.
     expect(await run(promote, promoteArgs(version, "uid-p1"), { PLATFORM_ENVIRONMENT: "dev" })).toBe(EXIT.REFUSED);
     kube.put(wfPath, { status: { nodes: { a: { templateName: "approval", type: "Suspend", phase: "Succeeded" } } } });
+    const staged = mlflow.versions.find((v) => v.name === "churn" && v.version === version);
+    expect(staged?.tags.find((t) => t.key === "mlops.platform/lifecycle")?.value).toBe("staging");
     expect(await run(promote, promoteArgs(version, "uid-p1"), prod)).toBe(EXIT.OK);
     expect(mlflow.models.get("churn")?.aliases.get("champion")).toBe(version);
+    // Lifecycle: the new champion is in production; the former one is marked superseded (archived later).
+    const tagOf = (v: string, key: string) =>
+      mlflow.versions.find((x) => x.name === "churn" && x.version === v)?.tags.find((t) => t.key === key)?.value;
+    expect(tagOf(version, "mlops.platform/lifecycle")).toBe("production");
+    expect(Date.parse(tagOf("1", "mlops.platform/superseded-at") ?? "")).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it("rolls back when the blue-green analysis aborts: spec reverted, champion unchanged", async () => {
@@ -364,6 +372,50 @@ describe("exit handler, drift and retraining", () => {
       "serving-rollout": "churn",
     });
   });
+
+  it("takes the drift reference from the champion's lineage, or from the monitor's parameter", async () => {
+    const version = mlflow.models.get("churn")?.aliases.get("champion") ?? "";
+    expect(version).not.toBe("");
+    expect(await run(driftReference, ["--model-name=churn", "--reference-data-uri="])).toBe(EXIT.OK);
+    expect(output("uri")).toBe("s3://mlops-dev-datasets/platform/churn.csv");
+    expect(output("version")).toBe(version);
+    expect(await run(driftReference, ["--model-name=churn", "--reference-data-uri=s3://mlops-dev-datasets/platform/sample/"])).toBe(
+      EXIT.OK,
+    );
+    expect(output("uri")).toBe("s3://mlops-dev-datasets/platform/sample/");
+    // No champion, or a champion without lineage: refused, never a silent empty reference.
+    expect(await run(driftReference, ["--model-name=unknown-model", "--reference-data-uri="])).toBe(EXIT.REFUSED);
+    const run0 = mlflow.runs.get(mlflow.versions.find((v) => v.name === "churn" && v.version === version)?.run_id ?? "");
+    const tag = run0?.data.tags.find((t) => t.key === TAGS.dataUri);
+    if (!tag) throw new Error("the champion's run has no data-uri tag");
+    const saved = tag.value;
+    tag.value = "";
+    expect(await run(driftReference, ["--model-name=churn", "--reference-data-uri="])).toBe(EXIT.REFUSED);
+    expect(logs.join("\n")).toContain("set reference-data-uri on the monitor");
+    tag.value = saved;
+  });
+
+  it("reproduces a version from its lineage: recorded settings, data URI and checksum, registry only", async () => {
+    const version = mlflow.models.get("churn")?.aliases.get("champion") ?? "";
+    const before = new Set(kube.objects.keys());
+    expect(await run(retrain, ["--model-name=churn", `--reproduce-version=${version}`])).toBe(EXIT.OK);
+    const created = [...kube.objects.entries()].find(([p]) => !before.has(p) && p.includes("/workflows/retrain-churn-"));
+    if (!created) throw new Error("no reproduction workflow was created");
+    const wf = created[1] as { spec: { arguments: { parameters: { name: string; value: string }[] } } };
+    const params = Object.fromEntries(wf.spec.arguments.parameters.map((x) => [x.name, x.value]));
+    expect(params).toMatchObject({
+      "data-uri": "s3://mlops-dev-datasets/platform/churn.csv",
+      "expected-data-sha256": "d".repeat(64),
+      "code-version": "4f2a9c1",
+      "training-image": IMAGE,
+      "quality-gate": GATE,
+      "serving-rollout": "",
+    });
+    // Bad invocations: both or neither of data-uri and the version; an unknown version.
+    expect(await run(retrain, ["--model-name=churn", `--reproduce-version=${version}`, "--data-uri=s3://x/y"])).toBe(EXIT.USAGE);
+    expect(await run(retrain, ["--model-name=churn"])).toBe(EXIT.USAGE);
+    expect(await run(retrain, ["--model-name=churn", "--reproduce-version=999"])).toBe(EXIT.REFUSED);
+  });
 });
 
 describe("preflight and data validation", () => {
@@ -406,5 +458,16 @@ describe("preflight and data validation", () => {
     expect(await run(validateData, [`--data=${join(dir, "bad.csv")}`, schema, "--data-uri=s3://b/bad.csv"])).toBe(EXIT.REFUSED);
     expect(output("validation-report.txt")).toContain("column age is below min 0: 1 time (rows 2)");
     expect(await run(validateData, [`--data=${join(dir, "missing.csv")}`, schema, "--data-uri=s3://b/x"])).toBe(EXIT.USAGE);
+    // Reproduction: the data must still have the recorded checksum.
+    expect(await run(validateData, [`--data=${join(dir, "ok.csv")}`, schema, "--data-uri=s3://b/ok.csv"])).toBe(EXIT.OK);
+    const sha = output("data-sha256");
+    expect(await run(validateData, [`--data=${join(dir, "ok.csv")}`, schema, "--data-uri=s3://b/ok.csv", `--expected-sha256=${sha}`])).toBe(
+      EXIT.OK,
+    );
+    writeFileSync(join(dir, "ok.csv"), "age\n30\n41\n");
+    expect(await run(validateData, [`--data=${join(dir, "ok.csv")}`, schema, "--data-uri=s3://b/ok.csv", `--expected-sha256=${sha}`])).toBe(
+      EXIT.REFUSED,
+    );
+    expect(logs.join("\n")).toContain(`not the recorded ${sha}: it changed since the run being reproduced`);
   });
 });

@@ -6,9 +6,11 @@
  * reverted (Argo Rollouts has kept traffic on the previous version) and the step fails. The
  * `champion` alias moves only after the rollout is healthy.
  */
+
 import { cli, EXIT, parseFlags, type StepContext, StepError } from "./lib/cli";
 import { formatVerdict, parseGateSpec } from "./lib/gate";
 import { currentNamespace, inClusterConnection, KubeClient } from "./lib/kube";
+import { LIFECYCLE_TAGS } from "./lib/lifecycle";
 import { CHAMPION_ALIAS, evaluateFromMlflow, TAGS } from "./lib/lineage";
 import { MlflowClient } from "./lib/mlflow";
 import { findModelUri, modelUriPatch, rolloutState } from "./lib/rollout";
@@ -117,6 +119,9 @@ export async function main(ctx: StepContext): Promise<number> {
   }
   await mlflow.setAlias(model, CHAMPION_ALIAS, version);
   await mlflow.setModelVersionTag(model, version, TAGS.promotedBy, f["workflow-name"] ?? "");
+  await mlflow.setModelVersionTag(model, version, LIFECYCLE_TAGS.stage, "production");
+  // The former champion stays in production (kept for rollback) until the archive step's retention.
+  if (champion) await mlflow.setModelVersionTag(model, champion.version, LIFECYCLE_TAGS.supersededAt, new Date().toISOString());
   ctx.log(`${model} version ${version} is now the champion`);
   return EXIT.OK;
 }

@@ -8,6 +8,7 @@
 import { GATE_FLAGS } from "./gate";
 import { cli, EXIT, parseFlags, type StepContext, StepError } from "./lib/cli";
 import { formatVerdict, parseGateSpec } from "./lib/gate";
+import { LIFECYCLE_TAGS } from "./lib/lifecycle";
 import { evaluateFromMlflow, TAGS } from "./lib/lineage";
 import { MlflowClient, type ModelVersionInfo } from "./lib/mlflow";
 import { writeOutputs } from "./lib/outputs";
@@ -39,6 +40,7 @@ export async function main(ctx: StepContext): Promise<number> {
   }
   lineage["mlops.platform/params"] = JSON.stringify(run.params);
   lineage["mlops.platform/metrics"] = JSON.stringify(run.metrics);
+  lineage[LIFECYCLE_TAGS.stage] = "staging";
   lineage[TAGS.evaluation] = JSON.stringify({ passed: verdict.passed, champion: champion?.version ?? null, checks: verdict.checks });
 
   await mlflow.ensureRegisteredModel(model, { [TAGS.namespace]: run.tags[TAGS.namespace] ?? "" });

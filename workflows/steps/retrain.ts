@@ -2,20 +2,21 @@
  * `node dist/retrain.js --model-name … --data-uri …`: submits the training pipeline again after
  * drift, with the settings of the current champion's run (code version, image, command,
  * hyperparameters, gate, …) and the new data. The new run goes through every check again,
- * gate and approval included.
+ * gate and approval included. With `--reproduce-version N` it submits instead the settings, data
+ * URI and data checksum recorded on version N (see {@link reproduceArguments}).
  */
-import { cli, EXIT, parseFlags, type StepContext, StepError } from "./lib/cli";
+import { cli, EXIT, parseFlags, type StepContext, StepError, usageError } from "./lib/cli";
 import { exitCodeForStatus, sendJson } from "./lib/http";
 import { currentNamespace, inClusterConnection } from "./lib/kube";
 import { CHAMPION_ALIAS, TAGS } from "./lib/lineage";
 import { MlflowClient, type RunInfo } from "./lib/mlflow";
 import { writeOutputs } from "./lib/outputs";
-import type { TrainingParameter } from "./lib/params";
+import type { ReproductionParameter, TrainingParameter } from "./lib/params";
 import { readSettings } from "./lib/settings";
 import { PARAMETER_TAG_PREFIX } from "./start-run";
 
 /** The training-pipeline arguments that reproduce `run` on new data. */
-export function retrainArguments(run: RunInfo, model: string, dataUri: string): Record<TrainingParameter, string> {
+export function retrainArguments(run: RunInfo, model: string, dataUri: string): Record<TrainingParameter | ReproductionParameter, string> {
   const p = (k: string) => run.tags[`${PARAMETER_TAG_PREFIX}${k}`] ?? "";
   return {
     "data-uri": dataUri,
@@ -31,6 +32,21 @@ export function retrainArguments(run: RunInfo, model: string, dataUri: string): 
     "serving-rollout": p("serving-rollout"),
     "checkpoint-interval-minutes": p("checkpoint-interval-minutes") || "15",
     "spot-losses-before-on-demand": p("spot-losses-before-on-demand") || "2",
+    // New data: nothing to compare with. A reproduction sets it to the recorded checksum.
+    "expected-data-sha256": "",
+  };
+}
+
+/**
+ * The training-pipeline arguments that reproduce the run of one model version: its recorded
+ * settings, its data URI and, as `expected-data-sha256`, its data checksum (validation refuses the
+ * data if it changed). The reproduction updates the registry only (no serving Rollout).
+ */
+export function reproduceArguments(run: RunInfo, model: string): Record<TrainingParameter | ReproductionParameter, string> {
+  return {
+    ...retrainArguments(run, model, run.tags[TAGS.dataUri] ?? ""),
+    "serving-rollout": "",
+    "expected-data-sha256": run.tags[TAGS.dataChecksum] ?? "",
   };
 }
 
@@ -56,12 +72,18 @@ export function retrainWorkflow(namespace: string, model: string, args: Record<s
 export async function main(ctx: StepContext): Promise<number> {
   const f = parseFlags(ctx.argv, {
     "model-name": { required: true, description: "registered model name" },
-    "data-uri": { required: true, description: "data to retrain on" },
+    "data-uri": { required: false, description: "data to retrain on (required unless --reproduce-version)" },
+    "reproduce-version": { required: false, description: "reproduce this model version from its lineage instead" },
     reason: { required: false, description: "why (drift summary)" },
   });
+  const reproduce = (f["reproduce-version"] ?? "").trim();
+  if (reproduce === "" && !f["data-uri"]) throw usageError("--data-uri is required (or --reproduce-version=<version>)");
+  if (reproduce !== "" && f["data-uri"])
+    throw usageError("--data-uri and --reproduce-version exclude each other: a reproduction uses the recorded data");
   const settings = readSettings(ctx.env);
   const mlflow = new MlflowClient(settings.mlflowUrl, ctx.env.MLFLOW_TRACKING_TOKEN);
   const model = f["model-name"] ?? "";
+  if (reproduce !== "") return submitReproduction(ctx, mlflow, model, reproduce, f.reason ?? `reproduce ${model} version ${reproduce}`);
   const champion = await mlflow.getVersionByAlias(model, CHAMPION_ALIAS);
   if (!champion)
     throw new StepError(
@@ -74,8 +96,25 @@ export async function main(ctx: StepContext): Promise<number> {
       `the champion (version ${champion.version}) was not trained by this pipeline: no lineage to retrain from`,
       EXIT.REFUSED,
     );
+  return submit(ctx, model, retrainArguments(run, model, f["data-uri"] ?? ""), f.reason ?? "drift", `code ${run.tags[TAGS.codeVersion]}`);
+}
+
+async function submitReproduction(ctx: StepContext, mlflow: MlflowClient, model: string, version: string, reason: string): Promise<number> {
+  const mv = await mlflow.getModelVersion(model, version);
+  if (!mv) throw new StepError(`model ${model} version ${version} does not exist`, EXIT.REFUSED);
+  const run = await mlflow.getRun(mv.runId);
+  const missing = [TAGS.codeVersion, TAGS.trainingImage, TAGS.gate, TAGS.dataUri, TAGS.dataChecksum].filter((t) => !run?.tags[t]);
+  if (!run || missing.length > 0)
+    throw new StepError(
+      `${model} version ${version} cannot be reproduced: its run records no ${missing.join(", ")} (it was not trained by this pipeline)`,
+      EXIT.REFUSED,
+    );
+  return submit(ctx, model, reproduceArguments(run, model), reason, `version ${version}, data sha256 ${run.tags[TAGS.dataChecksum]}`);
+}
+
+async function submit(ctx: StepContext, model: string, args: Record<string, string>, reason: string, what: string): Promise<number> {
   const ns = currentNamespace(ctx.env);
-  const wf = retrainWorkflow(ns, model, retrainArguments(run, model, f["data-uri"] ?? ""), f.reason ?? "drift");
+  const wf = retrainWorkflow(ns, model, args, reason);
   const conn = inClusterConnection(ctx.env);
   const res = await sendJson({
     method: "POST",
@@ -91,7 +130,7 @@ export async function main(ctx: StepContext): Promise<number> {
     );
   const name = String((res.body as { metadata?: { name?: string } })?.metadata?.name ?? "");
   writeOutputs(ctx.env, { "workflow-name": name });
-  ctx.log(`submitted ${name} (training-pipeline on ${f["data-uri"]}, code ${run.tags[TAGS.codeVersion]})`);
+  ctx.log(`submitted ${name} (training-pipeline on ${args["data-uri"]}, ${what})`);
   return EXIT.OK;
 }
 

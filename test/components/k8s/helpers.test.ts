@@ -227,7 +227,7 @@ describe("Argo Events", () => {
     expect(dataUriTemplate("sqs")).toContain("s3://{{ (index .Input.body.Records 0).s3.bucket.name }}/");
     expect(dataUriTemplate("azure-storage-queue")).toContain('"abfss://$2@$1.dfs.core.windows.net/$3"');
   });
-  it("retrains every served model on the data URI of the event", () => {
+  it("retrains the model whose data arrived on the data URI of the event", () => {
     const spec = sensorSpec(
       { dataEvents: { kind: "sqs" } as never, pipelinesNamespaceName: "ml-pipelines", retrainModels: ["m"] },
       "s3://d/platform/latest/",
@@ -239,7 +239,7 @@ describe("Argo Events", () => {
     const wf = (k8s.source as Obj).resource as Obj;
     expect(((wf.spec as Obj).arguments as Obj).parameters).toEqual([
       { name: "data-uri", value: "s3://d/platform/latest/" },
-      { name: "reason", value: "data" },
+      { name: "reason", value: "data-m" },
     ]);
   });
   it("refuses a schedule that is not a 5-field cron", () => {

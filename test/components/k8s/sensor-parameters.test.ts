@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../../../components/contracts";
-import { argoEventsProblems, RETRAIN_TEMPLATE, sensorSpec } from "../../../components/k8s/argo-events";
+import {
+  argoEventsProblems,
+  DATA_BATCH_MARKER,
+  dataPrefixFilter,
+  dataUriTemplate,
+  RETRAIN_TEMPLATE,
+  sensorSpec,
+} from "../../../components/k8s/argo-events";
 import { loadWorkflowManifests } from "../../../workflows";
 import { TAGS } from "../../../workflows/steps/lib/lineage";
 import { retrainArguments, retrainWorkflow } from "../../../workflows/steps/retrain";
@@ -23,7 +30,12 @@ const templateByName = (name: string) => (templateSpec.templates as Obj[]).find(
 
 const models = ["fraud-scorer", "credit"];
 const spec = sensorSpec(
-  { dataEvents: { kind: "sqs" } as never, pipelinesNamespaceName: "ml-pipelines", retrainModels: [...models, "credit"] },
+  {
+    dataEvents: { kind: "sqs" } as never,
+    pipelinesNamespaceName: "ml-pipelines",
+    retrainModels: [...models, "credit"],
+    git: { provider: "github", repositories: ["acme/churn"], branches: ["main"], secret: "x" },
+  },
   "s3://d/platform/latest/",
   {},
 );
@@ -69,7 +81,9 @@ describe("training sensor", () => {
         );
         const given = ((step.arguments as Obj).parameters as Param[]).map((p) => p.name);
         for (const p of inputs) expect(given, `${String(ref.template)} input ${p.name}`).toContain(p.name);
-        expect(step.withItems).toEqual(models);
+        const name = String((trigger.template as Obj).name);
+        // A data event retrains its own model only; git and the schedule retrain every model.
+        expect(step.withItems).toEqual(name.startsWith("data-") ? [name.slice("data-".length)] : models);
       }
     },
   );
@@ -94,15 +108,26 @@ describe("training sensor", () => {
   });
 
   it("puts the event's data URI into data-uri and the git commit into the reason only", () => {
-    const [data, git, schedule] = triggers.map((t) => ((t.template as Obj).k8s as Obj).parameters as Obj[]);
+    expect(triggers.map((t) => (t.template as Obj).name)).toEqual(["data-fraud-scorer", "data-credit", "git", "schedule"]);
+    const [data, , git, schedule] = triggers.map((t) => ((t.template as Obj).k8s as Obj).parameters as Obj[]);
     const params = ((workflowOf(triggers[0] as Obj).spec as Obj).arguments as Obj).parameters;
     expect(params).toEqual([
       { name: "data-uri", value: "s3://d/platform/latest/" },
-      { name: "reason", value: "data" },
+      { name: "reason", value: "data-fraud-scorer" },
     ]);
     expect(data?.map((p) => p.dest)).toEqual(["spec.arguments.parameters.0.value"]);
     expect(git?.map((p) => p.dest)).toEqual(["spec.arguments.parameters.1.value"]);
     expect(schedule).toEqual([]);
+  });
+
+  it("has no git dependency or trigger when no git server is configured", () => {
+    const off = sensorSpec(
+      { dataEvents: { kind: "sqs" } as never, pipelinesNamespaceName: "ml-pipelines", retrainModels: models },
+      "s3://d/",
+      {},
+    );
+    expect((off.dependencies as Obj[]).map((d) => d.name)).toEqual(["data0", "data1", "schedule"]);
+    expect((off.triggers as Obj[]).map((t) => (t.template as Obj).name)).toEqual(["data-fraud-scorer", "data-credit", "schedule"]);
   });
 
   it("resubmits training with every required parameter, the gate taken from the champion's run", () => {
@@ -136,5 +161,56 @@ describe("training sensor", () => {
     expect(argoEventsProblems({ schedule: "0 2 * * *", serviceAccountName: "sa", retrainModels: ["ok", " "] } as never)).toEqual([
       'retrainModels[1]: " " must be a registered model name without surrounding spaces, e.g. "fraud-scorer"',
     ]);
+  });
+
+  it("refuses a data prefix that is not a folder", () => {
+    const base = { schedule: "0 2 * * *", serviceAccountName: "sa", retrainModels: ["credit"] } as never;
+    expect(argoEventsProblems({ ...(base as object), dataPrefixes: { credit: "/abs*" } } as never)).toEqual([
+      'dataPrefixes.credit: "/abs*" must be a key prefix of path segments ending in "/", e.g. "platform/credit/"',
+    ]);
+  });
+});
+
+describe("data events: routed by the model's data prefix, one per batch", () => {
+  const deps = spec.dependencies as Obj[];
+  const filterOf = (name: string) => (((deps.find((d) => d.name === name) as Obj).filters as Obj).data as Obj[])[0] as Obj;
+  // Argo Events matches string data filters as Go regular expressions; this subset means the same in JS.
+  const matches = (f: Obj, value: string) => (f.value as string[]).some((re) => new RegExp(re).test(value));
+
+  it("gives each model a dependency filtered on the S3 key under its prefix, markers only", () => {
+    const fraud = filterOf("data0");
+    expect(fraud.path).toBe("body.Records.0.s3.object.key");
+    expect(matches(fraud, `platform/fraud-scorer/2026-11-27/${DATA_BATCH_MARKER}`)).toBe(true);
+    expect(matches(fraud, `platform/fraud-scorer/${DATA_BATCH_MARKER}`)).toBe(true);
+    // Not the data files of the batch, not another model, not a model whose name extends this one.
+    expect(matches(fraud, "platform/fraud-scorer/2026-11-27/part-00001.csv")).toBe(false);
+    expect(matches(fraud, `platform/credit/2026-11-27/${DATA_BATCH_MARKER}`)).toBe(false);
+    expect(matches(fraud, `platform/fraud-scorer-v2/2026-11-27/${DATA_BATCH_MARKER}`)).toBe(false);
+    expect(matches(fraud, `platform/fraud-scorer/2026-11-27/NOT${DATA_BATCH_MARKER}`)).toBe(false);
+    expect(matches(filterOf("data1"), `platform/credit/2026-11-27/${DATA_BATCH_MARKER}`)).toBe(true);
+  });
+
+  it("filters the Event Grid subject on Azure the same way", () => {
+    const f = dataPrefixFilter("azure-storage-queue", "platform/fraud-scorer/");
+    expect(f.path).toBe("body.subject");
+    expect(matches(f, `/blobServices/default/containers/datasets/blobs/platform/fraud-scorer/b1/${DATA_BATCH_MARKER}`)).toBe(true);
+    expect(matches(f, "/blobServices/default/containers/datasets/blobs/platform/fraud-scorer/b1/x.csv")).toBe(false);
+    expect(matches(f, `/blobServices/default/containers/datasets/blobs/platform/credit/b1/${DATA_BATCH_MARKER}`)).toBe(false);
+  });
+
+  it("escapes the prefix: a dot in a prefix is literal", () => {
+    const f = dataPrefixFilter("sqs", "platform/a.b/");
+    expect(matches(f, `platform/a.b/x/${DATA_BATCH_MARKER}`)).toBe(true);
+    expect(matches(f, `platform/aXb/x/${DATA_BATCH_MARKER}`)).toBe(false);
+  });
+
+  it("trains on the batch folder that holds the marker, not on the marker", () => {
+    expect(dataUriTemplate("sqs")).toContain(`s3.object.key | trimSuffix "${DATA_BATCH_MARKER}"`);
+    // The Azure template's regular expression, as Go's regexReplaceAll sees it after template unquoting.
+    const goRegex = /regexReplaceAll "(.*?)" \.Input/.exec(dataUriTemplate("azure-storage-queue"))?.[1]?.replace(/\\\\/g, "\\");
+    const url = `https://acct.blob.core.windows.net/datasets/platform/credit/2026-11-27/${DATA_BATCH_MARKER}`;
+    expect(url.replace(new RegExp(goRegex ?? "^$"), "abfss://$2@$1.dfs.core.windows.net/$3")).toBe(
+      "abfss://datasets@acct.dfs.core.windows.net/platform/credit/2026-11-27/",
+    );
   });
 });

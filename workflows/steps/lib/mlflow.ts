@@ -27,6 +27,10 @@ export interface ModelVersionInfo {
   readonly status: string;
   readonly source: string;
   readonly tags: Record<string, string>;
+  /** `creation_timestamp` (ms since the epoch; 0 when absent). */
+  readonly createdMs: number;
+  /** Aliases pointing at this version. */
+  readonly aliases: readonly string[];
 }
 
 type KV = { key?: unknown; value?: unknown }[] | undefined;
@@ -178,6 +182,8 @@ export class MlflowClient {
       status: String(mv.status ?? ""),
       source: String(mv.source ?? ""),
       tags: toMap(mv.tags as KV),
+      createdMs: Number(mv.creation_timestamp ?? 0) || 0,
+      aliases: Array.isArray(mv.aliases) ? mv.aliases.map(String) : [],
     };
   }
 
@@ -232,5 +238,38 @@ export class MlflowClient {
   /** Sets a tag on a run. */
   async setRunTag(runId: string, key: string, value: string): Promise<void> {
     await this.must("POST", "runs/set-tag", { run_id: runId, key, value: tagValue(value) });
+  }
+
+  /** Names of every registered model (all pages). */
+  async registeredModelNames(): Promise<string[]> {
+    const names: string[] = [];
+    let token = "";
+    for (let page = 0; page < 1000; page++) {
+      const r = await this.must("GET", "registered-models/search", undefined, {
+        max_results: "200",
+        ...(token ? { page_token: token } : {}),
+      });
+      for (const m of (r.registered_models as { name?: unknown }[] | undefined) ?? []) names.push(String(m.name));
+      token = String(r.next_page_token ?? "");
+      if (!token) break;
+    }
+    return names;
+  }
+
+  /** Every version of `name` (all pages). */
+  async modelVersions(name: string): Promise<ModelVersionInfo[]> {
+    const out: ModelVersionInfo[] = [];
+    let token = "";
+    for (let page = 0; page < 1000; page++) {
+      const r = await this.must("GET", "model-versions/search", undefined, {
+        filter: `name='${name.replace(/'/g, "\\'")}'`,
+        max_results: "200",
+        ...(token ? { page_token: token } : {}),
+      });
+      out.push(...((r.model_versions as Record<string, unknown>[] | undefined) ?? []).map((mv) => this.toVersion(mv)));
+      token = String(r.next_page_token ?? "");
+      if (!token) break;
+    }
+    return out;
   }
 }

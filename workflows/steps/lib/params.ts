@@ -24,6 +24,13 @@ export const TRAINING_PARAMETERS = [
   "checkpoint-interval-minutes",
   "spot-losses-before-on-demand",
 ] as const;
+/**
+ * Parameters of the training pipeline that are not user inputs preflight checks: the reproduction's
+ * expected data checksum (checked by validation; a team's own pipeline need not declare it).
+ */
+export const REPRODUCTION_PARAMETERS = ["expected-data-sha256"] as const;
+/** A parameter of {@link REPRODUCTION_PARAMETERS}. */
+export type ReproductionParameter = (typeof REPRODUCTION_PARAMETERS)[number];
 /** One training parameter. */
 export type TrainingParameter = (typeof TRAINING_PARAMETERS)[number];
 

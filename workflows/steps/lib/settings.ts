@@ -22,6 +22,7 @@ export const SETTINGS_KEYS = {
   driftThreshold: "PLATFORM_DRIFT_THRESHOLD",
   /** Where the namespace's training checkpoints go: `s3://<artifacts bucket>/<namespace prefix>checkpoints/` or the Azure blob URL. */
   checkpointUri: "PLATFORM_CHECKPOINT_URI",
+  modelRetentionDays: "PLATFORM_MODEL_RETENTION_DAYS",
 } as const;
 
 // The step image is built from this folder alone (see ../Dockerfile), so the fallbacks are spelled
@@ -44,6 +45,8 @@ export interface PlatformSettings {
   readonly feastUrl: string;
   readonly servingNamespace: string;
   readonly driftThreshold: number;
+  /** Days a superseded or never-promoted model version stays before it is archived (default 30). */
+  readonly modelRetentionDays: number;
 }
 
 function list(value: string | undefined): string[] {
@@ -75,6 +78,11 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   if (!Number.isFinite(threshold) || threshold <= 0) {
     problems.push(`${SETTINGS_KEYS.driftThreshold}=${JSON.stringify(env[SETTINGS_KEYS.driftThreshold])}: must be a positive number`);
   }
+  const retention = Number(env[SETTINGS_KEYS.modelRetentionDays] || "30");
+  if (!Number.isInteger(retention) || retention < 1)
+    problems.push(
+      `${SETTINGS_KEYS.modelRetentionDays}=${JSON.stringify(env[SETTINGS_KEYS.modelRetentionDays])}: must be a whole number of days ≥ 1`,
+    );
   if (problems.length > 0) throw usageError(`platform settings are incomplete:\n  - ${problems.join("\n  - ")}`);
   return {
     cloud: cloud as "aws" | "azure",
@@ -86,5 +94,6 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     feastUrl: (env[SETTINGS_KEYS.feastUrl] || DEFAULT_FEAST_URL).replace(/\/+$/, ""),
     servingNamespace: env[SETTINGS_KEYS.servingNamespace] || "serving",
     driftThreshold: threshold,
+    modelRetentionDays: retention,
   };
 }
