@@ -27,7 +27,7 @@ export const NODE_RESERVE = { cpu: 0.5, memoryGiB: 2 } as const;
  * `train`): the training container (4 CPU, 16 GiB), the checkpoint sidecar (100m, 128 MiB) and
  * Argo's wait container (25m, 64 MiB); one GPU at the default `gpu-count`.
  */
-export const TRAINING_POD = { cpu: 4.125, memoryGiB: 16 + 0.125 + 0.0625, gpus: 1 } as const;
+export const TRAINING_POD = { cpu: 3.125, memoryGiB: 16 + 0.125 + 0.0625, gpus: 1 } as const;
 
 /** What one model-serving replica requests (components/k8s/serving.ts, `resources("large")`). */
 export const SERVING_REPLICA = { cpu: 0.5, memoryGiB: 2 } as const;

@@ -64,7 +64,8 @@ export const platformImages: OperatorActionSource = () => [
   {
     id: "platform-images",
     kind: "image",
-    summary: "build and push the platform's own images to the stack's registry (pulumi stack output registryUrls)",
+    summary:
+      "build and push the platform's own images to the stack's registry (pulumi stack output registryUrls): the images workflow (.github/workflows/images.yml) does it with OIDC, and the deploy workflow then deploys them by digest (mlops-platform:images.*)",
     steps: [
       `${PLATFORM_IMAGES.mlflow.dockerfile} → <registryUrls.${PLATFORM_IMAGES.mlflow.repository}>:${PLATFORM_IMAGES.mlflow.tag}`,
       `workflows/steps/Dockerfile → <registryUrls.steps>:${STEPS_IMAGE_VERSION}`,

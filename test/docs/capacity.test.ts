@@ -77,8 +77,9 @@ describe("docs/capacity.md", () => {
     });
   });
 
-  it("fits pods by CPU, memory and GPUs (a 4-vCPU node holds no 4-CPU training pod)", () => {
-    expect(podsPerNode("Standard_NC4as_T4_v3", TRAINING_POD)).toBe(0);
+  it("fits pods by CPU, memory and GPUs (the smallest GPU node holds one training pod, a 4-CPU pod would not fit)", () => {
+    expect(podsPerNode("Standard_NC4as_T4_v3", TRAINING_POD)).toBe(1);
+    expect(podsPerNode("Standard_NC4as_T4_v3", { ...TRAINING_POD, cpu: 4.125 })).toBe(0);
     expect(podsPerNode("g5.12xlarge", TRAINING_POD)).toBe(4); // GPU-bound
     expect(podsPerNode("c5.2xlarge", SERVING_REPLICA)).toBe(7); // memory-bound
     expect(() => podsPerNode("x9.huge", SERVING_REPLICA)).toThrow(/not in stacks\/catalog\/instances.ts/);
