@@ -11,6 +11,7 @@ export const NAMESPACES = {
   argo: "argo",
   argoEvents: "argo-events",
   argoRollouts: "argo-rollouts",
+  keda: "keda",
   mlflow: "mlflow",
   feast: "feast",
   serving: "serving",

@@ -12,6 +12,7 @@ export const PLATFORM_NAMESPACES = [
   "argo",
   "argo-events",
   "argo-rollouts",
+  "keda",
   "feast",
   "serving",
   "gpu-operator",

@@ -42,6 +42,8 @@ export const CHARTS = {
    */
   kueue: { chart: "kueue", version: "0.19.2", repo: "oci://registry.k8s.io/kueue/charts" },
   /** AWS only (AKS runs its own autoscaler): kubernetes/autoscaler, `cluster-autoscaler/charts/cluster-autoscaler`. */
+  /** KEDA: scales the served models' Rollouts (components/k8s/autoscaling.ts). */
+  keda: { chart: "keda", version: "2.20.2", repo: "https://kedacore.github.io/charts" },
   clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.59.0", repo: "https://kubernetes.github.io/autoscaler" },
 } as const satisfies Record<string, ChartPin>;
 
@@ -74,6 +76,9 @@ export const IMAGES = {
   prometheusOperator: { repository: "quay.io/prometheus-operator/prometheus-operator", tag: "v0.93.1" },
   certManagerController: { repository: "quay.io/jetstack/cert-manager-controller", tag: "v1.21.1" },
   nvidiaDevicePlugin: { repository: "nvcr.io/nvidia/k8s-device-plugin", tag: "v0.20.0" },
+  keda: { repository: "ghcr.io/kedacore/keda", tag: "2.20.2" },
+  kedaMetricsApiServer: { repository: "ghcr.io/kedacore/keda-metrics-apiserver", tag: "2.20.2" },
+  kedaWebhooks: { repository: "ghcr.io/kedacore/keda-admission-webhooks", tag: "2.20.2" },
   dcgmExporter: { repository: "nvcr.io/nvidia/k8s/dcgm-exporter", tag: "4.5.3-4.8.2-distroless" },
   /** The chart's default is a staging image that floats (`release-0.19`): set to the release. */
   kueue: { repository: "registry.k8s.io/kueue/kueue", tag: "v0.19.2" },

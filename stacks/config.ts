@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { ENVIRONMENT_PRESETS, ENVIRONMENT_TAG } from "../contracts/environment";
-import { profilePreset } from "./profiles";
+import { modelReplicaDefaults, profilePreset } from "./profiles";
 import { type PlatformConfig, PlatformConfigSchema, SECRET_IN_CLEAR_TEXT, SECRET_SET, type StackConfig, StackConfigSchema } from "./schema";
 
 /** The Pulumi config namespace of the project's keys. */
@@ -138,10 +138,12 @@ export function resolveConfig(raw: Record<string, unknown>, project: string, sta
     teams: s.teams ?? [],
     dataLakes: s.dataLakes ?? [],
     identity: s.identity,
-    services: deepMerge(
-      { serving: { models: [] }, driftThreshold: 0.2, alerting: { receivers: [], routes: [] }, dns: {}, ...preset.services },
-      s.services,
-    ),
+    services: deepMerge({ driftThreshold: 0.2, alerting: { receivers: [], routes: [] }, dns: {}, ...preset.services }, s.services),
+    models: (s.models ?? []).map((m) => ({
+      ...m,
+      serving: { ...m.serving, registeredModel: m.serving.registeredModel ?? m.name },
+      autoscaling: { ...modelReplicaDefaults(s.profile, s.environment), ...m.autoscaling },
+    })),
     secrets: {
       ...(s.oidcClientSecret === undefined ? {} : { oidcClientSecret: s.oidcClientSecret }),
       ...(s.ldapBindPassword === undefined ? {} : { ldapBindPassword: s.ldapBindPassword }),

@@ -144,3 +144,15 @@ export function profilePreset(profile: SizeProfileName, cloud: CloudName): Profi
     services: { monitoring: { mode: "managed" } },
   };
 }
+
+/**
+ * Replica bounds of a served model when its `autoscaling` names none: the profile sets the
+ * ceiling (what its CPU inference pool can carry), the environment the floor (production keeps
+ * two replicas so a node drain never takes a model offline).
+ */
+export function modelReplicaDefaults(
+  profile: SizeProfileName,
+  environment: PlatformConfig["environment"],
+): { minReplicas: number; maxReplicas: number } {
+  return { minReplicas: environment === "production" ? 2 : 1, maxReplicas: profile === "enterprise" ? 10 : 4 };
+}

@@ -140,22 +140,121 @@ export const DataLakeSchema = z.strictObject({
 /** A resolved data-lake source. */
 export type DataLake = z.infer<typeof DataLakeSchema>;
 
-/** A model served by the platform. */
-export const ServedModelSchema = z.strictObject({
-  name: dnsLabel,
-  /** Registered model name in MLflow. */
-  registeredModel: z.string().min(1),
-  /** The MLflow model version to serve: promote or roll back by changing this number. */
-  version: z.number().int().positive(),
-  strategy: z.enum(["blueGreen", "canary"]).default("blueGreen"),
-  /** Canary traffic steps in percent (A/B experiments); only for `canary`. */
-  canaryWeights: z.array(z.number().int().min(1).max(99)).default([10, 25, 50]),
-  replicas: z.number().int().positive().optional(),
-  /** Serving image (pinned by digest or fixed tag) overriding the platform's MLflow server image. */
-  image: z.string().optional(),
+const cron = z
+  .string()
+  .regex(
+    /^(@(hourly|daily|weekly|monthly)|(\S+\s+){4}\S+)$/,
+    "must be a cron schedule of five fields (e.g. '0 2 * * *') or @hourly, @daily, @weekly, @monthly",
+  );
+const pinnedImage = z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9_.-]+|@sha256:[a-f0-9]{64})$/, {
+  error: "must be an image reference pinned to a tag or digest, e.g. registry.example.ae/models/scorer@sha256:<digest>",
 });
-/** A resolved served model. */
-export type ServedModel = z.infer<typeof ServedModelSchema>;
+
+/** A model's business metric: a PromQL query per variant that the A/B analysis compares. */
+export const BusinessMetricSchema = z.strictObject({
+  /** Name shown in the Grafana dashboard and the analysis (DNS label). */
+  name: dnsLabel,
+  /**
+   * PromQL returning one number for one variant; `{{variant}}` is replaced with `stable` or
+   * `canary` (the `variant` label every model server's metrics carry), e.g.
+   * `sum(rate(approved_total{model="fraud-scorer",variant="{{variant}}"}[10m]))`.
+   */
+  query: z.string().includes("{{variant}}", { error: "must contain {{variant}}, replaced by stable and canary in the comparison" }),
+  /** Whether a higher value is better (conversion) or worse (chargebacks). */
+  direction: z.enum(["higher", "lower"]).default("higher"),
+  /** Largest relative loss of the canary against the stable version that still passes (0.05 = 5 %). */
+  tolerance: z.number().min(0).max(1).default(0.05),
+});
+
+/**
+ * One model of the platform (the top-level `models:` key): who owns it, where its data lands,
+ * how it is trained, watched for drift, served and scaled. Adding a model is one entry.
+ */
+export const ModelSchema = z.strictObject({
+  /** The model's name: its Rollout, hosts (`<name>.models.<domain>`), dashboards and triggers. */
+  name: dnsLabel,
+  /** The owning team (one of `teams[].name`): its alert routes and namespace. */
+  team: dnsLabel,
+  /**
+   * Prefix, inside the stack's datasets bucket/container, where this model's new data lands
+   * (`teams/fraud/transactions/`): new objects under it retrain this model only. Relative, ending in `/`.
+   */
+  dataPrefix: z
+    .string()
+    .regex(
+      /^([a-z0-9][a-z0-9._-]*\/)+$/,
+      "must be a relative prefix of lowercase path segments ending in '/', e.g. teams/fraud/transactions/",
+    ),
+  /** How the model is trained: a pinned training image, or a git repository whose commits build it. */
+  training: z
+    .strictObject({
+      image: pinnedImage.optional(),
+      /** `https://` clone URL of the training code (its pushes build the training image). */
+      repository: z.url({ protocol: /^https$/, error: "must be an https:// git clone URL" }).optional(),
+    })
+    .refine((t) => (t.image === undefined) !== (t.repository === undefined), {
+      error: "needs exactly one of image or repository",
+    }),
+  /** Scheduled retraining (cron, UTC); none by default (data, commits and drift retrain). */
+  schedule: cron.optional(),
+  /** Drift monitoring of the served inputs against the training reference. */
+  drift: z
+    .strictObject({
+      /** Population stability index above which the model is retrained. */
+      psiThreshold: z.number().positive().max(10).default(0.2),
+      /** When the drift monitor runs (cron, UTC). */
+      schedule: cron.default("0 * * * *"),
+    })
+    .default({ psiThreshold: 0.2, schedule: "0 * * * *" }),
+  /** How the model is served. */
+  serving: z.strictObject({
+    /** `blueGreen` (preview, smoke analysis, switch) or `canary` (an A/B test through the ingress). */
+    strategy: z.enum(["blueGreen", "canary"]).default("blueGreen"),
+    /** Canary traffic steps in percent, strictly increasing; only for `canary`. */
+    weights: z.array(z.number().int().min(1).max(99)).min(1).default([10, 25, 50]),
+    /** Registered model name in MLflow (defaults to the model's name). */
+    registeredModel: z.string().min(1).optional(),
+    /** The MLflow model version to serve: promote or roll back by changing this number. */
+    version: z.number().int().positive(),
+    /** Serving image (pinned) overriding the platform's MLflow server image. */
+    image: pinnedImage.optional(),
+  }),
+  /** Service-level objectives the analyses enforce and the dashboard shows. */
+  slo: z
+    .strictObject({
+      p95LatencyMs: z.number().int().positive().max(60_000).default(500),
+      /** Largest share of 5xx responses (0.01 = 1 %). */
+      errorRate: z.number().positive().max(1).default(0.01),
+      businessMetric: BusinessMetricSchema.optional(),
+    })
+    .default({ p95LatencyMs: 500, errorRate: 0.01 }),
+  /**
+   * Replicas of the model server, scaled by KEDA on request rate and CPU. Defaults come from the
+   * size profile; `minReplicas: 0` (scale to zero) is for development stacks only.
+   */
+  autoscaling: z
+    .strictObject({
+      minReplicas: z.number().int().min(0).max(100).optional(),
+      maxReplicas: z.number().int().min(1).max(100).optional(),
+      /** Requests per second one replica serves before another is added. */
+      targetRequestsPerSecond: z.number().positive().default(20),
+    })
+    .default({ targetRequestsPerSecond: 20 }),
+});
+/** A model entry as a stack file writes it. */
+export type ModelEntry = z.infer<typeof ModelSchema>;
+
+/** A resolved model: registered model and replica bounds filled in from the name and the profile. */
+export const ResolvedModelSchema = ModelSchema.extend({
+  serving: ModelSchema.shape.serving.extend({ registeredModel: z.string().min(1) }),
+  autoscaling: z.strictObject({
+    minReplicas: z.number().int().min(0).max(100),
+    maxReplicas: z.number().int().min(1).max(100),
+    targetRequestsPerSecond: z.number().positive(),
+  }),
+});
+/** A resolved model of the stack (`cfg.models[]`): what every component reads. */
+export type ModelConfig = z.infer<typeof ResolvedModelSchema>;
 
 const identitySchema = z.strictObject({
   /** OIDC issuer for SSO to Argo, MLflow and Grafana (Entra ID, Okta, Keycloak, Dex, …). */
@@ -322,7 +421,6 @@ const servicesSchema = z.strictObject({
   dns: z.strictObject({ existingZoneId: z.string().min(1).optional() }).default({}),
   /** Alertmanager receivers and routes; credentials are the secret key `alertCredentials`. */
   alerting: alertingSchema.default({ receivers: [], routes: [] }),
-  serving: z.strictObject({ models: z.array(ServedModelSchema).default([]) }).default({ models: [] }),
   /** `self-managed` runs kube-prometheus-stack; `managed` also wires the cloud's managed Prometheus. */
   monitoring: z.strictObject({ mode: z.enum(["self-managed", "managed"]) }),
   /** Drift threshold (PSI) above which the drift monitor retrains. */
@@ -392,7 +490,21 @@ export const StackConfigSchema = z.strictObject({
   teams: z.array(TeamSchema).optional(),
   dataLakes: z.array(DataLakeSchema).optional(),
   identity: identitySchema,
-  services: servicesSchema.partial().optional(),
+  services: servicesSchema
+    .extend({
+      /** Moved: refused with a message naming the top-level `models` key. */
+      serving: z.unknown().superRefine((_v, ctx) => {
+        ctx.addIssue({
+          code: "custom",
+          message:
+            "has moved to the top-level key mlops-platform:models (one entry per model: name, team, dataPrefix, training, serving: {strategy, weights, registeredModel, version, image}, slo, autoscaling); see docs/configuration.md",
+        });
+      }),
+    })
+    .partial()
+    .optional(),
+  /** The platform's models: training, drift, serving, SLOs and autoscaling per model. */
+  models: z.array(ModelSchema).optional(),
   /** Secret (`pulumi config set --secret`): the OIDC client secret of `identity.oidcClientId`. */
   oidcClientSecret: secretMarker.optional(),
   /** Secret: the password of `identity.ldap.bindDn`. */
@@ -426,6 +538,7 @@ export const PlatformConfigSchema = z
     dataLakes: z.array(DataLakeSchema),
     identity: identitySchema,
     services: servicesSchema,
+    models: z.array(ResolvedModelSchema),
     /** Which secret keys are set (markers only: the values never enter the configuration object). */
     secrets: z.strictObject({
       oidcClientSecret: secretMarker.optional(),
@@ -624,27 +737,7 @@ export const PlatformConfigSchema = z
         );
       }
     });
-    const modelNames = new Set<string>();
-    c.services.serving.models.forEach((m, i) => {
-      if (modelNames.has(m.name)) issue(["services", "serving", "models", i, "name"], "duplicates another served model", m.name);
-      modelNames.add(m.name);
-      if (m.image !== undefined && !/(@sha256:[a-f0-9]{64}|:[A-Za-z0-9_.-]+)$/.test(m.image.split("/").pop() ?? "")) {
-        issue(["services", "serving", "models", i, "image"], "must be pinned to a tag or digest", m.image);
-      }
-      if (m.image?.endsWith(":latest"))
-        issue(["services", "serving", "models", i, "image"], "must not use the mutable 'latest' tag", m.image);
-      if (m.image !== undefined && c.environment === "production" && !/@sha256:[a-f0-9]{64}$/.test(m.image)) {
-        issue(
-          ["services", "serving", "models", i, "image"],
-          "must be pinned by digest in a production stack: set it to <repository>@sha256:<digest> (`docker buildx imagetools inspect <image>` prints the digest)",
-          m.image,
-        );
-      }
-      const w = m.canaryWeights;
-      if (w.some((x, j) => j > 0 && x <= (w[j - 1] as number))) {
-        issue(["services", "serving", "models", i, "canaryWeights"], "must increase strictly, e.g. [10, 25, 50]", w);
-      }
-    });
+    modelRules(c, issue);
   });
 /** The resolved, validated configuration every component is built from. */
 export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;
@@ -757,4 +850,78 @@ function secretRules(c: PlatformConfig, issue: Issue): void {
       `is not a receiver: use one of ${names.join(", ") || "(none configured)"}`,
       a.defaultReceiver,
     );
+}
+
+/** Prefixes overlap when one starts with the other (new data under both would retrain both). */
+function prefixesOverlap(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
+}
+
+/** The models: owners, unique names and prefixes, replica bounds, pinned images, weights. */
+function modelRules(c: PlatformConfig, issue: Issue): void {
+  const teams = c.teams.map((t) => t.name);
+  const names = new Map<string, number>();
+  c.models.forEach((m, i) => {
+    const at = (...k: (string | number)[]) => ["models", i, ...k];
+    const first = names.get(m.name);
+    if (first !== undefined) issue(at("name"), `duplicates models[${first}].name: model names must be unique`, m.name);
+    else names.set(m.name, i);
+    if (!teams.includes(m.team))
+      issue(
+        at("team"),
+        `is not a team of this stack: use one of ${teams.join(", ") || "(no teams: add one under mlops-platform:teams)"}`,
+        m.team,
+      );
+    c.models.slice(0, i).forEach((o, j) => {
+      if (prefixesOverlap(m.dataPrefix, o.dataPrefix))
+        issue(
+          at("dataPrefix"),
+          `overlaps models[${j}].dataPrefix "${o.dataPrefix}" (${o.name}): new data would retrain both; give each model its own prefix`,
+          m.dataPrefix,
+        );
+    });
+    const { minReplicas, maxReplicas } = m.autoscaling;
+    if (minReplicas > maxReplicas)
+      issue(
+        at("autoscaling", "minReplicas"),
+        `is greater than autoscaling.maxReplicas (${maxReplicas}): minReplicas must be ≤ maxReplicas`,
+        minReplicas,
+      );
+    if (minReplicas === 0 && c.environment === "production")
+      issue(
+        at("autoscaling", "minReplicas"),
+        "is 0 (scale to zero) in a production stack: the first requests after an idle period would fail during the cold start; set at least 1",
+        0,
+      );
+    if (m.serving.strategy === "blueGreen" && minReplicas === 0)
+      issue(
+        at("autoscaling", "minReplicas"),
+        "is 0 with the blueGreen strategy: the pre-promotion smoke analysis needs a running preview; set at least 1 or use canary",
+        0,
+      );
+    if (m.slo.businessMetric !== undefined && m.serving.strategy !== "canary")
+      issue(
+        at("slo", "businessMetric"),
+        "compares the variants of an A/B test: set serving.strategy to canary, or remove it (blue-green judges the new version on its SLOs alone)",
+        m.slo.businessMetric.name,
+      );
+    const trainingImage = m.training.image;
+    if (trainingImage !== undefined && c.environment === "production" && !/@sha256:[a-f0-9]{64}$/.test(trainingImage))
+      issue(
+        at("training", "image"),
+        "must be pinned by digest in a production stack: set it to <repository>@sha256:<digest>, or train from training.repository",
+        trainingImage,
+      );
+    const image = m.serving.image;
+    if (image !== undefined && c.environment === "production" && !/@sha256:[a-f0-9]{64}$/.test(image))
+      issue(
+        at("serving", "image"),
+        "must be pinned by digest in a production stack: set it to <repository>@sha256:<digest> (`docker buildx imagetools inspect <image>` prints the digest)",
+        image,
+      );
+    if (image?.endsWith(":latest")) issue(at("serving", "image"), "must not use the mutable 'latest' tag", image);
+    const w = m.serving.weights;
+    if (w.some((x, j) => j > 0 && x <= (w[j - 1] as number)))
+      issue(at("serving", "weights"), "must increase strictly, e.g. [10, 25, 50]", w);
+  });
 }

@@ -6,9 +6,10 @@
 import "./lib/lazy-deps";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runPlan } from "./lib/run-plan";
+import { readStackConfig } from "./lib/stack-config";
 
 /** Team names the shipped stacks' alert routes refer to. */
 const SHIPPED_TEAM_NAMES = ["fraud", "credit"];
@@ -24,13 +25,22 @@ export function syntheticTeams(count: number): Record<string, unknown>[] {
   });
 }
 
+/** The stack's models whose owning team is among `teams`: a model of a team the run leaves out would be refused. */
+export function modelsOfTeams(stack: string, teams: readonly Record<string, unknown>[]): unknown[] {
+  const { values } = readStackConfig(resolve(__dirname, ".."), stack);
+  const names = new Set(teams.map((t) => t.name));
+  return ((values["mlops-platform:models"] ?? []) as { team?: string }[]).filter((m) => names.has(m.team));
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { stack: { type: "string" }, teams: { type: "string" } }, strict: true });
   if (!values.stack) throw new Error("--stack is required");
   const teams = values.teams === undefined ? undefined : Number(values.teams);
   const outDir = mkdtempSync(join(tmpdir(), "bench-plan-"));
   try {
-    const r = await runPlan({ stack: values.stack, outDir, config: teams === undefined ? undefined : { teams: syntheticTeams(teams) } });
+    const synthetic = teams === undefined ? undefined : syntheticTeams(teams);
+    const config = synthetic === undefined ? undefined : { teams: synthetic, models: modelsOfTeams(values.stack, synthetic) };
+    const r = await runPlan({ stack: values.stack, outDir, config });
     const line = {
       stack: values.stack,
       teams: teams ?? null,

@@ -118,16 +118,26 @@ export function alertmanagerConfigSpec(a: Omit<AlertingSettings, "credentials">)
   const first = a.receivers[0];
   if (!first) throw new Error("alertmanagerConfigSpec(): no receiver; the platform configures none (and says so in the plan)");
   const specificity = (r: AlertRoute) => (r.team ? 2 : 0) + (r.severity ? 1 : 0);
+  // A team route matches the team's namespace, and (a twin route) alerts labelled with the team:
+  // the SLO alerts of the models it owns, which fire in the serving namespace.
   const routes = [...a.routes]
     .sort((x, y) => specificity(y) - specificity(x))
-    .map((r) => ({
-      receiver: r.receiver,
-      matchers: [
-        ...(r.severity ? [{ name: "severity", matchType: "=", value: r.severity }] : []),
-        ...(r.team ? [{ name: "namespace", matchType: "=", value: teamNamespace(r.team) }] : []),
-      ],
-      ...(r.severity === "critical" ? { repeatInterval: "1h" } : {}),
-    }));
+    .flatMap((r) =>
+      (r.team
+        ? [
+            { name: "namespace", value: teamNamespace(r.team) },
+            { name: "team", value: r.team },
+          ]
+        : [undefined]
+      ).map((owner) => ({
+        receiver: r.receiver,
+        matchers: [
+          ...(r.severity ? [{ name: "severity", matchType: "=", value: r.severity }] : []),
+          ...(owner ? [{ name: owner.name, matchType: "=", value: owner.value }] : []),
+        ],
+        ...(r.severity === "critical" ? { repeatInterval: "1h" } : {}),
+      })),
+    );
   return {
     receivers: a.receivers.map(receiverSpec),
     route: {

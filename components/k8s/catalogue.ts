@@ -9,10 +9,12 @@
  * {@link PlatformServiceDescriptor} (and its component), one line below, and
  * `npm run generate:namespaces` (the test says so when it is needed).
  */
+
 import { TEAM_NAMESPACE_PREFIX } from "../../contracts/endpoints";
 import type { WorkloadIdentitySpec } from "../contracts";
 import { argoEventsService } from "./argo-events";
 import { argoWorkflowsService, pipelinesService } from "./argo-workflows";
+import { kedaService } from "./autoscaling";
 import { feastService } from "./feast";
 import { gpuService } from "./gpu";
 import { certManagerService, ingressService } from "./ingress";
@@ -32,6 +34,7 @@ export const CATALOGUE: readonly PlatformServiceDescriptor[] = [
   argoWorkflowsService,
   argoEventsService,
   argoRolloutsService,
+  kedaService,
   feastService,
   servingService,
   gpuService,

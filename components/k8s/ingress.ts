@@ -60,7 +60,15 @@ export function traefikValues(args: Pick<InternalIngressArgs, "internalLoadBalan
     deployment: { replicas: args.replicas },
     ingressClass: { enabled: true, isDefaultClass: true, name: INGRESS_CLASS },
     providers: {
-      kubernetesCRD: { enabled: false },
+      // IngressRoutes and TraefikServices: the canary models' header routes and weighted split
+      // (Argo Rollouts' Traefik traffic routing), in their own namespace only.
+      kubernetesCRD: {
+        enabled: true,
+        ingressClass: INGRESS_CLASS,
+        allowCrossNamespace: false,
+        allowExternalNameServices: false,
+        allowEmptyServices: true,
+      },
       kubernetesIngress: { enabled: true, ingressClass: INGRESS_CLASS, allowExternalNameServices: false },
     },
     ports: {
@@ -184,13 +192,18 @@ export interface TlsIngressArgs {
 }
 
 /**
- * A TLS-only Ingress on the internal class for one host, with its cert-manager Certificate
- * (signed by {@link CLUSTER_ISSUER}) in the same namespace.
+ * The cert-manager Certificate of one internal host (signed by {@link CLUSTER_ISSUER}, secret
+ * `<name>-tls` with the CA in `ca.crt`), registering the host for the private DNS zone. Used by
+ * {@link tlsIngress} and by routes declared as Traefik IngressRoutes (the canary models).
  */
-export function tlsIngress(name: string, args: TlsIngressArgs, parent: pulumi.Resource): k8s.networking.v1.Ingress {
+export function tlsCertificate(
+  name: string,
+  args: Pick<TlsIngressArgs, "namespace" | "host" | "ingress" | "dependsOn">,
+  parent: pulumi.Resource,
+): { secretName: string; certificate: k8s.apiextensions.CustomResource } {
   const secretName = `${name}-tls`;
   if (!args.ingress.hosts.includes(args.host)) args.ingress.hosts.push(args.host);
-  const cert = new k8s.apiextensions.CustomResource(
+  const certificate = new k8s.apiextensions.CustomResource(
     `${name}-cert`,
     {
       apiVersion: "cert-manager.io/v1",
@@ -207,6 +220,15 @@ export function tlsIngress(name: string, args: TlsIngressArgs, parent: pulumi.Re
     },
     { parent, dependsOn: [...(args.dependsOn ?? []), args.ingress.certManager, args.ingress.clusterIssuer] },
   );
+  return { secretName, certificate };
+}
+
+/**
+ * A TLS-only Ingress on the internal class for one host, with its cert-manager Certificate
+ * (signed by {@link CLUSTER_ISSUER}) in the same namespace.
+ */
+export function tlsIngress(name: string, args: TlsIngressArgs, parent: pulumi.Resource): k8s.networking.v1.Ingress {
+  const { secretName, certificate: cert } = tlsCertificate(name, args, parent);
   return new k8s.networking.v1.Ingress(
     `${name}-ingress`,
     {
@@ -253,6 +275,8 @@ export const ingressService: PlatformServiceDescriptor = {
       peers: INTERNAL_CLIENT_CIDRS.map((cidr) => ({ cidr })),
       ports: [{ port: 8443 }],
     },
+    // The blue-green smoke job reaches the preview host through the controller, like a client.
+    flows.namespace("smoke traffic of the blue-green analyses", NAMESPACES.serving, [8443]),
     flows.scrape(),
   ],
   egress: ({ networkCidr }) => [

@@ -359,6 +359,7 @@ export const monitoringService: PlatformServiceDescriptor = {
   ingress: ({ networkCidr }) => [
     flows.fromIngress([3000]),
     flows.namespace("Rollouts analysis queries", NAMESPACES.argoRollouts, [9090]),
+    flows.namespace("KEDA scaler queries", NAMESPACES.keda, [9090]),
     flows.webhook(networkCidr, 10250),
   ],
   egress: (ctx) => [

@@ -39,6 +39,7 @@ import {
   pipelineEgress,
   pipelineNamespaceResources,
 } from "./argo-workflows";
+import { servingQuota } from "./autoscaling";
 import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } from "./catalogue";
 import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
@@ -245,7 +246,10 @@ function createNamespaces(
         name: d.namespace.name,
         ingress: d.ingress(ctx),
         egress: d.egress(ctx),
-        quota: serviceQuota(d.quota, args.serviceReplicas),
+        quota:
+          d.key === "serving"
+            ? servingQuota(serviceQuota(d.quota, args.serviceReplicas), args.models)
+            : serviceQuota(d.quota, args.serviceReplicas),
         podSecurity: d.namespace.podSecurity ?? "restricted",
         retainOnDelete: args.protectData === true,
         ...(d.namespace.labels ? { labels: d.namespace.labels } : {}),
@@ -540,6 +544,7 @@ function createServing(
       namespace: w.nsOut(NAMESPACES.serving),
       namespaceName: NAMESPACES.serving,
       rolloutsNamespace: w.nsOut(NAMESPACES.argoRollouts),
+      kedaNamespace: w.nsOut(NAMESPACES.keda),
       models: args.models,
       identity: w.ident(IDENTITY_KEYS.serving),
       serviceAccountName: w.saOf(IDENTITY_KEYS.serving),
@@ -547,9 +552,9 @@ function createServing(
       defaultImage: mlflowImage(args),
       prometheusUrl: monitoring.prometheusUrl,
       nodeSelector: args.cpuPoolSelector,
-      defaultReplicas: Math.max(2, w.replicas),
       modelsDomain: w.host("models"),
       ingress,
+      ingressHost: `${INGRESS_SERVICE_NAME}.${NAMESPACES.ingress}.svc.cluster.local`,
       dependsOn: charts,
     },
     { parent: w.parent },

@@ -78,11 +78,17 @@ describe("the README's fork recipe", () => {
     ["mlops-platform:retention.backupDays", { "mlops-platform:retention": { backupDays: 7 } }],
     ["mlops-platform:retention.logDays", { "mlops-platform:retention": { logDays: 30 } }],
     [
-      "mlops-platform:services.serving.models[0].image",
+      "mlops-platform:models[0].serving.image",
       {
-        "mlops-platform:services": {
-          serving: { models: [{ name: "fraud-scorer", registeredModel: "fraud-scorer", version: 3, image: "repo/scorer:3.0" }] },
-        },
+        "mlops-platform:models": [
+          {
+            name: "fraud-scorer",
+            team: "fraud",
+            dataPrefix: "teams/fraud/transactions/",
+            training: { repository: "https://git.example.ae/fraud/fraud-scorer.git" },
+            serving: { version: 3, image: "repo/scorer:3.0" },
+          },
+        ],
       },
     ],
   ])("refuses a production fork that weakens production, naming %s", (key, extra) => {

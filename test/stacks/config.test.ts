@@ -84,6 +84,20 @@ describe("shipped stacks", () => {
     expect(cfg.retention.backupDays).toBe(14);
   });
 
+  it("resolves each model's registered model from its name and its replica bounds from the profile and environment", () => {
+    const dev = resolveConfig(rawOf("dev"), "mlops-platform", "dev");
+    const [scorer] = dev.models;
+    expect(scorer?.serving.registeredModel).toBe("fraud-scorer");
+    expect(scorer?.autoscaling).toEqual({ minReplicas: 1, maxReplicas: 4, targetRequestsPerSecond: 20 });
+    expect(scorer?.drift).toEqual({ psiThreshold: 0.2, schedule: "0 * * * *" });
+    const prod = resolveConfig(rawOf("uae-prod"), "mlops-platform", "uae-prod");
+    expect(prod.models.map((m) => [m.name, m.team, m.autoscaling.minReplicas, m.autoscaling.maxReplicas])).toEqual([
+      ["fraud-scorer", "fraud", 2, 10],
+      ["credit-risk", "credit", 2, 8],
+    ]);
+    expect(prod.models[1]?.slo.businessMetric?.direction).toBe("higher");
+  });
+
   it("applies per-stack overrides over the profile", () => {
     const raw = { ...rawOf("dev"), availability: { serviceReplicas: 2 }, nodePools: { system: { maxSize: 5 } } };
     const cfg = resolveConfig(raw, "mlops-platform", "dev");
@@ -109,6 +123,17 @@ const gpuPool = {
   diskSizeGiB: 200,
   taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }],
 };
+/** A valid model entry of the dev stack (team fraud), with `over` replacing whole fields. */
+function model(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: "m",
+    team: "fraud",
+    dataPrefix: "teams/fraud/transactions/",
+    training: { repository: "https://git.example.ae/fraud/m.git" },
+    serving: { version: 1 },
+    ...over,
+  };
+}
 const cpuPool = { name: "inference", instanceTypes: ["m6i.xlarge"], minSize: 1, maxSize: 3, diskSizeGiB: 100 };
 
 /** Each case: a change to the dev stack, and the key the error must name. */
@@ -153,12 +178,8 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
   ],
   [
     "production model image pinned to a tag only",
-    (r) => ({
-      ...r,
-      environment: "production",
-      services: { serving: { models: [{ name: "m", registeredModel: "m", version: 1, image: "repo/m:1.0" }] } },
-    }),
-    "mlops-platform:services.serving.models[0].image",
+    (r) => ({ ...r, environment: "production", models: [model({ serving: { version: 1, image: "repo/m:1.0" } })] }),
+    "mlops-platform:models[0].serving.image",
   ],
   ["malformed CIDR", (r) => ({ ...r, network: { cidr: "10.40.0.0/33" } }), "mlops-platform:network.cidr"],
   ["CIDR with host bits", (r) => ({ ...r, network: { cidr: "10.40.1.0/16" } }), "mlops-platform:network.cidr"],
@@ -325,16 +346,25 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
   ["retention below the audit minimum", (r) => ({ ...r, retention: { auditLogDays: 30 } }), "mlops-platform:retention.auditLogDays"],
   [
     "served model pinned to latest",
-    (r) => ({ ...r, services: { serving: { models: [{ name: "m", registeredModel: "m", version: 1, image: "repo/m:latest" }] } } }),
-    "mlops-platform:services.serving.models[0].image",
+    (r) => ({ ...r, models: [model({ serving: { version: 1, image: "repo/m:latest" } })] }),
+    "mlops-platform:models[0].serving.image",
   ],
   [
     "decreasing canary weights",
-    (r) => ({
-      ...r,
-      services: { serving: { models: [{ name: "m", registeredModel: "m", version: 1, strategy: "canary", canaryWeights: [50, 10] }] } },
-    }),
-    "mlops-platform:services.serving.models[0].canaryWeights",
+    (r) => ({ ...r, models: [model({ serving: { version: 1, strategy: "canary", weights: [50, 10] } })] }),
+    "mlops-platform:models[0].serving.weights",
+  ],
+  ["model version zero", (r) => ({ ...r, models: [model({ serving: { version: 0 } })] }), "mlops-platform:models[0].serving.version"],
+  [
+    "the old services.serving.models key",
+    (r) => ({ ...r, services: { serving: { models: [{ name: "m", registeredModel: "m", version: 1 }] } } }),
+    "mlops-platform:services.serving",
+  ],
+  ["a model of an unknown team", (r) => ({ ...r, models: [model({ team: "payments" })] }), "mlops-platform:models[0].team"],
+  [
+    "duplicate model names",
+    (r) => ({ ...r, models: [model(), model({ dataPrefix: "teams/fraud/other/" })] }),
+    "mlops-platform:models[1].name",
   ],
   [
     "a team's Entra group id that is not a GUID",
@@ -360,9 +390,55 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
     "mlops-platform:teams[0].ssoRoleArns",
   ],
   [
-    "model version zero",
-    (r) => ({ ...r, services: { serving: { models: [{ name: "m", registeredModel: "m", version: 0 }] } } }),
-    "mlops-platform:services.serving.models[0].version",
+    "overlapping data prefixes",
+    (r) => ({ ...r, models: [model(), model({ name: "m2", dataPrefix: "teams/fraud/transactions/cards/" })] }),
+    "mlops-platform:models[1].dataPrefix",
+  ],
+  ["an absolute data prefix", (r) => ({ ...r, models: [model({ dataPrefix: "/teams/fraud/" })] }), "mlops-platform:models[0].dataPrefix"],
+  [
+    "minReplicas above maxReplicas",
+    (r) => ({ ...r, models: [model({ autoscaling: { minReplicas: 5, maxReplicas: 2 } })] }),
+    "mlops-platform:models[0].autoscaling.minReplicas",
+  ],
+  [
+    "minReplicas above the profile's default maximum",
+    (r) => ({ ...r, models: [model({ autoscaling: { minReplicas: 9 } })] }),
+    "mlops-platform:models[0].autoscaling.minReplicas",
+  ],
+  [
+    "scale to zero in production",
+    (r) => ({
+      ...r,
+      environment: "production",
+      models: [model({ serving: { version: 1, strategy: "canary" }, autoscaling: { minReplicas: 0 } })],
+    }),
+    "mlops-platform:models[0].autoscaling.minReplicas",
+  ],
+  [
+    "scale to zero with blue-green",
+    (r) => ({ ...r, models: [model({ autoscaling: { minReplicas: 0 } })] }),
+    "mlops-platform:models[0].autoscaling.minReplicas",
+  ],
+  [
+    "training with both an image and a repository",
+    (r) => ({ ...r, models: [model({ training: { image: "reg.example.ae/t/m:1", repository: "https://git.example.ae/m.git" } })] }),
+    "mlops-platform:models[0].training",
+  ],
+  [
+    "a business metric on a blue-green model",
+    (r) => ({ ...r, models: [model({ slo: { businessMetric: { name: "approvals", query: 'sum(x{variant="{{variant}}"})' } } })] }),
+    "mlops-platform:models[0].slo.businessMetric",
+  ],
+  [
+    "production training image pinned to a tag only",
+    (r) => ({ ...r, environment: "production", models: [model({ training: { image: "reg.example.ae/train/m:1.0" } })] }),
+    "mlops-platform:models[0].training.image",
+  ],
+  ["a malformed schedule", (r) => ({ ...r, models: [model({ schedule: "every day" })] }), "mlops-platform:models[0].schedule"],
+  [
+    "a business metric without {{variant}}",
+    (r) => ({ ...r, models: [model({ slo: { businessMetric: { name: "approvals", query: "sum(rate(approved_total[5m]))" } } })] }),
+    "mlops-platform:models[0].slo.businessMetric.query",
   ],
 ];
 
@@ -378,6 +454,11 @@ describe("invalid configuration is refused with the key, the value and the fix",
     expect(problem?.message.length).toBeGreaterThan(10);
     expect(err.message).toContain(key);
     expect(err.message).toContain("received:");
+  });
+
+  it("refuses the old services.serving.models key by naming the top-level models key that replaces it", () => {
+    const err = problemsOf({ ...rawOf("dev"), services: { serving: { models: [] } } });
+    expect(err.message).toMatch(/mlops-platform:services\.serving: has moved to the top-level key mlops-platform:models/);
   });
 
   it("names the received value", () => {

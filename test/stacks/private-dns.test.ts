@@ -15,11 +15,19 @@ import { shippedPlan } from "../support/shipped-plan";
 
 const ROOT = resolve(__dirname, "../..");
 
+/** Hosts of the Ingresses and of the Traefik IngressRoutes (the canary models' `Host(`…`)` rules). */
 function ingressHosts(resources: readonly PlanResource[]): string[] {
-  return resources
+  const ingresses = resources
     .filter((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress")
-    .flatMap((r) => ((r.inputs.spec as { rules: { host: string }[] }).rules ?? []).map((x) => x.host))
-    .sort();
+    .flatMap((r) => ((r.inputs.spec as { rules: { host: string }[] }).rules ?? []).map((x) => x.host));
+  const routes = resources
+    .filter((r) => r.type === "kubernetes:traefik.io/v1alpha1:IngressRoute")
+    .flatMap((r) =>
+      (r.inputs.spec as { routes: { match: string }[] }).routes.flatMap((x) =>
+        [...x.match.matchAll(/Host\(`([^`]+)`\)/g)].map((m) => m[1] as string),
+      ),
+    );
+  return [...new Set([...ingresses, ...routes])].sort();
 }
 
 function urlHosts(outputs: Record<string, unknown>): string[] {

@@ -265,10 +265,15 @@ describe("the Alertmanager configuration", () => {
   it("routes most specific first and references every credential from the Secret, never inline", () => {
     const route = spec.route as { receiver: string; routes: { receiver: string; matchers: { name: string; value: string }[] }[] };
     expect(route.receiver).toBe("oncall");
-    expect(route.routes.map((r) => r.receiver)).toEqual(["teams", "hook", "slack"]);
+    expect(route.routes.map((r) => r.receiver)).toEqual(["teams", "teams", "hook", "hook", "slack"]);
     expect(route.routes[0]?.matchers).toEqual([
       { name: "severity", matchType: "=", value: "critical" },
       { name: "namespace", matchType: "=", value: "team-fraud" },
+    ]);
+    // The models' SLO alerts fire in the serving namespace, labelled with the owning team.
+    expect(route.routes[1]?.matchers).toEqual([
+      { name: "severity", matchType: "=", value: "critical" },
+      { name: "team", matchType: "=", value: "fraud" },
     ]);
     const text = JSON.stringify(spec.receivers);
     expect(text.match(/"name":"alertmanager-receivers"/g)?.length).toBe(4);

@@ -146,6 +146,7 @@ export function describeServicesPlan(e: ServicesExpectations): void {
           "argo-workflows",
           "cert-manager",
           "dcgm-exporter",
+          "keda",
           "kube-prometheus-stack",
           "kueue",
           "mlflow",
@@ -347,8 +348,13 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         ClusterIssuer: "cert-manager",
         PrometheusRule: "kube-prometheus-stack",
         AlertmanagerConfig: "kube-prometheus-stack",
+        ScaledObject: "keda",
+        IngressRoute: "traefik",
+        TraefikService: "traefik",
       };
-      const crs = objects().filter((r) => /^kubernetes:(argoproj\.io|cert-manager\.io|monitoring\.coreos\.com)\//.test(r.type));
+      const crs = objects().filter((r) =>
+        /^kubernetes:(argoproj\.io|cert-manager\.io|monitoring\.coreos\.com|keda\.sh|traefik\.io)\//.test(r.type),
+      );
       expect(crs.length).toBeGreaterThan(10);
       for (const r of crs) {
         const kind = r.type.split(":").pop() as string;
@@ -388,7 +394,17 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       const nodeAgents = new Set(["nvidia-device-plugin", "dcgm-exporter"]);
       for (const r of releases()) {
         const name = String(r.inputs.name);
-        const contexts = findKeys(r.inputs.values, (k) => /securityContext$/i.test(k));
+        // A chart may take one context per component (KEDA: securityContext.operator, .metricServer, …).
+        const perComponent = (v: unknown) =>
+          typeof v === "object" &&
+          v !== null &&
+          !("seccompProfile" in v) &&
+          !("capabilities" in v) &&
+          Object.keys(v).length > 0 &&
+          Object.values(v).every((x) => typeof x === "object" && x !== null);
+        const contexts = findKeys(r.inputs.values, (k) => /securityContext$/i.test(k)).flatMap((c) =>
+          perComponent(c.value) ? Object.entries(c.value as Obj).map(([k, v]) => ({ path: `${c.path}.${k}`, value: v })) : [c],
+        );
         expect(contexts.length, `${name} sets no security context`).toBeGreaterThan(0);
         for (const { path, value } of contexts) {
           const sc = value as Obj;
@@ -687,23 +703,69 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         const container = (((spec.template as Obj).spec as Obj).containers as Obj[])[0] as Obj;
         expect(container.args).toContain(`models:/${m.registeredModel}/${m.version}`);
         const strategy = spec.strategy as Obj;
+        const templates = mine
+          .filter((r) => r.type === "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate")
+          .map((r) => (r.inputs.metadata as Obj).name);
+        const used = (a: unknown) => ((a as Obj).templates as Obj[]).map((t) => t.templateName);
         if (m.strategy === "blueGreen") {
           const bg = strategy.blueGreen as Obj;
           expect(bg.previewService).toBe(`${m.name}-preview`);
-          expect(((bg.prePromotionAnalysis as Obj).templates as Obj[]).length).toBe(2);
+          expect(used(bg.prePromotionAnalysis)).toEqual([`${m.name}-pre-promotion`]);
+          expect(used(bg.postPromotionAnalysis)).toEqual([`${m.name}-post-promotion`]);
+          expect(templates).toEqual(expect.arrayContaining([`${m.name}-pre-promotion`, `${m.name}-post-promotion`]));
           expect(bg.abortScaleDownDelaySeconds).toBeGreaterThan(0);
         } else {
           const canary = strategy.canary as Obj;
           expect((canary.steps as Obj[]).filter((s) => "setWeight" in s).length).toBeGreaterThan(0);
-          expect((canary.analysis as Obj).templates).toBeDefined();
+          expect(used(canary.analysis)).toEqual([`${m.name}-ab`]);
+          expect(templates).toContain(`${m.name}-ab`);
+          // The weighted TraefikService Argo Rollouts drives exists, and the IngressRoute sends the host to it.
+          const weighted = (canary.trafficRouting as Obj & { traefik: Obj }).traefik.weightedTraefikServiceName;
+          const ts = mine.find(
+            (r) => r.type === "kubernetes:traefik.io/v1alpha1:TraefikService" && (r.inputs.metadata as Obj).name === weighted,
+          );
+          expect(ts, String(weighted)).toBeDefined();
+          const route = mine.find(
+            (r) => r.type === "kubernetes:traefik.io/v1alpha1:IngressRoute" && (r.inputs.metadata as Obj).name === m.name,
+          );
+          const services = (((route as PlanResource).inputs.spec as Obj).routes as Obj[]).flatMap((x) =>
+            (x.services as Obj[]).map((y) => y.name),
+          );
+          expect(services).toEqual(expect.arrayContaining([weighted, `${m.name}-canary`, `${m.name}-stable`]));
         }
       }
       for (const m of e.models)
         expect((plan.outputs.modelEndpoints as Obj)[m.name]).toBe(`https://${m.name}.models.${e.stack}.mlops.internal`);
     });
 
+    it("scales every served model's Rollout with a ScaledObject, keeps it available with a PodDisruptionBudget, and charts it", () => {
+      const rollouts = mine.filter((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Rollout");
+      const named = (type: string, name: string) =>
+        mine.filter(
+          (r) => r.type === type && (r.inputs.metadata as Obj).name === name && (r.inputs.metadata as Obj).namespace === "serving",
+        );
+      for (const r of rollouts) {
+        const name = String((r.inputs.metadata as Obj).name);
+        const [so] = named("kubernetes:keda.sh/v1alpha1:ScaledObject", name);
+        const spec = (so as PlanResource).inputs.spec as Obj;
+        expect(spec.scaleTargetRef, name).toEqual({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name });
+        expect(Number(spec.minReplicaCount)).toBeLessThanOrEqual(Number(spec.maxReplicaCount));
+        expect(so?.dependencies).toContain(r.urn);
+        const [pdb] = named("kubernetes:policy/v1:PodDisruptionBudget", name);
+        expect((((pdb as PlanResource).inputs.spec as Obj).selector as Obj).matchLabels).toEqual(
+          ((r.inputs.spec as Obj).selector as Obj).matchLabels,
+        );
+        const [dash] = named("kubernetes:core/v1:ConfigMap", `${name}-dashboard`);
+        expect(((dash as PlanResource).inputs.metadata as Obj).labels).toMatchObject({ grafana_dashboard: "1" });
+        expect(JSON.parse(String(Object.values(dash?.inputs.data as Obj)[0])).title).toContain(name);
+      }
+      expect(rollouts.length).toBe(e.models.length);
+    });
+
     it("alerts on model errors and latency, drift, GPU use, failed pipelines and certificate expiry", () => {
-      const rule = mine.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+      const rule = mine.find(
+        (r) => r.type === "kubernetes:monitoring.coreos.com/v1:PrometheusRule" && (r.inputs.metadata as Obj).name === "mlops-platform",
+      );
       const alerts = (((rule as PlanResource).inputs.spec as Obj).groups as Obj[]).flatMap((g) => (g.rules as Obj[]).map((x) => x.alert));
       expect(alerts).toEqual(
         expect.arrayContaining([

@@ -179,6 +179,10 @@ describe("training, gate, registration and promotion against the MLflow REST API
     expect(ro.spec.template.metadata.labels["mlops.platform/model-version"]).toBe("1");
     expect(ro.spec.template.metadata.annotations["mlops.platform/model-version"]).toBe("1");
     expect(mlflow.models.get("churn")?.aliases.get("champion")).toBe("1");
+    const outcome = mlflow.versions
+      .find((v) => v.name === "churn" && v.version === "1")
+      ?.tags.find((t) => t.key === "mlops.platform/rollout-outcome");
+    expect(outcome?.value).toMatch(/^healthy \(Rollout churn/);
   });
 
   it("refuses a model worse than the champion at the gate, at registration and at promotion", async () => {
@@ -296,6 +300,10 @@ describe("promotion", () => {
     const ro = kube.get(ROLLOUT_PATH) as { spec: { template: { spec: { containers: { args: string[] }[] } } } };
     expect(ro.spec.template.spec.containers[0]?.args[1]).toBe(`models:/churn/${champion}`);
     expect(mlflow.models.get("churn")?.aliases.get("champion")).toBe(champion);
+    const tags = mlflow.versions.find((v) => v.name === "churn" && v.version === version)?.tags ?? [];
+    expect(tags.find((t) => t.key === "mlops.platform/rollout-outcome")?.value).toMatch(
+      /^aborted by analysis \(Rollout churn: phase=Degraded/,
+    );
     const patches = kube.requests.filter((r) => r.method === "PATCH");
     expect(patches.at(-2)?.body).toEqual(
       expect.arrayContaining([{ op: "replace", path: "/spec/template/spec/containers/0/args/1", value: `models:/churn/${version}` }]),

@@ -123,6 +123,15 @@ export async function main(ctx: StepContext): Promise<number> {
       if (last.state !== "progressing" || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, pollMs));
     }
+    // The outcome of the rollout's analyses (blue-green smoke and SLOs, or the A/B comparison) is
+    // recorded on the version either way, so the registry shows why a version did or did not serve.
+    const outcome = last.state === "healthy" ? "healthy" : last.state === "failed" ? "aborted by analysis" : "timed out";
+    await mlflow.setModelVersionTag(
+      model,
+      version,
+      TAGS.rolloutOutcome,
+      `${outcome} (Rollout ${rolloutName}${last.detail ? `: ${last.detail}` : ""})`,
+    );
     if (last.state !== "healthy") {
       const current = await kube.get(path);
       const back = current ? findModelUri(current, model) : "is gone";

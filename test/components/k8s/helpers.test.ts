@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { argoEventsProblems, dataUriTemplate, sensorSpec } from "../../../components/k8s/argo-events";
 import { argoWorkflowsProblems, artifactRepositoryConfig, groupRule } from "../../../components/k8s/argo-workflows";
+import { disruptionBudgetSpec, scaledObjectSpec, servingQuota } from "../../../components/k8s/autoscaling";
 import { feastProblems, featureStoreYaml } from "../../../components/k8s/feast";
 import { dcgmExporterValues, devicePluginValues, GPU_TOLERATION } from "../../../components/k8s/gpu";
 import { internalIngressProblems, traefikValues } from "../../../components/k8s/ingress";
@@ -16,15 +17,20 @@ import {
   restrictedPodSecurityContext,
 } from "../../../components/k8s/security";
 import {
-  ANALYSIS_THRESHOLDS,
   analysisTemplateSpecs,
+  canaryRouting,
+  modelDashboard,
+  modelSloAlerts,
   rolloutSpec,
   type ServedModelSpec,
   servingProblems,
+  VARIANT_HEADER,
+  variantRecordingRules,
 } from "../../../components/k8s/serving";
 import { dexConfig, oidcEndpoints } from "../../../components/k8s/sso";
 import { teamProblems } from "../../../components/k8s/team";
 import { CHARTS, IMAGES, imageRef, splitRegistry } from "../../../contracts/versions";
+import { measurementPhase, metricVerdict } from "../../support/argo-analysis";
 
 type Obj = Record<string, unknown>;
 
@@ -269,24 +275,62 @@ describe("Feast", () => {
 
 describe("serving", () => {
   const ctx = {
-    namespace: "serving",
     trackingUri: "http://mlflow",
     serviceAccountName: "model-server",
     podLabels: {},
     nodeSelector: { "mlops.platform/pool": "cpu-inference" },
-    defaultReplicas: 2,
     defaultImage: "reg.example/serving:mlflow-3.15.1",
   };
-  const bg: ServedModelSpec = { name: "m", registeredModel: "reg", version: 3, strategy: "blueGreen", canaryWeights: [10] };
-  it("serves the registry version and promotes blue-green only after the analysis passes", () => {
+  const bg: ServedModelSpec = {
+    name: "m",
+    team: "fraud",
+    registeredModel: "reg",
+    version: 3,
+    strategy: "blueGreen",
+    weights: [10],
+    slo: { p95LatencyMs: 300, errorRate: 0.01 },
+    autoscaling: { minReplicas: 2, maxReplicas: 6, targetRequestsPerSecond: 20 },
+  };
+  const ab: ServedModelSpec = {
+    ...bg,
+    name: "ab",
+    strategy: "canary",
+    weights: [10, 50],
+    slo: {
+      ...bg.slo,
+      businessMetric: { name: "approvals", query: 'sum(rate(x_total{variant="{{variant}}"}[5m]))', direction: "higher", tolerance: 0.05 },
+    },
+  };
+  const actx = {
+    namespace: "serving",
+    prometheusUrl: "http://prom:9090",
+    smokeImage: "reg.example/serving:mlflow-3.15.1",
+    serviceAccountName: "model-server",
+    podLabels: {},
+    trackingUri: "http://mlflow",
+    previewHost: "m-preview.models.dev.mlops.internal",
+    ingressHost: "traefik.ingress.svc.cluster.local",
+  };
+  const metricsOf = (spec: Obj) => spec.metrics as Obj[];
+  type Metric = Obj & {
+    successCondition?: string;
+    failureCondition?: string;
+    count?: number;
+    failureLimit?: number;
+    inconclusiveLimit?: number;
+  };
+  const metric = (spec: Obj, name: string) => metricsOf(spec).find((m) => m.name === name) as Metric;
+
+  it("serves the registry version; blue-green promotes after the pre-promotion analysis and rolls back after the post-promotion one", () => {
     const spec = rolloutSpec(bg, ctx);
     const strategy = (spec.strategy as Obj).blueGreen as Obj;
     expect(strategy.activeService).toBe("m");
     expect(strategy.previewService).toBe("m-preview");
-    expect((strategy.prePromotionAnalysis as Obj).templates).toEqual([
-      { templateName: "model-error-rate" },
-      { templateName: "model-latency-p95" },
-    ]);
+    expect(strategy.prePromotionAnalysis).toEqual({ templates: [{ templateName: "m-pre-promotion" }] });
+    expect(strategy.postPromotionAnalysis).toEqual({ templates: [{ templateName: "m-post-promotion" }] });
+    // The old version must still run while the post-promotion analysis can fail (5 × 1m).
+    expect(strategy.scaleDownDelaySeconds).toBeGreaterThan(5 * 60);
+    expect(spec.replicas, "replicas are the ScaledObject's").toBeUndefined();
     const container = (((spec.template as Obj).spec as Obj).containers as Obj[])[0] as Obj;
     expect(container.args).toContain("models:/reg/3");
     // The model server presents its own projected token (audience mlflow) to the MLflow gate; "$@" keeps the arguments.
@@ -312,26 +356,185 @@ describe("serving", () => {
     expect(a).not.toBe(b);
     expect(b).toContain("models:/reg/2");
   });
-  it("steps canary traffic through the configured weights with background analysis", () => {
-    const spec = rolloutSpec({ ...bg, strategy: "canary", canaryWeights: [10, 50] }, ctx);
-    const canary = (spec.strategy as Obj).canary as Obj;
+  it("splits canary traffic through Traefik by weight, and by the variant header", () => {
+    const canary = (rolloutSpec(ab, ctx).strategy as Obj).canary as Obj;
+    expect(canary.trafficRouting).toEqual({ traefik: { weightedTraefikServiceName: "ab-weighted" } });
     expect(canary.steps).toEqual([{ setWeight: 10 }, { pause: { duration: "5m" } }, { setWeight: 50 }, { pause: { duration: "5m" } }]);
-    expect((canary.analysis as Obj).startingStep).toBe(1);
+    expect(canary.canaryMetadata).toEqual({ labels: { "mlops.platform/variant": "canary" } });
+    expect(canary.stableMetadata).toEqual({ labels: { "mlops.platform/variant": "stable" } });
+    expect(canary.analysis).toEqual({ templates: [{ templateName: "ab-ab" }], startingStep: 1 });
+    const { ingressRoute, weighted } = canaryRouting(ab, "ab.models.x");
+    const routes = ingressRoute.routes as Obj[];
+    expect(routes[0]).toMatchObject({
+      match: `Host(\`ab.models.x\`) && Header(\`${VARIANT_HEADER}\`, \`canary\`)`,
+      services: [{ name: "ab-canary", port: 8080 }],
+    });
+    expect(routes[1]).toMatchObject({ services: [{ name: "ab-stable", port: 8080 }] });
+    // The header routes win over the weighted split.
+    expect(Number(routes[0]?.priority)).toBeGreaterThan(Number(routes[2]?.priority));
+    expect(routes[2]).toMatchObject({ match: "Host(`ab.models.x`)", services: [{ name: "ab-weighted", kind: "TraefikService" }] });
+    expect(((weighted.weighted as Obj).services as Obj[]).map((x) => [x.name, x.weight])).toEqual([
+      ["ab-stable", 100],
+      ["ab-canary", 0],
+    ]);
   });
-  it("fails the analysis above the error-rate and latency limits", () => {
-    const specs = analysisTemplateSpecs("http://prom:9090");
-    const err = ((specs["model-error-rate"] as Obj).metrics as Obj[])[0] as Obj;
-    expect(err.successCondition).toContain(`result[0] <= ${ANALYSIS_THRESHOLDS.maxErrorRate}`);
-    expect(((err.provider as Obj).prometheus as Obj).address).toBe("http://prom:9090");
+
+  describe("analysis conditions, judged as Argo Rollouts judges them (test/support/argo-analysis.ts)", () => {
+    const pre = analysisTemplateSpecs(bg, actx)["m-pre-promotion"] as Obj;
+    const post = analysisTemplateSpecs(bg, actx)["m-post-promotion"] as Obj;
+    const abSpec = analysisTemplateSpecs(ab, actx)["ab-ab"] as Obj;
+
+    it("pre-promotion: no data FAILS (empty result, NaN, all three measurements empty); within the SLO passes; above fails", () => {
+      const err = metric(pre, "error-rate");
+      const lat = metric(pre, "latency-p95");
+      for (const m of [err, lat]) {
+        expect(measurementPhase(m, [])).toBe("Failed");
+        expect(measurementPhase(m, [Number.NaN])).toBe("Failed");
+        expect(metricVerdict(m, [[], [], []])).toBe("Failed");
+        expect(metricVerdict(m, [[0.001], [Number.NaN]])).toBe("Failed");
+      }
+      expect(metricVerdict(err, [[0], [0.005], [0.01]])).toBe("Successful");
+      expect(metricVerdict(err, [[0], [0.02], [0]])).toBe("Failed");
+      expect(metricVerdict(lat, [[0.1], [0.2], [0.3]])).toBe("Successful");
+      expect(metricVerdict(lat, [[0.1], [0.31], [0.1]])).toBe("Failed");
+      expect(err.inconclusiveLimit).toBe(0);
+      expect(err.failureLimit).toBe(0);
+      for (const m of metricsOf(pre).filter((x) => x.successCondition !== undefined))
+        expect(String(m.successCondition), "no escape for an empty result").not.toMatch(/^len\(result\) == 0 \|\|/);
+    });
+    it("pre-promotion: the smoke job sends the model's input example to the preview host through the ingress", () => {
+      const smoke = metric(pre, "smoke-traffic");
+      const job = ((smoke.provider as Obj).job as Obj).spec as Obj;
+      const pod = (job.template as Obj).spec as Obj;
+      const c = (pod.containers as Obj[])[0] as Obj;
+      const env = Object.fromEntries((c.env as Obj[]).map((e) => [e.name, e.value]));
+      expect(env).toMatchObject({
+        MODEL: "reg",
+        VERSION: "3",
+        HOST: "m-preview.models.dev.mlops.internal",
+        INGRESS: "traefik.ingress.svc.cluster.local",
+      });
+      expect(String((c.command as string[])[2])).toMatch(
+        /serving_input_example\.json[\s\S]*\/invocations[\s\S]*sys\.exit\(1 if bad or not sent/,
+      );
+      expect(job.backoffLimit).toBe(0);
+      // The Prometheus measurements (initialDelay 1m, then every minute, three of them) fall inside the smoke traffic.
+      expect(metric(pre, "error-rate")).toMatchObject({ initialDelay: "1m", interval: "1m", count: 3 });
+    });
+    it("post-promotion: an SLO breach fails at once (rollback); quiet minutes are tolerated; Prometheus errors end in Error", () => {
+      const err = metric(post, "error-rate");
+      expect(metricVerdict(err, [[0], [0.5]])).toBe("Failed");
+      expect(metricVerdict(err, [[], [Number.NaN], [], [], []])).toBe("Successful");
+      expect(metricVerdict(err, [[0.001], [0.002], [0], [0.001], [0]])).toBe("Successful");
+      expect(measurementPhase(err, [])).toBe("Inconclusive");
+      const lat = metric(post, "latency-p95");
+      expect(metricVerdict(lat, [[0.29], [0.35]])).toBe("Failed");
+    });
+    it("A/B: the canary's SLOs and business metric against the stable version; unmeasured pauses (Inconclusive), never promotes", () => {
+      const err = metric(abSpec, "error-rate");
+      expect(metricVerdict(err, [[]])).toBe("Inconclusive");
+      expect(metricVerdict(err, [[0.5]])).toBe("Failed");
+      const biz = metric(abSpec, "business-approvals");
+      const query = ((biz.provider as Obj).prometheus as Obj).query as string;
+      expect(query).toBe('(sum(rate(x_total{variant="canary"}[5m]))) / (sum(rate(x_total{variant="stable"}[5m])))');
+      expect(measurementPhase(biz, [0.97])).toBe("Successful");
+      expect(measurementPhase(biz, [0.9])).toBe("Failed");
+      expect(measurementPhase(biz, [1.3])).toBe("Successful");
+      expect(measurementPhase(biz, [])).toBe("Inconclusive");
+      expect(measurementPhase(biz, [Number.NaN])).toBe("Inconclusive");
+      expect(measurementPhase(biz, [Number.POSITIVE_INFINITY])).toBe("Inconclusive");
+      const lower = metric(
+        analysisTemplateSpecs(
+          {
+            ...ab,
+            slo: {
+              ...ab.slo,
+              businessMetric: { ...(ab.slo.businessMetric as NonNullable<ServedModelSpec["slo"]["businessMetric"]>), direction: "lower" },
+            },
+          },
+          actx,
+        )["ab-ab"] as Obj,
+        "business-approvals",
+      );
+      expect(measurementPhase(lower, [1.3])).toBe("Failed");
+      expect(measurementPhase(lower, [0.5])).toBe("Successful");
+    });
+    it("the evaluator refuses what Argo Rollouts would: indexing an empty result is an Error, not a pass", () => {
+      expect(measurementPhase({ successCondition: "result[0] <= 0.01" }, [])).toBe("Error");
+      // The old escape: an empty result passed it.
+      expect(measurementPhase({ successCondition: "len(result) == 0 || isNaN(result[0]) || result[0] <= 0.01" }, [])).toBe("Successful");
+      expect(() => measurementPhase({ successCondition: "foo(result)" }, [1])).not.toThrow();
+      expect(measurementPhase({ successCondition: "foo(result)" }, [1])).toBe("Error");
+    });
   });
-  it("refuses unpinned images, duplicate names and empty canary steps", () => {
+
+  it("labels each variant's metrics and charts them against the SLOs in a dashboard per model", () => {
+    const [group] = variantRecordingRules("serving", [ab]);
+    const rules = (group?.rules as Obj[]) ?? [];
+    expect(rules.filter((r) => r.record === "mlops:model_error_ratio:rate2m").map((r) => r.labels)).toEqual([
+      { model: "ab", variant: "stable", team: "fraud" },
+      { model: "ab", variant: "canary", team: "fraud" },
+    ]);
+    expect(rules.find((r) => r.record === "mlops:model_business_metric" && (r.labels as Obj).variant === "canary")?.expr).toBe(
+      'sum(rate(x_total{variant="canary"}[5m]))',
+    );
+    const alerts = modelSloAlerts([ab]).rules as Obj[];
+    expect(alerts.map((a) => a.expr)).toEqual([
+      'mlops:model_error_ratio:rate2m{model="ab"} > 0.01',
+      'mlops:model_latency_p95_seconds:2m{model="ab"} > 0.3',
+    ]);
+    const dash = modelDashboard(ab);
+    const exprs = (dash.panels as Obj[]).map((p) => ((p.targets as Obj[])[0] as Obj).expr);
+    expect(exprs).toEqual(
+      expect.arrayContaining(['mlops:model_error_ratio:rate2m{model="ab"}', 'mlops:model_business_metric{model="ab"}']),
+    );
+  });
+
+  it("scales each Rollout with KEDA between the model's bounds, stabilised on the way down, with a disruption budget", () => {
+    const so = scaledObjectSpec(bg, { namespace: "serving", prometheusUrl: "http://prom:9090" });
+    expect(so.scaleTargetRef).toEqual({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "m" });
+    expect([so.minReplicaCount, so.maxReplicaCount]).toEqual([2, 6]);
+    expect(so.cooldownPeriod).toBeUndefined();
+    const behavior = (((so.advanced as Obj).horizontalPodAutoscalerConfig as Obj).behavior as Obj).scaleDown as Obj;
+    expect(behavior.stabilizationWindowSeconds).toBeGreaterThanOrEqual(300);
+    const triggers = so.triggers as Obj[];
+    expect(triggers.map((t) => t.type)).toEqual(["prometheus", "cpu"]);
+    expect(((triggers[0] as Obj).metadata as Obj).threshold).toBe("20");
+    expect(String(((triggers[0] as Obj).metadata as Obj).query)).toContain("traefik_service_requests_total");
+    const zero = scaledObjectSpec(
+      { ...ab, autoscaling: { ...ab.autoscaling, minReplicas: 0 } },
+      { namespace: "serving", prometheusUrl: "p" },
+    );
+    expect(zero.minReplicaCount).toBe(0);
+    expect(zero.cooldownPeriod).toBeGreaterThan(0);
+    expect(disruptionBudgetSpec(bg)).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { "app.kubernetes.io/name": "m", "mlops.platform/model": "m" } },
+    });
+  });
+
+  it("raises the serving quota to what the models can scale to, both versions of each at its maximum", () => {
+    const base = { cpu: 16, memoryGiB: 64, gpu: 0 };
+    expect(servingQuota(base, [bg])).toEqual(base);
+    const big = { ...bg, autoscaling: { ...bg.autoscaling, maxReplicas: 20 } };
+    const q = servingQuota(base, [big, big]);
+    // 81 pods of the large preset (limits 2 CPU, 2Gi): limits.cpu = 2 × cpu ≥ 162, limits.memory ≥ 162Gi.
+    expect(2 * q.cpu).toBeGreaterThanOrEqual(81 * 2);
+    expect(q.memoryGiB).toBeGreaterThanOrEqual(81 * 2);
+  });
+
+  it("refuses unpinned images, duplicate names, empty canary steps, min above max and scale to zero with blue-green", () => {
     const problems = servingProblems([
       { ...bg, image: "repo/model:latest" },
-      { ...bg, strategy: "canary", canaryWeights: [] },
+      { ...bg, strategy: "canary", weights: [] },
+      { ...bg, name: "x", autoscaling: { minReplicas: 5, maxReplicas: 2, targetRequestsPerSecond: 1 } },
+      { ...bg, name: "y", autoscaling: { minReplicas: 0, maxReplicas: 2, targetRequestsPerSecond: 1 } },
     ]).join("\n");
-    expect(problems).toMatch(/models\[0\].image: "repo\/model:latest" must be pinned/);
+    expect(problems).toMatch(/models\[0\].serving.image: "repo\/model:latest" must be pinned/);
     expect(problems).toMatch(/models\[1\].name: "m" is served twice/);
-    expect(problems).toMatch(/models\[1\].canaryWeights: \[\]/);
+    expect(problems).toMatch(/models\[1\].serving.weights: \[\]/);
+    expect(problems).toMatch(/models\[2\].autoscaling.minReplicas: 5 is above maxReplicas 2/);
+    expect(problems).toMatch(/models\[3\].autoscaling.minReplicas: 0 with blueGreen/);
   });
 });
 

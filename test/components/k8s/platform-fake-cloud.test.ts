@@ -196,7 +196,18 @@ describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", (
           },
         },
         teams: [{ name: "risk", groups: ["team-risk"], gpuQuota: 0, cpuQuota: 8, memoryQuotaGiB: 32 }],
-        models: [{ name: "credit", registeredModel: "credit", version: 7, strategy: "canary", canaryWeights: [20, 50] }],
+        models: [
+          {
+            name: "credit",
+            team: "risk",
+            registeredModel: "credit",
+            version: 7,
+            strategy: "canary",
+            weights: [20, 50],
+            slo: { p95LatencyMs: 400, errorRate: 0.01 },
+            autoscaling: { minReplicas: 0, maxReplicas: 3, targetRequestsPerSecond: 10 },
+          },
+        ],
         serviceReplicas: 2,
         serviceSize: "large",
         retentionDays: 30,
@@ -302,6 +313,15 @@ describe("PlatformServices on a fake Azure cloud layer with LDAP through Dex", (
         .sort(),
     ).toEqual(["shared", "training-pipeline"]);
     expect(find("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate").map((r) => meta(r).namespace)).toEqual(["ml-pipelines"]);
+  });
+
+  it("lets a development canary model scale to zero, with its disruption budget and weighted route", () => {
+    const so = find("kubernetes:keda.sh/v1alpha1:ScaledObject", (r) => meta(r).name === "credit")[0] as Recorded;
+    const spec = so.inputs.spec as Record<string, unknown>;
+    expect([spec.minReplicaCount, spec.maxReplicaCount]).toEqual([0, 3]);
+    expect(spec.cooldownPeriod).toBeGreaterThan(0);
+    expect(find("kubernetes:policy/v1:PodDisruptionBudget", (r) => meta(r).name === "credit")).toHaveLength(1);
+    expect(find("kubernetes:traefik.io/v1alpha1:TraefikService", (r) => meta(r).name === "credit-weighted")).toHaveLength(1);
   });
 
   it("uses the profile's replicas and sizes", () => {

@@ -42,6 +42,28 @@ describe("upstream schema validation", () => {
     ).toMatch(/name/);
   });
 
+  it("validates KEDA and Traefik kinds (the model autoscalers and A/B routes)", async () => {
+    expect(
+      await schemaError({
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "ScaledObject",
+        metadata: { name: "m" },
+        spec: { scaleTargetRef: { name: "m" }, minReplicaCount: "one", triggers: [] },
+      }),
+    ).toMatch(/minReplicaCount/);
+    expect(
+      await schemaError({ apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", metadata: { name: "m" }, spec: { triggers: [] } }),
+    ).toMatch(/scaleTargetRef/);
+    expect(
+      await schemaError({
+        apiVersion: "traefik.io/v1alpha1",
+        kind: "IngressRoute",
+        metadata: { name: "r" },
+        spec: { routes: [{ match: "Host(`a`)", kind: "Bogus" }] },
+      }),
+    ).toMatch(/kind/);
+  });
+
   it("refuses to pass a kind it has no schema for", async () => {
     await expect(schemaError({ apiVersion: "example.com/v1", kind: "Widget" })).rejects.toThrow(
       /no upstream schema for example.com\/v1 Widget/,

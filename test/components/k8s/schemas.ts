@@ -85,6 +85,10 @@ async function moduleFor(apiVersion: string, kind: string): Promise<ModelModule 
       return import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1");
     case "monitoring.coreos.com/v1alpha1":
       return import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1");
+    case "keda.sh/v1alpha1":
+      return import("@kubernetes-models/keda/keda.sh/v1alpha1");
+    case "traefik.io/v1alpha1":
+      return import("@kubernetes-models/traefik/traefik.io/v1alpha1");
     case "argoproj.io/v1alpha1":
       return ARGO_ROLLOUTS_KINDS.has(kind)
         ? import("@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1")

@@ -24,6 +24,8 @@ export const TAGS = {
   promotedBy: "mlops.platform/promoted-by-workflow",
   /** The person who approved a production promotion (from Argo's SSO actor labels). */
   approvedBy: "mlops.platform/approved-by",
+  /** How the version's rollout ended: `healthy`, `aborted by analysis` or `timed out`, with the Rollout's detail. */
+  rolloutOutcome: "mlops.platform/rollout-outcome",
 } as const;
 
 /** The alias of the production model. */

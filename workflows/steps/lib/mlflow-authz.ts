@@ -10,7 +10,7 @@
  *   platform's promotion step (`pipeline-deploy`) sets or moves an alias (the production alias
  *   included). Both run the platform's image only, from the platform's ClusterWorkflowTemplates
  *   (admission: `mlops-service-accounts`, `mlops-workflow-identities`).
- * - A model that serves production (`services.serving.models`) is written only by the platform
+ * - A model that serves production (`models[].serving`) is written only by the platform
  *   namespace's steps, not by a team's.
  * - Platform admins (SSO groups) may do everything, as themselves.
  *
