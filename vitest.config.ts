@@ -11,6 +11,9 @@ const PROGRAM_FILES = ["test/components/k8s/platform-fake-cloud.test.ts"];
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // One worker per core (vitest leaves one core free by default): many tests wait on a child
+    // process (the plan and lint commands, Chromium), and the type-check runs beside vitest.
+    maxWorkers: "100%",
     hookTimeout: 120_000,
     projects: [
       {

@@ -18,12 +18,30 @@ export class RecordedPlanError extends Error {
   }
 }
 
-/** The plan of request `name` (planned with the timestamp 2026-01-01T00:00:00.000Z); throws the error of a refused one. */
+const cache = new Map<string, { plan?: PlanResult; error?: PlannedError }>();
+
+/** Freezes `value` and everything in it: a test that changed a shared plan would change it for every other test. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * The plan of request `name` (planned with the timestamp 2026-01-01T00:00:00.000Z); throws the
+ * error of a refused one. Read once per test process and shared, frozen: copy it
+ * (`structuredClone`) to change it.
+ */
 export function planned(name: PlanName): PlanResult {
-  const file = JSON.parse(readFileSync(join(inject("planCacheDir"), planFileName(name)), "utf8")) as {
-    plan?: PlanResult;
-    error?: PlannedError;
-  };
+  let file = cache.get(name);
+  if (!file) {
+    file = deepFreeze(
+      JSON.parse(readFileSync(join(inject("planCacheDir"), planFileName(name)), "utf8")) as { plan?: PlanResult; error?: PlannedError },
+    );
+    cache.set(name, file);
+  }
   if (file.error) throw new RecordedPlanError(file.error);
   if (!file.plan) throw new Error(`no plan recorded for "${name}"`);
   return file.plan;

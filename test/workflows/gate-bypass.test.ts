@@ -4,7 +4,7 @@
  * args with Argo's parameter substitution), for every combination of adversarial values a user can
  * set, against a candidate that is worse than the champion.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -84,6 +84,9 @@ let kube: FakeKube;
 let candidateRun = "";
 let forgedVersion = "";
 let attempts = 0;
+/** One output directory for every attempt (the steps overwrite their outputs), removed at the end. */
+const outputDir = mkdtempSync(join(tmpdir(), "bypass-"));
+afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
 
 function env(): Record<string, string> {
   return {
@@ -92,7 +95,7 @@ function env(): Record<string, string> {
     PLATFORM_ENVIRONMENT: "development", // the most permissive environment: no approval step
     PLATFORM_ALLOWED_DATA_PREFIXES: "s3://mlops-dev-datasets/platform/",
     PLATFORM_MLFLOW_URL: mlflow.url,
-    STEP_OUTPUT_DIR: mkdtempSync(join(tmpdir(), "bypass-")),
+    STEP_OUTPUT_DIR: outputDir,
     STEP_POLL_MS: "1",
     PROMOTE_TIMEOUT_SECONDS: "1",
     KUBE_API_URL: kube.url,

@@ -2,10 +2,10 @@
  * The platform's step code end to end against a local MLflow REST server and a local Kubernetes
  * API (both node:http on 127.0.0.1, ephemeral ports; see fake-servers.ts).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main as drift } from "../../workflows/steps/drift";
 import { main as driftReference } from "../../workflows/steps/drift-reference";
 import { main as gate } from "../../workflows/steps/gate";
@@ -115,6 +115,7 @@ beforeEach(() => {
   out = mkdtempSync(join(tmpdir(), "step-out-"));
   logs = [];
 });
+afterEach(() => rmSync(out, { recursive: true, force: true }));
 
 describe("training, gate, registration and promotion against the MLflow REST API", () => {
   it("records lineage, passes a good first model, registers it and promotes it in dev", async () => {
