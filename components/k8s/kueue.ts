@@ -84,8 +84,11 @@ export interface KueueArgs {
   readonly replicas?: number;
   /** What the chart waits for (cluster readiness, namespaces). */
   readonly dependsOn: readonly pulumi.Resource[];
-  /** What the local queues wait for: the pipeline namespaces they live in. */
-  readonly queueNamespaces: readonly pulumi.Resource[];
+  /**
+   * What the local queue of a namespace waits for: that namespace (a team's own, or the
+   * platform's pipelines namespace). Per namespace, so that a plan with many teams stays linear.
+   */
+  readonly queueNamespaces: (namespace: string) => readonly pulumi.Resource[];
 }
 
 /** Kueue and the GPU queues of the stack. */
@@ -113,7 +116,7 @@ export class Kueue extends pulumi.ComponentResource {
       this.queues.push(id);
       new k8s.apiextensions.CustomResource(`${name}-${id.toLowerCase().replace(/\//g, "-")}`, obj as k8s.apiextensions.CustomResourceArgs, {
         parent: this,
-        dependsOn: [this.release, ...(meta.namespace ? args.queueNamespaces : [])],
+        dependsOn: [this.release, ...(meta.namespace ? args.queueNamespaces(meta.namespace) : [])],
       });
     }
     this.registerOutputs({ release: this.release, queues: this.queues });

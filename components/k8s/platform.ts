@@ -626,7 +626,7 @@ function createKueue(w: Wiring, teams: readonly Team[], charts: readonly pulumi.
       gpuPools: w.args.gpuPools ?? [],
       replicas: w.replicas,
       dependsOn: charts,
-      queueNamespaces: [...w.ready, ...teams],
+      queueNamespaces: (ns) => [...w.ready, ...teams.filter((t) => t.namespace === ns)],
     },
     { parent: w.parent },
   );

@@ -11,6 +11,7 @@ import {
 import { kueueManagerConfig, kueueService, kueueValues } from "../../../components/k8s/kueue";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../../contracts/versions";
+import { shippedPlan } from "../../support/shipped-plan";
 import { schemaError } from "./schemas";
 
 type Obj = Record<string, unknown>;
@@ -151,5 +152,24 @@ describe("Kueue's catalogue entry", () => {
     for (const f of flows.filter((x) => (x.ports ?? []).length > 0))
       expect(f.peers).toEqual([{ cidr: "10.40.0.0/16" }, { namespace: "kube-system" }]);
     expect(kueueService.charts).toEqual([CHARTS.kueue]);
+  });
+});
+
+describe("the GPU queues in the uae-prod plan", () => {
+  it("make each team's LocalQueue wait for its own namespace only, so a plan grows linearly with teams", () => {
+    const plan = shippedPlan("uae-prod");
+    const local = plan.resources.filter((r) => r.type === "kubernetes:kueue.x-k8s.io/v1beta2:LocalQueue");
+    const teams = local.map((r) => String((r.inputs.metadata as { namespace: string }).namespace)).filter((ns) => ns.startsWith("team-"));
+    expect(teams.length).toBeGreaterThanOrEqual(2);
+    for (const r of local) {
+      const ns = String((r.inputs.metadata as { namespace: string }).namespace);
+      for (const other of teams.filter((t) => t !== ns)) {
+        const name = other.replace("team-", "");
+        const foreign = (r.dependencies ?? []).filter(
+          (d) => d.includes("mlops-platform:k8s:Team") && d.split("::").pop()?.includes(`-${name}`),
+        );
+        expect(foreign, `${ns} waits for ${other}`).toEqual([]);
+      }
+    }
   });
 });
