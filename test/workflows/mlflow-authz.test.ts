@@ -4,10 +4,16 @@
  * `dist/mlflow-gate.js` runs) in front of the local fake MLflow server, resolving tokens with its
  * real TokenReview client against a fake API server, driven by the platform steps' own MLflow client.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authorizeMlflow, type MlflowAuthzSettings, type MlflowCaller, normalizeMlflowPath } from "../../components/k8s/mlflow-authz";
+import {
+  authorizeMlflow,
+  isCanonicalRequestPath,
+  type MlflowAuthzSettings,
+  type MlflowCaller,
+  normalizeMlflowPath,
+} from "../../components/k8s/mlflow-authz";
 import { MlflowClient, mlflowToken } from "../../workflows/steps/lib/mlflow";
 import { createMlflowGate, kubeTokenReviewer, requestedModel } from "../../workflows/steps/lib/mlflow-gate";
 import { gateSettings } from "../../workflows/steps/mlflow-gate";
@@ -176,6 +182,41 @@ describe("the MLflow gate in front of the fake MLflow server", () => {
       new MlflowClient(url, "other-audience:ml-pipelines/pipeline-deploy").setAlias("fraud-scorer", "champion", "1"),
     ).rejects.toThrow(/401/);
     await expect(new MlflowClient(url, "forged").getVersionByAlias("fraud-scorer", "champion")).rejects.toThrow(/401/);
+  });
+
+  it("refuses a path that is not plain, so a tracking-looking path cannot reach the registry or another host", async () => {
+    const raw = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const u = new URL(url);
+        const r = httpRequest(
+          {
+            host: u.hostname,
+            port: u.port,
+            path,
+            method: "POST",
+            headers: { authorization: "Bearer sa:team-fraud/pipeline-train", "content-type": "application/json" },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        r.on("error", reject);
+        r.end(JSON.stringify({ name: "fraud-scorer", alias: "champion", version: "1" }));
+      });
+    for (const path of [
+      "/api/2.0/mlflow/runs/../registered-models/alias",
+      "/api/2.0/mlflow/./registered-models/alias",
+      "/api/2.0/mlflow/registered%2Dmodels/alias",
+      "/api/2.0/mlflow/runs;x/../registered-models/alias",
+      "//evil.example/api/2.0/mlflow/runs/create",
+      "/api/2.0/mlflow\\registered-models/alias",
+    ]) {
+      expect(await raw(path), path).toBe(400);
+      expect(authorizeMlflow(SETTINGS, wl("team-fraud", "pipeline-train"), { method: "POST", path }).allow, path).toBe(false);
+    }
+    expect(isCanonicalRequestPath("/api/2.0/mlflow/runs/create?x=%2E%2E")).toBe(true);
+    expect(await raw("/api/2.0/mlflow/runs/create")).not.toBe(400);
   });
 
   it("refuses a registry write whose model it cannot tell for sure", async () => {

@@ -76,6 +76,18 @@ const REGISTER_WRITES = new Set([
 /** Registry writes of the promotion step (the alias moves the production version). */
 const PROMOTE_WRITES = new Set(["registered-models/alias:POST", "registered-models/alias:DELETE", "model-versions/set-tag"]);
 
+/**
+ * True for a request target the gate can judge as MLflow will read it: an absolute path with no
+ * dot segment, no percent-encoding, no empty segment (`//`, which `new URL` would also read as
+ * another host), no backslash and no `;` parameter. Anything else is refused, never normalised:
+ * `mlflow/x/../registered-models/alias` must not pass as a tracking path and then reach the registry.
+ */
+export function isCanonicalRequestPath(target: string): boolean {
+  const path = target.split("?")[0] ?? "";
+  if (!path.startsWith("/") || /%|\\|;|\/\//.test(path)) return false;
+  return !path.split("/").some((segment) => segment === "." || segment === "..");
+}
+
 /** `/ajax-api/2.0/preview/mlflow/x/y` → `mlflow/x/y` (the forms MLflow serves alike). */
 export function normalizeMlflowPath(path: string): string {
   const p = (path.split("?")[0] ?? "").replace(/\/+/g, "/").replace(/\/$/, "");
@@ -89,6 +101,8 @@ export function authorizeMlflow(settings: MlflowAuthzSettings, caller: MlflowCal
     return { allow: false, reason: "no identity: sign in through SSO or call with the pod's service-account token" };
   if (caller.kind === "person" && caller.groups.some((g) => settings.adminGroups.includes(g)))
     return { allow: true, reason: `platform admin ${caller.user}` };
+  if (!isCanonicalRequestPath(req.path))
+    return { allow: false, reason: `${req.path} is not a plain path (dot segments, percent-encoding, // or ; are refused)` };
   const path = normalizeMlflowPath(req.path);
   const method = req.method.toUpperCase();
   const registry = /^mlflow\/(registered-models|model-versions)\//.exec(path);

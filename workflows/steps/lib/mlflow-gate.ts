@@ -15,7 +15,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { sendJson } from "./http";
 import type { KubeConnection } from "./kube";
-import { authorizeMlflow, type MlflowAuthzSettings, type MlflowCaller, normalizeMlflowPath } from "./mlflow-authz";
+import { authorizeMlflow, isCanonicalRequestPath, type MlflowAuthzSettings, type MlflowCaller, normalizeMlflowPath } from "./mlflow-authz";
 
 /** The audience of the projected tokens workloads present to the gate. */
 export const MLFLOW_TOKEN_AUDIENCE = "mlflow";
@@ -155,6 +155,9 @@ async function handle(opts: MlflowGateOptions, who: "people" | "workloads", req:
   }
   if (caller.kind === "anonymous")
     return refuse(res, 401, "no identity: sign in through SSO or present the pod's projected service-account token (audience mlflow)");
+  // Judged and forwarded as the same plain path: MLflow must not read a path other than the one checked.
+  if (!isCanonicalRequestPath(req.url ?? "/"))
+    return refuse(res, 400, "the request path must be plain: no dot segments, percent-encoding, // or ;");
   const path = normalizeMlflowPath(req.url ?? "/");
   const method = (req.method ?? "GET").toUpperCase();
   let body: Buffer | undefined;
