@@ -425,6 +425,8 @@ function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefini
 export const APPROVER_ACCOUNT = "argo-sso-approver";
 /** The user Argo's server acts as for platform admins (the admin SSO account of the `argo` namespace). */
 export const ADMIN_SSO_USER = "system:serviceaccount:argo:argo-sso-admin";
+/** The workflow controller (components/k8s/argo-workflows.ts, ARGO_SERVICE_ACCOUNTS.controller): it ends a suspend node on its timeout. */
+export const WORKFLOW_CONTROLLER_USER = "system:serviceaccount:argo:argo-workflow-controller";
 /** The labels Argo's server writes on a workflow to name the signed-in person behind an action. */
 export const ARGO_ACTOR_LABEL_KEYS = [
   "workflows.argoproj.io/action",
@@ -457,6 +459,18 @@ function approvalPolicy(): AdmissionPolicyDefinition {
       },
       { name: "resumed", expression: `variables.actorChanged && ${label("variables.labels", ARGO_ACTOR_LABEL_KEYS[0])} == 'Resume'` },
       { name: "user", expression: "has(request.userInfo) && has(request.userInfo.username) ? request.userInfo.username : ''" },
+      // A waiting approval step: a Suspend node still Running in the old object.
+      {
+        name: "waiting",
+        expression:
+          "oldObject != null && has(oldObject.status) && has(oldObject.status.nodes) ? oldObject.status.nodes.filter(k, 'type' in oldObject.status.nodes[k] && oldObject.status.nodes[k].type == 'Suspend' && 'phase' in oldObject.status.nodes[k] && oldObject.status.nodes[k].phase == 'Running') : []",
+      },
+      // ...that this change ends (the node's phase moves on, or the node goes away): a resume written straight into the status.
+      {
+        name: "released",
+        expression:
+          "variables.waiting.exists(k, !has(object.status) || !has(object.status.nodes) || !(k in object.status.nodes) || !('phase' in object.status.nodes[k]) || object.status.nodes[k].phase != 'Running')",
+      },
     ],
     validations: [
       rule(
@@ -468,6 +482,11 @@ function approvalPolicy(): AdmissionPolicyDefinition {
         `!variables.resumed || variables.user == 'system:serviceaccount:' + object.metadata.namespace + ':${APPROVER_ACCOUNT}' || variables.user == ${lit(ADMIN_SSO_USER)}`,
         "only the namespace's approvers (or platform admins), signed in through SSO, resume a workflow",
         `'only the approvers of ' + object.metadata.namespace + ' (or platform admins), signed in through SSO, resume a workflow; ' + variables.user + ' may not'`,
+      ),
+      rule(
+        `!variables.released || variables.user == ${lit(WORKFLOW_CONTROLLER_USER)} || variables.user == 'system:serviceaccount:' + object.metadata.namespace + ':${APPROVER_ACCOUNT}' || variables.user == ${lit(ADMIN_SSO_USER)}`,
+        "a waiting approval step is ended only by the approvers through Argo's server, or by the workflow controller",
+        "'a waiting approval (Suspend) step is ended only by the approvers of ' + object.metadata.namespace + ' through the Argo server, or by the workflow controller; ' + variables.user + ' may not end it'",
       ),
     ],
   };

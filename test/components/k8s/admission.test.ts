@@ -649,6 +649,31 @@ describe("mlops-approvals: only approvers resume, and only the Argo server names
     expect(failures.join("\n")).toMatch(/only the approvers of team-fraud \(or platform admins\)/);
   });
 
+  it("refuses ending a waiting approval step by writing the status, whoever is not an approver or the controller", () => {
+    const withNode = (phase: string, labels: Record<string, string> = {}) => ({
+      ...wf(labels),
+      status: { phase: "Running", nodes: { "wf-1": { id: "wf-1", name: "wf.approval", type: "Suspend", phase } } },
+    });
+    const kubectl = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_MLTeamFraud/ana";
+    for (const [who, user] of [
+      ["a member with kubectl", kubectl],
+      ["a member through Argo's server", sa("team-fraud", "argo-sso-team")],
+      ["a pipeline step account", sa("team-fraud", "pipeline-deploy")],
+    ] as const) {
+      for (const after of [withNode("Succeeded"), { ...wf(), status: { phase: "Running", nodes: {} } }, wf()])
+        expect(ok(update(withNode("Running"), after, user)).join("\n"), who).toMatch(
+          /a waiting approval \(Suspend\) step is ended only by the approvers of team-fraud/,
+        );
+    }
+    // The approver's Resume, an admin's, and the controller's timeout end it.
+    const resumed = withNode("Succeeded", { [`${A}action`]: "Resume", [`${A}actor`]: "sub", [`${A}actor-email`]: "lead.at.example.ae" });
+    expect(ok(update(withNode("Running"), resumed, sa("team-fraud", "argo-sso-approver")))).toEqual([]);
+    expect(ok(update(withNode("Running"), resumed, sa("argo", "argo-sso-admin")))).toEqual([]);
+    expect(ok(update(withNode("Running"), withNode("Failed"), sa("argo", "argo-workflow-controller")))).toEqual([]);
+    // A node that is not waiting, or a step that is not a Suspend, is the controller's business and a member's status edit of it is not an approval.
+    expect(ok(update(withNode("Succeeded"), withNode("Succeeded"), kubectl))).toEqual([]);
+  });
+
   it("refuses forged actor labels, changed or planted at creation", () => {
     const kubectl = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_MLTeamFraud/ana";
     expect(ok(update(resumedBy("lead.at.example.ae"), resumedBy("boss.at.example.ae"), kubectl)).join("\n")).toMatch(
