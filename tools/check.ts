@@ -10,11 +10,11 @@
  */
 // First: defers modules the SDK loads eagerly but this tool never uses (see lazy-deps.ts).
 import "./lib/lazy-deps";
-import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { writeFileSync } from "node:fs";
 import { loadPackConfig, toPolicyPackConfig } from "../policies/config";
 import { allPolicies } from "../policies/rules";
 import { checkPlan, formatJson, formatText, resourcesOf, stackOf } from "./lib/check";
+import { readPlanCommand } from "./lib/plan-command";
 import { toSarif } from "./lib/sarif";
 
 const USAGE =
@@ -23,45 +23,22 @@ const FORMATS = ["text", "json", "sarif"] as const;
 
 /** Runs the CLI with `argv` (without node and script); returns the exit status. */
 export async function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
-  let values: { plan?: string; stack?: string; format?: string; out?: string; "emit-policy-config"?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        plan: { type: "string" },
-        stack: { type: "string" },
-        format: { type: "string", default: "text" },
-        out: { type: "string" },
-        "emit-policy-config": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    out(`${USAGE}\n`);
-    return 0;
-  }
-  if (!values.plan) {
-    process.stderr.write(
-      `--plan is required (received nothing): pass the plan.json written by \`npm run plan\` or a \`pulumi stack export\` file.\n${USAGE}\n`,
-    );
-    return 2;
-  }
+  const command = readPlanCommand<{ stack?: string; format?: string; out?: string; "emit-policy-config"?: string }>(
+    argv,
+    USAGE,
+    {
+      stack: { type: "string" },
+      format: { type: "string", default: "text" },
+      out: { type: "string" },
+      "emit-policy-config": { type: "string" },
+    },
+    out,
+  );
+  if ("exit" in command) return command.exit;
+  const { values, plan } = command;
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) {
     process.stderr.write(`--format must be one of ${FORMATS.join(", ")} (received "${values.format}").\n${USAGE}\n`);
-    return 2;
-  }
-  let plan: unknown;
-  try {
-    plan = JSON.parse(readFileSync(values.plan, "utf8"));
-  } catch (e) {
-    process.stderr.write(`cannot read --plan ${values.plan}: ${(e as Error).message}\n`);
     return 2;
   }
   try {

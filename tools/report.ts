@@ -9,51 +9,28 @@
  */
 // First: defers modules the SDK loads eagerly but this tool never uses (see lazy-deps.ts).
 import "./lib/lazy-deps";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parseArgs } from "node:util";
+import { readPlanCommand } from "./lib/plan-command";
 import { makeReport } from "./lib/report";
 
 const USAGE = "usage: npm run report -- --plan <file> [--stack <name>] [--out <dir>]";
 
 /** Runs the CLI with `argv` (without node and script); returns the exit status. */
 export async function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
-  let values: { plan?: string; stack?: string; out?: string; commit?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        plan: { type: "string" },
-        stack: { type: "string" },
-        out: { type: "string" },
-        // For CI runs on a checkout without history; defaults to `git rev-parse HEAD`.
-        commit: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    out(`${USAGE}\n`);
-    return 0;
-  }
-  if (!values.plan) {
-    process.stderr.write(
-      `--plan is required (received nothing): pass the plan.json written by \`npm run plan\` or a \`pulumi stack export\` file.\n${USAGE}\n`,
-    );
-    return 2;
-  }
-  let plan: unknown;
-  try {
-    plan = JSON.parse(readFileSync(values.plan, "utf8"));
-  } catch (e) {
-    process.stderr.write(`cannot read --plan ${values.plan}: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const command = readPlanCommand<{ stack?: string; out?: string; commit?: string }>(
+    argv,
+    USAGE,
+    {
+      stack: { type: "string" },
+      out: { type: "string" },
+      // For CI runs on a checkout without history; defaults to `git rev-parse HEAD`.
+      commit: { type: "string" },
+    },
+    out,
+  );
+  if ("exit" in command) return command.exit;
+  const { values, plan } = command;
   try {
     const started = performance.now();
     const made = await makeReport(plan, {

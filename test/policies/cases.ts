@@ -3,6 +3,7 @@
  * an unknown value does (a residency rule reports it; other rules are stopped by the proxy
  * with the CLI's advisory "can't run policy during preview").
  */
+import { NON_PUBLIC_CIDRS } from "../../contracts/egress";
 import type { Spec } from "./fixture";
 import { FIXTURE_CLUSTER_HOST, UNKNOWN } from "./fixture";
 
@@ -176,21 +177,8 @@ const rds = s(
   { protect: true },
 );
 
-/** Cases by rule name. */
-/** Non-public IPv4 blocks an internet egress rule excepts. */
-const NON_PUBLIC = [
-  "0.0.0.0/8",
-  "10.0.0.0/8",
-  "100.64.0.0/10",
-  "127.0.0.0/8",
-  "169.254.0.0/16",
-  "172.16.0.0/12",
-  "192.0.0.0/24",
-  "192.168.0.0/16",
-  "198.18.0.0/15",
-  "224.0.0.0/4",
-  "240.0.0.0/4",
-];
+/** Non-public IPv4 blocks an internet egress rule excepts: the platform's own list. */
+const NON_PUBLIC = NON_PUBLIC_CIDRS;
 const FW_ARN = "arn:aws:network-firewall:me-central-1:123456789012:firewall/fw";
 const FW_POLICY_ARN = "arn:aws:network-firewall:me-central-1:123456789012:firewall-policy/fw";
 const FW_GROUP_ARN = "arn:aws:network-firewall:me-central-1:123456789012:stateful-rulegroup/fw";
@@ -303,6 +291,7 @@ const AZURE_EGRESS: Spec[] = [
   }),
 ];
 
+/** Cases by rule name. */
 export const CASES: Readonly<Record<string, RuleCase>> = {
   // ── Egress through the firewall ──
   "aws-ec2-route-enforce-firewall-egress": {
