@@ -659,7 +659,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-admissionregistration-binding-enforce-guarded-namespaces": {
     area: "kubernetes",
     description:
-      "The in-cluster admission policies (images, pod security, resources, service accounts; workflow identities for teams) exist and are bound to every pipeline, team and serving namespace, denying in production.",
+      "The in-cluster admission policies (images, pod security, resources, service accounts; workflow identities for teams; approvals for every pipeline namespace, ml-pipelines included) exist and are bound to every pipeline, team and serving namespace, denying in production.",
     severity: "high",
     remediationSteps:
       "Keep the `AdmissionControl` component of the platform services; a new namespace that runs team or pipeline workloads must be added to its guarded namespaces (the platform does so for teams).",

@@ -1550,7 +1550,14 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       }),
       s("kubernetes:core/v1:Namespace", "ns-serving", { metadata: { name: "serving" } }),
       s("kubernetes:core/v1:Namespace", "ns-monitoring", { metadata: { name: "monitoring" } }),
-      ...["mlops-images", "mlops-pod-security", "mlops-resources", "mlops-service-accounts", "mlops-workflow-identities"].flatMap((p) => [
+      ...[
+        "mlops-images",
+        "mlops-pod-security",
+        "mlops-resources",
+        "mlops-service-accounts",
+        "mlops-workflow-identities",
+        "mlops-approvals",
+      ].flatMap((p) => [
         s("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", `vap-${p}`, { metadata: { name: p }, spec: {} }),
         s("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", `bind-${p}`, {
           metadata: { name: p },
@@ -1620,6 +1627,41 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         path: ["metadata", "name"],
         value: "something-else",
         expect: "does not declare",
+      },
+      {
+        why: "the approval policy missing (members could resume their own production promotion)",
+        target: "vap-mlops-approvals",
+        path: ["metadata", "name"],
+        value: "mlops-approval",
+        expect: "namespace ml-pipelines needs the admission policy mlops-approvals",
+      },
+      {
+        why: "the approval policy declared but its binding gone",
+        target: "bind-mlops-approvals",
+        path: ["spec", "policyName"],
+        value: "mlops-approvals-old",
+        expect: "ml-pipelines is not bound to the admission policy mlops-approvals",
+      },
+      {
+        why: "the approval binding selecting the teams but not the platform's own pipeline namespace",
+        target: "bind-mlops-approvals",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"],
+        value: ["serving", "team-fraud"],
+        expect: "ml-pipelines is not bound to the admission policy mlops-approvals",
+      },
+      {
+        why: "the approval binding leaving a team out",
+        target: "bind-mlops-approvals",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"],
+        value: ["ml-pipelines", "serving"],
+        expect: "team-fraud is not bound to the admission policy mlops-approvals",
+      },
+      {
+        why: "the approval binding only warning in production",
+        target: "bind-mlops-approvals",
+        path: ["spec", "validationActions"],
+        value: ["Warn", "Audit"],
+        expect: "binding of mlops-approvals only Warn+Audit in a production stack",
       },
     ],
     unknown: { target: "bind-mlops-images", path: ["spec", "matchResources"], expect: "mandatory" },
