@@ -554,6 +554,16 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: PRIVILEGE,
     equivalents: [],
   },
+  "azure-authorization-role-assignment-enforce-aks-cluster-scope": {
+    area: "least-privilege",
+    description:
+      "A role that opens an AKS cluster (Cluster User, Cluster Admin, RBAC Cluster Admin) is assigned on that cluster, not on a resource group or the subscription, where it would open every cluster there.",
+    severity: "high",
+    remediationSteps:
+      "Scope the role assignment to the cluster's resource id (`…/providers/Microsoft.ContainerService/managedClusters/<name>`), as the platform does for the teams' and approvers' Entra groups.",
+    controls: PRIVILEGE,
+    equivalents: [],
+  },
   "azure-network-security-group-disallow-public-ingress": {
     area: "least-privilege",
     description:

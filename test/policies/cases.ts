@@ -1398,6 +1398,46 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     ],
     unknown: { path: ["roleDefinitionId"], expect: "advisory" },
   },
+  "azure-authorization-role-assignment-enforce-aks-cluster-scope": {
+    specs: [
+      s("azure-native:authorization:RoleAssignment", "cluster-user", {
+        principalId: "00000000-0000-0000-0000-0000000000f1",
+        principalType: "Group",
+        roleDefinitionId: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+        scope: "/subscriptions/0/resourceGroups/rg-core/providers/Microsoft.ContainerService/managedClusters/mlops-aks",
+      }),
+      // Look-alike: another role at resource-group scope is not this rule's business.
+      s("azure-native:authorization:RoleAssignment", "reader-rg", {
+        principalId: "p",
+        roleDefinitionId: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
+        scope: "/subscriptions/0/resourceGroups/rg-core",
+      }),
+    ],
+    target: "cluster-user",
+    violations: [
+      {
+        why: "the user role on the resource group",
+        path: ["scope"],
+        value: "/subscriptions/0/resourceGroups/rg-core",
+        expect: "Cluster User Role",
+      },
+      { why: "the user role on the subscription", path: ["scope"], value: "/subscriptions/0/", expect: "every cluster" },
+      {
+        why: "the admin-credential role, spelt in upper case, on the resource group",
+        target: "reader-rg",
+        path: ["roleDefinitionId"],
+        value: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/0AB0B1A8-8AAC-4EFD-B8C2-3EE1FB270BE8",
+        expect: "Cluster Admin Role",
+      },
+      {
+        why: "a scope that only starts with a cluster's id",
+        path: ["scope"],
+        value: "/subscriptions/0/resourceGroups/rg-core/providers/Microsoft.ContainerService/managedClusters/mlops-aks/agentPools/gpu",
+        expect: "managedClusters/<name>",
+      },
+    ],
+    unknown: { path: ["scope"], expect: "advisory" },
+  },
   "azure-network-security-group-disallow-public-ingress": {
     specs: [
       s("azure-native:network:SecurityRule", "rule", {
