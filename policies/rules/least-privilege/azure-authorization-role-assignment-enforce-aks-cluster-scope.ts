@@ -27,7 +27,7 @@ export const azureAuthorizationRoleAssignmentEnforceAksClusterScope = resourceRu
     const scope = (str(props.scope) ?? "").replace(/\/+$/, "");
     if (!CLUSTER_SCOPE.test(scope))
       report(
-        `assigns ${role} at scope "${scope}": it would open every cluster there; assign it on the cluster itself (…/providers/Microsoft.ContainerService/managedClusters/<name>)`,
+        `assigns ${role} at scope "${scope}": assign it on the cluster itself (…/providers/Microsoft.ContainerService/managedClusters/<name>); on a resource group or the subscription it opens every cluster there`,
       );
   },
 });
