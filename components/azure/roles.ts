@@ -34,7 +34,7 @@ export type BuiltinRole = keyof typeof BUILTIN_ROLES;
 /** Role GUIDs that must never be assigned by the platform (Owner, Contributor, User Access Administrator). */
 export const FORBIDDEN_ROLE_IDS = [
   "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-  "b24988ac-6180-42a0-ab88-f20ecf9713cd",
+  "b24988ac-6180-42a0-ab88-20f7382dd24c",
   "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
 ] as const;
 
