@@ -178,8 +178,13 @@ const APPROVAL_ID = "training-pipeline-x7k2p-1780458830";
 /** A production training run waiting at its approval step, as the controller last wrote it. */
 function waiting(namespace: string): Wf {
   const name = "training-pipeline-x7k2p";
-  const node = (id: string, extra: Obj): Node =>
-    ({ id, boundaryID: name, templateScope: "cluster/training-pipeline", startedAt: "2026-11-28T03:00:00Z", ...extra }) as Node;
+  const node = (id: string, extra: Obj & { type: string; phase: string }): Node => ({
+    id,
+    boundaryID: name,
+    templateScope: "cluster/training-pipeline",
+    startedAt: "2026-11-28T03:00:00Z",
+    ...extra,
+  });
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Workflow",
