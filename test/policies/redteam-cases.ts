@@ -2078,3 +2078,506 @@ add("team-* namespace (no team label) enforcing baseline", (id) => [
   }),
 ]);
 add("Namespace with no pod-security labels", (id) => [sp("kubernetes:core/v1:Namespace", id, { metadata: { name: "scratch" } })]);
+
+// ---------------------------------------------------------------- more forms, second pass
+group("iam-identity-2", "uae-prod", /aws-iam-/);
+rp("iam:CreateAccessKey on every user", { Effect: "Allow", Action: "iam:CreateAccessKey", Resource: `arn:aws:iam::${ACCOUNT}:user/*` });
+rp("ssm:GetParameter* on every parameter, Resource given as a list", { Effect: "Allow", Action: "ssm:GetParameter*", Resource: ["*"] });
+rp("* restricted only by aws:RequestedRegion", {
+  Effect: "Allow",
+  Action: "*",
+  Resource: "*",
+  Condition: { StringEquals: { "aws:RequestedRegion": "me-central-1" } },
+});
+rp("Effect spelled 'allow', Action 'S3:*'", { Effect: "allow", Action: "S3:*", Resource: "*" });
+rp("NotAction with a single denied read", { Effect: "Allow", NotAction: "s3:DeleteObject", Resource: `arn:aws:s3:::${DATA_BUCKET}/*` });
+add("aws:iam/accessKey for a CI user", (id) => [sp("aws:iam/accessKey:AccessKey", id, { user: "ci" })]);
+add("aws:iam/userLoginProfile (console password)", (id) => [
+  sp("aws:iam/userLoginProfile:UserLoginProfile", id, { user: "ci", passwordResetRequired: true }),
+]);
+add(
+  "launch template with IMDSv1 allowed",
+  (id) => [
+    sp("aws:ec2/launchTemplate:LaunchTemplate", id, {
+      metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
+    }),
+  ],
+  /imds/,
+);
+add(
+  "launch template IMDSv2 with hop limit 2 (pods reach the node role)",
+  (id) => [
+    sp("aws:ec2/launchTemplate:LaunchTemplate", id, {
+      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2, httpEndpoint: "enabled" },
+    }),
+  ],
+  /imds/,
+);
+add(
+  "EC2 instance with IMDSv1 allowed",
+  (id) => [
+    sp("aws:ec2/instance:Instance", id, {
+      ami: "ami-1",
+      instanceType: "t3.micro",
+      subnetId: "subnet-1",
+      metadataOptions: { httpTokens: "optional" },
+      rootBlockDevice: { encrypted: true, kmsKeyId: KEY },
+    }),
+  ],
+  /imds/,
+);
+
+group("network-2", "uae-prod", /public-endpoint|security-group|public-access|tls/);
+add("EKS public endpoint open to two /1s", (id) => [
+  sp(
+    "aws:eks/cluster:Cluster",
+    id,
+    {
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/eks`,
+      vpcConfig: {
+        subnetIds: ["a", "b"],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: true,
+        publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"],
+      },
+      encryptionConfig: { provider: { keyArn: KEY }, resources: ["secrets"] },
+    },
+    { protect: true },
+  ),
+]);
+add("RDS parameter group with rds.force_ssl 0", (id) => [
+  sp("aws:rds/parameterGroup:ParameterGroup", id, { family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "0" }] }),
+]);
+add("security group egress-style rule declared as ingress from 0.0.0.0/0 on 443 to a non-listed LB", (id) => [
+  sp("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", id, {
+    securityGroupId: "sg-1",
+    cidrIpv4: "0.0.0.0/0",
+    ipProtocol: "tcp",
+    fromPort: 443,
+    toPort: 443,
+  }),
+]);
+
+group("network-azure-2", "uae-prod-azure", /public|tls|network-security/);
+add("AKS authorized IP ranges split into /1s", (id) => [
+  az("azure-native:containerservice:ManagedCluster", id, {
+    resourceName: `${id}aks`,
+    dnsPrefix: "x",
+    apiServerAccessProfile: { authorizedIPRanges: ["0.0.0.0/1", "128.0.0.0/1"] },
+    disableLocalAccounts: true,
+  }),
+]);
+add("Redis with the non-TLS port and TLS 1.0", (id) => [
+  az("azure-native:redis:Redis", id, {
+    name: `${id}redis`,
+    sku: { name: "Premium", family: "P", capacity: 1 },
+    enableNonSslPort: true,
+    minimumTlsVersion: "1.0",
+    publicNetworkAccess: "Disabled",
+  }),
+]);
+add("PostgreSQL require_secure_transport off", (id) => [
+  sp("azure-native:dbforpostgresql:Configuration", id, {
+    resourceGroupName: "rg-mlops-uae-prod-azure-data",
+    serverName: "pg",
+    configurationName: "require_secure_transport",
+    value: "OFF",
+    source: "user-override",
+  }),
+]);
+add("Storage account with TLS 1.0 and HTTP allowed", (id) => [
+  az("azure-native:storage:StorageAccount", id, {
+    accountName: `${id}st`,
+    kind: "StorageV2",
+    sku: { name: "Standard_ZRS" },
+    minimumTlsVersion: "TLS1_0",
+    enableHttpsTrafficOnly: false,
+    publicNetworkAccess: "Disabled",
+    allowBlobPublicAccess: false,
+    allowSharedKeyAccess: false,
+  }),
+]);
+add("NSG rule with Internet inside sourceAddressPrefixes", (id) => [
+  sp("azure-native:network:SecurityRule", id, {
+    resourceGroupName: "rg-mlops-uae-prod-azure-data",
+    networkSecurityGroupName: "nsg",
+    protocol: "*",
+    sourcePortRange: "*",
+    sourceAddressPrefixes: ["10.0.0.0/8", "Internet"],
+    destinationAddressPrefix: "*",
+    destinationPortRange: "*",
+    priority: 300,
+    direction: "Inbound",
+    access: "allow",
+  }),
+]);
+add(
+  "Service LoadBalancer with azure-load-balancer-internal false",
+  (id) => [
+    sp("kubernetes:core/v1:Service", id, {
+      metadata: { name: id, namespace: "serving", annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "false" } },
+      spec: { type: "LoadBalancer", selector: { a: "b" }, ports: [{ port: 443 }] },
+    }),
+  ],
+  /load-balancer/,
+);
+
+group("residency-aws-2", "uae-prod", /region|replication|residen|local-destination|peering|external|allowlist/);
+add("RDS automated backups replicated to eu-west-1", (id) => [
+  sp("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", id, {
+    sourceDbInstanceArn: `arn:aws:rds:me-central-1:${ACCOUNT}:db:mlflow`,
+    kmsKeyId: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/abc`,
+    retentionPeriod: 14,
+  }),
+]);
+add("RDS global cluster", (id) => [
+  sp("aws:rds/globalCluster:GlobalCluster", id, {
+    globalClusterIdentifier: "g",
+    sourceDbClusterIdentifier: `arn:aws:rds:me-central-1:${ACCOUNT}:cluster:c`,
+    forceDestroy: false,
+  }),
+]);
+add("Firehose to a SaaS HTTP endpoint abroad", (id) => [
+  sp("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", id, {
+    destination: "http_endpoint",
+    serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: KEY },
+    httpEndpointConfiguration: {
+      url: "https://aws-kinesis-http-intake.logs.datadoghq.eu/v1/input",
+      name: "dd",
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/r`,
+      s3Configuration: { bucketArn: `arn:aws:s3:::${DATA_BUCKET}`, roleArn: `arn:aws:iam::${ACCOUNT}:role/r` },
+    },
+  }),
+]);
+add("SNS subscription delivering to an external HTTPS endpoint", (id) => [
+  sp("aws:sns/topicSubscription:TopicSubscription", id, {
+    topic: `arn:aws:sns:me-central-1:${ACCOUNT}:t`,
+    protocol: "https",
+    endpoint: "https://hooks.example-saas.com/ingest",
+  }),
+]);
+add("AWS provider without a region (ambient AWS_REGION)", (id) => [
+  sp("pulumi:providers:aws", `${id}-prov`, { skipCredentialsValidation: "true" }),
+  sp("aws:sqs/queue:Queue", id, { kmsMasterKeyId: KEY }, { providerSpec: `${id}-prov` }),
+]);
+add("AWS provider in eu-west-1 for one queue", (id) => [
+  sp("pulumi:providers:aws", `${id}-prov`, { region: "eu-west-1" }),
+  sp("aws:sqs/queue:Queue", id, { kmsMasterKeyId: KEY }, { providerSpec: `${id}-prov` }),
+]);
+add(
+  "Kubernetes provider pointing at a foreign cluster",
+  (id) => [
+    sp("pulumi:providers:kubernetes", `${id}-prov`, {
+      kubeconfig: JSON.stringify({
+        apiVersion: "v1",
+        clusters: [{ name: "eu", cluster: { server: "https://ABCDEF.gr7.eu-west-1.eks.amazonaws.com" } }],
+        contexts: [{ name: "eu", context: { cluster: "eu", user: "u" } }],
+        "current-context": "eu",
+        users: [{ name: "u", user: {} }],
+      }),
+    }),
+    sp(
+      "kubernetes:core/v1:ConfigMap",
+      id,
+      { metadata: { name: id, namespace: "default" }, data: { a: "b" } },
+      { providerSpec: `${id}-prov` },
+    ),
+  ],
+  /provider|cluster/,
+);
+add(
+  "Kubernetes provider from the ambient kubeconfig",
+  (id) => [
+    sp("pulumi:providers:kubernetes", `${id}-prov`, { context: "prod-eu" }),
+    sp(
+      "kubernetes:core/v1:ConfigMap",
+      id,
+      { metadata: { name: id, namespace: "default" }, data: { a: "b" } },
+      { providerSpec: `${id}-prov` },
+    ),
+  ],
+  /provider|cluster/,
+);
+for (const [type, inputs] of [
+  ["gcp:storage/bucket:Bucket", { location: "EU", name: "ml-exports" }],
+  ["aws-native:s3:Bucket", { bucketName: "ml-exports" }],
+  [
+    "azure:storage/account:Account",
+    { location: "westeurope", accountTier: "Standard", accountReplicationType: "GRS", resourceGroupName: "rg" },
+  ],
+  ["cloudflare:index/r2Bucket:R2Bucket", { accountId: "x", name: "ml-exports" }],
+  ["command:local:Command", { create: "aws s3 sync s3://data s3://eu-copy --region eu-west-1" }],
+] as const) {
+  add(
+    `a resource of another provider package (${type})`,
+    (id) => [sp(type, id, { ...inputs }, { provider: "none" })],
+    /package|provider|region/,
+  );
+}
+
+group("residency-azure-2", "uae-prod-azure", /location|local-destination|residen|allowlist/);
+add("Diagnostic setting to a partner solution", (id) => [
+  sp("azure-native:monitor:DiagnosticSetting", id, {
+    resourceUri: `${RG}/providers/Microsoft.KeyVault/vaults/kv`,
+    marketplacePartnerId: `${SUB}/resourceGroups/rg/providers/Microsoft.Datadog/monitors/dd`,
+    logs: [{ categoryGroup: "allLogs", enabled: true }],
+  }),
+]);
+add("Diagnostic setting to a storage account outside the stack", (id) => [
+  sp("azure-native:monitor:DiagnosticSetting", id, {
+    resourceUri: `${RG}/providers/Microsoft.KeyVault/vaults/kv`,
+    storageAccountId: `${SUB}/resourceGroups/rg-siem/providers/Microsoft.Storage/storageAccounts/siemweu`,
+    logs: [{ categoryGroup: "audit", enabled: true }],
+  }),
+]);
+add("Event Grid subscription to an external webhook", (id) => [
+  sp("azure-native:eventgrid:EventSubscription", id, {
+    eventSubscriptionName: "e",
+    scope: `${RG}/providers/Microsoft.Storage/storageAccounts/${ACCOUNT_NAME}`,
+    destination: { endpointType: "WebHook", endpointUrl: "https://hooks.example-saas.com/ingest" },
+  }),
+]);
+add("Azure provider in westeurope", (id) => [
+  sp("pulumi:providers:azure-native", `${id}-prov`, { location: "westeurope" }),
+  sp("azure-native:resources:ResourceGroup", id, { resourceGroupName: `${id}-rg` }, { providerSpec: `${id}-prov` }),
+]);
+
+group("pods-2", "uae-prod", /privileged|restricted|registry|unpinned|helm/);
+pod(
+  "Windows hostProcess container",
+  "Deployment",
+  "team-fraud",
+  ok({ securityContext: { ...sc, windowsOptions: { hostProcess: true } } }),
+  { hostNetwork: false },
+);
+pod(
+  "SELinux type spc_t (super-privileged)",
+  "Deployment",
+  "team-credit",
+  ok({ securityContext: { ...sc, seLinuxOptions: { type: "spc_t" } } }),
+);
+pod("AppArmor Unconfined", "StatefulSet", "serving", ok({ securityContext: { ...sc, appArmorProfile: { type: "Unconfined" } } }));
+pod("unsafe sysctl kernel.msgmax", "Job", "ml-pipelines", ok(), {
+  securityContext: { ...psc, sysctls: [{ name: "kernel.msgmax", value: "65536" }] },
+});
+pod("runAsNonRoot false at pod and container", "Deployment", "argo", ok({ securityContext: { ...sc, runAsNonRoot: false } }), {
+  securityContext: { runAsNonRoot: false, seccompProfile: { type: "RuntimeDefault" } },
+});
+pod(
+  "capability NET_RAW added",
+  "DaemonSet",
+  "monitoring",
+  ok({ securityContext: { ...sc, capabilities: { drop: ["ALL"], add: ["NET_RAW"] } } }),
+);
+pod(
+  "capability add sys_ptrace lower case",
+  "Deployment",
+  "default",
+  ok({ securityContext: { ...sc, capabilities: { drop: ["ALL"], add: ["sys_ptrace"] } } }),
+);
+pod(
+  "no capabilities drop",
+  "Deployment",
+  "kube-system",
+  ok({ securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } }),
+);
+add("PersistentVolume with hostPath /", (id) => [
+  sp("kubernetes:core/v1:PersistentVolume", id, {
+    metadata: { name: id },
+    spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], hostPath: { path: "/" }, storageClassName: "manual" },
+  }),
+]);
+img("Docker Hub registry-1 host", "Deployment", "team-fraud", "registry-1.docker.io/library/nginx:1.27");
+img("Docker Hub through mirror.gcr.io", "Deployment", "team-credit", "mirror.gcr.io/library/nginx:1.27");
+img("floating tag latest-gpu", "Deployment", "serving", "ghcr.io/acme/model-server:latest-gpu");
+add("Helm release values pulling a Docker Hub image with tag latest", (id) => [
+  sp("kubernetes:helm.sh/v3:Release", id, {
+    chart: "redis",
+    version: "19.6.4",
+    namespace: "team-fraud",
+    repositoryOpts: { repo: "https://charts.bitnami.com/bitnami" },
+    values: { image: { registry: "docker.io", repository: "bitnami/redis", tag: "latest" } },
+  }),
+]);
+add("Helm release values with a privileged sidecar", (id) => [
+  sp("kubernetes:helm.sh/v3:Release", id, {
+    chart: "app",
+    version: "1.2.3",
+    namespace: "serving",
+    repositoryOpts: { repo: "oci://ghcr.io/acme/charts" },
+    values: { securityContext: { privileged: true }, podSecurityContext: { runAsUser: 0 } },
+  }),
+]);
+
+group("k8s-2", "uae-prod", /network-policy|egress|rbac|secret|credential/);
+np(
+  "0.0.0.0/0 on 443 without the egress-hosts annotation",
+  [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] }],
+  "team-credit",
+);
+np(
+  "namespaceSelector {} plus 0.0.0.0/0 any port",
+  [{ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: "0.0.0.0/0" } }] }],
+  "ml-pipelines",
+);
+add("CiliumNetworkPolicy egress toEntities world", (id) => [
+  sp("kubernetes:cilium.io/v2:CiliumNetworkPolicy", id, {
+    metadata: { name: id, namespace: "team-fraud" },
+    spec: { endpointSelector: {}, egress: [{ toEntities: ["world"] }] },
+  }),
+]);
+add("Role with verbs * in kube-system", (id) => [
+  sp("kubernetes:rbac.authorization.k8s.io/v1:Role", id, {
+    metadata: meta(id, "kube-system"),
+    rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["*"] }],
+  }),
+]);
+add("Secret with service principal JSON under a neutral key", (id) => [
+  sp("kubernetes:core/v1:Secret", id, {
+    metadata: meta(id, "team-fraud"),
+    stringData: {
+      "config.json": JSON.stringify({
+        clientId: "11111111-1111-1111-1111-111111111111",
+        clientSecret: "abc~DEF123456789012345678901234567890",
+        tenantId: "22222222-2222-2222-2222-222222222222",
+      }),
+    },
+  }),
+]);
+add("Secret with a storage connection string", (id) => [
+  sp("kubernetes:core/v1:Secret", id, {
+    metadata: meta(id, "ml-pipelines"),
+    stringData: {
+      conn: "DefaultEndpointsProtocol=https;AccountName=st;AccountKey=YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo=;EndpointSuffix=core.windows.net",
+    },
+  }),
+]);
+add("Secret with an AWS credentials file base64 in data", (id) => [
+  sp("kubernetes:core/v1:Secret", id, {
+    metadata: meta(id, "default"),
+    data: {
+      credentials: Buffer.from(
+        "[default]\naws_access_key_id = AKIAABCDEFGHIJKLMNOP\naws_secret_access_key = abcdEFGHijklMNOPqrstUVWXyz0123456789ABCD\n",
+      ).toString("base64"),
+    },
+  }),
+]);
+
+group("guardrails-2", "uae-prod", /cloudtrail|retention|lifecycle|admission|guarded|audit/);
+add("CloudTrail single-region trail", (id) => [
+  sp(
+    "aws:cloudtrail/trail:Trail",
+    id,
+    {
+      s3BucketName: AUDIT_BUCKET,
+      kmsKeyId: KEY,
+      enableLogFileValidation: true,
+      isMultiRegionTrail: false,
+      includeGlobalServiceEvents: true,
+    },
+    trailOnAudit,
+  ),
+]);
+add("CloudTrail without global service events", (id) => [
+  sp(
+    "aws:cloudtrail/trail:Trail",
+    id,
+    {
+      s3BucketName: AUDIT_BUCKET,
+      kmsKeyId: KEY,
+      enableLogFileValidation: true,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: false,
+    },
+    trailOnAudit,
+  ),
+]);
+add("Log group retention 0 (unmanaged)", (id) => [sp("aws:cloudwatch/logGroup:LogGroup", id, { retentionInDays: 0, kmsKeyId: KEY })]);
+add("S3 lifecycle expiring objects on a fixed date", (id) => [
+  sp(
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    id,
+    { bucket: DATA_BUCKET, rules: [{ id: "x", status: "Enabled", filter: {}, expiration: { date: "2027-01-01T00:00:00Z" } }] },
+    onData,
+  ),
+]);
+add("mlops-pod-security binding redeclared with validationActions [Audit]", (id) => [
+  sp("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", id, {
+    metadata: { name: "mlops-pod-security" },
+    spec: {
+      policyName: "mlops-pod-security",
+      validationActions: ["Audit"],
+      matchResources: {
+        namespaceSelector: {
+          matchExpressions: [
+            { key: "kubernetes.io/metadata.name", operator: "In", values: ["ml-pipelines", "serving", "team-credit", "team-fraud"] },
+          ],
+        },
+      },
+    },
+  }),
+]);
+add("mlops-images binding redeclared for ml-pipelines only", (id) => [
+  sp("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", id, {
+    metadata: { name: "mlops-images" },
+    spec: {
+      policyName: "mlops-images",
+      validationActions: ["Deny", "Audit"],
+      matchResources: {
+        namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["ml-pipelines"] }] },
+      },
+    },
+  }),
+]);
+add("mlops-resources policy redeclared with a matchCondition that never matches", (id) => [
+  sp("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", id, {
+    metadata: { name: "mlops-resources" },
+    spec: {
+      failurePolicy: "Fail",
+      matchConstraints: {
+        resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }],
+      },
+      matchConditions: [{ name: "never", expression: "false" }],
+      validations: [{ expression: "true" }],
+    },
+  }),
+]);
+
+group("guardrails-azure-2", "uae-prod-azure", /policy-assignment|retention|lifecycle|audit/);
+add("Allowed locations assignment with notScopes on the data group", (id) => [
+  sp("azure-native:authorization:PolicyAssignment", id, {
+    scope: SUB,
+    policyAssignmentName: "allowed-locations-sub",
+    policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c",
+    enforcementMode: "Default",
+    notScopes: [RG],
+    parameters: { listOfAllowedLocations: { value: ["uaenorth", "uaecentral"] } },
+  }),
+]);
+add("Allowed locations assignment with an override to Audit", (id) => [
+  sp("azure-native:authorization:PolicyAssignment", id, {
+    scope: RG,
+    policyAssignmentName: "allowed-locations-audit",
+    policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c",
+    enforcementMode: "Default",
+    overrides: [{ kind: "policyEffect", value: "Audit" }],
+    parameters: { listOfAllowedLocations: { value: ["uaenorth", "uaecentral"] } },
+  }),
+]);
+add("Management policy deleting blob versions after 1 day", (id) => [
+  sp("azure-native:storage:ManagementPolicy", id, {
+    accountName: ACCOUNT_NAME,
+    resourceGroupName: "rg-mlops-uae-prod-azure-data",
+    managementPolicyName: "default",
+    policy: {
+      rules: [
+        {
+          name: "v",
+          enabled: true,
+          type: "Lifecycle",
+          definition: { filters: { blobTypes: ["blockBlob"] }, actions: { version: { delete: { daysAfterCreationGreaterThan: 1 } } } },
+        },
+      ],
+    },
+  }),
+]);

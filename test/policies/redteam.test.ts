@@ -74,6 +74,19 @@ const ESCAPES = new Set<string>([
   "Config recorder stopped",
   "the platform's mlops-pod-security policy redeclared with failurePolicy Ignore",
   "team-* namespace (no team label) enforcing baseline",
+  "EC2 instance with IMDSv1 allowed",
+  "Firehose to a SaaS HTTP endpoint abroad",
+  "SNS subscription delivering to an external HTTPS endpoint",
+  "Deployment in team-credit: SELinux type spc_t (super-privileged)",
+  "StatefulSet in serving: AppArmor Unconfined",
+  "Job in ml-pipelines: unsafe sysctl kernel.msgmax",
+  "PersistentVolume with hostPath /",
+  "Deployment in serving: floating tag latest-gpu (ghcr.io/acme/model-server:latest-gpu)",
+  "Helm release values with a privileged sidecar",
+  "namespaceSelector {} plus 0.0.0.0/0 any port",
+  "CiliumNetworkPolicy egress toEntities world",
+  "mlops-images binding redeclared for ml-pipelines only",
+  "mlops-resources policy redeclared with a matchCondition that never matches",
   "SQL failover group to a partner server outside the stack",
   "Event Hubs geo-DR pairing to a namespace outside the stack",
   "Service Bus geo-DR pairing to a namespace outside the stack",
@@ -95,6 +108,7 @@ const ESCAPES = new Set<string>([
   "SQL server publicNetworkAccess Enabled",
   "Policy exemption waiving the allowed-locations assignment",
   "Defender for Cloud pricing tier Free",
+  "Event Grid subscription to an external webhook",
 ]);
 
 type Violation = Awaited<ReturnType<typeof checkPlan>>["violations"][number];
