@@ -17,6 +17,8 @@ export interface RedCase {
   readonly rule: RegExp;
   readonly why: string;
   readonly specs: readonly Spec[];
+  /** A compliant control: no mandatory violation at all on its resources (guards the helpers the cases build on). */
+  readonly clean?: boolean;
 }
 
 const ACCOUNT = "123456789012";
@@ -54,6 +56,11 @@ function group(name: string, stack: RedStack, rule: RegExp): void {
 function add(why: string, make: (id: string) => Spec[], rule?: RegExp): void {
   const id = `rt${CASES.length}`;
   CASES.push({ id, group: current.group, stack: current.stack, rule: rule ?? current.rule, why, specs: make(id) });
+}
+/** Adds a compliant control. */
+function control(why: string, make: (id: string) => Spec[]): void {
+  const id = `rt${CASES.length}`;
+  CASES.push({ id, group: current.group, stack: current.stack, rule: /^$/, why, specs: make(id), clean: true });
 }
 
 // ---------------------------------------------------------------- IAM identity policies
@@ -2579,5 +2586,138 @@ add("Management policy deleting blob versions after 1 day", (id) => [
         },
       ],
     },
+  }),
+]);
+
+// ---------------------------------------------------------------- S3 bucket inline forms (an otherwise compliant bucket)
+group("s3-inline", "uae-prod", /s3|external|region|residen/);
+/** A bucket with its public access block, versioning, SSE-KMS and TLS-only policy, plus `inline` on the bucket itself. */
+function bucket(id: string, inline: Record<string, unknown>, omit: readonly string[] = []): Spec[] {
+  const name = `${id}-bkt`;
+  const on = { dependsOn: { bucket: [id] } };
+  const specs: Spec[] = [sp("aws:s3/bucket:Bucket", id, { bucket: name, ...inline }, { protect: true })];
+  if (!omit.includes("pab"))
+    specs.push(
+      sp(
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        `${id}-pab`,
+        { bucket: name, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        on,
+      ),
+    );
+  if (!omit.includes("versioning"))
+    specs.push(
+      sp("aws:s3/bucketVersioning:BucketVersioning", `${id}-ver`, { bucket: name, versioningConfiguration: { status: "Enabled" } }, on),
+    );
+  if (!omit.includes("sse"))
+    specs.push(
+      sp(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        `${id}-sse`,
+        {
+          bucket: name,
+          rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true }],
+        },
+        on,
+      ),
+    );
+  if (!omit.includes("policy"))
+    specs.push(
+      sp(
+        "aws:s3/bucketPolicy:BucketPolicy",
+        `${id}-pol`,
+        {
+          bucket: name,
+          policy: doc({
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          }),
+        },
+        on,
+      ),
+    );
+  return specs;
+}
+control("control: the compliant bucket the inline cases start from", (id) => bucket(id, {}));
+add("bucket inline replicationConfiguration to a bucket outside the stack", (id) =>
+  bucket(id, {
+    replicationConfiguration: {
+      role: `arn:aws:iam::${ACCOUNT}:role/repl`,
+      rules: [{ id: "all", status: "Enabled", destination: { bucket: "arn:aws:s3:::partner-eu-bucket", storageClass: "STANDARD" } }],
+    },
+  }),
+);
+add("bucket inline acl public-read", (id) => bucket(id, { acl: "public-read" }));
+add("bucket inline grants READ to AllUsers", (id) =>
+  bucket(id, { grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }] }),
+);
+add("bucket inline SSE with alias/aws/s3 and no SSE resource", (id) =>
+  bucket(
+    id,
+    {
+      serverSideEncryptionConfiguration: {
+        rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" } },
+      },
+    },
+    ["sse"],
+  ),
+);
+add("bucket inline logging to a bucket outside the stack", (id) =>
+  bucket(id, { logging: { targetBucket: "central-logs-eu", targetPrefix: "x/" } }),
+);
+add("bucket inline lifecycle expiring objects after 1 day", (id) =>
+  bucket(id, { lifecycleRules: [{ id: "x", enabled: true, expiration: { days: 1 } }] }),
+);
+add("bucket inline versioning disabled and no BucketVersioning", (id) => bucket(id, { versioning: { enabled: false } }, ["versioning"]));
+add("bucket inline website hosting", (id) => bucket(id, { website: { indexDocument: "index.html" } }), /public/);
+add("bucket inline policy letting anyone read", (id) =>
+  bucket(id, { policy: doc({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${id}-bkt/*` }) }),
+);
+add("bucket public access block with restrictPublicBuckets false", (id) => [
+  ...bucket(id, {}, ["pab"]),
+  sp(
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    `${id}-pab2`,
+    { bucket: `${id}-bkt`, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: false },
+    { dependsOn: { bucket: [id] } },
+  ),
+]);
+add("bucket ownership controls allowing ACLs plus a public-read BucketAcl", (id) => [
+  ...bucket(id, {}),
+  sp(
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    `${id}-own`,
+    { bucket: `${id}-bkt`, rule: { objectOwnership: "ObjectWriter" } },
+    { dependsOn: { bucket: [id] } },
+  ),
+  sp("aws:s3/bucketAcl:BucketAcl", `${id}-acl`, { bucket: `${id}-bkt`, acl: "public-read-write" }, { dependsOn: { bucket: [id] } }),
+]);
+add("bucket SSE-S3 with a decoy logging resource from an existing bucket", (id) => [
+  ...bucket(id, {}, ["sse"]),
+  sp(
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    `${id}-sse3`,
+    { bucket: `${id}-bkt`, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+    { dependsOn: { bucket: [id] } },
+  ),
+  sp(
+    "aws:s3/bucketLogging:BucketLogging",
+    `${id}-decoy`,
+    { bucket: DATA_BUCKET, targetBucket: `${id}-bkt`, targetPrefix: "d/" },
+    { dependsOn: { bucket: [DATA_BUCKET_URN], targetBucket: [id] } },
+  ),
+]);
+
+group("controls", "uae-prod", /^$/);
+control("control: the hardened container in a Deployment in team-fraud", (id) => [
+  (W.Deployment as Workload)(id, "team-fraud", podSpec(ok())),
+]);
+control("control: the hardened container in a WorkflowTemplate", (id) => [
+  sp(AW.WorkflowTemplate, id, {
+    metadata: meta(id, "ml-pipelines"),
+    spec: { entrypoint: "main", securityContext: psc, templates: [tpl({ container: ok() })] },
   }),
 ]);
