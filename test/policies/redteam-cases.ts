@@ -2721,3 +2721,141 @@ control("control: the hardened container in a WorkflowTemplate", (id) => [
     spec: { entrypoint: "main", securityContext: psc, templates: [tpl({ container: ok() })] },
   }),
 ]);
+
+// ---------------------------------------------------------------- third pass: pods outside the usual places, more guardrails
+group("pods-3", "uae-prod", /privileged|restricted|registry|unpinned|fail|evaluat/);
+argo("inline template of a steps step, privileged", "WorkflowTemplate", "team-fraud", {
+  templates: [tpl({ steps: [[{ name: "s", inline: { container: ok({ securityContext: { ...sc, privileged: true } }) } }]] })],
+});
+argo("inline template of a DAG task, Docker Hub image", "WorkflowTemplate", "ml-pipelines", {
+  templates: [tpl({ dag: { tasks: [{ name: "t", inline: { container: ok({ image: "python:3.12" }) } }] } })],
+});
+argo("resource template creating a Deployment with a hostPath volume", "WorkflowTemplate", "team-credit", {
+  templates: [
+    tpl({
+      resource: {
+        action: "apply",
+        manifest: JSON.stringify({
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "d" },
+          spec: {
+            selector: { matchLabels: { a: "b" } },
+            template: { metadata: { labels: { a: "b" } }, spec: { containers: [ok()], volumes: [{ name: "h", hostPath: { path: "/" } }] } },
+          },
+        }),
+      },
+    }),
+  ],
+});
+add("Sensor k8s trigger whose manifest is fetched from a URL (cannot be judged)", (id) => [
+  sp("kubernetes:argoproj.io/v1alpha1:Sensor", id, {
+    metadata: meta(id, "argo-events"),
+    spec: {
+      template: { securityContext: psc, container: { resources: res, securityContext: sc } },
+      dependencies: [{ name: "d", eventSourceName: "s", eventName: "e" }],
+      triggers: [
+        {
+          template: {
+            name: "pod",
+            k8s: {
+              operation: "create",
+              source: { url: { path: "https://raw.githubusercontent.com/acme/x/main/pod.yaml", verifyCert: true } },
+            },
+          },
+        },
+      ],
+    },
+  }),
+]);
+add("yaml/v2 ConfigGroup carrying a privileged Pod", (id) => [
+  sp("kubernetes:yaml/v2:ConfigGroup", id, {
+    yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\n  namespace: kube-system\nspec:\n  hostPID: true\n  containers:\n  - name: c\n    image: busybox\n    securityContext:\n      privileged: true\n",
+  }),
+]);
+add("ECS task definition with a privileged Docker Hub container", (id) => [
+  sp("aws:ecs/taskDefinition:TaskDefinition", id, {
+    family: "batch",
+    requiresCompatibilities: ["EC2"],
+    containerDefinitions: JSON.stringify([{ name: "c", image: "python:3.12", privileged: true, memory: 512 }]),
+  }),
+]);
+add(
+  "SageMaker notebook with direct internet access and root",
+  (id) => [
+    sp("aws:sagemaker/notebookInstance:NotebookInstance", id, {
+      instanceType: "ml.t3.medium",
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/r`,
+      kmsKeyId: KEY,
+      directInternetAccess: "Enabled",
+      rootAccess: "Enabled",
+    }),
+  ],
+  /public|internet|network|privileged/,
+);
+
+group("guardrails-3", "uae-prod", /kms|rotation|multi-region|residen|region|external|local-destination/);
+add("KMS key without rotation", (id) => [sp("aws:kms/key:Key", id, { enableKeyRotation: false }, { protect: true })]);
+add("KMS key multi-Region primary", (id) => [sp("aws:kms/key:Key", id, { enableKeyRotation: true, multiRegion: true }, { protect: true })]);
+add("S3 inventory of the data bucket delivered to a vendor bucket", (id) => [
+  sp(
+    "aws:s3/inventory:Inventory",
+    id,
+    {
+      bucket: DATA_BUCKET,
+      name: "all",
+      includedObjectVersions: "All",
+      schedule: { frequency: "Daily" },
+      destination: { bucket: { format: "CSV", bucketArn: "arn:aws:s3:::vendor-inventory-eu", accountId: FOREIGN } },
+    },
+    onData,
+  ),
+]);
+
+group("guardrails-azure-3", "uae-prod-azure", /audit|public|rotation|key|access/);
+add("SQL server auditing disabled", (id) => [
+  sp("azure-native:sql:ServerBlobAuditingPolicy", id, {
+    resourceGroupName: "rg-mlops-uae-prod-azure-data",
+    serverName: "sql-prod",
+    blobAuditingPolicyName: "default",
+    state: "Disabled",
+  }),
+]);
+add("Blob container with anonymous Container access", (id) => [
+  sp("azure-native:storage:BlobContainer", id, {
+    accountName: ACCOUNT_NAME,
+    resourceGroupName: "rg-mlops-uae-prod-azure-data",
+    containerName: "public-models",
+    publicAccess: "Container",
+  }),
+]);
+add("Key Vault key without a rotation policy", (id) => [
+  sp(
+    "azure-native:keyvault:Key",
+    id,
+    { resourceGroupName: "rg-mlops-uae-prod-azure-data", vaultName: "kv", keyName: `${id}k`, properties: { kty: "RSA", keySize: 3072 } },
+    { protect: true },
+  ),
+]);
+add("Container registry with anonymous pull and the admin user", (id) => [
+  az("azure-native:containerregistry:Registry", id, {
+    registryName: `${id}acr`,
+    sku: { name: "Premium" },
+    anonymousPullEnabled: true,
+    adminUserEnabled: true,
+    publicNetworkAccess: "Disabled",
+  }),
+]);
+add(
+  "Azure container group with a public IP and a Docker Hub image",
+  (id) => [
+    sp("azure-native:containerinstance:ContainerGroup", id, {
+      resourceGroupName: "rg-mlops-uae-prod-azure-data",
+      location: "uaenorth",
+      osType: "Linux",
+      ipAddress: { type: "Public", ports: [{ port: 80, protocol: "TCP" }] },
+      containers: [{ name: "c", image: "nginx:latest", resources: { requests: { cpu: 1, memoryInGB: 1 } }, ports: [{ port: 80 }] }],
+    }),
+  ],
+  /public|registry|unpinned|network|container/,
+);

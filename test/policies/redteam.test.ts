@@ -90,6 +90,11 @@ const ESCAPES = new Set<string>([
   "bucket inline replicationConfiguration to a bucket outside the stack",
   "bucket inline logging to a bucket outside the stack",
   "bucket inline website hosting",
+  "Sensor k8s trigger whose manifest is fetched from a URL (cannot be judged)",
+  "yaml/v2 ConfigGroup carrying a privileged Pod",
+  "ECS task definition with a privileged Docker Hub container",
+  "SageMaker notebook with direct internet access and root",
+  "S3 inventory of the data bucket delivered to a vendor bucket",
   "SQL failover group to a partner server outside the stack",
   "Event Hubs geo-DR pairing to a namespace outside the stack",
   "Service Bus geo-DR pairing to a namespace outside the stack",
@@ -112,6 +117,8 @@ const ESCAPES = new Set<string>([
   "Policy exemption waiving the allowed-locations assignment",
   "Defender for Cloud pricing tier Free",
   "Event Grid subscription to an external webhook",
+  "SQL server auditing disabled",
+  "Azure container group with a public IP and a Docker Hub image",
 ]);
 
 type Violation = Awaited<ReturnType<typeof checkPlan>>["violations"][number];
