@@ -64,7 +64,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "aws-resource-region-enforce-allowlist": {
     area: "residency",
     description:
-      "Every AWS resource goes through an explicit provider in an allowed region, and its own `region` argument (provider 7.x) is allowed too. Unknown regions are violations.",
+      "Every AWS resource goes through an explicit provider in an allowed region, and its own `region` argument (provider 7.x) is allowed too. Unknown regions are violations. Multi-region resources (ElastiCache global datastores, S3 Multi-Region Access Points, MemoryDB multi-Region clusters, DSQL peerings) and global edge caches are refused.",
     severity: "critical",
     remediationSteps:
       "Pass an explicit region-pinned provider (parent inheritance or `provider:`), and remove or fix any per-resource `region` argument.",
@@ -128,6 +128,46 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: [...RESIDENCY, C.iaLeakage, C.isoLeakage],
     equivalents: [],
   },
+  "aws-s3-bucket-enforce-local-destination": {
+    area: "residency",
+    description:
+      "Data written to S3 (server access logs, inline and separate replication, inventory and analytics exports, VPC flow logs, DNS query logs, Firehose deliveries and backups, load balancer and MSK logs, Athena results) only goes to a bucket of this stack: a bucket name or S3 ARN has no region, so a bucket elsewhere may be outside the UAE.",
+    severity: "critical",
+    remediationSteps:
+      "Point the destination at a bucket created by this program (its name, ARN or an output of it); keep central log buckets in the stack or reach them through a reviewed exemption.",
+    controls: [...RESIDENCY, C.iaLeakage, C.isoLeakage],
+    equivalents: [],
+  },
+  "aws-external-endpoint-enforce-local-destination": {
+    area: "residency",
+    description:
+      "In production, data is not delivered outside AWS to endpoints whose location cannot be verified: Firehose HTTP endpoint destinations and SNS subscriptions over HTTP(S), e-mail or SMS. A reviewed delivery is exempted by resource name with a reason.",
+    severity: "high",
+    remediationSteps:
+      "Deliver to a queue, stream or bucket of this stack instead; if a reviewed external delivery is needed, exempt that resource by name with the reason in the pack configuration.",
+    controls: [...RESIDENCY, C.iaLeakage, C.isoLeakage],
+    equivalents: [],
+  },
+  "azure-eventgrid-subscription-enforce-local-destination": {
+    area: "residency",
+    description:
+      "In production, Event Grid subscriptions deliver only to Azure resources (queues, event hubs, functions, hybrid connections), never to a webhook or partner destination whose location cannot be verified. A reviewed delivery is exempted by resource name with a reason.",
+    severity: "high",
+    remediationSteps:
+      "Deliver events to a storage queue, Service Bus or Event Hubs of this stack; if a reviewed webhook is needed, exempt that subscription by name with the reason.",
+    controls: [...RESIDENCY, C.iaLeakage, C.isoLeakage],
+    equivalents: [],
+  },
+  "azure-geo-replication-enforce-stack-partner": {
+    area: "residency",
+    description:
+      "Geo-DR and replication partners are resources of this stack (by id or property dependency): SQL failover group partner servers, Event Hubs and Service Bus geo-DR partner namespaces, storage object replication destination accounts, linked Redis caches.",
+    severity: "critical",
+    remediationSteps:
+      "Pair only with a server, namespace, account or cache declared in this stack (pass its `id` output), so that the location rules check where the copy lives.",
+    controls: [...RESIDENCY, C.iaLeakage, C.isoLeakage],
+    equivalents: [],
+  },
   "aws-kms-key-disallow-multi-region": {
     area: "residency",
     description:
@@ -139,9 +179,10 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   },
   "aws-ecr-registry-disallow-external-replication": {
     area: "residency",
-    description: "ECR replication rules only target allowed regions.",
+    description: "ECR replication rules only target allowed regions and registries of this stack's accounts.",
     severity: "high",
-    remediationSteps: "Remove replication destinations outside the allow-list from `aws.ecr.ReplicationConfiguration`.",
+    remediationSteps:
+      "Remove replication destinations outside the allow-list or in another account's registry from `aws.ecr.ReplicationConfiguration`.",
     controls: RESIDENCY,
     equivalents: [],
   },

@@ -76,13 +76,17 @@ import { awsCloudtrailTrailEnforceLocalDestination } from "./residency/aws-cloud
 import { awsEc2RouteEnforceFirewallEgress } from "./residency/aws-ec2-route-enforce-firewall-egress";
 import { awsEc2VpcPeeringDisallowCrossRegion } from "./residency/aws-ec2-vpc-peering-disallow-cross-region";
 import { awsEcrRegistryDisallowExternalReplication } from "./residency/aws-ecr-registry-disallow-external-replication";
+import { awsExternalEndpointEnforceLocalDestination } from "./residency/aws-external-endpoint-enforce-local-destination";
 import { awsKmsKeyDisallowMultiRegion } from "./residency/aws-kms-key-disallow-multi-region";
 import { awsNetworkfirewallFirewallEnforceAllowlistLogging } from "./residency/aws-networkfirewall-firewall-enforce-allowlist-logging";
 import { awsProviderRegionEnforceAllowlist } from "./residency/aws-provider-region-enforce-allowlist";
 import { awsRdsDatabaseDisallowCrossRegionReplication } from "./residency/aws-rds-database-disallow-cross-region-replication";
 import { awsResourceRegionEnforceAllowlist } from "./residency/aws-resource-region-enforce-allowlist";
 import { awsS3BucketDisallowExternalReplication } from "./residency/aws-s3-bucket-disallow-external-replication";
+import { awsS3BucketEnforceLocalDestination } from "./residency/aws-s3-bucket-enforce-local-destination";
 import { azureAuthorizationPolicyAssignmentEnforceAllowedLocations } from "./residency/azure-authorization-policy-assignment-enforce-allowed-locations";
+import { azureEventgridSubscriptionEnforceLocalDestination } from "./residency/azure-eventgrid-subscription-enforce-local-destination";
+import { azureGeoReplicationEnforceStackPartner } from "./residency/azure-geo-replication-enforce-stack-partner";
 import { azureMonitorDiagnosticSettingEnforceLocalDestination } from "./residency/azure-monitor-diagnostic-setting-enforce-local-destination";
 import { azureNetworkFirewallEnforceAllowlistLogging } from "./residency/azure-network-firewall-enforce-allowlist-logging";
 import { azureNetworkSubnetEnforceFirewallEgress } from "./residency/azure-network-subnet-enforce-firewall-egress";
@@ -148,7 +152,6 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   azureStorageAccountDisallowPublicAccess,
   kubernetesCoreSecretDisallowCloudCredentials,
   awsEc2VpcPeeringDisallowCrossRegion,
-  awsEcrRegistryDisallowExternalReplication,
   awsKmsKeyDisallowMultiRegion,
   awsProviderRegionEnforceAllowlist,
   awsRdsDatabaseDisallowCrossRegionReplication,
@@ -162,6 +165,8 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   azureStorageAccountConfigureLifecycleRetention,
   awsKmsDataStoreEnforceCmkEncryption,
   azureKeyvaultDataStoreEnforceCmkEncryption,
+  awsExternalEndpointEnforceLocalDestination,
+  azureEventgridSubscriptionEnforceLocalDestination,
 ];
 
 /** Rules that need several resources at once. */
@@ -188,6 +193,9 @@ export const stackPolicies: StackValidationPolicy[] = [
   azureMonitorDiagnosticSettingEnableAuditLogging,
   awsDataServiceEnforcePrivateNetwork,
   azureDataServiceEnforcePrivateEndpoint,
+  awsEcrRegistryDisallowExternalReplication,
+  awsS3BucketEnforceLocalDestination,
+  azureGeoReplicationEnforceStackPartner,
 ];
 
 /** Every rule. */

@@ -754,6 +754,35 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         target: "orphan",
         expect: "no explicit provider",
       },
+      {
+        why: "an ElastiCache global datastore (multi-region by nature)",
+        add: [
+          s("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup", "global", {
+            globalReplicationGroupIdSuffix: "g",
+            primaryReplicationGroupId: "cache",
+          }),
+        ],
+        target: "global",
+        expect: "multi-region by nature",
+      },
+      {
+        why: "an S3 Multi-Region Access Point over a bucket of the stack",
+        add: [
+          s("aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint", "mrap", {
+            details: { name: "mrap", regions: [{ bucket: "data-bkt" }] },
+          }),
+        ],
+        target: "mrap",
+        expect: "multi-region by nature",
+      },
+      {
+        why: "a MemoryDB multi-Region cluster",
+        add: [
+          s("aws:memorydb/multiRegionCluster:MultiRegionCluster", "mrc", { multiRegionClusterNameSuffix: "m", nodeType: "db.r7g.xlarge" }),
+        ],
+        target: "mrc",
+        expect: "multi-region by nature",
+      },
     ],
     unknown: { path: ["region"], expect: "mandatory" },
   },
@@ -835,6 +864,7 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
   "aws-ecr-registry-disallow-external-replication": {
     specs: [
       s("aws:ecr/replicationConfiguration:ReplicationConfiguration", "repl", {
+        registryId: "123456789012",
         replicationConfiguration: { rules: [{ destinations: [{ region: "me-central-1", registryId: "123456789012" }] }] },
       }),
     ],
@@ -867,8 +897,131 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         },
         expect: "ap-southeast-1",
       },
+      {
+        why: "a destination in another account's registry (same region)",
+        path: ["replicationConfiguration", "rules", 0, "destinations", 0, "registryId"],
+        value: "999999999999",
+        expect: "999999999999",
+      },
+      {
+        why: "a second destination in another account's registry",
+        path: ["replicationConfiguration", "rules", 0, "destinations", 1],
+        value: { region: "me-central-1", registryId: "210987654321" },
+        expect: "210987654321",
+      },
+      {
+        why: "a destination without a registry id",
+        path: ["replicationConfiguration", "rules", 0, "destinations", 0, "registryId"],
+        value: undefined,
+        expect: "registry of account",
+      },
     ],
     unknown: { path: ["replicationConfiguration", "rules", 0, "destinations", 0, "region"], expect: "mandatory" },
+  },
+  "aws-s3-bucket-enforce-local-destination": {
+    specs: [
+      ...BUCKET,
+      s("aws:s3/bucket:Bucket", "logs", { bucket: "logs-bkt", arn: "arn:aws:s3:::logs-bkt" }),
+      s("aws:s3/bucketLogging:BucketLogging", "logging", { bucket: "data-bkt", targetBucket: "logs-bkt", targetPrefix: "s3/" }),
+      s("aws:ec2/flowLog:FlowLog", "flows", { vpcId: "vpc-1", logDestinationType: "s3", logDestination: "arn:aws:s3:::logs-bkt/flows/" }),
+      s("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "stream", {
+        destination: "extended_s3",
+        extendedS3Configuration: { bucketArn: "arn:aws:s3:::data-bkt", s3BackupConfiguration: { bucketArn: "arn:aws:s3:::logs-bkt" } },
+      }),
+      s("aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig", "dns", {
+        destinationArn: "arn:aws:logs:me-central-1:123456789012:log-group:dns",
+      }),
+    ],
+    target: "logging",
+    violations: [
+      { why: "access logs to a bucket outside the stack", path: ["targetBucket"], value: "central-logs-eu", expect: "central-logs-eu" },
+      { why: "access logs to an outside bucket by ARN", path: ["targetBucket"], value: "arn:aws:s3:::central-arn", expect: "central-arn" },
+      {
+        why: "inline logging of a bucket",
+        target: "logs",
+        path: ["logging"],
+        value: { targetBucket: "vendor-logs", targetPrefix: "x/" },
+        expect: "logging.targetBucket",
+      },
+      {
+        why: "inline replication of a bucket",
+        target: "logs",
+        path: ["replicationConfiguration"],
+        value: { role: "r", rules: [{ id: "a", status: "Enabled", destination: { bucket: "arn:aws:s3:::partner-dr" } }] },
+        expect: "partner-dr",
+      },
+      {
+        why: "S3 flow logs to another bucket",
+        target: "flows",
+        path: ["logDestination"],
+        value: "arn:aws:s3:::central-flows/x/",
+        expect: "central-flows",
+      },
+      {
+        why: "a Firehose backup nested in the destination",
+        target: "stream",
+        path: ["extendedS3Configuration", "s3BackupConfiguration", "bucketArn"],
+        value: "arn:aws:s3:::vendor-backup",
+        expect: "vendor-backup",
+      },
+      {
+        why: "DNS query logs to an outside bucket",
+        target: "dns",
+        path: ["destinationArn"],
+        value: "arn:aws:s3:::central-dns",
+        expect: "central-dns",
+      },
+      {
+        why: "an inventory delivered to a vendor's bucket",
+        add: [
+          s("aws:s3/inventory:Inventory", "inv", {
+            bucket: "data-bkt",
+            destination: { bucket: { format: "CSV", bucketArn: "arn:aws:s3:::vendor-inventory", accountId: "999999999999" } },
+          }),
+        ],
+        target: "inv",
+        expect: "vendor-inventory",
+      },
+      {
+        why: "Athena results to an outside bucket",
+        add: [
+          s("aws:athena/workgroup:Workgroup", "wg", {
+            configuration: { resultConfiguration: { outputLocation: "s3://vendor-results/athena/" } },
+          }),
+        ],
+        target: "wg",
+        expect: "vendor-results",
+      },
+    ],
+    unknown: { path: ["targetBucket"], expect: "mandatory" },
+  },
+  "aws-external-endpoint-enforce-local-destination": {
+    specs: [
+      s("aws:sns/topicSubscription:TopicSubscription", "sub", {
+        topic: "arn:aws:sns:me-central-1:123456789012:t",
+        protocol: "sqs",
+        endpoint: "arn:aws:sqs:me-central-1:123456789012:q",
+      }),
+      s("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "stream", {
+        destination: "extended_s3",
+        extendedS3Configuration: { bucketArn: "arn:aws:s3:::data-bkt" },
+      }),
+    ],
+    target: "sub",
+    violations: [
+      { why: "an HTTPS subscription", path: ["protocol"], value: "https", expect: "over https" },
+      { why: "an HTTP subscription", path: ["protocol"], value: "http", expect: "over http" },
+      { why: "an e-mail subscription (JSON payload)", path: ["protocol"], value: "email-json", expect: "email-json" },
+      { why: "a Firehose HTTP endpoint", target: "stream", path: ["destination"], value: "http_endpoint", expect: "HTTP endpoint" },
+      {
+        why: "an HTTP endpoint configuration whatever the destination says",
+        target: "stream",
+        path: ["httpEndpointConfiguration"],
+        value: { url: "https://intake.example-saas.com/v1", name: "saas" },
+        expect: "example-saas",
+      },
+    ],
+    unknown: { path: ["protocol"], expect: "mandatory" },
   },
   "aws-rds-database-disallow-cross-region-replication": {
     specs: [rds, s("aws:rds/instance:Instance", "replica", { replicateSourceDb: "arn:aws:rds:me-central-1:123456789012:db:db" })],
@@ -1025,6 +1178,111 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       },
     ],
     unknown: { path: ["workspaceId"], expect: "mandatory" },
+  },
+  "azure-eventgrid-subscription-enforce-local-destination": {
+    specs: [
+      s("azure-native:eventgrid:EventSubscription", "sub", {
+        scope: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+        destination: {
+          endpointType: "StorageQueue",
+          resourceId: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+          queueName: "q",
+        },
+      }),
+    ],
+    target: "sub",
+    violations: [
+      {
+        why: "a webhook",
+        path: ["destination"],
+        value: { endpointType: "WebHook", endpointUrl: "https://hooks.example-saas.com/x" },
+        expect: "example-saas",
+      },
+      {
+        why: "a webhook delivered with the resource identity",
+        path: ["deliveryWithResourceIdentity"],
+        value: { identity: { type: "SystemAssigned" }, destination: { endpointType: "WebHook", endpointUrl: "https://x.example.com" } },
+        expect: "deliveryWithResourceIdentity",
+      },
+      {
+        why: "a partner destination on a system topic subscription",
+        add: [
+          s("azure-native:eventgrid:SystemTopicEventSubscription", "sys", {
+            systemTopicName: "t",
+            destination: { endpointType: "PartnerDestination", resourceId: "/subscriptions/9/partner" },
+          }),
+        ],
+        target: "sys",
+        expect: "PartnerDestination",
+      },
+    ],
+    unknown: { path: ["destination"], expect: "mandatory" },
+  },
+  "azure-geo-replication-enforce-stack-partner": {
+    specs: [
+      s("azure-native:sql:Server", "dr", {
+        serverName: "sql-dr",
+        id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Sql/servers/sql-dr",
+      }),
+      s("azure-native:eventhub:Namespace", "ehdr", {
+        namespaceName: "eh-dr",
+        id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.EventHub/namespaces/eh-dr",
+      }),
+      s("azure-native:storage:StorageAccount", "stdr", {
+        accountName: "stdr",
+        id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stdr",
+      }),
+      s("azure-native:sql:FailoverGroup", "fg", {
+        serverName: "sql",
+        partnerServers: [{ id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Sql/servers/sql-dr" }],
+      }),
+      s("azure-native:eventhub:DisasterRecoveryConfig", "ehgeo", {
+        namespaceName: "eh",
+        partnerNamespace: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.EventHub/namespaces/eh-dr",
+      }),
+      s("azure-native:storage:ObjectReplicationPolicy", "orp", { accountName: "st", sourceAccount: "st", destinationAccount: "stdr" }),
+    ],
+    target: "fg",
+    violations: [
+      {
+        why: "a failover group partner server outside the stack",
+        path: ["partnerServers", 0, "id"],
+        value: "/subscriptions/9/resourceGroups/dr/providers/Microsoft.Sql/servers/sql-weu",
+        expect: "sql-weu",
+      },
+      {
+        why: "a second partner server outside the stack",
+        path: ["partnerServers", 1],
+        value: { id: "/subscriptions/9/resourceGroups/dr/providers/Microsoft.Sql/servers/sql-neu" },
+        expect: "sql-neu",
+      },
+      {
+        why: "an Event Hubs geo-DR partner outside the stack",
+        target: "ehgeo",
+        path: ["partnerNamespace"],
+        value: "/subscriptions/9/resourceGroups/dr/providers/Microsoft.EventHub/namespaces/eh-weu",
+        expect: "eh-weu",
+      },
+      {
+        why: "a Service Bus geo-DR partner outside the stack",
+        add: [
+          s("azure-native:servicebus:DisasterRecoveryConfig", "sbgeo", {
+            namespaceName: "sb",
+            partnerNamespace: "/subscriptions/9/resourceGroups/dr/providers/Microsoft.ServiceBus/namespaces/sb-weu",
+          }),
+        ],
+        target: "sbgeo",
+        expect: "sb-weu",
+      },
+      {
+        why: "object replication to an account outside the stack",
+        target: "orp",
+        path: ["destinationAccount"],
+        value: "/subscriptions/9/resourceGroups/dr/providers/Microsoft.Storage/storageAccounts/stweu",
+        expect: "stweu",
+      },
+    ],
+    unknown: { path: ["partnerServers", 0, "id"], expect: "mandatory" },
   },
   // ── Encryption ──
   "aws-s3-bucket-enforce-kms-encryption": {

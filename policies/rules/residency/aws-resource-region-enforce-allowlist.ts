@@ -10,6 +10,16 @@ export const AWS_GLOBAL_EDGE_TYPES: readonly string[] = [
   "aws:lightsail/distribution:Distribution",
 ];
 
+/** Resources that are multi-region by nature: they exist to copy data into other regions. */
+export const AWS_MULTI_REGION_TYPES: readonly string[] = [
+  "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+  "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint",
+  "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy",
+  "aws:s3control/multiRegionAccessPointRoutes:MultiRegionAccessPointRoutes",
+  "aws:memorydb/multiRegionCluster:MultiRegionCluster",
+  "aws:dsql/clusterPeering:ClusterPeering",
+];
+
 /**
  * Every AWS resource uses an explicit provider in an allowed region, and every region it names
  * anywhere (its own `region`, replicas, copy actions, peerings, replication destinations, log
@@ -22,6 +32,10 @@ export const awsResourceRegionEnforceAllowlist = resourceRule({
     const allowed = settings.allowedAwsRegions;
     if (AWS_GLOBAL_EDGE_TYPES.includes(args.type))
       report(`${args.type} caches and serves data from edge locations outside ${allowed.join(", ")}; it cannot be pinned to the UAE`);
+    if (AWS_MULTI_REGION_TYPES.includes(args.type))
+      report(
+        `${args.type} is multi-region by nature (it copies or routes data across regions); it cannot be kept in ${allowed.join(", ")}`,
+      );
     if (!args.provider) {
       report(
         "the resource has no explicit provider: the default provider's region comes from the environment; pass a region-pinned provider",
