@@ -363,7 +363,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "aws-kms-data-store-enforce-cmk-encryption": {
     area: "encryption",
     description:
-      "Data stores a team adds next use a customer-managed KMS key (key ARN, id or alias that is not alias/aws/*): SNS topics, Kinesis streams and Firehose, EFS and FSx file systems, DynamoDB tables, Secrets Manager secrets, SSM SecureString parameters, MemoryDB, DocumentDB, Neptune, Redshift, OpenSearch, MSK, Backup vaults, snapshot copies, ElastiCache Serverless, SageMaker domains.",
+      "Data stores a team adds next use a customer-managed KMS key (key ARN, id or alias that is not alias/aws/*): SNS topics, Kinesis streams and Firehose, EFS and FSx file systems, DynamoDB tables, Secrets Manager secrets, SSM SecureString parameters, MemoryDB, DocumentDB, Neptune, Redshift, OpenSearch, MSK, Backup vaults, snapshot copies, ElastiCache Serverless, SageMaker domains, notebooks, endpoint configurations and feature group stores, EC2 instance root and EBS volumes, Redshift Serverless namespaces, Athena workgroup results (SSE_KMS/CSE_KMS).",
     severity: "high",
     remediationSteps:
       "Pass the stack's customer-managed key (components/aws/keys.ts) in the type's key field and switch its encryption on.",
@@ -373,7 +373,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "azure-keyvault-data-store-enforce-cmk-encryption": {
     area: "encryption",
     description:
-      "Data stores a team adds next use a customer-managed Key Vault key: Service Bus and Event Hubs namespaces, managed disks and snapshots, Cosmos DB accounts, MySQL flexible servers, SQL servers, container registries.",
+      "Data stores a team adds next use a customer-managed Key Vault key: Service Bus and Event Hubs namespaces, managed disks and snapshots, Cosmos DB accounts, MySQL flexible servers, SQL servers and TDE protectors (AzureKeyVault), storage encryption scopes (Microsoft.KeyVault), container registries, Azure ML workspaces, AI Search (encryptionWithCmk Enabled), Redis Enterprise.",
     severity: "high",
     remediationSteps:
       "Point the type's encryption at a Key Vault key of the stack (or a disk encryption set for disks) instead of Microsoft-managed keys.",

@@ -1,6 +1,6 @@
 import { awsKeyClassOf, describeKeyClass } from "../../lib/keys";
 import { resourceRule } from "../../lib/rule";
-import { isTrue, obj, str } from "../../lib/values";
+import { isTrue, list, obj, str } from "../../lib/values";
 
 type Props = Record<string, unknown>;
 type Check = (p: Props, report: (m: string) => void) => void;
@@ -13,6 +13,12 @@ function cmk(report: (m: string) => void, holder: Props, field: string, label = 
 
 function flag(report: (m: string) => void, value: unknown, message: string): void {
   if (!isTrue(value)) report(message);
+}
+
+/** An EC2 block device (root or EBS) is encrypted with a customer-managed key. */
+function blockDevice(r: (m: string) => void, device: Props, label: string): void {
+  flag(r, device.encrypted, `${label} is not encrypted (encrypted: true)`);
+  cmk(r, device, "kmsKeyId", `${label}.kmsKeyId`);
 }
 
 /**
@@ -77,6 +83,33 @@ export const AWS_DATA_STORES: Readonly<Record<string, Check>> = {
   },
   "aws:elasticache/serverlessCache:ServerlessCache": (p, r) => cmk(r, p, "kmsKeyId"),
   "aws:sagemaker/domain:Domain": (p, r) => cmk(r, p, "kmsKeyId"),
+  "aws:ec2/instance:Instance": (p, r) => {
+    // Without rootBlockDevice the root volume's encryption is whatever the AMI and the account default say.
+    if (p.rootBlockDevice === undefined || p.rootBlockDevice === null)
+      r("rootBlockDevice is not set: the root volume's encryption is left to the AMI and account default; set encrypted and kmsKeyId");
+    else blockDevice(r, obj(p.rootBlockDevice), "rootBlockDevice");
+    list(p.ebsBlockDevices).forEach((d, i) => {
+      blockDevice(r, obj(d), `ebsBlockDevices[${i}]`);
+    });
+  },
+  "aws:sagemaker/notebookInstance:NotebookInstance": (p, r) => cmk(r, p, "kmsKeyId"),
+  "aws:sagemaker/endpointConfiguration:EndpointConfiguration": (p, r) => cmk(r, p, "kmsKeyArn"),
+  "aws:sagemaker/featureGroup:FeatureGroup": (p, r) => {
+    if (p.offlineStoreConfig !== undefined && p.offlineStoreConfig !== null)
+      cmk(r, obj(obj(p.offlineStoreConfig).s3StorageConfig), "kmsKeyId", "offlineStoreConfig.s3StorageConfig.kmsKeyId");
+    const online = obj(p.onlineStoreConfig);
+    if (isTrue(online.enableOnlineStore)) cmk(r, obj(online.securityConfig), "kmsKeyId", "onlineStoreConfig.securityConfig.kmsKeyId");
+  },
+  "aws:redshiftserverless/namespace:Namespace": (p, r) => cmk(r, p, "kmsKeyId"),
+  "aws:athena/workgroup:Workgroup": (p, r) => {
+    const enc = obj(obj(obj(p.configuration).resultConfiguration).encryptionConfiguration);
+    const option = str(enc.encryptionOption);
+    if (option !== "SSE_KMS" && option !== "CSE_KMS")
+      r(
+        `query results are ${option ? `encrypted with ${option}` : "not encrypted"}; set configuration.resultConfiguration.encryptionConfiguration.encryptionOption "SSE_KMS" (or "CSE_KMS") with kmsKeyArn`,
+      );
+    cmk(r, enc, "kmsKeyArn", "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn");
+  },
 };
 
 /** Data stores of the types above use a customer-managed KMS key. */

@@ -49,6 +49,37 @@ export const AZURE_DATA_STORES: Readonly<Record<string, Check>> = {
     if (p.keyId === undefined || !isCustomerManagedAzureKey(() => p.keyId))
       r("transparent data encryption uses a service-managed key (keyId)");
   },
+  "azure-native:sql:EncryptionProtector": (p, r) => {
+    if ((str(p.serverKeyType) ?? "").toLowerCase() !== "azurekeyvault")
+      r(`the TDE protector is ${str(p.serverKeyType) ?? "(unset)"}; set serverKeyType "AzureKeyVault" with a Key Vault key`);
+  },
+  "azure-native:sql:ManagedInstanceEncryptionProtector": (p, r) => {
+    if ((str(p.serverKeyType) ?? "").toLowerCase() !== "azurekeyvault")
+      r(`the TDE protector is ${str(p.serverKeyType) ?? "(unset)"}; set serverKeyType "AzureKeyVault" with a Key Vault key`);
+  },
+  "azure-native:storage:EncryptionScope": (p, r) => {
+    if ((str(p.source) ?? "").toLowerCase() !== "microsoft.keyvault")
+      r(
+        `the encryption scope uses ${str(p.source) ?? "Microsoft.Storage"} keys; set source "Microsoft.KeyVault" with keyVaultProperties.keyUri`,
+      );
+    else if (!isCustomerManagedAzureKey(() => obj(p.keyVaultProperties).keyUri) || obj(p.keyVaultProperties).keyUri === undefined)
+      r("keyVaultProperties.keyUri names no Key Vault key");
+  },
+  "azure-native:machinelearningservices:Workspace": (p, r) => {
+    const enc = obj(p.encryption);
+    const kid = obj(enc.keyVaultProperties).keyIdentifier;
+    if ((str(enc.status) ?? "").toLowerCase() !== "enabled" || kid === undefined || !isCustomerManagedAzureKey(() => kid))
+      r("the workspace is not encrypted with a customer-managed key (encryption.status Enabled, keyVaultProperties.keyIdentifier)");
+  },
+  "azure-native:search:Service": (p, r) => {
+    if ((str(obj(p.encryptionWithCmk).enforcement) ?? "").toLowerCase() !== "enabled")
+      r('customer-managed-key encryption is not enforced (encryptionWithCmk.enforcement "Enabled")');
+  },
+  "azure-native:redisenterprise:RedisEnterprise": (p, r) => {
+    const url = obj(obj(p.encryption).customerManagedKeyEncryption).keyEncryptionKeyUrl;
+    if (url === undefined || !isCustomerManagedAzureKey(() => url))
+      r("the cache is not encrypted with a customer-managed key (encryption.customerManagedKeyEncryption.keyEncryptionKeyUrl)");
+  },
   "azure-native:containerregistry:Registry": (p, r) => {
     const enc = obj(p.encryption);
     if ((str(enc.status) ?? "").toLowerCase() !== "enabled" || !isCustomerManagedAzureKey(() => obj(enc.keyVaultProperties).keyIdentifier))
