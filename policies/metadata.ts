@@ -564,7 +564,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "aws-ec2-launch-template-enforce-imdsv2": {
     area: "least-privilege",
     description:
-      "Node launch templates require IMDSv2 session tokens with a hop limit of 1, so pods cannot reach the node's instance metadata and its role's credentials.",
+      "Node launch templates, EC2 instances and spot requests require IMDSv2 session tokens with a hop limit of 1, so pods cannot reach the node's instance metadata and its role's credentials.",
     severity: "high",
     remediationSteps: 'Set `metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }` on the launch template.',
     controls: [C.iaCredentials, C.iaConfig, C.isoAuthentication, C.isoConfig],
@@ -615,6 +615,26 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     remediationSteps: "Restrict `sourceAddressPrefix` to the virtual network or a service tag other than Internet.",
     controls: [C.iaNetworkControls, C.iaSegregation, C.iaConnection, C.isoNetworks, C.isoSegregation],
     equivalents: [ck("CKV_AZURE_9"), ck("CKV_AZURE_10"), tv("AVD-AZU-0047")],
+  },
+  "aws-data-service-disallow-public-access": {
+    area: "least-privilege",
+    description:
+      "Services a team adds next stay off the internet: no publiclyAccessible Redshift (and Serverless) or DMS, load balancers internal unless named in `publicLoadBalancers`, no public IP on EC2 instances, OpenSearch in a VPC, MSK without public access, SageMaker notebooks without direct internet access and domains VpcOnly.",
+    severity: "high",
+    remediationSteps:
+      "Set publiclyAccessible false / internal true / associatePublicIpAddress false, give OpenSearch vpcOptions, set MSK publicAccess DISABLED and SageMaker directInternetAccess Disabled (appNetworkAccessType VpcOnly); name reviewed internet-facing load balancers in publicLoadBalancers.",
+    controls: PUBLIC,
+    equivalents: [ck("CKV_AWS_87"), ck("CKV_AWS_88")],
+  },
+  "azure-data-service-disallow-public-access": {
+    area: "least-privilege",
+    description:
+      "Azure services a team adds next stay off the internet: server firewall rules (PostgreSQL, MySQL, SQL, Redis, Synapse) never include public addresses or 0.0.0.0–0.0.0.0 (all Azure), Cosmos DB is not public to the internet, SQL servers, ML workspaces and AI Search have public network access Disabled, container groups get no public IP.",
+    severity: "high",
+    remediationSteps:
+      'Remove public or all-Azure firewall rules, set publicNetworkAccess "Disabled" and reach the service through a private endpoint; deploy container groups into a subnet.',
+    controls: PUBLIC,
+    equivalents: [ck("CKV_AZURE_11")],
   },
   "azure-storage-account-disallow-public-access": {
     area: "least-privilege",

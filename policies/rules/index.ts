@@ -48,6 +48,7 @@ import { kubernetesHelmReleaseEnforcePinnedVersion } from "./kubernetes/kubernet
 import { kubernetesNetworkingNetworkPolicyDisallowOpenEgress } from "./kubernetes/kubernetes-networking-network-policy-disallow-open-egress";
 import { kubernetesRbacClusterrolebindingDisallowBroadGrant } from "./kubernetes/kubernetes-rbac-clusterrolebinding-disallow-broad-grant";
 import { kubernetesRbacRoleDisallowWildcard } from "./kubernetes/kubernetes-rbac-role-disallow-wildcard";
+import { awsDataServiceDisallowPublicAccess } from "./least-privilege/aws-data-service-disallow-public-access";
 import { awsDataServiceEnforcePrivateNetwork } from "./least-privilege/aws-data-service-enforce-private-network";
 import { awsEc2LaunchTemplateEnforceImdsv2 } from "./least-privilege/aws-ec2-launch-template-enforce-imdsv2";
 import { awsEc2SecurityGroupDisallowPublicIngress } from "./least-privilege/aws-ec2-security-group-disallow-public-ingress";
@@ -64,6 +65,7 @@ import { azureAksClusterDisallowPublicEndpoint } from "./least-privilege/azure-a
 import { azureAuthorizationRoleAssignmentDisallowPrivilegedSubscriptionScope } from "./least-privilege/azure-authorization-role-assignment-disallow-privileged-subscription-scope";
 import { azureAuthorizationRoleAssignmentEnforceAksClusterScope } from "./least-privilege/azure-authorization-role-assignment-enforce-aks-cluster-scope";
 import { azureContainerregistryRegistryDisallowPublicAccess } from "./least-privilege/azure-containerregistry-registry-disallow-public-access";
+import { azureDataServiceDisallowPublicAccess } from "./least-privilege/azure-data-service-disallow-public-access";
 import { azureDataServiceEnforcePrivateEndpoint } from "./least-privilege/azure-data-service-enforce-private-endpoint";
 import { azureKeyvaultVaultDisallowPublicAccess } from "./least-privilege/azure-keyvault-vault-disallow-public-access";
 import { azureNetworkSecurityGroupDisallowPublicIngress } from "./least-privilege/azure-network-security-group-disallow-public-ingress";
@@ -167,6 +169,8 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   azureKeyvaultDataStoreEnforceCmkEncryption,
   awsExternalEndpointEnforceLocalDestination,
   azureEventgridSubscriptionEnforceLocalDestination,
+  awsDataServiceDisallowPublicAccess,
+  azureDataServiceDisallowPublicAccess,
 ];
 
 /** Rules that need several resources at once. */

@@ -4,11 +4,11 @@ import { num, obj, str } from "../../lib/values";
 /**
  * Node instance metadata is hardened: IMDSv2 only (session tokens) and a hop limit of 1, so a pod
  * cannot reach the node's metadata service and borrow the node role's credentials instead of its
- * own workload identity.
+ * own workload identity. Instances launched directly (and spot requests) are held to the same.
  */
 export const awsEc2LaunchTemplateEnforceImdsv2 = resourceRule({
   name: "aws-ec2-launch-template-enforce-imdsv2",
-  types: ["aws:ec2/launchTemplate:LaunchTemplate"],
+  types: ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance", "aws:ec2/spotInstanceRequest:SpotInstanceRequest"],
   check: ({ props, report }) => {
     const m = obj(props.metadataOptions);
     if (str(m.httpEndpoint) === "disabled") return;
