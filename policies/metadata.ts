@@ -489,7 +489,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "aws-iam-resource-policy-disallow-external-principal": {
     area: "least-privilege",
     description:
-      "No resource or trust policy (bucket, inline bucket policy, queue, topic, KMS key, ECR repository/registry, secret, file system, role trust, Lambda permission…) lets anyone in (`*`, `{AWS:[\"*\"]}`, `arn:aws:iam::*:root`, NotPrincipal, public identity providers), nor an account that is not this stack's, nor a service acting for any account, unless a condition narrows it to this stack's account. Federated trust needs a `:sub` condition.",
+      "No resource or trust policy (bucket, inline bucket policy, queue, topic, KMS key, ECR repository/registry, secret, file system, role trust, Lambda permission; and grants read as policies: KMS grants, RAM principal associations, snapshot volume and AMI launch permissions, Lambda function URLs without auth, public object ACLs) lets anyone in (`*`, `{AWS:[\"*\"]}`, `arn:aws:iam::*:root`, NotPrincipal, public identity providers), nor an account that is not this stack's, nor a service acting for any account, unless a condition narrows it to this stack's account. Federated trust needs a `:sub` condition.",
     severity: "critical",
     remediationSteps:
       "Name this stack's account or roles as principals; narrow service principals with aws:SourceAccount/aws:SourceArn; for OIDC trust add a StringEquals condition on `<provider>:sub`. A genuinely shared resource needs an exemption with its reason.",

@@ -1902,6 +1902,58 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         value: iamPolicy([{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::*:root" }, Action: "sts:AssumeRole" }]),
         expect: "anyone",
       },
+      {
+        why: "a KMS grant to another account's role",
+        add: [
+          s("aws:kms/grant:Grant", "grant", {
+            keyId: KEY_ARN,
+            granteePrincipal: "arn:aws:iam::210987654321:role/x",
+            operations: ["Decrypt"],
+          }),
+        ],
+        target: "grant",
+        expect: "210987654321",
+      },
+      {
+        why: "a RAM share with another account",
+        add: [
+          s("aws:ram/principalAssociation:PrincipalAssociation", "ram", {
+            principal: "210987654321",
+            resourceShareArn: "arn:aws:ram:me-central-1:123456789012:resource-share/x",
+          }),
+        ],
+        target: "ram",
+        expect: "210987654321",
+      },
+      {
+        why: "a snapshot volume permission for another account",
+        add: [
+          s("aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission", "snap", {
+            snapshotId: "snap-1",
+            accountId: "210987654321",
+          }),
+        ],
+        target: "snap",
+        expect: "210987654321",
+      },
+      {
+        why: "an AMI launch permission for everyone",
+        add: [s("aws:ec2/amiLaunchPermission:AmiLaunchPermission", "ami", { imageId: "ami-1", group: "all" })],
+        target: "ami",
+        expect: "anyone",
+      },
+      {
+        why: "a Lambda function URL without auth",
+        add: [s("aws:lambda/functionUrl:FunctionUrl", "url", { functionName: "f", authorizationType: "NONE" })],
+        target: "url",
+        expect: "anyone",
+      },
+      {
+        why: "an object readable by every AWS account (authenticated-read)",
+        add: [s("aws:s3/bucketObjectv2:BucketObjectv2", "obj", { bucket: "b", key: "k", acl: "authenticated-read" })],
+        target: "obj",
+        expect: "anyone",
+      },
     ],
     unknown: { path: ["policy"], expect: "advisory" },
   },
