@@ -479,7 +479,8 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   },
   "aws-iam-role-disallow-admin-policy": {
     area: "least-privilege",
-    description: "No role, user or group gets AdministratorAccess, PowerUserAccess or IAMFullAccess, attached or inline (`*:*`).",
+    description:
+      "No role, user or group gets an administrative AWS managed policy (every AdministratorAccess* variant, PowerUserAccess, IAMFullAccess, Organizations and Identity Center administration, job-function/SystemAdministrator), attached or inline (`*:*`).",
     severity: "critical",
     remediationSteps:
       "Replace the managed admin policy with a least-privilege policy; cluster administration goes through EKS access entries.",
@@ -591,7 +592,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "azure-authorization-role-assignment-disallow-privileged-subscription-scope": {
     area: "least-privilege",
     description:
-      "No Owner, Contributor, User Access Administrator or Role Based Access Control Administrator role assignment at subscription, management-group or root scope.",
+      "No Owner, Contributor, User Access Administrator, Role Based Access Control Administrator or data-plane owner (Storage Blob Data Owner, Key Vault Administrator / Data Access Administrator / Secrets and Crypto Officer) role assignment at subscription, management-group or root scope (ids read whatever their case or trailing slashes), and no custom role definition granting wildcard write, role-assignment or data actions that is assignable there.",
     severity: "critical",
     remediationSteps: "Assign a narrower built-in role (or a custom role) at the resource or resource-group scope.",
     controls: PRIVILEGE,

@@ -561,6 +561,17 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         ],
         expect: "exemption",
       },
+      {
+        why: "an exemption against an assignment outside the stack (the tenant's allowed-locations)",
+        add: [
+          s("azure-native:authorization:PolicyExemption", "exempt2", {
+            policyAssignmentId: "/subscriptions/0/providers/Microsoft.Authorization/policyAssignments/allowed-locations/",
+            exemptionCategory: "Waiver",
+          }),
+        ],
+        target: "exempt2",
+        expect: "not a policy assignment of this stack",
+      },
     ],
     unknown: { path: ["enforcementMode"], expect: "mandatory" },
   },
@@ -1790,6 +1801,25 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         value: "arn:aws:iam::aws:policy/AdministratorAccess",
         expect: "AdministratorAccess",
       },
+      {
+        why: "the SystemAdministrator job function (a path in the ARN)",
+        path: ["policyArn"],
+        value: "arn:aws:iam::aws:policy/job-function/SystemAdministrator",
+        expect: "SystemAdministrator",
+      },
+      {
+        why: "an AdministratorAccess variant",
+        path: ["policyArn"],
+        value: "arn:aws:iam::aws:policy/AdministratorAccess-Amplify",
+        expect: "AdministratorAccess-Amplify",
+      },
+      { why: "PowerUserAccess", path: ["policyArn"], value: "arn:aws:iam::aws:policy/PowerUserAccess", expect: "PowerUserAccess" },
+      {
+        why: "IAMFullAccess on a role's managedPolicyArns",
+        add: [s("aws:iam/role:Role", "role", { assumeRolePolicy: "{}", managedPolicyArns: ["arn:aws:iam::aws:policy/IAMFullAccess"] })],
+        target: "role",
+        expect: "IAMFullAccess",
+      },
     ],
     unknown: { path: ["policyArn"], expect: "advisory" },
   },
@@ -2184,6 +2214,57 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         path: ["roleDefinitionId"],
         value: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/f58310d9-a9f6-439a-9e8d-f62e7b41a168",
         expect: "Role Based Access Control Administrator",
+      },
+      {
+        why: "Owner with a trailing slash on the role definition id",
+        path: ["roleDefinitionId"],
+        value: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635/",
+        expect: "Owner",
+      },
+      {
+        why: "Storage Blob Data Owner at the subscription",
+        path: ["roleDefinitionId"],
+        value: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+        expect: "Storage Blob Data Owner",
+      },
+      {
+        why: "a custom role with actions * assignable at the subscription",
+        add: [
+          s("azure-native:authorization:RoleDefinition", "custom", {
+            scope: "/subscriptions/0",
+            roleName: "team-admin",
+            permissions: [{ actions: ["*"], notActions: [] }],
+            assignableScopes: ["/subscriptions/0"],
+          }),
+        ],
+        target: "custom",
+        expect: "wildcard",
+      },
+      {
+        why: "a custom role with */write assignable at a management group",
+        add: [
+          s("azure-native:authorization:RoleDefinition", "custom-w", {
+            scope: "/subscriptions/0",
+            roleName: "team-writer",
+            permissions: [{ actions: ["*/read", "*/write"], notActions: ["Microsoft.Authorization/*"] }],
+            assignableScopes: ["/providers/Microsoft.Management/managementGroups/corp"],
+          }),
+        ],
+        target: "custom-w",
+        expect: "Microsoft.Storage/storageAccounts/write",
+      },
+      {
+        why: "a custom role with data actions * assignable at the subscription",
+        add: [
+          s("azure-native:authorization:RoleDefinition", "custom-d", {
+            scope: "/subscriptions/0",
+            roleName: "team-data",
+            permissions: [{ actions: [], dataActions: ["Microsoft.Storage/*"] }],
+            assignableScopes: ["/subscriptions/0/"],
+          }),
+        ],
+        target: "custom-d",
+        expect: "blobs/read",
       },
     ],
     unknown: { path: ["roleDefinitionId"], expect: "advisory" },

@@ -1232,7 +1232,7 @@ add("Owner role at subscription scope with a trailing slash", (id) => [
     scope: `${SUB}/`,
     principalId: "11111111-1111-1111-1111-111111111111",
     principalType: "Group",
-    roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75e-2fe8c4bcb635`,
+    roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635`,
   }),
 ]);
 add("User Access Administrator at subscription scope in upper case", (id) => [
@@ -1264,7 +1264,7 @@ add("Owner on the resource group (same blast radius as the stack)", (id) => [
     scope: RG,
     principalId: "11111111-1111-1111-1111-111111111111",
     principalType: "User",
-    roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75e-2fe8c4bcb635`,
+    roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635`,
   }),
 ]);
 add("ML workspace with public network access", (id) => [

@@ -17,8 +17,6 @@ import { CASES, type RedCase, type RedStack } from "./redteam-cases";
 
 /** KNOWN ESCAPES: cases the pack misses today (by their `why`). Remove a case once a rule catches it. */
 const ESCAPES = new Set<string>([
-  "job-function SystemAdministrator attached to a role",
-  "AdministratorAccess-Amplify (admin by another ARN)",
   "EKS cluster-admin access policy for a team role",
   "ScaledJob in team-fraud: privileged, KEDA ScaledJob",
   "JobSet in team-fraud: hostNetwork, JobSet",
@@ -64,11 +62,7 @@ const ESCAPES = new Set<string>([
   "Sensor k8s trigger whose manifest is fetched from a URL (cannot be judged)",
   "yaml/v2 ConfigGroup carrying a privileged Pod",
   "ECS task definition with a privileged Docker Hub container",
-  "Owner role at subscription scope with a trailing slash",
-  "Custom role with actions * assignable at the subscription",
-  "Storage Blob Data Owner for a team at subscription scope",
   "Owner on the resource group (same blast radius as the stack)",
-  "Policy exemption waiving the allowed-locations assignment",
   "Defender for Cloud pricing tier Free",
   "SQL server auditing disabled",
 ]);

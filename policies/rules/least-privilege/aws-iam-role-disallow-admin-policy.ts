@@ -3,12 +3,27 @@ import { resourceRule } from "../../lib/rule";
 import { list, str } from "../../lib/values";
 import { allowStatements, IAM_POLICY_TYPES } from "./iam";
 
-/** AWS managed policies that grant administrative or IAM-administrative power. */
-const ADMIN_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrganizationsFullAccess"];
+/**
+ * AWS managed policies that grant administrative or IAM-administrative power (or enough to grant
+ * it to oneself): every `AdministratorAccess*` variant (AdministratorAccess-Amplify,
+ * -AWSElasticBeanstalk…), PowerUserAccess, IAMFullAccess, Organizations and IAM Identity Center
+ * administration, and the SystemAdministrator job function.
+ */
+const ADMIN_POLICIES: readonly RegExp[] = [
+  /^AdministratorAccess(-.+)?$/i,
+  /^PowerUserAccess$/i,
+  /^IAMFullAccess$/i,
+  /^AWSOrganizationsFullAccess$/i,
+  /^AWSSSO(MasterAccount|MemberAccount|Directory)Administrator$/i,
+  /^SystemAdministrator$/i,
+];
 
-function isAdminArn(arn: string): boolean {
-  const name = arn.trim().split("/").pop() ?? "";
-  return /^arn:aws[a-z-]*:iam::[^:]*:policy\//.test(arn.trim()) && ADMIN_POLICIES.includes(name);
+/** True for the ARN of an administrative managed policy, whatever its path (`policy/job-function/…`). */
+export function isAdminArn(arn: string): boolean {
+  const m = /^arn:aws[a-z-]*:iam::[^:]*:policy\/(.+)$/.exec(arn.trim());
+  if (!m?.[1]) return false;
+  const name = m[1].split("/").pop() ?? "";
+  return ADMIN_POLICIES.some((p) => p.test(name));
 }
 
 /** No admin managed policies and no inline grant of every action on every resource. */

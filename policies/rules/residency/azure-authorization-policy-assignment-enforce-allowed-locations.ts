@@ -53,13 +53,38 @@ export const azureAuthorizationPolicyAssignmentEnforceAllowedLocations = stackRu
       if (list(a.props.resourceSelectors).length) report(a, "resourceSelectors narrow the guardrail to some resources only");
       if (list(a.props.overrides).length) report(a, "overrides change the guardrail's effect");
     }
+    // Every assignment of this stack, by id and name: an exemption against an assignment that is not
+    // one of them cannot be verified not to be an allowed-locations guardrail (the tenant's own, say).
+    const stackAssignments = resources.filter((r) => r.type === ASSIGNMENT);
+    const keysOf = (a: PolicyResource) =>
+      ["id", "policyAssignmentName"]
+        .map((k) => read(() => str(a.props[k])))
+        .filter((v) => v.known && !!v.value)
+        .map((v) => (v as { value: string }).value.toLowerCase().replace(/\/+$/, ""));
+    const names = (list: PolicyResource[]) => list.flatMap(keysOf);
+    const matches = (target: string, keys: string[]) => keys.some((k) => target === k || target.endsWith(`/${k}`));
+    const guardrailKeys = names(assignments);
+    const otherKeys = names(stackAssignments.filter((a) => !assignments.includes(a)));
     for (const e of resources.filter((r) => r.type === "azure-native:authorization:PolicyExemption")) {
       const target = read(() => str(e.props.policyAssignmentId));
-      const hits = assignments.some((a) => {
-        const name = read(() => str(a.props.policyAssignmentName));
-        return !target.known || (name.known && !!name.value && (target.value ?? "").toLowerCase().endsWith(`/${name.value.toLowerCase()}`));
-      });
-      if (hits) report(e, "a policy exemption switches the allowed-locations guardrail off for part of the stack");
+      const deps = e.propertyDependencies.policyAssignmentId ?? [];
+      if (deps.some((d) => assignments.some((a) => a.urn === d.urn))) {
+        report(e, "a policy exemption switches the allowed-locations guardrail off for part of the stack");
+        continue;
+      }
+      if (deps.some((d) => d.type === ASSIGNMENT)) continue;
+      if (!target.known) {
+        report(e, "policyAssignmentId is unknown during preview: the exemption may waive the allowed-locations guardrail");
+        continue;
+      }
+      const t = (target.value ?? "").toLowerCase().replace(/\/+$/, "");
+      if (matches(t, guardrailKeys) || !matches(t, otherKeys))
+        report(
+          e,
+          matches(t, guardrailKeys)
+            ? "a policy exemption switches the allowed-locations guardrail off for part of the stack"
+            : `a policy exemption waives "${target.value}", which is not a policy assignment of this stack: it may be an allowed-locations guardrail; exempt only this stack's own non-residency assignments`,
+        );
     }
     const covering = assignments
       .filter((a) => definitionOf(a) === RESOURCE_LOCATIONS)
