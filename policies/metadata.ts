@@ -899,7 +899,8 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   },
   "aws-s3-bucket-enable-versioning": {
     area: "data-safety",
-    description: "Production S3 buckets have versioning enabled.",
+    description:
+      "Production S3 buckets have versioning enabled: a BucketVersioning says Enabled, and no other versioning resource of the bucket (a second, Suspended one) nor its inline versioning says otherwise.",
     severity: "medium",
     remediationSteps:
       'Add `aws.s3.BucketVersioning` with `versioningConfiguration.status: "Enabled"` and a lifecycle rule for noncurrent versions.',

@@ -2793,6 +2793,24 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       { why: "disabled", path: ["versioningConfiguration", "status"], value: "Disabled", expect: "Enabled" },
       { why: "versioning set on another bucket", path: ["bucket"], value: "other-bkt", expect: "Enabled" },
       { why: "status in lower case", path: ["versioningConfiguration", "status"], value: "enabled", expect: "Enabled" },
+      {
+        why: "a second versioning resource of the bucket Suspended",
+        add: [
+          s("aws:s3/bucketVersioning:BucketVersioning", "data-versioning-2", {
+            bucket: "data-bkt",
+            versioningConfiguration: { status: "Suspended" },
+          }),
+        ],
+        target: "data-versioning-2",
+        expect: "Suspended",
+      },
+      {
+        why: "inline versioning disabled next to an Enabled BucketVersioning",
+        target: "data",
+        path: ["versioning"],
+        value: { enabled: false },
+        expect: "inline versioning",
+      },
     ],
     unknown: { path: ["versioningConfiguration"], expect: "advisory" },
   },

@@ -43,7 +43,6 @@ const ESCAPES = new Set<string>([
   "externalIPs on a ClusterIP service",
   "internal annotation plus both annotations conflicting (scheme internet-facing wins with LBC)",
   "Ingress with ALB scheme internet-facing",
-  "S3 versioning suspended on the data bucket",
   "GuardDuty detector disabled",
   "Config recorder stopped",
   "the platform's mlops-pod-security policy redeclared with failurePolicy Ignore",
