@@ -897,6 +897,24 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: SAFETY,
     equivalents: [ck("CKV_AWS_293"), ck("CKV_AWS_133"), tv("AVD-AWS-0177")],
   },
+  "aws-security-service-enforce-audit-enabled": {
+    area: "data-safety",
+    description:
+      "In production, threat detection and configuration recording are not switched off: no disabled GuardDuty detector or feature, no stopped AWS Config recorder.",
+    severity: "high",
+    remediationSteps:
+      "Keep GuardDuty detectors and features enabled and the Config recorder running; remove the resource that switches them off.",
+    controls: SAFETY,
+    equivalents: [],
+  },
+  "azure-security-service-enforce-audit-enabled": {
+    area: "data-safety",
+    description: "In production, Defender for Cloud plans stay on the Standard tier and SQL server/database auditing stays Enabled.",
+    severity: "high",
+    remediationSteps: 'Set Defender pricingTier "Standard" and SQL auditing state "Enabled"; remove the resource that switches them off.',
+    controls: SAFETY,
+    equivalents: [],
+  },
   "aws-s3-bucket-enable-versioning": {
     area: "data-safety",
     description:

@@ -8,10 +8,12 @@ import { awsCloudwatchLogGroupConfigureRetention } from "./data-safety/aws-cloud
 import { awsRdsDatabaseEnableDeletionProtection } from "./data-safety/aws-rds-database-enable-deletion-protection";
 import { awsS3BucketConfigureLifecycleRetention } from "./data-safety/aws-s3-bucket-configure-lifecycle-retention";
 import { awsS3BucketEnableVersioning } from "./data-safety/aws-s3-bucket-enable-versioning";
+import { awsSecurityServiceEnforceAuditEnabled } from "./data-safety/aws-security-service-enforce-audit-enabled";
 import { azureKeyvaultVaultEnablePurgeProtection } from "./data-safety/azure-keyvault-vault-enable-purge-protection";
 import { azureMonitorDiagnosticSettingEnableAuditLogging } from "./data-safety/azure-monitor-diagnostic-setting-enable-audit-logging";
 import { azureOperationalinsightsWorkspaceConfigureRetention } from "./data-safety/azure-operationalinsights-workspace-configure-retention";
 import { azurePostgresqlServerEnforceBackupRetention } from "./data-safety/azure-postgresql-server-enforce-backup-retention";
+import { azureSecurityServiceEnforceAuditEnabled } from "./data-safety/azure-security-service-enforce-audit-enabled";
 import { azureStorageAccountConfigureLifecycleRetention } from "./data-safety/azure-storage-account-configure-lifecycle-retention";
 import { azureStorageAccountEnableSoftDelete } from "./data-safety/azure-storage-account-enable-soft-delete";
 import { pulumiStackEnvironmentEnforceConsistency } from "./data-safety/pulumi-stack-environment-enforce-consistency";
@@ -171,6 +173,8 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   azureEventgridSubscriptionEnforceLocalDestination,
   awsDataServiceDisallowPublicAccess,
   azureDataServiceDisallowPublicAccess,
+  awsSecurityServiceEnforceAuditEnabled,
+  azureSecurityServiceEnforceAuditEnabled,
 ];
 
 /** Rules that need several resources at once. */

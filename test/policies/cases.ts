@@ -2785,6 +2785,44 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     ],
     unknown: { path: ["deletionProtection"], expect: "advisory" },
   },
+  "aws-security-service-enforce-audit-enabled": {
+    specs: [
+      s("aws:guardduty/detector:Detector", "gd", { enable: true }),
+      s("aws:cfg/recorderStatus:RecorderStatus", "rec", { name: "default", isEnabled: true }),
+    ],
+    target: "gd",
+    violations: [
+      { why: "a disabled detector", path: ["enable"], value: false, expect: "disabled" },
+      { why: "a disabled detector as a string", path: ["enable"], value: "false", expect: "disabled" },
+      { why: "a stopped Config recorder", target: "rec", path: ["isEnabled"], value: false, expect: "stopped" },
+      {
+        why: "a disabled GuardDuty feature",
+        add: [s("aws:guardduty/detectorFeature:DetectorFeature", "feat", { detectorId: "d", name: "S3_DATA_EVENTS", status: "DISABLED" })],
+        target: "feat",
+        expect: "DISABLED",
+      },
+    ],
+    unknown: { path: ["enable"], expect: "advisory" },
+  },
+  "azure-security-service-enforce-audit-enabled": {
+    specs: [
+      s("azure-native:security:Pricing", "defender", { pricingName: "VirtualMachines", pricingTier: "Standard" }),
+      s("azure-native:sql:ServerBlobAuditingPolicy", "audit", { serverName: "sql", state: "Enabled" }),
+    ],
+    target: "defender",
+    violations: [
+      { why: "Defender on the Free tier", path: ["pricingTier"], value: "Free", expect: "Free" },
+      { why: "Defender tier unset", path: ["pricingTier"], value: undefined, expect: "(unset)" },
+      { why: "SQL auditing disabled", target: "audit", path: ["state"], value: "Disabled", expect: "Disabled" },
+      {
+        why: "database auditing disabled",
+        add: [s("azure-native:sql:DatabaseBlobAuditingPolicy", "dbaudit", { serverName: "sql", databaseName: "d", state: "Disabled" })],
+        target: "dbaudit",
+        expect: "Disabled",
+      },
+    ],
+    unknown: { path: ["pricingTier"], expect: "advisory" },
+  },
   "aws-s3-bucket-enable-versioning": {
     specs: BUCKET,
     target: "data-versioning",

@@ -43,8 +43,6 @@ const ESCAPES = new Set<string>([
   "externalIPs on a ClusterIP service",
   "internal annotation plus both annotations conflicting (scheme internet-facing wins with LBC)",
   "Ingress with ALB scheme internet-facing",
-  "GuardDuty detector disabled",
-  "Config recorder stopped",
   "the platform's mlops-pod-security policy redeclared with failurePolicy Ignore",
   "team-* namespace (no team label) enforcing baseline",
   "Deployment in team-credit: SELinux type spc_t (super-privileged)",
@@ -62,8 +60,6 @@ const ESCAPES = new Set<string>([
   "yaml/v2 ConfigGroup carrying a privileged Pod",
   "ECS task definition with a privileged Docker Hub container",
   "Owner on the resource group (same blast radius as the stack)",
-  "Defender for Cloud pricing tier Free",
-  "SQL server auditing disabled",
 ]);
 
 type Violation = Awaited<ReturnType<typeof checkPlan>>["violations"][number];
