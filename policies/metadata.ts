@@ -620,7 +620,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "aws-data-service-disallow-public-access": {
     area: "least-privilege",
     description:
-      "Services a team adds next stay off the internet: no publiclyAccessible Redshift (and Serverless) or DMS, load balancers internal unless named in `publicLoadBalancers`, no public IP on EC2 instances, OpenSearch in a VPC, MSK without public access, SageMaker notebooks without direct internet access and domains VpcOnly.",
+      "Services a team adds next stay off the internet: no publiclyAccessible Redshift (and Serverless) or DMS, load balancers internal unless named in `publicLoadBalancers`, no public IP on EC2 instances, OpenSearch in a VPC, MSK without public access, SageMaker notebooks without direct internet access and domains VpcOnly, no S3 static website hosting.",
     severity: "high",
     remediationSteps:
       "Set publiclyAccessible false / internal true / associatePublicIpAddress false, give OpenSearch vpcOptions, set MSK publicAccess DISABLED and SageMaker directInternetAccess Disabled (appNetworkAccessType VpcOnly); name reviewed internet-facing load balancers in publicLoadBalancers.",

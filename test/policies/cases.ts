@@ -2088,6 +2088,23 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         value: undefined,
         expect: "unset (Enabled)",
       },
+      {
+        why: "a bucket with inline website hosting",
+        add: [s("aws:s3/bucket:Bucket", "site", { bucket: "site", website: { indexDocument: "index.html" } })],
+        target: "site",
+        expect: "website",
+      },
+      {
+        why: "a website configuration resource",
+        add: [
+          s("aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", "site-cfg", {
+            bucket: "data-bkt",
+            indexDocument: { suffix: "index.html" },
+          }),
+        ],
+        target: "site-cfg",
+        expect: "website",
+      },
     ],
     unknown: { path: ["publiclyAccessible"], expect: "advisory" },
   },

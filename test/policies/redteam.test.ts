@@ -55,7 +55,6 @@ const ESCAPES = new Set<string>([
   "CiliumNetworkPolicy egress toEntities world",
   "mlops-images binding redeclared for ml-pipelines only",
   "mlops-resources policy redeclared with a matchCondition that never matches",
-  "bucket inline website hosting",
   "Sensor k8s trigger whose manifest is fetched from a URL (cannot be judged)",
   "yaml/v2 ConfigGroup carrying a privileged Pod",
   "ECS task definition with a privileged Docker Hub container",

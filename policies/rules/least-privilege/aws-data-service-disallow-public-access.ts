@@ -1,5 +1,5 @@
 import { resourceRule } from "../../lib/rule";
-import { isTrue, obj, str } from "../../lib/values";
+import { isTrue, list, obj, str } from "../../lib/values";
 
 type Check = (p: Record<string, unknown>, report: (m: string) => void, publicLb: boolean) => void;
 
@@ -16,6 +16,11 @@ const loadBalancer: Check = (p, r, publicLb) => {
   r(
     `the load balancer is internet-facing (internal: ${str(p.internal) ?? "unset"}); set internal: true or name it in the pack's publicLoadBalancers`,
   );
+};
+
+const website = (w: unknown, r: (m: string) => void) => {
+  if (Object.keys(obj(w)).length > 0)
+    r("the bucket's inline website hosting serves its objects over a public HTTP endpoint; remove website");
 };
 
 /**
@@ -60,6 +65,14 @@ export const AWS_PUBLIC_SERVICES: Readonly<Record<string, Check>> = {
         `directInternetAccess is ${str(p.directInternetAccess) ?? "unset (Enabled)"}: the notebook reaches the internet directly; set Disabled with a subnet`,
       );
   },
+  "aws:s3/bucket:Bucket": (p, r) => website(p.website, r),
+  "aws:s3/bucketV2:BucketV2": (p, r) => {
+    for (const w of list(p.websites)) website(w, r);
+  },
+  "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration": (_p, r) =>
+    r("static website hosting serves the bucket's objects over a public HTTP endpoint; serve content through the stack's ingress instead"),
+  "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2": (_p, r) =>
+    r("static website hosting serves the bucket's objects over a public HTTP endpoint; serve content through the stack's ingress instead"),
   "aws:sagemaker/domain:Domain": (p, r) => {
     if ((str(p.appNetworkAccessType) ?? "PublicInternetOnly") !== "VpcOnly")
       r(`appNetworkAccessType is ${str(p.appNetworkAccessType) ?? "unset (PublicInternetOnly)"}: set VpcOnly`);
