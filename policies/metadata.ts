@@ -617,6 +617,15 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: [C.iaNetworkControls, C.iaSegregation, C.iaConnection, C.isoNetworks, C.isoSegregation],
     equivalents: [ck("CKV_AZURE_9"), ck("CKV_AZURE_10"), tv("AVD-AZU-0047")],
   },
+  "aws-ecs-task-definition-disallow-privileged": {
+    area: "least-privilege",
+    description:
+      "ECS task definitions run no privileged container, add no host-level Linux capabilities (ALL, SYS_ADMIN…) and share no host PID or IPC namespace; container definitions that cannot be parsed are violations.",
+    severity: "high",
+    remediationSteps: "Remove privileged, host capabilities and pidMode/ipcMode host from the task definition.",
+    controls: POD,
+    equivalents: [],
+  },
   "aws-data-service-disallow-public-access": {
     area: "least-privilege",
     description:

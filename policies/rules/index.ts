@@ -54,6 +54,7 @@ import { awsDataServiceDisallowPublicAccess } from "./least-privilege/aws-data-s
 import { awsDataServiceEnforcePrivateNetwork } from "./least-privilege/aws-data-service-enforce-private-network";
 import { awsEc2LaunchTemplateEnforceImdsv2 } from "./least-privilege/aws-ec2-launch-template-enforce-imdsv2";
 import { awsEc2SecurityGroupDisallowPublicIngress } from "./least-privilege/aws-ec2-security-group-disallow-public-ingress";
+import { awsEcsTaskDefinitionDisallowPrivileged } from "./least-privilege/aws-ecs-task-definition-disallow-privileged";
 import { awsEksClusterDisallowPublicEndpoint } from "./least-privilege/aws-eks-cluster-disallow-public-endpoint";
 import { awsIamPolicyDisallowWildcardAction } from "./least-privilege/aws-iam-policy-disallow-wildcard-action";
 import { awsIamPolicyDisallowWildcardResource } from "./least-privilege/aws-iam-policy-disallow-wildcard-resource";
@@ -175,6 +176,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   azureDataServiceDisallowPublicAccess,
   awsSecurityServiceEnforceAuditEnabled,
   azureSecurityServiceEnforceAuditEnabled,
+  awsEcsTaskDefinitionDisallowPrivileged,
 ];
 
 /** Rules that need several resources at once. */

@@ -2044,6 +2044,34 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     ],
     unknown: { path: ["metadataOptions"], expect: "advisory" },
   },
+  "aws-ecs-task-definition-disallow-privileged": {
+    specs: [
+      s("aws:ecs/taskDefinition:TaskDefinition", "task", {
+        family: "batch",
+        containerDefinitions: JSON.stringify([
+          { name: "c", image: "123456789012.dkr.ecr.me-central-1.amazonaws.com/batch:1.0.0", memory: 512 },
+        ]),
+      }),
+    ],
+    target: "task",
+    violations: [
+      {
+        why: "a privileged container",
+        path: ["containerDefinitions"],
+        value: JSON.stringify([{ name: "c", image: "x", privileged: true }]),
+        expect: "privileged",
+      },
+      {
+        why: "CAP_SYS_ADMIN added",
+        path: ["containerDefinitions"],
+        value: JSON.stringify([{ name: "c", image: "x", linuxParameters: { capabilities: { add: ["CAP_SYS_ADMIN"] } } }]),
+        expect: "SYS_ADMIN",
+      },
+      { why: "host PID namespace", path: ["pidMode"], value: "host", expect: "pidMode" },
+      { why: "definitions that are not JSON", path: ["containerDefinitions"], value: "[{", expect: "not valid JSON" },
+    ],
+    unknown: { path: ["containerDefinitions"], expect: "advisory" },
+  },
   "aws-data-service-disallow-public-access": {
     specs: [
       s("aws:redshift/cluster:Cluster", "wh", { publiclyAccessible: false }),
