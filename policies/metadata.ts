@@ -592,7 +592,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "azure-authorization-role-assignment-disallow-privileged-subscription-scope": {
     area: "least-privilege",
     description:
-      "No Owner, Contributor, User Access Administrator, Role Based Access Control Administrator or data-plane owner (Storage Blob Data Owner, Key Vault Administrator / Data Access Administrator / Secrets and Crypto Officer) role assignment at subscription, management-group or root scope (ids read whatever their case or trailing slashes), and no custom role definition granting wildcard write, role-assignment or data actions that is assignable there.",
+      "No Owner, Contributor, User Access Administrator, Role Based Access Control Administrator or data-plane owner (Storage Blob Data Owner, Key Vault Administrator / Data Access Administrator / Secrets and Crypto Officer) role assignment at subscription, management-group or root scope (ids read whatever their case or trailing slashes), no role-granting role (Owner, User Access Administrator, RBAC Administrator) on a whole resource group, and no custom role definition granting wildcard write, role-assignment or data actions that is assignable there.",
     severity: "critical",
     remediationSteps: "Assign a narrower built-in role (or a custom role) at the resource or resource-group scope.",
     controls: PRIVILEGE,

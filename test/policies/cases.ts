@@ -2267,6 +2267,18 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         expect: "Owner",
       },
       {
+        why: "Owner on a whole resource group",
+        add: [
+          s("azure-native:authorization:RoleAssignment", "ra-rg", {
+            principalId: "p",
+            roleDefinitionId: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+            scope: "/subscriptions/0/resourceGroups/rg-data/",
+          }),
+        ],
+        target: "ra-rg",
+        expect: "resource group",
+      },
+      {
         why: "Storage Blob Data Owner at the subscription",
         path: ["roleDefinitionId"],
         value: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/b7e6dc6d-f1e8-4753-8033-0f276bb0955b",

@@ -57,7 +57,6 @@ const ESCAPES = new Set<string>([
   "mlops-resources policy redeclared with a matchCondition that never matches",
   "Sensor k8s trigger whose manifest is fetched from a URL (cannot be judged)",
   "yaml/v2 ConfigGroup carrying a privileged Pod",
-  "Owner on the resource group (same blast radius as the stack)",
 ]);
 
 type Violation = Awaited<ReturnType<typeof checkPlan>>["violations"][number];

@@ -17,6 +17,13 @@ export const PRIVILEGED_ROLE_IDS: Readonly<Record<string, string>> = {
   "8b54135c-b56d-4d72-a534-26097cfdc8d8": "Key Vault Data Access Administrator",
 };
 
+/** Roles that can assign roles (Owner, User Access Administrator, RBAC Administrator): refused on a whole resource group too. */
+const ROLE_GRANTING = new Set([
+  "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+  "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+  "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+]);
+
 /** Scope ids above a resource group: a subscription, a management group, the tenant root. */
 export function isAboveResourceGroup(scope: string): boolean {
   const s = scope.trim().replace(/\/+$/, "");
@@ -70,6 +77,11 @@ export const azureAuthorizationRoleAssignmentDisallowPrivilegedSubscriptionScope
     const scope = (str(props.scope) ?? "").replace(/\/+$/, "");
     if (isAboveResourceGroup(scope) || scope === "/") {
       report(`assigns ${role} at scope "${scope || "/"}"; use a narrower role at resource or resource-group scope`);
+    } else if (ROLE_GRANTING.has(roleId) && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+$/i.test(scope)) {
+      // A role that can assign roles, on a whole resource group, can grant itself anything in it (the stack's data included).
+      report(
+        `assigns ${role} on the resource group "${scope}": it can grant any role there; assign a narrower role on the resources needed`,
+      );
     }
   },
 });
