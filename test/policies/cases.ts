@@ -2169,6 +2169,18 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         ],
         expect: "fetched when the trigger fires",
       },
+      {
+        why: "a privileged sidecar in Helm release values",
+        add: [
+          s("kubernetes:helm.sh/v3:Release", "rel", {
+            chart: "app",
+            version: "1.2.3",
+            namespace: "serving",
+            values: { sidecar: { securityContext: { privileged: true } }, podSecurityContext: { runAsUser: 1000 } },
+          }),
+        ],
+        expect: "values.sidecar.securityContext.privileged",
+      },
     ],
     unknown: { path: [...C0, "securityContext"], expect: "advisory" },
   },

@@ -51,7 +51,6 @@ const ESCAPES = new Set<string>([
   "EC2 instance with IMDSv1 allowed",
   "Firehose to a SaaS HTTP endpoint abroad",
   "SNS subscription delivering to an external HTTPS endpoint",
-  "Helm release values with a privileged sidecar",
   "bucket inline replicationConfiguration to a bucket outside the stack",
   "bucket inline logging to a bucket outside the stack",
   "bucket inline website hosting",

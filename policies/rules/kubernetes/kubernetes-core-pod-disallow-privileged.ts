@@ -1,6 +1,39 @@
 import { inCheckedNamespace, WORKLOAD_TYPES, workloadOf } from "../../lib/kubernetes";
 import { resourceRule } from "../../lib/rule";
-import { isTrue, list, obj, str } from "../../lib/values";
+import { isTrue, list, obj, read, str } from "../../lib/values";
+
+const HELM = /^kubernetes:helm\.sh\/v\d+:(Release|Chart)$/;
+const HOST_NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
+
+/**
+ * Privileged settings in Helm values, by the chart conventions: `privileged` or
+ * `allowPrivilegeEscalation` true inside any `*securityContext*` object, host namespaces true
+ * anywhere. Values unknown during a preview are skipped (the registry rule reports them).
+ */
+export function helmValuesPrivileges(values: unknown): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown, path: string, parentKey: string, depth: number) => {
+    if (depth > 30 || v === null || typeof v !== "object") return;
+    const keys = Array.isArray(v) ? v.map((_, i) => String(i)) : Object.keys(v);
+    for (const k of keys) {
+      const child = read(() => (v as Record<string, unknown>)[k]);
+      if (!child.known) continue;
+      const p = Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+      const inSc = /securitycontext/i.test(parentKey);
+      if (isTrue(child.value) && ((inSc && (k === "privileged" || k === "allowPrivilegeEscalation")) || HOST_NAMESPACES.includes(k)))
+        out.push(`values.${p} is ${String(child.value)}`);
+      if (inSc && k === "capabilities") {
+        const added = list(obj(child.value).add)
+          .map(capabilityName)
+          .filter((c) => !ALLOWED_CAPABILITIES.includes(c));
+        if (added.length) out.push(`values.${p}.add adds capabilities ${added.join(", ")}`);
+      }
+      visit(child.value, p, Array.isArray(v) ? parentKey : k, depth + 1);
+    }
+  };
+  visit(values, "", "", 0);
+  return out;
+}
 
 /** Capabilities a container may add (binding ports below 1024 only). */
 const ALLOWED_CAPABILITIES = ["NET_BIND_SERVICE"];
@@ -49,8 +82,14 @@ function baselineFindings(sc: Record<string, unknown>): string[] {
 /** No privileged settings in any workload (every namespace unless exempted by name), nor hostPath persistent volumes. */
 export const kubernetesCorePodDisallowPrivileged = resourceRule({
   name: "kubernetes-core-pod-disallow-privileged",
-  types: WORKLOAD_TYPES,
+  types: (t) => WORKLOAD_TYPES(t) || HELM.test(t),
   check: ({ args, props, settings, report }) => {
+    if (HELM.test(args.type)) {
+      if (!inCheckedNamespace(props, settings)) return;
+      const values = read(() => props.values);
+      if (values.known) for (const f of helmValuesPrivileges(values.value)) report(f);
+      return;
+    }
     if (/^kubernetes:core\/[^:]+:PersistentVolume$/.test(args.type)) {
       // Cluster-scoped: any pod bound to it through a claim mounts the node's filesystem.
       const pv = obj(props.spec);
