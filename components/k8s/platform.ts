@@ -46,6 +46,7 @@ import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
 import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
 import { Kueue } from "./kueue";
+import { createMesh } from "./mesh-wiring";
 import { Mlflow } from "./mlflow";
 import { Monitoring } from "./monitoring";
 import { flows, PlatformNamespace } from "./namespace";
@@ -253,6 +254,7 @@ function createNamespaces(
         podSecurity: d.namespace.podSecurity ?? "restricted",
         retainOnDelete: args.protectData === true,
         ...(d.namespace.labels ? { labels: d.namespace.labels } : {}),
+        ...(d.namespace.meshExemptReason ? { meshExemptReason: d.namespace.meshExemptReason } : {}),
       },
       { parent },
     );
@@ -720,7 +722,9 @@ export class PlatformServices extends pulumi.ComponentResource {
 
     const { sso, dexIssuer } = ssoSettings(base);
     const monitoring = createMonitoring(w, sso);
-    const charts = [...w.ready, monitoring.release];
+    // The mesh before the other services, so their pods start with ztunnel in place (STRICT mTLS).
+    const mesh = createMesh(w, pipelineNamespaces(args), w.ready);
+    const charts = [...w.ready, monitoring.release, mesh.ztunnel];
     const ingress = createIngress(w, charts);
     const dex = createDex(w, sso, dexIssuer, charts);
     const argo = createArgo(w, sso, charts);

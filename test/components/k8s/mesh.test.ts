@@ -1,0 +1,232 @@
+/**
+ * The Istio ambient mesh on the shipped stacks: every namespace but the mesh's own is enrolled,
+ * STRICT mTLS mesh-wide, NetworkPolicies that admit HBONE only between peers they already admit,
+ * and AuthorizationPolicies derived from the same catalogue flows (docs/in-cluster-encryption.md).
+ */
+import { describe, expect, it } from "vitest";
+import { PIPELINE_SERVICE_ACCOUNTS } from "../../../components/contracts";
+import { CATALOGUE } from "../../../components/k8s/catalogue";
+import { authorizationPolicyManifests, ISTIO_CHARTS, meshService, peerAuthenticationManifest } from "../../../components/k8s/mesh";
+import { pipelineResolver } from "../../../components/k8s/mesh-wiring";
+import { flows, networkPolicySpecs } from "../../../components/k8s/namespace";
+import { SERVING_SERVICE_ACCOUNT } from "../../../components/k8s/serving";
+import { NAMESPACES } from "../../../contracts/endpoints";
+import {
+  AMBIENT_LABEL,
+  HBONE_PORT,
+  INBOUND_BYPASS_ANNOTATION,
+  KUBELET_PROBE_SNAT_CIDR,
+  MESH_EXEMPT_ANNOTATION,
+  MESH_ROOT_NAMESPACE,
+} from "../../../contracts/mesh";
+import { CHARTS } from "../../../contracts/versions";
+import type { PlanResult } from "../../../tools/lib/harness";
+import { shippedPlan } from "../../support/shipped-plan";
+import { schemaError } from "./schemas";
+
+const STACKS = ["dev", "uae-prod", "dev-azure", "uae-prod-azure"];
+type Obj = Record<string, unknown>;
+
+const objects = (plan: PlanResult, kind: string) => plan.manifests.map((m) => m.object as Obj).filter((o) => o.kind === kind);
+const meta = (o: Obj) =>
+  o.metadata as { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+const spec = (o: Obj) => o.spec as Obj;
+
+describe("the mesh's pins and namespace", () => {
+  it("pins the four Istio charts to one version of one repository", () => {
+    expect(new Set(ISTIO_CHARTS.map((c) => c.version)).size).toBe(1);
+    expect(new Set(ISTIO_CHARTS.map((c) => c.repo))).toEqual(new Set(["https://istio-release.storage.googleapis.com/charts"]));
+    expect(ISTIO_CHARTS.map((c) => c.chart)).toEqual(["base", "istiod", "cni", "ztunnel"]);
+    expect(CHARTS.ztunnel.version).toBe("1.30.3");
+  });
+
+  it("runs istio-system privileged with a reason, and keeps it (alone) out of the mesh with a reason", () => {
+    expect(meshService.namespace).toMatchObject({ name: MESH_ROOT_NAMESPACE, podSecurity: "privileged" });
+    expect(meshService.namespace.reason).toMatch(/ztunnel/);
+    expect(CATALOGUE.filter((d) => d.namespace.meshExemptReason).map((d) => d.namespace.name)).toEqual([MESH_ROOT_NAMESPACE]);
+  });
+});
+
+describe("NetworkPolicies in the mesh", () => {
+  const egress = [
+    flows.namespace("MLflow gate", NAMESPACES.mlflow, [8080]),
+    flows.postgres("10.0.0.0/16"),
+    flows.webhook("10.0.0.0/16", 9443),
+  ];
+  const ingress = [flows.webhook("10.0.0.0/16", 9443), flows.scrape()];
+
+  it("adds HBONE only towards pod peers that a flow with ports already names", () => {
+    const [, base] = networkPolicySpecs({ ingress, egress });
+    const rules = (base?.spec.egress ?? []) as Obj[];
+    const hbone = rules.filter((r) => JSON.stringify(r.ports ?? []).includes(String(HBONE_PORT)));
+    // The gate's namespace, and kube-system of the webhook flow; never the database's CIDR.
+    expect(hbone.map((r) => r.to)).toEqual([
+      [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NAMESPACES.mlflow } } }],
+      [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+    ]);
+    const inRules = (base?.spec.ingress ?? []) as Obj[];
+    const inHbone = inRules.filter((r) => JSON.stringify(r.ports ?? []).includes(String(HBONE_PORT)));
+    expect(inHbone).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+        ports: [{ port: HBONE_PORT, protocol: "TCP" }],
+      },
+    ]);
+    expect(JSON.stringify(inHbone)).not.toContain("ipBlock");
+    expect(inRules).toContainEqual({ from: [{ ipBlock: { cidr: KUBELET_PROBE_SNAT_CIDR } }] });
+  });
+
+  it("adds nothing to a namespace out of the mesh", () => {
+    const specs = networkPolicySpecs({ ingress, egress, meshExemptReason: "the mesh's own namespace, for this test" });
+    expect(JSON.stringify(specs)).not.toContain(String(HBONE_PORT));
+    expect(JSON.stringify(specs)).not.toContain(KUBELET_PROBE_SNAT_CIDR);
+  });
+});
+
+describe("AuthorizationPolicies from the catalogue's flows", () => {
+  const resolve = pipelineResolver([NAMESPACES.pipelines, "team-a"]);
+  const mlflow = CATALOGUE.find((d) => d.key === "mlflow");
+  const ctx = { networkCidr: "10.0.0.0/16" };
+
+  it("admits to the MLflow gate only the identities that call it today, on its workload port", () => {
+    const policies = authorizationPolicyManifests(NAMESPACES.mlflow, mlflow?.ingress(ctx) ?? [], resolve);
+    const gate = policies.find((p) => JSON.stringify(spec(p).selector ?? {}).includes("mlflow-gate"));
+    const principals = (spec(gate as Obj).rules as { from: { source: { principals: string[] } }[] }[]).flatMap((r) =>
+      r.from.flatMap((f) => f.source.principals),
+    );
+    const expected = [
+      ...[NAMESPACES.pipelines, "team-a"].flatMap((ns) =>
+        Object.values(PIPELINE_SERVICE_ACCOUNTS).map((sa) => `cluster.local/ns/${ns}/sa/${sa}`),
+      ),
+      `cluster.local/ns/${NAMESPACES.serving}/sa/${SERVING_SERVICE_ACCOUNT}`,
+    ];
+    expect(principals.sort()).toEqual(expected.sort());
+    expect(JSON.stringify(spec(gate as Obj).rules)).toContain('"ports":["8080"]');
+    // MLflow itself: its own namespace only (the gate and oauth2-proxy).
+    const all = policies.find((p) => spec(p).selector === undefined);
+    expect(spec(all as Obj).rules).toEqual([{ from: [{ source: { namespaces: [NAMESPACES.mlflow] } }] }]);
+  });
+
+  it("turns an address peer into ipBlocks and an unresolvable label peer into no rule", () => {
+    const p = authorizationPolicyManifests(
+      "x",
+      [flows.webhook("10.0.0.0/16", 9443), { description: "n", peers: [{ namespaceLabels: { other: "x" } }] }],
+      resolve,
+    );
+    expect(spec(p[0] as Obj).rules).toEqual([
+      { from: [{ source: { namespaces: ["x"] } }] },
+      {
+        from: [{ source: { ipBlocks: ["10.0.0.0/16"] } }, { source: { principals: ["cluster.local/ns/kube-system/sa/*"] } }],
+        to: [{ operation: { ports: ["9443"] } }],
+      },
+    ]);
+  });
+
+  it("validates against the upstream CRD schemas, which refuse a wrong mode and numeric ports", async () => {
+    expect(await schemaError(peerAuthenticationManifest())).toBeUndefined();
+    for (const p of authorizationPolicyManifests(NAMESPACES.mlflow, mlflow?.ingress(ctx) ?? [], resolve))
+      expect(await schemaError(p)).toBeUndefined();
+    const pa = peerAuthenticationManifest();
+    expect(await schemaError({ ...pa, spec: { mtls: { mode: "STRICTEST" } } })).toMatch(/allowed values/);
+    expect(
+      await schemaError({
+        apiVersion: "security.istio.io/v1",
+        kind: "AuthorizationPolicy",
+        metadata: { name: "a", namespace: "b" },
+        spec: { action: "ALLOW", rules: [{ to: [{ operation: { ports: [8080] } }] }] },
+      }),
+    ).toMatch(/must be string/);
+  });
+});
+
+describe.each(STACKS)("the mesh in stack %s", (stack) => {
+  const plan = shippedPlan(stack);
+  const namespaces = objects(plan, "Namespace");
+
+  it("labels every namespace ambient except istio-system, which says why", () => {
+    expect(namespaces.length).toBeGreaterThan(10);
+    for (const ns of namespaces) {
+      const m = meta(ns);
+      if (m.name === MESH_ROOT_NAMESPACE) {
+        expect(m.labels?.["istio.io/dataplane-mode"]).toBeUndefined();
+        expect(m.annotations?.[MESH_EXEMPT_ANNOTATION]).toMatch(/ztunnel/);
+        expect(m.labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+      } else {
+        expect(m.labels, m.name).toMatchObject(AMBIENT_LABEL);
+      }
+    }
+    expect(namespaces.map((n) => meta(n).name)).toEqual(
+      expect.arrayContaining([NAMESPACES.pipelines, NAMESPACES.serving, MESH_ROOT_NAMESPACE]),
+    );
+    expect(namespaces.some((n) => meta(n).name.startsWith("team-"))).toBe(true);
+  });
+
+  it("has exactly one PeerAuthentication: mesh-wide, STRICT, without port exceptions", () => {
+    const pas = objects(plan, "PeerAuthentication");
+    expect(pas).toHaveLength(1);
+    expect(meta(pas[0] as Obj)).toMatchObject({ name: "default", namespace: MESH_ROOT_NAMESPACE });
+    expect(spec(pas[0] as Obj)).toEqual({ mtls: { mode: "STRICT" } });
+  });
+
+  it("authorizes the four services on exactly the (namespace, port) pairs their NetworkPolicies admit", () => {
+    const policies = objects(plan, "AuthorizationPolicy");
+    expect(new Set(policies.map((p) => meta(p).namespace))).toEqual(
+      new Set([NAMESPACES.mlflow, NAMESPACES.feast, NAMESPACES.serving, NAMESPACES.argo]),
+    );
+    for (const ns of [NAMESPACES.mlflow, NAMESPACES.feast, NAMESPACES.serving, NAMESPACES.argo]) {
+      // Pairs from the NetworkPolicies' ingress rules (HBONE and the probe address left out)...
+      const fromNp = new Set<string>();
+      for (const np of objects(plan, "NetworkPolicy").filter((p) => meta(p).namespace === ns)) {
+        for (const r of (spec(np).ingress ?? []) as { from?: Obj[]; ports?: { port: number }[] }[]) {
+          const ports = (r.ports ?? []).map((p) => String(p.port)).filter((p) => p !== String(HBONE_PORT));
+          if (r.ports?.length && ports.length === 0) continue;
+          for (const f of r.from ?? []) {
+            const sel = (f.namespaceSelector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
+            const source = sel?.["kubernetes.io/metadata.name"] ?? (sel ? "pipelines" : f.ipBlock ? "ip" : ns);
+            if (source === "ip") continue;
+            for (const port of ports.length ? ports : ["*"]) fromNp.add(`${source}:${port}`);
+          }
+        }
+      }
+      // ...and from the AuthorizationPolicies' rules.
+      const fromAp = new Set<string>();
+      for (const ap of policies.filter((p) => meta(p).namespace === ns)) {
+        for (const r of (spec(ap).rules ?? []) as {
+          from: { source: { principals?: string[]; namespaces?: string[] } }[];
+          to?: { operation: { ports: string[] } }[];
+        }[]) {
+          const ports = r.to?.flatMap((t) => t.operation.ports) ?? ["*"];
+          for (const f of r.from) {
+            const sources = [
+              ...(f.source.namespaces ?? []),
+              ...(f.source.principals ?? []).map((p) => {
+                const n = p.split("/")[2] as string;
+                return n === NAMESPACES.pipelines || n.startsWith("team-") ? "pipelines" : n;
+              }),
+            ];
+            for (const s of sources) for (const port of ports) fromAp.add(`${s}:${port}`);
+          }
+        }
+      }
+      expect(fromNp.size, ns).toBeGreaterThanOrEqual(3);
+      expect([...fromAp].sort(), ns).toEqual([...fromNp].sort());
+    }
+  });
+
+  it("leaves inbound capture only to the pods that callers outside the mesh reach (webhooks, the ingress controller)", () => {
+    const outside = CATALOGUE.filter(
+      (d) => !d.namespace.meshExemptReason && d.ingress({ networkCidr: "10.0.0.0/16" }).some((f) => f.peers.some((p) => "cidr" in p)),
+    ).map((d) => d.namespace.name);
+    const releases = plan.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+    const bypassing = new Set(
+      releases
+        .filter((r) => JSON.stringify((r.inputs as Obj).values ?? {}).includes(Object.keys(INBOUND_BYPASS_ANNOTATION)[0] as string))
+        .map((r) => String((r.inputs as Obj).namespace)),
+    );
+    expect([...bypassing].sort()).toEqual(
+      outside
+        .filter((n) => plan.resources.some((r) => (r.inputs as Obj)?.namespace === n && r.type === "kubernetes:helm.sh/v3:Release"))
+        .sort(),
+    );
+  });
+});
