@@ -164,14 +164,22 @@ export function ztunnelValues(): Record<string, unknown> {
   };
 }
 
+/** A namespace whose inbound traffic the mesh authorizes, with the flows its NetworkPolicies are made of. */
+export interface AuthorizedNamespace {
+  readonly namespace: string;
+  readonly ingress: readonly NetworkFlow[];
+  /** What creates the namespace when it is not one of the catalogue's (a team). */
+  readonly dependsOn?: readonly pulumi.Resource[];
+}
+
 /** Arguments of {@link IstioMesh}. */
 export interface IstioMeshArgs {
   /** `istio-system`, created by the catalogue (privileged, outside the mesh). */
   readonly namespace: pulumi.Input<string>;
   /** istiod replicas (the profile's service replicas). */
   readonly replicas: number;
-  /** The inbound flows of each namespace whose services are authorized by identity. */
-  readonly authorized: readonly { readonly namespace: string; readonly ingress: readonly NetworkFlow[] }[];
+  /** The inbound flows of each namespace whose traffic the mesh authorizes. */
+  readonly authorized: readonly AuthorizedNamespace[];
   /** The namespaces that carry a set of labels (the pipeline namespaces). */
   readonly resolveNamespaces: NamespaceResolver;
   readonly dependsOn: readonly pulumi.Resource[];
@@ -195,7 +203,7 @@ export class IstioMesh extends pulumi.ComponentResource {
     const cni = release("istio-cni", CHARTS.istioCni, istioCniValues(), [istiod]);
     this.ztunnel = release("ztunnel", CHARTS.ztunnel, ztunnelValues(), [cni]);
 
-    const cr = (m: Record<string, unknown>, resourceName: string) =>
+    const cr = (m: Record<string, unknown>, resourceName: string, after: readonly pulumi.Resource[] = []) =>
       new k8s.apiextensions.CustomResource(
         resourceName,
         {
@@ -204,12 +212,12 @@ export class IstioMesh extends pulumi.ComponentResource {
           metadata: m.metadata as k8s.types.input.meta.v1.ObjectMeta,
           spec: m.spec as Record<string, unknown>,
         },
-        { parent: this, dependsOn: [base, istiod] },
+        { parent: this, dependsOn: [...args.dependsOn, base, istiod, ...after] },
       );
     cr(peerAuthenticationManifest(), `${name}-strict-mtls`);
     for (const a of args.authorized) {
       for (const m of authorizationPolicyManifests(a.namespace, a.ingress, args.resolveNamespaces)) {
-        cr(m, `${name}-authz-${a.namespace}-${(m.metadata as { name: string }).name}`);
+        cr(m, `${name}-authz-${a.namespace}-${(m.metadata as { name: string }).name}`, a.dependsOn);
       }
     }
     this.registerOutputs({ ztunnel: this.ztunnel });

@@ -54,7 +54,7 @@ import type { ResourceSize } from "./security";
 import { type CatalogueContext, serviceQuota } from "./service";
 import { ModelServing, type ServedModelSpec } from "./serving";
 import { DEX_NAMESPACE, Dex, type IdentitySettings, oidcEndpoints, type SsoSettings } from "./sso";
-import { Team, type TeamSpec } from "./team";
+import { Team, type TeamSpec, teamIngressFlows } from "./team";
 
 /** Re-exported from their owners (the ingress and SSO modules, `contracts/endpoints.ts`). */
 export { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, INTERNAL_CLIENT_CIDRS, PIPELINE_NAMESPACE_LABEL };
@@ -589,7 +589,7 @@ function pipelineIdents(w: Wiring, base: string): PipelineIdentityRefs {
 
 function createTeams(w: Wiring, argo: ArgoWorkflows): Team[] {
   const { args } = w;
-  const teamIngress = [flows.scrape()];
+  const teamIngress = teamIngressFlows();
   const egress = pipelineEgress(w.ctx);
   // Kueue holds each team to its nominal quota and lends idle GPUs: the namespace quota only caps
   // GPUs at what the pools hold, so a team can borrow (a ResourceQuota would refuse the pod).
@@ -722,9 +722,7 @@ export class PlatformServices extends pulumi.ComponentResource {
 
     const { sso, dexIssuer } = ssoSettings(base);
     const monitoring = createMonitoring(w, sso);
-    // The mesh before the other services, so their pods start with ztunnel in place (STRICT mTLS).
-    const mesh = createMesh(w, pipelineNamespaces(args), w.ready);
-    const charts = [...w.ready, monitoring.release, mesh.ztunnel];
+    const charts = [...w.ready, monitoring.release];
     const ingress = createIngress(w, charts);
     const dex = createDex(w, sso, dexIssuer, charts);
     const argo = createArgo(w, sso, charts);
@@ -734,6 +732,8 @@ export class PlatformServices extends pulumi.ComponentResource {
     const serving = createServing(w, mlflow, monitoring, ingress, charts);
     createGpu(w, charts);
     const teams = createTeams(w, argo);
+    // Pods already running are enrolled when the CNI agent starts: the mesh needs no ordering before the services.
+    createMesh(w, pipelineNamespaces(args), teams, w.ready);
     const kueue = createKueue(w, teams, charts);
     createAdmission(w, argo);
 
