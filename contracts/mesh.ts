@@ -39,3 +39,9 @@ export function meshPrincipal(namespace: string, serviceAccount: string): string
  * have no mesh identity; NetworkPolicies still admit only the declared addresses and ports.
  */
 export const INBOUND_BYPASS_ANNOTATION = { "ambient.istio.io/bypass-inbound-capture": "true" } as const;
+
+/**
+ * Annotation of a namespace that enforces less than `restricted` pod security: why (the
+ * catalogue's reason). The pack refuses a namespace below `restricted` without it.
+ */
+export const POD_SECURITY_REASON_ANNOTATION = "mlops.platform/pod-security-reason";

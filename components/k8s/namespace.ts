@@ -11,7 +11,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { type Cidr, contains, parseCidr } from "../../contracts/cidr";
 import { EGRESS_HOSTS_ANNOTATION, INTERNET_PORTS, NON_PUBLIC_CIDRS, PRIVATE_CIDRS } from "../../contracts/egress";
 import { NAMESPACES } from "../../contracts/endpoints";
-import { AMBIENT_LABEL, HBONE_PORT, KUBELET_PROBE_SNAT_CIDR, MESH_EXEMPT_ANNOTATION } from "../../contracts/mesh";
+import {
+  AMBIENT_LABEL,
+  HBONE_PORT,
+  KUBELET_PROBE_SNAT_CIDR,
+  MESH_EXEMPT_ANNOTATION,
+  POD_SECURITY_REASON_ANNOTATION,
+} from "../../contracts/mesh";
 import { ArgsCheck } from "../validate";
 import * as k8s from "./sdk";
 import { type PodSecurityLevel, podSecurityLabels } from "./security";
@@ -74,6 +80,11 @@ export interface PlatformNamespaceArgs {
    * @default "restricted" — only the node-agent namespace (GPU device plugin, DCGM, node exporter) is `privileged`.
    */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Why the namespace needs less than `restricted` (required then): written on the namespace
+   * (`mlops.platform/pod-security-reason`), where reviews and the policy pack read it.
+   */
+  readonly podSecurityReason?: string;
   /** Allowed inbound flows besides same-namespace traffic. */
   readonly ingress: readonly NetworkFlow[];
   /** Allowed outbound flows besides DNS and same-namespace traffic. */
@@ -362,6 +373,10 @@ export function namespaceArgsProblems(args: PlatformNamespaceArgs): string[] {
   if (!(args.quota.cpu > 0)) problems.push(`quota.cpu: ${args.quota.cpu} must be a positive number of cores`);
   if (!(args.quota.memoryGiB > 0)) problems.push(`quota.memoryGiB: ${args.quota.memoryGiB} must be a positive number of GiB`);
   if (!(args.quota.gpu >= 0) || !Number.isInteger(args.quota.gpu)) problems.push(`quota.gpu: ${args.quota.gpu} must be an integer ≥ 0`);
+  if ((args.podSecurity ?? "restricted") !== "restricted" && (args.podSecurityReason ?? "").trim().length < 10)
+    problems.push(
+      `podSecurityReason: "${args.podSecurityReason ?? ""}" must say why the namespace needs pod security "${args.podSecurity}" (10 characters at least)`,
+    );
   if (args.meshExemptReason !== undefined && args.meshExemptReason.trim().length < 10)
     problems.push(`meshExemptReason: "${args.meshExemptReason}" must say why the namespace stays out of the mesh (10 characters at least)`);
   for (const f of [...args.ingress, ...args.egress]) {
@@ -404,7 +419,10 @@ export class PlatformNamespace extends pulumi.ComponentResource {
             ...(args.meshExemptReason === undefined ? { ...AMBIENT_LABEL } : {}),
             "app.kubernetes.io/part-of": "mlops-platform",
           },
-          ...(args.meshExemptReason === undefined ? {} : { annotations: { [MESH_EXEMPT_ANNOTATION]: args.meshExemptReason } }),
+          annotations: {
+            ...(args.meshExemptReason === undefined ? {} : { [MESH_EXEMPT_ANNOTATION]: args.meshExemptReason }),
+            ...(level === "restricted" ? {} : { [POD_SECURITY_REASON_ANNOTATION]: args.podSecurityReason ?? "" }),
+          },
         },
       },
       { parent: this, retainOnDelete: args.retainOnDelete === true },

@@ -252,6 +252,7 @@ function createNamespaces(
             ? servingQuota(serviceQuota(d.quota, args.serviceReplicas), args.models)
             : serviceQuota(d.quota, args.serviceReplicas),
         podSecurity: d.namespace.podSecurity ?? "restricted",
+        ...(d.namespace.reason ? { podSecurityReason: d.namespace.reason } : {}),
         retainOnDelete: args.protectData === true,
         ...(d.namespace.labels ? { labels: d.namespace.labels } : {}),
         ...(d.namespace.meshExemptReason ? { meshExemptReason: d.namespace.meshExemptReason } : {}),

@@ -1537,6 +1537,22 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       },
       { why: "warn not restricted", path: ["metadata", "labels", "pod-security.kubernetes.io/warn"], value: "baseline", expect: "warn" },
       { why: "no audit label", path: ["metadata", "labels", "pod-security.kubernetes.io/audit"], value: undefined, expect: "audit" },
+      {
+        why: "a privileged namespace that does not say why",
+        add: [
+          s("kubernetes:core/v1:Namespace", "mesh-ns", {
+            metadata: {
+              name: "istio-system",
+              labels: {
+                "pod-security.kubernetes.io/enforce": "privileged",
+                "pod-security.kubernetes.io/warn": "restricted",
+                "pod-security.kubernetes.io/audit": "restricted",
+              },
+            },
+          }),
+        ],
+        expect: "without saying why",
+      },
     ],
     unknown: { path: ["metadata", "labels"], expect: "advisory" },
   },

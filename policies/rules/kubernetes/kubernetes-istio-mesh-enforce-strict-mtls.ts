@@ -88,7 +88,11 @@ export const kubernetesIstioMeshEnforceStrictMtls = stackRule({
       if (namespace === MESH_ROOT_NAMESPACE && !selector && mode === "STRICT") strictRoot = true;
     }
     if (!strictRoot) {
-      const anchor = namespaces.find((n) => read(() => guardOf(n.props).name).value === MESH_ROOT_NAMESPACE) ?? namespaces[0];
+      const nameOf = (n: (typeof namespaces)[number]) => {
+        const r = read(() => guardOf(n.props).name);
+        return r.known ? r.value : undefined;
+      };
+      const anchor = namespaces.find((n) => nameOf(n) === MESH_ROOT_NAMESPACE) ?? namespaces[0];
       if (anchor)
         report(
           anchor,

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../../../components/contracts";
+import { admissionPolicies } from "../../../components/k8s/admission-rules";
 import { CATALOGUE } from "../../../components/k8s/catalogue";
 import { authorizationPolicyManifests, ISTIO_CHARTS, meshService, peerAuthenticationManifest } from "../../../components/k8s/mesh";
 import { pipelineResolver } from "../../../components/k8s/mesh-wiring";
@@ -19,8 +20,9 @@ import {
   MESH_EXEMPT_ANNOTATION,
   MESH_ROOT_NAMESPACE,
 } from "../../../contracts/mesh";
-import { CHARTS } from "../../../contracts/versions";
+import { CHARTS, IMAGES, imageRef } from "../../../contracts/versions";
 import type { PlanResult } from "../../../tools/lib/harness";
+import { evaluatePolicies } from "../../../workflows/admission-check";
 import { shippedPlan } from "../../support/shipped-plan";
 import { schemaError } from "./schemas";
 
@@ -229,4 +231,66 @@ describe.each(STACKS)("the mesh in stack %s", (stack) => {
         .sort(),
     );
   });
+});
+
+describe("the privileged node agents are accepted only in istio-system", () => {
+  /** ztunnel's pod as its chart (1.30.3, templates/daemonset.yaml) renders it: root, three added capabilities, host paths. */
+  const ztunnelPod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "ztunnel-abcde" },
+    spec: {
+      serviceAccountName: "ztunnel",
+      containers: [
+        {
+          name: "istio-proxy",
+          image: imageRef(IMAGES.istioZtunnel),
+          resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+          securityContext: {
+            privileged: false,
+            runAsNonRoot: false,
+            runAsUser: 0,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"], add: ["NET_ADMIN", "SYS_ADMIN", "NET_RAW"] },
+          },
+        },
+      ],
+      volumes: [{ name: "cni-ztunnel-sock-dir", hostPath: { path: "/var/run/ztunnel", type: "DirectoryOrCreate" } }],
+    },
+  };
+  const policies = admissionPolicies({
+    registryHosts: ["docker.io"],
+    platformImages: [imageRef(IMAGES.istioZtunnel)],
+    requireDigest: false,
+    pipelineServiceAccounts: ["ztunnel"],
+    platformOnlyServiceAccounts: [],
+    serving: { namespace: NAMESPACES.serving, serviceAccounts: ["ztunnel"] },
+  });
+
+  it.each([NAMESPACES.pipelines, "team-fraud", NAMESPACES.serving])("admission refuses a ztunnel-shaped pod in %s", (namespace) => {
+    const verdicts = evaluatePolicies(policies, { object: ztunnelPod, namespace, team: namespace.startsWith("team-") });
+    const failures = verdicts.flatMap((v) => v.failures).join("\n");
+    expect(verdicts.flatMap((v) => v.errors)).toEqual([]);
+    expect(failures).toMatch(/capabilit/);
+    expect(failures).toMatch(/volumes of a forbidden type/);
+    expect(failures).toMatch(/run as root|runAsNonRoot|non-root/i);
+  });
+
+  it.each(STACKS)(
+    "%s: admission guards no privileged namespace, and only istio-system and the GPU agents' namespace are privileged, each with its reason",
+    (stack) => {
+      const plan = shippedPlan(stack);
+      const privileged = objects(plan, "Namespace").filter((n) => meta(n).labels?.["pod-security.kubernetes.io/enforce"] !== "restricted");
+      expect(privileged.map((n) => meta(n).name).sort()).toEqual([NAMESPACES.gpu, MESH_ROOT_NAMESPACE].sort());
+      for (const n of privileged) expect(meta(n).annotations?.["mlops.platform/pod-security-reason"], meta(n).name).toMatch(/.{20}/);
+      const bound = objects(plan, "ValidatingAdmissionPolicyBinding").flatMap(
+        (b) =>
+          (
+            (spec(b).matchResources as Obj | undefined)?.namespaceSelector as { matchExpressions?: { values: string[] }[] } | undefined
+          )?.matchExpressions?.flatMap((e) => e.values) ?? [],
+      );
+      expect(bound.length).toBeGreaterThan(0);
+      for (const n of privileged) expect(bound).not.toContain(meta(n).name);
+    },
+  );
 });
