@@ -133,6 +133,7 @@ export function istioCniValues(): Record<string, unknown> {
     // Kubelet probes to meshed pods are SNATed by the agent; repairing pods that started before it is safe on both.
     repair: { enabled: true, repairPods: true },
     resources: resources("small"),
+    seccompProfile: { type: "RuntimeDefault" },
     global: { networkPolicy: { enabled: false } },
   };
 }
@@ -145,6 +146,7 @@ export function istiodValues(replicas: number): Record<string, unknown> {
     replicaCount: Math.max(1, replicas),
     autoscaleEnabled: false,
     resources: resources("medium"),
+    seccompProfile: { type: "RuntimeDefault" },
     // Istio's own telemetry (Envoy stats filters) is off; ztunnel's metrics stay local for Prometheus.
     telemetry: { enabled: false },
     meshConfig: { enableTracing: false, accessLogFile: "", trustDomain: "cluster.local" },
