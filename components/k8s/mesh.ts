@@ -240,8 +240,9 @@ export const meshService: PlatformServiceDescriptor = {
   charts: [...ISTIO_CHARTS],
   ingress: ({ networkCidr }: CatalogueContext) => [flows.webhook(networkCidr, ISTIOD_PORTS.webhook), flows.scrape()],
   egress: ({ networkCidr }: CatalogueContext) => [flows.apiServer(networkCidr)],
-  // Two DaemonSets (ztunnel 250m/512Mi, CNI agent 100m/256Mi per node) and istiod.
-  quota: { cpu: 24, memoryGiB: 64 },
+  // Two DaemonSets per node (ztunnel 250m/512Mi, limit 1 CPU; CNI agent 100m/256Mi, limit 500m) and
+  // istiod: limits of 1.5 CPU and 0.75 GiB per node fit 50 nodes (the enterprise pools reach 38).
+  quota: { cpu: 40, memoryGiB: 64 },
 };
 
 /** The ports a meshed connection uses besides the service's own: HBONE (documentation and tests). */
