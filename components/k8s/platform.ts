@@ -50,7 +50,7 @@ import { Kueue } from "./kueue";
 import { createMesh } from "./mesh-wiring";
 import { Mlflow } from "./mlflow";
 import { Monitoring } from "./monitoring";
-import { flows, PlatformNamespace } from "./namespace";
+import { PlatformNamespace } from "./namespace";
 import type { ResourceSize } from "./security";
 import { type CatalogueContext, serviceQuota } from "./service";
 import { ModelServing, type ServedModelSpec } from "./serving";

@@ -9,7 +9,7 @@ import { admissionPolicies } from "../../../components/k8s/admission-rules";
 import { CATALOGUE } from "../../../components/k8s/catalogue";
 import { authorizationPolicyManifests, ISTIO_CHARTS, meshService, peerAuthenticationManifest } from "../../../components/k8s/mesh";
 import { pipelineResolver } from "../../../components/k8s/mesh-wiring";
-import { flows, networkPolicySpecs } from "../../../components/k8s/namespace";
+import { flows, namespaceArgsProblems, networkPolicySpecs } from "../../../components/k8s/namespace";
 import { SERVING_SERVICE_ACCOUNT } from "../../../components/k8s/serving";
 import { NAMESPACES } from "../../../contracts/endpoints";
 import {
@@ -76,6 +76,13 @@ describe("NetworkPolicies in the mesh", () => {
     ]);
     expect(JSON.stringify(inHbone)).not.toContain("ipBlock");
     expect(inRules).toContainEqual({ from: [{ ipBlock: { cidr: KUBELET_PROBE_SNAT_CIDR } }] });
+  });
+
+  it("refuses a namespace below restricted or out of the mesh without a reason, naming the argument", () => {
+    const base = { name: "n", quota: { cpu: 1, memoryGiB: 1, gpu: 0 }, ingress: [], egress: [] };
+    expect(namespaceArgsProblems({ ...base, podSecurity: "privileged" }).join("\n")).toMatch(/podSecurityReason: "" must say why/);
+    expect(namespaceArgsProblems({ ...base, meshExemptReason: "no" }).join("\n")).toMatch(/meshExemptReason: "no" must say why/);
+    expect(namespaceArgsProblems({ ...base, podSecurity: "privileged", podSecurityReason: "node agents with host paths" })).toEqual([]);
   });
 
   it("adds nothing to a namespace out of the mesh", () => {
