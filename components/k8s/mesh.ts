@@ -17,6 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { HBONE_PORT, ISTIOD_PORTS, MESH_ROOT_NAMESPACE, meshPrincipal } from "../../contracts/mesh";
 import { CHARTS, IMAGES, imageRef } from "../../contracts/versions";
+import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
 import { flows, type NetworkFlow, type NetworkPeer } from "./namespace";
 import * as k8s from "./sdk";
@@ -170,7 +171,10 @@ export function ztunnelValues(): Record<string, unknown> {
 export interface AuthorizedNamespace {
   readonly namespace: string;
   readonly ingress: readonly NetworkFlow[];
-  /** What creates the namespace when it is not one of the catalogue's (a team). */
+  /**
+   * What creates the namespace when it is not one of the catalogue's (a team).
+   * @default none — a catalogue namespace, created before the mesh
+   */
   readonly dependsOn?: readonly pulumi.Resource[];
 }
 
@@ -187,6 +191,21 @@ export interface IstioMeshArgs {
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
+/** Every problem with the args (empty when valid). */
+export function istioMeshProblems(args: Pick<IstioMeshArgs, "replicas" | "authorized">): string[] {
+  const p: string[] = [];
+  if (!Number.isInteger(args.replicas) || args.replicas < 1) p.push(`replicas: ${args.replicas} must be an integer ≥ 1 (istiod replicas)`);
+  const versions = [...new Set(ISTIO_CHARTS.map((c) => c.version))];
+  if (versions.length !== 1)
+    p.push(`CHARTS: the Istio charts are pinned to ${versions.join(", ")}; base, istiod, cni and ztunnel must share one version`);
+  const names = args.authorized.map((a) => a.namespace);
+  for (const n of names.filter((v, i) => names.indexOf(v) !== i))
+    p.push(`authorized: namespace "${n}" appears twice; give each namespace's inbound flows once`);
+  if (names.includes(MESH_ROOT_NAMESPACE))
+    p.push(`authorized: "${MESH_ROOT_NAMESPACE}" is outside the mesh; its traffic cannot be authorized by identity`);
+  return p;
+}
+
 /** Istio ambient: the charts, STRICT mTLS mesh-wide and the identity-based AuthorizationPolicies. */
 export class IstioMesh extends pulumi.ComponentResource {
   /** ztunnel, the last chart: what must be running before meshed pods start talking. */
@@ -194,6 +213,7 @@ export class IstioMesh extends pulumi.ComponentResource {
 
   constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:IstioMesh", name, {}, opts);
+    new ArgsCheck("mlops-platform:k8s:IstioMesh", name).problems(istioMeshProblems(args)).done();
     const release = (role: string, chart: (typeof ISTIO_CHARTS)[number], values: Record<string, unknown>, after: pulumi.Resource[]) =>
       helmRelease(
         `${name}-${role}`,

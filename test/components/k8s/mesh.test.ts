@@ -7,7 +7,13 @@ import { describe, expect, it } from "vitest";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../../../components/contracts";
 import { admissionPolicies } from "../../../components/k8s/admission-rules";
 import { CATALOGUE } from "../../../components/k8s/catalogue";
-import { authorizationPolicyManifests, ISTIO_CHARTS, meshService, peerAuthenticationManifest } from "../../../components/k8s/mesh";
+import {
+  authorizationPolicyManifests,
+  ISTIO_CHARTS,
+  istioMeshProblems,
+  meshService,
+  peerAuthenticationManifest,
+} from "../../../components/k8s/mesh";
 import { pipelineResolver } from "../../../components/k8s/mesh-wiring";
 import { flows, namespaceArgsProblems, networkPolicySpecs } from "../../../components/k8s/namespace";
 import { SERVING_SERVICE_ACCOUNT } from "../../../components/k8s/serving";
@@ -40,6 +46,21 @@ describe("the mesh's pins and namespace", () => {
     expect(new Set(ISTIO_CHARTS.map((c) => c.repo))).toEqual(new Set(["https://istio-release.storage.googleapis.com/charts"]));
     expect(ISTIO_CHARTS.map((c) => c.chart)).toEqual(["base", "istiod", "cni", "ztunnel"]);
     expect(CHARTS.ztunnel.version).toBe("1.30.3");
+  });
+
+  it("refuses bad mesh arguments, naming each", () => {
+    const problems = istioMeshProblems({
+      replicas: 0,
+      authorized: [
+        { namespace: "mlflow", ingress: [] },
+        { namespace: "mlflow", ingress: [] },
+        { namespace: MESH_ROOT_NAMESPACE, ingress: [] },
+      ],
+    }).join("\n");
+    expect(problems).toMatch(/replicas: 0 must be an integer/);
+    expect(problems).toMatch(/namespace "mlflow" appears twice/);
+    expect(problems).toMatch(/"istio-system" is outside the mesh/);
+    expect(istioMeshProblems({ replicas: 2, authorized: [{ namespace: "mlflow", ingress: [] }] })).toEqual([]);
   });
 
   it("runs istio-system privileged with a reason, and keeps it (alone) out of the mesh with a reason", () => {
