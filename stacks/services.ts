@@ -11,7 +11,7 @@ import type { ResourceSize } from "../components/k8s/security";
 import { FEAST_URL, MLFLOW_URL, teamNamespace } from "../contracts/endpoints";
 import { CPU_SELECTOR_KEYS, GPU_SELECTOR_KEYS } from "../contracts/scheduling";
 import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
-import { pipelineArtifactPrefix } from "./identities";
+import { modelDataPrefixes, pipelineArtifactPrefix } from "./identities";
 import type { ServiceUrls } from "./outputs";
 import { gpuPoolCapacities, type PlatformConfig } from "./schema";
 import { readSecrets } from "./secrets";
@@ -60,7 +60,12 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
     cloud: cfg.cloud,
     region: cfg.region,
     environment: cfg.environment,
-    allowedDataPrefixes: [`${DATASETS}/${datasetsPrefix}`, ...cfg.dataLakes.map((d) => d.uri)],
+    allowedDataPrefixes: [
+      `${DATASETS}/${datasetsPrefix}`,
+      // The platform's namespace retrains each model on new data under its own prefix (the Sensor's runs).
+      ...(team === undefined ? modelDataPrefixes(cfg).map((p) => `${DATASETS}/${p}`) : []),
+      ...cfg.dataLakes.map((d) => d.uri),
+    ],
     allowedRegistries: [REGISTRY],
     mlflowUrl: MLFLOW_URL,
     feastUrl: FEAST_URL,
@@ -136,6 +141,7 @@ export function buildPlatformServices(
         ...(m.serving.image === undefined ? {} : { image: m.serving.image }),
         slo: m.slo,
         autoscaling: m.autoscaling,
+        dataPrefix: m.dataPrefix,
       })),
       serviceReplicas: cfg.availability.serviceReplicas,
       protectData: cfg.protectData,

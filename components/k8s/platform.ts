@@ -431,6 +431,7 @@ function createEvents(w: Wiring, charts: readonly pulumi.Resource[]): ArgoEvents
       schedule: args.retrainSchedule ?? "0 2 * * *",
       defaultDataUri: pulumi.interpolate`${args.cloud.buckets.datasets.uri}/platform/latest/`,
       retrainModels: [...new Set(args.models.map((m) => m.registeredModel))],
+      dataPrefixes: Object.fromEntries(args.models.flatMap((m) => (m.dataPrefix ? [[m.registeredModel, m.dataPrefix]] : []))),
       replicas: w.replicas,
       dependsOn: charts,
     },

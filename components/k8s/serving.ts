@@ -49,6 +49,12 @@ export interface ServedModelSpec {
     };
   };
   readonly autoscaling: { readonly minReplicas: number; readonly maxReplicas: number; readonly targetRequestsPerSecond: number };
+  /**
+   * Key prefix in the datasets bucket/container where the model's new data lands (`models[].dataPrefix`):
+   * a batch marker under it retrains this model only.
+   * @default `platform/<registeredModel>/`
+   */
+  readonly dataPrefix?: string;
 }
 
 /** Container port of the model server. */
