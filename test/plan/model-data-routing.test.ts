@@ -80,7 +80,7 @@ describe.each([
         meta(r).namespace === "ml-pipelines" &&
         String((r.inputs.data as Obj | undefined)?.PLATFORM_ALLOWED_DATA_PREFIXES ?? "") !== "",
     );
-    const allowed = String((cm?.inputs.data as Obj).PLATFORM_ALLOWED_DATA_PREFIXES).split("\n");
+    const allowed = String(((cm?.inputs.data ?? {}) as Obj).PLATFORM_ALLOWED_DATA_PREFIXES).split("\n");
     for (const m of models)
       expect(
         allowed.some((a) => a.endsWith(`/${m.dataPrefix}`)),
