@@ -34,6 +34,7 @@ export function retrainArguments(run: RunInfo, model: string, dataUri: string): 
     "spot-losses-before-on-demand": p("spot-losses-before-on-demand") || "2",
     // New data: nothing to compare with. A reproduction sets it to the recorded checksum.
     "expected-data-sha256": "",
+    "data-versions": "",
   };
 }
 
@@ -47,6 +48,8 @@ export function reproduceArguments(run: RunInfo, model: string): Record<Training
     ...retrainArguments(run, model, run.tags[TAGS.dataUri] ?? ""),
     "serving-rollout": "",
     "expected-data-sha256": run.tags[TAGS.dataChecksum] ?? "",
+    // The recorded object versions: validation fetches exactly those bytes, even if the objects changed since.
+    "data-versions": run.tags[TAGS.dataVersions] ?? "",
   };
 }
 
