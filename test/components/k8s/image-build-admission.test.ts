@@ -2,7 +2,7 @@
  * Issue 14 item 2 (a commit builds its own training image in the cluster): the in-cluster
  * builders as their projects document them for Kubernetes, judged by the platform's admission
  * policies (real CEL) in the pipeline namespace of a production stack. Both are refused, which is
- * why the pipeline does not build images yet (docs/workflows.md, "What is not built yet"):
+ * why the builds run in their own namespace under their own policy:
  * - rootless BuildKit needs seccomp and AppArmor `Unconfined` (user namespaces, mounts);
  * - Kaniko runs as root and needs capabilities to unpack and chown the base image.
  * Admitting either is a decision to relax the restricted profile for one pinned builder image,
