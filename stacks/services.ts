@@ -5,12 +5,20 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
-import { type CloudLayer, type InternalIngressRef, NAMESPACES, type WorkloadIdentitySpec } from "../components/contracts";
+import {
+  type CacheRef,
+  type CloudLayer,
+  type DatabaseRef,
+  type InternalIngressRef,
+  NAMESPACES,
+  type WorkloadIdentitySpec,
+} from "../components/contracts";
 import { PlatformServices as PlatformServicesComponent } from "../components/k8s/platform";
 import type { ResourceSize } from "../components/k8s/security";
 import { FEAST_URL, MLFLOW_URL, teamNamespace } from "../contracts/endpoints";
 import { CPU_SELECTOR_KEYS, GPU_SELECTOR_KEYS } from "../contracts/scheduling";
 import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
+import type { ExternalFeast } from "./feast-source";
 import { modelDataPrefixes, pipelineArtifactPrefix } from "./identities";
 import type { ServiceUrls } from "./outputs";
 import { gpuPoolCapacities, type PlatformConfig } from "./schema";
@@ -103,6 +111,35 @@ export function blobUrl(uri: string): string {
   return m ? `https://${m[2]}.blob.core.windows.net/${m[1]}${m[3] ?? ""}` : uri;
 }
 
+/**
+ * The registry and online store of an attached Feast (`services.feast.external`) with their
+ * passwords, in the shape the platform's own take; undefined without one.
+ */
+export function externalFeastStore(
+  external: ExternalFeast | undefined,
+  secrets: { readonly registryPassword: pulumi.Input<string>; readonly onlineStorePassword: pulumi.Input<string> } | undefined,
+): { project: string; database: DatabaseRef; cache: CacheRef } | undefined {
+  if (!external || !secrets) return undefined;
+  const r = external.registry;
+  return {
+    project: external.project,
+    database: {
+      host: pulumi.output(r.host),
+      port: pulumi.output(r.port),
+      database: pulumi.output(r.database),
+      username: pulumi.output(r.username),
+      password: pulumi.secret(secrets.registryPassword),
+      sslMode: r.sslMode,
+    },
+    cache: {
+      host: pulumi.output(external.onlineStore.host),
+      port: pulumi.output(external.onlineStore.port),
+      password: pulumi.secret(secrets.onlineStorePassword),
+      tls: true,
+    },
+  };
+}
+
 /** Installs the platform services on the cluster of `cloud`. */
 export function buildPlatformServices(
   cfg: PlatformConfig,
@@ -112,7 +149,8 @@ export function buildPlatformServices(
   const cpuSelector = commonLabels(cfg.nodePools.cpu, CPU_SELECTOR_KEYS);
   const gpuSelector = commonLabels(cfg.nodePools.gpu, GPU_SELECTOR_KEYS);
   const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
-  const { alerting, gitWebhookSecret, ...identitySecrets } = readSecrets(cfg);
+  const { alerting, gitWebhookSecret, feast: feastSecrets, ...identitySecrets } = readSecrets(cfg);
+  const feastStore = externalFeastStore(cfg.services.feast.external, feastSecrets);
   // By digest when the stack carries it (the deploy workflow resolves it from the registry), else by the pinned tag.
   const stepsImage =
     cloud.repositoryUrls.steps === undefined
@@ -130,6 +168,7 @@ export function buildPlatformServices(
       identity: { ...cfg.identity, ...identitySecrets },
       alerting,
       ...(cfg.services.git && gitWebhookSecret ? { git: { ...cfg.services.git, secret: gitWebhookSecret } } : {}),
+      ...(feastStore ? { feastStore } : {}),
       teams: cfg.teams,
       models: cfg.models.map((m) => ({
         name: m.name,

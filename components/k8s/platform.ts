@@ -16,7 +16,9 @@ import { urlHost, workloadIdentityHosts } from "../../contracts/egress";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
 import {
+  type CacheRef,
   type CloudLayer,
+  type DatabaseRef,
   type InternalIngressRef,
   PIPELINE_SERVICE_ACCOUNTS,
   type PipelineIdentityRefs,
@@ -116,6 +118,12 @@ export interface PlatformServicesArgs {
     readonly name: string;
     readonly data: (namespace: string, team?: string) => pulumi.Input<Record<string, pulumi.Input<string>>>;
   };
+  /**
+   * An existing Feast registry and online store used instead of the platform's own
+   * (`services.feast.external`).
+   * @default the platform's own: its project in the stack's PostgreSQL and Redis
+   */
+  readonly feastStore?: { readonly project: string; readonly database: DatabaseRef; readonly cache: CacheRef };
   /** Keep namespaces (and their volumes and secrets) on delete: production stacks (`protectData`). @default false */
   readonly protectData?: boolean;
   /** Schedule of the periodic retraining. @default "0 2 * * *" */
@@ -508,8 +516,9 @@ function createFeast(w: Wiring): Feast {
     {
       namespace: w.nsOut(NAMESPACES.feast),
       configNamespaces: [w.nsOut(NAMESPACES.pipelines)],
-      database: args.cloud.databases.feast,
-      cache: args.cloud.cache,
+      database: args.feastStore?.database ?? args.cloud.databases.feast,
+      cache: args.feastStore?.cache ?? args.cloud.cache,
+      ...(args.feastStore ? { project: args.feastStore.project } : {}),
       offlineUri: args.cloud.buckets.features.uri,
       identity: w.ident(IDENTITY_KEYS.feast),
       serviceAccountName: w.saOf(IDENTITY_KEYS.feast),
