@@ -15,6 +15,7 @@ import {
 } from "../components/contracts";
 import { PlatformServices as PlatformServicesComponent } from "../components/k8s/platform";
 import type { ResourceSize } from "../components/k8s/security";
+import { CAPTURE_PREFIX } from "../components/k8s/serving";
 import { FEAST_URL, MLFLOW_URL, teamNamespace } from "../contracts/endpoints";
 import { CPU_SELECTOR_KEYS, GPU_SELECTOR_KEYS } from "../contracts/scheduling";
 import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
@@ -63,6 +64,7 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
   const DATASETS = "\u0000datasets\u0000";
   const REGISTRY = "\u0000registry\u0000";
   const ARTIFACTS = "\u0000artifacts\u0000";
+  const ARTIFACTS_URI = "\u0000artifacts-uri\u0000";
   const namespace = team === undefined ? NAMESPACES.pipelines : teamNamespace(team);
   const plain = pipelineSettingsData({
     cloud: cfg.cloud,
@@ -72,6 +74,8 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
       `${DATASETS}/${datasetsPrefix}`,
       // The platform's namespace retrains each model on new data under its own prefix (the Sensor's runs).
       ...(team === undefined ? modelDataPrefixes(cfg).map((p) => `${DATASETS}/${p}`) : []),
+      // The drift monitor of ml-pipelines reads the model servers' capture.
+      ...(team === undefined ? [`${ARTIFACTS_URI}/${CAPTURE_PREFIX}`] : []),
       ...cfg.dataLakes.map((d) => d.uri),
     ],
     allowedRegistries: [REGISTRY],
@@ -86,13 +90,15 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
   return Object.fromEntries(
     Object.entries(plain).map(([key, value]) => [
       key,
-      value.includes(DATASETS) || value.includes(REGISTRY) || value.includes(ARTIFACTS)
+      value.includes(DATASETS) || value.includes(REGISTRY) || value.includes(ARTIFACTS) || value.includes(ARTIFACTS_URI)
         ? resolved.apply(([datasets, registry, artifacts]) =>
             value
               .split(DATASETS)
               .join(datasets.replace(/\/+$/, ""))
               .split(REGISTRY)
               .join(registry)
+              .split(ARTIFACTS_URI)
+              .join(artifacts.replace(/\/+$/, ""))
               .split(ARTIFACTS)
               .join(blobUrl(artifacts).replace(/\/+$/, "")),
           )
@@ -197,6 +203,7 @@ export function buildPlatformServices(
       environment: cfg.environment,
       pipelineSettings: { name: PIPELINE_SETTINGS_CONFIGMAP, data: (_ns, team) => pipelineSettings(cfg, cloud, team) },
       artifactPrefix: pipelineArtifactPrefix,
+      captureUri: cloud.buckets.artifacts.uri.apply((u) => `${blobUrl(u).replace(/\/+$/, "")}/${CAPTURE_PREFIX}`),
     },
     { providers: [cloud.kubernetesProvider] },
   );

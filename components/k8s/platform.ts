@@ -124,6 +124,12 @@ export interface PlatformServicesArgs {
    * @default the platform's own: its project in the stack's PostgreSQL and Redis
    */
   readonly feastStore?: { readonly project: string; readonly database: DatabaseRef; readonly cache: CacheRef };
+  /**
+   * Where the model servers' capture sidecars write (`<artifacts>/capture/`, in the form the steps'
+   * object client takes: `s3://…` or `https://<account>.blob.core.windows.net/…`).
+   * @default none: no capture
+   */
+  readonly captureUri?: pulumi.Input<string>;
   /** Keep namespaces (and their volumes and secrets) on delete: production stacks (`protectData`). @default false */
   readonly protectData?: boolean;
   /** Schedule of the periodic retraining. @default "0 2 * * *" */
@@ -565,6 +571,9 @@ function createServing(
       modelsDomain: w.host("models"),
       ingress,
       ingressHost: `${INGRESS_SERVICE_NAME}.${NAMESPACES.ingress}.svc.cluster.local`,
+      ...(args.stepsImage !== undefined && args.captureUri !== undefined
+        ? { capture: { image: args.stepsImage, uri: args.captureUri, region: args.cloud.region } }
+        : {}),
       dependsOn: charts,
     },
     { parent: w.parent },
