@@ -99,17 +99,17 @@ describe.each([
       const capture = rules.filter((r) => (r.filter as Obj | undefined)?.prefix === "capture/");
       expect(capture).toHaveLength(1);
       const logs = rules.find((r) => r.id === "expire-current-objects" && (r.expiration as Obj).days !== undefined);
-      expect((capture[0]?.expiration as Obj).days).toBeGreaterThan(0);
+      expect(((capture[0]?.expiration ?? {}) as Obj).days).toBeGreaterThan(0);
       expect(logs).toBeDefined();
     } else {
       const rules = plan
         .filter((r) => r.type === "azure-native:storage:ManagementPolicy")
         .flatMap((r) => ((r.inputs.policy as Obj).rules ?? []) as Obj[]);
       const days = (name: string) =>
-        ((((rules.find((r) => r.name === name)?.definition as Obj).actions as Obj).baseBlob as Obj).delete as Obj)
+        ((((rules.find((r) => r.name === name)?.definition ?? {}) as Obj).actions as Obj).baseBlob as Obj).delete as Obj)
           .daysAfterModificationGreaterThan as number;
       const capture = rules.find((r) => r.name === "expire-capture");
-      expect(((capture?.definition as Obj).filters as Obj).prefixMatch).toEqual(["artifacts/capture/"]);
+      expect((((capture?.definition ?? {}) as Obj).filters as Obj).prefixMatch).toEqual(["artifacts/capture/"]);
       expect(days("expire-capture")).toBe(days("expire-logs"));
     }
   });

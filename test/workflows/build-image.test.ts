@@ -110,7 +110,7 @@ describe("build-image step", () => {
     expect(r.output("image")).toBe(`${REGISTRY}/fraud/fraud-scorer@${DIGEST}`);
     expect(r.output("commit")).toBe(COMMIT);
     const [job] = [...jobs.values()].map((j) => j.job);
-    const template = ((job?.spec as Obj).template as Obj).spec as Obj;
+    const template = (((job?.spec ?? {}) as Obj).template as Obj).spec as Obj;
     // The pod the Job makes is the one shape the build namespace admits.
     const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: template };
     expect(evaluatePolicy(imageBuildPolicy(BUILDER), { object: pod, namespace: BUILD_NAMESPACE }).failures).toEqual([]);
