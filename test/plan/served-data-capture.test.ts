@@ -105,9 +105,11 @@ describe.each([
       const rules = plan
         .filter((r) => r.type === "azure-native:storage:ManagementPolicy")
         .flatMap((r) => ((r.inputs.policy as Obj).rules ?? []) as Obj[]);
-      const days = (name: string) =>
-        ((((rules.find((r) => r.name === name)?.definition ?? {}) as Obj).actions as Obj).baseBlob as Obj).delete as Obj)
-          .daysAfterModificationGreaterThan as number;
+      const days = (name: string) => {
+        const definition = (rules.find((r) => r.name === name)?.definition ?? {}) as Obj;
+        const del = ((definition.actions as Obj).baseBlob as Obj).delete as Obj;
+        return del.daysAfterModificationGreaterThan as number;
+      };
       const capture = rules.find((r) => r.name === "expire-capture");
       expect((((capture?.definition ?? {}) as Obj).filters as Obj).prefixMatch).toEqual(["artifacts/capture/"]);
       expect(days("expire-capture")).toBe(days("expire-logs"));
