@@ -31,6 +31,7 @@ import { ArgsCheck } from "../validate";
 import { AdmissionControl, platformAdmissionArgs } from "./admission";
 import type { AdmissionEnvironment } from "./admission-rules";
 import type { AlertingSettings } from "./alerting";
+import { platformApprovers } from "./approvers";
 import { ArgoEvents, type GitWebhookSettings } from "./argo-events";
 import {
   ARGO_SERVICE_ACCOUNTS,
@@ -414,6 +415,17 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
       ...(args.pipelineSettings
         ? { settings: { name: args.pipelineSettings.name, data: args.pipelineSettings.data(NAMESPACES.pipelines) } }
         : {}),
+    },
+    w.parent,
+  );
+  // The platform-wide approvers approve in the platform's own pipeline namespace too (admins still can).
+  platformApprovers(
+    `${w.name}-pipelines`,
+    {
+      namespace: w.nsOut(NAMESPACES.pipelines),
+      namespaceName: NAMESPACES.pipelines,
+      groups: args.identity.approverGroups ?? [],
+      dependsOn: w.ready,
     },
     w.parent,
   );

@@ -62,6 +62,7 @@ import { awsRdsDatabaseDisallowPublicAccess } from "./least-privilege/aws-rds-da
 import { awsS3BucketDisallowPublicAccess } from "./least-privilege/aws-s3-bucket-disallow-public-access";
 import { azureAksClusterDisallowPublicEndpoint } from "./least-privilege/azure-aks-cluster-disallow-public-endpoint";
 import { azureAuthorizationRoleAssignmentDisallowPrivilegedSubscriptionScope } from "./least-privilege/azure-authorization-role-assignment-disallow-privileged-subscription-scope";
+import { azureAuthorizationRoleAssignmentEnforceAksClusterScope } from "./least-privilege/azure-authorization-role-assignment-enforce-aks-cluster-scope";
 import { azureContainerregistryRegistryDisallowPublicAccess } from "./least-privilege/azure-containerregistry-registry-disallow-public-access";
 import { azureDataServiceEnforcePrivateEndpoint } from "./least-privilege/azure-data-service-enforce-private-endpoint";
 import { azureKeyvaultVaultDisallowPublicAccess } from "./least-privilege/azure-keyvault-vault-disallow-public-access";
@@ -139,6 +140,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   awsRdsDatabaseDisallowPublicAccess,
   azureAksClusterDisallowPublicEndpoint,
   azureAuthorizationRoleAssignmentDisallowPrivilegedSubscriptionScope,
+  azureAuthorizationRoleAssignmentEnforceAksClusterScope,
   azureContainerregistryRegistryDisallowPublicAccess,
   azureNetworkSecurityGroupDisallowPublicIngress,
   azurePostgresqlServerDisallowPublicAccess,
