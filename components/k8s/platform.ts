@@ -49,14 +49,15 @@ import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
 import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
 import { Kueue } from "./kueue";
+import { createMesh } from "./mesh-wiring";
 import { Mlflow } from "./mlflow";
 import { Monitoring } from "./monitoring";
-import { flows, PlatformNamespace } from "./namespace";
+import { PlatformNamespace } from "./namespace";
 import type { ResourceSize } from "./security";
 import { type CatalogueContext, serviceQuota } from "./service";
 import { ModelServing, type ServedModelSpec } from "./serving";
 import { DEX_NAMESPACE, Dex, type IdentitySettings, oidcEndpoints, type SsoSettings } from "./sso";
-import { Team, type TeamSpec } from "./team";
+import { Team, type TeamSpec, teamIngressFlows } from "./team";
 
 /** Re-exported from their owners (the ingress and SSO modules, `contracts/endpoints.ts`). */
 export { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, INTERNAL_CLIENT_CIDRS, PIPELINE_NAMESPACE_LABEL };
@@ -266,8 +267,10 @@ function createNamespaces(
             ? servingQuota(serviceQuota(d.quota, args.serviceReplicas), args.models)
             : serviceQuota(d.quota, args.serviceReplicas),
         podSecurity: d.namespace.podSecurity ?? "restricted",
+        ...(d.namespace.reason ? { podSecurityReason: d.namespace.reason } : {}),
         retainOnDelete: args.protectData === true,
         ...(d.namespace.labels ? { labels: d.namespace.labels } : {}),
+        ...(d.namespace.meshExemptReason ? { meshExemptReason: d.namespace.meshExemptReason } : {}),
       },
       { parent },
     );
@@ -618,7 +621,7 @@ function pipelineIdents(w: Wiring, base: string): PipelineIdentityRefs {
 
 function createTeams(w: Wiring, argo: ArgoWorkflows): Team[] {
   const { args } = w;
-  const teamIngress = [flows.scrape()];
+  const teamIngress = teamIngressFlows();
   const egress = pipelineEgress(w.ctx);
   // Kueue holds each team to its nominal quota and lends idle GPUs: the namespace quota only caps
   // GPUs at what the pools hold, so a team can borrow (a ResourceQuota would refuse the pod).
@@ -761,6 +764,8 @@ export class PlatformServices extends pulumi.ComponentResource {
     const serving = createServing(w, mlflow, monitoring, ingress, charts);
     createGpu(w, charts);
     const teams = createTeams(w, argo);
+    // Pods already running are enrolled when the CNI agent starts: the mesh needs no ordering before the services.
+    createMesh(w, pipelineNamespaces(args), teams, w.ready);
     const kueue = createKueue(w, teams, charts);
     createAdmission(w, argo);
 

@@ -73,7 +73,6 @@ const ESCAPES = new Set<string>([
   "GuardDuty detector disabled",
   "Config recorder stopped",
   "the platform's mlops-pod-security policy redeclared with failurePolicy Ignore",
-  "team-* namespace (no team label) enforcing baseline",
   "EC2 instance with IMDSv1 allowed",
   "Firehose to a SaaS HTTP endpoint abroad",
   "SNS subscription delivering to an external HTTPS endpoint",
