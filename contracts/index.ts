@@ -9,6 +9,7 @@ export * from "./egress";
 export * from "./endpoints";
 export * from "./environment";
 export * from "./kubernetes";
+export * from "./mesh";
 export * from "./platform-namespaces";
 export * from "./regions";
 export * from "./scheduling";

@@ -41,6 +41,8 @@ export const DEFAULT_ALLOWED_REGISTRIES = [
   // Argo Events' JetStream event bus: the NATS config reloader and metrics exporter are published
   // on Docker Hub only (the NATS server itself comes from public.ecr.aws).
   "docker.io/natsio",
+  // Istio publishes its release images (pilot, install-cni, ztunnel) on Docker Hub.
+  "docker.io/istio",
 ] as const;
 
 /**

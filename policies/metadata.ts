@@ -669,6 +669,16 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: POD,
     equivalents: [ky("pod-security-standard-restricted")],
   },
+  "kubernetes-istio-mesh-enforce-strict-mtls": {
+    area: "kubernetes",
+    description:
+      "Traffic inside the cluster is mutually authenticated and encrypted by the Istio ambient mesh: every platform, team, pipeline and serving namespace carries `istio.io/dataplane-mode: ambient` (only `istio-system` stays out, with its reason), a mesh-wide PeerAuthentication in `istio-system` demands STRICT mTLS, no PeerAuthentication sets PERMISSIVE or DISABLE for a namespace, workload or port, and the privileged ztunnel and CNI charts are installed in `istio-system` only.",
+    severity: "high",
+    remediationSteps:
+      "Create namespaces through the platform's namespace baseline (`PlatformNamespace`, which labels them ambient), keep the `IstioMesh` component's mesh-wide `PeerAuthentication` (`default`, STRICT) and remove any PERMISSIVE/DISABLE override; a pod that callers outside the mesh must reach gets the `ambient.istio.io/bypass-inbound-capture` annotation instead (docs/in-cluster-encryption.md).",
+    controls: [...IN_TRANSIT, C.iaSegregation, C.isoSegregation, C.isoAuthentication],
+    equivalents: [ky("enforce-strict-mtls")],
+  },
   "kubernetes-admissionregistration-binding-enforce-guarded-namespaces": {
     area: "kubernetes",
     description:

@@ -149,6 +149,8 @@ export function resolveConfig(raw: Record<string, unknown>, project: string, sta
       ...(s.ldapBindPassword === undefined ? {} : { ldapBindPassword: s.ldapBindPassword }),
       alertCredentials: s.alertCredentials ?? {},
       ...(s.gitWebhookSecret === undefined ? {} : { gitWebhookSecret: s.gitWebhookSecret }),
+      ...(s.feastRegistryPassword === undefined ? {} : { feastRegistryPassword: s.feastRegistryPassword }),
+      ...(s.feastOnlineStorePassword === undefined ? {} : { feastOnlineStorePassword: s.feastOnlineStorePassword }),
     },
   };
   const resolved = PlatformConfigSchema.safeParse(merged, { reportInput: true });
@@ -180,6 +182,8 @@ export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set([
   "ldapBindPassword",
   "alertCredentials",
   "gitWebhookSecret",
+  "feastRegistryPassword",
+  "feastOnlineStorePassword",
 ]);
 
 /**

@@ -15,6 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
+import { INBOUND_BYPASS_ANNOTATION } from "../../contracts/mesh";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import { ArgsCheck } from "../validate";
 import { type GpuPoolCapacity, gpuQueueObjects, gpuQueuePlan, gpuQuotaProblems, type QueueTeam } from "./gpu-queues";
@@ -58,6 +59,8 @@ export function kueueValues(replicas: number): Record<string, unknown> {
       manager: {
         image: { repository: IMAGES.kueue.repository, tag: IMAGES.kueue.tag, pullPolicy: "IfNotPresent" },
         resources: resources("medium"),
+        // The API server (outside the mesh) calls the webhook and the visibility API.
+        podAnnotations: { ...INBOUND_BYPASS_ANNOTATION },
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
         containerSecurityContext: {
           runAsNonRoot: true,

@@ -6,6 +6,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
+import { INBOUND_BYPASS_ANNOTATION } from "../../contracts/mesh";
 import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
 import { ArgsCheck } from "../validate";
 import {
@@ -201,6 +202,8 @@ export function monitoringValues(
       securityContext: pod,
       containerSecurityContext: sc,
       resources: resources("small"),
+      // The API server (outside the mesh) calls the operator's admission webhook.
+      podAnnotations: { ...INBOUND_BYPASS_ANNOTATION },
       admissionWebhooks: { patch: { securityContext: pod }, deployment: { securityContext: pod, containerSecurityContext: sc } },
     },
     prometheus: {

@@ -16,7 +16,9 @@ import { urlHost, workloadIdentityHosts } from "../../contracts/egress";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
 import {
+  type CacheRef,
   type CloudLayer,
+  type DatabaseRef,
   type InternalIngressRef,
   PIPELINE_SERVICE_ACCOUNTS,
   type PipelineIdentityRefs,
@@ -47,14 +49,15 @@ import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
 import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
 import { Kueue } from "./kueue";
+import { createMesh } from "./mesh-wiring";
 import { Mlflow } from "./mlflow";
 import { Monitoring } from "./monitoring";
-import { flows, PlatformNamespace } from "./namespace";
+import { PlatformNamespace } from "./namespace";
 import type { ResourceSize } from "./security";
 import { type CatalogueContext, serviceQuota } from "./service";
 import { ModelServing, type ServedModelSpec } from "./serving";
 import { DEX_NAMESPACE, Dex, type IdentitySettings, oidcEndpoints, type SsoSettings } from "./sso";
-import { Team, type TeamSpec } from "./team";
+import { Team, type TeamSpec, teamIngressFlows } from "./team";
 
 /** Re-exported from their owners (the ingress and SSO modules, `contracts/endpoints.ts`). */
 export { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, INTERNAL_CLIENT_CIDRS, PIPELINE_NAMESPACE_LABEL };
@@ -117,6 +120,18 @@ export interface PlatformServicesArgs {
     readonly name: string;
     readonly data: (namespace: string, team?: string) => pulumi.Input<Record<string, pulumi.Input<string>>>;
   };
+  /**
+   * An existing Feast registry and online store used instead of the platform's own
+   * (`services.feast.external`).
+   * @default the platform's own: its project in the stack's PostgreSQL and Redis
+   */
+  readonly feastStore?: { readonly project: string; readonly database: DatabaseRef; readonly cache: CacheRef };
+  /**
+   * Where the model servers' capture sidecars write (`<artifacts>/capture/`, in the form the steps'
+   * object client takes: `s3://…` or `https://<account>.blob.core.windows.net/…`).
+   * @default none: no capture
+   */
+  readonly captureUri?: pulumi.Input<string>;
   /** Keep namespaces (and their volumes and secrets) on delete: production stacks (`protectData`). @default false */
   readonly protectData?: boolean;
   /** Schedule of the periodic retraining. @default "0 2 * * *" */
@@ -252,8 +267,10 @@ function createNamespaces(
             ? servingQuota(serviceQuota(d.quota, args.serviceReplicas), args.models)
             : serviceQuota(d.quota, args.serviceReplicas),
         podSecurity: d.namespace.podSecurity ?? "restricted",
+        ...(d.namespace.reason ? { podSecurityReason: d.namespace.reason } : {}),
         retainOnDelete: args.protectData === true,
         ...(d.namespace.labels ? { labels: d.namespace.labels } : {}),
+        ...(d.namespace.meshExemptReason ? { meshExemptReason: d.namespace.meshExemptReason } : {}),
       },
       { parent },
     );
@@ -443,6 +460,7 @@ function createEvents(w: Wiring, charts: readonly pulumi.Resource[]): ArgoEvents
       schedule: args.retrainSchedule ?? "0 2 * * *",
       defaultDataUri: pulumi.interpolate`${args.cloud.buckets.datasets.uri}/platform/latest/`,
       retrainModels: [...new Set(args.models.map((m) => m.registeredModel))],
+      dataPrefixes: Object.fromEntries(args.models.flatMap((m) => (m.dataPrefix ? [[m.registeredModel, m.dataPrefix]] : []))),
       replicas: w.replicas,
       dependsOn: charts,
     },
@@ -519,8 +537,9 @@ function createFeast(w: Wiring): Feast {
     {
       namespace: w.nsOut(NAMESPACES.feast),
       configNamespaces: [w.nsOut(NAMESPACES.pipelines)],
-      database: args.cloud.databases.feast,
-      cache: args.cloud.cache,
+      database: args.feastStore?.database ?? args.cloud.databases.feast,
+      cache: args.feastStore?.cache ?? args.cloud.cache,
+      ...(args.feastStore ? { project: args.feastStore.project } : {}),
       offlineUri: args.cloud.buckets.features.uri,
       identity: w.ident(IDENTITY_KEYS.feast),
       serviceAccountName: w.saOf(IDENTITY_KEYS.feast),
@@ -567,6 +586,9 @@ function createServing(
       modelsDomain: w.host("models"),
       ingress,
       ingressHost: `${INGRESS_SERVICE_NAME}.${NAMESPACES.ingress}.svc.cluster.local`,
+      ...(args.stepsImage !== undefined && args.captureUri !== undefined
+        ? { capture: { image: args.stepsImage, uri: args.captureUri, region: args.cloud.region } }
+        : {}),
       dependsOn: charts,
     },
     { parent: w.parent },
@@ -599,7 +621,7 @@ function pipelineIdents(w: Wiring, base: string): PipelineIdentityRefs {
 
 function createTeams(w: Wiring, argo: ArgoWorkflows): Team[] {
   const { args } = w;
-  const teamIngress = [flows.scrape()];
+  const teamIngress = teamIngressFlows();
   const egress = pipelineEgress(w.ctx);
   // Kueue holds each team to its nominal quota and lends idle GPUs: the namespace quota only caps
   // GPUs at what the pools hold, so a team can borrow (a ResourceQuota would refuse the pod).
@@ -742,6 +764,8 @@ export class PlatformServices extends pulumi.ComponentResource {
     const serving = createServing(w, mlflow, monitoring, ingress, charts);
     createGpu(w, charts);
     const teams = createTeams(w, argo);
+    // Pods already running are enrolled when the CNI agent starts: the mesh needs no ordering before the services.
+    createMesh(w, pipelineNamespaces(args), teams, w.ready);
     const kueue = createKueue(w, teams, charts);
     createAdmission(w, argo);
 

@@ -45,6 +45,7 @@ import { kubernetesCorePodEnforceResourceLimits } from "./kubernetes/kubernetes-
 import { kubernetesCorePodEnforceRestrictedProfile } from "./kubernetes/kubernetes-core-pod-enforce-restricted-profile";
 import { kubernetesCoreServiceDisallowPublicLoadBalancer } from "./kubernetes/kubernetes-core-service-disallow-public-load-balancer";
 import { kubernetesHelmReleaseEnforcePinnedVersion } from "./kubernetes/kubernetes-helm-release-enforce-pinned-version";
+import { kubernetesIstioMeshEnforceStrictMtls } from "./kubernetes/kubernetes-istio-mesh-enforce-strict-mtls";
 import { kubernetesNetworkingNetworkPolicyDisallowOpenEgress } from "./kubernetes/kubernetes-networking-network-policy-disallow-open-egress";
 import { kubernetesRbacClusterrolebindingDisallowBroadGrant } from "./kubernetes/kubernetes-rbac-clusterrolebinding-disallow-broad-grant";
 import { kubernetesRbacRoleDisallowWildcard } from "./kubernetes/kubernetes-rbac-role-disallow-wildcard";
@@ -175,6 +176,7 @@ export const stackPolicies: StackValidationPolicy[] = [
   awsIamResourcePolicyDisallowExternalPrincipal,
   kubernetesCoreServiceAccountEnforceWorkloadIdentity,
   kubernetesAdmissionregistrationBindingEnforceGuardedNamespaces,
+  kubernetesIstioMeshEnforceStrictMtls,
   awsCloudtrailTrailEnforceLocalDestination,
   awsS3BucketDisallowExternalReplication,
   azureMonitorDiagnosticSettingEnforceLocalDestination,

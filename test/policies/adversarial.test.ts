@@ -73,6 +73,11 @@ const CACHE = {
   kmsKeyId: KEY,
 };
 
+const peerAuth = (name: string, namespace: string, spec: Record<string, unknown>, version = "v1") =>
+  s(`kubernetes:security.istio.io/${version}:PeerAuthentication`, name, { metadata: { name, namespace }, spec });
+const MESH = "kubernetes-istio-mesh-enforce-strict-mtls";
+const ISTIO_REPO = { repo: "https://istio-release.storage.googleapis.com/charts" };
+
 interface Case {
   readonly rule: string;
   readonly why: string;
@@ -763,6 +768,49 @@ const VIOLATIONS: Case[] = [
       }),
     ],
   },
+  // The mesh: plain text let back in, or a namespace left out
+  {
+    rule: MESH,
+    why: "a namespace policy PERMISSIVE in lower case (v1beta1)",
+    specs: [peerAuth("pa-lower", "mlflow", { mtls: { mode: "permissive" } }, "v1beta1")],
+  },
+  {
+    rule: MESH,
+    why: "a STRICT workload policy with one port DISABLE",
+    specs: [
+      peerAuth("pa-port", "mlflow", {
+        selector: { matchLabels: { app: "gate" } },
+        mtls: { mode: "STRICT" },
+        portLevelMtls: { "8081": { mode: "DISABLE" } },
+      }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "an inheriting workload policy with a PERMISSIVE port",
+    specs: [peerAuth("pa-unset", "feast", { selector: { matchLabels: { app: "f" } }, portLevelMtls: { "6566": { mode: "PERMISSIVE" } } })],
+  },
+  {
+    rule: MESH,
+    why: "a team namespace opted out with dataplane-mode none",
+    specs: [
+      s("kubernetes:core/v1:Namespace", "ns-rogue", {
+        metadata: { name: "team-rogue", labels: { "mlops.platform/team": "rogue", "istio.io/dataplane-mode": "none" } },
+      }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "a pipeline namespace with no mesh label",
+    specs: [
+      s("kubernetes:core/v1:Namespace", "ns-pipe", { metadata: { name: "pipelines-2", labels: { "mlops.platform/pipelines": "true" } } }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "the Istio CNI agent installed in another namespace",
+    specs: [s("kubernetes:helm.sh/v3:Release", "cni-elsewhere", { chart: "cni", namespace: "gpu-operator", repositoryOpts: ISTIO_REPO })],
+  },
 ];
 
 const CLEAN: Case[] = [
@@ -929,6 +977,34 @@ const CLEAN: Case[] = [
     rule: "aws-kms-data-store-enforce-cmk-encryption",
     why: "customer-managed key alias",
     specs: [s("aws:secretsmanager/secret:Secret", "c11", { kmsKeyId: "alias/mlops-secrets" })],
+  },
+  { rule: MESH, why: "a namespace policy that repeats STRICT", specs: [peerAuth("pa-ns-strict", "mlflow", { mtls: { mode: "STRICT" } })] },
+  {
+    rule: MESH,
+    why: "an inheriting workload policy whose port is STRICT",
+    specs: [
+      peerAuth("pa-port-strict", "feast", {
+        selector: { matchLabels: { app: "f" } },
+        mtls: { mode: "UNSET" },
+        portLevelMtls: { "6566": { mode: "STRICT" } },
+      }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "a namespace outside the platform without the label",
+    specs: [s("kubernetes:core/v1:Namespace", "ns-sandbox", { metadata: { name: "sandbox" } })],
+  },
+  {
+    rule: MESH,
+    why: "a chart named cni from another repository",
+    specs: [
+      s("kubernetes:helm.sh/v3:Release", "cni-other", {
+        chart: "cni",
+        namespace: "kube-system",
+        repositoryOpts: { repo: "https://charts.example.com" },
+      }),
+    ],
   },
 ];
 

@@ -1894,6 +1894,22 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       },
       { why: "warn not restricted", path: ["metadata", "labels", "pod-security.kubernetes.io/warn"], value: "baseline", expect: "warn" },
       { why: "no audit label", path: ["metadata", "labels", "pod-security.kubernetes.io/audit"], value: undefined, expect: "audit" },
+      {
+        why: "a privileged namespace that does not say why",
+        add: [
+          s("kubernetes:core/v1:Namespace", "mesh-ns", {
+            metadata: {
+              name: "istio-system",
+              labels: {
+                "pod-security.kubernetes.io/enforce": "privileged",
+                "pod-security.kubernetes.io/warn": "restricted",
+                "pod-security.kubernetes.io/audit": "restricted",
+              },
+            },
+          }),
+        ],
+        expect: "without saying why",
+      },
     ],
     unknown: { path: ["metadata", "labels"], expect: "advisory" },
   },
@@ -2057,6 +2073,88 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       },
     ],
     unknown: { target: "bind-mlops-images", path: ["spec", "matchResources"], expect: "mandatory" },
+  },
+  "kubernetes-istio-mesh-enforce-strict-mtls": {
+    specs: [
+      s("kubernetes:core/v1:Namespace", "ns-mesh", {
+        metadata: {
+          name: "istio-system",
+          labels: { "pod-security.kubernetes.io/enforce": "privileged" },
+          annotations: { "mlops.platform/mesh-exempt-reason": "the mesh's own control plane and node proxies" },
+        },
+      }),
+      s("kubernetes:core/v1:Namespace", "ns-mlflow", { metadata: { name: "mlflow", labels: { "istio.io/dataplane-mode": "ambient" } } }),
+      s("kubernetes:core/v1:Namespace", "ns-team", {
+        metadata: { name: "team-fraud", labels: { "mlops.platform/team": "fraud", "istio.io/dataplane-mode": "ambient" } },
+      }),
+      s("kubernetes:core/v1:Namespace", "ns-other", { metadata: { name: "sandbox" } }),
+      s("kubernetes:security.istio.io/v1:PeerAuthentication", "pa-mesh", {
+        metadata: { name: "default", namespace: "istio-system" },
+        spec: { mtls: { mode: "STRICT" } },
+      }),
+      s("kubernetes:helm.sh/v3:Release", "ztunnel", {
+        chart: "ztunnel",
+        namespace: "istio-system",
+        repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" },
+      }),
+    ],
+    target: "pa-mesh",
+    violations: [
+      { why: "the mesh-wide policy PERMISSIVE", path: ["spec", "mtls", "mode"], value: "PERMISSIVE", expect: "PERMISSIVE" },
+      { why: "no mesh-wide STRICT policy (mode left unset)", path: ["spec", "mtls"], value: {}, expect: "no mesh-wide PeerAuthentication" },
+      {
+        why: "the mesh-wide policy narrowed to some pods",
+        path: ["spec", "selector"],
+        value: { matchLabels: { app: "x" } },
+        expect: "no mesh-wide PeerAuthentication",
+      },
+      {
+        why: "a namespace policy that disables mTLS",
+        add: [
+          s("kubernetes:security.istio.io/v1:PeerAuthentication", "pa-ns", {
+            metadata: { name: "default", namespace: "mlflow" },
+            spec: { mtls: { mode: "DISABLE" } },
+          }),
+        ],
+        expect: "DISABLE",
+      },
+      {
+        why: "a port left in plain text on a STRICT workload policy",
+        add: [
+          s("kubernetes:security.istio.io/v1beta1:PeerAuthentication", "pa-port", {
+            metadata: { name: "gate", namespace: "mlflow" },
+            spec: {
+              selector: { matchLabels: { app: "gate" } },
+              mtls: { mode: "STRICT" },
+              portLevelMtls: { "8080": { mode: "PERMISSIVE" } },
+            },
+          }),
+        ],
+        expect: "port 8080",
+      },
+      {
+        why: "a team namespace out of the mesh",
+        target: "ns-team",
+        path: ["metadata", "labels", "istio.io/dataplane-mode"],
+        value: "none",
+        expect: "team-fraud is not in the mesh",
+      },
+      {
+        why: "a platform namespace without the label",
+        target: "ns-mlflow",
+        path: ["metadata", "labels"],
+        value: {},
+        expect: "mlflow is not in the mesh",
+      },
+      {
+        why: "the privileged ztunnel chart outside istio-system",
+        target: "ztunnel",
+        path: ["namespace"],
+        value: "kube-system",
+        expect: "install it in istio-system only",
+      },
+    ],
+    unknown: { target: "pa-mesh", path: ["spec", "mtls"], expect: "mandatory" },
   },
   "kubernetes-core-secret-disallow-cloud-credentials": {
     specs: [s("kubernetes:core/v1:Secret", "sec", { metadata: { name: "s", namespace: "mlflow" }, stringData: { "db-password": "x" } })],
