@@ -2721,6 +2721,24 @@ control("control: the hardened container in a WorkflowTemplate", (id) => [
     spec: { entrypoint: "main", securityContext: psc, templates: [tpl({ container: ok() })] },
   }),
 ]);
+control("control: the hardened container in custom resources (ScaledJob, JobSet, RayJob, PyTorchJob, InferenceService)", (id) =>
+  ["ScaledJob", "JobSet", "RayJob", "PyTorchJob", "InferenceService"].map((kind) =>
+    (W[kind] as Workload)(`${id}-${kind}`, "team-fraud", podSpec(ok())),
+  ),
+);
+control("control: a ClusterRole reading pods and a Cilium policy to named hosts on 443", (id) => [
+  sp("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", `${id}-cr`, {
+    metadata: { name: `${id}-cr` },
+    rules: [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] }],
+  }),
+  sp("kubernetes:cilium.io/v2:CiliumNetworkPolicy", `${id}-cnp`, {
+    metadata: { name: `${id}-cnp`, namespace: "team-fraud" },
+    spec: {
+      endpointSelector: {},
+      egress: [{ toFQDNs: [{ matchName: "pypi.org" }], toPorts: [{ ports: [{ port: "443", protocol: "TCP" }] }] }],
+    },
+  }),
+]);
 
 // ---------------------------------------------------------------- third pass: pods outside the usual places, more guardrails
 group("pods-3", "uae-prod", /privileged|restricted|registry|unpinned|fail|evaluat/);
