@@ -280,10 +280,31 @@ function isContainerList(v: unknown): boolean {
   });
 }
 
+/** Keys that mark an object with an `image` as a container. */
+const CONTAINER_KEYS = ["securityContext", "resources", "command", "args", "env", "ports", "volumeMounts", "imagePullPolicy"];
+
+/**
+ * True for an object shaped like a single container: an `image` beside container fields, or a
+ * `securityContext` beside container fields (a model container whose image the serving runtime
+ * sets: `storageUri` marks it).
+ */
+function containerShaped(o: Record<string, unknown>): boolean {
+  const image = read(() => o.image);
+  if (image.known && typeof image.value === "string" && CONTAINER_KEYS.some((k) => k in o)) return true;
+  const sc = read(() => o.securityContext);
+  return (
+    sc.known &&
+    sc.value !== null &&
+    typeof sc.value === "object" &&
+    [...CONTAINER_KEYS, "storageUri"].some((k) => k !== "securityContext" && k in o)
+  );
+}
+
 /**
  * Pod specs of an object the pack has no schema for, found by shape: every nested object with a
  * `containers` list of objects with an `image` (a PodSpec, or a pod-like spec such as a KServe
  * predictor) is a pod spec, with its initContainers, ephemeralContainers and pod-level settings.
+ * A lone container-shaped object (an `image` beside container fields) is judged on what it states.
  * `metadata` and `status` are not read; values unknown during a preview are skipped.
  */
 function genericPodSpecs(b: Builder, props: Record<string, unknown>) {
@@ -301,6 +322,12 @@ function genericPodSpecs(b: Builder, props: Record<string, unknown>) {
     if (containers.known && isContainerList(containers.value)) {
       const annotations = read(() => obj(obj(parent.metadata).annotations));
       addPod(b, o, path || "(root)", false, false, annotations.known ? annotations.value : undefined);
+      return;
+    }
+    if (depth > 0 && containerShaped(o)) {
+      // A single container outside a container list (a KServe predictor's `model`, a framework
+      // container): only the settings it states are judged (partial), the rest is the controller's.
+      b.containers.push({ path, container: o, pod: parent, partial: true, imageByController: false });
       return;
     }
     for (const k of Object.keys(o)) {

@@ -2212,6 +2212,20 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         ],
         expect: "spec.predictor.containers[0] is privileged",
       },
+      {
+        why: "privileged KServe model container (a lone container-shaped object)",
+        add: [
+          s("kubernetes:serving.kserve.io/v1beta1:InferenceService", "isvc", {
+            metadata: { name: "isvc", namespace: "serving" },
+            spec: {
+              predictor: {
+                model: { modelFormat: { name: "pytorch" }, storageUri: "s3://m/1", securityContext: { privileged: true } },
+              },
+            },
+          }),
+        ],
+        expect: "spec.predictor.model is privileged",
+      },
       { why: "SELinux type spc_t", path: [...C0, "securityContext", "seLinuxOptions"], value: { type: "spc_t" }, expect: "spc_t" },
       {
         why: "AppArmor Unconfined (field)",
