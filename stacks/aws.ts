@@ -27,6 +27,7 @@ import {
   WorkloadIdentities,
   zoneNames,
 } from "../components/aws";
+import { ImageCache } from "../components/aws/image-cache";
 import { PrivateDns } from "../components/aws/private-dns";
 import * as aws from "../components/aws/sdk";
 import {
@@ -41,8 +42,10 @@ import {
 } from "../components/contracts";
 import { AWS_UAE_REGIONS } from "../contracts/regions";
 import { egressFirewallSetting } from "./egress";
+import { cachedUpstreams, cacheRuleUpstreams, mirrorRepositories } from "./image-cache";
 import type { AwsProviders } from "./providers";
 import type { PlatformConfig } from "./schema";
+import { readRegistryCredentials } from "./secrets";
 import { ingressDomain } from "./services";
 
 /** ECR repositories of the platform, by key. */
@@ -130,6 +133,24 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
     opts,
   );
 
+  const cacheUpstreams = cacheRuleUpstreams(cfg);
+  const credentials = readRegistryCredentials(cfg);
+  new ImageCache(
+    `${prefix}-image-cache`,
+    {
+      upstreams: cacheUpstreams,
+      credentials,
+      mirrorRepositories: mirrorRepositories(cfg).map((m) => m.repository),
+      namePrefix: prefix,
+      kmsKeyArn: keys.arns.storage,
+      accountId: account,
+      partition,
+      region,
+      protect,
+    },
+    opts,
+  );
+
   const audit = new Audit(
     `${prefix}-audit`,
     {
@@ -154,6 +175,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
     {
       clusterName: clusterName(prefix),
       kubernetesVersion: cfg.kubernetesVersion,
+      imageCache: registry.registryHost.apply((registryHost) => ({ registryHost, upstreams: cachedUpstreams(cfg) })),
       region,
       partition,
       vpcId: network.vpcId,
@@ -287,6 +309,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
     storageClassName: cluster.storageClassName,
     buckets: bucketRefs,
     registryHost: registry.registryHost,
+    imageCacheUpstreams: cachedUpstreams(cfg),
     repositoryUrls: registry.repositoryUrls,
     databases,
     cache: { host: cache.host, port: cache.port, password: cache.authToken, tls: true },
