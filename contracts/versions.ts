@@ -67,6 +67,8 @@ export const IMAGES = {
   nats: { repository: "public.ecr.aws/docker/library/nats", tag: "2.10.10" },
   natsMetricsExporter: { repository: "docker.io/natsio/prometheus-nats-exporter", tag: "0.14.0" },
   natsConfigReloader: { repository: "docker.io/natsio/nats-server-config-reloader", tag: "0.14.0" },
+  /** `psql` of the AWS database-init Job (the Docker official image mirrored on ECR Public). */
+  postgresClient: { repository: "public.ecr.aws/docker/library/postgres", tag: "16.4-alpine3.20" },
   /** Base of the platform's MLflow image (components/k8s/images/mlflow/Dockerfile), not deployed as is. */
   python: { repository: "public.ecr.aws/docker/library/python", tag: "3.12.12-slim-bookworm" },
   oauth2Proxy: { repository: "quay.io/oauth2-proxy/oauth2-proxy", tag: "v7.15.3" },

@@ -40,7 +40,9 @@ import {
   type DatabaseRef,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
+import { cachedImage } from "../contracts/image-cache";
 import { AWS_UAE_REGIONS } from "../contracts/regions";
+import { IMAGES, imageRef } from "../contracts/versions";
 import { egressFirewallSetting } from "./egress";
 import { cachedUpstreams, cacheRuleUpstreams, mirrorRepositories } from "./image-cache";
 import type { AwsProviders } from "./providers";
@@ -250,6 +252,9 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
       masterPassword: database.masterPassword,
       adminDatabase: "platform",
       consumers: Object.fromEntries(Object.entries(database.logins).map(([c, l]) => [c, l.password])),
+      image: registry.registryHost.apply((registryHost) =>
+        cachedImage(imageRef(IMAGES.postgresClient), { registryHost, upstreams: cachedUpstreams(cfg) }),
+      ),
     },
     { providers: [cluster.provider], dependsOn: cluster.readyDependencies },
   );
