@@ -1757,7 +1757,13 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         version: "1.0.18",
         repositoryOpts: { repo: "https://argoproj.github.io/argo-helm" },
         values: {
-          controller: { image: { registry: "123456789012.dkr.ecr.me-central-1.amazonaws.com", repository: "quay/argoproj/workflow-controller", tag: "v4.0.6" } },
+          controller: {
+            image: {
+              registry: "123456789012.dkr.ecr.me-central-1.amazonaws.com",
+              repository: "quay/argoproj/workflow-controller",
+              tag: "v4.0.6",
+            },
+          },
           executor: { image: "123456789012.dkr.ecr.me-central-1.amazonaws.com/quay/argoproj/argoexec:v4.0.6" },
         },
       }),
@@ -1765,7 +1771,12 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     target: "rel",
     violations: [
       { why: "upstream registry", path: ["values", "controller", "image", "registry"], value: "quay.io", expect: "quay.io" },
-      { why: "upstream image string", path: ["values", "executor", "image"], value: "quay.io/argoproj/argoexec:v4.0.6", expect: "not the stack's registry" },
+      {
+        why: "upstream image string",
+        path: ["values", "executor", "image"],
+        value: "quay.io/argoproj/argoexec:v4.0.6",
+        expect: "not the stack's registry",
+      },
       { why: "global registry redirect", path: ["values", "global"], value: { imageRegistry: "docker.io" }, expect: "docker.io" },
       { why: "no registry in the stack", target: "repo", path: ["registryId"], value: "not-an-account", expect: "creates no registry" },
     ],
