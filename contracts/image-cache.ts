@@ -149,3 +149,27 @@ export function servedUpstreams(cloud: "aws" | "azure", credentialKeys: readonly
     .filter((u) => (cloud === "aws" ? u.aws : u.azure) !== "cache-with-credentials" || credentialKeys.includes(u.prefix))
     .map((u) => u.host);
 }
+
+/** A pinned image the stack's registry cannot cache on a cloud, and where its copy goes. */
+export interface MirroredImage {
+  /** Upstream reference, `repository:tag`. */
+  readonly source: string;
+  /** Repository in the stack's registry (`nvcr/nvidia/k8s-device-plugin`). */
+  readonly repository: string;
+  /** Reference below the registry host, `repository:tag`. */
+  readonly target: string;
+}
+
+/** The images of `pins` whose upstream has no cache rule on `cloud`: the stack creates their repositories and the images workflow copies them. */
+export function mirroredImages(
+  cloud: "aws" | "azure",
+  pins: readonly { readonly repository: string; readonly tag: string }[],
+): MirroredImage[] {
+  return pins.flatMap((pin) => {
+    const { registry, path } = splitImage(pin.repository);
+    const u = (UPSTREAM_REGISTRIES as Record<string, UpstreamRegistry>)[registry];
+    if (u === undefined || (cloud === "aws" ? u.aws : u.azure) !== "mirror") return [];
+    const repository = `${u.prefix}/${path}`;
+    return [{ source: `${pin.repository}:${pin.tag}`, repository, target: `${repository}:${pin.tag}` }];
+  });
+}

@@ -5,8 +5,8 @@
  * AWS, nvcr.io has no pull-through rule: its pinned images get repositories of their own that the
  * operator (or the images workflow) fills by copying, listed in the plan's operator actions.
  */
-import { servedUpstreams, splitImage, UPSTREAM_REGISTRIES, type UpstreamRegistry } from "../contracts/image-cache";
-import { CLUSTER_AUTOSCALER_REPOSITORY, IMAGES } from "../contracts/versions";
+import { type MirroredImage, mirroredImages, servedUpstreams, UPSTREAM_REGISTRIES, type UpstreamRegistry } from "../contracts/image-cache";
+import { IMAGES } from "../contracts/versions";
 import type { OperatorAction } from "./operator-actions";
 import type { PlatformConfig } from "./schema";
 
@@ -25,37 +25,24 @@ export function cacheRuleUpstreams(cfg: Cfg): UpstreamRegistry[] {
   );
 }
 
-/** Every upstream image repository the platform pins (contracts/versions.ts). */
-function pinnedRepositories(): string[] {
-  return [...Object.values(IMAGES).map((i) => i.repository), CLUSTER_AUTOSCALER_REPOSITORY];
-}
-
 /** Repositories (`nvcr/nvidia/k8s-device-plugin`) the stack creates for the upstreams its cloud cannot cache. */
-export function mirrorRepositories(cfg: Cfg): { repository: string; upstream: string }[] {
-  const mirrored = Object.values(UPSTREAM_REGISTRIES as Record<string, UpstreamRegistry>).filter(
-    (u) => (cfg.cloud === "aws" ? u.aws : u.azure) === "mirror",
-  );
-  return pinnedRepositories().flatMap((repo) => {
-    const { registry, path } = splitImage(repo);
-    const u = mirrored.find((m) => m.host === registry);
-    return u ? [{ repository: `${u.prefix}/${path}`, upstream: repo }] : [];
-  });
+export function mirrorRepositories(cfg: Cfg): MirroredImage[] {
+  return mirroredImages(cfg.cloud, Object.values(IMAGES));
 }
 
 /** The copies an operator makes into the mirror repositories before the GPU plugins can start. */
 export function mirrorActions(cfg: Cfg & Pick<PlatformConfig, "nodePools">): OperatorAction[] {
   const mirrors = mirrorRepositories(cfg);
   if (mirrors.length === 0 || cfg.nodePools.gpu.length === 0) return [];
-  const pins = Object.values(IMAGES) as readonly { repository: string; tag: string }[];
   return [
     {
       id: "mirror-images",
       kind: "image",
       summary: `copy the pinned images of registries ${cfg.cloud === "aws" ? "ECR" : "ACR"} cannot cache into the stack's registry (pulumi stack output registryUrls has its host)`,
-      steps: mirrors.map(({ repository, upstream }) => {
-        const tag = pins.find((p) => p.repository === upstream)?.tag ?? "<tag>";
-        return `crane copy ${upstream}:${tag} <registry-host>/${repository}:${tag}`;
-      }),
+      steps: [
+        "the images workflow (.github/workflows/images.yml) copies them; by hand:",
+        ...mirrors.map(({ source, target }) => `crane copy ${source} <registry-host>/${target}`),
+      ],
       blocksFirstUp: true,
     },
   ];

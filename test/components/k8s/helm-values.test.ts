@@ -217,7 +217,7 @@ describe("every image of every Helm release comes through the stack's registry",
     return `${String((repo?.outputs as { registryId?: string })?.registryId)}.dkr.ecr.me-central-1.amazonaws.com`;
   };
   // The shipped development stacks set no Docker Hub/GHCR credentials: those two stay upstream there.
-  const upstreamInDevelopment = Object.values(UPSTREAM_REGISTRIES)
+  const upstreamInDevelopment: readonly string[] = Object.values(UPSTREAM_REGISTRIES)
     .filter((u) => (CREDENTIAL_REGISTRIES as readonly string[]).includes(u.prefix))
     .map((u) => u.host);
 
