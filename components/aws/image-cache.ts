@@ -132,7 +132,7 @@ export class ImageCache extends pulumi.ComponentResource {
             kmsKeyId: args.kmsKeyArn,
             recoveryWindowInDays: 7,
           },
-          { parent: this },
+          { parent: this, protect: args.protect, retainOnDelete: args.protect },
         );
         new aws.secretsmanager.SecretVersion(
           `${name}-${u.prefix}-credentials`,

@@ -77,7 +77,9 @@ describe("ECR pull-through cache (AWS)", () => {
       region: "me-central-1",
       protect: false,
     };
-    expect(() => new AwsImageCache("c", { ...base, upstreams: [UPSTREAM_REGISTRIES["nvcr.io"]] })).toThrow(/upstreams: ECR has no pull-through rule for it.*nvcr.io/s);
+    expect(() => new AwsImageCache("c", { ...base, upstreams: [UPSTREAM_REGISTRIES["nvcr.io"]] })).toThrow(
+      /upstreams: ECR has no pull-through rule for it.*nvcr.io/s,
+    );
     expect(() => new AwsImageCache("c", { ...base, upstreams: [UPSTREAM_REGISTRIES["docker.io"]] })).toThrow(/credentials.docker-hub/);
   });
 });
