@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS, teamNamespace } from "../../components/contracts";
-import { CHARTS, IMAGES, PLATFORM_IMAGES } from "../../contracts/versions";
+import { CHART_IMAGES, CHARTS, IMAGES, PLATFORM_IMAGES } from "../../contracts/versions";
 import { SERVICE_ACCOUNTS } from "../../stacks/identities";
 import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";
@@ -328,7 +328,11 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         expect(String(img)).not.toMatch(/:latest$/);
       }
       // The images the platform sets in chart values are the ones of versions.ts.
-      const tags = new Set<string>([...Object.values(IMAGES).map((i) => i.tag), ...Object.values(PLATFORM_IMAGES).map((i) => i.tag)]);
+      const tags = new Set<string>([
+        ...Object.values(IMAGES).map((i) => i.tag),
+        ...Object.values(PLATFORM_IMAGES).map((i) => i.tag),
+        ...Object.values(CHART_IMAGES).flatMap((i) => ("tag" in i ? [i.tag] : [])),
+      ]);
       for (const r of releases()) {
         for (const t of findKeys(r.inputs.values, (k) => k === "tag"))
           expect(tags.has(String(t.value)), `${String(r.inputs.name)}${t.path}`).toBe(true);
