@@ -10,6 +10,7 @@ export * from "./endpoints";
 export * from "./environment";
 export * from "./image-cache";
 export * from "./kubernetes";
+export * from "./mesh";
 export * from "./platform-namespaces";
 export * from "./regions";
 export * from "./scheduling";

@@ -44,6 +44,14 @@ export const CHARTS = {
   /** AWS only (AKS runs its own autoscaler): kubernetes/autoscaler, `cluster-autoscaler/charts/cluster-autoscaler`. */
   /** KEDA: scales the served models' Rollouts (components/k8s/autoscaling.ts). */
   keda: { chart: "keda", version: "2.20.2", repo: "https://kedacore.github.io/charts" },
+  /**
+   * Istio ambient (components/k8s/mesh.ts): four charts of one release, always the same version
+   * (a test refuses a mix). Published at https://istio-release.storage.googleapis.com/charts.
+   */
+  istioBase: { chart: "base", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts" },
+  istiod: { chart: "istiod", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts" },
+  istioCni: { chart: "cni", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts" },
+  ztunnel: { chart: "ztunnel", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts" },
   clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.59.0", repo: "https://kubernetes.github.io/autoscaler" },
 } as const satisfies Record<string, ChartPin>;
 
@@ -84,6 +92,10 @@ export const IMAGES = {
   kedaMetricsApiServer: { repository: "ghcr.io/kedacore/keda-metrics-apiserver", tag: "2.20.2" },
   kedaWebhooks: { repository: "ghcr.io/kedacore/keda-admission-webhooks", tag: "2.20.2" },
   dcgmExporter: { repository: "nvcr.io/nvidia/k8s/dcgm-exporter", tag: "4.5.3-4.8.2-distroless" },
+  /** Istio 1.30.3 (the charts' own defaults point at a test registry with a floating tag: set). */
+  istioPilot: { repository: "docker.io/istio/pilot", tag: "1.30.3-distroless" },
+  istioCni: { repository: "docker.io/istio/install-cni", tag: "1.30.3-distroless" },
+  istioZtunnel: { repository: "docker.io/istio/ztunnel", tag: "1.30.3" },
   /** The chart's default is a staging image that floats (`release-0.19`): set to the release. */
   kueue: { repository: "registry.k8s.io/kueue/kueue", tag: "v0.19.2" },
 } as const satisfies Record<string, ImagePin>;

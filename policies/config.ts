@@ -45,6 +45,8 @@ export const DEFAULT_ALLOWED_REGISTRIES = [
   // Grafana and its dashboard downloader (kube-prometheus-stack) are published on Docker Hub only.
   "docker.io/grafana",
   "docker.io/curlimages",
+  // Istio publishes its release images (pilot, install-cni, ztunnel) on Docker Hub.
+  "docker.io/istio",
 ] as const;
 
 /**

@@ -197,7 +197,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   },
   "aws-ec2-vpc-peering-disallow-cross-region": {
     area: "residency",
-    description: "VPC peering connections stay within allowed regions.",
+    description: "VPC peering connections and transit gateway peering attachments stay within allowed regions.",
     severity: "high",
     remediationSteps: "Remove `peerRegion` or set it to a region of the allow-list.",
     controls: [...RESIDENCY, C.iaNetworkControls, C.isoNetworks],
@@ -233,7 +233,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "azure-monitor-diagnostic-setting-enforce-local-destination": {
     area: "residency",
     description:
-      "Diagnostic settings send logs only to a Log Analytics workspace or storage account declared in the stack; no event hub or partner destination.",
+      "Diagnostic settings of every kind (resource, subscription activity log, management group, Entra ID) send logs only to a Log Analytics workspace or storage account declared in the stack; no event hub or partner destination.",
     severity: "high",
     remediationSteps:
       "Set `workspaceId` (or `storageAccountId`) to a resource of this stack; remove event hub and marketplace destinations.",
@@ -487,9 +487,10 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   },
   "aws-iam-user-disallow-access-key": {
     area: "least-privilege",
-    description: "No IAM access keys (static credentials); workloads use IRSA/Pod Identity, people use SSO.",
+    description:
+      "No long-lived IAM user credentials (access keys, service-specific passwords, console passwords, signing certificates, SSH keys); workloads use IRSA/Pod Identity, people use SSO.",
     severity: "critical",
-    remediationSteps: "Remove `aws.iam.AccessKey`; use a workload identity role or an OIDC-federated CI role.",
+    remediationSteps: "Remove the credential resource; use a workload identity role, an OIDC-federated CI role or SSO.",
     controls: [C.iaCredentials, C.isoAuthentication, C.isoAccessRights],
     equivalents: [],
   },
@@ -548,9 +549,20 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   },
   "azure-authorization-role-assignment-disallow-privileged-subscription-scope": {
     area: "least-privilege",
-    description: "No Owner, Contributor or User Access Administrator role assignment at subscription or management-group scope.",
+    description:
+      "No Owner, Contributor, User Access Administrator or Role Based Access Control Administrator role assignment at subscription, management-group or root scope.",
     severity: "critical",
     remediationSteps: "Assign a narrower built-in role (or a custom role) at the resource or resource-group scope.",
+    controls: PRIVILEGE,
+    equivalents: [],
+  },
+  "azure-authorization-role-assignment-enforce-aks-cluster-scope": {
+    area: "least-privilege",
+    description:
+      "A role that opens an AKS cluster (Cluster User, Cluster Admin, RBAC Cluster Admin) is assigned on that cluster, not on a resource group or the subscription, where it would open every cluster there.",
+    severity: "high",
+    remediationSteps:
+      "Scope the role assignment to the cluster's resource id (`…/providers/Microsoft.ContainerService/managedClusters/<name>`), as the platform does for the teams' and approvers' Entra groups.",
     controls: PRIVILEGE,
     equivalents: [],
   },
@@ -616,7 +628,8 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   },
   "kubernetes-core-secret-disallow-cloud-credentials": {
     area: "least-privilege",
-    description: "No Kubernetes Secret carries static cloud credentials (AWS access keys, Azure client secrets, storage account keys).",
+    description:
+      "No Kubernetes Secret carries static cloud credentials (AWS access keys, Azure client secrets, storage account keys), judged by key name and by content (credentials files, connection strings, service principal JSON, base64 or not).",
     severity: "critical",
     remediationSteps: "Use workload identity instead of keys; remove the credential from the Secret.",
     controls: [C.iaCredentials, C.isoAuthentication],
@@ -656,10 +669,20 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: POD,
     equivalents: [ky("pod-security-standard-restricted")],
   },
+  "kubernetes-istio-mesh-enforce-strict-mtls": {
+    area: "kubernetes",
+    description:
+      "Traffic inside the cluster is mutually authenticated and encrypted by the Istio ambient mesh: every platform, team, pipeline and serving namespace carries `istio.io/dataplane-mode: ambient` (only `istio-system` stays out, with its reason), a mesh-wide PeerAuthentication in `istio-system` demands STRICT mTLS, no PeerAuthentication sets PERMISSIVE or DISABLE for a namespace, workload or port, and the privileged ztunnel and CNI charts are installed in `istio-system` only.",
+    severity: "high",
+    remediationSteps:
+      "Create namespaces through the platform's namespace baseline (`PlatformNamespace`, which labels them ambient), keep the `IstioMesh` component's mesh-wide `PeerAuthentication` (`default`, STRICT) and remove any PERMISSIVE/DISABLE override; a pod that callers outside the mesh must reach gets the `ambient.istio.io/bypass-inbound-capture` annotation instead (docs/in-cluster-encryption.md).",
+    controls: [...IN_TRANSIT, C.iaSegregation, C.isoSegregation, C.isoAuthentication],
+    equivalents: [ky("enforce-strict-mtls")],
+  },
   "kubernetes-admissionregistration-binding-enforce-guarded-namespaces": {
     area: "kubernetes",
     description:
-      "The in-cluster admission policies (images, pod security, resources, service accounts; workflow identities for teams) exist and are bound to every pipeline, team and serving namespace, denying in production.",
+      "The in-cluster admission policies (images, pod security, resources, service accounts; workflow identities for teams; approvals for every pipeline namespace, ml-pipelines included) exist and are bound to every pipeline, team and serving namespace, denying in production.",
     severity: "high",
     remediationSteps:
       "Keep the `AdmissionControl` component of the platform services; a new namespace that runs team or pipeline workloads must be added to its guarded namespaces (the platform does so for teams).",
@@ -844,7 +867,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "pulumi-stateful-resource-enable-protect": {
     area: "data-safety",
     description:
-      "In production, stateful resources (buckets, databases, caches, registries, keys, vaults, storage accounts, clusters) are protected against delete and replace (`protect`).",
+      "In production, stateful resources (buckets, databases, tables, file systems, caches, registries, keys, vaults, storage accounts, clusters) are protected against delete and replace (`protect`).",
     severity: "high",
     remediationSteps:
       "Pass `protect: true` (and `retainOnDelete: true`) in the resource options of stateful resources when the stack protects data.",
@@ -890,13 +913,13 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     area: "data-safety",
     description: "Production CloudWatch log groups retain logs at least the configured minimum (never 0 = indefinitely unmanaged).",
     severity: "low",
-    remediationSteps: "Set `retentionInDays` ≥ the minimum log retention.",
+    remediationSteps: "Set the workspace's `retentionInDays`, and any table's `totalRetentionInDays`, ≥ the minimum log retention.",
     controls: [C.iaAuditLogging, C.iaLogProtection, C.isoLogging],
     equivalents: [ck("CKV_AWS_66")],
   },
   "azure-operationalinsights-workspace-configure-retention": {
     area: "data-safety",
-    description: "Production Log Analytics workspaces retain logs at least the configured minimum.",
+    description: "Production Log Analytics workspaces, and every table in them, retain logs at least the configured minimum.",
     severity: "low",
     remediationSteps: "Set `retentionInDays` ≥ the minimum log retention.",
     controls: [C.iaAuditLogging, C.iaLogProtection, C.isoLogging],

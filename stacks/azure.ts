@@ -61,6 +61,19 @@ export function azureNamePrefix(cfg: Pick<PlatformConfig, "stack">): string {
     .replace(/-+$/, "");
 }
 
+const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The Entra groups whose members fetch the AKS credentials as themselves: every team's
+ * `entraGroupIds`, and the approver groups (teams[].approverGroups, identity.approverGroups)
+ * given as Entra object ids (with Entra ID as the issuer, group claims are object ids). An
+ * approver group given by name (another issuer) names no Entra group and gets no role.
+ */
+export function aksUserGroupIds(cfg: Pick<PlatformConfig, "teams" | "identity">): string[] {
+  const approvers = [...cfg.teams.flatMap((t) => t.approverGroups), ...cfg.identity.approverGroups].filter((g) => ENTRA_OBJECT_ID.test(g));
+  return [...new Set([...cfg.teams.flatMap((t) => t.entraGroupIds), ...approvers].map((g) => g.toLowerCase()))];
+}
+
 /** A configured node pool as the Azure components take it. */
 export function toPoolSpec(pool: NodePool, kind: NodePoolSpec["kind"]): NodePoolSpec {
   return {
@@ -350,6 +363,7 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
       tenantId,
       subscriptionId,
       adminGroupObjectIds: cfg.identity.clusterAdmins,
+      userGroupObjectIds: aksUserGroupIds(cfg),
       systemPool: toPoolSpec(cfg.nodePools.system, "system"),
       zones,
       subnetIds: { system: network.subnetIds.system, user: network.subnetIds.user },

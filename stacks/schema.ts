@@ -745,6 +745,7 @@ export const PlatformConfigSchema = z
       }
     });
     modelRules(c, issue);
+    approverRules(c, issue);
   });
 /** The resolved, validated configuration every component is built from. */
 export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;
@@ -760,6 +761,24 @@ export function setSecretCommand(stack: string, key: string, value: string, path
 }
 
 type Issue = (path: (string | number)[], message: string, input: unknown) => void;
+
+/**
+ * Approvers are other people than the members whose promotions they approve: an approver group
+ * (a team's, or the platform-wide identity.approverGroups, which approve in ml-pipelines and
+ * every team) that is also a team's member group would let that team approve its own promotions.
+ */
+function approverRules(c: PlatformConfig, issue: Issue): void {
+  c.teams.forEach((t, i) => {
+    const members = new Set([...t.groups, ...t.entraGroupIds]);
+    const fix = `its members would approve their own production promotions; name a separate group of approvers`;
+    t.approverGroups.forEach((g, j) => {
+      if (members.has(g)) issue(["teams", i, "approverGroups", j], `is also a member group of team ${t.name}: ${fix}`, g);
+    });
+    c.identity.approverGroups.forEach((g, j) => {
+      if (members.has(g)) issue(["identity", "approverGroups", j], `is also a member group of team ${t.name} (teams[${i}]): ${fix}`, g);
+    });
+  });
+}
 
 /** Secrets and alert receivers: set with --secret, required in production, each naming its receiver. */
 function secretRules(c: PlatformConfig, issue: Issue): void {

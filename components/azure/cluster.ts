@@ -65,6 +65,13 @@ export interface ClusterArgs {
   readonly subscriptionId: pulumi.Input<string>;
   /** Entra group object ids with cluster-admin rights. */
   readonly adminGroupObjectIds: readonly string[];
+  /**
+   * Entra group object ids whose members fetch the cluster's user credentials as themselves
+   * (`az aks get-credentials`, then kubelogin): the teams' and approvers' groups. Each gets the
+   * "Azure Kubernetes Service Cluster User Role" on this cluster only; what they may do inside
+   * is Kubernetes RBAC. @default [] — only the admins' groups can fetch credentials
+   */
+  readonly userGroupObjectIds?: readonly string[];
   /** The system pool (kind "system"). */
   readonly systemPool: NodePoolSpec;
   /** Availability zones of the system pool. @default [] (no zone pinning) */
@@ -149,6 +156,12 @@ export class Cluster extends pulumi.ComponentResource {
       "adminGroupObjectIds",
       args.adminGroupObjectIds,
       "list the Entra group object ids (GUIDs) of the cluster admins (identity.clusterAdmins): local accounts are disabled, so without one nobody can administer the cluster",
+    );
+    check.require(
+      (args.userGroupObjectIds ?? []).every((g) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(g)),
+      "userGroupObjectIds",
+      args.userGroupObjectIds,
+      "list Entra group object ids (GUIDs): teams[].entraGroupIds and approver groups given as object ids",
     );
     check.require(args.systemPool.kind === "system", "systemPool.kind", args.systemPool.kind, 'must be "system"');
     checkPool(check, args.systemPool, "systemPool");
@@ -303,6 +316,23 @@ export class Cluster extends pulumi.ComponentResource {
       },
       this,
     );
+
+    // People fetch the kubeconfig as themselves: the user-credential role on this cluster, not on
+    // its resource group or the subscription (the pack checks the scope).
+    for (const groupId of new Set((args.userGroupObjectIds ?? []).map((g) => g.toLowerCase()))) {
+      assignRole(
+        `${name}-cluster-user-${groupId}`,
+        {
+          subscriptionId: args.subscriptionId,
+          principalId: groupId,
+          principalType: "Group",
+          role: "aksClusterUser",
+          scope: cluster.id,
+          description: "Members fetch this cluster's user kubeconfig and sign in as themselves (Entra ID, kubelogin).",
+        },
+        this,
+      );
+    }
 
     diagnosticSetting(
       `${name}-aks-diagnostics`,

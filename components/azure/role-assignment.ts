@@ -1,6 +1,7 @@
 /**
  * Role assignments: one helper so that every grant of the platform is a built-in data-plane or
- * narrowly scoped role (never Owner/Contributor), on an exact resource, for a service principal.
+ * narrowly scoped role (never Owner/Contributor), on an exact resource, for a service principal
+ * (or, for people, an Entra group).
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,8 +11,10 @@ import { type BuiltinRole, roleDefinitionId } from "./roles";
 export interface RoleGrant {
   /** Subscription of the role definition. */
   readonly subscriptionId: pulumi.Input<string>;
-  /** Object (principal) id of the managed identity. */
+  /** Object (principal) id of the managed identity (or of the Entra group, with `principalType: "Group"`). */
   readonly principalId: pulumi.Input<string>;
+  /** What the principal is. @default "ServicePrincipal" — a managed identity */
+  readonly principalType?: "ServicePrincipal" | "Group";
   readonly role: BuiltinRole;
   /** Exact resource id the role applies to (container, queue, key, registry, subnet, …). */
   readonly scope: pulumi.Input<string>;
@@ -33,7 +36,7 @@ export function assignRole(
     {
       principalId: grant.principalId,
       // Service principal type avoids the replication-delay failure right after identity creation.
-      principalType: "ServicePrincipal",
+      principalType: grant.principalType ?? "ServicePrincipal",
       roleDefinitionId: pulumi.output(grant.subscriptionId).apply((sub) => roleDefinitionId(sub, grant.role)),
       scope: grant.scope,
       condition: grant.condition,

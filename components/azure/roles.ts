@@ -20,6 +20,13 @@ export const BUILTIN_ROLES = {
   /** Needed by the AKS control-plane identity on its own subnets (bring-your-own VNet); scoped to each subnet. */
   networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
   reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+  /**
+   * "Azure Kubernetes Service Cluster User Role": only `listClusterUserCredential` (download the
+   * kubeconfig that signs in with the person's own Entra identity through kubelogin). What the
+   * person may then do is decided inside the cluster (Kubernetes RBAC on their Entra groups).
+   * Assigned to the teams' and approvers' Entra groups, scoped to the cluster only.
+   */
+  aksClusterUser: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
 } as const;
 /** A built-in role the platform uses. */
 export type BuiltinRole = keyof typeof BUILTIN_ROLES;
@@ -27,7 +34,7 @@ export type BuiltinRole = keyof typeof BUILTIN_ROLES;
 /** Role GUIDs that must never be assigned by the platform (Owner, Contributor, User Access Administrator). */
 export const FORBIDDEN_ROLE_IDS = [
   "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-  "b24988ac-6180-42a0-ab88-f20ecf9713cd",
+  "b24988ac-6180-42a0-ab88-20f7382dd24c",
   "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
 ] as const;
 

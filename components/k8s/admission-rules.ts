@@ -485,6 +485,14 @@ function approvalPolicy(): AdmissionPolicyDefinition {
         expression:
           "variables.waiting.exists(k, !has(object.status) || !has(object.status.nodes) || !(k in object.status.nodes) || !('phase' in object.status.nodes[k]) || object.status.nodes[k].phase != 'Running')",
       },
+      // A workflow over Argo's size limit keeps its nodes compressed (status.compressedNodes) or
+      // offloaded to the database (status.offloadNodeStatusVersion): CEL cannot see a waiting step
+      // there, so any change of such a status counts as ending one.
+      {
+        name: "hiddenRewrite",
+        expression:
+          "oldObject != null && has(oldObject.status) && ((has(oldObject.status.compressedNodes) && oldObject.status.compressedNodes != '') || (has(oldObject.status.offloadNodeStatusVersion) && oldObject.status.offloadNodeStatusVersion != '')) && (!has(object.status) || object.status != oldObject.status)",
+      },
     ],
     validations: [
       rule(
@@ -501,6 +509,10 @@ function approvalPolicy(): AdmissionPolicyDefinition {
         `!variables.released || variables.user == ${lit(WORKFLOW_CONTROLLER_USER)} || variables.user == 'system:serviceaccount:' + object.metadata.namespace + ':${APPROVER_ACCOUNT}' || variables.user == ${lit(ADMIN_SSO_USER)}`,
         "a waiting approval step is ended only by the approvers through Argo's server, or by the workflow controller",
         "'a waiting approval (Suspend) step is ended only by the approvers of ' + object.metadata.namespace + ' through the Argo server, or by the workflow controller; ' + variables.user + ' may not end it'",
+      ),
+      rule(
+        `!variables.hiddenRewrite || variables.user == ${lit(WORKFLOW_CONTROLLER_USER)} || variables.user == 'system:serviceaccount:' + object.metadata.namespace + ':${APPROVER_ACCOUNT}' || variables.user == ${lit(ADMIN_SSO_USER)}`,
+        "the nodes of this workflow are compressed or offloaded, where admission cannot see a waiting approval: only the workflow controller, the approvers or the admins change its status",
       ),
     ],
   };

@@ -36,6 +36,11 @@ export const ARGO_CLUSTER_ROLES = {
   viewer: "mlops-argo-viewer",
   /** A team's rights in its own namespace: run and manage workflows, read logs. */
   team: "mlops-argo-team",
+  /**
+   * The platform namespace's approvers (components/k8s/approvers.ts): read workflows and write
+   * the resume or stop that Argo's server sends for them (an update or a merge patch); no create.
+   */
+  approver: "mlops-argo-approver",
   /** What the executor of every step needs (report results). */
   executor: "mlops-pipeline-executor",
   /** Promotion: patch the serving Rollouts. */
@@ -327,6 +332,11 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
         ),
         rule(["argoproj.io"], ["workflowtaskresults", "workfloweventbindings", "clusterworkflowtemplates"], read),
         rule([""], ["pods", "pods/log", "events", "configmaps"], read),
+      ],
+      approver: [
+        rule(["argoproj.io"], ["workflows"], ["get", "list", "watch", "update", "patch"]),
+        rule(["argoproj.io"], ["workflowtemplates", "cronworkflows", "workflowtaskresults", "clusterworkflowtemplates"], read),
+        rule([""], ["pods", "pods/log", "events"], read),
       ],
       executor: [rule(["argoproj.io"], ["workflowtaskresults"], ["create", "patch"])],
       deployer: [rule(["argoproj.io"], ["rollouts"], ["get", "list", "watch", "patch"])],

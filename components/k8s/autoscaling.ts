@@ -11,6 +11,7 @@
  * `behavior` it passes through.
  */
 import { NAMESPACES } from "../../contracts/endpoints";
+import { INBOUND_BYPASS_ANNOTATION } from "../../contracts/mesh";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import { type ImageCacheInput, partsViaCache } from "./image-cache";
 import { flows } from "./namespace";
@@ -137,6 +138,8 @@ export function kedaValues(imageCache?: ImageCacheInput): Record<string, unknown
     securityContext: { operator: sc, metricServer: sc, webhooks: sc },
     podSecurityContext: { operator: pod, metricServer: pod, webhooks: pod },
     resources: { operator: resources("small"), metricServer: resources("small"), webhooks: resources("tiny") },
+    // The API server (outside the mesh) calls the external-metrics API and the webhooks.
+    podAnnotations: { metricsAdapter: { ...INBOUND_BYPASS_ANNOTATION }, webhooks: { ...INBOUND_BYPASS_ANNOTATION } },
     prometheus: {
       operator: { enabled: true, serviceMonitor: { enabled: true } },
       metricServer: { enabled: true, serviceMonitor: { enabled: true } },

@@ -12,13 +12,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { FEAST_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { IMAGES, imageRef } from "../../contracts/versions";
-import type { CacheRef, DatabaseRef, WorkloadIdentityRef } from "../contracts";
+import { type CacheRef, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ArgsCheck } from "../validate";
 import { type ImageCacheInput, viaCache } from "./image-cache";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
 import { type ResourceSize, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
+import { SERVING_SERVICE_ACCOUNT } from "./serving";
 
 /** The feature server's service. */
 export { FEAST_SERVICE };
@@ -300,7 +301,14 @@ export const feastService: PlatformServiceDescriptor = {
     flows.fromIngress([FEAST_SERVICE.port]),
     {
       description: "pipelines and serving read features",
-      peers: [{ namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL } }, { namespace: NAMESPACES.serving }],
+      // The identities Feast's RBAC already names (writers and readers in platform.ts), for the mesh.
+      peers: [
+        {
+          namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL },
+          serviceAccounts: [PIPELINE_SERVICE_ACCOUNTS.data, PIPELINE_SERVICE_ACCOUNTS.train, PIPELINE_SERVICE_ACCOUNTS.register],
+        },
+        { namespace: NAMESPACES.serving, serviceAccounts: [SERVING_SERVICE_ACCOUNT] },
+      ],
       ports: [{ port: FEAST_SERVICE.port }],
       podLabels: { ...FEAST_POD_LABELS },
     },

@@ -7,6 +7,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
+import { INBOUND_BYPASS_ANNOTATION } from "../../contracts/mesh";
 import { CHART_IMAGES, CHARTS, IMAGES } from "../../contracts/versions";
 import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
@@ -64,7 +65,8 @@ export function traefikValues(
 ): Record<string, unknown> {
   return {
     image: { ...partsViaCache(args.imageCache, IMAGES.traefik.repository), tag: IMAGES.traefik.tag },
-    deployment: { replicas: args.replicas },
+    // Clients outside the mesh reach the controller (docs/in-cluster-encryption.md); its backends are reached through the mesh.
+    deployment: { replicas: args.replicas, podAnnotations: { ...INBOUND_BYPASS_ANNOTATION } },
     ingressClass: { enabled: true, isDefaultClass: true, name: INGRESS_CLASS },
     providers: {
       // IngressRoutes and TraefikServices: the canary models' header routes and weighted split
@@ -111,7 +113,13 @@ export function certManagerValues(imageCache?: ImageCacheInput): Record<string, 
     securityContext: pod,
     containerSecurityContext: sc,
     resources: resources("small"),
-    webhook: { securityContext: pod, containerSecurityContext: sc, resources: resources("tiny") },
+    // The API server (outside the mesh) calls the webhook.
+    webhook: {
+      securityContext: pod,
+      containerSecurityContext: sc,
+      resources: resources("tiny"),
+      podAnnotations: { ...INBOUND_BYPASS_ANNOTATION },
+    },
     cainjector: { securityContext: pod, containerSecurityContext: sc, resources: resources("small") },
     startupapicheck: { securityContext: pod, containerSecurityContext: sc, resources: resources("tiny") },
     prometheus: { enabled: true, servicemonitor: { enabled: true } },

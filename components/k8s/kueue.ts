@@ -15,6 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
+import { INBOUND_BYPASS_ANNOTATION } from "../../contracts/mesh";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import { ArgsCheck } from "../validate";
 import { type GpuPoolCapacity, gpuQueueObjects, gpuQueuePlan, gpuQuotaProblems, type QueueTeam } from "./gpu-queues";
@@ -59,6 +60,8 @@ export function kueueValues(replicas: number, imageCache?: ImageCacheInput): Rec
       manager: {
         image: { repository: viaCache(imageCache, IMAGES.kueue.repository), tag: IMAGES.kueue.tag, pullPolicy: "IfNotPresent" },
         resources: resources("medium"),
+        // The API server (outside the mesh) calls the webhook and the visibility API.
+        podAnnotations: { ...INBOUND_BYPASS_ANNOTATION },
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
         containerSecurityContext: {
           runAsNonRoot: true,

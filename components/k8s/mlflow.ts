@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MLFLOW_GATE_SERVICE, MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
-import type { CloudName, DatabaseRef, WorkloadIdentityRef } from "../contracts";
+import { type CloudName, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
 import { type ImageCacheInput, viaCache } from "./image-cache";
@@ -26,6 +26,7 @@ import {
   secretStringData,
 } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
+import { SERVING_SERVICE_ACCOUNT } from "./serving";
 import { oidcClientSecret, type SsoSettings } from "./sso";
 
 /** MLflow's in-cluster service (release `mlflow`). */
@@ -348,7 +349,11 @@ export const mlflowService: PlatformServiceDescriptor = {
     flows.fromIngress([MLFLOW_AUTH_SERVICE.containerPort], { ...MLFLOW_AUTH_POD_LABELS }),
     {
       description: "pipelines log runs and register models, model servers download models: through the gate",
-      peers: [{ namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL } }, { namespace: NAMESPACES.serving }],
+      // The identities that call the gate today (the mesh admits only these, docs/in-cluster-encryption.md).
+      peers: [
+        { namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL }, serviceAccounts: Object.values(PIPELINE_SERVICE_ACCOUNTS) },
+        { namespace: NAMESPACES.serving, serviceAccounts: [SERVING_SERVICE_ACCOUNT] },
+      ],
       ports: [{ port: MLFLOW_GATE_SERVICE.containerPort }],
       podLabels: { ...MLFLOW_GATE_POD_LABELS },
     },

@@ -6,6 +6,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
+import { INBOUND_BYPASS_ANNOTATION } from "../../contracts/mesh";
 import { CHART_IMAGES, CHARTS, IMAGES } from "../../contracts/versions";
 import { ArgsCheck } from "../validate";
 import {
@@ -212,6 +213,8 @@ export function monitoringValues(
       securityContext: pod,
       containerSecurityContext: sc,
       resources: resources("small"),
+      // The API server (outside the mesh) calls the operator's admission webhook.
+      podAnnotations: { ...INBOUND_BYPASS_ANNOTATION },
       prometheusConfigReloader: { image: from(CHART_IMAGES.prometheusConfigReloader) },
       thanosImage: from(CHART_IMAGES.thanos),
       admissionWebhooks: {

@@ -30,6 +30,7 @@ import { ArgsCheck } from "../validate";
 import { AdmissionControl, platformAdmissionArgs } from "./admission";
 import type { AdmissionEnvironment } from "./admission-rules";
 import type { AlertingSettings } from "./alerting";
+import { platformApprovers } from "./approvers";
 import { ArgoEvents, type GitWebhookSettings } from "./argo-events";
 import {
   ARGO_SERVICE_ACCOUNTS,
@@ -48,14 +49,15 @@ import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
 import { cloudImageCache } from "./image-cache";
 import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
 import { Kueue } from "./kueue";
+import { createMesh } from "./mesh-wiring";
 import { Mlflow } from "./mlflow";
 import { Monitoring } from "./monitoring";
-import { flows, PlatformNamespace } from "./namespace";
+import { PlatformNamespace } from "./namespace";
 import type { ResourceSize } from "./security";
 import { type CatalogueContext, serviceQuota } from "./service";
 import { ModelServing, type ServedModelSpec } from "./serving";
 import { DEX_NAMESPACE, Dex, type IdentitySettings, oidcEndpoints, type SsoSettings } from "./sso";
-import { Team, type TeamSpec } from "./team";
+import { Team, type TeamSpec, teamIngressFlows } from "./team";
 
 /** Re-exported from their owners (the ingress and SSO modules, `contracts/endpoints.ts`). */
 export { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, INTERNAL_CLIENT_CIDRS, PIPELINE_NAMESPACE_LABEL };
@@ -255,8 +257,10 @@ function createNamespaces(
             ? servingQuota(serviceQuota(d.quota, args.serviceReplicas), args.models)
             : serviceQuota(d.quota, args.serviceReplicas),
         podSecurity: d.namespace.podSecurity ?? "restricted",
+        ...(d.namespace.reason ? { podSecurityReason: d.namespace.reason } : {}),
         retainOnDelete: args.protectData === true,
         ...(d.namespace.labels ? { labels: d.namespace.labels } : {}),
+        ...(d.namespace.meshExemptReason ? { meshExemptReason: d.namespace.meshExemptReason } : {}),
       },
       { parent },
     );
@@ -408,6 +412,17 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
       ...(args.pipelineSettings
         ? { settings: { name: args.pipelineSettings.name, data: args.pipelineSettings.data(NAMESPACES.pipelines) } }
         : {}),
+    },
+    w.parent,
+  );
+  // The platform-wide approvers approve in the platform's own pipeline namespace too (admins still can).
+  platformApprovers(
+    `${w.name}-pipelines`,
+    {
+      namespace: w.nsOut(NAMESPACES.pipelines),
+      namespaceName: NAMESPACES.pipelines,
+      groups: args.identity.approverGroups ?? [],
+      dependsOn: w.ready,
     },
     w.parent,
   );
@@ -600,7 +615,7 @@ function pipelineIdents(w: Wiring, base: string): PipelineIdentityRefs {
 
 function createTeams(w: Wiring, argo: ArgoWorkflows): Team[] {
   const { args } = w;
-  const teamIngress = [flows.scrape()];
+  const teamIngress = teamIngressFlows();
   const egress = pipelineEgress(w.ctx);
   // Kueue holds each team to its nominal quota and lends idle GPUs: the namespace quota only caps
   // GPUs at what the pools hold, so a team can borrow (a ResourceQuota would refuse the pod).
@@ -749,6 +764,8 @@ export class PlatformServices extends pulumi.ComponentResource {
     const serving = createServing(w, mlflow, monitoring, ingress, charts);
     createGpu(w, charts);
     const teams = createTeams(w, argo);
+    // Pods already running are enrolled when the CNI agent starts: the mesh needs no ordering before the services.
+    createMesh(w, pipelineNamespaces(args), teams, w.ready);
     const kueue = createKueue(w, teams, charts);
     createAdmission(w, argo);
 

@@ -11,8 +11,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { type PipelineIdentityRefs, teamNamespace } from "../contracts";
 import { ArgsCheck } from "../validate";
 import { APPROVER_ACCOUNT } from "./admission-rules";
+import { approverAccount } from "./approvers";
 import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, groupRule, pipelineNamespaceResources } from "./argo-workflows";
-import { type NetworkFlow, PlatformNamespace } from "./namespace";
+import { flows, type NetworkFlow, PlatformNamespace } from "./namespace";
 import * as k8s from "./sdk";
 
 /** The Argo SSO account approvers of a team's production promotions are mapped onto (admission names it too). */
@@ -143,35 +144,7 @@ export class Team extends pulumi.ComponentResource {
     // Approvers sign in through SSO like members; Argo maps them onto their own account (higher
     // precedence), so the audit log tells an approval from a member's action, and Argo labels the
     // workflow with the approving person, which promotion records (workflows/steps/promote.ts).
-    if (approverGroups.length) {
-      new k8s.core.v1.ServiceAccount(
-        `${name}-argo-sso-approver`,
-        {
-          metadata: {
-            name: TEAM_APPROVER_ACCOUNT,
-            namespace: ns.name,
-            annotations: {
-              "workflows.argoproj.io/rbac-rule": groupRule(approverGroups),
-              "workflows.argoproj.io/rbac-rule-precedence": "6",
-            },
-          },
-          automountServiceAccountToken: false,
-        },
-        { parent: this, dependsOn: [ns.namespace] },
-      );
-      new k8s.core.v1.Secret(
-        `${name}-argo-sso-approver-token`,
-        {
-          metadata: {
-            name: `${TEAM_APPROVER_ACCOUNT}.service-account-token`,
-            namespace: ns.name,
-            annotations: { "kubernetes.io/service-account.name": TEAM_APPROVER_ACCOUNT },
-          },
-          type: "kubernetes.io/service-account-token",
-        },
-        { parent: this, dependsOn: [ns.namespace] },
-      );
-    }
+    if (approverGroups.length) approverAccount(name, { namespace: ns.name, groups: approverGroups, dependsOn: [ns.namespace] }, this);
     pipelineNamespaceResources(
       `${name}-pipelines`,
       {
@@ -190,4 +163,9 @@ export class Team extends pulumi.ComponentResource {
     );
     this.registerOutputs({ namespace: this.namespace });
   }
+}
+
+/** The inbound flows of every team namespace (Prometheus only); its NetworkPolicies and AuthorizationPolicies are made of them. */
+export function teamIngressFlows(): NetworkFlow[] {
+  return [flows.scrape()];
 }

@@ -12,12 +12,19 @@ export const SERVING_NAMESPACE = "serving";
 export const POD_ADMISSION_POLICIES = ["mlops-images", "mlops-pod-security", "mlops-resources", "mlops-service-accounts"] as const;
 /** The policy every team namespace must be bound to as well. */
 export const TEAM_ADMISSION_POLICY = "mlops-workflow-identities";
+/**
+ * The policy every pipeline namespace (`ml-pipelines` and the teams: where the training
+ * pipeline's approval step waits) must be bound to as well: only approvers end that step.
+ */
+export const APPROVAL_ADMISSION_POLICY = "mlops-approvals";
 
 /** How a namespace is guarded (reads labels through the proxy: may throw when unknown). */
-export function guardOf(namespaceProps: Record<string, unknown>): { name: string; guarded: boolean; team: boolean } {
+export function guardOf(namespaceProps: Record<string, unknown>): { name: string; guarded: boolean; team: boolean; pipelines: boolean } {
   const meta = obj(namespaceProps.metadata);
   const labels = obj(meta.labels);
   const name = str(meta.name) ?? "";
   const team = str(labels["mlops.platform/team"]) !== undefined;
-  return { name, team, guarded: team || labels["mlops.platform/pipelines"] === "true" || name === SERVING_NAMESPACE };
+  // A team namespace runs pipelines whatever its labels say (the Team component labels it so).
+  const pipelines = team || labels["mlops.platform/pipelines"] === "true";
+  return { name, team, pipelines, guarded: pipelines || name === SERVING_NAMESPACE };
 }

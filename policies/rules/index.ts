@@ -46,6 +46,7 @@ import { kubernetesCorePodEnforceRestrictedProfile } from "./kubernetes/kubernet
 import { kubernetesCoreServiceDisallowPublicLoadBalancer } from "./kubernetes/kubernetes-core-service-disallow-public-load-balancer";
 import { kubernetesHelmReleaseEnforcePinnedVersion } from "./kubernetes/kubernetes-helm-release-enforce-pinned-version";
 import { kubernetesHelmReleaseEnforceStackRegistry } from "./kubernetes/kubernetes-helm-release-enforce-stack-registry";
+import { kubernetesIstioMeshEnforceStrictMtls } from "./kubernetes/kubernetes-istio-mesh-enforce-strict-mtls";
 import { kubernetesNetworkingNetworkPolicyDisallowOpenEgress } from "./kubernetes/kubernetes-networking-network-policy-disallow-open-egress";
 import { kubernetesRbacClusterrolebindingDisallowBroadGrant } from "./kubernetes/kubernetes-rbac-clusterrolebinding-disallow-broad-grant";
 import { kubernetesRbacRoleDisallowWildcard } from "./kubernetes/kubernetes-rbac-role-disallow-wildcard";
@@ -63,6 +64,7 @@ import { awsRdsDatabaseDisallowPublicAccess } from "./least-privilege/aws-rds-da
 import { awsS3BucketDisallowPublicAccess } from "./least-privilege/aws-s3-bucket-disallow-public-access";
 import { azureAksClusterDisallowPublicEndpoint } from "./least-privilege/azure-aks-cluster-disallow-public-endpoint";
 import { azureAuthorizationRoleAssignmentDisallowPrivilegedSubscriptionScope } from "./least-privilege/azure-authorization-role-assignment-disallow-privileged-subscription-scope";
+import { azureAuthorizationRoleAssignmentEnforceAksClusterScope } from "./least-privilege/azure-authorization-role-assignment-enforce-aks-cluster-scope";
 import { azureContainerregistryRegistryDisallowPublicAccess } from "./least-privilege/azure-containerregistry-registry-disallow-public-access";
 import { azureDataServiceEnforcePrivateEndpoint } from "./least-privilege/azure-data-service-enforce-private-endpoint";
 import { azureKeyvaultVaultDisallowPublicAccess } from "./least-privilege/azure-keyvault-vault-disallow-public-access";
@@ -140,6 +142,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   awsRdsDatabaseDisallowPublicAccess,
   azureAksClusterDisallowPublicEndpoint,
   azureAuthorizationRoleAssignmentDisallowPrivilegedSubscriptionScope,
+  azureAuthorizationRoleAssignmentEnforceAksClusterScope,
   azureContainerregistryRegistryDisallowPublicAccess,
   azureNetworkSecurityGroupDisallowPublicIngress,
   azurePostgresqlServerDisallowPublicAccess,
@@ -175,6 +178,7 @@ export const stackPolicies: StackValidationPolicy[] = [
   awsIamResourcePolicyDisallowExternalPrincipal,
   kubernetesCoreServiceAccountEnforceWorkloadIdentity,
   kubernetesAdmissionregistrationBindingEnforceGuardedNamespaces,
+  kubernetesIstioMeshEnforceStrictMtls,
   awsCloudtrailTrailEnforceLocalDestination,
   awsS3BucketDisallowExternalReplication,
   azureMonitorDiagnosticSettingEnforceLocalDestination,

@@ -10,6 +10,7 @@ import { loadPackConfig } from "../../policies/config";
 import { allPolicies } from "../../policies/rules";
 import { checkPlan } from "../../tools/lib/check";
 import { shippedPlan } from "../support/shipped-plan";
+import { CASES } from "./cases";
 import { plantInto, type Spec } from "./fixture";
 
 const ACCOUNT = "123456789012";
@@ -84,6 +85,11 @@ const CACHE = {
   transitEncryptionEnabled: true,
   kmsKeyId: KEY,
 };
+
+const peerAuth = (name: string, namespace: string, spec: Record<string, unknown>, version = "v1") =>
+  s(`kubernetes:security.istio.io/${version}:PeerAuthentication`, name, { metadata: { name, namespace }, spec });
+const MESH = "kubernetes-istio-mesh-enforce-strict-mtls";
+const ISTIO_REPO = { repo: "https://istio-release.storage.googleapis.com/charts" };
 
 interface Case {
   readonly rule: string;
@@ -821,6 +827,49 @@ const VIOLATIONS: Case[] = [
     why: "an upstream registry the development list allows (production keeps private registries only)",
     specs: [job("prod-upstream", "ml-pipelines", { ...ok, image: "quay.io/argoproj/argocli:v4.0.6" })],
   },
+  // The mesh: plain text let back in, or a namespace left out
+  {
+    rule: MESH,
+    why: "a namespace policy PERMISSIVE in lower case (v1beta1)",
+    specs: [peerAuth("pa-lower", "mlflow", { mtls: { mode: "permissive" } }, "v1beta1")],
+  },
+  {
+    rule: MESH,
+    why: "a STRICT workload policy with one port DISABLE",
+    specs: [
+      peerAuth("pa-port", "mlflow", {
+        selector: { matchLabels: { app: "gate" } },
+        mtls: { mode: "STRICT" },
+        portLevelMtls: { "8081": { mode: "DISABLE" } },
+      }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "an inheriting workload policy with a PERMISSIVE port",
+    specs: [peerAuth("pa-unset", "feast", { selector: { matchLabels: { app: "f" } }, portLevelMtls: { "6566": { mode: "PERMISSIVE" } } })],
+  },
+  {
+    rule: MESH,
+    why: "a team namespace opted out with dataplane-mode none",
+    specs: [
+      s("kubernetes:core/v1:Namespace", "ns-rogue", {
+        metadata: { name: "team-rogue", labels: { "mlops.platform/team": "rogue", "istio.io/dataplane-mode": "none" } },
+      }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "a pipeline namespace with no mesh label",
+    specs: [
+      s("kubernetes:core/v1:Namespace", "ns-pipe", { metadata: { name: "pipelines-2", labels: { "mlops.platform/pipelines": "true" } } }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "the Istio CNI agent installed in another namespace",
+    specs: [s("kubernetes:helm.sh/v3:Release", "cni-elsewhere", { chart: "cni", namespace: "gpu-operator", repositoryOpts: ISTIO_REPO })],
+  },
 ];
 
 const CLEAN: Case[] = [
@@ -1008,6 +1057,34 @@ const CLEAN: Case[] = [
     why: "the stack's ACR, digest-pinned",
     specs: [release("helm-ok-az", { image: { registry: ACR, repository: "ghcr/dexidp/dex", digest: `sha256:${"a".repeat(64)}` } })],
   },
+  { rule: MESH, why: "a namespace policy that repeats STRICT", specs: [peerAuth("pa-ns-strict", "mlflow", { mtls: { mode: "STRICT" } })] },
+  {
+    rule: MESH,
+    why: "an inheriting workload policy whose port is STRICT",
+    specs: [
+      peerAuth("pa-port-strict", "feast", {
+        selector: { matchLabels: { app: "f" } },
+        mtls: { mode: "UNSET" },
+        portLevelMtls: { "6566": { mode: "STRICT" } },
+      }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "a namespace outside the platform without the label",
+    specs: [s("kubernetes:core/v1:Namespace", "ns-sandbox", { metadata: { name: "sandbox" } })],
+  },
+  {
+    rule: MESH,
+    why: "a chart named cni from another repository",
+    specs: [
+      s("kubernetes:helm.sh/v3:Release", "cni-other", {
+        chart: "cni",
+        namespace: "kube-system",
+        repositoryOpts: { repo: "https://charts.example.com" },
+      }),
+    ],
+  },
 ];
 
 const configs = { "uae-prod": loadPackConfig("uae-prod"), "uae-prod-azure": loadPackConfig("uae-prod-azure") };
@@ -1053,7 +1130,7 @@ describe("adversarial: equivalent forms of a violation, planted into a shipped p
   it.each(VIOLATIONS.map((c) => [c.rule, c.why, c] as const))("%s catches %s", async (_r, _w, c) => {
     expect((await onPlanted(c, VIOLATIONS)).length).toBeGreaterThan(0);
   });
-  it("writes every covered rule's violation in at least three ways", () => {
+  it("writes every rule's violation in at least three ways (planted here or in the rule's own cases)", () => {
     const counts = new Map<string, number>();
     for (const c of VIOLATIONS) counts.set(c.rule, (counts.get(c.rule) ?? 0) + 1);
     const core = [
@@ -1069,6 +1146,14 @@ describe("adversarial: equivalent forms of a violation, planted into a shipped p
       "kubernetes-helm-release-enforce-stack-registry",
     ];
     for (const r of core) expect(counts.get(r) ?? 0, r).toBeGreaterThanOrEqual(3);
+    const short = allPolicies
+      .map((p) => [p.name, (counts.get(p.name) ?? 0) + (CASES[p.name]?.violations.length ?? 0)] as const)
+      .filter(([, n]) => n < 3);
+    expect(short, "rules with fewer than three forms of their violation").toEqual([]);
+  });
+  it("plants only into rules that exist", () => {
+    const names = new Set(allPolicies.map((p) => p.name));
+    expect([...VIOLATIONS, ...CLEAN].map((c) => c.rule).filter((r) => !names.has(r))).toEqual([]);
   });
 });
 

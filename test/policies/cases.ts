@@ -737,6 +737,7 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     specs: [],
     target: "aws-me-central-1",
     violations: [
+      { why: "a Gulf region that is not the UAE", provider: { aws: { region: "me-south-1" } }, expect: "me-south-1" },
       { why: "region outside the UAE", provider: { aws: { region: "eu-west-1" } }, expect: "eu-west-1" },
       { why: "no region", provider: { aws: {} }, expect: "no region" },
     ],
@@ -761,6 +762,7 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     specs: [],
     target: "azure-uaenorth",
     violations: [
+      { why: "a display name outside the UAE", provider: { azure: { location: "Qatar Central" } }, expect: "Qatar Central" },
       { why: "location outside the UAE", provider: { azure: { location: "westeurope" } }, expect: "westeurope" },
       { why: "no location", provider: { azure: {} }, expect: "no location" },
     ],
@@ -800,6 +802,13 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         value: "arn:aws:s3:::elsewhere",
         expect: "elsewhere",
       },
+      { why: "a destination without a bucket", path: ["rules", 0, "destination", "bucket"], value: undefined, expect: "(unset)" },
+      {
+        why: "a second rule to another account's bucket",
+        path: ["rules", 1],
+        value: { destination: { bucket: "arn:aws:s3:::partner-archive", account: "210987654321" } },
+        expect: "partner-archive",
+      },
     ],
     unknown: { path: ["rules", 0, "destination", "bucket"], expect: "mandatory" },
   },
@@ -812,6 +821,13 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         why: "replica key",
         add: [s("aws:kms/replicaKey:ReplicaKey", "replica", { primaryKeyArn: KEY_ARN })],
         target: "replica",
+        expect: "replica",
+      },
+      { why: "multi-Region as a string", path: ["multiRegion"], value: "true", expect: "multiRegion" },
+      {
+        why: "replica of imported key material",
+        add: [s("aws:kms/replicaExternalKey:ReplicaExternalKey", "ext-replica", { primaryKeyArn: KEY_ARN })],
+        target: "ext-replica",
         expect: "replica",
       },
     ],
@@ -830,6 +846,27 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         path: ["replicationConfiguration", "rules", 0, "destinations", 0, "region"],
         value: "eu-west-1",
         expect: "eu-west-1",
+      },
+      {
+        why: "a second destination outside the UAE",
+        path: ["replicationConfiguration", "rules", 0, "destinations", 1],
+        value: { region: "us-east-1", registryId: "123456789012" },
+        expect: "us-east-1",
+      },
+      {
+        why: "a destination without a region",
+        path: ["replicationConfiguration", "rules", 0, "destinations", 0, "region"],
+        value: undefined,
+        expect: "(unset)",
+      },
+      {
+        why: "a second rule outside the UAE",
+        path: ["replicationConfiguration", "rules", 1],
+        value: {
+          destinations: [{ region: "ap-southeast-1", registryId: "123456789012" }],
+          repositoryFilters: [{ filter: "team-", filterType: "PREFIX_MATCH" }],
+        },
+        expect: "ap-southeast-1",
       },
     ],
     unknown: { path: ["replicationConfiguration", "rules", 0, "destinations", 0, "region"], expect: "mandatory" },
@@ -859,7 +896,22 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       s("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "peer", { vpcId: "vpc-1", peerVpcId: "vpc-2", peerRegion: "me-central-1" }),
     ],
     target: "peer",
-    violations: [{ why: "peer outside the UAE", path: ["peerRegion"], value: "ap-south-1", expect: "ap-south-1" }],
+    violations: [
+      { why: "peer outside the UAE", path: ["peerRegion"], value: "ap-south-1", expect: "ap-south-1" },
+      { why: "a Gulf region that is not the UAE (Bahrain)", path: ["peerRegion"], value: "me-south-1", expect: "me-south-1" },
+      {
+        why: "transit gateway peering to another region",
+        add: [
+          s("aws:ec2transitgateway/peeringAttachment:PeeringAttachment", "tgw-peer", {
+            transitGatewayId: "tgw-1",
+            peerTransitGatewayId: "tgw-2",
+            peerRegion: "eu-central-1",
+          }),
+        ],
+        target: "tgw-peer",
+        expect: "eu-central-1",
+      },
+    ],
     unknown: { path: ["peerRegion"], expect: "mandatory" },
   },
   "azure-storage-account-disallow-geo-replication": {
@@ -879,6 +931,18 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         provider: { azure: { location: "germanywestcentral" } },
         expect: "paired region",
       },
+      {
+        why: "geo-zone-redundant, lower case, in a display-name location",
+        add: [
+          s("azure-native:storage:StorageAccount", "sa-gz", {
+            accountName: "gz",
+            location: "West Europe",
+            sku: { name: "standard_ragzrs" },
+          }),
+        ],
+        target: "sa-gz",
+        expect: "paired region",
+      },
     ],
     unknown: { path: ["sku", "name"], expect: "mandatory" },
   },
@@ -888,6 +952,14 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "geo backup from a location whose pair is not allowed", path: ["location"], value: "westeurope", expect: "paired region" },
       { why: "replica of an unverified server", path: ["createMode"], value: "Replica", expect: "createMode" },
+      { why: "geo-restore, in lower case", path: ["createMode"], value: "georestore", expect: "createMode" },
+      {
+        why: "geo backup from the provider's location",
+        path: ["location"],
+        value: undefined,
+        provider: { azure: { location: "northeurope" } },
+        expect: "paired region",
+      },
     ],
     unknown: { path: ["backup", "geoRedundantBackup"], expect: "mandatory" },
   },
@@ -930,6 +1002,28 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         expect: "not a",
       },
       { why: "event hub destination", path: ["eventHubAuthorizationRuleId"], value: "/subscriptions/9/eh", expect: "eventHub" },
+      {
+        why: "a storage account that is not the stack's",
+        path: ["storageAccountId"],
+        value: "/subscriptions/9/resourceGroups/x/providers/Microsoft.Storage/storageAccounts/archive",
+        expect: "storageAccountId",
+      },
+      {
+        why: "the subscription's activity log to a partner",
+        add: [s("azure-native:monitor:SubscriptionDiagnosticSetting", "activity", { marketplacePartnerId: "/subscriptions/9/partner" })],
+        target: "activity",
+        expect: "marketplacePartnerId",
+      },
+      {
+        why: "Entra ID sign-in logs to another tenant's workspace",
+        add: [
+          s("azure-native:aadiam:DiagnosticSetting", "entra", {
+            workspaceId: "/subscriptions/9/resourceGroups/x/providers/Microsoft.OperationalInsights/workspaces/abroad",
+          }),
+        ],
+        target: "entra",
+        expect: "not a",
+      },
     ],
     unknown: { path: ["workspaceId"], expect: "mandatory" },
   },
@@ -1024,6 +1118,8 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "force_ssl off", path: ["parameters", 0, "value"], value: "0", expect: "rds.force_ssl" },
       { why: "default parameter group", target: "db", path: ["parameterGroupName"], value: "default.postgres16", expect: "default" },
+      { why: "no force_ssl parameter at all", path: ["parameters"], value: [], expect: "rds.force_ssl" },
+      { why: "no parameter group named", target: "db", path: ["parameterGroupName"], value: undefined, expect: "default" },
     ],
     unknown: { path: ["parameters"], expect: "advisory" },
   },
@@ -1050,13 +1146,28 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
   "aws-ecr-repository-enforce-kms-encryption": {
     specs: [s("aws:ecr/repository:Repository", "repo", { encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: KEY_ARN }] })],
     target: "repo",
-    violations: [{ why: "AES256", path: ["encryptionConfigurations", 0, "encryptionType"], value: "AES256", expect: "KMS" }],
+    violations: [
+      { why: "AES256", path: ["encryptionConfigurations", 0, "encryptionType"], value: "AES256", expect: "KMS" },
+      { why: "KMS with the AWS-managed key (no kmsKey)", path: ["encryptionConfigurations", 0, "kmsKey"], value: undefined, expect: "KMS" },
+      { why: "KMS naming the AWS-managed alias", path: ["encryptionConfigurations", 0, "kmsKey"], value: "alias/aws/ecr", expect: "KMS" },
+      { why: "no encryption configuration (AES256 by default)", path: ["encryptionConfigurations"], value: undefined, expect: "KMS" },
+    ],
     unknown: { path: ["encryptionConfigurations"], expect: "advisory" },
   },
   "aws-cloudwatch-log-group-enforce-kms-encryption": {
     specs: [s("aws:cloudwatch/logGroup:LogGroup", "lg", { kmsKeyId: KEY_ARN, retentionInDays: 365 })],
     target: "lg",
-    violations: [{ why: "no CMK", path: ["kmsKeyId"], value: undefined, expect: "kmsKeyId" }],
+    violations: [
+      { why: "no CMK", path: ["kmsKeyId"], value: undefined, expect: "kmsKeyId" },
+      { why: "the AWS-managed alias", path: ["kmsKeyId"], value: "alias/aws/logs", expect: "kmsKeyId" },
+      { why: "an empty key id", path: ["kmsKeyId"], value: "", expect: "kmsKeyId" },
+      {
+        why: "a key ARN without a key id",
+        path: ["kmsKeyId"],
+        value: "arn:aws:kms:me-central-1:123456789012:key/default",
+        expect: "kmsKeyId",
+      },
+    ],
     unknown: { path: ["kmsKeyId"], expect: "none" },
   },
   "aws-eks-cluster-enforce-secrets-encryption": {
@@ -1065,13 +1176,27 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "no key", path: ["encryptionConfig"], value: undefined, expect: "keyArn" },
       { why: "secrets not listed", path: ["encryptionConfig", "resources"], value: [], expect: "secrets" },
+      { why: "the AWS-managed alias", path: ["encryptionConfig", "provider", "keyArn"], value: "alias/aws/eks", expect: "keyArn" },
+      { why: "a provider block without a key", path: ["encryptionConfig", "provider"], value: {}, expect: "keyArn" },
     ],
     unknown: { path: ["encryptionConfig"], expect: "advisory" },
   },
   "aws-kms-key-enable-rotation": {
     specs: [s("aws:kms/key:Key", "key", { enableKeyRotation: true })],
     target: "key",
-    violations: [{ why: "rotation off", path: ["enableKeyRotation"], value: false, expect: "rotation" }],
+    violations: [
+      { why: "rotation off", path: ["enableKeyRotation"], value: false, expect: "rotation" },
+      { why: "rotation unset (off by default)", path: ["enableKeyRotation"], value: undefined, expect: "rotation" },
+      { why: "rotation as the string false", path: ["enableKeyRotation"], value: "false", expect: "rotation" },
+      {
+        why: "symmetric spelled out, rotation off",
+        path: ["customerMasterKeySpec"],
+        value: "SYMMETRIC_DEFAULT",
+        expect: "rotation",
+        target: "key2",
+        add: [s("aws:kms/key:Key", "key2", { customerMasterKeySpec: "SYMMETRIC_DEFAULT" })],
+      },
+    ],
     unknown: { path: ["enableKeyRotation"], expect: "advisory" },
   },
   "aws-sqs-queue-enforce-kms-encryption": {
@@ -1080,6 +1205,18 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "AWS-managed key", path: ["kmsMasterKeyId"], value: "alias/aws/sqs", expect: "customer-managed" },
       { why: "no key", path: ["kmsMasterKeyId"], value: undefined, expect: "customer-managed" },
+      {
+        why: "the AWS-managed alias as a full ARN",
+        path: ["kmsMasterKeyId"],
+        value: "arn:aws:kms:me-central-1:123456789012:alias/aws/sqs",
+        expect: "customer-managed",
+      },
+      {
+        why: "SQS-managed encryption instead of a key",
+        add: [s("aws:sqs/queue:Queue", "q-sse", { sqsManagedSseEnabled: true })],
+        target: "q-sse",
+        expect: "customer-managed",
+      },
     ],
     unknown: { path: ["kmsMasterKeyId"], expect: "none" },
   },
@@ -1089,6 +1226,8 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "HTTP allowed", path: ["enableHttpsTrafficOnly"], value: false, expect: "HTTP" },
       { why: "TLS 1.0", path: ["minimumTlsVersion"], value: "TLS1_0", expect: "TLS1_0" },
+      { why: "minimum TLS unset", path: ["minimumTlsVersion"], value: undefined, expect: "(unset)" },
+      { why: "TLS 1.1", path: ["minimumTlsVersion"], value: "TLS1_1", expect: "TLS1_1" },
     ],
     unknown: { path: ["minimumTlsVersion"], expect: "advisory" },
   },
@@ -1098,13 +1237,20 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "Microsoft-managed keys", path: ["encryption", "keySource"], value: "Microsoft.Storage", expect: "Microsoft-managed" },
       { why: "no double encryption", path: ["encryption", "requireInfrastructureEncryption"], value: false, expect: "infrastructure" },
+      { why: "Key Vault source without a key", path: ["encryption", "keyVaultProperties"], value: {}, expect: "names no key" },
+      { why: "no encryption block", path: ["encryption"], value: undefined, expect: "Microsoft-managed" },
     ],
     unknown: { path: ["encryption"], expect: "advisory" },
   },
   "azure-postgresql-server-enforce-cmk-encryption": {
     specs: [pg],
     target: "pg",
-    violations: [{ why: "system-managed key", path: ["dataEncryption", "type"], value: "SystemManaged", expect: "AzureKeyVault" }],
+    violations: [
+      { why: "system-managed key", path: ["dataEncryption", "type"], value: "SystemManaged", expect: "AzureKeyVault" },
+      { why: "Key Vault type without a key", path: ["dataEncryption", "primaryKeyURI"], value: undefined, expect: "AzureKeyVault" },
+      { why: "a key that is not a Key Vault key URI", path: ["dataEncryption", "primaryKeyURI"], value: "my-key", expect: "AzureKeyVault" },
+      { why: "no dataEncryption (service-managed)", path: ["dataEncryption"], value: undefined, expect: "AzureKeyVault" },
+    ],
     unknown: { path: ["dataEncryption"], expect: "advisory" },
   },
   "azure-postgresql-server-enforce-tls": {
@@ -1123,6 +1269,13 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         why: "secure transport off",
         add: [s("azure-native:dbforpostgresql:Configuration", "insecure", { configurationName: "require_secure_transport", value: "off" })],
         target: "insecure",
+        expect: "require_secure_transport",
+      },
+      { why: "TLS 1.1 in other case", path: ["value"], value: "TLSV1.1", expect: "TLSv1.2" },
+      {
+        why: "secure transport off spelled 0, name in upper case",
+        add: [s("azure-native:dbforpostgresql:Configuration", "insecure0", { configurationName: "REQUIRE_SECURE_TRANSPORT", value: "0" })],
+        target: "insecure0",
         expect: "require_secure_transport",
       },
     ],
@@ -1156,6 +1309,9 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "no KMS", path: ["securityProfile", "azureKeyVaultKms", "enabled"], value: false, expect: "Key Vault" },
       { why: "no disk encryption set", path: ["diskEncryptionSetID"], value: undefined, expect: "diskEncryptionSetID" },
+      { why: "KMS on without a key", path: ["securityProfile", "azureKeyVaultKms", "keyId"], value: undefined, expect: "Key Vault" },
+      { why: "KMS enabled as a string", path: ["securityProfile", "azureKeyVaultKms", "enabled"], value: "false", expect: "Key Vault" },
+      { why: "no security profile", path: ["securityProfile"], value: undefined, expect: "Key Vault" },
     ],
     unknown: { path: ["securityProfile"], expect: "advisory" },
   },
@@ -1181,6 +1337,8 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         value: "notify",
         expect: "rotate",
       },
+      { why: "no rotation policy", path: ["properties", "rotationPolicy"], value: undefined, expect: "rotate" },
+      { why: "no lifetime actions", path: ["properties", "rotationPolicy", "lifetimeActions"], value: [], expect: "rotate" },
     ],
     unknown: { path: ["properties", "rotationPolicy"], expect: "advisory" },
   },
@@ -1251,6 +1409,31 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     target: "ci",
     violations: [
       { why: "access key", add: [s("aws:iam/accessKey:AccessKey", "ci-key", { user: "ci" })], target: "ci-key", expect: "static" },
+      {
+        why: "a service-specific password",
+        add: [
+          s("aws:iam/serviceSpecificCredential:ServiceSpecificCredential", "ci-pw", {
+            userName: "ci",
+            serviceName: "codecommit.amazonaws.com",
+          }),
+        ],
+        target: "ci-pw",
+        expect: "service-specific",
+      },
+      {
+        why: "a console password",
+        add: [s("aws:iam/userLoginProfile:UserLoginProfile", "ci-login", { user: "ci" })],
+        target: "ci-login",
+        expect: "console password",
+      },
+      {
+        why: "a signing certificate",
+        add: [
+          s("aws:iam/signingCertificate:SigningCertificate", "ci-cert", { userName: "ci", certificateBody: "-----BEGIN CERTIFICATE-----" }),
+        ],
+        target: "ci-cert",
+        expect: "signing certificate",
+      },
     ],
     unknown: { path: ["name"], expect: "none" },
   },
@@ -1336,7 +1519,22 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
   "aws-rds-database-disallow-public-access": {
     specs: [rds],
     target: "db",
-    violations: [{ why: "public", path: ["publiclyAccessible"], value: true, expect: "publicly" }],
+    violations: [
+      { why: "public", path: ["publiclyAccessible"], value: true, expect: "publicly" },
+      { why: "public as a string", path: ["publiclyAccessible"], value: "true", expect: "publicly" },
+      {
+        why: "a public Aurora cluster instance",
+        add: [
+          s("aws:rds/clusterInstance:ClusterInstance", "aurora-1", {
+            clusterIdentifier: "aurora",
+            instanceClass: "db.r6g.large",
+            publiclyAccessible: true,
+          }),
+        ],
+        target: "aurora-1",
+        expect: "publicly",
+      },
+    ],
     unknown: { path: ["publiclyAccessible"], expect: "advisory" },
   },
   "aws-ec2-launch-template-enforce-imdsv2": {
@@ -1377,6 +1575,13 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "public to the internet", path: ["vpcConfig", "endpointPublicAccess"], value: true, expect: "public" },
       { why: "no private endpoint", path: ["vpcConfig", "endpointPrivateAccess"], value: false, expect: "private" },
+      { why: "public access unset (public by default)", path: ["vpcConfig", "endpointPublicAccess"], value: undefined, expect: "public" },
+      {
+        why: "public to two halves of the internet",
+        path: ["vpcConfig"],
+        value: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] },
+        expect: "public",
+      },
     ],
     unknown: { path: ["vpcConfig"], expect: "advisory" },
   },
@@ -1396,8 +1601,78 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         value: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
         expect: "Owner",
       },
+      {
+        why: "Contributor by bare GUID (upper case) at a management group",
+        add: [
+          s("azure-native:authorization:RoleAssignment", "ra-mg", {
+            principalId: "p",
+            roleDefinitionId: "B24988AC-6180-42A0-AB88-20F7382DD24C",
+            scope: "/providers/Microsoft.Management/managementGroups/corp",
+          }),
+        ],
+        target: "ra-mg",
+        expect: "Contributor",
+      },
+      {
+        why: "User Access Administrator at a subscription spelled with a trailing slash",
+        add: [
+          s("azure-native:authorization:RoleAssignment", "ra-slash", {
+            principalId: "p",
+            roleDefinitionId: "/providers/Microsoft.Authorization/roleDefinitions/18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+            scope: "/subscriptions/0/",
+          }),
+        ],
+        target: "ra-slash",
+        expect: "User Access Administrator",
+      },
+      {
+        why: "Role Based Access Control Administrator at the subscription",
+        path: ["roleDefinitionId"],
+        value: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+        expect: "Role Based Access Control Administrator",
+      },
     ],
     unknown: { path: ["roleDefinitionId"], expect: "advisory" },
+  },
+  "azure-authorization-role-assignment-enforce-aks-cluster-scope": {
+    specs: [
+      s("azure-native:authorization:RoleAssignment", "cluster-user", {
+        principalId: "00000000-0000-0000-0000-0000000000f1",
+        principalType: "Group",
+        roleDefinitionId: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+        scope: "/subscriptions/0/resourceGroups/rg-core/providers/Microsoft.ContainerService/managedClusters/mlops-aks",
+      }),
+      // Look-alike: another role at resource-group scope is not this rule's business.
+      s("azure-native:authorization:RoleAssignment", "reader-rg", {
+        principalId: "p",
+        roleDefinitionId: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
+        scope: "/subscriptions/0/resourceGroups/rg-core",
+      }),
+    ],
+    target: "cluster-user",
+    violations: [
+      {
+        why: "the user role on the resource group",
+        path: ["scope"],
+        value: "/subscriptions/0/resourceGroups/rg-core",
+        expect: "Cluster User Role",
+      },
+      { why: "the user role on the subscription", path: ["scope"], value: "/subscriptions/0/", expect: "every cluster" },
+      {
+        why: "the admin-credential role, spelt in upper case, on the resource group",
+        target: "reader-rg",
+        path: ["roleDefinitionId"],
+        value: "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/0AB0B1A8-8AAC-4EFD-B8C2-3EE1FB270BE8",
+        expect: "Cluster Admin Role",
+      },
+      {
+        why: "a scope that only starts with a cluster's id",
+        path: ["scope"],
+        value: "/subscriptions/0/resourceGroups/rg-core/providers/Microsoft.ContainerService/managedClusters/mlops-aks/agentPools/gpu",
+        expect: "managedClusters/<name>",
+      },
+    ],
+    unknown: { path: ["scope"], expect: "advisory" },
   },
   "azure-network-security-group-disallow-public-ingress": {
     specs: [
@@ -1460,13 +1735,21 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
   "azure-postgresql-server-disallow-public-access": {
     specs: [pg],
     target: "pg",
-    violations: [{ why: "public", path: ["network", "publicNetworkAccess"], value: "Enabled", expect: "public" }],
+    violations: [
+      { why: "public", path: ["network", "publicNetworkAccess"], value: "Enabled", expect: "public" },
+      { why: "public access unset", path: ["network", "publicNetworkAccess"], value: undefined, expect: "public" },
+      { why: "no network block", path: ["network"], value: undefined, expect: "public" },
+    ],
     unknown: { path: ["network"], expect: "advisory" },
   },
   "azure-redis-cache-disallow-public-access": {
     specs: [s("azure-native:redis:Redis", "redis", { publicNetworkAccess: "Disabled", enableNonSslPort: false, minimumTlsVersion: "1.2" })],
     target: "redis",
-    violations: [{ why: "public", path: ["publicNetworkAccess"], value: "Enabled", expect: "public" }],
+    violations: [
+      { why: "public", path: ["publicNetworkAccess"], value: "Enabled", expect: "public" },
+      { why: "public access unset (enabled by default)", path: ["publicNetworkAccess"], value: undefined, expect: "public" },
+      { why: "public in lower case", path: ["publicNetworkAccess"], value: "enabled", expect: "public" },
+    ],
     unknown: { path: ["publicNetworkAccess"], expect: "advisory" },
   },
   "azure-aks-cluster-disallow-public-endpoint": {
@@ -1503,7 +1786,21 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       }),
     ],
     target: "mlflow-sa",
-    violations: [{ why: "no annotation", path: ["metadata", "annotations"], value: {}, expect: "eks.amazonaws.com/role-arn" }],
+    violations: [
+      { why: "no annotation", path: ["metadata", "annotations"], value: {}, expect: "eks.amazonaws.com/role-arn" },
+      {
+        why: "an empty annotation",
+        path: ["metadata", "annotations", "eks.amazonaws.com/role-arn"],
+        value: "",
+        expect: "eks.amazonaws.com/role-arn",
+      },
+      {
+        why: "the annotation misspelled",
+        path: ["metadata", "annotations"],
+        value: { "eks.amazonaws.com/rolearn": "arn:aws:iam::123456789012:role/mlflow" },
+        expect: "eks.amazonaws.com/role-arn",
+      },
+    ],
     unknown: { path: ["metadata", "annotations", "eks.amazonaws.com/role-arn"], expect: "none" },
   },
   "kubernetes-core-namespace-enforce-pod-security-labels": {
@@ -1538,6 +1835,22 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       },
       { why: "warn not restricted", path: ["metadata", "labels", "pod-security.kubernetes.io/warn"], value: "baseline", expect: "warn" },
       { why: "no audit label", path: ["metadata", "labels", "pod-security.kubernetes.io/audit"], value: undefined, expect: "audit" },
+      {
+        why: "a privileged namespace that does not say why",
+        add: [
+          s("kubernetes:core/v1:Namespace", "mesh-ns", {
+            metadata: {
+              name: "istio-system",
+              labels: {
+                "pod-security.kubernetes.io/enforce": "privileged",
+                "pod-security.kubernetes.io/warn": "restricted",
+                "pod-security.kubernetes.io/audit": "restricted",
+              },
+            },
+          }),
+        ],
+        expect: "without saying why",
+      },
     ],
     unknown: { path: ["metadata", "labels"], expect: "advisory" },
   },
@@ -1551,7 +1864,14 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       }),
       s("kubernetes:core/v1:Namespace", "ns-serving", { metadata: { name: "serving" } }),
       s("kubernetes:core/v1:Namespace", "ns-monitoring", { metadata: { name: "monitoring" } }),
-      ...["mlops-images", "mlops-pod-security", "mlops-resources", "mlops-service-accounts", "mlops-workflow-identities"].flatMap((p) => [
+      ...[
+        "mlops-images",
+        "mlops-pod-security",
+        "mlops-resources",
+        "mlops-service-accounts",
+        "mlops-workflow-identities",
+        "mlops-approvals",
+      ].flatMap((p) => [
         s("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", `vap-${p}`, { metadata: { name: p }, spec: {} }),
         s("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", `bind-${p}`, {
           metadata: { name: p },
@@ -1622,13 +1942,154 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         value: "something-else",
         expect: "does not declare",
       },
+      {
+        why: "the approval policy missing (members could resume their own production promotion)",
+        target: "vap-mlops-approvals",
+        path: ["metadata", "name"],
+        value: "mlops-approval",
+        expect: "namespace ml-pipelines needs the admission policy mlops-approvals",
+      },
+      {
+        why: "the approval policy declared but its binding gone",
+        target: "bind-mlops-approvals",
+        path: ["spec", "policyName"],
+        value: "mlops-approvals-old",
+        expect: "ml-pipelines is not bound to the admission policy mlops-approvals",
+      },
+      {
+        why: "the approval binding selecting the teams but not the platform's own pipeline namespace",
+        target: "bind-mlops-approvals",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"],
+        value: ["serving", "team-fraud"],
+        expect: "ml-pipelines is not bound to the admission policy mlops-approvals",
+      },
+      {
+        why: "the approval binding leaving a team out",
+        target: "bind-mlops-approvals",
+        path: ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"],
+        value: ["ml-pipelines", "serving"],
+        expect: "team-fraud is not bound to the admission policy mlops-approvals",
+      },
+      {
+        why: "the approval binding only warning in production",
+        target: "bind-mlops-approvals",
+        path: ["spec", "validationActions"],
+        value: ["Warn", "Audit"],
+        expect: "binding of mlops-approvals only Warn+Audit in a production stack",
+      },
     ],
     unknown: { target: "bind-mlops-images", path: ["spec", "matchResources"], expect: "mandatory" },
+  },
+  "kubernetes-istio-mesh-enforce-strict-mtls": {
+    specs: [
+      s("kubernetes:core/v1:Namespace", "ns-mesh", {
+        metadata: {
+          name: "istio-system",
+          labels: { "pod-security.kubernetes.io/enforce": "privileged" },
+          annotations: { "mlops.platform/mesh-exempt-reason": "the mesh's own control plane and node proxies" },
+        },
+      }),
+      s("kubernetes:core/v1:Namespace", "ns-mlflow", { metadata: { name: "mlflow", labels: { "istio.io/dataplane-mode": "ambient" } } }),
+      s("kubernetes:core/v1:Namespace", "ns-team", {
+        metadata: { name: "team-fraud", labels: { "mlops.platform/team": "fraud", "istio.io/dataplane-mode": "ambient" } },
+      }),
+      s("kubernetes:core/v1:Namespace", "ns-other", { metadata: { name: "sandbox" } }),
+      s("kubernetes:security.istio.io/v1:PeerAuthentication", "pa-mesh", {
+        metadata: { name: "default", namespace: "istio-system" },
+        spec: { mtls: { mode: "STRICT" } },
+      }),
+      s("kubernetes:helm.sh/v3:Release", "ztunnel", {
+        chart: "ztunnel",
+        namespace: "istio-system",
+        repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" },
+      }),
+    ],
+    target: "pa-mesh",
+    violations: [
+      { why: "the mesh-wide policy PERMISSIVE", path: ["spec", "mtls", "mode"], value: "PERMISSIVE", expect: "PERMISSIVE" },
+      { why: "no mesh-wide STRICT policy (mode left unset)", path: ["spec", "mtls"], value: {}, expect: "no mesh-wide PeerAuthentication" },
+      {
+        why: "the mesh-wide policy narrowed to some pods",
+        path: ["spec", "selector"],
+        value: { matchLabels: { app: "x" } },
+        expect: "no mesh-wide PeerAuthentication",
+      },
+      {
+        why: "a namespace policy that disables mTLS",
+        add: [
+          s("kubernetes:security.istio.io/v1:PeerAuthentication", "pa-ns", {
+            metadata: { name: "default", namespace: "mlflow" },
+            spec: { mtls: { mode: "DISABLE" } },
+          }),
+        ],
+        expect: "DISABLE",
+      },
+      {
+        why: "a port left in plain text on a STRICT workload policy",
+        add: [
+          s("kubernetes:security.istio.io/v1beta1:PeerAuthentication", "pa-port", {
+            metadata: { name: "gate", namespace: "mlflow" },
+            spec: {
+              selector: { matchLabels: { app: "gate" } },
+              mtls: { mode: "STRICT" },
+              portLevelMtls: { "8080": { mode: "PERMISSIVE" } },
+            },
+          }),
+        ],
+        expect: "port 8080",
+      },
+      {
+        why: "a team namespace out of the mesh",
+        target: "ns-team",
+        path: ["metadata", "labels", "istio.io/dataplane-mode"],
+        value: "none",
+        expect: "team-fraud is not in the mesh",
+      },
+      {
+        why: "a platform namespace without the label",
+        target: "ns-mlflow",
+        path: ["metadata", "labels"],
+        value: {},
+        expect: "mlflow is not in the mesh",
+      },
+      {
+        why: "the privileged ztunnel chart outside istio-system",
+        target: "ztunnel",
+        path: ["namespace"],
+        value: "kube-system",
+        expect: "install it in istio-system only",
+      },
+    ],
+    unknown: { target: "pa-mesh", path: ["spec", "mtls"], expect: "mandatory" },
   },
   "kubernetes-core-secret-disallow-cloud-credentials": {
     specs: [s("kubernetes:core/v1:Secret", "sec", { metadata: { name: "s", namespace: "mlflow" }, stringData: { "db-password": "x" } })],
     target: "sec",
-    violations: [{ why: "AWS keys", path: ["stringData", "AWS_SECRET_ACCESS_KEY"], value: "x", expect: "AWS_SECRET_ACCESS_KEY" }],
+    violations: [
+      { why: "AWS keys", path: ["stringData", "AWS_SECRET_ACCESS_KEY"], value: "x", expect: "AWS_SECRET_ACCESS_KEY" },
+      {
+        why: "an AWS credentials file under a neutral key, base64 in data",
+        path: ["data"],
+        value: {
+          credentials: "W2RlZmF1bHRdCmF3c19hY2Nlc3Nfa2V5X2lkID0gQUtJQUFCQ0RFRkdISUpLTE1OT1AKYXdzX3NlY3JldF9hY2Nlc3Nfa2V5ID0gYWJjCg==",
+        },
+        expect: "AWS",
+      },
+      {
+        why: "an Azure storage connection string",
+        path: ["stringData", "connection"],
+        value:
+          "DefaultEndpointsProtocol=https;AccountName=lake;AccountKey=c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0;EndpointSuffix=core.windows.net",
+        expect: "Azure storage account key",
+      },
+      {
+        why: "a service principal JSON",
+        path: ["stringData", "sp.json"],
+        value: JSON.stringify({ clientId: "0000", clientSecret: "shh", tenantId: "1111" }),
+        expect: "service principal",
+      },
+      { why: "lower-case key in data", path: ["data"], value: { aws_access_key_id: "QUtJQQ==" }, expect: "aws_access_key_id" },
+    ],
     unknown: { path: ["stringData"], expect: "advisory" },
   },
   // ── Kubernetes ──
@@ -1662,7 +2123,17 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
   "kubernetes-core-pod-enforce-resource-limits": {
     specs: [deployment],
     target: "app",
-    violations: [{ why: "no memory limit", path: [...C0, "resources", "limits"], value: {}, expect: "limits.memory" }],
+    violations: [
+      { why: "no memory limit", path: [...C0, "resources", "limits"], value: {}, expect: "limits.memory" },
+      { why: "no resources at all", path: [...C0, "resources"], value: undefined, expect: "requests.cpu" },
+      { why: "an empty CPU request", path: [...C0, "resources", "requests", "cpu"], value: "", expect: "requests.cpu" },
+      {
+        why: "an init container without requests",
+        path: ["spec", "template", "spec", "initContainers"],
+        value: [{ ...container, name: "init", resources: { limits: { memory: "64Mi" } } }],
+        expect: "requests.cpu",
+      },
+    ],
     unknown: { path: [...C0, "resources"], expect: "advisory" },
   },
   "kubernetes-core-pod-enforce-allowed-registry": {
@@ -1680,6 +2151,9 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "latest", path: [...C0, "image"], value: "quay.io/argoproj/argocli:latest", expect: "latest" },
       { why: "untagged", path: [...C0, "image"], value: "quay.io/argoproj/argocli", expect: "no tag or digest" },
+      { why: "latest in upper case", path: [...C0, "image"], value: "quay.io/argoproj/argocli:LATEST", expect: "latest" },
+      { why: "a truncated digest", path: [...C0, "image"], value: "quay.io/argoproj/argocli@sha256:abc123", expect: "not a sha256 digest" },
+      { why: "an empty tag", path: [...C0, "image"], value: "quay.io/argoproj/argocli:", expect: "empty tag" },
     ],
     unknown: { path: [...C0, "image"], expect: "advisory" },
   },
@@ -1691,7 +2165,21 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       }),
     ],
     target: "svc",
-    violations: [{ why: "internet-facing", path: ["metadata", "annotations"], value: {}, expect: "internet-facing" }],
+    violations: [
+      { why: "internet-facing", path: ["metadata", "annotations"], value: {}, expect: "internet-facing" },
+      {
+        why: "scheme internet-facing",
+        path: ["metadata", "annotations", "service.beta.kubernetes.io/aws-load-balancer-scheme"],
+        value: "internet-facing",
+        expect: "internet-facing",
+      },
+      {
+        why: "the Azure internal annotation set to false",
+        path: ["metadata", "annotations"],
+        value: { "service.beta.kubernetes.io/azure-load-balancer-internal": "false" },
+        expect: "internet-facing",
+      },
+    ],
     unknown: { path: ["spec", "type"], expect: "advisory" },
   },
   "kubernetes-rbac-clusterrolebinding-disallow-broad-grant": {
@@ -1796,7 +2284,12 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
   "aws-s3-bucket-enable-versioning": {
     specs: BUCKET,
     target: "data-versioning",
-    violations: [{ why: "suspended", path: ["versioningConfiguration", "status"], value: "Suspended", expect: "Enabled" }],
+    violations: [
+      { why: "suspended", path: ["versioningConfiguration", "status"], value: "Suspended", expect: "Enabled" },
+      { why: "disabled", path: ["versioningConfiguration", "status"], value: "Disabled", expect: "Enabled" },
+      { why: "versioning set on another bucket", path: ["bucket"], value: "other-bkt", expect: "Enabled" },
+      { why: "status in lower case", path: ["versioningConfiguration", "status"], value: "enabled", expect: "Enabled" },
+    ],
     unknown: { path: ["versioningConfiguration"], expect: "advisory" },
   },
   "pulumi-stack-environment-enforce-consistency": {
@@ -1832,7 +2325,27 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
   "pulumi-stateful-resource-enable-protect": {
     specs: [rds],
     target: "db",
-    violations: [{ why: "not protected", unprotect: true, expect: "protect" }],
+    violations: [
+      { why: "not protected", unprotect: true, expect: "protect" },
+      {
+        why: "an unprotected bucket",
+        add: [s("aws:s3/bucket:Bucket", "loose-bkt", { bucket: "loose" })],
+        target: "loose-bkt",
+        expect: "aws:s3/bucket:Bucket",
+      },
+      {
+        why: "an unprotected Key Vault",
+        add: [s("azure-native:keyvault:Vault", "loose-kv", { properties: { enablePurgeProtection: true } })],
+        target: "loose-kv",
+        expect: "keyvault:Vault",
+      },
+      {
+        why: "an unprotected DynamoDB table a team adds",
+        add: [s("aws:dynamodb/table:Table", "loose-table", { hashKey: "id" })],
+        target: "loose-table",
+        expect: "dynamodb/table",
+      },
+    ],
     unknown: { path: ["engine"], expect: "none" },
   },
   "azure-storage-account-enable-soft-delete": {
@@ -1861,7 +2374,12 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
   "azure-postgresql-server-enforce-backup-retention": {
     specs: [pg],
     target: "pg",
-    violations: [{ why: "short retention", path: ["backup", "backupRetentionDays"], value: 7, expect: "7 days" }],
+    violations: [
+      { why: "short retention", path: ["backup", "backupRetentionDays"], value: 7, expect: "7 days" },
+      { why: "retention unset (the 7-day default)", path: ["backup", "backupRetentionDays"], value: undefined, expect: "7 days" },
+      { why: "no backup block", path: ["backup"], value: undefined, expect: "7 days" },
+      { why: "retention as a numeric string", path: ["backup", "backupRetentionDays"], value: "14", expect: "14 days" },
+    ],
     unknown: { path: ["backup"], expect: "advisory" },
   },
   "azure-keyvault-vault-enable-purge-protection": {
@@ -1872,6 +2390,8 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "no purge protection", path: ["properties", "enablePurgeProtection"], value: false, expect: "purge" },
       { why: "no soft delete", path: ["properties", "enableSoftDelete"], value: false, expect: "soft delete" },
+      { why: "purge protection unset (off by default)", path: ["properties", "enablePurgeProtection"], value: undefined, expect: "purge" },
+      { why: "purge protection as a string", path: ["properties", "enablePurgeProtection"], value: "false", expect: "purge" },
     ],
     unknown: { path: ["properties"], expect: "advisory" },
   },
@@ -1881,13 +2401,31 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "short retention", path: ["retentionInDays"], value: 7, expect: "7 days" },
       { why: "unset", path: ["retentionInDays"], value: undefined, expect: "unset" },
+      { why: "retention as a numeric string", path: ["retentionInDays"], value: "30", expect: "30 days" },
+      { why: "one day", path: ["retentionInDays"], value: 1, expect: "1 days" },
     ],
     unknown: { path: ["retentionInDays"], expect: "advisory" },
   },
   "azure-operationalinsights-workspace-configure-retention": {
     specs: [s("azure-native:operationalinsights:Workspace", "law", { retentionInDays: 365 })],
     target: "law",
-    violations: [{ why: "short retention", path: ["retentionInDays"], value: 30, expect: "30 days" }],
+    violations: [
+      { why: "short retention", path: ["retentionInDays"], value: 30, expect: "30 days" },
+      { why: "retention unset (the 30-day default)", path: ["retentionInDays"], value: undefined, expect: "30 days" },
+      { why: "retention as a numeric string", path: ["retentionInDays"], value: "90", expect: "90 days" },
+      {
+        why: "a table that keeps less than its workspace",
+        add: [
+          s("azure-native:operationalinsights:Table", "audit-table", {
+            workspaceName: "law",
+            tableName: "AuditLogs",
+            totalRetentionInDays: 30,
+          }),
+        ],
+        target: "audit-table",
+        expect: "table keeps logs 30 days",
+      },
+    ],
     unknown: { path: ["retentionInDays"], expect: "advisory" },
   },
   "aws-iam-role-enforce-scoped-trust": {

@@ -63,3 +63,47 @@ for (const policy of allPolicies) {
     });
   });
 }
+
+describe("kubernetes-admissionregistration-binding-enforce-guarded-namespaces: the approval policy in either environment", () => {
+  const name = "kubernetes-admissionregistration-binding-enforce-guarded-namespaces";
+  const c = CASES[name];
+  if (!c) throw new Error(`no cases for ${name}`);
+  const development = stackEnvironmentFromConfig({ environment: "development" }, "test");
+  const check = async (specs: readonly Spec[], env: typeof environment) => {
+    const policy = allPolicies.find((p) => p.name === name);
+    if (!policy) throw new Error(`no rule ${name}`);
+    return (await checkPlan(plan(specs), { stack: "test", packConfig, environment: env, policies: [policy] })).violations;
+  };
+  const at = (target: string, ...path: (string | number)[]): ViolationCase => ({ why: `${target} changed`, target, path });
+  const selected = ["spec", "matchResources", "namespaceSelector", "matchExpressions", 0, "values"];
+  // Development binds with Warn+Audit (components/k8s/admission-rules.ts validationActions).
+  const warnEverywhere = (specs: readonly Spec[]) =>
+    applyChange({ ...c, specs }, at("bind-mlops-approvals", "spec", "validationActions"), ["Warn", "Audit"]);
+
+  it("accepts the development form (Warn+Audit) in a development stack, and refuses it in production", async () => {
+    expect(await check(warnEverywhere(c.specs), development)).toEqual([]);
+    expect((await check(warnEverywhere(c.specs), environment)).map((v) => v.message).join("\n")).toMatch(
+      /binding of mlops-approvals only Warn\+Audit in a production stack/,
+    );
+  });
+
+  it("still requires the approval binding for ml-pipelines in development", async () => {
+    const narrowed = applyChange({ ...c, specs: warnEverywhere(c.specs) }, at("bind-mlops-approvals", ...selected), [
+      "serving",
+      "team-fraud",
+    ]);
+    const messages = (await check(narrowed, development)).filter((v) => v.enforcementLevel === "mandatory").map((v) => v.message);
+    expect(messages.join("\n")).toMatch(/ml-pipelines is not bound to the admission policy mlops-approvals/);
+  });
+
+  it("reports an approval binding whose namespaces are unknown during preview", async () => {
+    const unknown = applyChange(c, at("bind-mlops-approvals", "spec", "matchResources"), UNKNOWN);
+    const violations = await check(unknown, development);
+    expect(violations.some((v) => v.enforcementLevel === "mandatory" && /unknown during preview/.test(v.message))).toBe(true);
+  });
+
+  it("does not ask the serving namespace (no pipelines run there) for the approval policy", async () => {
+    const withoutServing = applyChange(c, at("bind-mlops-approvals", ...selected), ["ml-pipelines", "team-fraud"]);
+    expect(await check(withoutServing, environment)).toEqual([]);
+  });
+});

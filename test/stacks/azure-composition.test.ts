@@ -3,7 +3,7 @@
  * resource is registered, data-lake grants, pool conversion and names.
  */
 import { describe, expect, it } from "vitest";
-import { azureDataLakes, azureNamePrefix, buildAzureCloud, toPoolSpec } from "../../stacks/azure";
+import { aksUserGroupIds, azureDataLakes, azureNamePrefix, buildAzureCloud, toPoolSpec } from "../../stacks/azure";
 import { AZURE_VM_SIZES } from "../../stacks/catalog/azure";
 import { resolveConfig } from "../../stacks/config";
 import type { AzureProviders } from "../../stacks/providers";
@@ -34,6 +34,24 @@ const account =
   "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-lake/providers/Microsoft.Storage/storageAccounts/lakeacct";
 
 describe("Azure composition", () => {
+  it("gives the AKS user-credential role to the teams' Entra groups and the approver groups that are Entra object ids, once each", () => {
+    const c = cfg({
+      identity: { ...identity, approverGroups: ["00000000-0000-0000-0000-0000000000A2", "model-risk-approvers"] },
+      teams: [
+        {
+          name: "fraud",
+          groups: ["team-fraud"],
+          entraGroupIds: ["00000000-0000-0000-0000-0000000000f1"],
+          approverGroups: ["00000000-0000-0000-0000-0000000000a2"],
+        },
+        { name: "credit", groups: ["team-credit"] },
+      ],
+    });
+    // A group named rather than identified (another issuer) is no Entra group: no role for it.
+    expect(aksUserGroupIds(c)).toEqual(["00000000-0000-0000-0000-0000000000f1", "00000000-0000-0000-0000-0000000000a2"]);
+    expect(aksUserGroupIds(cfg())).toEqual([]);
+  });
+
   it("refuses a multi-AZ profile in uaecentral (no availability zones) before creating anything", () => {
     const c = cfg({ region: "uaecentral" });
     expect(() => buildAzureCloud(c, {} as AzureProviders, [])).toThrow(

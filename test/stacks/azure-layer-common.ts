@@ -404,7 +404,8 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
         const scope = String(a.inputs.scope);
         // Never a subscription or resource group.
         expect(scope, a.name).toMatch(/\/providers\/Microsoft\.[A-Za-z]+\/.+/);
-        expect(a.inputs.principalType, a.name).toBe("ServicePrincipal");
+        // Managed identities; people's Entra groups only for the AKS user-credential role (test/plan/people.test.ts).
+        expect(a.inputs.principalType, a.name).toBe(roleOf(a) === BUILTIN_ROLES.aksClusterUser ? "Group" : "ServicePrincipal");
       }
       const mlflow = assignments.filter((a) => a.name.startsWith("azure-workload-identity-mlflow-"));
       expect(mlflow).toHaveLength(1);

@@ -391,6 +391,21 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
     "mlops-platform:teams[0].ssoRoleArns",
   ],
   [
+    "a platform-wide approver group that is also a team's member group (the team would approve itself)",
+    (r) => ({ ...r, identity: { ...(r.identity as object), approverGroups: ["mlops-approvers", "team-fraud"] } }),
+    "mlops-platform:identity.approverGroups[1]",
+  ],
+  [
+    "a team's approver group that is one of its member groups",
+    (r) => ({ ...r, teams: [{ name: "fraud", groups: ["team-fraud"], approverGroups: ["team-fraud"] }] }),
+    "mlops-platform:teams[0].approverGroups[0]",
+  ],
+  [
+    "an empty platform-wide approver group",
+    (r) => ({ ...r, identity: { ...(r.identity as object), approverGroups: [""] } }),
+    "mlops-platform:identity.approverGroups[0]",
+  ],
+  [
     "overlapping data prefixes",
     (r) => ({ ...r, models: [model(), model({ name: "m2", dataPrefix: "teams/fraud/transactions/cards/" })] }),
     "mlops-platform:models[1].dataPrefix",

@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS, teamNamespace } from "../../components/contracts";
-import { CHART_IMAGES, CHARTS, IMAGES, PLATFORM_IMAGES } from "../../contracts/versions";
+import { MESH_ROOT_NAMESPACE } from "../../contracts/mesh";
+import { CHART_IMAGES, CHARTS, IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
 import { SERVICE_ACCOUNTS } from "../../stacks/identities";
 import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";
@@ -149,6 +150,10 @@ export function describeServicesPlan(e: ServicesExpectations): void {
           "keda",
           "kube-prometheus-stack",
           "kueue",
+          "istio-base",
+          "istiod",
+          "istio-cni",
+          "ztunnel",
           "mlflow",
           "mlflow-auth",
           "nvidia-device-plugin",
@@ -397,7 +402,15 @@ export function describeServicesPlan(e: ServicesExpectations): void {
 
     it("sets restricted security contexts explicitly in every chart's values (node agents: root without capabilities)", () => {
       const nodeAgents = new Set(["nvidia-device-plugin", "dcgm-exporter"]);
-      for (const r of releases()) {
+      // Istio's charts take no container security context: istiod's template sets a restricted one,
+      // ztunnel and the CNI agent set the capabilities they need (privileged istio-system, mesh.test.ts);
+      // the values ask for the RuntimeDefault seccomp profile where the chart takes one.
+      const mesh = new Set(["istio-base", "istiod", "istio-cni", "ztunnel"]);
+      for (const r of releases().filter((x) => mesh.has(String(x.inputs.name)))) {
+        if (["istiod", "istio-cni"].includes(String(r.inputs.name)))
+          expect((r.inputs.values as Obj).seccompProfile, String(r.inputs.name)).toEqual({ type: "RuntimeDefault" });
+      }
+      for (const r of releases().filter((x) => !mesh.has(String(x.inputs.name)))) {
         const name = String(r.inputs.name);
         // A chart may take one context per component (KEDA: securityContext.operator, .metricServer, …).
         const perComponent = (v: unknown) =>
@@ -431,12 +444,12 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       }
     });
 
-    it("labels every namespace with the enforced restricted standard, except the node-agent namespace", () => {
+    it("labels every namespace with the enforced restricted standard, except the node-agent and mesh namespaces", () => {
       for (const r of mine.filter((x) => x.type === "kubernetes:core/v1:Namespace")) {
         const meta = r.inputs.metadata as Obj;
         const labels = meta.labels as Record<string, string>;
         expect(labels["pod-security.kubernetes.io/enforce"], String(meta.name)).toBe(
-          meta.name === NAMESPACES.gpu ? "privileged" : "restricted",
+          meta.name === NAMESPACES.gpu || meta.name === MESH_ROOT_NAMESPACE ? "privileged" : "restricted",
         );
         expect(labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
         expect(labels["pod-security.kubernetes.io/warn"]).toBe("restricted");

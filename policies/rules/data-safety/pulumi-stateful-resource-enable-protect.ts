@@ -10,6 +10,8 @@ export const STATEFUL_TYPES: readonly string[] = [
   "aws:ecr/repository:Repository",
   "aws:kms/key:Key",
   "aws:eks/cluster:Cluster",
+  "aws:dynamodb/table:Table",
+  "aws:efs/fileSystem:FileSystem",
   "azure-native:storage:StorageAccount",
   "azure-native:dbforpostgresql:Server",
   "azure-native:redis:Redis",

@@ -1,4 +1,4 @@
-import { guardOf, POD_ADMISSION_POLICIES, TEAM_ADMISSION_POLICY } from "../../lib/guarded-namespaces";
+import { APPROVAL_ADMISSION_POLICY, guardOf, POD_ADMISSION_POLICIES, TEAM_ADMISSION_POLICY } from "../../lib/guarded-namespaces";
 import { stackRule } from "../../lib/rule";
 import { list, obj, read, str } from "../../lib/values";
 
@@ -7,7 +7,9 @@ const BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionP
 
 /**
  * The in-cluster admission policies exist and are bound to every pipeline, team and serving
- * namespace (by the immutable `kubernetes.io/metadata.name` label), denying in production.
+ * namespace (by the immutable `kubernetes.io/metadata.name` label), denying in production: the
+ * pod policies everywhere, the workflow-identity policy in team namespaces, and the approval
+ * policy in every pipeline namespace (`ml-pipelines` and the teams).
  */
 export const kubernetesAdmissionregistrationBindingEnforceGuardedNamespaces = stackRule({
   name: "kubernetes-admissionregistration-binding-enforce-guarded-namespaces",
@@ -46,7 +48,11 @@ export const kubernetesAdmissionregistrationBindingEnforceGuardedNamespaces = st
         continue;
       }
       if (!g.value.guarded) continue;
-      const needed = [...POD_ADMISSION_POLICIES, ...(g.value.team ? [TEAM_ADMISSION_POLICY] : [])];
+      const needed = [
+        ...POD_ADMISSION_POLICIES,
+        ...(g.value.team ? [TEAM_ADMISSION_POLICY] : []),
+        ...(g.value.pipelines ? [APPROVAL_ADMISSION_POLICY] : []),
+      ];
       for (const p of needed) {
         if (!policies.has(p)) report(ns, `namespace ${g.value.name} needs the admission policy ${p}, which the stack does not declare`);
         else if (!covered.get(p)?.has(g.value.name))

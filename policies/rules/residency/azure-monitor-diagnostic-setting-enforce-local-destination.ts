@@ -17,12 +17,24 @@ function ids(resources: readonly PolicyResource[], type: string): Set<string> {
   return out;
 }
 
+/**
+ * Every kind of diagnostic setting: a resource's, the subscription's activity log, a management
+ * group's, and Entra ID's sign-in and audit logs.
+ */
+const DIAGNOSTIC_SETTING_TYPES = new Set([
+  "azure-native:monitor:DiagnosticSetting",
+  "azure-native:insights:DiagnosticSetting",
+  "azure-native:monitor:SubscriptionDiagnosticSetting",
+  "azure-native:monitor:ManagementGroupDiagnosticSetting",
+  "azure-native:aadiam:DiagnosticSetting",
+]);
+
 /** Diagnostic settings only send to a workspace or storage account of this stack. */
 export const azureMonitorDiagnosticSettingEnforceLocalDestination = stackRule({
   name: "azure-monitor-diagnostic-setting-enforce-local-destination",
   check: ({ resources, report }) => {
     for (const r of resources) {
-      if (r.type !== "azure-native:monitor:DiagnosticSetting" && r.type !== "azure-native:insights:DiagnosticSetting") continue;
+      if (!DIAGNOSTIC_SETTING_TYPES.has(r.type)) continue;
       for (const key of ["eventHubAuthorizationRuleId", "marketplacePartnerId"]) {
         const v = read(() => str(r.props[key]));
         if (!v.known || v.value)

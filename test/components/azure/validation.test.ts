@@ -141,7 +141,7 @@ describe("Azure component argument validation", () => {
     expect(e.message).toContain('zones: zone placement needs a Premium cache (medium or large) (received: ["1","2"])');
   });
 
-  it("refuses authorized API ranges (private cluster only), missing admin groups and a spot system pool", () => {
+  it("refuses authorized API ranges (private cluster only), missing admin groups, a people group that is no Entra object id and a spot system pool", () => {
     const args: ClusterArgs = {
       resourceGroupName: "rg",
       location: "uaenorth",
@@ -151,6 +151,7 @@ describe("Azure component argument validation", () => {
       tenantId: "t",
       subscriptionId: "s",
       adminGroupObjectIds: [],
+      userGroupObjectIds: ["00000000-0000-0000-0000-0000000000f1", "team-fraud"],
       systemPool: { ...gpuPool, name: "system", kind: "system", vmSize: "Standard_D4s_v5", minCount: 1, spot: true },
       subnetIds: { system: "/s", user: "/u" },
       serviceCidr: "172.20.0.0/16",
@@ -165,7 +166,8 @@ describe("Azure component argument validation", () => {
       protectCluster: false,
     };
     const e = refusal(() => new Cluster("aks", args));
-    expect(e.problems.map((p) => p.arg)).toEqual(["adminGroupObjectIds", "systemPool.spot", "apiAllowedCidrs"]);
+    expect(e.problems.map((p) => p.arg)).toEqual(["adminGroupObjectIds", "userGroupObjectIds", "systemPool.spot", "apiAllowedCidrs"]);
+    expect(e.message).toContain("userGroupObjectIds: list Entra group object ids (GUIDs)");
     expect(e.message).toContain("apiAllowedCidrs: AKS private clusters take no authorized IP ranges");
     expect(e.message).toContain('(received: ["203.0.113.0/24"])');
     expect(e.message).toContain("adminGroupObjectIds: list the Entra group object ids");

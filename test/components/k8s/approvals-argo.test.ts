@@ -1,0 +1,355 @@
+/**
+ * `mlops-approvals` against the objects Argo Workflows really writes. The writes below follow
+ * argoproj/argo-workflows at v4.0.6 (the server and controller pinned in contracts/versions.ts),
+ * read from the tag with `git show v4.0.6:<file>`:
+ *
+ * - workflow/util/util.go `ResumeWorkflow`: without a node field selector (`argo resume`, the UI's
+ *   workflow-level Resume) it clears `spec.suspend`, sets every Suspend node in phase Running to
+ *   Succeeded with the message "Resumed by: map[…]" and `finishedAt`, labels the actor
+ *   (`creator.LabelActor(…, ActionResume)`) and sends an **Update** of the whole object.
+ * - `updateSuspendedNode` (a resume or stop with a node field selector: the UI's node Resume sends
+ *   `id=<node id>`, ui/src/workflows/components/workflow-details/workflow-details.tsx; `argo node
+ *   set` through `SetWorkflow` with `ActionNone`): phase and message of the matching active Suspend
+ *   node, the actor labels (the action label removed for `ActionNone`), then an **Update**.
+ * - `StopWorkflow` without a selector and `TerminateWorkflow`: `patchShutdownStrategy`, a **JSON
+ *   merge patch** of `spec.shutdown` and the actor labels of `creator.UserActionLabel`; the nodes
+ *   are left to the controller.
+ * - workflow/creator/creator.go `Label`: actor = dnsFriendly(sub), actor-email =
+ *   dnsFriendly(email with "@" → ".at."), actor-preferred-username, action; a claim that is empty
+ *   removes its label.
+ * - server/auth/gatekeeper.go `rbacAuthorization`: with SSO RBAC the server calls the API with the
+ *   token of the mapped service account, so the API server's `request.userInfo.username` is
+ *   `system:serviceaccount:<namespace>:argo-sso-<…>`.
+ * - workflow/controller/operator.go: the controller writes with an **Update** (`persistUpdates`)
+ *   under its own account; under a shutdown it fails active Suspend nodes with "Stopped with
+ *   strategy '<Stop|Terminate>'" (`failNodesWithoutCreatedPodsAfterDeadlineOrShutdown`).
+ *
+ * Decision (documented in docs/runtime-guardrails.md): a member may stop or terminate the whole
+ * run (it ends without a promotion: the controller fails the approval step), but only approvers
+ * (or admins) end the approval step itself, whether they approve (resume) or reject (stop it).
+ */
+import { describe, expect, it } from "vitest";
+import { admissionPolicies } from "../../../components/k8s/admission-rules";
+import { type AdmissionVerdict, evaluatePolicies } from "../../../workflows/admission-check";
+import { approvalGranted, approverOf } from "../../../workflows/steps/promote";
+import { schemaError } from "./schemas";
+
+type Obj = Record<string, unknown>;
+type Node = Record<string, unknown> & { id: string; type: string; phase: string; message?: string; finishedAt?: string };
+type Wf = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; labels: Record<string, string>; [k: string]: unknown };
+  spec: Obj;
+  status: Obj & { nodes?: Record<string, Node> };
+};
+interface Claims {
+  readonly sub: string;
+  readonly email?: string;
+  readonly preferredUsername?: string;
+}
+
+const A = "workflows.argoproj.io/";
+const NOW = "2026-11-28T05:00:00Z";
+const approvals = admissionPolicies({
+  registryHosts: ["123456789012.dkr.ecr.me-central-1.amazonaws.com"],
+  platformImages: [],
+  requireDigest: true,
+  pipelineServiceAccounts: ["pipeline-data", "pipeline-train", "pipeline-register", "pipeline-deploy"],
+  platformOnlyServiceAccounts: ["pipeline-register", "pipeline-deploy"],
+  serving: { namespace: "serving", serviceAccounts: ["model-server"] },
+}).filter((p) => p.name === "mlops-approvals");
+
+/** creator.go dnsFriendly. */
+function dnsFriendly(s: string): string {
+  let v = s.replace(/[^-_.a-z0-9A-Z]/g, "-");
+  if (v.length > 63) v = v.slice(v.length - 63);
+  return v.replace(/^[^a-z0-9A-Z]*/, "").replace(/[^a-z0-9A-Z]*$/, "");
+}
+
+/** creator.go Label(…, LabelKeyActor…, action) with the caller's claims. */
+function labelActor(wf: Wf, claims: Claims, action: "Resume" | "Stop" | "Terminate" | ""): void {
+  const set = (k: string, v: string | undefined) => {
+    if (v) wf.metadata.labels[k] = v;
+    else delete wf.metadata.labels[k];
+  };
+  set(`${A}actor`, claims.sub ? dnsFriendly(claims.sub) : undefined);
+  set(`${A}actor-email`, claims.email ? dnsFriendly(claims.email.replace("@", ".at.")) : undefined);
+  set(`${A}actor-preferred-username`, claims.preferredUsername ? dnsFriendly(claims.preferredUsername) : undefined);
+  set(`${A}action`, action || undefined);
+}
+
+/** creator.go UserInfoMap, printed by Go's %v (keys sorted). */
+function resumedBy(claims: Claims): string {
+  const m: Record<string, string> = { User: claims.sub };
+  if (claims.email) m.Email = claims.email;
+  if (claims.preferredUsername) m.PreferredUsername = claims.preferredUsername;
+  return `Resumed by: map[${Object.keys(m)
+    .sort()
+    .map((k) => `${k}:${m[k]}`)
+    .join(" ")}]`;
+}
+
+const copy = (wf: Wf): Wf => structuredClone(wf);
+const activeSuspend = (n: Node) => n.type === "Suspend" && n.phase === "Running";
+
+/** util.go ResumeWorkflow without a node field selector: the object it sends with Update. */
+function argoResume(old: Wf, claims: Claims): Wf {
+  const wf = copy(old);
+  if (wf.spec.suspend === true) delete wf.spec.suspend;
+  let msg = resumedBy(claims);
+  for (const node of Object.values(wf.status.nodes ?? {})) {
+    if (!activeSuspend(node)) continue;
+    node.phase = "Succeeded";
+    if (node.message) msg = `${node.message}; ${msg}`;
+    node.message = msg;
+    node.finishedAt = NOW;
+  }
+  labelActor(wf, claims, "Resume");
+  return wf;
+}
+
+/** util.go updateSuspendedNode for the selector `id=<id>` (UI node resume, `argo stop --node-field-selector`, `argo node set`). */
+function argoUpdateSuspendedNode(
+  old: Wf,
+  nodeId: string,
+  values: { phase?: "Succeeded" | "Failed"; message?: string },
+  claims: Claims,
+  action: "Resume" | "Stop" | "",
+): Wf {
+  const wf = copy(old);
+  const node = wf.status.nodes?.[nodeId];
+  if (!node || !activeSuspend(node)) throw new Error("no suspend nodes matching nodeFieldSelector");
+  if (values.phase) {
+    node.phase = values.phase;
+    node.finishedAt = NOW;
+  }
+  if (values.message) node.message = values.message;
+  labelActor(wf, claims, action);
+  return wf;
+}
+
+/** util.go patchShutdownStrategy: the object the API server admits after the merge patch. */
+function argoShutdownPatch(old: Wf, strategy: "Stop" | "Terminate", claims: Claims): Wf {
+  const wf = copy(old);
+  wf.spec.shutdown = strategy;
+  // UserActionLabel: only the claims that are set; a merge patch never removes a label.
+  wf.metadata.labels[`${A}actor`] = dnsFriendly(claims.sub);
+  if (claims.email) wf.metadata.labels[`${A}actor-email`] = dnsFriendly(claims.email.replace("@", ".at."));
+  if (claims.preferredUsername) wf.metadata.labels[`${A}actor-preferred-username`] = dnsFriendly(claims.preferredUsername);
+  wf.metadata.labels[`${A}action`] = strategy;
+  return wf;
+}
+
+/** operator.go under a shutdown: active Suspend nodes fail, the workflow ends Failed. */
+function controllerShutdown(old: Wf): Wf {
+  const wf = copy(old);
+  const strategy = String(wf.spec.shutdown);
+  for (const node of Object.values(wf.status.nodes ?? {})) {
+    if (activeSuspend(node)) Object.assign(node, { phase: "Failed", message: `Stopped with strategy '${strategy}'`, finishedAt: NOW });
+  }
+  Object.assign(wf.status, { phase: "Failed", message: `Stopped with strategy '${strategy}'`, finishedAt: NOW });
+  wf.metadata.labels[`${A}phase`] = "Failed";
+  wf.metadata.labels[`${A}completed`] = "true";
+  return wf;
+}
+
+/** operator.go after a resume: the next step (promote) is scheduled. */
+function controllerSchedulesPromote(old: Wf): Wf {
+  const wf = copy(old);
+  const id = `${wf.metadata.name}-2283512334`;
+  (wf.status.nodes as Record<string, Node>)[id] = {
+    id,
+    name: `${wf.metadata.name}.promote`,
+    displayName: "promote",
+    type: "Pod",
+    templateName: "promote",
+    templateScope: "cluster/training-pipeline",
+    phase: "Pending",
+    boundaryID: wf.metadata.name,
+    startedAt: NOW,
+  };
+  wf.status.progress = "6/8";
+  return wf;
+}
+
+const APPROVAL_ID = "training-pipeline-x7k2p-1780458830";
+
+/** A production training run waiting at its approval step, as the controller last wrote it. */
+function waiting(namespace: string): Wf {
+  const name = "training-pipeline-x7k2p";
+  const node = (id: string, extra: Obj & { type: string; phase: string }): Node => ({
+    id,
+    boundaryID: name,
+    templateScope: "cluster/training-pipeline",
+    startedAt: "2026-11-28T03:00:00Z",
+    ...extra,
+  });
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Workflow",
+    metadata: {
+      name,
+      namespace,
+      uid: "5c1d3b52-7c5e-4d1f-9d53-3f0b8f3c2a11",
+      resourceVersion: "48213",
+      generation: 9,
+      creationTimestamp: "2026-11-28T03:00:00Z",
+      labels: {
+        [`${A}creator`]: "ana-sub",
+        [`${A}creator-email`]: "ana.at.example.ae",
+        [`${A}creator-preferred-username`]: "ana",
+        [`${A}phase`]: "Running",
+        [`${A}completed`]: "false",
+      },
+      annotations: { [`${A}pod-name-format`]: "v2" },
+    },
+    spec: {
+      workflowTemplateRef: { name: "training-pipeline", clusterScope: true },
+      arguments: { parameters: [{ name: "model-name", value: "fraud-scorer" }] },
+    },
+    status: {
+      phase: "Running",
+      startedAt: "2026-11-28T03:00:00Z",
+      progress: "6/7",
+      nodes: {
+        [name]: node(name, {
+          name,
+          displayName: name,
+          type: "DAG",
+          templateName: "pipeline",
+          phase: "Running",
+          children: ["training-pipeline-x7k2p-3962212931"],
+          boundaryID: undefined,
+        }),
+        "training-pipeline-x7k2p-3962212931": node("training-pipeline-x7k2p-3962212931", {
+          name: `${name}.register`,
+          displayName: "register",
+          type: "Pod",
+          templateName: "register",
+          phase: "Succeeded",
+          finishedAt: "2026-11-28T03:40:00Z",
+          children: [APPROVAL_ID],
+        }),
+        [APPROVAL_ID]: node(APPROVAL_ID, {
+          name: `${name}.approval`,
+          displayName: "approval",
+          type: "Suspend",
+          templateName: "approval",
+          phase: "Running",
+        }),
+      },
+    },
+  };
+}
+
+const LEAD: Claims = { sub: "8f14e45f-ceea-467f-a0e6-1b9c4b4f5c0d", email: "lead@example.ae", preferredUsername: "lead" };
+const ANA: Claims = { sub: "ana-sub", email: "ana@example.ae", preferredUsername: "ana" };
+const sa = (ns: string, name: string) => `system:serviceaccount:${ns}:${name}`;
+const CONTROLLER = sa("argo", "argo-workflow-controller");
+
+function admit(oldObject: Wf, object: Wf, username: string): AdmissionVerdict[] {
+  return evaluatePolicies(approvals, {
+    object: JSON.parse(JSON.stringify(object)),
+    oldObject: JSON.parse(JSON.stringify(oldObject)),
+    namespace: object.metadata.namespace,
+    operation: "UPDATE",
+    username,
+    team: object.metadata.namespace.startsWith("team-"),
+  });
+}
+function failures(v: AdmissionVerdict[]): string[] {
+  expect(v.flatMap((x) => x.errors)).toEqual([]);
+  return v.flatMap((x) => x.failures);
+}
+
+describe("mlops-approvals against the writes of Argo Workflows v4.0.6", () => {
+  it("the objects built here are valid Workflows (upstream schema)", async () => {
+    const old = waiting("team-fraud");
+    for (const wf of [
+      old,
+      argoResume(old, LEAD),
+      argoUpdateSuspendedNode(old, APPROVAL_ID, { phase: "Failed", message: "rejected" }, LEAD, "Stop"),
+      controllerShutdown(argoShutdownPatch(old, "Stop", ANA)),
+    ])
+      expect(await schemaError(JSON.parse(JSON.stringify(wf)))).toBeUndefined();
+    // The schema reads the node status: a node shaped otherwise is refused.
+    const broken = JSON.parse(JSON.stringify(old)) as Wf;
+    (broken.status.nodes as Record<string, Obj>)[APPROVAL_ID] = { id: APPROVAL_ID, phase: 7 };
+    expect(await schemaError(broken as unknown as Obj)).toBeDefined();
+  });
+
+  for (const namespace of ["team-fraud", "ml-pipelines"]) {
+    describe(namespace, () => {
+      const old = waiting(namespace);
+      const approver = sa(namespace, "argo-sso-approver");
+
+      it("lets the namespace's approver resume, from the UI's node button (id selector) or argo resume, and promotion then names the person", () => {
+        const byNode = argoUpdateSuspendedNode(old, APPROVAL_ID, { phase: "Succeeded", message: resumedBy(LEAD) }, LEAD, "Resume");
+        const whole = argoResume(old, LEAD);
+        for (const resumed of [byNode, whole]) {
+          expect(failures(admit(old, resumed, approver))).toEqual([]);
+          expect(approvalGranted(resumed)).toBe(true);
+          expect(approverOf(resumed)).toBe("lead@example.ae");
+        }
+        // Admins keep approving with their own account.
+        expect(failures(admit(old, whole, sa("argo", "argo-sso-admin")))).toEqual([]);
+      });
+
+      it("lets the controller carry on after the approval, keeping the approver's record", () => {
+        const resumed = argoResume(old, LEAD);
+        const next = controllerSchedulesPromote(resumed);
+        expect(failures(admit(resumed, next, CONTROLLER))).toEqual([]);
+        expect(approverOf(next)).toBe("lead@example.ae");
+      });
+
+      it.each([
+        ["a member through Argo's server", sa(namespace, "argo-sso-team")],
+        ["another namespace's approver", sa(namespace === "ml-pipelines" ? "team-fraud" : "ml-pipelines", "argo-sso-approver")],
+        ["the viewers' account", sa("argo", "argo-sso-viewer")],
+      ])("refuses a resume by %s, in every form Argo sends it", (_who, user) => {
+        const forms = [
+          argoResume(old, ANA),
+          argoUpdateSuspendedNode(old, APPROVAL_ID, { phase: "Succeeded", message: resumedBy(ANA) }, ANA, "Resume"),
+          // argo node set --phase Succeeded: SetWorkflow, ActionNone (the action label is removed).
+          argoUpdateSuspendedNode(old, APPROVAL_ID, { phase: "Succeeded" }, ANA, ""),
+        ];
+        for (const resumed of forms)
+          expect(failures(admit(old, resumed, user)).join("\n")).toMatch(
+            new RegExp(`a waiting approval \\(Suspend\\) step is ended only by the approvers of ${namespace}`),
+          );
+      });
+
+      it("refuses a member's rejection of the approval step (argo stop with a node selector): the approval is the approvers' decision either way", () => {
+        const rejected = argoUpdateSuspendedNode(old, APPROVAL_ID, { phase: "Failed", message: "not now" }, ANA, "Stop");
+        expect(failures(admit(old, rejected, sa(namespace, "argo-sso-team"))).join("\n")).toMatch(/ended only by the approvers/);
+        expect(failures(admit(old, rejected, approver))).toEqual([]);
+      });
+
+      it("lets a member stop or terminate the whole run: the controller then fails the approval step and nothing is promoted", () => {
+        for (const strategy of ["Stop", "Terminate"] as const) {
+          const patched = argoShutdownPatch(old, strategy, ANA);
+          expect(failures(admit(old, patched, sa(namespace, "argo-sso-team")))).toEqual([]);
+          const ended = controllerShutdown(patched);
+          expect(failures(admit(patched, ended, CONTROLLER))).toEqual([]);
+          expect((ended.status.nodes as Record<string, Node>)[APPROVAL_ID]?.message).toBe(`Stopped with strategy '${strategy}'`);
+          expect(approvalGranted(ended)).toBe(false);
+          expect(approverOf(ended)).toBeUndefined();
+        }
+      });
+
+      it("refuses a member's status rewrite of a workflow whose nodes are compressed (CEL cannot see the waiting step)", () => {
+        const compressed = copy(old);
+        delete compressed.status.nodes;
+        compressed.status.compressedNodes = "H4sIAAAAAAAA/6tWKkktLlGyUlAqS8wpTVWqBQBR8jZ4EgAAAA==";
+        const rewritten = copy(compressed);
+        rewritten.status.compressedNodes = "H4sIAAAAAAAA/6tWKkktLlGyUlAqS8wpTVWqBQBR8jZ4EwAAAA==";
+        labelActor(rewritten, ANA, "Resume");
+        expect(failures(admit(compressed, rewritten, sa(namespace, "argo-sso-team"))).join("\n")).toMatch(/compressed or offloaded/);
+        expect(failures(admit(compressed, rewritten, CONTROLLER)).join("\n")).not.toMatch(/compressed or offloaded/);
+        // A member's stop of such a run patches the spec only.
+        expect(failures(admit(compressed, argoShutdownPatch(compressed, "Stop", ANA), sa(namespace, "argo-sso-team")))).toEqual([]);
+      });
+    });
+  }
+});
