@@ -65,7 +65,7 @@ export const UPSTREAM_REGISTRIES = {
 export type UpstreamHost = keyof typeof UPSTREAM_REGISTRIES;
 
 /** Credential keys (`registryCredentials.<key>`): the upstreams a cache rule needs credentials for. */
-export const CREDENTIAL_REGISTRIES = Object.values(UPSTREAM_REGISTRIES as Record<string, UpstreamRegistry>)
+export const CREDENTIAL_REGISTRIES: readonly string[] = Object.values(UPSTREAM_REGISTRIES as Record<string, UpstreamRegistry>)
   .filter((u) => u.aws === "cache-with-credentials" || u.azure === "cache-with-credentials")
   .map((u) => u.prefix);
 

@@ -66,7 +66,7 @@ describe("cachedImage", () => {
 
 describe("the upstream registries", () => {
   it("ECR caches what it supports; nvcr.io is mirrored on AWS; credentials for Docker Hub and GHCR", () => {
-    expect(CREDENTIAL_REGISTRIES.sort()).toEqual(["docker-hub", "ghcr"]);
+    expect([...CREDENTIAL_REGISTRIES].sort()).toEqual(["docker-hub", "ghcr"]);
     expect(servedUpstreams("aws", ["docker-hub", "ghcr"]).sort()).toEqual(Object.keys(UPSTREAM_REGISTRIES).sort());
     expect(servedUpstreams("azure", []).sort()).toEqual(["nvcr.io", "public.ecr.aws", "quay.io", "registry.k8s.io"]);
     for (const u of Object.values(UPSTREAM_REGISTRIES)) {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS, teamNamespace } from "../../components/contracts";
 import { MESH_ROOT_NAMESPACE } from "../../contracts/mesh";
-import { CHART_IMAGES, CHARTS, IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
+import { CHART_IMAGES, CHARTS, IMAGES, PLATFORM_IMAGES } from "../../contracts/versions";
 import { SERVICE_ACCOUNTS } from "../../stacks/identities";
 import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";

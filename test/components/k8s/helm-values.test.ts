@@ -223,7 +223,7 @@ describe("every image of every Helm release comes through the stack's registry",
   };
   // The shipped development stacks set no Docker Hub/GHCR credentials: those two stay upstream there.
   const upstreamInDevelopment: readonly string[] = Object.values(UPSTREAM_REGISTRIES)
-    .filter((u) => (CREDENTIAL_REGISTRIES as readonly string[]).includes(u.prefix))
+    .filter((u) => CREDENTIAL_REGISTRIES.includes(u.prefix))
     .map((u) => u.host);
 
   it.each(all.map((r) => [`${r.stack} ${r.name} (${r.chart})`, r] as const))("%s", (_, r) => {
