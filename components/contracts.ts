@@ -228,7 +228,9 @@ export function pipelineIdentityKey(base: string, kind: keyof PipelineIdentityRe
  */
 export function pipelineWorkloadSpecs(spec: WorkloadIdentitySpec): WorkloadIdentitySpec[] {
   const sa = PIPELINE_SERVICE_ACCOUNTS;
-  const artifacts = spec.buckets.filter((b) => b.purpose === "artifacts");
+  // Training and release write their namespace's artifacts; read-only artifact grants (the served
+  // data captured for the drift monitor) stay with the data steps.
+  const artifacts = spec.buckets.filter((b) => b.purpose === "artifacts" && b.mode === "readwrite");
   const inputs = spec.buckets
     .filter((b) => b.purpose === "datasets" || b.purpose === "features")
     .map((b) => ({ ...b, mode: "read" as const }));

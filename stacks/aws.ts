@@ -40,6 +40,7 @@ import {
   type DatabaseRef,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
+import { CAPTURE_PREFIX } from "../components/k8s/serving";
 import { cachedImage } from "../contracts/image-cache";
 import { AWS_UAE_REGIONS } from "../contracts/regions";
 import { IMAGES, imageRef } from "../contracts/versions";
@@ -123,6 +124,8 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
         accessLogBucket: accessLogs.name,
         noncurrentVersionDays: cfg.retention.noncurrentVersionDays,
         ...(purpose === "logs" ? { expireAfterDays: cfg.retention.logDays } : {}),
+        // The model servers' captured inputs and predictions are kept for the log retention.
+        ...(purpose === "artifacts" ? { expirePrefixes: [{ prefix: CAPTURE_PREFIX, days: cfg.retention.logDays }] } : {}),
         protect,
       },
       opts,

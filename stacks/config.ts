@@ -150,6 +150,8 @@ export function resolveConfig(raw: Record<string, unknown>, project: string, sta
       alertCredentials: s.alertCredentials ?? {},
       ...(s.gitWebhookSecret === undefined ? {} : { gitWebhookSecret: s.gitWebhookSecret }),
       registryCredentials: s.registryCredentials ?? {},
+      ...(s.feastRegistryPassword === undefined ? {} : { feastRegistryPassword: s.feastRegistryPassword }),
+      ...(s.feastOnlineStorePassword === undefined ? {} : { feastOnlineStorePassword: s.feastOnlineStorePassword }),
     },
   };
   const resolved = PlatformConfigSchema.safeParse(merged, { reportInput: true });
@@ -182,6 +184,8 @@ export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set([
   "alertCredentials",
   "gitWebhookSecret",
   "registryCredentials",
+  "feastRegistryPassword",
+  "feastOnlineStorePassword",
 ]);
 
 /** Secret keys that are objects set with `--path` (one secret per entry). */

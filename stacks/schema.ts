@@ -20,6 +20,7 @@ import { SUPPORTED_KUBERNETES_VERSIONS } from "../contracts/kubernetes";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "../contracts/regions";
 import { GPU_TAINT, hasGpuTaint } from "../contracts/scheduling";
 import { poolGpusPerNode } from "./catalog/instances";
+import { FeastSourceSchema, feastSourceRules } from "./feast-source";
 
 const dnsLabel = z
   .string()
@@ -426,6 +427,8 @@ const servicesSchema = z.strictObject({
   monitoring: z.strictObject({ mode: z.enum(["self-managed", "managed"]) }),
   /** Drift threshold (PSI) above which the drift monitor retrains. */
   driftThreshold: z.number().positive().max(10).default(0.2),
+  /** Which Feast the platform uses: its own, or an existing one (`external`; stacks/feast-source.ts). */
+  feast: FeastSourceSchema.default({}),
   /**
    * DNS domain of the internal ingress (a private zone pointing at the internal load balancer):
    * `argo.<domain>`, `mlflow.<domain>`, `grafana.<domain>`, `<model>.models.<domain>`.
@@ -519,6 +522,10 @@ export const StackConfigSchema = z.strictObject({
    * the credentials the registry's pull-through cache needs for it (contracts/image-cache.ts).
    */
   registryCredentials: z.partialRecord(z.enum(CREDENTIAL_REGISTRIES as [string, ...string[]]), secretMarker).optional(),
+  /** Secret: the password of `services.feast.external.registry.username`. */
+  feastRegistryPassword: secretMarker.optional(),
+  /** Secret: the password of `services.feast.external.onlineStore`. */
+  feastOnlineStorePassword: secretMarker.optional(),
 });
 /** What a stack file holds, validated. */
 export type StackConfig = z.infer<typeof StackConfigSchema>;
@@ -552,6 +559,8 @@ export const PlatformConfigSchema = z
       alertCredentials: z.record(z.string(), secretMarker),
       gitWebhookSecret: secretMarker.optional(),
       registryCredentials: z.partialRecord(z.enum(CREDENTIAL_REGISTRIES as [string, ...string[]]), secretMarker),
+      feastRegistryPassword: secretMarker.optional(),
+      feastOnlineStorePassword: secretMarker.optional(),
     }),
   })
   .superRefine((c, ctx) => {
@@ -597,6 +606,7 @@ export const PlatformConfigSchema = z
     }
 
     secretRules(c, issue);
+    feastSourceRules(c, issue, (key, value) => setSecretCommand(c.stack, key, value), SECRET_IN_CLEAR_TEXT);
     const zone = c.services.dns.existingZoneId;
     if (zone !== undefined) {
       const domain = c.services.domain ?? `${c.stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}.mlops.internal`;

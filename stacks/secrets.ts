@@ -16,6 +16,8 @@ export interface StackSecrets {
   readonly ldapBindPassword?: pulumi.Output<string>;
   /** The git webhook's shared secret (`services.git`); unset: the git trigger is off. */
   readonly gitWebhookSecret?: pulumi.Output<string>;
+  /** The passwords of an attached Feast (`services.feast.external`). */
+  readonly feast?: { readonly registryPassword: pulumi.Output<string>; readonly onlineStorePassword: pulumi.Output<string> };
   readonly alerting: AlertingSettings;
 }
 
@@ -43,6 +45,14 @@ export function readSecrets(cfg: PlatformConfig): StackSecrets {
     ...(cfg.secrets.oidcClientSecret ? { oidcClientSecret: config.requireSecret("oidcClientSecret") } : {}),
     ...(cfg.secrets.ldapBindPassword ? { ldapBindPassword: config.requireSecret("ldapBindPassword") } : {}),
     ...(cfg.services.git && cfg.secrets.gitWebhookSecret ? { gitWebhookSecret: config.requireSecret("gitWebhookSecret") } : {}),
+    ...(cfg.services.feast.external
+      ? {
+          feast: {
+            registryPassword: config.requireSecret("feastRegistryPassword"),
+            onlineStorePassword: config.requireSecret("feastOnlineStorePassword"),
+          },
+        }
+      : {}),
     alerting: { receivers, routes, ...(def !== undefined && names.has(def) ? { defaultReceiver: def } : {}), credentials },
   };
 }

@@ -643,6 +643,8 @@ export const pipelinesService: PlatformServiceDescriptor = {
       { purpose: "artifacts", prefix: pipelineArtifactPrefix(NAMESPACES.pipelines), mode: "readwrite" },
       { purpose: "datasets", prefix: "platform/", mode: "read" },
       { purpose: "features", prefix: "feast/", mode: "readwrite" },
+      // The drift monitor's data steps read the model servers' captured inputs and predictions.
+      { purpose: "artifacts", prefix: "capture/", mode: "read" },
     ],
     readDataLakes: true,
     registry: "pull",

@@ -80,8 +80,15 @@ export interface FeastArgs {
   readonly namespace: pulumi.Input<string>;
   /** Extra namespaces that get the `feature_store.yaml` Secret (pipelines, for materialization). */
   readonly configNamespaces: readonly pulumi.Input<string>[];
+  /** The SQL registry (the stack's PostgreSQL, or an attached Feast's). */
   readonly database: DatabaseRef;
+  /** The online store (the stack's Redis, or an attached Feast's). */
   readonly cache: CacheRef;
+  /**
+   * The Feast project of the registry.
+   * @default "mlops_platform"
+   */
+  readonly project?: string;
   /** `s3://…` or `abfss://…` URI of the features bucket. */
   readonly offlineUri: pulumi.Input<string>;
   readonly identity: WorkloadIdentityRef;
@@ -107,6 +114,8 @@ export function feastProblems(args: FeastArgs): string[] {
     p.push(`database.sslMode: "${String(args.database.sslMode)}" must be "require" or "verify-full"`);
   }
   if (!Number.isInteger(args.replicas) || args.replicas < 1) p.push(`replicas: ${args.replicas} must be an integer ≥ 1`);
+  if (args.project !== undefined && !/^[A-Za-z0-9_]{1,64}$/.test(args.project))
+    p.push(`project: "${args.project}" must be a Feast project name (letters, digits, underscores), e.g. risk_features`);
   return p;
 }
 
@@ -127,7 +136,7 @@ export class Feast extends pulumi.ComponentResource {
       .all([db, cache, pulumi.output(args.offlineUri)])
       .apply(([[host, port, database, username, password], [cHost, cPort, cPass], offlineUri]) =>
         featureStoreYaml({
-          project: "mlops_platform",
+          project: args.project ?? "mlops_platform",
           database: { host, port, database, username, password, sslMode: d.sslMode },
           cache: { host: cHost, port: cPort, password: cPass },
           offlineUri,

@@ -17,7 +17,9 @@ import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints"
 import { cachedImage, type ImageCache } from "../../contracts/image-cache";
 import { IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
 import {
+  type CacheRef,
   type CloudLayer,
+  type DatabaseRef,
   type InternalIngressRef,
   PIPELINE_SERVICE_ACCOUNTS,
   type PipelineIdentityRefs,
@@ -120,6 +122,18 @@ export interface PlatformServicesArgs {
     readonly name: string;
     readonly data: (namespace: string, team?: string) => pulumi.Input<Record<string, pulumi.Input<string>>>;
   };
+  /**
+   * An existing Feast registry and online store used instead of the platform's own
+   * (`services.feast.external`).
+   * @default the platform's own: its project in the stack's PostgreSQL and Redis
+   */
+  readonly feastStore?: { readonly project: string; readonly database: DatabaseRef; readonly cache: CacheRef };
+  /**
+   * Where the model servers' capture sidecars write (`<artifacts>/capture/`, in the form the steps'
+   * object client takes: `s3://…` or `https://<account>.blob.core.windows.net/…`).
+   * @default none: no capture
+   */
+  readonly captureUri?: pulumi.Input<string>;
   /** Keep namespaces (and their volumes and secrets) on delete: production stacks (`protectData`). @default false */
   readonly protectData?: boolean;
   /** Schedule of the periodic retraining. @default "0 2 * * *" */
@@ -455,6 +469,7 @@ function createEvents(w: Wiring, charts: readonly pulumi.Resource[]): ArgoEvents
       schedule: args.retrainSchedule ?? "0 2 * * *",
       defaultDataUri: pulumi.interpolate`${args.cloud.buckets.datasets.uri}/platform/latest/`,
       retrainModels: [...new Set(args.models.map((m) => m.registeredModel))],
+      dataPrefixes: Object.fromEntries(args.models.flatMap((m) => (m.dataPrefix ? [[m.registeredModel, m.dataPrefix]] : []))),
       replicas: w.replicas,
       dependsOn: charts,
     },
@@ -533,8 +548,9 @@ function createFeast(w: Wiring): Feast {
       imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.feast),
       configNamespaces: [w.nsOut(NAMESPACES.pipelines)],
-      database: args.cloud.databases.feast,
-      cache: args.cloud.cache,
+      database: args.feastStore?.database ?? args.cloud.databases.feast,
+      cache: args.feastStore?.cache ?? args.cloud.cache,
+      ...(args.feastStore ? { project: args.feastStore.project } : {}),
       offlineUri: args.cloud.buckets.features.uri,
       identity: w.ident(IDENTITY_KEYS.feast),
       serviceAccountName: w.saOf(IDENTITY_KEYS.feast),
@@ -582,6 +598,9 @@ function createServing(
       modelsDomain: w.host("models"),
       ingress,
       ingressHost: `${INGRESS_SERVICE_NAME}.${NAMESPACES.ingress}.svc.cluster.local`,
+      ...(args.stepsImage !== undefined && args.captureUri !== undefined
+        ? { capture: { image: args.stepsImage, uri: args.captureUri, region: args.cloud.region } }
+        : {}),
       dependsOn: charts,
     },
     { parent: w.parent },
