@@ -137,6 +137,12 @@ export interface CloudLayer {
   readonly buckets: Readonly<Record<BucketPurpose, BucketRef>>;
   /** Container registry host (`<account>.dkr.ecr.<region>.amazonaws.com` or `<name>.azurecr.io`). */
   readonly registryHost: pulumi.Output<string>;
+  /**
+   * Upstream registries (`quay.io`, `docker.io`, …) whose images the registry serves through its
+   * pull-through cache (contracts/image-cache.ts): the platform pulls those from `registryHost`.
+   * @default [] (none: images come from upstream)
+   */
+  readonly imageCacheUpstreams?: readonly string[];
   /** Repository URLs by repository key (`pipelines`, `serving`, `steps`). */
   readonly repositoryUrls: Readonly<Record<string, pulumi.Output<string>>>;
   /** PostgreSQL databases, by consumer. */

@@ -8,6 +8,7 @@ export * from "./cidr";
 export * from "./egress";
 export * from "./endpoints";
 export * from "./environment";
+export * from "./image-cache";
 export * from "./kubernetes";
 export * from "./mesh";
 export * from "./platform-namespaces";

@@ -65,6 +65,8 @@ export interface ImagePin {
 
 /** The images the platform sets explicitly. */
 export const IMAGES = {
+  /** argo-workflows: the CRD upgrade Job (the chart's default). */
+  kubectl: { repository: "registry.k8s.io/kubectl", tag: "v1.36.2" },
   argoWorkflowController: { repository: "quay.io/argoproj/workflow-controller", tag: "v4.0.6" },
   argoServer: { repository: "quay.io/argoproj/argocli", tag: "v4.0.6" },
   argoExec: { repository: "quay.io/argoproj/argoexec", tag: "v4.0.6" },
@@ -73,6 +75,8 @@ export const IMAGES = {
   nats: { repository: "public.ecr.aws/docker/library/nats", tag: "2.10.10" },
   natsMetricsExporter: { repository: "docker.io/natsio/prometheus-nats-exporter", tag: "0.14.0" },
   natsConfigReloader: { repository: "docker.io/natsio/nats-server-config-reloader", tag: "0.14.0" },
+  /** `psql` of the AWS database-init Job (the Docker official image mirrored on ECR Public). */
+  postgresClient: { repository: "public.ecr.aws/docker/library/postgres", tag: "16.4-alpine3.20" },
   /** Base of the platform's MLflow image (components/k8s/images/mlflow/Dockerfile), not deployed as is. */
   python: { repository: "public.ecr.aws/docker/library/python", tag: "3.12.12-slim-bookworm" },
   oauth2Proxy: { repository: "quay.io/oauth2-proxy/oauth2-proxy", tag: "v7.15.3" },
@@ -95,6 +99,28 @@ export const IMAGES = {
   /** The chart's default is a staging image that floats (`release-0.19`): set to the release. */
   kueue: { repository: "registry.k8s.io/kueue/kueue", tag: "v0.19.2" },
 } as const satisfies Record<string, ImagePin>;
+
+/**
+ * Images that charts run besides those above, at the tag the chart version pins (its
+ * `appVersion` or its default values, test/fixtures/charts/): the platform sets only where they
+ * come from (the stack registry's cache, contracts/image-cache.ts), never their version.
+ */
+export const CHART_IMAGES = {
+  /** kube-prometheus-stack: the operator's config reloader (tag = the operator's). */
+  prometheusConfigReloader: { repository: "quay.io/prometheus-operator/prometheus-config-reloader" },
+  /** kube-prometheus-stack: the admission webhooks' certificate Job. */
+  webhookCertgen: { repository: "ghcr.io/jkroepke/kube-webhook-certgen", tag: "1.8.7" },
+  /** kube-prometheus-stack: Thanos (the operator's default base image; no Thanos runs). */
+  thanos: { repository: "quay.io/thanos/thanos", tag: "v0.42.4" },
+  grafana: { repository: "docker.io/grafana/grafana" },
+  grafanaSidecar: { repository: "quay.io/kiwigrid/k8s-sidecar", tag: "2.10.1" },
+  grafanaDownloader: { repository: "docker.io/curlimages/curl", tag: "8.21.0" },
+  kubeStateMetrics: { repository: "registry.k8s.io/kube-state-metrics/kube-state-metrics" },
+  nodeExporter: { repository: "quay.io/prometheus/node-exporter" },
+  kubeRbacProxy: { repository: "quay.io/brancz/kube-rbac-proxy", tag: "v0.22.1" },
+  /** cert-manager renders `imageRegistry/imageNamespace/<component>` for its five images. */
+  certManager: { repository: "quay.io/jetstack" },
+} as const satisfies Record<string, { readonly repository: string; readonly tag?: string }>;
 
 /** The cluster autoscaler's image repository; its tag follows the cluster's minor ({@link CLUSTER_AUTOSCALER_IMAGE_TAGS}). */
 export const CLUSTER_AUTOSCALER_REPOSITORY = "registry.k8s.io/autoscaling/cluster-autoscaler";

@@ -734,6 +734,16 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: [C.iaSupplyChain, C.iaOperationalSoftware, C.isoSoftware],
     equivalents: [tv("KSV0125"), ky("restrict-image-registries")],
   },
+  "kubernetes-helm-release-enforce-stack-registry": {
+    area: "kubernetes",
+    description:
+      "Production: every image a Helm release's values set, in any shape (image objects, image strings, `global.imageRegistry`, `imageRegistry` + `imageNamespace`), comes from the stack's own registry (its ECR/ACR, whose pull-through cache serves the upstream registries).",
+    severity: "high",
+    remediationSteps:
+      "Point the value at the stack's registry through its cache: `<registry>/<cache prefix>/<upstream path>` with the same tag or digest (`cachedImage` in contracts/image-cache.ts); add a cache rule there for a new upstream registry.",
+    controls: [C.iaSupplyChain, C.iaOperationalSoftware, C.isoSoftware],
+    equivalents: [tv("KSV0125"), ky("restrict-image-registries")],
+  },
   "kubernetes-core-pod-disallow-unpinned-image": {
     area: "kubernetes",
     description:

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type AlertingSettings, needsCredential } from "../components/k8s/alerting";
+import { CREDENTIAL_REGISTRIES } from "../contracts/image-cache";
 import { CONFIG_NAMESPACE } from "./config";
 import { isProduction, type PlatformConfig, setSecretCommand } from "./schema";
 
@@ -56,6 +57,14 @@ export function readSecrets(cfg: PlatformConfig): StackSecrets {
   };
 }
 
+/** Upstream registry (`docker-hub`, `ghcr`) → `<username>:<access token>` for the registry's pull-through cache (secret). */
+export function readRegistryCredentials(cfg: PlatformConfig): Record<string, pulumi.Output<string>> {
+  const keys = Object.keys(cfg.secrets.registryCredentials);
+  if (keys.length === 0) return {};
+  const all = new pulumi.Config(CONFIG_NAMESPACE).requireSecretObject<Record<string, string>>("registryCredentials");
+  return Object.fromEntries(keys.map((k) => [k, pulumi.secret(all.apply((o) => String(o[k])))]));
+}
+
 /** What a development stack runs without, and the command that turns it on (empty in production: refused there). */
 export function secretGaps(cfg: PlatformConfig): { id: string; summary: string; steps: string[] }[] {
   const gaps: { id: string; summary: string; steps: string[] }[] = [];
@@ -77,6 +86,13 @@ export function secretGaps(cfg: PlatformConfig): { id: string; summary: string; 
       summary: `git pushes train nothing: the ${cfg.services.git.provider} webhook secret is unset, so the webhook relay is not deployed`,
       steps: [setSecretCommand(cfg.stack, "gitWebhookSecret", "<webhook-secret>")],
     });
+  for (const key of CREDENTIAL_REGISTRIES)
+    if (cfg.secrets.registryCredentials[key] === undefined)
+      gaps.push({
+        id: `registry-credentials-${key}`,
+        summary: `images from ${key} come from upstream, not through the stack's registry: the pull-through cache has no ${key} credentials`,
+        steps: [setSecretCommand(cfg.stack, `registryCredentials.${key}`, "<username>:<access-token>", true)],
+      });
   const deliverable = new Set(deliverableReceivers(cfg).map((r) => r.name));
   const silent = cfg.services.alerting.receivers.filter((r) => !deliverable.has(r.name));
   if (cfg.services.alerting.receivers.length === 0)

@@ -12,7 +12,8 @@
  */
 import { NAMESPACES } from "../../contracts/endpoints";
 import { INBOUND_BYPASS_ANNOTATION } from "../../contracts/mesh";
-import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
+import { CHARTS, IMAGES } from "../../contracts/versions";
+import { type ImageCacheInput, partsViaCache } from "./image-cache";
 import { flows } from "./namespace";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
@@ -122,11 +123,8 @@ export function servingQuota(
 }
 
 /** Helm values of KEDA (exported for tests). */
-export function kedaValues(): Record<string, unknown> {
-  const image = (pin: { repository: string; tag: string }) => {
-    const { registry, repository } = splitRegistry(pin);
-    return { registry, repository, tag: pin.tag };
-  };
+export function kedaValues(imageCache?: ImageCacheInput): Record<string, unknown> {
+  const image = (pin: { repository: string; tag: string }) => ({ ...partsViaCache(imageCache, pin.repository), tag: pin.tag });
   const sc = restrictedContainerSecurityContext();
   const pod = restrictedPodSecurityContext();
   return {

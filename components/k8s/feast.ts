@@ -14,6 +14,7 @@ import { FEAST_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contr
 import { IMAGES, imageRef } from "../../contracts/versions";
 import { type CacheRef, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ArgsCheck } from "../validate";
+import { type ImageCacheInput, viaCache } from "./image-cache";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
 import { type ResourceSize, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
@@ -71,6 +72,11 @@ export function featureStoreYaml(c: FeastStoreConfig): string {
 
 /** Arguments of {@link Feast}. */
 export interface FeastArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   readonly namespace: pulumi.Input<string>;
   /** Extra namespaces that get the `feature_store.yaml` Secret (pipelines, for materialization). */
   readonly configNamespaces: readonly pulumi.Input<string>[];
@@ -234,7 +240,7 @@ export class Feast extends pulumi.ComponentResource {
               containers: [
                 {
                   name: "feature-server",
-                  image: imageRef(IMAGES.feastFeatureServer),
+                  image: viaCache(args.imageCache, imageRef(IMAGES.feastFeatureServer)),
                   command: ["feast", "-c", "/feast", "serve", "--host", "0.0.0.0", "--port", String(FEAST_SERVICE.port), "--no-access-log"],
                   env: [
                     { name: "HOME", value: "/tmp" },

@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { MESH_ROOT_NAMESPACE } from "../../contracts/mesh";
 import { enabledServices } from "./catalogue";
+import type { ImageCacheInput } from "./image-cache";
 import { type AUTHORIZED_SERVICES, type AuthorizedNamespace, IstioMesh, type NamespaceResolver } from "./mesh";
 import type { CatalogueContext } from "./service";
 import { teamIngressFlows } from "./team";
@@ -43,6 +44,8 @@ export interface MeshWiring {
   readonly replicas: number;
   readonly ctx: CatalogueContext;
   readonly nsOut: (ns: string) => string;
+  /** The stack registry's pull-through cache. */
+  readonly imageCache?: ImageCacheInput;
 }
 
 /** The mesh of one stack. */
@@ -57,6 +60,7 @@ export function createMesh(
     {
       namespace: w.nsOut(MESH_ROOT_NAMESPACE),
       replicas: w.replicas,
+      ...(w.imageCache === undefined ? {} : { imageCache: w.imageCache }),
       authorized: authorizedFlows(
         w.ctx,
         teams.map((t) => ({ namespace: t.namespace, resource: t })),

@@ -19,6 +19,7 @@ import { HBONE_PORT, ISTIOD_PORTS, MESH_ROOT_NAMESPACE, meshPrincipal } from "..
 import { CHARTS, IMAGES, imageRef } from "../../contracts/versions";
 import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, viaCache } from "./image-cache";
 import { flows, type NetworkFlow, type NetworkPeer } from "./namespace";
 import * as k8s from "./sdk";
 import { resources } from "./security";
@@ -116,10 +117,10 @@ export function authorizationPolicyManifests(
  * no chart setting for EKS (Amazon VPC CNI) or AKS (Azure CNI); what each cloud needs outside the
  * chart is in docs/in-cluster-encryption.md ("Per cloud").
  */
-export function istioCniValues(): Record<string, unknown> {
+export function istioCniValues(imageCache?: ImageCacheInput): Record<string, unknown> {
   return {
     profile: "ambient",
-    image: imageRef(IMAGES.istioCni),
+    image: viaCache(imageCache, imageRef(IMAGES.istioCni)),
     // Both managed CNIs (EKS: Amazon VPC CNI; AKS: Azure CNI overlay with the Cilium dataplane)
     // keep the standard paths; the agent chains itself after the cloud's CNI configuration.
     cniBinDir: "/opt/cni/bin",
@@ -140,10 +141,10 @@ export function istioCniValues(): Record<string, unknown> {
 }
 
 /** The `istiod` chart's values: ambient profile, no telemetry, no call-outs. */
-export function istiodValues(replicas: number): Record<string, unknown> {
+export function istiodValues(replicas: number, imageCache?: ImageCacheInput): Record<string, unknown> {
   return {
     profile: "ambient",
-    image: imageRef(IMAGES.istioPilot),
+    image: viaCache(imageCache, imageRef(IMAGES.istioPilot)),
     replicaCount: Math.max(1, replicas),
     autoscaleEnabled: false,
     resources: resources("medium"),
@@ -157,10 +158,10 @@ export function istiodValues(replicas: number): Record<string, unknown> {
 }
 
 /** The `ztunnel` chart's values. */
-export function ztunnelValues(): Record<string, unknown> {
+export function ztunnelValues(imageCache?: ImageCacheInput): Record<string, unknown> {
   return {
     profile: "ambient",
-    image: imageRef(IMAGES.istioZtunnel),
+    image: viaCache(imageCache, imageRef(IMAGES.istioZtunnel)),
     resources: resources("medium"),
     logLevel: "info",
     global: { networkPolicy: { enabled: false } },
@@ -189,6 +190,11 @@ export interface IstioMeshArgs {
   /** The namespaces that carry a set of labels (the pipeline namespaces). */
   readonly resolveNamespaces: NamespaceResolver;
   readonly dependsOn: readonly pulumi.Resource[];
+  /**
+   * The stack registry's pull-through cache: Istio's images come through it.
+   * @default none (from Docker Hub)
+   */
+  readonly imageCache?: ImageCacheInput;
 }
 
 /** Every problem with the args (empty when valid). */
@@ -221,9 +227,9 @@ export class IstioMesh extends pulumi.ComponentResource {
         { parent: this, dependsOn: [...args.dependsOn, ...after] },
       );
     const base = release("istio-base", CHARTS.istioBase, { defaultRevision: "default" }, []);
-    const istiod = release("istiod", CHARTS.istiod, istiodValues(args.replicas), [base]);
-    const cni = release("istio-cni", CHARTS.istioCni, istioCniValues(), [istiod]);
-    this.ztunnel = release("ztunnel", CHARTS.ztunnel, ztunnelValues(), [cni]);
+    const istiod = release("istiod", CHARTS.istiod, istiodValues(args.replicas, args.imageCache), [base]);
+    const cni = release("istio-cni", CHARTS.istioCni, istioCniValues(args.imageCache), [istiod]);
+    this.ztunnel = release("ztunnel", CHARTS.ztunnel, ztunnelValues(args.imageCache), [cni]);
 
     const cr = (m: Record<string, unknown>, resourceName: string, after: readonly pulumi.Resource[] = []) =>
       new k8s.apiextensions.CustomResource(

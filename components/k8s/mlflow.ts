@@ -14,6 +14,7 @@ import { CHARTS, IMAGES } from "../../contracts/versions";
 import { type CloudName, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, viaCache } from "./image-cache";
 import type { MlflowAuthzSettings } from "./mlflow-authz";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
@@ -49,6 +50,11 @@ export type MlflowArtifactStore =
 
 /** Arguments of {@link Mlflow}. */
 export interface MlflowArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   readonly namespace: pulumi.Input<string>;
   readonly namespaceName: string;
   readonly database: DatabaseRef;
@@ -156,7 +162,7 @@ export function oauth2ProxyValues(
   secrets: { oidc: pulumi.Input<string>; cookie: pulumi.Input<string> },
 ): Record<string, unknown> {
   return {
-    image: { repository: IMAGES.oauth2Proxy.repository, tag: IMAGES.oauth2Proxy.tag },
+    image: { repository: viaCache(args.imageCache, IMAGES.oauth2Proxy.repository), tag: IMAGES.oauth2Proxy.tag },
     replicaCount: args.replicas,
     config: {
       existingSecret: secrets.oidc,

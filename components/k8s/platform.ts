@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { urlHost, workloadIdentityHosts } from "../../contracts/egress";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
+import { cachedImage, type ImageCache } from "../../contracts/image-cache";
 import { IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
 import {
   type CacheRef,
@@ -47,6 +48,7 @@ import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } f
 import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
+import { cloudImageCache } from "./image-cache";
 import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
 import { Kueue } from "./kueue";
 import { createMesh } from "./mesh-wiring";
@@ -238,6 +240,8 @@ interface Wiring {
   readonly nsOut: (ns: string) => string;
   /** What every chart waits for: the cluster's readiness and the namespaces. */
   readonly ready: readonly pulumi.Resource[];
+  /** The stack registry's pull-through cache every image comes through. */
+  readonly imageCache: pulumi.Output<ImageCache>;
 }
 
 /** The generated-secrets provider and a password factory. */
@@ -314,6 +318,7 @@ function createMonitoring(w: Wiring, sso: SsoSettings): Monitoring {
   return new Monitoring(
     `${w.name}-monitoring`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.monitoring),
       namespaceName: NAMESPACES.monitoring,
       nodeAgentsNamespace: NAMESPACES.gpu,
@@ -337,6 +342,7 @@ function createIngress(w: Wiring, charts: readonly pulumi.Resource[]): InternalI
   return new InternalIngress(
     `${w.name}-ingress`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.ingress),
       certManagerNamespace: w.nsOut(CERT_MANAGER_NAMESPACE),
       internalLoadBalancerAnnotations: w.args.cloud.internalLoadBalancerAnnotations,
@@ -353,6 +359,7 @@ function createDex(w: Wiring, sso: SsoSettings, dexIssuer: string, charts: reado
   return new Dex(
     `${w.name}-dex`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(DEX_NAMESPACE),
       issuerUrl: dexIssuer,
       clientId: w.args.identity.oidcClientId,
@@ -390,6 +397,7 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
   const argo = new ArgoWorkflows(
     `${w.name}-argo`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.argo),
       pipelineNamespaces: pipelineNamespaces(args),
       database: args.cloud.databases.argo,
@@ -447,6 +455,7 @@ function createEvents(w: Wiring, charts: readonly pulumi.Resource[]): ArgoEvents
   return new ArgoEvents(
     `${w.name}-events`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.argoEvents),
       pipelinesNamespace: w.nsOut(NAMESPACES.pipelines),
       pipelinesNamespaceName: NAMESPACES.pipelines,
@@ -492,6 +501,7 @@ function createMlflow(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resou
   return new Mlflow(
     `${w.name}-mlflow`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.mlflow),
       namespaceName: NAMESPACES.mlflow,
       database: cloud.databases.mlflow,
@@ -535,6 +545,7 @@ function createFeast(w: Wiring): Feast {
   return new Feast(
     `${w.name}-feast`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.feast),
       configNamespaces: [w.nsOut(NAMESPACES.pipelines)],
       database: args.feastStore?.database ?? args.cloud.databases.feast,
@@ -572,6 +583,7 @@ function createServing(
   return new ModelServing(
     `${w.name}-serving`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.serving),
       namespaceName: NAMESPACES.serving,
       rolloutsNamespace: w.nsOut(NAMESPACES.argoRollouts),
@@ -601,6 +613,7 @@ function createGpu(w: Wiring, charts: readonly pulumi.Resource[]): GpuScheduling
   return new GpuScheduling(
     `${w.name}-gpu`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.gpu),
       nodeSelector: w.args.gpuPoolSelector,
       spotTolerations: w.args.cloud.spotTolerations ?? [],
@@ -655,6 +668,7 @@ function createKueue(w: Wiring, teams: readonly Team[], charts: readonly pulumi.
   return new Kueue(
     `${w.name}-kueue`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.kueue),
       teams: w.args.teams,
       gpuPools: w.args.gpuPools ?? [],
@@ -674,7 +688,11 @@ function createAdmission(w: Wiring, argo: ArgoWorkflows): AdmissionControl {
     platformAdmissionArgs({
       environment: args.environment ?? "production",
       registryHost: args.cloud.registryHost,
-      platformImages: [imageRef(IMAGES.argoExec), mlflowImage(args), ...(args.stepsImage === undefined ? [] : [args.stepsImage])],
+      platformImages: [
+        w.imageCache.apply((c) => cachedImage(imageRef(IMAGES.argoExec), c)),
+        mlflowImage(args),
+        ...(args.stepsImage === undefined ? [] : [args.stepsImage]),
+      ],
       pipelineNamespaces: [NAMESPACES.pipelines],
       teamNamespaces: args.teams.map((t) => teamNamespace(t.name)),
       serving: { namespace: NAMESPACES.serving, serviceAccounts: [w.saOf(IDENTITY_KEYS.serving)] },
@@ -744,6 +762,7 @@ export class PlatformServices extends pulumi.ComponentResource {
       ident: (key: string) => args.cloud.identities[key] as WorkloadIdentityRef,
       saOf: (key: string) => args.identitySpecs.find((s) => s.key === key)?.serviceAccounts[0] as string,
       password: createPasswords(name, this),
+      imageCache: cloudImageCache(args.cloud),
     };
     const ns = createNamespaces(name, args, ctx, this);
     const w: Wiring = {

@@ -18,6 +18,7 @@ import type { WorkloadIdentityRef } from "../contracts";
 import { ArgsCheck } from "../validate";
 import { disruptionBudgetSpec, kedaValues, MODEL_SERVER_SIZE, scaledObjectSpec } from "./autoscaling";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, partsViaCache } from "./image-cache";
 import { INGRESS_CLASS, type InternalIngress, tlsCertificate, tlsIngress } from "./ingress";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
@@ -626,6 +627,11 @@ export function servingProblems(models: readonly ServedModelSpec[]): string[] {
 
 /** Arguments of {@link ModelServing}. */
 export interface ModelServingArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   readonly namespace: pulumi.Input<string>;
   readonly namespaceName: string;
   readonly rolloutsNamespace: pulumi.Input<string>;
@@ -665,7 +671,6 @@ export class ModelServing extends pulumi.ComponentResource {
   constructor(name: string, args: ModelServingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:ModelServing", name, {}, opts);
     new ArgsCheck("mlops-platform:k8s:ModelServing", name).problems(servingProblems(args.models)).done();
-    const [registry, ...repo] = IMAGES.argoRollouts.repository.split("/");
     this.release = helmRelease(
       `${name}-rollouts`,
       {
@@ -678,7 +683,7 @@ export class ModelServing extends pulumi.ComponentResource {
           clusterInstall: true,
           controller: {
             replicas: 2,
-            image: { registry, repository: repo.join("/"), tag: IMAGES.argoRollouts.tag },
+            image: { ...partsViaCache(args.imageCache, IMAGES.argoRollouts.repository), tag: IMAGES.argoRollouts.tag },
             resources: resources("small"),
             metrics: { enabled: true, serviceMonitor: { enabled: true } },
           },
@@ -694,7 +699,7 @@ export class ModelServing extends pulumi.ComponentResource {
     );
     this.keda = helmRelease(
       `${name}-keda`,
-      { chart: CHARTS.keda, releaseName: "keda", namespace: args.kedaNamespace, values: kedaValues() },
+      { chart: CHARTS.keda, releaseName: "keda", namespace: args.kedaNamespace, values: kedaValues(args.imageCache) },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
     const crd = { parent: this, dependsOn: [...args.dependsOn, this.release] };

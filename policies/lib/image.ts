@@ -153,3 +153,18 @@ export function fromRegistry(ref: ImageRef, registries: readonly string[]): bool
     return full === prefix || full.startsWith(`${prefix}/`);
   });
 }
+
+/**
+ * The entries of an allowed-registry list that name a private in-region registry (ECR in one of
+ * `awsRegions`, ACR): what production keeps of the list, so that no upstream registry
+ * (`quay.io`, `docker.io/natsio`, …) stays allowed there. The upstream images come through the
+ * stack registry's pull-through cache instead.
+ */
+export function privateRegistryEntries(registries: readonly string[], awsRegions: readonly string[]): string[] {
+  return registries.filter((entry) => {
+    const host = (entry.toLowerCase().split("/")[0] ?? "").replace(/^\*\./, "x.");
+    const ecr = /^[^.]+\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host);
+    if (ecr) return awsRegions.includes(ecr[1] as string);
+    return /^[a-z0-9]+\.azurecr\.io$/.test(host);
+  });
+}

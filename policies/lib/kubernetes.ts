@@ -458,9 +458,16 @@ export interface ValuesImage {
 }
 
 /**
- * Images set in Helm release values: `image: "<ref>"` strings (any key ending in `image`), and
- * image objects `{ registry?, repository, tag?, digest? }` (the common chart convention), with a
- * chart-wide `global.imageRegistry` / `global.image.registry` applied where an object has no registry.
+ * Images set in Helm release values, in every shape charts use (tested in
+ * test/policies/helpers/helm-values-images.test.ts):
+ * - `…image: "<ref>"` strings (any key ending in `image`, in maps and lists);
+ * - image objects `{ registry?, repository, tag?, digest?, sha? }` under an `image`-like key, or
+ *   nested one level deeper (`image.keda.repository`);
+ * - objects naming the image by `name` with a registry around it (`image: { name }` under
+ *   `imageRegistry` + `imageNamespace`, cert-manager's convention);
+ * - registry settings that apply to a whole subtree: `global.imageRegistry`,
+ *   `global.image.registry`, any `imageRegistry` key. A registry setting is reported itself too
+ *   (as `<registry>/<path>:pinned`), so a registry redirect is judged even where no image names it.
  */
 export function helmValuesImages(values: unknown): { images: ValuesImage[]; unknown: string[] } {
   const out: ValuesImage[] = [];
@@ -470,11 +477,32 @@ export function helmValuesImages(values: unknown): { images: ValuesImage[]; unkn
     return r.known ? { known: true, value: r.value } : { known: false };
   };
   const imageKey = (k: string) => /image|repository|registry|^tag$|^digest$/i.test(k);
+  const isHostPath = (r: string) => /^[^/]+[.:][^/]*\//.test(r) || r.startsWith("localhost/");
   const root = obj(values);
   const global = get(root, "global");
-  const globalRegistry = global.known ? (str(get(obj(global.value), "imageRegistry").value) ?? undefined) : undefined;
-  if (globalRegistry) out.push({ path: "global.imageRegistry", image: `${globalRegistry}/global-image-registry:pinned` });
-  const visit = (v: unknown, path: string, key: string, depth: number) => {
+  const globalObj = global.known ? obj(global.value) : {};
+  const globalImage = obj(get(globalObj, "image").value);
+  const rootRegistry = str(get(globalObj, "imageRegistry").value) || str(get(globalImage, "registry").value) || undefined;
+  const join = (registry: string | undefined, ns: string | undefined, repo: string) =>
+    [
+      registry && !isHostPath(repo) ? registry.replace(/\/$/, "") : undefined,
+      ns && !isHostPath(repo) ? ns.replace(/^\/|\/$/g, "") : undefined,
+      repo,
+    ]
+      .filter((p): p is string => p !== undefined && p !== "")
+      .join("/");
+  const version = (o: Record<string, unknown>) => {
+    const tag = str(o.tag);
+    const digest = str(o.digest) || str(o.sha);
+    return `${tag ? `:${tag}` : ""}${digest ? `@${digest.startsWith("sha256:") ? digest : `sha256:${digest}`}` : ""}`;
+  };
+  /** Registry settings in force: the chart-wide one, then the nearest `imageRegistry`/`imageNamespace`. */
+  interface Scope {
+    readonly registry: string | undefined;
+    readonly namespace: string | undefined;
+    readonly inImage: boolean;
+  }
+  const visit = (v: unknown, path: string, key: string, depth: number, scope: Scope) => {
     if (depth > 30) return;
     if (typeof v === "string") {
       if (/image$/i.test(key) && /[/:]/.test(v) && !/\s/.test(v)) out.push({ path, image: v });
@@ -488,23 +516,47 @@ export function helmValuesImages(values: unknown): { images: ValuesImage[]; unkn
     for (const [k, p] of entries) {
       const child = get(v, k);
       if (!child.known) {
-        if (imageKey(k) || /image/i.test(key)) unknown.push(p);
+        if (imageKey(k) || /image/i.test(key) || scope.inImage) unknown.push(p);
         continue;
       }
       known[k] = child.value;
     }
+    // A subtree's own registry settings (`imageRegistry`, `imageNamespace`; global's at the root).
+    const ownRegistry = Array.isArray(v) ? undefined : str(known.imageRegistry) || undefined;
+    const ownNamespace = Array.isArray(v) ? undefined : str(known.imageNamespace) || undefined;
+    if (ownRegistry && path !== "global")
+      out.push({
+        path: path ? `${path}.imageRegistry` : "imageRegistry",
+        image: `${join(ownRegistry, ownNamespace, "image-registry")}:pinned`,
+      });
+    const here: Scope = { registry: ownRegistry ?? scope.registry, namespace: ownNamespace ?? scope.namespace, inImage: scope.inImage };
+    const imageLike = /image/i.test(key) || scope.inImage;
     const repository = str(known.repository);
-    if (!Array.isArray(v) && repository && /image/i.test(key) && !/\s/.test(repository)) {
-      const registry = str(known.registry) ?? globalRegistry;
-      const tag = str(known.tag);
-      const digest = str(known.digest);
-      const hasHost = /^[^/]+[.:][^/]*\//.test(repository) || repository.startsWith("localhost/");
-      const ref = `${registry && !hasHost ? `${registry.replace(/\/$/, "")}/` : ""}${repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-      out.push({ path, image: ref });
+    const name = str(known.name);
+    if (!Array.isArray(v) && imageLike && repository && !/\s/.test(repository)) {
+      const registry = str(known.registry) || here.registry;
+      out.push({ path, image: `${join(registry, str(known.registry) ? undefined : here.namespace, repository)}${version(known)}` });
       return;
     }
-    for (const [k, p] of entries) if (k in known) visit(known[k], p, Array.isArray(v) ? key : k, depth + 1);
+    if (!Array.isArray(v) && /image/i.test(key) && !repository && name && !/\s/.test(name) && (str(known.registry) || here.registry)) {
+      const registry = str(known.registry) || here.registry;
+      out.push({ path, image: `${join(registry, str(known.registry) ? undefined : here.namespace, name)}${version(known)}` });
+      return;
+    }
+    // `registry` beside an image given as a plain name (`{ image: "traefik", registry: "docker.io/library" }`).
+    const registryBeside = Array.isArray(v) ? undefined : str(known.registry);
+    for (const [k, p] of entries) {
+      if (!(k in known)) continue;
+      const child = known[k];
+      if (typeof child === "string" && /image$/i.test(k) && registryBeside && !/[/:]/.test(child) && !/\s/.test(child)) {
+        out.push({ path: p, image: `${join(registryBeside, undefined, child)}${str(known.tag) ? `:${str(known.tag)}` : ""}` });
+        continue;
+      }
+      const childKey = Array.isArray(v) ? key : k;
+      visit(child, p, childKey, depth + 1, { ...here, inImage: here.inImage || (/^image$/i.test(key) && !Array.isArray(v)) });
+    }
   };
-  visit(values, "", "", 0);
+  if (rootRegistry) out.push({ path: "global.imageRegistry", image: `${rootRegistry.replace(/\/$/, "")}/global-image-registry:pinned` });
+  visit(values, "", "", 0, { registry: rootRegistry, namespace: undefined, inImage: false });
   return { images: out, unknown };
 }

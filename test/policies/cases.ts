@@ -92,7 +92,8 @@ const SCOPED = iamPolicy([{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObj
 
 const container = {
   name: "app",
-  image: "quay.io/argoproj/argocli:v3.6.4",
+  // Production: from the stack's private registry (the pull-through cache path of quay.io).
+  image: "123456789012.dkr.ecr.me-central-1.amazonaws.com/quay/argoproj/argocli:v3.6.4",
   resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
   securityContext: {
     allowPrivilegeEscalation: false,
@@ -2536,6 +2537,39 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       { why: "http repo", path: ["repositoryOpts", "repo"], value: "http://charts.example", expect: "HTTPS" },
     ],
     unknown: { path: ["version"], expect: "advisory" },
+  },
+  "kubernetes-helm-release-enforce-stack-registry": {
+    specs: [
+      s("aws:ecr/repository:Repository", "repo", { name: "mlops/steps", registryId: "123456789012" }),
+      s("kubernetes:helm.sh/v3:Release", "rel", {
+        chart: "argo-workflows",
+        version: "1.0.18",
+        repositoryOpts: { repo: "https://argoproj.github.io/argo-helm" },
+        values: {
+          controller: {
+            image: {
+              registry: "123456789012.dkr.ecr.me-central-1.amazonaws.com",
+              repository: "quay/argoproj/workflow-controller",
+              tag: "v4.0.6",
+            },
+          },
+          executor: { image: "123456789012.dkr.ecr.me-central-1.amazonaws.com/quay/argoproj/argoexec:v4.0.6" },
+        },
+      }),
+    ],
+    target: "rel",
+    violations: [
+      { why: "upstream registry", path: ["values", "controller", "image", "registry"], value: "quay.io", expect: "quay.io" },
+      {
+        why: "upstream image string",
+        path: ["values", "executor", "image"],
+        value: "quay.io/argoproj/argoexec:v4.0.6",
+        expect: "not the stack's registry",
+      },
+      { why: "global registry redirect", path: ["values", "global"], value: { imageRegistry: "docker.io" }, expect: "docker.io" },
+      { why: "no registry in the stack", target: "repo", path: ["registryId"], value: "not-an-account", expect: "creates no registry" },
+    ],
+    unknown: { path: ["values", "executor", "image"], expect: "mandatory" },
   },
   // ── Data safety ──
   "aws-rds-database-enable-deletion-protection": {

@@ -1296,7 +1296,9 @@ const sc = {
 };
 const psc = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
 const res = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } };
-const IMG = "quay.io/argoproj/argocli:v3.6.4";
+// From the stack's registry (the pull-through cache path of quay.io): production takes no upstream image,
+// so a case is judged on its own concern, not on where its image comes from.
+const IMG = "123456789012.dkr.ecr.me-central-1.amazonaws.com/quay/argoproj/argocli:v3.6.4";
 const ok = (extra: Record<string, unknown> = {}) => ({ name: "c", image: IMG, resources: res, securityContext: sc, ...extra });
 const meta = (name: string, namespace: string) => ({ name, namespace });
 const podSpec = (container: Record<string, unknown>, pod: Record<string, unknown> = {}) => ({
