@@ -137,6 +137,12 @@ export interface CloudLayer {
   readonly buckets: Readonly<Record<BucketPurpose, BucketRef>>;
   /** Container registry host (`<account>.dkr.ecr.<region>.amazonaws.com` or `<name>.azurecr.io`). */
   readonly registryHost: pulumi.Output<string>;
+  /**
+   * Upstream registries (`quay.io`, `docker.io`, …) whose images the registry serves through its
+   * pull-through cache (contracts/image-cache.ts): the platform pulls those from `registryHost`.
+   * @default [] (none: images come from upstream)
+   */
+  readonly imageCacheUpstreams?: readonly string[];
   /** Repository URLs by repository key (`pipelines`, `serving`, `steps`). */
   readonly repositoryUrls: Readonly<Record<string, pulumi.Output<string>>>;
   /** PostgreSQL databases, by consumer. */
@@ -222,7 +228,9 @@ export function pipelineIdentityKey(base: string, kind: keyof PipelineIdentityRe
  */
 export function pipelineWorkloadSpecs(spec: WorkloadIdentitySpec): WorkloadIdentitySpec[] {
   const sa = PIPELINE_SERVICE_ACCOUNTS;
-  const artifacts = spec.buckets.filter((b) => b.purpose === "artifacts");
+  // Training and release write their namespace's artifacts; read-only artifact grants (the served
+  // data captured for the drift monitor) stay with the data steps.
+  const artifacts = spec.buckets.filter((b) => b.purpose === "artifacts" && b.mode === "readwrite");
   const inputs = spec.buckets
     .filter((b) => b.purpose === "datasets" || b.purpose === "features")
     .map((b) => ({ ...b, mode: "read" as const }));

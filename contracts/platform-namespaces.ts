@@ -5,6 +5,7 @@
  * every team namespace.
  */
 export const PLATFORM_NAMESPACES = [
+  "istio-system",
   "monitoring",
   "ingress",
   "cert-manager",

@@ -44,6 +44,14 @@ export const CHARTS = {
   /** AWS only (AKS runs its own autoscaler): kubernetes/autoscaler, `cluster-autoscaler/charts/cluster-autoscaler`. */
   /** KEDA: scales the served models' Rollouts (components/k8s/autoscaling.ts). */
   keda: { chart: "keda", version: "2.20.2", repo: "https://kedacore.github.io/charts" },
+  /**
+   * Istio ambient (components/k8s/mesh.ts): four charts of one release, always the same version
+   * (a test refuses a mix). Published at https://istio-release.storage.googleapis.com/charts.
+   */
+  istioBase: { chart: "base", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts" },
+  istiod: { chart: "istiod", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts" },
+  istioCni: { chart: "cni", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts" },
+  ztunnel: { chart: "ztunnel", version: "1.30.3", repo: "https://istio-release.storage.googleapis.com/charts" },
   clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.59.0", repo: "https://kubernetes.github.io/autoscaler" },
 } as const satisfies Record<string, ChartPin>;
 
@@ -57,6 +65,8 @@ export interface ImagePin {
 
 /** The images the platform sets explicitly. */
 export const IMAGES = {
+  /** argo-workflows: the CRD upgrade Job (the chart's default). */
+  kubectl: { repository: "registry.k8s.io/kubectl", tag: "v1.36.2" },
   argoWorkflowController: { repository: "quay.io/argoproj/workflow-controller", tag: "v4.0.6" },
   argoServer: { repository: "quay.io/argoproj/argocli", tag: "v4.0.6" },
   argoExec: { repository: "quay.io/argoproj/argoexec", tag: "v4.0.6" },
@@ -65,6 +75,8 @@ export const IMAGES = {
   nats: { repository: "public.ecr.aws/docker/library/nats", tag: "2.10.10" },
   natsMetricsExporter: { repository: "docker.io/natsio/prometheus-nats-exporter", tag: "0.14.0" },
   natsConfigReloader: { repository: "docker.io/natsio/nats-server-config-reloader", tag: "0.14.0" },
+  /** `psql` of the AWS database-init Job (the Docker official image mirrored on ECR Public). */
+  postgresClient: { repository: "public.ecr.aws/docker/library/postgres", tag: "16.4-alpine3.20" },
   /** Base of the platform's MLflow image (components/k8s/images/mlflow/Dockerfile), not deployed as is. */
   python: { repository: "public.ecr.aws/docker/library/python", tag: "3.12.12-slim-bookworm" },
   oauth2Proxy: { repository: "quay.io/oauth2-proxy/oauth2-proxy", tag: "v7.15.3" },
@@ -80,9 +92,35 @@ export const IMAGES = {
   kedaMetricsApiServer: { repository: "ghcr.io/kedacore/keda-metrics-apiserver", tag: "2.20.2" },
   kedaWebhooks: { repository: "ghcr.io/kedacore/keda-admission-webhooks", tag: "2.20.2" },
   dcgmExporter: { repository: "nvcr.io/nvidia/k8s/dcgm-exporter", tag: "4.5.3-4.8.2-distroless" },
+  /** Istio 1.30.3 (the charts' own defaults point at a test registry with a floating tag: set). */
+  istioPilot: { repository: "docker.io/istio/pilot", tag: "1.30.3-distroless" },
+  istioCni: { repository: "docker.io/istio/install-cni", tag: "1.30.3-distroless" },
+  istioZtunnel: { repository: "docker.io/istio/ztunnel", tag: "1.30.3" },
   /** The chart's default is a staging image that floats (`release-0.19`): set to the release. */
   kueue: { repository: "registry.k8s.io/kueue/kueue", tag: "v0.19.2" },
 } as const satisfies Record<string, ImagePin>;
+
+/**
+ * Images that charts run besides those above, at the tag the chart version pins (its
+ * `appVersion` or its default values, test/fixtures/charts/): the platform sets only where they
+ * come from (the stack registry's cache, contracts/image-cache.ts), never their version.
+ */
+export const CHART_IMAGES = {
+  /** kube-prometheus-stack: the operator's config reloader (tag = the operator's). */
+  prometheusConfigReloader: { repository: "quay.io/prometheus-operator/prometheus-config-reloader" },
+  /** kube-prometheus-stack: the admission webhooks' certificate Job. */
+  webhookCertgen: { repository: "ghcr.io/jkroepke/kube-webhook-certgen", tag: "1.8.7" },
+  /** kube-prometheus-stack: Thanos (the operator's default base image; no Thanos runs). */
+  thanos: { repository: "quay.io/thanos/thanos", tag: "v0.42.4" },
+  grafana: { repository: "docker.io/grafana/grafana" },
+  grafanaSidecar: { repository: "quay.io/kiwigrid/k8s-sidecar", tag: "2.10.1" },
+  grafanaDownloader: { repository: "docker.io/curlimages/curl", tag: "8.21.0" },
+  kubeStateMetrics: { repository: "registry.k8s.io/kube-state-metrics/kube-state-metrics" },
+  nodeExporter: { repository: "quay.io/prometheus/node-exporter" },
+  kubeRbacProxy: { repository: "quay.io/brancz/kube-rbac-proxy", tag: "v0.22.1" },
+  /** cert-manager renders `imageRegistry/imageNamespace/<component>` for its five images. */
+  certManager: { repository: "quay.io/jetstack" },
+} as const satisfies Record<string, { readonly repository: string; readonly tag?: string }>;
 
 /** The cluster autoscaler's image repository; its tag follows the cluster's minor ({@link CLUSTER_AUTOSCALER_IMAGE_TAGS}). */
 export const CLUSTER_AUTOSCALER_REPOSITORY = "registry.k8s.io/autoscaling/cluster-autoscaler";

@@ -27,7 +27,8 @@ export const PACK_CONFIG_DIR = path.join(__dirname, "config");
  * Registries the platform's own images may come from by default: the upstream projects whose
  * charts the platform installs, and the stack's private registry (ECR in the UAE region, ACR).
  * A value is a host (`quay.io`) or a host with a path prefix (`quay.io/argoproj`); `*.` matches
- * any subdomain.
+ * any subdomain. Production keeps only the private registries of the list: the upstream entries
+ * serve a development stack whose pull-through cache lacks a registry's credentials.
  */
 export const DEFAULT_ALLOWED_REGISTRIES = [
   "*.dkr.ecr.me-central-1.amazonaws.com",
@@ -41,6 +42,11 @@ export const DEFAULT_ALLOWED_REGISTRIES = [
   // Argo Events' JetStream event bus: the NATS config reloader and metrics exporter are published
   // on Docker Hub only (the NATS server itself comes from public.ecr.aws).
   "docker.io/natsio",
+  // Grafana and its dashboard downloader (kube-prometheus-stack) are published on Docker Hub only.
+  "docker.io/grafana",
+  "docker.io/curlimages",
+  // Istio publishes its release images (pilot, install-cni, ztunnel) on Docker Hub.
+  "docker.io/istio",
 ] as const;
 
 /**

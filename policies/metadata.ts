@@ -710,7 +710,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-core-pod-disallow-privileged": {
     area: "kubernetes",
     description:
-      "Workloads in every namespace (unless exempted by name) are not privileged: no privileged containers, host network/PID/IPC, hostPath volumes, host ports, privilege escalation or added capabilities beyond NET_BIND_SERVICE.",
+      "Workloads in every namespace (unless exempted by name) are not privileged: no privileged containers, host network/PID/IPC, hostPath volumes, host ports, privilege escalation or added capabilities beyond NET_BIND_SERVICE, and none of the other baseline Pod Security Standard escapes (SELinux types other than container_t/container_init_t/container_kvm_t/container_engine_t or a custom SELinux user/role, AppArmor Unconfined by field or annotation, sysctls outside the safe set); no PersistentVolume with a hostPath; no privileged or host-namespace settings in Helm release values (`privileged`/`allowPrivilegeEscalation`/added capabilities in any `*securityContext*`, hostNetwork/hostPID/hostIPC). Pods are found in every Kubernetes object, custom resources included (KEDA ScaledJob, JobSet, RayJob, PyTorchJob, KServe InferenceService… by the shape of their pod specs, and lone container-shaped objects such as a KServe `model` judged on what they state), and in the manifests of yaml ConfigGroups. In production, objects fetched when applied (a Sensor trigger from a URL, git or a ConfigMap, an Argo manifestFrom artifact, a ConfigFile's file) cannot be verified and are refused.",
     severity: "critical",
     remediationSteps:
       "Remove the setting; a system agent that truly needs it (e.g. a device plugin) gets a named exemption with its reason.",
@@ -733,17 +733,27 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-core-namespace-enforce-pod-security-labels": {
     area: "kubernetes",
     description:
-      "Every namespace carries Pod Security Admission labels (an enforce level; warn and audit at `restricted`), and namespaces that run team, pipeline or serving workloads enforce `restricted`.",
+      "Every namespace carries Pod Security Admission labels (an enforce level; warn and audit at `restricted`), and namespaces that run team, pipeline or serving workloads (a namespace named `team-*` is a team's, label or not) enforce `restricted`.",
     severity: "high",
     remediationSteps:
       "Create namespaces through the platform's namespace baseline (`PlatformNamespace`), which sets `pod-security.kubernetes.io/enforce|warn|audit` and their versions.",
     controls: POD,
     equivalents: [ky("pod-security-standard-restricted")],
   },
+  "kubernetes-istio-mesh-enforce-strict-mtls": {
+    area: "kubernetes",
+    description:
+      "Traffic inside the cluster is mutually authenticated and encrypted by the Istio ambient mesh: every platform, team, pipeline and serving namespace carries `istio.io/dataplane-mode: ambient` (only `istio-system` stays out, with its reason), a mesh-wide PeerAuthentication in `istio-system` demands STRICT mTLS, no PeerAuthentication sets PERMISSIVE or DISABLE for a namespace, workload or port, and the privileged ztunnel and CNI charts are installed in `istio-system` only.",
+    severity: "high",
+    remediationSteps:
+      "Create namespaces through the platform's namespace baseline (`PlatformNamespace`, which labels them ambient), keep the `IstioMesh` component's mesh-wide `PeerAuthentication` (`default`, STRICT) and remove any PERMISSIVE/DISABLE override; a pod that callers outside the mesh must reach gets the `ambient.istio.io/bypass-inbound-capture` annotation instead (docs/in-cluster-encryption.md).",
+    controls: [...IN_TRANSIT, C.iaSegregation, C.isoSegregation, C.isoAuthentication],
+    equivalents: [ky("enforce-strict-mtls")],
+  },
   "kubernetes-admissionregistration-binding-enforce-guarded-namespaces": {
     area: "kubernetes",
     description:
-      "The in-cluster admission policies (images, pod security, resources, service accounts; workflow identities for teams; approvals for every pipeline namespace, ml-pipelines included) exist and are bound to every pipeline, team and serving namespace, denying in production.",
+      "The in-cluster admission policies (images, pod security, resources, service accounts; workflow identities for teams; approvals for every pipeline namespace, ml-pipelines included) exist and are bound to every pipeline, team (labelled, or named `team-*`) and serving namespace, denying in production. A policy or binding declared under a platform name keeps its teeth: failurePolicy Fail, no matchConditions or exclusions, a binding of the policy of its name that selects by name every namespace the policy guards.",
     severity: "high",
     remediationSteps:
       "Keep the `AdmissionControl` component of the platform services; a new namespace that runs team or pipeline workloads must be added to its guarded namespaces (the platform does so for teams).",
@@ -789,15 +799,26 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-core-pod-enforce-allowed-registry": {
     area: "kubernetes",
     description:
-      "Container images in every namespace (unless exempted by name) come from the allowed registries of the pack configuration.",
+      "Container images in every namespace (unless exempted by name) come from the allowed registries of the pack configuration, in every Kubernetes object that defines pods (custom resources included, found by the shape of their pod specs).",
     severity: "high",
     remediationSteps: "Mirror the image into the stack's registry (ECR/ACR) or add its registry to `allowedRegistries` after review.",
     controls: [C.iaSupplyChain, C.iaOperationalSoftware, C.isoSoftware],
     equivalents: [tv("KSV0125"), ky("restrict-image-registries")],
   },
+  "kubernetes-helm-release-enforce-stack-registry": {
+    area: "kubernetes",
+    description:
+      "Production: every image a Helm release's values set, in any shape (image objects, image strings, `global.imageRegistry`, `imageRegistry` + `imageNamespace`), comes from the stack's own registry (its ECR/ACR, whose pull-through cache serves the upstream registries).",
+    severity: "high",
+    remediationSteps:
+      "Point the value at the stack's registry through its cache: `<registry>/<cache prefix>/<upstream path>` with the same tag or digest (`cachedImage` in contracts/image-cache.ts); add a cache rule there for a new upstream registry.",
+    controls: [C.iaSupplyChain, C.iaOperationalSoftware, C.isoSoftware],
+    equivalents: [tv("KSV0125"), ky("restrict-image-registries")],
+  },
   "kubernetes-core-pod-disallow-unpinned-image": {
     area: "kubernetes",
-    description: "Container images are pinned to a version tag or digest, never `latest` or untagged.",
+    description:
+      "Container images are pinned to a version tag or digest: never untagged, never `latest` or a floating channel (`main`, `master`, `nightly`, `edge`, `dev`, `head`, `canary`, `stable`, `snapshot`… alone or with a variant such as `latest-gpu`; the list is FLOATING_TAGS in policies/lib/image.ts), in every Kubernetes object that defines pods, custom resources included.",
     severity: "medium",
     remediationSteps: "Reference the image by an exact tag (`:v3.6.4`) or digest (`@sha256:…`).",
     controls: [C.iaOperationalSoftware, C.iaSupplyChain, C.isoSoftware, C.isoChange],
@@ -806,7 +827,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-core-service-disallow-public-load-balancer": {
     area: "kubernetes",
     description:
-      "Services of type LoadBalancer are internal (cloud internal-LB annotation) unless named in the pack's `publicLoadBalancers`.",
+      "Nothing in the cluster is reachable from outside unless named in the pack's `publicLoadBalancers`: Services of type LoadBalancer are internal (cloud internal-LB annotation; an internet-facing annotation beside it wins), no NodePort Services, no externalIPs, and no Ingress asking for an internet-facing ALB (`alb.ingress.kubernetes.io/scheme`) or the Application Gateway's public IP.",
     severity: "high",
     remediationSteps:
       "Add the cloud's internal load balancer annotation (from the cloud layer's `internalLoadBalancerAnnotations`) or use ClusterIP behind the ingress.",
@@ -816,7 +837,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-networking-network-policy-disallow-open-egress": {
     area: "kubernetes",
     description:
-      "No NetworkPolicy allows all egress: every egress rule names its destinations, and a destination on the internet is public addresses only (private and metadata ranges excepted), HTTPS only, in a policy that names its hosts (`mlops-platform.io/egress-hosts`) for the egress firewall's allow-list.",
+      "No NetworkPolicy (nor CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy) allows all egress: every egress rule names its destinations, and a destination on the internet is public addresses only (private and metadata ranges excepted), HTTPS only, in a policy that names its hosts (`mlops-platform.io/egress-hosts`) for the egress firewall's allow-list. Every peer is judged whatever stands beside it; Cilium's `world`/`all` entities are refused and its toCIDR/toCIDRSet are judged like ipBlocks.",
     severity: "high",
     remediationSteps:
       "Name the destinations of each egress rule: namespaces or pods of the cluster, private blocks, or `flows.internet(description, hosts)` for internet hosts (components/k8s/namespace.ts), and add the hosts to `network.egress.allowedHosts`.",
@@ -826,7 +847,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-rbac-clusterrolebinding-disallow-broad-grant": {
     area: "kubernetes",
     description:
-      "ClusterRoleBindings declared by the platform never grant the built-in cluster-admin, admin or edit roles and never bind to everyone (all authenticated users, anonymous, every service account).",
+      "ClusterRoleBindings never grant the built-in cluster-admin, admin or edit roles and never bind to everyone (all authenticated users, anonymous, every service account); RoleBindings never grant cluster-admin, never bind to everyone, and never give admin or edit to every service account of a namespace.",
     severity: "critical",
     remediationSteps:
       "Bind a platform ClusterRole with the exact rights to named groups or service accounts, or use a RoleBinding in one namespace.",
@@ -835,7 +856,8 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   },
   "kubernetes-rbac-role-disallow-wildcard": {
     area: "kubernetes",
-    description: "Roles and ClusterRoles declared by the platform use no wildcard in verbs, resources or API groups.",
+    description:
+      "Roles and ClusterRoles use no wildcard in verbs, resources or API groups (nor all eight verbs listed, nor escalate/bind/impersonate), and grant no escalation spelled without one (policies/lib/rbac.ts): reading every secret or exec/attach in every pod through a ClusterRole, nodes/proxy, creating serviceaccounts/token, approving or signing certificates, writing admission policies, bindings or webhooks, or an aggregationRule that pulls in the admin/edit roles.",
     severity: "high",
     remediationSteps: "List the exact verbs, resources and API groups the subject needs.",
     controls: PRIVILEGE,

@@ -27,6 +27,7 @@ import {
   WorkloadIdentities,
   zoneNames,
 } from "../components/aws";
+import { ImageCache } from "../components/aws/image-cache";
 import { PrivateDns } from "../components/aws/private-dns";
 import * as aws from "../components/aws/sdk";
 import {
@@ -39,10 +40,15 @@ import {
   type DatabaseRef,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
+import { CAPTURE_PREFIX } from "../components/k8s/serving";
+import { cachedImage } from "../contracts/image-cache";
 import { AWS_UAE_REGIONS } from "../contracts/regions";
+import { IMAGES, imageRef } from "../contracts/versions";
 import { egressFirewallSetting } from "./egress";
+import { cachedUpstreams, cacheRuleUpstreams, mirrorRepositories } from "./image-cache";
 import type { AwsProviders } from "./providers";
 import type { PlatformConfig } from "./schema";
+import { readRegistryCredentials } from "./secrets";
 import { ingressDomain } from "./services";
 
 /** ECR repositories of the platform, by key. */
@@ -118,6 +124,8 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
         accessLogBucket: accessLogs.name,
         noncurrentVersionDays: cfg.retention.noncurrentVersionDays,
         ...(purpose === "logs" ? { expireAfterDays: cfg.retention.logDays } : {}),
+        // The model servers' captured inputs and predictions are kept for the log retention.
+        ...(purpose === "artifacts" ? { expirePrefixes: [{ prefix: CAPTURE_PREFIX, days: cfg.retention.logDays }] } : {}),
         protect,
       },
       opts,
@@ -127,6 +135,24 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
   const registry = new Registry(
     `${prefix}-registry`,
     { namePrefix: prefix, repositories: [...AWS_REPOSITORIES], kmsKeyArn: keys.arns.storage, accountId: account, region, protect },
+    opts,
+  );
+
+  const cacheUpstreams = cacheRuleUpstreams(cfg);
+  const credentials = readRegistryCredentials(cfg);
+  new ImageCache(
+    `${prefix}-image-cache`,
+    {
+      upstreams: cacheUpstreams,
+      credentials,
+      mirrorRepositories: mirrorRepositories(cfg).map((m) => m.repository),
+      namePrefix: prefix,
+      kmsKeyArn: keys.arns.storage,
+      accountId: account,
+      partition,
+      region,
+      protect,
+    },
     opts,
   );
 
@@ -154,6 +180,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
     {
       clusterName: clusterName(prefix),
       kubernetesVersion: cfg.kubernetesVersion,
+      imageCache: registry.registryHost.apply((registryHost) => ({ registryHost, upstreams: cachedUpstreams(cfg) })),
       region,
       partition,
       vpcId: network.vpcId,
@@ -228,6 +255,9 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
       masterPassword: database.masterPassword,
       adminDatabase: "platform",
       consumers: Object.fromEntries(Object.entries(database.logins).map(([c, l]) => [c, l.password])),
+      image: registry.registryHost.apply((registryHost) =>
+        cachedImage(imageRef(IMAGES.postgresClient), { registryHost, upstreams: cachedUpstreams(cfg) }),
+      ),
     },
     { providers: [cluster.provider], dependsOn: cluster.readyDependencies },
   );
@@ -287,6 +317,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
     storageClassName: cluster.storageClassName,
     buckets: bucketRefs,
     registryHost: registry.registryHost,
+    imageCacheUpstreams: cachedUpstreams(cfg),
     repositoryUrls: registry.repositoryUrls,
     databases,
     cache: { host: cache.host, port: cache.port, password: cache.authToken, tls: true },

@@ -14,6 +14,7 @@ import { Database } from "../components/azure/database";
 import { DataEvents } from "../components/azure/events";
 import { Guardrails } from "../components/azure/guardrails";
 import { type DataLakeGrant, WorkloadIdentities } from "../components/azure/identity";
+import { ImageCache } from "../components/azure/image-cache";
 import { KeyVault } from "../components/azure/keyvault";
 import { internalIngressIp, zonesFor } from "../components/azure/layout";
 import { Monitoring } from "../components/azure/monitoring";
@@ -39,8 +40,10 @@ import {
   type WorkloadIdentitySpec,
 } from "../components/contracts";
 import { egressFirewallSetting } from "./egress";
+import { cachedUpstreams, cacheRuleUpstreams } from "./image-cache";
 import type { AzureProviders } from "./providers";
 import type { NodePool, PlatformConfig } from "./schema";
+import { readRegistryCredentials } from "./secrets";
 import { ingressDomain } from "./services";
 
 /** Repository keys every cloud layer offers (`CloudLayer.repositoryUrls`). */
@@ -288,6 +291,20 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
     opts,
   );
 
+  new ImageCache(
+    "azure-image-cache",
+    {
+      resourceGroupName: groups.names.data,
+      registryName: registry.registryName,
+      upstreams: cacheRuleUpstreams(cfg),
+      credentials: readRegistryCredentials(cfg),
+      vault: { resourceGroupName: groups.names.data, vaultName: keys.vaultName, vaultId: keys.vaultId },
+      subscriptionId,
+      tags,
+    },
+    opts,
+  );
+
   const database = new Database(
     "azure-postgres",
     {
@@ -466,6 +483,7 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
     storageClassName: cluster.storageClassName,
     buckets,
     registryHost: registry.loginServer,
+    imageCacheUpstreams: cachedUpstreams(cfg),
     repositoryUrls: Object.fromEntries(AZURE_REPOSITORIES.map((r) => [r, pulumi.interpolate`${registry.loginServer}/${r}`])),
     databases,
     cache: { host: cache.host, port: cache.port, password: cache.password, tls: true },

@@ -6,6 +6,7 @@
  * from here, so the document cannot drift from the profiles.
  */
 import type { CloudName } from "../components/contracts";
+import { istioCniValues, ztunnelValues } from "../components/k8s/mesh";
 import { INSTANCE_SPECS } from "./catalog/instances";
 import type { SizeProfileName } from "./catalog/types";
 import { profilePreset } from "./profiles";
@@ -18,9 +19,39 @@ export const HOURS_PER_MONTH = 730;
  * What a node keeps for itself (kubelet and system reservations, eviction threshold, the node
  * agents: CNI, kube-proxy, node exporter, GPU device plugin and DCGM exporter on GPU nodes). An
  * approximation: EKS and AKS reserve about 0.1–0.2 vCPU and 1–2.5 GiB on these sizes, the agents a
- * few hundred millicores.
+ * few hundred millicores. The mesh's node agents come on top: {@link MESH_NODE_AGENTS}.
  */
 export const NODE_RESERVE = { cpu: 0.5, memoryGiB: 2 } as const;
+
+/** A Kubernetes CPU or memory quantity (`250m`, `1`, `512Mi`, `2Gi`) in cores or GiB. */
+export function quantity(q: string): number {
+  const m = /^([0-9.]+)(m|Mi|Gi)?$/.exec(q);
+  if (!m) throw new Error(`quantity "${q}" is not in m, Mi or Gi`);
+  const v = Number(m[1]);
+  return m[2] === "m" ? v / 1000 : m[2] === "Mi" ? v / 1024 : v;
+}
+
+/** The requests of the chart values' `resources`. */
+function requestsOf(values: Record<string, unknown>): { cpu: number; memoryGiB: number } {
+  const r = (values.resources as { requests: { cpu: string; memory: string } }).requests;
+  return { cpu: quantity(r.cpu), memoryGiB: quantity(r.memory) };
+}
+
+/**
+ * What the mesh's two DaemonSets (ztunnel and the Istio CNI agent) request on every node, read from
+ * the chart values the platform installs (components/k8s/mesh.ts), so it cannot drift.
+ */
+export const MESH_NODE_AGENTS = (() => {
+  const z = requestsOf(ztunnelValues());
+  const c = requestsOf(istioCniValues());
+  return { cpu: z.cpu + c.cpu, memoryGiB: z.memoryGiB + c.memoryGiB };
+})();
+
+/** What a node has left for the platform's pods: its size less the reserve and the mesh agents. */
+const PER_NODE_OVERHEAD = {
+  cpu: NODE_RESERVE.cpu + MESH_NODE_AGENTS.cpu,
+  memoryGiB: NODE_RESERVE.memoryGiB + MESH_NODE_AGENTS.memoryGiB,
+};
 
 /**
  * What one training run's pod requests at once (workflows/training-pipeline.yaml, template
@@ -87,8 +118,8 @@ export interface ProfileCapacity {
 export function podsPerNode(type: string, pod: { cpu: number; memoryGiB: number; gpus?: number }): number {
   const spec = INSTANCE_SPECS[type];
   if (!spec) throw new Error(`instance type ${type} is not in stacks/catalog/instances.ts`);
-  const byCpu = Math.floor((spec.vcpu - NODE_RESERVE.cpu) / pod.cpu);
-  const byMemory = Math.floor((spec.memoryGiB - NODE_RESERVE.memoryGiB) / pod.memoryGiB);
+  const byCpu = Math.floor((spec.vcpu - PER_NODE_OVERHEAD.cpu) / pod.cpu);
+  const byMemory = Math.floor((spec.memoryGiB - PER_NODE_OVERHEAD.memoryGiB) / pod.memoryGiB);
   const byGpu = pod.gpus ? Math.floor(spec.gpus / pod.gpus) : Number.POSITIVE_INFINITY;
   return Math.max(0, Math.min(byCpu, byMemory, byGpu));
 }

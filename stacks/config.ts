@@ -149,6 +149,9 @@ export function resolveConfig(raw: Record<string, unknown>, project: string, sta
       ...(s.ldapBindPassword === undefined ? {} : { ldapBindPassword: s.ldapBindPassword }),
       alertCredentials: s.alertCredentials ?? {},
       ...(s.gitWebhookSecret === undefined ? {} : { gitWebhookSecret: s.gitWebhookSecret }),
+      registryCredentials: s.registryCredentials ?? {},
+      ...(s.feastRegistryPassword === undefined ? {} : { feastRegistryPassword: s.feastRegistryPassword }),
+      ...(s.feastOnlineStorePassword === undefined ? {} : { feastOnlineStorePassword: s.feastOnlineStorePassword }),
     },
   };
   const resolved = PlatformConfigSchema.safeParse(merged, { reportInput: true });
@@ -180,7 +183,13 @@ export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set([
   "ldapBindPassword",
   "alertCredentials",
   "gitWebhookSecret",
+  "registryCredentials",
+  "feastRegistryPassword",
+  "feastOnlineStorePassword",
 ]);
+
+/** Secret keys that are objects set with `--path` (one secret per entry). */
+const OBJECT_SECRET_KEYS: ReadonlySet<string> = new Set(["alertCredentials", "registryCredentials"]);
 
 /**
  * What the configuration records of a secret key: a marker saying it is set, and whether it was
@@ -189,7 +198,7 @@ export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set([
  */
 function secretPresence(key: string, text: string): unknown {
   const marker = isConfigSecret(`${CONFIG_NAMESPACE}:${key}`) ? SECRET_SET : SECRET_IN_CLEAR_TEXT;
-  if (key !== "alertCredentials") return marker;
+  if (!OBJECT_SECRET_KEYS.has(key)) return marker;
   const parsed = parseValue(text);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return marker;
   return Object.fromEntries(Object.keys(parsed).map((name) => [name, marker]));
@@ -216,9 +225,10 @@ function withSecretMarkers(raw: Record<string, unknown>): Record<string, unknown
   for (const key of SECRET_CONFIG_KEYS) {
     const v = raw[key];
     if (v === undefined) continue;
-    if (key === "alertCredentials" && v !== null && typeof v === "object" && !Array.isArray(v))
+    const isObject = OBJECT_SECRET_KEYS.has(key);
+    if (isObject && v !== null && typeof v === "object" && !Array.isArray(v))
       out[key] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mark(x)]));
-    else if (key !== "alertCredentials" || typeof v === "string") out[key] = key === "alertCredentials" ? v : mark(v);
+    else if (!isObject || typeof v === "string") out[key] = isObject ? v : mark(v);
   }
   return out;
 }

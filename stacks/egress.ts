@@ -4,26 +4,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import { egressAllowList } from "../contracts/egress";
 import { IMAGES } from "../contracts/versions";
+import { cachedUpstreams } from "./image-cache";
 import type { PlatformConfig } from "./schema";
 
-/** Registries the stack's in-region pull-through cache serves (none yet: every upstream registry is allowed). */
-export const CACHED_REGISTRIES: readonly string[] = [];
-
 /** The hosts the stack's firewall admits. */
-export function stackEgressAllowList(cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network">): string[] {
+export function stackEgressAllowList(cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network" | "secrets">): string[] {
   return egressAllowList({
     cloud: cfg.cloud,
     region: cfg.region,
     oidcIssuerUrl: cfg.identity.oidcIssuerUrl,
     imageRepositories: Object.values(IMAGES).map((i) => i.repository),
-    cachedRegistries: CACHED_REGISTRIES,
+    // Served by the stack registry's pull-through cache: the cluster never reaches them.
+    cachedRegistries: cachedUpstreams(cfg),
     extraHosts: cfg.network.egress.allowedHosts,
   });
 }
 
 /** The firewall setting the cloud layer gets: the allow-list, or nothing for an opted-out development stack. */
 export function egressFirewallSetting(
-  cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network">,
+  cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network" | "secrets">,
 ): { readonly allowedHosts: readonly string[] } | undefined {
   const optOut = cfg.network.egress.firewallOptOut;
   if (optOut) {

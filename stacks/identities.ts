@@ -47,13 +47,36 @@ export function teamIdentitySpec(team: string): WorkloadIdentitySpec {
 }
 
 /**
+ * The datasets prefixes of the models (`models[].dataPrefix`) that the platform's own pipeline
+ * namespace must read beyond `platform/`: the Sensor retrains each model there, on the batch that
+ * landed under its prefix. Prefixes already inside `platform/` are not repeated.
+ */
+export function modelDataPrefixes(cfg: Pick<PlatformConfig, "models">): string[] {
+  return [...new Set(cfg.models.map((m) => m.dataPrefix))].filter((p) => !p.startsWith("platform/")).sort();
+}
+
+/**
+ * The platform pipeline namespace's grants plus read access to each model's data prefix
+ * (`models[].dataPrefix`, e.g. `teams/fraud/transactions/`): the data-arrival Sensor retrains the
+ * model there on the batch under that prefix, and nothing else of the team's prefix is readable.
+ */
+export function withModelData(spec: WorkloadIdentitySpec, prefixes: readonly string[]): WorkloadIdentitySpec {
+  return {
+    ...spec,
+    buckets: [...spec.buckets, ...prefixes.map((prefix) => ({ purpose: "datasets" as const, prefix, mode: "read" as const }))],
+  };
+}
+
+/**
  * Every workload identity the stack needs, in a stable order: the catalogue's services, then the
  * teams. Each pipeline namespace (`ml-pipelines`, every team's) gets three: its data steps', its
  * training code's and the platform's registration and promotion steps' ({@link pipelineWorkloadSpecs}).
  */
 export function workloadIdentitySpecs(cfg: PlatformConfig): WorkloadIdentitySpec[] {
   return [
-    ...serviceIdentitySpecs(CATALOGUE).flatMap((s) => (s.key === IDENTITY_KEYS.pipelines ? pipelineWorkloadSpecs(s) : [s])),
+    ...serviceIdentitySpecs(CATALOGUE).flatMap((s) =>
+      s.key === IDENTITY_KEYS.pipelines ? pipelineWorkloadSpecs(withModelData(s, modelDataPrefixes(cfg))) : [s],
+    ),
     ...cfg.teams.flatMap((t) => pipelineWorkloadSpecs(teamIdentitySpec(t.name))),
   ];
 }

@@ -11,6 +11,7 @@
  * and add it to {@link OPERATOR_ACTION_SOURCES}. Keep ids stable: reports and tests refer to them.
  */
 import { PLATFORM_IMAGES } from "../contracts/versions";
+import { mirrorActions } from "./image-cache";
 import type { PlatformConfig } from "./schema";
 import { secretGaps } from "./secrets";
 import { ingressDomain, STEPS_IMAGE_VERSION } from "./services";
@@ -118,6 +119,7 @@ export const azureDataLakeApprovals: OperatorActionSource = (cfg) =>
 export const OPERATOR_ACTION_SOURCES: readonly OperatorActionSource[] = [
   unsetSecrets,
   platformImages,
+  mirrorActions,
   internalDns,
   oidcRedirectUris,
   azureDataLakeApprovals,

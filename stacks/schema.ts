@@ -15,10 +15,12 @@ import { privateDnsProblems } from "../components/private-dns-checks";
 import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
 import { hostPatternProblem } from "../contracts/egress";
 import { ENVIRONMENT_PRESETS, ENVIRONMENT_TAG, ENVIRONMENTS } from "../contracts/environment";
+import { CREDENTIAL_REGISTRIES } from "../contracts/image-cache";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../contracts/kubernetes";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "../contracts/regions";
 import { GPU_TAINT, hasGpuTaint } from "../contracts/scheduling";
 import { poolGpusPerNode } from "./catalog/instances";
+import { FeastSourceSchema, feastSourceRules } from "./feast-source";
 
 const dnsLabel = z
   .string()
@@ -425,6 +427,8 @@ const servicesSchema = z.strictObject({
   monitoring: z.strictObject({ mode: z.enum(["self-managed", "managed"]) }),
   /** Drift threshold (PSI) above which the drift monitor retrains. */
   driftThreshold: z.number().positive().max(10).default(0.2),
+  /** Which Feast the platform uses: its own, or an existing one (`external`; stacks/feast-source.ts). */
+  feast: FeastSourceSchema.default({}),
   /**
    * DNS domain of the internal ingress (a private zone pointing at the internal load balancer):
    * `argo.<domain>`, `mlflow.<domain>`, `grafana.<domain>`, `<model>.models.<domain>`.
@@ -513,6 +517,15 @@ export const StackConfigSchema = z.strictObject({
   alertCredentials: z.record(z.string(), secretMarker).optional(),
   /** Secret: the shared secret of the git server's webhook (`services.git`). */
   gitWebhookSecret: secretMarker.optional(),
+  /**
+   * Secret (set with `--path`): upstream registry (`docker-hub`, `ghcr`) → `<username>:<access token>`,
+   * the credentials the registry's pull-through cache needs for it (contracts/image-cache.ts).
+   */
+  registryCredentials: z.partialRecord(z.enum(CREDENTIAL_REGISTRIES as [string, ...string[]]), secretMarker).optional(),
+  /** Secret: the password of `services.feast.external.registry.username`. */
+  feastRegistryPassword: secretMarker.optional(),
+  /** Secret: the password of `services.feast.external.onlineStore`. */
+  feastOnlineStorePassword: secretMarker.optional(),
 });
 /** What a stack file holds, validated. */
 export type StackConfig = z.infer<typeof StackConfigSchema>;
@@ -545,6 +558,9 @@ export const PlatformConfigSchema = z
       ldapBindPassword: secretMarker.optional(),
       alertCredentials: z.record(z.string(), secretMarker),
       gitWebhookSecret: secretMarker.optional(),
+      registryCredentials: z.partialRecord(z.enum(CREDENTIAL_REGISTRIES as [string, ...string[]]), secretMarker),
+      feastRegistryPassword: secretMarker.optional(),
+      feastOnlineStorePassword: secretMarker.optional(),
     }),
   })
   .superRefine((c, ctx) => {
@@ -590,6 +606,7 @@ export const PlatformConfigSchema = z
     }
 
     secretRules(c, issue);
+    feastSourceRules(c, issue, (key, value) => setSecretCommand(c.stack, key, value), SECRET_IN_CLEAR_TEXT);
     const zone = c.services.dns.existingZoneId;
     if (zone !== undefined) {
       const domain = c.services.domain ?? `${c.stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}.mlops.internal`;
@@ -807,6 +824,22 @@ function secretRules(c: PlatformConfig, issue: Issue): void {
     );
   if (!c.services.git && c.secrets.gitWebhookSecret !== undefined)
     issue(["gitWebhookSecret"], "is set but services.git is not: remove it or configure services.git", "(secret)");
+  // The pull-through cache serves Docker Hub and GHCR only with credentials: production takes no image upstream.
+  for (const key of CREDENTIAL_REGISTRIES) {
+    const cred = c.secrets.registryCredentials[key];
+    if (cred === SECRET_IN_CLEAR_TEXT)
+      issue(
+        ["registryCredentials", key],
+        clear(`registryCredentials.${key}`, "<username>:<access-token>", true),
+        "(clear text, not shown)",
+      );
+    if (production && cred === undefined)
+      issue(
+        ["registryCredentials", key],
+        `is required in production: the stack registry's pull-through cache needs the ${key} credentials, or the images from there would come upstream; run: ${setSecretCommand(c.stack, `registryCredentials.${key}`, "<username>:<access-token>", true)}`,
+        undefined,
+      );
+  }
 
   const a = c.services.alerting;
   const names = a.receivers.map((r) => r.name);

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type AlertingSettings, needsCredential } from "../components/k8s/alerting";
+import { CREDENTIAL_REGISTRIES } from "../contracts/image-cache";
 import { CONFIG_NAMESPACE } from "./config";
 import { isProduction, type PlatformConfig, setSecretCommand } from "./schema";
 
@@ -15,6 +16,8 @@ export interface StackSecrets {
   readonly ldapBindPassword?: pulumi.Output<string>;
   /** The git webhook's shared secret (`services.git`); unset: the git trigger is off. */
   readonly gitWebhookSecret?: pulumi.Output<string>;
+  /** The passwords of an attached Feast (`services.feast.external`). */
+  readonly feast?: { readonly registryPassword: pulumi.Output<string>; readonly onlineStorePassword: pulumi.Output<string> };
   readonly alerting: AlertingSettings;
 }
 
@@ -42,8 +45,24 @@ export function readSecrets(cfg: PlatformConfig): StackSecrets {
     ...(cfg.secrets.oidcClientSecret ? { oidcClientSecret: config.requireSecret("oidcClientSecret") } : {}),
     ...(cfg.secrets.ldapBindPassword ? { ldapBindPassword: config.requireSecret("ldapBindPassword") } : {}),
     ...(cfg.services.git && cfg.secrets.gitWebhookSecret ? { gitWebhookSecret: config.requireSecret("gitWebhookSecret") } : {}),
+    ...(cfg.services.feast.external
+      ? {
+          feast: {
+            registryPassword: config.requireSecret("feastRegistryPassword"),
+            onlineStorePassword: config.requireSecret("feastOnlineStorePassword"),
+          },
+        }
+      : {}),
     alerting: { receivers, routes, ...(def !== undefined && names.has(def) ? { defaultReceiver: def } : {}), credentials },
   };
+}
+
+/** Upstream registry (`docker-hub`, `ghcr`) → `<username>:<access token>` for the registry's pull-through cache (secret). */
+export function readRegistryCredentials(cfg: PlatformConfig): Record<string, pulumi.Output<string>> {
+  const keys = Object.keys(cfg.secrets.registryCredentials);
+  if (keys.length === 0) return {};
+  const all = new pulumi.Config(CONFIG_NAMESPACE).requireSecretObject<Record<string, string>>("registryCredentials");
+  return Object.fromEntries(keys.map((k) => [k, pulumi.secret(all.apply((o) => String(o[k])))]));
 }
 
 /** What a development stack runs without, and the command that turns it on (empty in production: refused there). */
@@ -67,6 +86,13 @@ export function secretGaps(cfg: PlatformConfig): { id: string; summary: string; 
       summary: `git pushes train nothing: the ${cfg.services.git.provider} webhook secret is unset, so the webhook relay is not deployed`,
       steps: [setSecretCommand(cfg.stack, "gitWebhookSecret", "<webhook-secret>")],
     });
+  for (const key of CREDENTIAL_REGISTRIES)
+    if (cfg.secrets.registryCredentials[key] === undefined)
+      gaps.push({
+        id: `registry-credentials-${key}`,
+        summary: `images from ${key} come from upstream, not through the stack's registry: the pull-through cache has no ${key} credentials`,
+        steps: [setSecretCommand(cfg.stack, `registryCredentials.${key}`, "<username>:<access-token>", true)],
+      });
   const deliverable = new Set(deliverableReceivers(cfg).map((r) => r.name));
   const silent = cfg.services.alerting.receivers.filter((r) => !deliverable.has(r.name));
   if (cfg.services.alerting.receivers.length === 0)

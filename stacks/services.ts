@@ -5,13 +5,22 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
-import { type CloudLayer, type InternalIngressRef, NAMESPACES, type WorkloadIdentitySpec } from "../components/contracts";
+import {
+  type CacheRef,
+  type CloudLayer,
+  type DatabaseRef,
+  type InternalIngressRef,
+  NAMESPACES,
+  type WorkloadIdentitySpec,
+} from "../components/contracts";
 import { PlatformServices as PlatformServicesComponent } from "../components/k8s/platform";
 import type { ResourceSize } from "../components/k8s/security";
+import { CAPTURE_PREFIX } from "../components/k8s/serving";
 import { FEAST_URL, MLFLOW_URL, teamNamespace } from "../contracts/endpoints";
 import { CPU_SELECTOR_KEYS, GPU_SELECTOR_KEYS } from "../contracts/scheduling";
 import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
-import { pipelineArtifactPrefix } from "./identities";
+import type { ExternalFeast } from "./feast-source";
+import { modelDataPrefixes, pipelineArtifactPrefix } from "./identities";
 import type { ServiceUrls } from "./outputs";
 import { gpuPoolCapacities, type PlatformConfig } from "./schema";
 import { readSecrets } from "./secrets";
@@ -55,12 +64,20 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
   const DATASETS = "\u0000datasets\u0000";
   const REGISTRY = "\u0000registry\u0000";
   const ARTIFACTS = "\u0000artifacts\u0000";
+  const ARTIFACTS_URI = "\u0000artifacts-uri\u0000";
   const namespace = team === undefined ? NAMESPACES.pipelines : teamNamespace(team);
   const plain = pipelineSettingsData({
     cloud: cfg.cloud,
     region: cfg.region,
     environment: cfg.environment,
-    allowedDataPrefixes: [`${DATASETS}/${datasetsPrefix}`, ...cfg.dataLakes.map((d) => d.uri)],
+    allowedDataPrefixes: [
+      `${DATASETS}/${datasetsPrefix}`,
+      // The platform's namespace retrains each model on new data under its own prefix (the Sensor's runs).
+      ...(team === undefined ? modelDataPrefixes(cfg).map((p) => `${DATASETS}/${p}`) : []),
+      // The drift monitor of ml-pipelines reads the model servers' capture.
+      ...(team === undefined ? [`${ARTIFACTS_URI}/${CAPTURE_PREFIX}`] : []),
+      ...cfg.dataLakes.map((d) => d.uri),
+    ],
     allowedRegistries: [REGISTRY],
     mlflowUrl: MLFLOW_URL,
     feastUrl: FEAST_URL,
@@ -73,13 +90,15 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
   return Object.fromEntries(
     Object.entries(plain).map(([key, value]) => [
       key,
-      value.includes(DATASETS) || value.includes(REGISTRY) || value.includes(ARTIFACTS)
+      value.includes(DATASETS) || value.includes(REGISTRY) || value.includes(ARTIFACTS) || value.includes(ARTIFACTS_URI)
         ? resolved.apply(([datasets, registry, artifacts]) =>
             value
               .split(DATASETS)
               .join(datasets.replace(/\/+$/, ""))
               .split(REGISTRY)
               .join(registry)
+              .split(ARTIFACTS_URI)
+              .join(artifacts.replace(/\/+$/, ""))
               .split(ARTIFACTS)
               .join(blobUrl(artifacts).replace(/\/+$/, "")),
           )
@@ -98,6 +117,35 @@ export function blobUrl(uri: string): string {
   return m ? `https://${m[2]}.blob.core.windows.net/${m[1]}${m[3] ?? ""}` : uri;
 }
 
+/**
+ * The registry and online store of an attached Feast (`services.feast.external`) with their
+ * passwords, in the shape the platform's own take; undefined without one.
+ */
+export function externalFeastStore(
+  external: ExternalFeast | undefined,
+  secrets: { readonly registryPassword: pulumi.Input<string>; readonly onlineStorePassword: pulumi.Input<string> } | undefined,
+): { project: string; database: DatabaseRef; cache: CacheRef } | undefined {
+  if (!external || !secrets) return undefined;
+  const r = external.registry;
+  return {
+    project: external.project,
+    database: {
+      host: pulumi.output(r.host),
+      port: pulumi.output(r.port),
+      database: pulumi.output(r.database),
+      username: pulumi.output(r.username),
+      password: pulumi.secret(secrets.registryPassword),
+      sslMode: r.sslMode,
+    },
+    cache: {
+      host: pulumi.output(external.onlineStore.host),
+      port: pulumi.output(external.onlineStore.port),
+      password: pulumi.secret(secrets.onlineStorePassword),
+      tls: true,
+    },
+  };
+}
+
 /** Installs the platform services on the cluster of `cloud`. */
 export function buildPlatformServices(
   cfg: PlatformConfig,
@@ -107,7 +155,8 @@ export function buildPlatformServices(
   const cpuSelector = commonLabels(cfg.nodePools.cpu, CPU_SELECTOR_KEYS);
   const gpuSelector = commonLabels(cfg.nodePools.gpu, GPU_SELECTOR_KEYS);
   const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
-  const { alerting, gitWebhookSecret, ...identitySecrets } = readSecrets(cfg);
+  const { alerting, gitWebhookSecret, feast: feastSecrets, ...identitySecrets } = readSecrets(cfg);
+  const feastStore = externalFeastStore(cfg.services.feast.external, feastSecrets);
   // By digest when the stack carries it (the deploy workflow resolves it from the registry), else by the pinned tag.
   const stepsImage =
     cloud.repositoryUrls.steps === undefined
@@ -125,6 +174,7 @@ export function buildPlatformServices(
       identity: { ...cfg.identity, ...identitySecrets },
       alerting,
       ...(cfg.services.git && gitWebhookSecret ? { git: { ...cfg.services.git, secret: gitWebhookSecret } } : {}),
+      ...(feastStore ? { feastStore } : {}),
       teams: cfg.teams,
       models: cfg.models.map((m) => ({
         name: m.name,
@@ -136,6 +186,7 @@ export function buildPlatformServices(
         ...(m.serving.image === undefined ? {} : { image: m.serving.image }),
         slo: m.slo,
         autoscaling: m.autoscaling,
+        dataPrefix: m.dataPrefix,
       })),
       serviceReplicas: cfg.availability.serviceReplicas,
       protectData: cfg.protectData,
@@ -152,6 +203,7 @@ export function buildPlatformServices(
       environment: cfg.environment,
       pipelineSettings: { name: PIPELINE_SETTINGS_CONFIGMAP, data: (_ns, team) => pipelineSettings(cfg, cloud, team) },
       artifactPrefix: pipelineArtifactPrefix,
+      captureUri: cloud.buckets.artifacts.uri.apply((u) => `${blobUrl(u).replace(/\/+$/, "")}/${CAPTURE_PREFIX}`),
     },
     { providers: [cloud.kubernetesProvider] },
   );

@@ -3,10 +3,12 @@
  * each, the config key of its digest (`mlops-platform:images.<key>`), the registry repository key
  * (a key of the `registryUrls` stack output), the version tag, and the Docker build context and
  * file. One JSON line, read by `.github/workflows/images.yml` (build and push) and
- * `deploy-stack.yml` (resolve the digests before `pulumi up`).
+ * `deploy-stack.yml` (resolve the digests before `pulumi up`). With `--mirrors`: per cloud, the
+ * pinned upstream images its registry cannot cache (nvcr.io on ECR), which images.yml copies.
  */
 import { dirname } from "node:path";
-import { PLATFORM_IMAGES } from "../contracts/versions";
+import { type MirroredImage, mirroredImages } from "../contracts/image-cache";
+import { IMAGES, PLATFORM_IMAGES } from "../contracts/versions";
 import type { ImageDigestsSchema } from "../stacks/schema";
 import { STEPS_IMAGE_VERSION } from "../stacks/services";
 
@@ -35,4 +37,10 @@ export function platformImages(): PlatformImage[] {
   ];
 }
 
-if (require.main === module) process.stdout.write(`${JSON.stringify(platformImages())}\n`);
+/** Per cloud, the pinned upstream images its registry cannot cache, which the images workflow copies (`--mirrors`). */
+export function platformMirrors(): Record<"aws" | "azure", MirroredImage[]> {
+  return { aws: mirroredImages("aws", Object.values(IMAGES)), azure: mirroredImages("azure", Object.values(IMAGES)) };
+}
+
+if (require.main === module)
+  process.stdout.write(`${JSON.stringify(process.argv.includes("--mirrors") ? platformMirrors() : platformImages())}\n`);

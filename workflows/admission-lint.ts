@@ -152,6 +152,9 @@ export function admissionLintProblems(
     registryHosts: options.registryHosts,
     platformImages: [imageRef(IMAGES.argoExec), STEPS_IMAGE_PLACEHOLDER, UNRESOLVED_IMAGE, ...(options.platformImages ?? [])],
     requireDigest: (options.environment ?? "production") === "production",
+    // The platform's pins here are stand-ins (the executor upstream, placeholders for the steps):
+    // the lint judges what a team writes; the cluster's own policy refuses upstream pins in production.
+    registryOnly: false,
     pipelineServiceAccounts: Object.values(PIPELINE_SERVICE_ACCOUNTS),
     platformOnlyServiceAccounts: [PIPELINE_SERVICE_ACCOUNTS.register, PIPELINE_SERVICE_ACCOUNTS.deploy],
     // The lint judges pipeline namespaces only; serving pods come from the stack, not from files.

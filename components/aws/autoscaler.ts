@@ -7,6 +7,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
+import { cachedImage, type ImageCache } from "../../contracts/image-cache";
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImage } from "../../contracts/versions";
 import { helmRelease } from "../k8s/helm";
 import * as k8s from "../k8s/sdk";
@@ -34,6 +35,11 @@ export interface ClusterAutoscalerArgs {
   readonly pools: readonly PoolPriorityShape[];
   /** Node labels of the pool the autoscaler runs on. */
   readonly nodeSelector: Readonly<Record<string, string>>;
+  /**
+   * The stack registry's pull-through cache (contracts/image-cache.ts): the autoscaler's image comes through it.
+   * @default none (from registry.k8s.io)
+   */
+  readonly imageCache?: pulumi.Input<ImageCache>;
 }
 
 /** The autoscaler's IAM policy: discovery reads, and resizing of this cluster's node groups only. */
@@ -140,7 +146,13 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
           awsRegion: args.region,
           fullnameOverride: "cluster-autoscaler",
           autoDiscovery: { clusterName: args.clusterName },
-          image: { ...(image as { repository: string; tag: string }) },
+          image: {
+            repository:
+              args.imageCache === undefined
+                ? (image as { repository: string }).repository
+                : pulumi.output(args.imageCache).apply((c) => cachedImage((image as { repository: string }).repository, c)),
+            tag: (image as { tag: string }).tag,
+          },
           rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": role.arn } } },
           extraArgs: {
             "balance-similar-node-groups": true,

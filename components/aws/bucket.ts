@@ -40,6 +40,12 @@ export interface EncryptedBucketArgs {
    */
   readonly expireAfterDays?: number;
   /**
+   * Key prefixes whose current objects expire after some days (the served-data capture of the
+   * artifacts bucket, kept for the log retention).
+   * @default none
+   */
+  readonly expirePrefixes?: readonly { readonly prefix: string; readonly days: number }[];
+  /**
    * Extra bucket-policy statements (service delivery, …), built from the bucket ARN.
    * @default none
    */
@@ -170,6 +176,12 @@ export class EncryptedBucket extends pulumi.ComponentResource {
           ...(args.expireAfterDays !== undefined
             ? [{ id: "expire-current-objects", status: "Enabled", filter: {}, expiration: { days: args.expireAfterDays } }]
             : []),
+          ...(args.expirePrefixes ?? []).map((e) => ({
+            id: `expire-${e.prefix.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "")}`,
+            status: "Enabled",
+            filter: { prefix: e.prefix },
+            expiration: { days: e.days },
+          })),
         ],
       },
       { parent: this, dependsOn: [versioning] },

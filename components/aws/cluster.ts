@@ -9,6 +9,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../contracts/cidr";
+import type { ImageCache } from "../../contracts/image-cache";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "../../contracts/kubernetes";
 import { NODE_LABEL_KEYS } from "../../contracts/scheduling";
 import * as k8s from "../k8s/sdk";
@@ -29,6 +30,11 @@ export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
 
 /** Arguments of {@link Cluster}. */
 export interface ClusterArgs {
+  /**
+   * The stack registry's pull-through cache (contracts/image-cache.ts): the autoscaler's image comes through it.
+   * @default none (from registry.k8s.io)
+   */
+  readonly imageCache?: pulumi.Input<ImageCache>;
   readonly clusterName: string;
   readonly kubernetesVersion: string;
   readonly region: string;
@@ -410,6 +416,7 @@ export class Cluster extends pulumi.ComponentResource {
         partition: args.partition,
         accountId: args.accountId,
         oidc,
+        ...(args.imageCache === undefined ? {} : { imageCache: args.imageCache }),
         pools: [
           { name: args.nodePools.system.name, kind: "system" as const, spot: args.nodePools.system.spot },
           ...args.nodePools.cpu.map((p) => ({ name: p.name, kind: "cpu" as const, spot: p.spot })),

@@ -5,6 +5,7 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
+import { IMAGES, imageRef } from "../../contracts/versions";
 import * as k8s from "../k8s/sdk";
 import { ArgsCheck } from "./validate";
 
@@ -22,9 +23,9 @@ export interface DatabaseInitArgs {
   readonly consumers: Readonly<Record<string, pulumi.Input<string>>>;
   /**
    * Image with `psql`, pinned by tag or digest.
-   * @default "public.ecr.aws/docker/library/postgres:16.4-alpine3.20" (Docker official image mirrored on ECR Public)
+   * @default `IMAGES.postgresClient` of contracts/versions.ts, from ECR Public (upstream)
    */
-  readonly image?: string;
+  readonly image?: pulumi.Input<string>;
 }
 
 const SCRIPT = `set -eu
@@ -46,12 +47,12 @@ export class DatabaseInit extends pulumi.ComponentResource {
   public readonly job: k8s.batch.v1.Job;
 
   constructor(name: string, args: DatabaseInitArgs, opts?: pulumi.ComponentResourceOptions) {
-    const image = args.image ?? "public.ecr.aws/docker/library/postgres:16.4-alpine3.20";
+    const image = args.image ?? imageRef(IMAGES.postgresClient);
     const consumers = Object.keys(args.consumers);
     const check = new ArgsCheck("mlops-platform:aws:DatabaseInit", name)
       .require(consumers.length > 0, "consumers", consumers, "pass at least one consumer and its password")
       .require(
-        /(@sha256:[a-f0-9]{64}|:[A-Za-z0-9_.-]+)$/.test(image) && !image.endsWith(":latest"),
+        typeof image !== "string" || (/(@sha256:[a-f0-9]{64}|:[A-Za-z0-9_.-]+)$/.test(image) && !image.endsWith(":latest")),
         "image",
         image,
         "pin the image to a tag or digest (not latest)",

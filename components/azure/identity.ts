@@ -152,8 +152,20 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
 
       const grant = (role: string, g: Omit<Parameters<typeof assignRole>[1], "subscriptionId" | "principalId">) =>
         assignRole(`${base}-${role}`, { subscriptionId: args.subscriptionId, principalId: identity.principalId, ...g }, this);
+      const seen = new Set<string>();
       for (const b of spec.buckets) {
-        grant(`${b.purpose}-${b.mode}`, {
+        // The first grant of a purpose and mode keeps its name; a further prefix of the same kind (a
+        // model's data prefix read by the platform pipelines) is named after its prefix, so that
+        // names never collide (one Pulumi URN per assignment).
+        const kind = `${b.purpose}-${b.mode}`;
+        const role = seen.has(kind)
+          ? `${kind}-${b.prefix
+              .replace(/[^a-z0-9]+/gi, "-")
+              .replace(/^-|-$/g, "")
+              .toLowerCase()}`
+          : kind;
+        seen.add(kind);
+        grant(role, {
           role: b.mode === "read" ? "storageBlobDataReader" : "storageBlobDataContributor",
           scope: args.containerIds[b.purpose],
           condition: blobPrefixCondition(b.prefix, b.mode),

@@ -210,6 +210,16 @@ export class Storage extends pulumi.ComponentResource {
                 actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: args.logDays } } },
               },
             },
+            {
+              // The model servers' captured inputs and predictions (container artifacts, capture/), kept for the log retention.
+              name: "expire-capture",
+              enabled: true,
+              type: "Lifecycle",
+              definition: {
+                filters: { blobTypes: ["blockBlob"], prefixMatch: ["artifacts/capture/"] },
+                actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: args.logDays } } },
+              },
+            },
           ],
         },
       },

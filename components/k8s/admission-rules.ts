@@ -25,6 +25,12 @@ export interface AdmissionRuleSettings {
   readonly platformImages: readonly string[];
   /** Production: every other image must be pinned by digest. */
   readonly requireDigest: boolean;
+  /**
+   * Every image, the platform's own pins included, must come from {@link registryHosts}: no
+   * upstream exception (production; the upstream images come through the registry's cache).
+   * @default requireDigest
+   */
+  readonly registryOnly?: boolean;
   /** Service accounts a pod of a pipeline namespace may run as (the platform's pipeline accounts). */
   readonly pipelineServiceAccounts: readonly string[];
   /**
@@ -139,6 +145,12 @@ export function admissionSettingsProblems(s: AdmissionRuleSettings): string[] {
   for (const i of s.platformImages)
     if (!IMAGE.test(i) || !/(:[\w.-]+|@sha256:[a-f0-9]{64})$/.test(i))
       p.push(`platformImages: "${i}" must be a pinned image reference (registry/repository:tag or @sha256:digest)`);
+  if (s.registryOnly ?? s.requireDigest)
+    for (const i of s.platformImages)
+      if (!s.registryHosts.some((h) => i.startsWith(`${h}/`)))
+        p.push(
+          `platformImages: "${i}" is not in the stack's registry (${s.registryHosts.join(", ")}); production takes no upstream image: pull it through the registry's cache`,
+        );
   for (const [key, list] of [
     ["pipelineServiceAccounts", s.pipelineServiceAccounts],
     ["platformOnlyServiceAccounts", s.platformOnlyServiceAccounts],
@@ -211,6 +223,8 @@ function containerRule(pred: string, message: string, opts: { includeEphemeral?:
 function imagePolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
   const fromRegistry = `(${s.registryHosts.map((h) => `c.image.startsWith(${lit(`${h}/`)})`).join(" || ")})`;
   const platform = `c.image in variables.platformImages`;
+  // Production: the platform's pins are exempt from the digest rule only, never from the registry rule.
+  const registryRule = (s.registryOnly ?? s.requireDigest) ? fromRegistry : `${platform} || ${fromRegistry}`;
   return {
     name: "mlops-images",
     description:
@@ -220,7 +234,7 @@ function imagePolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
     variables: [{ name: "platformImages", expression: litList(s.platformImages) }],
     validations: [
       containerRule(
-        `${platform} || ${fromRegistry}`,
+        registryRule,
         `images must come from the stack's registry (${s.registryHosts.join(", ")}); containers with another registry`,
       ),
       ...(s.requireDigest

@@ -58,6 +58,8 @@ export function admissionControlProblems(args: AdmissionControlArgs): string[] {
       registryHosts: known.registryHosts.length ? known.registryHosts : ["placeholder.example"],
       platformImages: known.platformImages,
       requireDigest: args.environment === "production",
+      // Whether the platform's pins are in the registry is known only with the registry host.
+      registryOnly: args.environment === "production" && known.registryHosts.length === args.registryHosts.length,
       pipelineServiceAccounts: args.pipelineServiceAccounts,
       platformOnlyServiceAccounts: args.platformOnlyServiceAccounts,
       serving: args.serving,

@@ -18,6 +18,7 @@ import { DATA_BATCH_MARKER, type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, typ
 import { ArgsCheck } from "../validate";
 import { ARGO_CLUSTER_ROLES } from "./argo-workflows";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, viaCache } from "./image-cache";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
@@ -45,6 +46,11 @@ export interface GitWebhookSettings {
 
 /** Arguments of {@link ArgoEvents}. */
 export interface ArgoEventsArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   readonly namespace: pulumi.Input<string>;
   /** Namespace the training pipeline runs in. */
   readonly pipelinesNamespace: pulumi.Input<string>;
@@ -325,15 +331,18 @@ export class ArgoEvents extends pulumi.ComponentResource {
         namespace: args.namespace,
         values: {
           crds: { install: true, keep: true },
-          global: { image: { repository: IMAGES.argoEvents.repository, tag: IMAGES.argoEvents.tag }, securityContext: pod },
+          global: {
+            image: { repository: viaCache(args.imageCache, IMAGES.argoEvents.repository), tag: IMAGES.argoEvents.tag },
+            securityContext: pod,
+          },
           configs: {
             jetstream: {
               versions: [
                 {
                   version: IMAGES.nats.tag,
-                  natsImage: imageRef(IMAGES.nats),
-                  metricsExporterImage: imageRef(IMAGES.natsMetricsExporter),
-                  configReloaderImage: imageRef(IMAGES.natsConfigReloader),
+                  natsImage: viaCache(args.imageCache, imageRef(IMAGES.nats)),
+                  metricsExporterImage: viaCache(args.imageCache, imageRef(IMAGES.natsMetricsExporter)),
+                  configReloaderImage: viaCache(args.imageCache, imageRef(IMAGES.natsConfigReloader)),
                   startCommand: "/nats-server",
                 },
               ],

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { FEAST_SERVICE, MLFLOW_GATE_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
-import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
+import { CHARTS, IMAGES } from "../../contracts/versions";
 import {
   type CloudName,
   type DatabaseRef,
@@ -20,6 +20,7 @@ import {
 } from "../contracts";
 import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, partsViaCache, viaCache } from "./image-cache";
 import { flows, type NetworkFlow } from "./namespace";
 import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
@@ -105,6 +106,11 @@ export function artifactRepositoryConfig(
 
 /** Arguments of {@link ArgoWorkflows}. */
 export interface ArgoWorkflowsArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   readonly namespace: pulumi.Input<string>;
   /** Namespaces where workflows run (`ml-pipelines` and the team namespaces). */
   readonly pipelineNamespaces: readonly string[];
@@ -142,9 +148,14 @@ export function argoWorkflowsValues(
 ): Record<string, unknown> {
   const sc = restrictedContainerSecurityContext(8737);
   const pod = restrictedPodSecurityContext(8737);
-  const img = (i: { repository: string; tag: string }) => ({ ...splitRegistry(i), tag: i.tag });
+  const img = (i: { repository: string; tag: string }) => ({ ...partsViaCache(args.imageCache, i.repository), tag: i.tag });
   return {
-    crds: { install: true, keep: true, full: true },
+    crds: {
+      install: true,
+      keep: true,
+      full: true,
+      upgradeJob: { image: { repository: viaCache(args.imageCache, IMAGES.kubectl.repository), tag: IMAGES.kubectl.tag } },
+    },
     images: { pullPolicy: "IfNotPresent" },
     singleNamespace: false,
     // Step service accounts and their RBAC are the platform's, not the chart's defaults.
@@ -632,6 +643,8 @@ export const pipelinesService: PlatformServiceDescriptor = {
       { purpose: "artifacts", prefix: pipelineArtifactPrefix(NAMESPACES.pipelines), mode: "readwrite" },
       { purpose: "datasets", prefix: "platform/", mode: "read" },
       { purpose: "features", prefix: "feast/", mode: "readwrite" },
+      // The drift monitor's data steps read the model servers' captured inputs and predictions.
+      { purpose: "artifacts", prefix: "capture/", mode: "read" },
     ],
     readDataLakes: true,
     registry: "pull",

@@ -11,7 +11,9 @@
  * `behavior` it passes through.
  */
 import { NAMESPACES } from "../../contracts/endpoints";
-import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
+import { INBOUND_BYPASS_ANNOTATION } from "../../contracts/mesh";
+import { CHARTS, IMAGES } from "../../contracts/versions";
+import { type ImageCacheInput, partsViaCache } from "./image-cache";
 import { flows } from "./namespace";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
@@ -121,11 +123,8 @@ export function servingQuota(
 }
 
 /** Helm values of KEDA (exported for tests). */
-export function kedaValues(): Record<string, unknown> {
-  const image = (pin: { repository: string; tag: string }) => {
-    const { registry, repository } = splitRegistry(pin);
-    return { registry, repository, tag: pin.tag };
-  };
+export function kedaValues(imageCache?: ImageCacheInput): Record<string, unknown> {
+  const image = (pin: { repository: string; tag: string }) => ({ ...partsViaCache(imageCache, pin.repository), tag: pin.tag });
   const sc = restrictedContainerSecurityContext();
   const pod = restrictedPodSecurityContext();
   return {
@@ -139,6 +138,8 @@ export function kedaValues(): Record<string, unknown> {
     securityContext: { operator: sc, metricServer: sc, webhooks: sc },
     podSecurityContext: { operator: pod, metricServer: pod, webhooks: pod },
     resources: { operator: resources("small"), metricServer: resources("small"), webhooks: resources("tiny") },
+    // The API server (outside the mesh) calls the external-metrics API and the webhooks.
+    podAnnotations: { metricsAdapter: { ...INBOUND_BYPASS_ANNOTATION }, webhooks: { ...INBOUND_BYPASS_ANNOTATION } },
     prometheus: {
       operator: { enabled: true, serviceMonitor: { enabled: true } },
       metricServer: { enabled: true, serviceMonitor: { enabled: true } },

@@ -19,6 +19,7 @@ import { feastService } from "./feast";
 import { gpuService } from "./gpu";
 import { certManagerService, ingressService } from "./ingress";
 import { kueueService } from "./kueue";
+import { meshService } from "./mesh";
 import { mlflowService } from "./mlflow";
 import { monitoringService } from "./monitoring";
 import { type CatalogueContext, descriptorProblems, type PlatformServiceDescriptor } from "./service";
@@ -27,6 +28,7 @@ import { dexService } from "./sso";
 
 /** Every platform service, in installation order of their namespaces. */
 export const CATALOGUE: readonly PlatformServiceDescriptor[] = [
+  meshService,
   monitoringService,
   ingressService,
   certManagerService,

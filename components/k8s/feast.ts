@@ -12,12 +12,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { FEAST_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { IMAGES, imageRef } from "../../contracts/versions";
-import type { CacheRef, DatabaseRef, WorkloadIdentityRef } from "../contracts";
+import { type CacheRef, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ArgsCheck } from "../validate";
+import { type ImageCacheInput, viaCache } from "./image-cache";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
 import { type ResourceSize, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
+import { SERVING_SERVICE_ACCOUNT } from "./serving";
 
 /** The feature server's service. */
 export { FEAST_SERVICE };
@@ -70,11 +72,23 @@ export function featureStoreYaml(c: FeastStoreConfig): string {
 
 /** Arguments of {@link Feast}. */
 export interface FeastArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   readonly namespace: pulumi.Input<string>;
   /** Extra namespaces that get the `feature_store.yaml` Secret (pipelines, for materialization). */
   readonly configNamespaces: readonly pulumi.Input<string>[];
+  /** The SQL registry (the stack's PostgreSQL, or an attached Feast's). */
   readonly database: DatabaseRef;
+  /** The online store (the stack's Redis, or an attached Feast's). */
   readonly cache: CacheRef;
+  /**
+   * The Feast project of the registry.
+   * @default "mlops_platform"
+   */
+  readonly project?: string;
   /** `s3://…` or `abfss://…` URI of the features bucket. */
   readonly offlineUri: pulumi.Input<string>;
   readonly identity: WorkloadIdentityRef;
@@ -100,6 +114,8 @@ export function feastProblems(args: FeastArgs): string[] {
     p.push(`database.sslMode: "${String(args.database.sslMode)}" must be "require" or "verify-full"`);
   }
   if (!Number.isInteger(args.replicas) || args.replicas < 1) p.push(`replicas: ${args.replicas} must be an integer ≥ 1`);
+  if (args.project !== undefined && !/^[A-Za-z0-9_]{1,64}$/.test(args.project))
+    p.push(`project: "${args.project}" must be a Feast project name (letters, digits, underscores), e.g. risk_features`);
   return p;
 }
 
@@ -120,7 +136,7 @@ export class Feast extends pulumi.ComponentResource {
       .all([db, cache, pulumi.output(args.offlineUri)])
       .apply(([[host, port, database, username, password], [cHost, cPort, cPass], offlineUri]) =>
         featureStoreYaml({
-          project: "mlops_platform",
+          project: args.project ?? "mlops_platform",
           database: { host, port, database, username, password, sslMode: d.sslMode },
           cache: { host: cHost, port: cPort, password: cPass },
           offlineUri,
@@ -224,7 +240,7 @@ export class Feast extends pulumi.ComponentResource {
               containers: [
                 {
                   name: "feature-server",
-                  image: imageRef(IMAGES.feastFeatureServer),
+                  image: viaCache(args.imageCache, imageRef(IMAGES.feastFeatureServer)),
                   command: ["feast", "-c", "/feast", "serve", "--host", "0.0.0.0", "--port", String(FEAST_SERVICE.port), "--no-access-log"],
                   env: [
                     { name: "HOME", value: "/tmp" },
@@ -294,7 +310,14 @@ export const feastService: PlatformServiceDescriptor = {
     flows.fromIngress([FEAST_SERVICE.port]),
     {
       description: "pipelines and serving read features",
-      peers: [{ namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL } }, { namespace: NAMESPACES.serving }],
+      // The identities Feast's RBAC already names (writers and readers in platform.ts), for the mesh.
+      peers: [
+        {
+          namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL },
+          serviceAccounts: [PIPELINE_SERVICE_ACCOUNTS.data, PIPELINE_SERVICE_ACCOUNTS.train, PIPELINE_SERVICE_ACCOUNTS.register],
+        },
+        { namespace: NAMESPACES.serving, serviceAccounts: [SERVING_SERVICE_ACCOUNT] },
+      ],
       ports: [{ port: FEAST_SERVICE.port }],
       podLabels: { ...FEAST_POD_LABELS },
     },

@@ -14,6 +14,7 @@ import { NAMESPACES } from "../../contracts/endpoints";
 import { GPU_PRESENT_LABEL, GPU_TOLERATION } from "../../contracts/scheduling";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, viaCache } from "./image-cache";
 import { flows } from "./namespace";
 import type * as k8s from "./sdk";
 import { resources } from "./security";
@@ -45,6 +46,11 @@ export interface GpuToleration {
 
 /** Arguments of {@link GpuScheduling}. */
 export interface GpuSchedulingArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   /** The privileged node-agent namespace. */
   readonly namespace: pulumi.Input<string>;
   /** Node labels that select GPU nodes. @default {@link GPU_NODE_LABEL} */
@@ -75,9 +81,10 @@ export function gpuPlacement(
 export function devicePluginValues(
   nodeSelector?: Readonly<Record<string, string>>,
   spotTolerations?: readonly GpuToleration[],
+  imageCache?: ImageCacheInput,
 ): Record<string, unknown> {
   return {
-    image: { repository: IMAGES.nvidiaDevicePlugin.repository, tag: IMAGES.nvidiaDevicePlugin.tag },
+    image: { repository: viaCache(imageCache, IMAGES.nvidiaDevicePlugin.repository), tag: IMAGES.nvidiaDevicePlugin.tag },
     ...gpuPlacement(nodeSelector, spotTolerations),
     securityContext: { ...NODE_AGENT_SECURITY_CONTEXT },
     podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
@@ -93,9 +100,10 @@ export function devicePluginValues(
 export function dcgmExporterValues(
   nodeSelector?: Readonly<Record<string, string>>,
   spotTolerations?: readonly GpuToleration[],
+  imageCache?: ImageCacheInput,
 ): Record<string, unknown> {
   return {
-    image: { repository: IMAGES.dcgmExporter.repository, tag: IMAGES.dcgmExporter.tag },
+    image: { repository: viaCache(imageCache, IMAGES.dcgmExporter.repository), tag: IMAGES.dcgmExporter.tag },
     ...gpuPlacement(nodeSelector, spotTolerations),
     securityContext: { ...NODE_AGENT_SECURITY_CONTEXT },
     podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
@@ -125,7 +133,7 @@ export class GpuScheduling extends pulumi.ComponentResource {
         chart: CHARTS.nvidiaDevicePlugin,
         releaseName: "nvidia-device-plugin",
         namespace: args.namespace,
-        values: devicePluginValues(args.nodeSelector, args.spotTolerations),
+        values: devicePluginValues(args.nodeSelector, args.spotTolerations, args.imageCache),
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
@@ -135,7 +143,7 @@ export class GpuScheduling extends pulumi.ComponentResource {
         chart: CHARTS.dcgmExporter,
         releaseName: "dcgm-exporter",
         namespace: args.namespace,
-        values: dcgmExporterValues(args.nodeSelector, args.spotTolerations),
+        values: dcgmExporterValues(args.nodeSelector, args.spotTolerations, args.imageCache),
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );

@@ -7,9 +7,11 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
-import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
+import { INBOUND_BYPASS_ANNOTATION } from "../../contracts/mesh";
+import { CHART_IMAGES, CHARTS, IMAGES } from "../../contracts/versions";
 import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, partsViaCache } from "./image-cache";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security";
@@ -22,6 +24,11 @@ export const CLUSTER_ISSUER = "platform-internal-ca";
 
 /** Arguments of {@link InternalIngress}. */
 export interface InternalIngressArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   /** Namespace of the ingress controller (already created with its baseline). */
   readonly namespace: pulumi.Input<string>;
   /** Namespace of cert-manager (already created with its baseline). */
@@ -53,11 +60,13 @@ export function internalIngressProblems(args: InternalIngressArgs): string[] {
 }
 
 /** Helm values of Traefik (exported for tests). */
-export function traefikValues(args: Pick<InternalIngressArgs, "internalLoadBalancerAnnotations" | "replicas">): Record<string, unknown> {
-  const image = splitRegistry(IMAGES.traefik);
+export function traefikValues(
+  args: Pick<InternalIngressArgs, "internalLoadBalancerAnnotations" | "replicas" | "imageCache">,
+): Record<string, unknown> {
   return {
-    image: { registry: image.registry, repository: image.repository, tag: IMAGES.traefik.tag },
-    deployment: { replicas: args.replicas },
+    image: { ...partsViaCache(args.imageCache, IMAGES.traefik.repository), tag: IMAGES.traefik.tag },
+    // Clients outside the mesh reach the controller (docs/in-cluster-encryption.md); its backends are reached through the mesh.
+    deployment: { replicas: args.replicas, podAnnotations: { ...INBOUND_BYPASS_ANNOTATION } },
     ingressClass: { enabled: true, isDefaultClass: true, name: INGRESS_CLASS },
     providers: {
       // IngressRoutes and TraefikServices: the canary models' header routes and weighted split
@@ -92,16 +101,25 @@ export function traefikValues(args: Pick<InternalIngressArgs, "internalLoadBalan
 }
 
 /** cert-manager values (exported for tests). */
-export function certManagerValues(): Record<string, unknown> {
+export function certManagerValues(imageCache?: ImageCacheInput): Record<string, unknown> {
   const sc = restrictedContainerSecurityContext(1000);
   const pod = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
   return {
     crds: { enabled: true, keep: true },
+    // The chart renders `<imageRegistry>/<imageNamespace>/<component>` for all five of its images.
+    imageRegistry: partsViaCache(imageCache, CHART_IMAGES.certManager.repository).registry,
+    imageNamespace: partsViaCache(imageCache, CHART_IMAGES.certManager.repository).repository,
     image: { tag: IMAGES.certManagerController.tag },
     securityContext: pod,
     containerSecurityContext: sc,
     resources: resources("small"),
-    webhook: { securityContext: pod, containerSecurityContext: sc, resources: resources("tiny") },
+    // The API server (outside the mesh) calls the webhook.
+    webhook: {
+      securityContext: pod,
+      containerSecurityContext: sc,
+      resources: resources("tiny"),
+      podAnnotations: { ...INBOUND_BYPASS_ANNOTATION },
+    },
     cainjector: { securityContext: pod, containerSecurityContext: sc, resources: resources("small") },
     startupapicheck: { securityContext: pod, containerSecurityContext: sc, resources: resources("tiny") },
     prometheus: { enabled: true, servicemonitor: { enabled: true } },
@@ -130,7 +148,12 @@ export class InternalIngress extends pulumi.ComponentResource {
 
     this.certManager = helmRelease(
       `${name}-cert-manager`,
-      { chart: CHARTS.certManager, releaseName: "cert-manager", namespace: args.certManagerNamespace, values: certManagerValues() },
+      {
+        chart: CHARTS.certManager,
+        releaseName: "cert-manager",
+        namespace: args.certManagerNamespace,
+        values: certManagerValues(args.imageCache),
+      },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
     const crdOpts = { parent: this, dependsOn: [...args.dependsOn, this.certManager] };

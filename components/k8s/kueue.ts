@@ -15,10 +15,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
+import { INBOUND_BYPASS_ANNOTATION } from "../../contracts/mesh";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import { ArgsCheck } from "../validate";
 import { type GpuPoolCapacity, gpuQueueObjects, gpuQueuePlan, gpuQuotaProblems, type QueueTeam } from "./gpu-queues";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, viaCache } from "./image-cache";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
 import { resources } from "./security";
@@ -51,13 +53,15 @@ export function kueueManagerConfig(): Record<string, unknown> {
 }
 
 /** Chart values (exported for tests). */
-export function kueueValues(replicas: number): Record<string, unknown> {
+export function kueueValues(replicas: number, imageCache?: ImageCacheInput): Record<string, unknown> {
   return {
     controllerManager: {
       replicas,
       manager: {
-        image: { repository: IMAGES.kueue.repository, tag: IMAGES.kueue.tag, pullPolicy: "IfNotPresent" },
+        image: { repository: viaCache(imageCache, IMAGES.kueue.repository), tag: IMAGES.kueue.tag, pullPolicy: "IfNotPresent" },
         resources: resources("medium"),
+        // The API server (outside the mesh) calls the webhook and the visibility API.
+        podAnnotations: { ...INBOUND_BYPASS_ANNOTATION },
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
         containerSecurityContext: {
           runAsNonRoot: true,
@@ -76,6 +80,11 @@ export function kueueValues(replicas: number): Record<string, unknown> {
 
 /** Arguments of {@link Kueue}. */
 export interface KueueArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   readonly namespace: pulumi.Input<string>;
   readonly teams: readonly QueueTeam[];
   /** The stack's GPU pools; none: Kueue runs with local queues whose cluster queues hold no GPU. */
@@ -105,7 +114,7 @@ export class Kueue extends pulumi.ComponentResource {
     check.done();
     this.release = helmRelease(
       `${name}-release`,
-      { chart: CHARTS.kueue, releaseName: "kueue", namespace: args.namespace, values: kueueValues(args.replicas ?? 1) },
+      { chart: CHARTS.kueue, releaseName: "kueue", namespace: args.namespace, values: kueueValues(args.replicas ?? 1, args.imageCache) },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
     this.queues = [];

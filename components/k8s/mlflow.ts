@@ -11,9 +11,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MLFLOW_GATE_SERVICE, MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
-import type { CloudName, DatabaseRef, WorkloadIdentityRef } from "../contracts";
+import { type CloudName, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, viaCache } from "./image-cache";
 import type { MlflowAuthzSettings } from "./mlflow-authz";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
@@ -25,6 +26,7 @@ import {
   secretStringData,
 } from "./security";
 import type { PlatformServiceDescriptor } from "./service";
+import { SERVING_SERVICE_ACCOUNT } from "./serving";
 import { oidcClientSecret, type SsoSettings } from "./sso";
 
 /** MLflow's in-cluster service (release `mlflow`). */
@@ -48,6 +50,11 @@ export type MlflowArtifactStore =
 
 /** Arguments of {@link Mlflow}. */
 export interface MlflowArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   readonly namespace: pulumi.Input<string>;
   readonly namespaceName: string;
   readonly database: DatabaseRef;
@@ -155,7 +162,7 @@ export function oauth2ProxyValues(
   secrets: { oidc: pulumi.Input<string>; cookie: pulumi.Input<string> },
 ): Record<string, unknown> {
   return {
-    image: { repository: IMAGES.oauth2Proxy.repository, tag: IMAGES.oauth2Proxy.tag },
+    image: { repository: viaCache(args.imageCache, IMAGES.oauth2Proxy.repository), tag: IMAGES.oauth2Proxy.tag },
     replicaCount: args.replicas,
     config: {
       existingSecret: secrets.oidc,
@@ -342,7 +349,11 @@ export const mlflowService: PlatformServiceDescriptor = {
     flows.fromIngress([MLFLOW_AUTH_SERVICE.containerPort], { ...MLFLOW_AUTH_POD_LABELS }),
     {
       description: "pipelines log runs and register models, model servers download models: through the gate",
-      peers: [{ namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL } }, { namespace: NAMESPACES.serving }],
+      // The identities that call the gate today (the mesh admits only these, docs/in-cluster-encryption.md).
+      peers: [
+        { namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL }, serviceAccounts: Object.values(PIPELINE_SERVICE_ACCOUNTS) },
+        { namespace: NAMESPACES.serving, serviceAccounts: [SERVING_SERVICE_ACCOUNT] },
+      ],
       ports: [{ port: MLFLOW_GATE_SERVICE.containerPort }],
       podLabels: { ...MLFLOW_GATE_POD_LABELS },
     },

@@ -6,7 +6,8 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
-import { CHARTS, IMAGES, splitRegistry } from "../../contracts/versions";
+import { INBOUND_BYPASS_ANNOTATION } from "../../contracts/mesh";
+import { CHART_IMAGES, CHARTS, IMAGES } from "../../contracts/versions";
 import { ArgsCheck } from "../validate";
 import {
   ALERT_CREDENTIALS_SECRET,
@@ -16,6 +17,7 @@ import {
   alertmanagerConfigSpec,
 } from "./alerting";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, partsViaCache } from "./image-cache";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
@@ -156,6 +158,11 @@ export function grafanaRoleAttributePath(adminGroups: readonly string[], viewerG
 
 /** Arguments of {@link Monitoring}. */
 export interface MonitoringArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   readonly namespace: pulumi.Input<string>;
   readonly namespaceName: string;
   /** Namespace of the privileged node agents (node exporter runs there). */
@@ -185,7 +192,12 @@ export function monitoringValues(
 ): Record<string, unknown> {
   const sc = restrictedContainerSecurityContext(1000);
   const pod = restrictedPodSecurityContext(1000);
-  const img = (i: { repository: string; tag: string }) => ({ ...splitRegistry(i), tag: i.tag });
+  const img = (i: { repository: string; tag: string }) => ({ ...partsViaCache(args.imageCache, i.repository), tag: i.tag });
+  // Chart images at the tag the chart version pins: only where they come from is set.
+  const from = (i: { repository: string; tag?: string }) => ({
+    ...partsViaCache(args.imageCache, i.repository),
+    ...(i.tag ? { tag: i.tag } : {}),
+  });
   const e = args.sso.endpoints;
   const replicas = Math.min(args.replicas, 2);
   return {
@@ -201,7 +213,14 @@ export function monitoringValues(
       securityContext: pod,
       containerSecurityContext: sc,
       resources: resources("small"),
-      admissionWebhooks: { patch: { securityContext: pod }, deployment: { securityContext: pod, containerSecurityContext: sc } },
+      // The API server (outside the mesh) calls the operator's admission webhook.
+      podAnnotations: { ...INBOUND_BYPASS_ANNOTATION },
+      prometheusConfigReloader: { image: from(CHART_IMAGES.prometheusConfigReloader) },
+      thanosImage: from(CHART_IMAGES.thanos),
+      admissionWebhooks: {
+        patch: { securityContext: pod, image: from(CHART_IMAGES.webhookCertgen) },
+        deployment: { securityContext: pod, containerSecurityContext: sc },
+      },
     },
     prometheus: {
       service: { type: "ClusterIP" },
@@ -238,6 +257,8 @@ export function monitoringValues(
       },
     },
     grafana: {
+      image: from(CHART_IMAGES.grafana),
+      downloadDashboardsImage: from(CHART_IMAGES.grafanaDownloader),
       replicas,
       admin: { existingSecret: secrets.admin, userKey: "admin-user", passwordKey: "admin-password" },
       service: { type: "ClusterIP" },
@@ -246,7 +267,11 @@ export function monitoringValues(
       initChownData: { enabled: false },
       securityContext: { ...pod, runAsUser: 472, runAsGroup: 472, fsGroup: 472 },
       containerSecurityContext: restrictedContainerSecurityContext(472),
-      sidecar: { securityContext: restrictedContainerSecurityContext(472), resources: resources("tiny") },
+      sidecar: {
+        image: from(CHART_IMAGES.grafanaSidecar),
+        securityContext: restrictedContainerSecurityContext(472),
+        resources: resources("tiny"),
+      },
       resources: resources("medium"),
       envValueFrom: { GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: secrets.oidc, key: "client-secret" } } },
       "grafana.ini": {
@@ -274,9 +299,18 @@ export function monitoringValues(
         security: { cookie_secure: true, disable_gravatar: true },
       },
     },
-    "kube-state-metrics": { securityContext: pod, containerSecurityContext: sc, resources: resources("small") },
+    "kube-state-metrics": {
+      image: from(CHART_IMAGES.kubeStateMetrics),
+      securityContext: pod,
+      containerSecurityContext: sc,
+      resources: resources("small"),
+    },
     // Node exporter needs the host's network and filesystems: it runs in the privileged node-agent namespace.
-    "prometheus-node-exporter": { namespaceOverride: args.nodeAgentsNamespace, resources: resources("tiny") },
+    "prometheus-node-exporter": {
+      image: from(CHART_IMAGES.nodeExporter),
+      namespaceOverride: args.nodeAgentsNamespace,
+      resources: resources("tiny"),
+    },
   };
 }
 

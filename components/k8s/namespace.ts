@@ -2,27 +2,44 @@
  * The baseline every platform and team namespace gets: Pod Security Admission labels
  * (`restricted` enforced), a default-deny NetworkPolicy for ingress and egress, one
  * NetworkPolicy listing the flows the namespace's services need, a ResourceQuota and a
- * LimitRange.
+ * LimitRange. Every namespace is enrolled in the Istio ambient mesh (`istio.io/dataplane-mode:
+ * ambient`) unless it says why not (only the mesh's own namespace does), and its NetworkPolicies
+ * admit the mesh's tunnel (HBONE, TCP 15008) exactly between the peers its flows already admit.
  */
 
 import * as pulumi from "@pulumi/pulumi";
 import { type Cidr, contains, parseCidr } from "../../contracts/cidr";
 import { EGRESS_HOSTS_ANNOTATION, INTERNET_PORTS, NON_PUBLIC_CIDRS, PRIVATE_CIDRS } from "../../contracts/egress";
 import { NAMESPACES } from "../../contracts/endpoints";
+import {
+  AMBIENT_LABEL,
+  HBONE_PORT,
+  KUBELET_PROBE_SNAT_CIDR,
+  MESH_EXEMPT_ANNOTATION,
+  POD_SECURITY_REASON_ANNOTATION,
+} from "../../contracts/mesh";
 import { ArgsCheck } from "../validate";
 import * as k8s from "./sdk";
 import { type PodSecurityLevel, podSecurityLabels } from "./security";
 
 /** Where traffic comes from or goes to. */
 export type NetworkPeer =
-  /** Pods of a namespace (optionally only those with these labels). */
-  | { readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> }
+  /**
+   * Pods of a namespace (optionally only those with these labels). `serviceAccounts` names the
+   * identities of that namespace that make the call: the mesh's AuthorizationPolicies admit only
+   * those principals (`cluster.local/ns/<namespace>/sa/<sa>`); absent, any account of the namespace.
+   */
+  | {
+      readonly namespace: string;
+      readonly podLabels?: Readonly<Record<string, string>>;
+      readonly serviceAccounts?: readonly string[];
+    }
   /** Pods with these labels in the same namespace. */
   | { readonly podLabels: Readonly<Record<string, string>> }
   /** An address block (e.g. the VPC/VNet for managed databases). */
   | { readonly cidr: string; readonly except?: readonly string[] }
-  /** Pods of every namespace carrying these labels (e.g. every pipeline namespace). */
-  | { readonly namespaceLabels: Readonly<Record<string, string>> }
+  /** Pods of every namespace carrying these labels (e.g. every pipeline namespace); `serviceAccounts` as for a namespace peer. */
+  | { readonly namespaceLabels: Readonly<Record<string, string>>; readonly serviceAccounts?: readonly string[] }
   /** Every pod in every namespace (monitoring scrapes, the ingress controller's backends). */
   | { readonly allNamespaces: true }
   /**
@@ -63,6 +80,11 @@ export interface PlatformNamespaceArgs {
    * @default "restricted" — only the node-agent namespace (GPU device plugin, DCGM, node exporter) is `privileged`.
    */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Why the namespace needs less than `restricted` (required then): written on the namespace
+   * (`mlops.platform/pod-security-reason`), where reviews and the policy pack read it.
+   */
+  readonly podSecurityReason?: string;
   /** Allowed inbound flows besides same-namespace traffic. */
   readonly ingress: readonly NetworkFlow[];
   /** Allowed outbound flows besides DNS and same-namespace traffic. */
@@ -70,6 +92,13 @@ export interface PlatformNamespaceArgs {
   readonly quota: NamespaceQuota;
   /** Extra namespace labels. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Why the namespace stays out of the Istio ambient mesh. Absent (the default), the namespace is
+   * labelled `istio.io/dataplane-mode: ambient`: its pods' traffic is mutually authenticated and
+   * encrypted by ztunnel, and STRICT mTLS refuses plain-text connections to them.
+   * @default undefined — enrolled in the mesh
+   */
+  readonly meshExemptReason?: string;
   /**
    * Keep the namespace (and so everything in it: secrets, volumes) when it leaves the program or
    * the stack is destroyed. On in protected (production) stacks.
@@ -190,6 +219,22 @@ function ruleSpec(flow: NetworkFlow, direction: "from" | "to"): Record<string, u
   };
 }
 
+/** True for peers that are pods (and so, in the mesh, reached through HBONE). */
+function isPodPeer(p: NetworkPeer): boolean {
+  return "namespace" in p || "namespaceLabels" in p || "allNamespaces" in p || ("podLabels" in p && !("cidr" in p));
+}
+
+/**
+ * A flow's rule, plus (when it names ports and pods) the same pod peers on HBONE: nothing but
+ * 15008 is added, and only towards or from peers the flow already admits.
+ */
+function withHbone(flow: NetworkFlow, direction: "from" | "to"): Record<string, unknown>[] {
+  const base = ruleSpec(flow, direction);
+  const pods = flow.peers.filter(isPodPeer);
+  if (!flow.ports?.length || pods.length === 0 || flow.ports.some((p) => p.port === HBONE_PORT)) return [base];
+  return [base, { [direction]: pods.map(peerSpec), ports: [{ port: HBONE_PORT, protocol: "TCP" }] }];
+}
+
 /** True when the flow names internet hosts. */
 function internetHosts(flow: NetworkFlow): string[] {
   return flow.peers.flatMap((p) => ("internet" in p ? [...p.internet] : []));
@@ -207,8 +252,13 @@ function withoutInternet(flow: NetworkFlow): NetworkFlow | undefined {
  * some pods (`podLabels`) gets its own policy, since a NetworkPolicy selects pods as a whole.
  */
 export function networkPolicySpecs(
-  args: Pick<PlatformNamespaceArgs, "ingress" | "egress">,
+  args: Pick<PlatformNamespaceArgs, "ingress" | "egress" | "meshExemptReason">,
 ): { name: string; spec: Record<string, unknown>; annotations?: Record<string, string> }[] {
+  const ambient = args.meshExemptReason === undefined;
+  // In the mesh, a connection from pod A to port P of pod B leaves A as HBONE to B:15008 (ztunnel
+  // runs inside each pod's network namespace), so every flow between pods also admits 15008 to the
+  // same peers; the original port is then enforced by the AuthorizationPolicies (mesh.ts).
+  const rules = (f: NetworkFlow, dir: "from" | "to") => (ambient ? withHbone(f, dir) : [ruleSpec(f, dir)]);
   // Internet flows get policies of their own, annotated with the hosts they are for.
   const internetFlows = args.egress.filter((f) => internetHosts(f).length > 0);
   const egress = args.egress.flatMap((f) => {
@@ -227,8 +277,13 @@ export function networkPolicySpecs(
   const base = {
     podSelector: {},
     policyTypes: ["Ingress", "Egress"],
-    ingress: [{ from: [sameNamespace] }, ...args.ingress.filter((f) => !f.podLabels).map((f) => ruleSpec(f, "from"))],
-    egress: [dns, { to: [sameNamespace] }, ...args.egress.filter((f) => !f.podLabels).map((f) => ruleSpec(f, "to"))],
+    ingress: [
+      { from: [sameNamespace] },
+      // ztunnel answers the kubelet's probes from a link-local address (Istio's documented SNAT).
+      ...(ambient ? [{ from: [{ ipBlock: { cidr: KUBELET_PROBE_SNAT_CIDR } }] }] : []),
+      ...args.ingress.filter((f) => !f.podLabels).flatMap((f) => rules(f, "from")),
+    ],
+    egress: [dns, { to: [sameNamespace] }, ...args.egress.filter((f) => !f.podLabels).flatMap((f) => rules(f, "to"))],
   };
   const out: { name: string; spec: Record<string, unknown>; annotations?: Record<string, string> }[] = [
     { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
@@ -281,8 +336,8 @@ export function networkPolicySpecs(
       spec: {
         podSelector: { matchLabels: entry.labels },
         policyTypes: types,
-        ...(entry.ingress.length ? { ingress: entry.ingress.map((f) => ruleSpec(f, "from")) } : {}),
-        ...(entry.egress.length ? { egress: entry.egress.map((f) => ruleSpec(f, "to")) } : {}),
+        ...(entry.ingress.length ? { ingress: entry.ingress.flatMap((f) => rules(f, "from")) } : {}),
+        ...(entry.egress.length ? { egress: entry.egress.flatMap((f) => rules(f, "to")) } : {}),
       } as typeof base,
     });
   }
@@ -318,6 +373,12 @@ export function namespaceArgsProblems(args: PlatformNamespaceArgs): string[] {
   if (!(args.quota.cpu > 0)) problems.push(`quota.cpu: ${args.quota.cpu} must be a positive number of cores`);
   if (!(args.quota.memoryGiB > 0)) problems.push(`quota.memoryGiB: ${args.quota.memoryGiB} must be a positive number of GiB`);
   if (!(args.quota.gpu >= 0) || !Number.isInteger(args.quota.gpu)) problems.push(`quota.gpu: ${args.quota.gpu} must be an integer ≥ 0`);
+  if ((args.podSecurity ?? "restricted") !== "restricted" && (args.podSecurityReason ?? "").trim().length < 10)
+    problems.push(
+      `podSecurityReason: "${args.podSecurityReason ?? ""}" must say why the namespace needs pod security "${args.podSecurity}" (10 characters at least)`,
+    );
+  if (args.meshExemptReason !== undefined && args.meshExemptReason.trim().length < 10)
+    problems.push(`meshExemptReason: "${args.meshExemptReason}" must say why the namespace stays out of the mesh (10 characters at least)`);
   for (const f of [...args.ingress, ...args.egress]) {
     for (const p of f.peers) {
       if ("cidr" in p && p.cidr === "0.0.0.0/0" && args.ingress.includes(f)) {
@@ -352,7 +413,16 @@ export class PlatformNamespace extends pulumi.ComponentResource {
       {
         metadata: {
           name: args.name,
-          labels: { ...args.labels, ...podSecurityLabels(level), "app.kubernetes.io/part-of": "mlops-platform" },
+          labels: {
+            ...args.labels,
+            ...podSecurityLabels(level),
+            ...(args.meshExemptReason === undefined ? { ...AMBIENT_LABEL } : {}),
+            "app.kubernetes.io/part-of": "mlops-platform",
+          },
+          annotations: {
+            ...(args.meshExemptReason === undefined ? {} : { [MESH_EXEMPT_ANNOTATION]: args.meshExemptReason }),
+            ...(level === "restricted" ? {} : { [POD_SECURITY_REASON_ANNOTATION]: args.podSecurityReason ?? "" }),
+          },
         },
       },
       { parent: this, retainOnDelete: args.retainOnDelete === true },

@@ -14,9 +14,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { urlHost, workloadIdentityHosts } from "../../contracts/egress";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
+import { cachedImage, type ImageCache } from "../../contracts/image-cache";
 import { IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
 import {
+  type CacheRef,
   type CloudLayer,
+  type DatabaseRef,
   type InternalIngressRef,
   PIPELINE_SERVICE_ACCOUNTS,
   type PipelineIdentityRefs,
@@ -45,16 +48,18 @@ import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } f
 import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
+import { cloudImageCache } from "./image-cache";
 import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
 import { Kueue } from "./kueue";
+import { createMesh } from "./mesh-wiring";
 import { Mlflow } from "./mlflow";
 import { Monitoring } from "./monitoring";
-import { flows, PlatformNamespace } from "./namespace";
+import { PlatformNamespace } from "./namespace";
 import type { ResourceSize } from "./security";
 import { type CatalogueContext, serviceQuota } from "./service";
 import { ModelServing, type ServedModelSpec } from "./serving";
 import { DEX_NAMESPACE, Dex, type IdentitySettings, oidcEndpoints, type SsoSettings } from "./sso";
-import { Team, type TeamSpec } from "./team";
+import { Team, type TeamSpec, teamIngressFlows } from "./team";
 
 /** Re-exported from their owners (the ingress and SSO modules, `contracts/endpoints.ts`). */
 export { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, INTERNAL_CLIENT_CIDRS, PIPELINE_NAMESPACE_LABEL };
@@ -117,6 +122,18 @@ export interface PlatformServicesArgs {
     readonly name: string;
     readonly data: (namespace: string, team?: string) => pulumi.Input<Record<string, pulumi.Input<string>>>;
   };
+  /**
+   * An existing Feast registry and online store used instead of the platform's own
+   * (`services.feast.external`).
+   * @default the platform's own: its project in the stack's PostgreSQL and Redis
+   */
+  readonly feastStore?: { readonly project: string; readonly database: DatabaseRef; readonly cache: CacheRef };
+  /**
+   * Where the model servers' capture sidecars write (`<artifacts>/capture/`, in the form the steps'
+   * object client takes: `s3://…` or `https://<account>.blob.core.windows.net/…`).
+   * @default none: no capture
+   */
+  readonly captureUri?: pulumi.Input<string>;
   /** Keep namespaces (and their volumes and secrets) on delete: production stacks (`protectData`). @default false */
   readonly protectData?: boolean;
   /** Schedule of the periodic retraining. @default "0 2 * * *" */
@@ -223,6 +240,8 @@ interface Wiring {
   readonly nsOut: (ns: string) => string;
   /** What every chart waits for: the cluster's readiness and the namespaces. */
   readonly ready: readonly pulumi.Resource[];
+  /** The stack registry's pull-through cache every image comes through. */
+  readonly imageCache: pulumi.Output<ImageCache>;
 }
 
 /** The generated-secrets provider and a password factory. */
@@ -252,8 +271,10 @@ function createNamespaces(
             ? servingQuota(serviceQuota(d.quota, args.serviceReplicas), args.models)
             : serviceQuota(d.quota, args.serviceReplicas),
         podSecurity: d.namespace.podSecurity ?? "restricted",
+        ...(d.namespace.reason ? { podSecurityReason: d.namespace.reason } : {}),
         retainOnDelete: args.protectData === true,
         ...(d.namespace.labels ? { labels: d.namespace.labels } : {}),
+        ...(d.namespace.meshExemptReason ? { meshExemptReason: d.namespace.meshExemptReason } : {}),
       },
       { parent },
     );
@@ -297,6 +318,7 @@ function createMonitoring(w: Wiring, sso: SsoSettings): Monitoring {
   return new Monitoring(
     `${w.name}-monitoring`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.monitoring),
       namespaceName: NAMESPACES.monitoring,
       nodeAgentsNamespace: NAMESPACES.gpu,
@@ -320,6 +342,7 @@ function createIngress(w: Wiring, charts: readonly pulumi.Resource[]): InternalI
   return new InternalIngress(
     `${w.name}-ingress`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.ingress),
       certManagerNamespace: w.nsOut(CERT_MANAGER_NAMESPACE),
       internalLoadBalancerAnnotations: w.args.cloud.internalLoadBalancerAnnotations,
@@ -336,6 +359,7 @@ function createDex(w: Wiring, sso: SsoSettings, dexIssuer: string, charts: reado
   return new Dex(
     `${w.name}-dex`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(DEX_NAMESPACE),
       issuerUrl: dexIssuer,
       clientId: w.args.identity.oidcClientId,
@@ -373,6 +397,7 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
   const argo = new ArgoWorkflows(
     `${w.name}-argo`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.argo),
       pipelineNamespaces: pipelineNamespaces(args),
       database: args.cloud.databases.argo,
@@ -430,6 +455,7 @@ function createEvents(w: Wiring, charts: readonly pulumi.Resource[]): ArgoEvents
   return new ArgoEvents(
     `${w.name}-events`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.argoEvents),
       pipelinesNamespace: w.nsOut(NAMESPACES.pipelines),
       pipelinesNamespaceName: NAMESPACES.pipelines,
@@ -443,6 +469,7 @@ function createEvents(w: Wiring, charts: readonly pulumi.Resource[]): ArgoEvents
       schedule: args.retrainSchedule ?? "0 2 * * *",
       defaultDataUri: pulumi.interpolate`${args.cloud.buckets.datasets.uri}/platform/latest/`,
       retrainModels: [...new Set(args.models.map((m) => m.registeredModel))],
+      dataPrefixes: Object.fromEntries(args.models.flatMap((m) => (m.dataPrefix ? [[m.registeredModel, m.dataPrefix]] : []))),
       replicas: w.replicas,
       dependsOn: charts,
     },
@@ -474,6 +501,7 @@ function createMlflow(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resou
   return new Mlflow(
     `${w.name}-mlflow`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.mlflow),
       namespaceName: NAMESPACES.mlflow,
       database: cloud.databases.mlflow,
@@ -517,10 +545,12 @@ function createFeast(w: Wiring): Feast {
   return new Feast(
     `${w.name}-feast`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.feast),
       configNamespaces: [w.nsOut(NAMESPACES.pipelines)],
-      database: args.cloud.databases.feast,
-      cache: args.cloud.cache,
+      database: args.feastStore?.database ?? args.cloud.databases.feast,
+      cache: args.feastStore?.cache ?? args.cloud.cache,
+      ...(args.feastStore ? { project: args.feastStore.project } : {}),
       offlineUri: args.cloud.buckets.features.uri,
       identity: w.ident(IDENTITY_KEYS.feast),
       serviceAccountName: w.saOf(IDENTITY_KEYS.feast),
@@ -553,6 +583,7 @@ function createServing(
   return new ModelServing(
     `${w.name}-serving`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.serving),
       namespaceName: NAMESPACES.serving,
       rolloutsNamespace: w.nsOut(NAMESPACES.argoRollouts),
@@ -567,6 +598,9 @@ function createServing(
       modelsDomain: w.host("models"),
       ingress,
       ingressHost: `${INGRESS_SERVICE_NAME}.${NAMESPACES.ingress}.svc.cluster.local`,
+      ...(args.stepsImage !== undefined && args.captureUri !== undefined
+        ? { capture: { image: args.stepsImage, uri: args.captureUri, region: args.cloud.region } }
+        : {}),
       dependsOn: charts,
     },
     { parent: w.parent },
@@ -579,6 +613,7 @@ function createGpu(w: Wiring, charts: readonly pulumi.Resource[]): GpuScheduling
   return new GpuScheduling(
     `${w.name}-gpu`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.gpu),
       nodeSelector: w.args.gpuPoolSelector,
       spotTolerations: w.args.cloud.spotTolerations ?? [],
@@ -599,7 +634,7 @@ function pipelineIdents(w: Wiring, base: string): PipelineIdentityRefs {
 
 function createTeams(w: Wiring, argo: ArgoWorkflows): Team[] {
   const { args } = w;
-  const teamIngress = [flows.scrape()];
+  const teamIngress = teamIngressFlows();
   const egress = pipelineEgress(w.ctx);
   // Kueue holds each team to its nominal quota and lends idle GPUs: the namespace quota only caps
   // GPUs at what the pools hold, so a team can borrow (a ResourceQuota would refuse the pod).
@@ -633,6 +668,7 @@ function createKueue(w: Wiring, teams: readonly Team[], charts: readonly pulumi.
   return new Kueue(
     `${w.name}-kueue`,
     {
+      imageCache: w.imageCache,
       namespace: w.nsOut(NAMESPACES.kueue),
       teams: w.args.teams,
       gpuPools: w.args.gpuPools ?? [],
@@ -652,7 +688,11 @@ function createAdmission(w: Wiring, argo: ArgoWorkflows): AdmissionControl {
     platformAdmissionArgs({
       environment: args.environment ?? "production",
       registryHost: args.cloud.registryHost,
-      platformImages: [imageRef(IMAGES.argoExec), mlflowImage(args), ...(args.stepsImage === undefined ? [] : [args.stepsImage])],
+      platformImages: [
+        w.imageCache.apply((c) => cachedImage(imageRef(IMAGES.argoExec), c)),
+        mlflowImage(args),
+        ...(args.stepsImage === undefined ? [] : [args.stepsImage]),
+      ],
       pipelineNamespaces: [NAMESPACES.pipelines],
       teamNamespaces: args.teams.map((t) => teamNamespace(t.name)),
       serving: { namespace: NAMESPACES.serving, serviceAccounts: [w.saOf(IDENTITY_KEYS.serving)] },
@@ -722,6 +762,7 @@ export class PlatformServices extends pulumi.ComponentResource {
       ident: (key: string) => args.cloud.identities[key] as WorkloadIdentityRef,
       saOf: (key: string) => args.identitySpecs.find((s) => s.key === key)?.serviceAccounts[0] as string,
       password: createPasswords(name, this),
+      imageCache: cloudImageCache(args.cloud),
     };
     const ns = createNamespaces(name, args, ctx, this);
     const w: Wiring = {
@@ -742,6 +783,8 @@ export class PlatformServices extends pulumi.ComponentResource {
     const serving = createServing(w, mlflow, monitoring, ingress, charts);
     createGpu(w, charts);
     const teams = createTeams(w, argo);
+    // Pods already running are enrolled when the CNI agent starts: the mesh needs no ordering before the services.
+    createMesh(w, pipelineNamespaces(args), teams, w.ready);
     const kueue = createKueue(w, teams, charts);
     createAdmission(w, argo);
 

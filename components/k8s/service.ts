@@ -41,6 +41,11 @@ export interface ServiceNamespace {
   readonly reason?: string;
   /** Extra namespace labels. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Why the namespace stays out of the Istio ambient mesh (only the mesh's own namespace does).
+   * @default undefined — enrolled (`istio.io/dataplane-mode: ambient`, STRICT mTLS)
+   */
+  readonly meshExemptReason?: string;
 }
 
 /** The quota of a service's namespace: fixed, or per replica of the stateless services. */

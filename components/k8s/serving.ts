@@ -18,6 +18,7 @@ import type { WorkloadIdentityRef } from "../contracts";
 import { ArgsCheck } from "../validate";
 import { disruptionBudgetSpec, kedaValues, MODEL_SERVER_SIZE, scaledObjectSpec } from "./autoscaling";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, partsViaCache } from "./image-cache";
 import { INGRESS_CLASS, type InternalIngress, tlsCertificate, tlsIngress } from "./ingress";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
@@ -49,10 +50,51 @@ export interface ServedModelSpec {
     };
   };
   readonly autoscaling: { readonly minReplicas: number; readonly maxReplicas: number; readonly targetRequestsPerSecond: number };
+  /**
+   * Key prefix in the datasets bucket/container where the model's new data lands (`models[].dataPrefix`):
+   * a batch marker under it retrains this model only.
+   * @default `platform/<registeredModel>/`
+   */
+  readonly dataPrefix?: string;
 }
 
-/** Container port of the model server. */
+/** Port of a model pod's `http` port (what Services and routes reach): the capture proxy, or the model server without capture. */
 export const MODEL_PORT = 8080;
+/** Port the model server listens on behind the capture proxy (pod-local). */
+export const MODEL_SERVER_PORT = 8081;
+
+/** Served-data capture of the model servers (workflows/steps/capture-proxy.ts, a sidecar of the platform's step image). */
+export interface ServedDataCapture {
+  /** The platform's step image. */
+  readonly image: pulumi.Input<string>;
+  /** Capture location, ending in `/` (`<artifacts bucket>/capture/`); each model writes under `<name>/`. */
+  readonly uri: pulumi.Input<string>;
+  readonly region: string;
+  /** Share of scoring requests captured. @default 0.1 */
+  readonly sampleRate?: number;
+}
+
+/** The capture sidecar of one model: it owns the pod's `http` port and forwards to the model server. */
+export function captureContainer(model: Pick<ServedModelSpec, "name" | "version">, capture: ServedDataCapture): Record<string, unknown> {
+  return {
+    name: "capture",
+    image: capture.image,
+    command: ["node", "dist/capture-proxy.js"],
+    env: [
+      { name: "PORT", value: String(MODEL_PORT) },
+      { name: "UPSTREAM_URL", value: `http://127.0.0.1:${MODEL_SERVER_PORT}` },
+      { name: "CAPTURE_URI", value: pulumi.interpolate`${capture.uri}${model.name}/` },
+      { name: "CAPTURE_SAMPLE_RATE", value: String(capture.sampleRate ?? 0.1) },
+      { name: "PLATFORM_REGION", value: capture.region },
+      { name: "MODEL_NAME", value: model.name },
+      { name: "MODEL_VERSION", value: String(model.version) },
+      { name: "MODEL_VARIANT", valueFrom: { fieldRef: { fieldPath: `metadata.labels['${VARIANT_LABEL}']` } } },
+    ],
+    ports: [{ name: "http", containerPort: MODEL_PORT }],
+    securityContext: restrictedContainerSecurityContext(),
+    resources: resources("small"),
+  };
+}
 /** Header a client sets to pick a variant of a canary model (`canary` or `stable`), overriding the weights. */
 export const VARIANT_HEADER = "X-Model-Variant";
 /** Pod label Argo Rollouts sets on each variant's pods (canaryMetadata / stableMetadata, active / preview). */
@@ -405,8 +447,12 @@ export function rolloutSpec(
     nodeSelector: Record<string, string>;
     /** Image used when the model names none: the platform's MLflow image. */
     defaultImage: pulumi.Input<string>;
+    /** Served-data capture; none: the model server owns the `http` port. */
+    capture?: ServedDataCapture;
   },
 ): Record<string, unknown> {
+  const serverPort = ctx.capture ? MODEL_SERVER_PORT : MODEL_PORT;
+  const serverPortName = ctx.capture ? "model" : "http";
   const labels = { "app.kubernetes.io/name": model.name, "mlops.platform/model": model.name };
   const tmp = scratchVolume("tmp", "/tmp", "2Gi");
   const names = analysisTemplateNames(model.name);
@@ -473,7 +519,7 @@ export function rolloutSpec(
               "-h",
               "0.0.0.0",
               "-p",
-              String(MODEL_PORT),
+              String(serverPort),
               "--env-manager",
               "local",
             ],
@@ -484,13 +530,14 @@ export function rolloutSpec(
               { name: "MLFLOW_DISABLE_TELEMETRY", value: "true" },
               { name: "DO_NOT_TRACK", value: "true" },
             ],
-            ports: [{ name: "http", containerPort: MODEL_PORT }],
-            readinessProbe: { httpGet: { path: "/ping", port: "http" }, initialDelaySeconds: 20, periodSeconds: 10 },
-            livenessProbe: { httpGet: { path: "/health", port: "http" }, initialDelaySeconds: 60, periodSeconds: 20 },
+            ports: [{ name: serverPortName, containerPort: serverPort }],
+            readinessProbe: { httpGet: { path: "/ping", port: serverPortName }, initialDelaySeconds: 20, periodSeconds: 10 },
+            livenessProbe: { httpGet: { path: "/health", port: serverPortName }, initialDelaySeconds: 60, periodSeconds: 20 },
             securityContext: restrictedContainerSecurityContext(),
             resources: resources(MODEL_SERVER_SIZE),
             volumeMounts: [tmp.mount, mlflowTokenVolume.mount],
           },
+          ...(ctx.capture ? [captureContainer(model, ctx.capture)] : []),
         ],
         volumes: [tmp.volume, mlflowTokenVolume.volume],
       },
@@ -580,6 +627,11 @@ export function servingProblems(models: readonly ServedModelSpec[]): string[] {
 
 /** Arguments of {@link ModelServing}. */
 export interface ModelServingArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   readonly namespace: pulumi.Input<string>;
   readonly namespaceName: string;
   readonly rolloutsNamespace: pulumi.Input<string>;
@@ -599,6 +651,11 @@ export interface ModelServingArgs {
   readonly ingress: InternalIngress;
   /** In-cluster host of the ingress controller's Service (the smoke job's way in). */
   readonly ingressHost: string;
+  /**
+   * Capture of a sample of served inputs and predictions for the drift monitor.
+   * @default none: nothing is captured
+   */
+  readonly capture?: ServedDataCapture;
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
@@ -614,7 +671,6 @@ export class ModelServing extends pulumi.ComponentResource {
   constructor(name: string, args: ModelServingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops-platform:k8s:ModelServing", name, {}, opts);
     new ArgsCheck("mlops-platform:k8s:ModelServing", name).problems(servingProblems(args.models)).done();
-    const [registry, ...repo] = IMAGES.argoRollouts.repository.split("/");
     this.release = helmRelease(
       `${name}-rollouts`,
       {
@@ -627,7 +683,7 @@ export class ModelServing extends pulumi.ComponentResource {
           clusterInstall: true,
           controller: {
             replicas: 2,
-            image: { registry, repository: repo.join("/"), tag: IMAGES.argoRollouts.tag },
+            image: { ...partsViaCache(args.imageCache, IMAGES.argoRollouts.repository), tag: IMAGES.argoRollouts.tag },
             resources: resources("small"),
             metrics: { enabled: true, serviceMonitor: { enabled: true } },
           },
@@ -643,7 +699,7 @@ export class ModelServing extends pulumi.ComponentResource {
     );
     this.keda = helmRelease(
       `${name}-keda`,
-      { chart: CHARTS.keda, releaseName: "keda", namespace: args.kedaNamespace, values: kedaValues() },
+      { chart: CHARTS.keda, releaseName: "keda", namespace: args.kedaNamespace, values: kedaValues(args.imageCache) },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
     const crd = { parent: this, dependsOn: [...args.dependsOn, this.release] };
@@ -772,6 +828,7 @@ export class ModelServing extends pulumi.ComponentResource {
             podLabels: { ...args.identity.podLabels },
             nodeSelector: { ...args.nodeSelector },
             defaultImage: args.defaultImage,
+            ...(args.capture ? { capture: args.capture } : {}),
           }),
         },
         { parent: this, dependsOn: [...args.dependsOn, this.release, ...svcResources, ...routes] },
@@ -822,6 +879,9 @@ const ROLLOUTS_PROVIDERS = {
   gatewayAPI: false,
 } as const;
 
+/** Key prefix of the served-data capture in the artifacts bucket (`<prefix><model>/<day>/`). */
+export const CAPTURE_PREFIX = "capture/";
+
 /** The service account of the model servers. */
 export const SERVING_SERVICE_ACCOUNT = "model-server";
 
@@ -833,7 +893,11 @@ export const servingService: PlatformServiceDescriptor = {
   identity: {
     key: "serving",
     serviceAccounts: [SERVING_SERVICE_ACCOUNT],
-    buckets: [{ purpose: "artifacts", prefix: "mlflow/", mode: "read" }],
+    buckets: [
+      { purpose: "artifacts", prefix: "mlflow/", mode: "read" },
+      // The capture sidecars write a sample of served inputs and predictions here.
+      { purpose: "artifacts", prefix: CAPTURE_PREFIX, mode: "readwrite" },
+    ],
     readDataLakes: false,
     registry: "pull",
     consumeDataEvents: false,

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PRIVATE_CIDRS } from "../../contracts/egress";
 import { CHARTS, IMAGES } from "../../contracts/versions";
 import { helmRelease } from "./helm";
+import { type ImageCacheInput, viaCache } from "./image-cache";
 import { flows } from "./namespace";
 import * as k8s from "./sdk";
 import { resources, restrictedContainerSecurityContext, restrictedPodSecurityContext, secretStringData } from "./security";
@@ -122,6 +123,11 @@ export function oidcClientSecret(
 
 /** Arguments of {@link Dex}. */
 export interface DexArgs {
+  /**
+   * The stack registry's pull-through cache: every image of this component comes through it.
+   * @default none (images from their upstream registries)
+   */
+  readonly imageCache?: ImageCacheInput;
   readonly namespace: pulumi.Input<string>;
   /** The public (internal-ingress) issuer URL of Dex, e.g. `https://dex.dev.mlops.internal`. */
   readonly issuerUrl: string;
@@ -204,7 +210,6 @@ export class Dex extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
-    const [registry, ...repo] = IMAGES.dex.repository.split("/");
     this.release = helmRelease(
       `${name}-release`,
       {
@@ -213,7 +218,7 @@ export class Dex extends pulumi.ComponentResource {
         namespace: args.namespace,
         values: {
           replicaCount: args.replicas,
-          image: { repository: `${registry}/${repo.join("/")}`, tag: IMAGES.dex.tag },
+          image: { repository: viaCache(args.imageCache, IMAGES.dex.repository), tag: IMAGES.dex.tag },
           config: dexConfig(args),
           envFrom: [{ secretRef: { name: "dex-client" } }, { secretRef: { name: "dex-ldap" } }],
           service: { type: "ClusterIP" },

@@ -13,7 +13,7 @@ import { ArgsCheck } from "../validate";
 import { APPROVER_ACCOUNT } from "./admission-rules";
 import { approverAccount } from "./approvers";
 import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, groupRule, pipelineNamespaceResources } from "./argo-workflows";
-import { type NetworkFlow, PlatformNamespace } from "./namespace";
+import { flows, type NetworkFlow, PlatformNamespace } from "./namespace";
 import * as k8s from "./sdk";
 
 /** The Argo SSO account approvers of a team's production promotions are mapped onto (admission names it too). */
@@ -163,4 +163,9 @@ export class Team extends pulumi.ComponentResource {
     );
     this.registerOutputs({ namespace: this.namespace });
   }
+}
+
+/** The inbound flows of every team namespace (Prometheus only); its NetworkPolicies and AuthorizationPolicies are made of them. */
+export function teamIngressFlows(): NetworkFlow[] {
+  return [flows.scrape()];
 }

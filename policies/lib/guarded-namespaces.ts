@@ -18,12 +18,17 @@ export const TEAM_ADMISSION_POLICY = "mlops-workflow-identities";
  */
 export const APPROVAL_ADMISSION_POLICY = "mlops-approvals";
 
+/** Every admission policy the platform installs (its bindings carry the same names). */
+export const GUARDED_ADMISSION_POLICIES: readonly string[] = [...POD_ADMISSION_POLICIES, TEAM_ADMISSION_POLICY, APPROVAL_ADMISSION_POLICY];
+
 /** How a namespace is guarded (reads labels through the proxy: may throw when unknown). */
 export function guardOf(namespaceProps: Record<string, unknown>): { name: string; guarded: boolean; team: boolean; pipelines: boolean } {
   const meta = obj(namespaceProps.metadata);
   const labels = obj(meta.labels);
   const name = str(meta.name) ?? "";
-  const team = str(labels["mlops.platform/team"]) !== undefined;
+  // A namespace named like a team's (`team-*`) is a team namespace even without the label: the
+  // label is what a careless fork forgets, and the name is what users and RBAC go by.
+  const team = str(labels["mlops.platform/team"]) !== undefined || /^team-/.test(name);
   // A team namespace runs pipelines whatever its labels say (the Team component labels it so).
   const pipelines = team || labels["mlops.platform/pipelines"] === "true";
   return { name, team, pipelines, guarded: pipelines || name === SERVING_NAMESPACE };

@@ -81,6 +81,45 @@ export function parseImage(image: string): ImageRef {
   };
 }
 
+/**
+ * Tag names that registries move by convention: a branch or channel, not a release. `latest`
+ * and `snapshot` are floating wherever they appear as a part of the tag (`latest-gpu`,
+ * `gpu-latest`, `3.12-latest`, `1.0-SNAPSHOT`); the other names are floating when the tag carries no version, date or commit
+ * beside them (`main`, `nightly-cuda`, `stable_alpine` float; `nightly-20260101`,
+ * `main-3f2a9c1` and `3.12-dev` name one build). Parts are split on `-`, `_` and `.`, compared
+ * case-insensitively.
+ */
+export const FLOATING_TAGS = [
+  "latest",
+  "main",
+  "master",
+  "trunk",
+  "develop",
+  "dev",
+  "head",
+  "nightly",
+  "edge",
+  "canary",
+  "stable",
+  "snapshot",
+  "unstable",
+  "testing",
+  "current",
+  "rolling",
+] as const;
+
+/** Names that float whatever stands beside them (`1.0-SNAPSHOT` is rebuilt in place, like `latest`). */
+const ALWAYS_FLOATING = new Set<string>(["latest", "snapshot"]);
+
+/** The floating name in `tag` (see {@link FLOATING_TAGS}), or undefined for a release tag. */
+export function floatingTagName(tag: string): string | undefined {
+  const parts = tag.toLowerCase().split(/[-_.]/);
+  const always = FLOATING_TAGS.filter((f) => ALWAYS_FLOATING.has(f)).find((f) => parts.includes(f));
+  if (always) return always;
+  if (parts.some((p) => /\d/.test(p))) return undefined;
+  return FLOATING_TAGS.find((f) => parts.includes(f));
+}
+
 /** Why an image is not pinned to an immutable version, or undefined when it is pinned (or templated). */
 export function unpinnedReason(ref: ImageRef): string | undefined {
   if (ref.versionTemplated || ref.registryTemplated) return undefined;
@@ -90,6 +129,8 @@ export function unpinnedReason(ref: ImageRef): string | undefined {
   if (ref.tag === undefined) return "it has no tag or digest (the runtime takes latest)";
   if (ref.tag.trim() === "") return "it has an empty tag";
   if (ref.tag.toLowerCase() === "latest") return 'it uses the mutable tag "latest"';
+  const floating = floatingTagName(ref.tag);
+  if (floating) return `its tag "${ref.tag}" names the moving "${floating}" channel (a mutable tag), not a release`;
   return undefined;
 }
 
@@ -110,5 +151,20 @@ export function fromRegistry(ref: ImageRef, registries: readonly string[]): bool
     if (rPath.length === 0) return host === normalHost;
     const prefix = `${normalHost}/${rPath.join("/")}`;
     return full === prefix || full.startsWith(`${prefix}/`);
+  });
+}
+
+/**
+ * The entries of an allowed-registry list that name a private in-region registry (ECR in one of
+ * `awsRegions`, ACR): what production keeps of the list, so that no upstream registry
+ * (`quay.io`, `docker.io/natsio`, …) stays allowed there. The upstream images come through the
+ * stack registry's pull-through cache instead.
+ */
+export function privateRegistryEntries(registries: readonly string[], awsRegions: readonly string[]): string[] {
+  return registries.filter((entry) => {
+    const host = (entry.toLowerCase().split("/")[0] ?? "").replace(/^\*\./, "x.");
+    const ecr = /^[^.]+\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host);
+    if (ecr) return awsRegions.includes(ecr[1] as string);
+    return /^[a-z0-9]+\.azurecr\.io$/.test(host);
   });
 }

@@ -9,7 +9,13 @@
  * (workflow-level and template-level pod settings, `templateDefaults`, `podSpecPatch` of the
  * workflow and of each template, inline step/DAG templates, `resource` templates' manifests);
  * Argo Events Sensor and EventSource pod templates, Sensor trigger sources (embedded Workflows,
- * Jobs, Pods…), EventBus container templates.
+ * Jobs, Pods…), EventBus container templates; the manifests of Pulumi's yaml ConfigGroup /
+ * ConfigFile; and any other Kubernetes object (custom resources: KEDA ScaledJob, JobSet, RayJob,
+ * PyTorchJob, KServe InferenceService…), whose pod specs are found by shape.
+ *
+ * What is fetched when applied (a Sensor trigger from a URL, git or a ConfigMap, an Argo
+ * `manifestFrom` artifact, a ConfigFile's file) cannot be read here: `external` lists it, and
+ * production refuses it (kubernetes-core-pod-disallow-privileged).
  */
 import { parseAllDocuments } from "yaml";
 import type { RuleSettings } from "../config";
@@ -32,6 +38,8 @@ export interface PodView {
   readonly path: string;
   readonly spec: Record<string, unknown>;
   readonly partial: boolean;
+  /** Annotations of the pod (template) metadata, where the object has them (AppArmor's legacy form). */
+  readonly annotations?: Record<string, unknown>;
 }
 
 /** The pod-level view of a workload: pod specs, every container, and what could not be read. */
@@ -40,12 +48,18 @@ export interface Workload {
   readonly containers: readonly ContainerRef[];
   /** Places that define pods but could not be evaluated (unparseable patch or manifest). */
   readonly problems: readonly string[];
+  /**
+   * Objects fetched from elsewhere when applied (a URL, a git repository, a ConfigMap, a file):
+   * the pack cannot see them, so production refuses them (fail closed).
+   */
+  readonly external: readonly string[];
 }
 
 interface Builder {
   podSpecs: PodView[];
   containers: ContainerRef[];
   problems: string[];
+  external: string[];
 }
 
 /** Group and kind of a Pulumi Kubernetes type (`kubernetes:apps/v1:Deployment` → apps, Deployment). */
@@ -93,12 +107,33 @@ const ARGO_KINDS = [
   "Experiment",
 ];
 
-/** True when objects of `type` define pods. */
-export function definesPods(type: string): boolean {
-  const gk = groupKind(type);
-  if (!gk) return false;
+/**
+ * Pulumi's own Kubernetes types that are not API objects (Helm releases, which the registry rule
+ * reads through their values; yaml/kustomize groups, which fail closed in their own rule), and
+ * core kinds that hold only data.
+ */
+const NOT_API_OBJECTS = /^kubernetes:(helm\.sh|kustomize)(\/|:)/;
+/** Pulumi's manifest groups (`kubernetes:yaml/v2:ConfigGroup`, `kubernetes:yaml:ConfigFile`…): their manifests are read. */
+const MANIFEST_GROUP = /^kubernetes:yaml(\/v\d+)?:(ConfigGroup|ConfigFile)$/;
+const DATA_KINDS = new Set(["ConfigMap", "Secret", "Namespace", "ServiceAccount", "Event"]);
+
+/** True when `type` is a Kubernetes kind the pack reads by its own schema (built-in workloads, Argo). */
+function knownPodKind(gk: { group: string; kind: string }): boolean {
   if (POD_PATHS[gk.group]?.[gk.kind]) return true;
   return gk.group === "argoproj.io" && ARGO_KINDS.includes(gk.kind);
+}
+
+/**
+ * True when objects of `type` may define pods: the kinds above, and any other Kubernetes API
+ * object (custom resources such as KEDA ScaledJob, JobSet, RayJob, PyTorchJob, KServe
+ * InferenceService), whose pod specs are found by shape (see {@link genericPodSpecs}).
+ */
+export function definesPods(type: string): boolean {
+  if (MANIFEST_GROUP.test(type)) return true;
+  const gk = groupKind(type);
+  if (!gk || NOT_API_OBJECTS.test(type)) return false;
+  if (knownPodKind(gk)) return true;
+  return !(gk.group === "core" && DATA_KINDS.has(gk.kind));
 }
 
 /** Every Pulumi type the pod rules look at (a predicate: any API version of the kinds above). */
@@ -110,8 +145,15 @@ function at(root: Record<string, unknown>, path: readonly string[]): Record<stri
   return obj(cur);
 }
 
-function addPod(b: Builder, spec: Record<string, unknown>, base: string, partial = false, imageByController = false) {
-  b.podSpecs.push({ path: base, spec, partial });
+function addPod(
+  b: Builder,
+  spec: Record<string, unknown>,
+  base: string,
+  partial = false,
+  imageByController = false,
+  annotations?: Record<string, unknown>,
+) {
+  b.podSpecs.push({ path: base, spec, partial, annotations });
   for (const key of ["initContainers", "containers", "ephemeralContainers"]) {
     list(spec[key]).forEach((c, i) => {
       b.containers.push({ path: `${base}.${key}[${i}]`, container: obj(c), pod: spec, partial, imageByController });
@@ -152,6 +194,7 @@ function addManifest(b: Builder, manifest: Record<string, unknown>, base: string
   for (const p of inner.podSpecs) b.podSpecs.push({ ...p, path: `${base}.${p.path}` });
   for (const c of inner.containers) b.containers.push({ ...c, path: `${base}.${c.path}` });
   for (const p of inner.problems) b.problems.push(`${base}: ${p}`);
+  for (const p of inner.external) b.external.push(`${base}: ${p}`);
 }
 
 function addManifests(b: Builder, source: unknown, base: string, depth: number) {
@@ -196,6 +239,8 @@ function addTemplate(b: Builder, t: unknown, base: string, root: Record<string, 
   addPatch(b, tpl.podSpecPatch, `${base}.podSpecPatch`, pod);
   const resource = obj(tpl.resource);
   if (resource.manifest !== undefined) addManifests(b, resource.manifest, `${base}.resource.manifest`, depth);
+  if (resource.manifestFrom !== undefined && resource.manifestFrom !== null)
+    b.external.push(`${base}.resource.manifestFrom: the manifest comes from an artifact at run time and cannot be verified`);
   list(tpl.steps).forEach((group, i) => {
     list(group).forEach((step, j) => {
       if (obj(step).inline) addTemplate(b, obj(step).inline, `${base}.steps[${i}][${j}].inline`, root, depth);
@@ -223,17 +268,109 @@ function addEventsTemplate(b: Builder, template: Record<string, unknown>, base: 
   b.containers.push({ path: `${base}.container`, container, pod: template, partial: false, imageByController: true });
 }
 
+/** True when `v` is a container list: a non-empty array of objects, one of them with an image. */
+function isContainerList(v: unknown): boolean {
+  if (!Array.isArray(v) || v.length === 0) return false;
+  const items = v.map((c) => read(() => c));
+  if (!items.every((c) => c.known && c.value !== null && typeof c.value === "object" && !Array.isArray(c.value))) return false;
+  return items.some((c) => {
+    if (!c.known) return false;
+    const image = read(() => (c.value as Record<string, unknown>).image);
+    return !image.known || typeof image.value === "string";
+  });
+}
+
+/** Keys that mark an object with an `image` as a container. */
+const CONTAINER_KEYS = ["securityContext", "resources", "command", "args", "env", "ports", "volumeMounts", "imagePullPolicy"];
+
+/**
+ * True for an object shaped like a single container: an `image` beside container fields, or a
+ * `securityContext` beside container fields (a model container whose image the serving runtime
+ * sets: `storageUri` marks it).
+ */
+function containerShaped(o: Record<string, unknown>): boolean {
+  const image = read(() => o.image);
+  if (image.known && typeof image.value === "string" && CONTAINER_KEYS.some((k) => k in o)) return true;
+  const sc = read(() => o.securityContext);
+  return (
+    sc.known &&
+    sc.value !== null &&
+    typeof sc.value === "object" &&
+    [...CONTAINER_KEYS, "storageUri"].some((k) => k !== "securityContext" && k in o)
+  );
+}
+
+/**
+ * Pod specs of an object the pack has no schema for, found by shape: every nested object with a
+ * `containers` list of objects with an `image` (a PodSpec, or a pod-like spec such as a KServe
+ * predictor) is a pod spec, with its initContainers, ephemeralContainers and pod-level settings.
+ * A lone container-shaped object (an `image` beside container fields) is judged on what it states.
+ * `metadata` and `status` are not read; values unknown during a preview are skipped.
+ */
+function genericPodSpecs(b: Builder, props: Record<string, unknown>) {
+  const visit = (v: unknown, path: string, depth: number, parent: Record<string, unknown>) => {
+    if (depth > 20 || v === null || typeof v !== "object") return;
+    if (Array.isArray(v)) {
+      v.forEach((_, i) => {
+        const child = read(() => v[i]);
+        if (child.known) visit(child.value, `${path}[${i}]`, depth + 1, {});
+      });
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    const containers = read(() => o.containers);
+    if (containers.known && isContainerList(containers.value)) {
+      const annotations = read(() => obj(obj(parent.metadata).annotations));
+      addPod(b, o, path || "(root)", false, false, annotations.known ? annotations.value : undefined);
+      return;
+    }
+    if (depth > 0 && containerShaped(o)) {
+      // A single container outside a container list (a KServe predictor's `model`, a framework
+      // container): only the settings it states are judged (partial), the rest is the controller's.
+      b.containers.push({ path, container: o, pod: parent, partial: true, imageByController: false });
+      return;
+    }
+    for (const k of Object.keys(o)) {
+      if (depth === 0 && (k === "metadata" || k === "status" || k === "apiVersion" || k === "kind")) continue;
+      const child = read(() => o[k]);
+      if (child.known) visit(child.value, path ? `${path}.${k}` : k, depth + 1, o);
+    }
+  };
+  visit(props, "", 0, {});
+}
+
 function build(type: string, props: Record<string, unknown>, depth = 0): Workload {
-  const b: Builder = { podSpecs: [], containers: [], problems: [] };
+  const b: Builder = { podSpecs: [], containers: [], problems: [], external: [] };
   if (depth > 5) return b;
+  if (MANIFEST_GROUP.test(type)) {
+    // yaml/v2 ConfigGroup: `yaml` (one string or a list) and `objs`; v1: `yaml` and `objs` too.
+    list(props.yaml).forEach((y, i) => {
+      addManifests(b, y, Array.isArray(props.yaml) ? `yaml[${i}]` : "yaml", depth);
+    });
+    list(props.objs).forEach((o, i) => {
+      addManifest(b, obj(o), `objs[${i}]`, depth);
+    });
+    for (const key of ["file", "files"]) {
+      list(props[key]).forEach((f) => {
+        b.external.push(
+          `${key} "${str(f) ?? "?"}" is read when the program runs (a path, glob or URL): its objects cannot be verified here`,
+        );
+      });
+    }
+    return b;
+  }
   const gk = groupKind(type);
   if (!gk) return b;
   const path = POD_PATHS[gk.group]?.[gk.kind];
   if (path) {
-    addPod(b, at(props, path), path.join("."));
+    const annotations = read(() => obj(at(props, [...path.slice(0, -1), "metadata"]).annotations));
+    addPod(b, at(props, path), path.join("."), false, false, annotations.known ? annotations.value : undefined);
     return b;
   }
-  if (gk.group !== "argoproj.io") return b;
+  if (!knownPodKind(gk)) {
+    genericPodSpecs(b, props);
+    return b;
+  }
   const spec = obj(props.spec);
   switch (gk.kind) {
     case "CronWorkflow":
@@ -253,6 +390,10 @@ function build(type: string, props: Record<string, unknown>, depth = 0): Workloa
           const base = `spec.triggers[${i}].template.${kind}.source`;
           if (source.resource !== undefined) addManifests(b, source.resource, `${base}.resource`, depth);
           if (source.inline !== undefined) addManifests(b, source.inline, `${base}.inline`, depth);
+          for (const fetched of ["url", "git", "configmap", "s3", "file"]) {
+            if (source[fetched] !== undefined && source[fetched] !== null)
+              b.external.push(`${base}.${fetched}: the object it creates is fetched when the trigger fires and cannot be verified`);
+          }
         }
       });
       break;
@@ -317,9 +458,16 @@ export interface ValuesImage {
 }
 
 /**
- * Images set in Helm release values: `image: "<ref>"` strings (any key ending in `image`), and
- * image objects `{ registry?, repository, tag?, digest? }` (the common chart convention), with a
- * chart-wide `global.imageRegistry` / `global.image.registry` applied where an object has no registry.
+ * Images set in Helm release values, in every shape charts use (tested in
+ * test/policies/helpers/helm-values-images.test.ts):
+ * - `…image: "<ref>"` strings (any key ending in `image`, in maps and lists);
+ * - image objects `{ registry?, repository, tag?, digest?, sha? }` under an `image`-like key, or
+ *   nested one level deeper (`image.keda.repository`);
+ * - objects naming the image by `name` with a registry around it (`image: { name }` under
+ *   `imageRegistry` + `imageNamespace`, cert-manager's convention);
+ * - registry settings that apply to a whole subtree: `global.imageRegistry`,
+ *   `global.image.registry`, any `imageRegistry` key. A registry setting is reported itself too
+ *   (as `<registry>/<path>:pinned`), so a registry redirect is judged even where no image names it.
  */
 export function helmValuesImages(values: unknown): { images: ValuesImage[]; unknown: string[] } {
   const out: ValuesImage[] = [];
@@ -329,11 +477,32 @@ export function helmValuesImages(values: unknown): { images: ValuesImage[]; unkn
     return r.known ? { known: true, value: r.value } : { known: false };
   };
   const imageKey = (k: string) => /image|repository|registry|^tag$|^digest$/i.test(k);
+  const isHostPath = (r: string) => /^[^/]+[.:][^/]*\//.test(r) || r.startsWith("localhost/");
   const root = obj(values);
   const global = get(root, "global");
-  const globalRegistry = global.known ? (str(get(obj(global.value), "imageRegistry").value) ?? undefined) : undefined;
-  if (globalRegistry) out.push({ path: "global.imageRegistry", image: `${globalRegistry}/global-image-registry:pinned` });
-  const visit = (v: unknown, path: string, key: string, depth: number) => {
+  const globalObj = global.known ? obj(global.value) : {};
+  const globalImage = obj(get(globalObj, "image").value);
+  const rootRegistry = str(get(globalObj, "imageRegistry").value) || str(get(globalImage, "registry").value) || undefined;
+  const join = (registry: string | undefined, ns: string | undefined, repo: string) =>
+    [
+      registry && !isHostPath(repo) ? registry.replace(/\/$/, "") : undefined,
+      ns && !isHostPath(repo) ? ns.replace(/^\/|\/$/g, "") : undefined,
+      repo,
+    ]
+      .filter((p): p is string => p !== undefined && p !== "")
+      .join("/");
+  const version = (o: Record<string, unknown>) => {
+    const tag = str(o.tag);
+    const digest = str(o.digest) || str(o.sha);
+    return `${tag ? `:${tag}` : ""}${digest ? `@${digest.startsWith("sha256:") ? digest : `sha256:${digest}`}` : ""}`;
+  };
+  /** Registry settings in force: the chart-wide one, then the nearest `imageRegistry`/`imageNamespace`. */
+  interface Scope {
+    readonly registry: string | undefined;
+    readonly namespace: string | undefined;
+    readonly inImage: boolean;
+  }
+  const visit = (v: unknown, path: string, key: string, depth: number, scope: Scope) => {
     if (depth > 30) return;
     if (typeof v === "string") {
       if (/image$/i.test(key) && /[/:]/.test(v) && !/\s/.test(v)) out.push({ path, image: v });
@@ -347,23 +516,47 @@ export function helmValuesImages(values: unknown): { images: ValuesImage[]; unkn
     for (const [k, p] of entries) {
       const child = get(v, k);
       if (!child.known) {
-        if (imageKey(k) || /image/i.test(key)) unknown.push(p);
+        if (imageKey(k) || /image/i.test(key) || scope.inImage) unknown.push(p);
         continue;
       }
       known[k] = child.value;
     }
+    // A subtree's own registry settings (`imageRegistry`, `imageNamespace`; global's at the root).
+    const ownRegistry = Array.isArray(v) ? undefined : str(known.imageRegistry) || undefined;
+    const ownNamespace = Array.isArray(v) ? undefined : str(known.imageNamespace) || undefined;
+    if (ownRegistry && path !== "global")
+      out.push({
+        path: path ? `${path}.imageRegistry` : "imageRegistry",
+        image: `${join(ownRegistry, ownNamespace, "image-registry")}:pinned`,
+      });
+    const here: Scope = { registry: ownRegistry ?? scope.registry, namespace: ownNamespace ?? scope.namespace, inImage: scope.inImage };
+    const imageLike = /image/i.test(key) || scope.inImage;
     const repository = str(known.repository);
-    if (!Array.isArray(v) && repository && /image/i.test(key) && !/\s/.test(repository)) {
-      const registry = str(known.registry) ?? globalRegistry;
-      const tag = str(known.tag);
-      const digest = str(known.digest);
-      const hasHost = /^[^/]+[.:][^/]*\//.test(repository) || repository.startsWith("localhost/");
-      const ref = `${registry && !hasHost ? `${registry.replace(/\/$/, "")}/` : ""}${repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-      out.push({ path, image: ref });
+    const name = str(known.name);
+    if (!Array.isArray(v) && imageLike && repository && !/\s/.test(repository)) {
+      const registry = str(known.registry) || here.registry;
+      out.push({ path, image: `${join(registry, str(known.registry) ? undefined : here.namespace, repository)}${version(known)}` });
       return;
     }
-    for (const [k, p] of entries) if (k in known) visit(known[k], p, Array.isArray(v) ? key : k, depth + 1);
+    if (!Array.isArray(v) && /image/i.test(key) && !repository && name && !/\s/.test(name) && (str(known.registry) || here.registry)) {
+      const registry = str(known.registry) || here.registry;
+      out.push({ path, image: `${join(registry, str(known.registry) ? undefined : here.namespace, name)}${version(known)}` });
+      return;
+    }
+    // `registry` beside an image given as a plain name (`{ image: "traefik", registry: "docker.io/library" }`).
+    const registryBeside = Array.isArray(v) ? undefined : str(known.registry);
+    for (const [k, p] of entries) {
+      if (!(k in known)) continue;
+      const child = known[k];
+      if (typeof child === "string" && /image$/i.test(k) && registryBeside && !/[/:]/.test(child) && !/\s/.test(child)) {
+        out.push({ path: p, image: `${join(registryBeside, undefined, child)}${str(known.tag) ? `:${str(known.tag)}` : ""}` });
+        continue;
+      }
+      const childKey = Array.isArray(v) ? key : k;
+      visit(child, p, childKey, depth + 1, { ...here, inImage: here.inImage || (/^image$/i.test(key) && !Array.isArray(v)) });
+    }
   };
-  visit(values, "", "", 0);
+  if (rootRegistry) out.push({ path: "global.imageRegistry", image: `${rootRegistry.replace(/\/$/, "")}/global-image-registry:pinned` });
+  visit(values, "", "", 0, { registry: rootRegistry, namespace: undefined, inImage: false });
   return { images: out, unknown };
 }

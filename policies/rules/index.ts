@@ -47,6 +47,8 @@ import { kubernetesCorePodEnforceResourceLimits } from "./kubernetes/kubernetes-
 import { kubernetesCorePodEnforceRestrictedProfile } from "./kubernetes/kubernetes-core-pod-enforce-restricted-profile";
 import { kubernetesCoreServiceDisallowPublicLoadBalancer } from "./kubernetes/kubernetes-core-service-disallow-public-load-balancer";
 import { kubernetesHelmReleaseEnforcePinnedVersion } from "./kubernetes/kubernetes-helm-release-enforce-pinned-version";
+import { kubernetesHelmReleaseEnforceStackRegistry } from "./kubernetes/kubernetes-helm-release-enforce-stack-registry";
+import { kubernetesIstioMeshEnforceStrictMtls } from "./kubernetes/kubernetes-istio-mesh-enforce-strict-mtls";
 import { kubernetesNetworkingNetworkPolicyDisallowOpenEgress } from "./kubernetes/kubernetes-networking-network-policy-disallow-open-egress";
 import { kubernetesRbacClusterrolebindingDisallowBroadGrant } from "./kubernetes/kubernetes-rbac-clusterrolebinding-disallow-broad-grant";
 import { kubernetesRbacRoleDisallowWildcard } from "./kubernetes/kubernetes-rbac-role-disallow-wildcard";
@@ -181,6 +183,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
 
 /** Rules that need several resources at once. */
 export const stackPolicies: StackValidationPolicy[] = [
+  kubernetesHelmReleaseEnforceStackRegistry,
   awsS3BucketEnableVersioning,
   pulumiStackEnvironmentEnforceConsistency,
   azureStorageAccountEnableSoftDelete,
@@ -190,6 +193,7 @@ export const stackPolicies: StackValidationPolicy[] = [
   awsIamResourcePolicyDisallowExternalPrincipal,
   kubernetesCoreServiceAccountEnforceWorkloadIdentity,
   kubernetesAdmissionregistrationBindingEnforceGuardedNamespaces,
+  kubernetesIstioMeshEnforceStrictMtls,
   awsCloudtrailTrailEnforceLocalDestination,
   awsS3BucketDisallowExternalReplication,
   azureMonitorDiagnosticSettingEnforceLocalDestination,

@@ -8,7 +8,17 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { RESOURCE_PRESETS } from "../../components/k8s/security";
-import { ASSUMED_RPS_PER_REPLICA, AWS_PRICES, podsPerNode, profileCapacity, SERVING_REPLICA, TRAINING_POD } from "../../stacks/capacity";
+import {
+  ASSUMED_RPS_PER_REPLICA,
+  AWS_PRICES,
+  MESH_NODE_AGENTS,
+  quantity as parseQuantity,
+  podsPerNode,
+  profileCapacity,
+  SERVING_REPLICA,
+  TRAINING_POD,
+} from "../../stacks/capacity";
+import { shippedPlan } from "../support/shipped-plan";
 
 type Obj = Record<string, unknown>;
 const ROOT = join(__dirname, "..", "..");
@@ -81,7 +91,29 @@ describe("docs/capacity.md", () => {
     expect(podsPerNode("Standard_NC4as_T4_v3", TRAINING_POD)).toBe(1);
     expect(podsPerNode("Standard_NC4as_T4_v3", { ...TRAINING_POD, cpu: 4.125 })).toBe(0);
     expect(podsPerNode("g5.12xlarge", TRAINING_POD)).toBe(4); // GPU-bound
-    expect(podsPerNode("c5.2xlarge", SERVING_REPLICA)).toBe(7); // memory-bound
+    expect(podsPerNode("c5.2xlarge", SERVING_REPLICA)).toBe(6); // memory-bound (16 GiB less 2 + 0.75 for the node and mesh)
     expect(() => podsPerNode("x9.huge", SERVING_REPLICA)).toThrow(/not in stacks\/catalog\/instances.ts/);
+  });
+
+  it.each(["uae-prod", "uae-prod-azure"])("counts the mesh's node agents as %s installs them (ztunnel and CNI requests)", (stack) => {
+    const releases = shippedPlan(stack).resources.filter(
+      (r) => r.type === "kubernetes:helm.sh/v3:Release" && ["ztunnel", "cni"].includes(String((r.inputs as Obj).chart)),
+    );
+    expect(releases).toHaveLength(2);
+    const sum = releases.reduce(
+      (acc, r) => {
+        const req = (((r.inputs as Obj).values as Obj).resources as Obj).requests as Record<string, string>;
+        return { cpu: acc.cpu + parseQuantity(req.cpu as string), memoryGiB: acc.memoryGiB + parseQuantity(req.memory as string) };
+      },
+      { cpu: 0, memoryGiB: 0 },
+    );
+    expect(sum.cpu).toBeCloseTo(MESH_NODE_AGENTS.cpu, 6);
+    expect(sum.memoryGiB).toBeCloseTo(MESH_NODE_AGENTS.memoryGiB, 6);
+  });
+
+  it("refuses a quantity it cannot read", () => {
+    expect(parseQuantity("250m")).toBe(0.25);
+    expect(parseQuantity("2Gi")).toBe(2);
+    expect(() => parseQuantity("1.5Ki")).toThrow(/not in m, Mi or Gi/);
   });
 });

@@ -107,7 +107,7 @@ describe("the README's fork recipe", () => {
     expect((err as ConfigError).message).toContain("Pulumi.dev-weak.yaml");
   });
 
-  it("refuses a development stack forked into production until its OIDC secret and an alert receiver are set, naming the command", () => {
+  it("refuses a development stack forked into production until its OIDC secret, registry credentials and an alert receiver are set, naming the command", () => {
     const c = { source: "dev", profile: "smb", environment: "production", stack: "dev-bare-prod" } as const;
     // The fork as `cp` + the recipe's edits alone, without what the README says production adds.
     const source = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
@@ -121,12 +121,21 @@ describe("the README's fork recipe", () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems;
-    expect(problems.map((p) => p.key).sort()).toEqual(["mlops-platform:oidcClientSecret", "mlops-platform:services.alerting.receivers"]);
+    expect(problems.map((p) => p.key).sort()).toEqual([
+      "mlops-platform:oidcClientSecret",
+      "mlops-platform:registryCredentials.docker-hub",
+      "mlops-platform:registryCredentials.ghcr",
+      "mlops-platform:services.alerting.receivers",
+    ]);
     expect((err as ConfigError).message).toContain(
       "pulumi config set --secret 'mlops-platform:oidcClientSecret' <client-secret> --stack dev-bare-prod",
     );
     // With them (what writeFork adds, as the README tells the operator), the same fork resolves.
-    expect(Object.keys(productionNeeds(c, source)).sort()).toEqual(["mlops-platform:oidcClientSecret", "mlops-platform:services"]);
+    expect(Object.keys(productionNeeds(c, source)).sort()).toEqual([
+      "mlops-platform:oidcClientSecret",
+      "mlops-platform:registryCredentials",
+      "mlops-platform:services",
+    ]);
     expect(productionNeeds({ ...c, environment: "development" }, source)).toEqual({});
   });
 

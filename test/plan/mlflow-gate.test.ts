@@ -3,7 +3,8 @@
  * platform's step image, oauth2-proxy hands people to its people port, the steps' settings point
  * at it, and the `mlflow` namespace's NetworkPolicies, evaluated as Kubernetes evaluates them (a
  * pod is reachable when some policy selecting it admits the source and port), let nothing but the
- * namespace's own pods reach MLflow's port.
+ * namespace's own pods reach MLflow's port. (In the mesh, the ports are enforced again by the
+ * AuthorizationPolicies made of the same flows: test/components/k8s/mesh.test.ts.)
  */
 import { describe, expect, it } from "vitest";
 import { MLFLOW_GATE_SERVICE, MLFLOW_SERVICE, NAMESPACES, teamNamespace } from "../../contracts/endpoints";
@@ -38,8 +39,9 @@ function ingressAllowed(plan: readonly PlanResource[], nsLabels: (ns: string) =>
       const ports = (rule.ports as { port?: number | string }[] | undefined) ?? [];
       if (ports.length && !ports.some((x) => x.port === undefined || x.port === port)) return false;
       return ((rule.from as Obj[] | undefined) ?? []).some((peer) => {
-        // Pod addresses are private: any ipBlock could hold them, so it counts as admitting the pod.
-        if (peer.ipBlock) return true;
+        // Pod addresses are private: any ipBlock could hold them, so it counts as admitting the pod;
+        // except a link-local block (the mesh's kubelet-probe address), which no pod is given.
+        if (peer.ipBlock) return !String((peer.ipBlock as Obj).cidr).startsWith("169.254.");
         const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector, nsLabels(from.namespace)) : from.namespace === to.namespace;
         return nsOk && (peer.podSelector === undefined || matches(peer.podSelector, from.labels));
       });

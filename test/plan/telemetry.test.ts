@@ -21,6 +21,9 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("telemetry in 
     ];
     expect(grafana?.analytics).toMatchObject({ reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false });
     expect(values(chart("mlflow")).extraEnvVars).toMatchObject({ MLFLOW_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "true" });
+    // Istio: the control plane's telemetry (Envoy stats filters) and tracing are off.
+    expect(values(chart("istiod")).telemetry).toEqual({ enabled: false });
+    expect(values(chart("istiod")).meshConfig).toMatchObject({ enableTracing: false });
     // Every container that talks to MLflow (model servers) or runs Feast says no as well.
     const text = plan.resources.filter((r) => r.type !== RELEASE).map((r) => JSON.stringify(r.inputs));
     const mlflowClients = text.filter((t) => t.includes('"MLFLOW_TRACKING_URI"') && t.includes('"containers"'));

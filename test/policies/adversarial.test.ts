@@ -64,6 +64,19 @@ const clusterRole = (name: string, ...rules: unknown[]) =>
 const OIDC = "oidc.eks.me-central-1.amazonaws.com/id/0123456789ABCDEF";
 const OIDC_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${OIDC}`;
 const trustRole = (name: string, ...statements: unknown[]) => s("aws:iam/role:Role", name, { assumeRolePolicy: doc(...statements) });
+
+// Images inside Helm release values (production: the stack's own registry only).
+const ECR = `${ACCOUNT}.dkr.ecr.me-central-1.amazonaws.com`;
+const ACR = "acrmlopsuaeprodazure526b96.azurecr.io";
+const release = (name: string, values: Record<string, unknown>) =>
+  s("kubernetes:helm.sh/v3:Release", name, {
+    chart: "c",
+    version: "1.0.0",
+    repositoryOpts: { repo: "https://charts.example.ae" },
+    namespace: "monitoring",
+    values,
+  });
+const HELM_IMAGES_RULE = "kubernetes-helm-release-enforce-stack-registry";
 const CACHE = {
   description: "c",
   subnetGroupName: "cache-subnets",
@@ -72,6 +85,11 @@ const CACHE = {
   transitEncryptionEnabled: true,
   kmsKeyId: KEY,
 };
+
+const peerAuth = (name: string, namespace: string, spec: Record<string, unknown>, version = "v1") =>
+  s(`kubernetes:security.istio.io/${version}:PeerAuthentication`, name, { metadata: { name, namespace }, spec });
+const MESH = "kubernetes-istio-mesh-enforce-strict-mtls";
+const ISTIO_REPO = { repo: "https://istio-release.storage.googleapis.com/charts" };
 
 interface Case {
   readonly rule: string;
@@ -763,6 +781,95 @@ const VIOLATIONS: Case[] = [
       }),
     ],
   },
+  // Images in Helm values: upstream registries in every shape a chart takes them.
+  ...(
+    [
+      [
+        "an image object with an upstream registry",
+        { controller: { image: { registry: "quay.io", repository: "argoproj/argocli", tag: "v4.0.6" } } },
+      ],
+      ["an upstream image string deep in a list", { extraContainers: [{ name: "x", image: "ghcr.io/org/tool:1.0" }] }],
+      [
+        "global.imageRegistry redirecting every image",
+        { global: { imageRegistry: "quay.io" }, image: { repository: "quay/argoproj/argocli", tag: "v1" } },
+      ],
+      [
+        "imageRegistry + imageNamespace + image.name",
+        { imageRegistry: "quay.io", imageNamespace: "jetstack", image: { name: "cert-manager-controller" } },
+      ],
+      ["an image map one level deeper", { image: { keda: { registry: "ghcr.io", repository: "kedacore/keda", tag: "2.20.2" } } }],
+      ["Docker Hub implied by a bare name", { image: { repository: "nginx", tag: "1.27.0" } }],
+      [
+        "another account's ECR in the region",
+        { image: { repository: `210987654321.dkr.ecr.me-central-1.amazonaws.com/quay/argoproj/argocli`, tag: "v1" } },
+      ],
+      ["a look-alike of the stack's host", { sidecar: { image: `${ECR}.evil.example/quay/x:1` } }],
+      [
+        "the stack's registry in another region",
+        { image: { registry: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`, repository: "quay/x", tag: "1" } },
+      ],
+    ] as const
+  ).map(([why, values], n) => ({ rule: HELM_IMAGES_RULE, why, specs: [release(`helm-img${n}`, values)] })),
+  {
+    rule: HELM_IMAGES_RULE,
+    stack: "uae-prod-azure" as const,
+    why: "another ACR",
+    specs: [release("helm-img-az", { image: { registry: "otherteam.azurecr.io", repository: "quay/x", tag: "1" } })],
+  },
+  {
+    rule: HELM_IMAGES_RULE,
+    stack: "uae-prod-azure" as const,
+    why: "a traefik-style registry beside a plain image name",
+    specs: [release("helm-img-az2", { images: { proxy: { image: "traefik", tag: "v3", registry: "docker.io/library" } } })],
+  },
+  {
+    rule: "kubernetes-core-pod-enforce-allowed-registry",
+    why: "an upstream registry the development list allows (production keeps private registries only)",
+    specs: [job("prod-upstream", "ml-pipelines", { ...ok, image: "quay.io/argoproj/argocli:v4.0.6" })],
+  },
+  // The mesh: plain text let back in, or a namespace left out
+  {
+    rule: MESH,
+    why: "a namespace policy PERMISSIVE in lower case (v1beta1)",
+    specs: [peerAuth("pa-lower", "mlflow", { mtls: { mode: "permissive" } }, "v1beta1")],
+  },
+  {
+    rule: MESH,
+    why: "a STRICT workload policy with one port DISABLE",
+    specs: [
+      peerAuth("pa-port", "mlflow", {
+        selector: { matchLabels: { app: "gate" } },
+        mtls: { mode: "STRICT" },
+        portLevelMtls: { "8081": { mode: "DISABLE" } },
+      }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "an inheriting workload policy with a PERMISSIVE port",
+    specs: [peerAuth("pa-unset", "feast", { selector: { matchLabels: { app: "f" } }, portLevelMtls: { "6566": { mode: "PERMISSIVE" } } })],
+  },
+  {
+    rule: MESH,
+    why: "a team namespace opted out with dataplane-mode none",
+    specs: [
+      s("kubernetes:core/v1:Namespace", "ns-rogue", {
+        metadata: { name: "team-rogue", labels: { "mlops.platform/team": "rogue", "istio.io/dataplane-mode": "none" } },
+      }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "a pipeline namespace with no mesh label",
+    specs: [
+      s("kubernetes:core/v1:Namespace", "ns-pipe", { metadata: { name: "pipelines-2", labels: { "mlops.platform/pipelines": "true" } } }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "the Istio CNI agent installed in another namespace",
+    specs: [s("kubernetes:helm.sh/v3:Release", "cni-elsewhere", { chart: "cni", namespace: "gpu-operator", repositoryOpts: ISTIO_REPO })],
+  },
 ];
 
 const CLEAN: Case[] = [
@@ -920,7 +1027,7 @@ const CLEAN: Case[] = [
       workflow("c10", {
         templates: [
           { name: "t", container: { ...ok, image: "{{inputs.parameters.image}}" } },
-          { name: "u", container: { ...ok, image: "QUAY.IO/argoproj/argocli:v1" } },
+          { name: "u", container: { ...ok, image: "123456789012.DKR.ECR.ME-CENTRAL-1.AMAZONAWS.COM/quay/argoproj/argocli:v1" } },
         ],
       }),
     ],
@@ -929,6 +1036,54 @@ const CLEAN: Case[] = [
     rule: "aws-kms-data-store-enforce-cmk-encryption",
     why: "customer-managed key alias",
     specs: [s("aws:secretsmanager/secret:Secret", "c11", { kmsKeyId: "alias/mlops-secrets" })],
+  },
+  ...(
+    [
+      ["the stack's ECR as registry + cache path", { image: { registry: ECR, repository: "quay/argoproj/argocli", tag: "v4.0.6" } }],
+      ["the stack's host in capitals in a string", { controller: { image: `${ECR.toUpperCase()}/k8s/kubectl:v1.36.2` } }],
+      [
+        "imageRegistry + imageNamespace on the stack",
+        { imageRegistry: ECR, imageNamespace: "quay/jetstack", image: { name: "cert-manager-controller", tag: "v1" } },
+      ],
+      [
+        "upstream names in keys that are not images",
+        { dashboards: { source: "ghcr.io/org/dash:1" }, config: { url: "https://quay.io/x" } },
+      ],
+    ] as const
+  ).map(([why, values], n) => ({ rule: HELM_IMAGES_RULE, why, specs: [release(`helm-ok${n}`, values)] })),
+  {
+    rule: HELM_IMAGES_RULE,
+    stack: "uae-prod-azure" as const,
+    why: "the stack's ACR, digest-pinned",
+    specs: [release("helm-ok-az", { image: { registry: ACR, repository: "ghcr/dexidp/dex", digest: `sha256:${"a".repeat(64)}` } })],
+  },
+  { rule: MESH, why: "a namespace policy that repeats STRICT", specs: [peerAuth("pa-ns-strict", "mlflow", { mtls: { mode: "STRICT" } })] },
+  {
+    rule: MESH,
+    why: "an inheriting workload policy whose port is STRICT",
+    specs: [
+      peerAuth("pa-port-strict", "feast", {
+        selector: { matchLabels: { app: "f" } },
+        mtls: { mode: "UNSET" },
+        portLevelMtls: { "6566": { mode: "STRICT" } },
+      }),
+    ],
+  },
+  {
+    rule: MESH,
+    why: "a namespace outside the platform without the label",
+    specs: [s("kubernetes:core/v1:Namespace", "ns-sandbox", { metadata: { name: "sandbox" } })],
+  },
+  {
+    rule: MESH,
+    why: "a chart named cni from another repository",
+    specs: [
+      s("kubernetes:helm.sh/v3:Release", "cni-other", {
+        chart: "cni",
+        namespace: "kube-system",
+        repositoryOpts: { repo: "https://charts.example.com" },
+      }),
+    ],
   },
 ];
 
@@ -978,6 +1133,19 @@ describe("adversarial: equivalent forms of a violation, planted into a shipped p
   it("writes every rule's violation in at least three ways (planted here or in the rule's own cases)", () => {
     const counts = new Map<string, number>();
     for (const c of VIOLATIONS) counts.set(c.rule, (counts.get(c.rule) ?? 0) + 1);
+    const core = [
+      "aws-iam-policy-disallow-wildcard-action",
+      "aws-iam-resource-policy-disallow-external-principal",
+      "aws-resource-region-enforce-allowlist",
+      "kubernetes-core-pod-disallow-privileged",
+      "aws-iam-role-enforce-scoped-trust",
+      "aws-data-service-enforce-private-network",
+      "azure-data-service-enforce-private-endpoint",
+      "aws-s3-bucket-enforce-tls-only",
+      "kubernetes-rbac-role-disallow-wildcard",
+      "kubernetes-helm-release-enforce-stack-registry",
+    ];
+    for (const r of core) expect(counts.get(r) ?? 0, r).toBeGreaterThanOrEqual(3);
     const short = allPolicies
       .map((p) => [p.name, (counts.get(p.name) ?? 0) + (CASES[p.name]?.violations.length ?? 0)] as const)
       .filter(([, n]) => n < 3);

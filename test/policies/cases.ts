@@ -92,7 +92,8 @@ const SCOPED = iamPolicy([{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObj
 
 const container = {
   name: "app",
-  image: "quay.io/argoproj/argocli:v3.6.4",
+  // Production: from the stack's private registry (the pull-through cache path of quay.io).
+  image: "123456789012.dkr.ecr.me-central-1.amazonaws.com/quay/argoproj/argocli:v3.6.4",
   resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
   securityContext: {
     allowPrivilegeEscalation: false,
@@ -108,6 +109,30 @@ const deployment = s("kubernetes:apps/v1:Deployment", "app", {
   },
 });
 const C0 = ["spec", "template", "spec", "containers", 0];
+/** A pod spec in a custom resource the pack has no schema for (found by shape). */
+const crdPod = (type: string, name: string, spec: Record<string, unknown>, c: Record<string, unknown> = {}) =>
+  s(type, name, {
+    metadata: { name, namespace: "team-fraud" },
+    spec: {
+      replicatedJobs: [
+        {
+          name: "w",
+          template: {
+            spec: {
+              template: {
+                spec: {
+                  securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                  containers: [{ ...container, ...c }],
+                  ...spec,
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  });
+const JOBSET = "kubernetes:jobset.x-k8s.io/v1alpha2:JobSet";
 
 const storage = s(
   "azure-native:storage:StorageAccount",
@@ -457,6 +482,32 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       { why: "SSH", path: ["spec", "egress", 0, "ports", 0, "port"], value: 22, expect: "HTTPS" },
       { why: "hosts not named", path: ["metadata", "annotations"], value: {}, expect: "without naming its hosts" },
       { why: "empty peer", path: ["spec", "egress", 1, "to", 1], value: {}, expect: "is empty" },
+      {
+        why: "namespaceSelector {} before an internet block on every port",
+        path: ["spec", "egress", 1, "to"],
+        value: [{ namespaceSelector: {} }, { ipBlock: { cidr: "0.0.0.0/0" } }],
+        expect: "public and private",
+      },
+      {
+        why: "CiliumNetworkPolicy toEntities world",
+        add: [
+          s("kubernetes:cilium.io/v2:CiliumNetworkPolicy", "cnp", {
+            metadata: { name: "cnp", namespace: "team-fraud" },
+            spec: { endpointSelector: {}, egress: [{ toEntities: ["world"] }] },
+          }),
+        ],
+        expect: "toEntities",
+      },
+      {
+        why: "CiliumClusterwideNetworkPolicy toCIDR of the internet on every port",
+        add: [
+          s("kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy", "ccnp", {
+            metadata: { name: "ccnp" },
+            spec: { endpointSelector: {}, egress: [{ toCIDR: ["0.0.0.0/1", "128.0.0.0/1"] }] },
+          }),
+        ],
+        expect: "every port",
+      },
     ],
     unknown: { path: ["spec", "egress", 0, "to", 0, "ipBlock", "cidr"], expect: "advisory" },
   },
@@ -2520,6 +2571,16 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         expect: 'not "restricted"',
       },
       {
+        why: "a team-* namespace without its team label at baseline",
+        path: ["metadata", "labels"],
+        value: {
+          "pod-security.kubernetes.io/enforce": "baseline",
+          "pod-security.kubernetes.io/warn": "restricted",
+          "pod-security.kubernetes.io/audit": "restricted",
+        },
+        expect: 'team-fraud runs team or pipeline workloads but enforces "baseline"',
+      },
+      {
         why: "a misspelt level",
         path: ["metadata", "labels", "pod-security.kubernetes.io/enforce"],
         value: "Restricted",
@@ -2527,6 +2588,22 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       },
       { why: "warn not restricted", path: ["metadata", "labels", "pod-security.kubernetes.io/warn"], value: "baseline", expect: "warn" },
       { why: "no audit label", path: ["metadata", "labels", "pod-security.kubernetes.io/audit"], value: undefined, expect: "audit" },
+      {
+        why: "a privileged namespace that does not say why",
+        add: [
+          s("kubernetes:core/v1:Namespace", "mesh-ns", {
+            metadata: {
+              name: "istio-system",
+              labels: {
+                "pod-security.kubernetes.io/enforce": "privileged",
+                "pod-security.kubernetes.io/warn": "restricted",
+                "pod-security.kubernetes.io/audit": "restricted",
+              },
+            },
+          }),
+        ],
+        expect: "without saying why",
+      },
     ],
     unknown: { path: ["metadata", "labels"], expect: "advisory" },
   },
@@ -2653,8 +2730,125 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         value: ["Warn", "Audit"],
         expect: "binding of mlops-approvals only Warn+Audit in a production stack",
       },
+      {
+        why: "a platform policy redeclared with failurePolicy Ignore",
+        target: "vap-mlops-pod-security",
+        path: ["spec", "failurePolicy"],
+        value: "Ignore",
+        expect: "failurePolicy Ignore",
+      },
+      {
+        why: "a platform policy with a matchCondition",
+        target: "vap-mlops-resources",
+        path: ["spec", "matchConditions"],
+        value: [{ name: "never", expression: "false" }],
+        expect: "matchConditions",
+      },
+      {
+        why: "a second binding under a platform name selecting one namespace",
+        add: [
+          s("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", "bind-again", {
+            metadata: { name: "mlops-images" },
+            spec: {
+              policyName: "mlops-images",
+              validationActions: ["Deny"],
+              matchResources: {
+                namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["ml-pipelines"] }] },
+              },
+            },
+          }),
+        ],
+        expect: "binding of mlops-images leaves out the guarded namespace(s)",
+      },
+      {
+        why: "a team-* namespace without the team label",
+        add: [s("kubernetes:core/v1:Namespace", "ns-team-ops", { metadata: { name: "team-ops" } })],
+        expect: "team-ops",
+      },
     ],
     unknown: { target: "bind-mlops-images", path: ["spec", "matchResources"], expect: "mandatory" },
+  },
+  "kubernetes-istio-mesh-enforce-strict-mtls": {
+    specs: [
+      s("kubernetes:core/v1:Namespace", "ns-mesh", {
+        metadata: {
+          name: "istio-system",
+          labels: { "pod-security.kubernetes.io/enforce": "privileged" },
+          annotations: { "mlops.platform/mesh-exempt-reason": "the mesh's own control plane and node proxies" },
+        },
+      }),
+      s("kubernetes:core/v1:Namespace", "ns-mlflow", { metadata: { name: "mlflow", labels: { "istio.io/dataplane-mode": "ambient" } } }),
+      s("kubernetes:core/v1:Namespace", "ns-team", {
+        metadata: { name: "team-fraud", labels: { "mlops.platform/team": "fraud", "istio.io/dataplane-mode": "ambient" } },
+      }),
+      s("kubernetes:core/v1:Namespace", "ns-other", { metadata: { name: "sandbox" } }),
+      s("kubernetes:security.istio.io/v1:PeerAuthentication", "pa-mesh", {
+        metadata: { name: "default", namespace: "istio-system" },
+        spec: { mtls: { mode: "STRICT" } },
+      }),
+      s("kubernetes:helm.sh/v3:Release", "ztunnel", {
+        chart: "ztunnel",
+        namespace: "istio-system",
+        repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" },
+      }),
+    ],
+    target: "pa-mesh",
+    violations: [
+      { why: "the mesh-wide policy PERMISSIVE", path: ["spec", "mtls", "mode"], value: "PERMISSIVE", expect: "PERMISSIVE" },
+      { why: "no mesh-wide STRICT policy (mode left unset)", path: ["spec", "mtls"], value: {}, expect: "no mesh-wide PeerAuthentication" },
+      {
+        why: "the mesh-wide policy narrowed to some pods",
+        path: ["spec", "selector"],
+        value: { matchLabels: { app: "x" } },
+        expect: "no mesh-wide PeerAuthentication",
+      },
+      {
+        why: "a namespace policy that disables mTLS",
+        add: [
+          s("kubernetes:security.istio.io/v1:PeerAuthentication", "pa-ns", {
+            metadata: { name: "default", namespace: "mlflow" },
+            spec: { mtls: { mode: "DISABLE" } },
+          }),
+        ],
+        expect: "DISABLE",
+      },
+      {
+        why: "a port left in plain text on a STRICT workload policy",
+        add: [
+          s("kubernetes:security.istio.io/v1beta1:PeerAuthentication", "pa-port", {
+            metadata: { name: "gate", namespace: "mlflow" },
+            spec: {
+              selector: { matchLabels: { app: "gate" } },
+              mtls: { mode: "STRICT" },
+              portLevelMtls: { "8080": { mode: "PERMISSIVE" } },
+            },
+          }),
+        ],
+        expect: "port 8080",
+      },
+      {
+        why: "a team namespace out of the mesh",
+        target: "ns-team",
+        path: ["metadata", "labels", "istio.io/dataplane-mode"],
+        value: "none",
+        expect: "team-fraud is not in the mesh",
+      },
+      {
+        why: "a platform namespace without the label",
+        target: "ns-mlflow",
+        path: ["metadata", "labels"],
+        value: {},
+        expect: "mlflow is not in the mesh",
+      },
+      {
+        why: "the privileged ztunnel chart outside istio-system",
+        target: "ztunnel",
+        path: ["namespace"],
+        value: "kube-system",
+        expect: "install it in istio-system only",
+      },
+    ],
+    unknown: { target: "pa-mesh", path: ["spec", "mtls"], expect: "mandatory" },
   },
   "kubernetes-core-secret-disallow-cloud-credentials": {
     specs: [s("kubernetes:core/v1:Secret", "sec", { metadata: { name: "s", namespace: "mlflow" }, stringData: { "db-password": "x" } })],
@@ -2701,6 +2895,98 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       },
       { why: "escalation", path: [...C0, "securityContext", "allowPrivilegeEscalation"], value: true, expect: "allowPrivilegeEscalation" },
       { why: "added capability", path: [...C0, "securityContext", "capabilities", "add"], value: ["SYS_ADMIN"], expect: "SYS_ADMIN" },
+      { why: "host network in a JobSet (custom resource)", add: [crdPod(JOBSET, "js", { hostNetwork: true })], expect: "hostNetwork" },
+      {
+        why: "privileged KServe predictor (a pod-like spec)",
+        add: [
+          s("kubernetes:serving.kserve.io/v1beta1:InferenceService", "isvc", {
+            metadata: { name: "isvc", namespace: "serving" },
+            spec: { predictor: { containers: [{ ...container, securityContext: { ...container.securityContext, privileged: true } }] } },
+          }),
+        ],
+        expect: "spec.predictor.containers[0] is privileged",
+      },
+      {
+        why: "privileged KServe model container (a lone container-shaped object)",
+        add: [
+          s("kubernetes:serving.kserve.io/v1beta1:InferenceService", "isvc", {
+            metadata: { name: "isvc", namespace: "serving" },
+            spec: {
+              predictor: {
+                model: { modelFormat: { name: "pytorch" }, storageUri: "s3://m/1", securityContext: { privileged: true } },
+              },
+            },
+          }),
+        ],
+        expect: "spec.predictor.model is privileged",
+      },
+      { why: "SELinux type spc_t", path: [...C0, "securityContext", "seLinuxOptions"], value: { type: "spc_t" }, expect: "spc_t" },
+      {
+        why: "AppArmor Unconfined (field)",
+        path: ["spec", "template", "spec", "securityContext", "appArmorProfile"],
+        value: { type: "Unconfined" },
+        expect: "AppArmor",
+      },
+      {
+        why: "AppArmor unconfined (legacy annotation)",
+        path: ["spec", "template", "metadata"],
+        value: { annotations: { "container.apparmor.security.beta.kubernetes.io/app": "unconfined" } },
+        expect: "AppArmor",
+      },
+      {
+        why: "an unsafe sysctl",
+        path: ["spec", "template", "spec", "securityContext", "sysctls"],
+        value: [
+          { name: "net.ipv4.tcp_syncookies", value: "1" },
+          { name: "kernel.msgmax", value: "65536" },
+        ],
+        expect: "kernel.msgmax",
+      },
+      {
+        why: "a hostPath PersistentVolume",
+        add: [s("kubernetes:core/v1:PersistentVolume", "pv", { metadata: { name: "pv" }, spec: { hostPath: { path: "/var/lib" } } })],
+        expect: "node's filesystem",
+      },
+      {
+        why: "a privileged Pod in a yaml/v2 ConfigGroup",
+        add: [
+          s("kubernetes:yaml/v2:ConfigGroup", "cg", {
+            yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n  containers:\n  - name: c\n    image: quay.io/argoproj/argocli:v3.6.4\n",
+          }),
+        ],
+        expect: "hostPID",
+      },
+      {
+        why: "a ConfigFile read from a path (cannot be judged, production)",
+        add: [s("kubernetes:yaml/v2:ConfigFile", "cf", { file: "https://example.com/app.yaml" })],
+        expect: "cannot be verified",
+      },
+      {
+        why: "a Sensor k8s trigger fetched from a URL (cannot be judged, production)",
+        add: [
+          s("kubernetes:argoproj.io/v1alpha1:Sensor", "sensor", {
+            metadata: { name: "sensor", namespace: "argo-events" },
+            spec: {
+              triggers: [
+                { template: { name: "t", k8s: { operation: "create", source: { url: { path: "https://example.com/pod.yaml" } } } } },
+              ],
+            },
+          }),
+        ],
+        expect: "fetched when the trigger fires",
+      },
+      {
+        why: "a privileged sidecar in Helm release values",
+        add: [
+          s("kubernetes:helm.sh/v3:Release", "rel", {
+            chart: "app",
+            version: "1.2.3",
+            namespace: "serving",
+            values: { sidecar: { securityContext: { privileged: true } }, podSecurityContext: { runAsUser: 1000 } },
+          }),
+        ],
+        expect: "values.sidecar.securityContext.privileged",
+      },
     ],
     unknown: { path: [...C0, "securityContext"], expect: "advisory" },
   },
@@ -2736,6 +3022,18 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "Docker Hub", path: [...C0, "image"], value: "nginx:1.27.0", expect: "nginx" },
       { why: "lookalike host", path: [...C0, "image"], value: "quay.io.evil.example/x:1.0", expect: "evil" },
+      {
+        why: "Docker Hub in a RayJob head (custom resource)",
+        add: [
+          s("kubernetes:ray.io/v1:RayJob", "ray", {
+            metadata: { name: "ray", namespace: "team-fraud" },
+            spec: {
+              rayClusterSpec: { headGroupSpec: { template: { spec: { containers: [{ ...container, image: "rayproject/ray:2.9.0" }] } } } },
+            },
+          }),
+        ],
+        expect: "rayproject/ray",
+      },
     ],
     unknown: { path: [...C0, "image"], expect: "advisory" },
   },
@@ -2748,6 +3046,9 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       { why: "latest in upper case", path: [...C0, "image"], value: "quay.io/argoproj/argocli:LATEST", expect: "latest" },
       { why: "a truncated digest", path: [...C0, "image"], value: "quay.io/argoproj/argocli@sha256:abc123", expect: "not a sha256 digest" },
       { why: "an empty tag", path: [...C0, "image"], value: "quay.io/argoproj/argocli:", expect: "empty tag" },
+      { why: "the branch tag main", path: [...C0, "image"], value: "ghcr.io/mlflow/mlflow:main", expect: "moving" },
+      { why: "latest-gpu", path: [...C0, "image"], value: "ghcr.io/acme/model-server:latest-gpu", expect: "latest" },
+      { why: "nightly in a JobSet", add: [crdPod(JOBSET, "js", {}, { image: "nvcr.io/nvidia/pytorch:nightly" })], expect: "nightly" },
     ],
     unknown: { path: [...C0, "image"], expect: "advisory" },
   },
@@ -2772,6 +3073,37 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         path: ["metadata", "annotations"],
         value: { "service.beta.kubernetes.io/azure-load-balancer-internal": "false" },
         expect: "internet-facing",
+      },
+      {
+        why: "internal and internet-facing annotations together (internet-facing wins)",
+        path: ["metadata", "annotations"],
+        value: {
+          "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+        },
+        expect: "internet-facing",
+      },
+      { why: "NodePort", path: ["spec", "type"], value: "NodePort", expect: "NodePort" },
+      { why: "externalIPs", path: ["spec", "externalIPs"], value: ["203.0.113.10"], expect: "externalIPs" },
+      {
+        why: "an Ingress asking for an internet-facing ALB",
+        add: [
+          s("kubernetes:networking.k8s.io/v1:Ingress", "ing", {
+            metadata: { name: "ing", namespace: "serving", annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing" } },
+            spec: { ingressClassName: "alb" },
+          }),
+        ],
+        expect: "internet-facing ALB",
+      },
+      {
+        why: "an Ingress on the Application Gateway's public IP",
+        add: [
+          s("kubernetes:networking.k8s.io/v1:Ingress", "ing", {
+            metadata: { name: "ing", namespace: "serving" },
+            spec: { ingressClassName: "azure-application-gateway" },
+          }),
+        ],
+        expect: "public IP",
       },
     ],
     unknown: { path: ["spec", "type"], expect: "advisory" },
@@ -2799,6 +3131,28 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         value: "system:serviceaccounts:team-fraud",
         expect: "every user",
       },
+      {
+        why: "cluster-admin through a RoleBinding",
+        add: [
+          s("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "rb", {
+            metadata: { name: "rb", namespace: "kube-system" },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+            subjects: [{ kind: "Group", name: "team-fraud" }],
+          }),
+        ],
+        expect: "cluster-admin",
+      },
+      {
+        why: "admin to every service account of a namespace through a RoleBinding",
+        add: [
+          s("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "rb", {
+            metadata: { name: "rb", namespace: "team-fraud" },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+            subjects: [{ kind: "Group", name: "system:serviceaccounts:team-fraud" }],
+          }),
+        ],
+        expect: "every workload of the namespace",
+      },
     ],
     unknown: { path: ["roleRef"], expect: "advisory" },
   },
@@ -2812,6 +3166,52 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     violations: [
       { why: "verbs *", path: ["rules", 0, "verbs"], value: ["*"], expect: "verbs" },
       { why: "resources *", path: ["rules", 0, "resources"], value: ["*"], expect: "resources" },
+      {
+        why: "reading every secret through a ClusterRole",
+        add: [
+          s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "cr", {
+            rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }],
+          }),
+        ],
+        expect: "every secret",
+      },
+      { why: "nodes/proxy", path: ["rules", 0], value: { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] }, expect: "kubelet" },
+      {
+        why: "minting service account tokens",
+        path: ["rules", 0],
+        value: { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] },
+        expect: "mints tokens",
+      },
+      {
+        why: "approving certificate requests",
+        path: ["rules", 0],
+        value: { apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests/approval"], verbs: ["update"] },
+        expect: "approves",
+      },
+      {
+        why: "editing admission policy bindings",
+        path: ["rules", 0],
+        value: { apiGroups: ["admissionregistration.k8s.io"], resources: ["validatingadmissionpolicybindings"], verbs: ["patch"] },
+        expect: "admission guardrails",
+      },
+      {
+        why: "exec in every pod (ClusterRole)",
+        add: [
+          s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "cr", {
+            rules: [{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }],
+          }),
+        ],
+        expect: "runs commands",
+      },
+      {
+        why: "an aggregationRule pulling in admin",
+        add: [
+          s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "cr", {
+            aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "rbac.authorization.k8s.io/aggregate-to-admin": "true" } }] },
+          }),
+        ],
+        expect: "aggregate-to-admin",
+      },
     ],
     unknown: { path: ["rules"], expect: "advisory" },
   },
@@ -2830,6 +3230,39 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       { why: "http repo", path: ["repositoryOpts", "repo"], value: "http://charts.example", expect: "HTTPS" },
     ],
     unknown: { path: ["version"], expect: "advisory" },
+  },
+  "kubernetes-helm-release-enforce-stack-registry": {
+    specs: [
+      s("aws:ecr/repository:Repository", "repo", { name: "mlops/steps", registryId: "123456789012" }),
+      s("kubernetes:helm.sh/v3:Release", "rel", {
+        chart: "argo-workflows",
+        version: "1.0.18",
+        repositoryOpts: { repo: "https://argoproj.github.io/argo-helm" },
+        values: {
+          controller: {
+            image: {
+              registry: "123456789012.dkr.ecr.me-central-1.amazonaws.com",
+              repository: "quay/argoproj/workflow-controller",
+              tag: "v4.0.6",
+            },
+          },
+          executor: { image: "123456789012.dkr.ecr.me-central-1.amazonaws.com/quay/argoproj/argoexec:v4.0.6" },
+        },
+      }),
+    ],
+    target: "rel",
+    violations: [
+      { why: "upstream registry", path: ["values", "controller", "image", "registry"], value: "quay.io", expect: "quay.io" },
+      {
+        why: "upstream image string",
+        path: ["values", "executor", "image"],
+        value: "quay.io/argoproj/argoexec:v4.0.6",
+        expect: "not the stack's registry",
+      },
+      { why: "global registry redirect", path: ["values", "global"], value: { imageRegistry: "docker.io" }, expect: "docker.io" },
+      { why: "no registry in the stack", target: "repo", path: ["registryId"], value: "not-an-account", expect: "creates no registry" },
+    ],
+    unknown: { path: ["values", "executor", "image"], expect: "mandatory" },
   },
   // ── Data safety ──
   "aws-rds-database-enable-deletion-protection": {

@@ -1296,7 +1296,9 @@ const sc = {
 };
 const psc = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
 const res = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } };
-const IMG = "quay.io/argoproj/argocli:v3.6.4";
+// From the stack's registry (the pull-through cache path of quay.io): production takes no upstream image,
+// so a case is judged on its own concern, not on where its image comes from.
+const IMG = "123456789012.dkr.ecr.me-central-1.amazonaws.com/quay/argoproj/argocli:v3.6.4";
 const ok = (extra: Record<string, unknown> = {}) => ({ name: "c", image: IMG, resources: res, securityContext: sc, ...extra });
 const meta = (name: string, namespace: string) => ({ name, namespace });
 const podSpec = (container: Record<string, unknown>, pod: Record<string, unknown> = {}) => ({
@@ -2719,6 +2721,24 @@ control("control: the hardened container in a WorkflowTemplate", (id) => [
   sp(AW.WorkflowTemplate, id, {
     metadata: meta(id, "ml-pipelines"),
     spec: { entrypoint: "main", securityContext: psc, templates: [tpl({ container: ok() })] },
+  }),
+]);
+control("control: the hardened container in custom resources (ScaledJob, JobSet, RayJob, PyTorchJob, InferenceService)", (id) =>
+  ["ScaledJob", "JobSet", "RayJob", "PyTorchJob", "InferenceService"].map((kind) =>
+    (W[kind] as Workload)(`${id}-${kind}`, "team-fraud", podSpec(ok())),
+  ),
+);
+control("control: a ClusterRole reading pods and a Cilium policy to named hosts on 443", (id) => [
+  sp("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", `${id}-cr`, {
+    metadata: { name: `${id}-cr` },
+    rules: [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] }],
+  }),
+  sp("kubernetes:cilium.io/v2:CiliumNetworkPolicy", `${id}-cnp`, {
+    metadata: { name: `${id}-cnp`, namespace: "team-fraud" },
+    spec: {
+      endpointSelector: {},
+      egress: [{ toFQDNs: [{ matchName: "pypi.org" }], toPorts: [{ ports: [{ port: "443", protocol: "TCP" }] }] }],
+    },
   }),
 ]);
 

@@ -236,7 +236,14 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
 
     it("makes ECR repositories KMS-encrypted, immutable and scanned on push", () => {
       const repos = ofType(plan, "aws:ecr/repository:Repository");
-      expect(repos.map((r) => String(r.inputs.name).split("/").pop()).sort()).toEqual(["pipelines", "serving", "steps"]);
+      // The platform's repositories, and the copies of the images ECR cannot cache (nvcr.io).
+      expect(repos.map((r) => String(r.inputs.name).split("/").pop()).sort()).toEqual([
+        "dcgm-exporter",
+        "k8s-device-plugin",
+        "pipelines",
+        "serving",
+        "steps",
+      ]);
       for (const r of repos) {
         expect(r.inputs.imageTagMutability).toBe("IMMUTABLE");
         expect(r.inputs.imageScanningConfiguration).toEqual({ scanOnPush: true });

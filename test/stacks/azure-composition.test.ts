@@ -14,9 +14,10 @@ const identity = {
   adminGroups: ["admins"],
   clusterAdmins: ["00000000-0000-0000-0000-0000000000a1"],
 };
-/** What production requires besides (an SSO client secret, someone alerts reach), set as a stack file would. */
+/** What production requires besides (an SSO client secret, the cache's registry credentials, someone alerts reach), set as a stack file would. */
 const production = {
   oidcClientSecret: { secure: "v1:x" },
+  registryCredentials: { "docker-hub": { secure: "v1:x" }, ghcr: { secure: "v1:x" } },
   services: {
     alerting: {
       receivers: [{ name: "ops", type: "email", to: "ops@example.ae", from: "am@example.ae", smarthost: "smtp.example.internal:587" }],

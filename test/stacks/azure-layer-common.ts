@@ -414,7 +414,12 @@ export function describeAzureLayerBaseline(stack: string, region: string, more: 
       expect(mlflow[0]?.inputs.conditionVersion).toBe("2.0");
       expect(String(mlflow[0]?.inputs.condition)).toContain("StringStartsWith 'mlflow/'");
       const serving = assignments.filter((a) => a.name.startsWith("azure-workload-identity-serving-"));
-      expect(serving.map(roleOf).sort()).toEqual([BUILTIN_ROLES.acrPull, BUILTIN_ROLES.storageBlobDataReader].sort());
+      expect(serving.map(roleOf).sort()).toEqual(
+        [BUILTIN_ROLES.acrPull, BUILTIN_ROLES.storageBlobDataReader, BUILTIN_ROLES.storageBlobDataContributor].sort(),
+      );
+      // The model servers write only their served-data capture.
+      const servingWrite = serving.filter((a) => roleOf(a) === BUILTIN_ROLES.storageBlobDataContributor);
+      expect(servingWrite.map((a) => /StringStartsWith 'capture\/'/.test(String(a.inputs.condition)))).toEqual([true]);
       const events = assignments.filter((a) => a.name.startsWith("azure-workload-identity-argo-events-"));
       expect(events.map(roleOf)).toEqual([BUILTIN_ROLES.storageQueueDataMessageProcessor]);
       expect(String(events[0]?.inputs.scope)).toMatch(/\/queueServices\/default\/queues\/data-events$/);

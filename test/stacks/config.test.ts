@@ -54,9 +54,10 @@ describe("shipped stacks", () => {
   it("takes protection and retention from the environment, at any size", () => {
     for (const profile of ["smb", "enterprise"] as const) {
       const dev = resolveConfig({ ...rawOf("dev"), profile, environment: "development" }, "mlops-platform", "x");
-      // What production needs besides (an SSO client secret, someone alerts reach), as a stack file sets it.
+      // What production needs besides (an SSO client secret, the cache's registry credentials, someone alerts reach), as a stack file sets it.
       const needs = {
         oidcClientSecret: { secure: "v1:x" },
+        registryCredentials: { "docker-hub": { secure: "v1:x" }, ghcr: { secure: "v1:x" } },
         services: {
           ...(rawOf("dev").services as object),
           alerting: {

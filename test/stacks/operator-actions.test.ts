@@ -23,8 +23,11 @@ describe("operator actions", () => {
     const actions = operatorActions(config("dev"));
     expect(actions.map((a) => a.id)).toEqual([
       "oidc-client-secret",
+      "registry-credentials-ghcr",
+      "registry-credentials-docker-hub",
       "alert-receivers",
       "platform-images",
+      "mirror-images",
       "internal-dns",
       "oidc-redirect-uris",
     ]);
@@ -36,6 +39,13 @@ describe("operator actions", () => {
     ]);
     expect(uris?.summary).toContain('"mlops-platform-dev"');
     expect(actions.find((a) => a.id === "platform-images")?.steps.join("\n")).toMatch(/<registryUrls\.steps>:\d+\.\d+\.\d+/);
+    // ECR has no pull-through rule for nvcr.io: the GPU plugins' images are copied, which blocks the first up.
+    const mirror = actions.find((a) => a.id === "mirror-images");
+    expect(mirror?.blocksFirstUp).toBe(true);
+    expect(mirror?.steps).toContain(
+      "crane copy nvcr.io/nvidia/k8s-device-plugin:v0.20.0 <registry-host>/nvcr/nvidia/k8s-device-plugin:v0.20.0",
+    );
+    expect(operatorActions(config("dev-azure")).map((a) => a.id)).not.toContain("mirror-images");
     const secret = actions.find((a) => a.id === "oidc-client-secret");
     expect(secret?.blocksFirstUp).toBe(false);
     expect(secret?.steps).toEqual(["pulumi config set --secret 'mlops-platform:oidcClientSecret' <client-secret> --stack dev"]);

@@ -132,7 +132,8 @@ describe("the git webhook secret", () => {
 describe("secrets in development", () => {
   it("runs with SSO and alerting off and says how to turn each on", () => {
     const cfg = resolveConfig(rawOf("dev"), "mlops-platform", "dev");
-    const gaps = secretGaps(cfg);
+    // (The registry credentials' gaps are tested with the pull-through cache below.)
+    const gaps = secretGaps(cfg).filter((g) => !g.id.startsWith("registry-credentials-"));
     expect(gaps.map((g) => g.id)).toEqual(["oidc-client-secret", "alert-receivers"]);
     expect(gaps[0]?.steps).toEqual(["pulumi config set --secret 'mlops-platform:oidcClientSecret' <client-secret> --stack dev"]);
     expect(gaps[1]?.summary).toMatch(/alerts reach no one/);
@@ -283,6 +284,36 @@ describe("the Alertmanager configuration", () => {
     expect(alertingProblems({ receivers: [{ name: "s", type: "slack" }], routes: [{ receiver: "t" }], credentials: {} })).toEqual([
       'alerting.receivers["s"]: a slack receiver needs its credential in alertCredentials["s"]',
       'alerting.routes[0].receiver: "t" is not a receiver; use one of s',
+    ]);
+  });
+});
+
+describe("registry credentials of the pull-through cache", () => {
+  it("are required in production, each naming the exact command; the shipped stacks carry them", () => {
+    const { registryCredentials: _, ...raw } = rawOf("uae-prod-azure");
+    const msg = messageOf(raw, "uae-prod-azure");
+    for (const key of ["docker-hub", "ghcr"])
+      expect(msg).toContain(
+        `mlops-platform:registryCredentials.${key}: is required in production: the stack registry's pull-through cache needs the ${key} credentials, or the images from there would come upstream; run: pulumi config set --secret --path 'mlops-platform:registryCredentials.${key}' <username>:<access-token> --stack uae-prod-azure`,
+      );
+    expect(Object.keys(resolveConfig(rawOf("uae-prod"), "mlops-platform", "uae-prod").secrets.registryCredentials).sort()).toEqual([
+      "docker-hub",
+      "ghcr",
+    ]);
+  });
+
+  it("are refused in clear text and for a registry the cache does not know", () => {
+    const raw = { ...rawOf("dev"), registryCredentials: { "docker-hub": SECRET_IN_CLEAR_TEXT } };
+    expect(messageOf(raw, "dev")).toMatch(/registryCredentials\.docker-hub: is stored in clear text/);
+    expect(messageOf({ ...rawOf("dev"), registryCredentials: { quay: "x" } }, "dev")).toMatch(/registryCredentials/);
+  });
+
+  it("leave Docker Hub and GHCR upstream in development when unset, and say how to set them", () => {
+    const gaps = secretGaps(resolveConfig(rawOf("dev"), "mlops-platform", "dev"));
+    const registry = gaps.filter((g) => g.id.startsWith("registry-credentials-"));
+    expect(registry.map((g) => g.id)).toEqual(["registry-credentials-ghcr", "registry-credentials-docker-hub"]);
+    expect(registry[1]?.steps).toEqual([
+      "pulumi config set --secret --path 'mlops-platform:registryCredentials.docker-hub' <username>:<access-token> --stack dev",
     ]);
   });
 });

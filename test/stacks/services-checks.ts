@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS, teamNamespace } from "../../components/contracts";
-import { CHARTS, IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
+import { MESH_ROOT_NAMESPACE } from "../../contracts/mesh";
+import { CHART_IMAGES, CHARTS, IMAGES, PLATFORM_IMAGES } from "../../contracts/versions";
 import { SERVICE_ACCOUNTS } from "../../stacks/identities";
 import type { PlanResource, PlanResult } from "../../tools/lib/harness";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";
@@ -149,6 +150,10 @@ export function describeServicesPlan(e: ServicesExpectations): void {
           "keda",
           "kube-prometheus-stack",
           "kueue",
+          "istio-base",
+          "istiod",
+          "istio-cni",
+          "ztunnel",
           "mlflow",
           "mlflow-auth",
           "nvidia-device-plugin",
@@ -314,7 +319,8 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         .filter((img) => !/^\{\{.*\}\}$/.test(String(img)))
         // The steps image is `<registry>/steps:<STEPS_IMAGE_VERSION>`; its registry host is only known after apply on some clouds.
         .filter((img) => img !== "(known after apply)");
-      expect(images).toContain(imageRef(IMAGES.feastFeatureServer));
+      // Through the stack registry's pull-through cache (contracts/image-cache.ts).
+      expect(images.some((i) => String(i).endsWith(`/quay/feastdev/feature-server:${IMAGES.feastFeatureServer.tag}`))).toBe(true);
       if (e.cloud === "aws") expect(images.some((i) => String(i).endsWith(`/serving:${PLATFORM_IMAGES.mlflow.tag}`))).toBe(true);
       // Every known image comes from a registry the policies allow (the platform's own, or vendors' official registries).
       for (const img of images) {
@@ -327,7 +333,11 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         expect(String(img)).not.toMatch(/:latest$/);
       }
       // The images the platform sets in chart values are the ones of versions.ts.
-      const tags = new Set<string>([...Object.values(IMAGES).map((i) => i.tag), ...Object.values(PLATFORM_IMAGES).map((i) => i.tag)]);
+      const tags = new Set<string>([
+        ...Object.values(IMAGES).map((i) => i.tag),
+        ...Object.values(PLATFORM_IMAGES).map((i) => i.tag),
+        ...Object.values(CHART_IMAGES).flatMap((i) => ("tag" in i ? [i.tag] : [])),
+      ]);
       for (const r of releases()) {
         for (const t of findKeys(r.inputs.values, (k) => k === "tag"))
           expect(tags.has(String(t.value)), `${String(r.inputs.name)}${t.path}`).toBe(true);
@@ -392,7 +402,15 @@ export function describeServicesPlan(e: ServicesExpectations): void {
 
     it("sets restricted security contexts explicitly in every chart's values (node agents: root without capabilities)", () => {
       const nodeAgents = new Set(["nvidia-device-plugin", "dcgm-exporter"]);
-      for (const r of releases()) {
+      // Istio's charts take no container security context: istiod's template sets a restricted one,
+      // ztunnel and the CNI agent set the capabilities they need (privileged istio-system, mesh.test.ts);
+      // the values ask for the RuntimeDefault seccomp profile where the chart takes one.
+      const mesh = new Set(["istio-base", "istiod", "istio-cni", "ztunnel"]);
+      for (const r of releases().filter((x) => mesh.has(String(x.inputs.name)))) {
+        if (["istiod", "istio-cni"].includes(String(r.inputs.name)))
+          expect((r.inputs.values as Obj).seccompProfile, String(r.inputs.name)).toEqual({ type: "RuntimeDefault" });
+      }
+      for (const r of releases().filter((x) => !mesh.has(String(x.inputs.name)))) {
         const name = String(r.inputs.name);
         // A chart may take one context per component (KEDA: securityContext.operator, .metricServer, …).
         const perComponent = (v: unknown) =>
@@ -426,12 +444,12 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       }
     });
 
-    it("labels every namespace with the enforced restricted standard, except the node-agent namespace", () => {
+    it("labels every namespace with the enforced restricted standard, except the node-agent and mesh namespaces", () => {
       for (const r of mine.filter((x) => x.type === "kubernetes:core/v1:Namespace")) {
         const meta = r.inputs.metadata as Obj;
         const labels = meta.labels as Record<string, string>;
         expect(labels["pod-security.kubernetes.io/enforce"], String(meta.name)).toBe(
-          meta.name === NAMESPACES.gpu ? "privileged" : "restricted",
+          meta.name === NAMESPACES.gpu || meta.name === MESH_ROOT_NAMESPACE ? "privileged" : "restricted",
         );
         expect(labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
         expect(labels["pod-security.kubernetes.io/warn"]).toBe("restricted");

@@ -31,6 +31,11 @@ export interface ChartFixture {
   readonly chartYaml: Record<string, unknown>;
   /** Every `.name` token of the chart's templates (template-names.txt), for charts without a schema. */
   readonly templateNames: ReadonlySet<string>;
+  /**
+   * The placeholder version the chart's Chart.yaml carries in git when the release tooling stamps
+   * the real one at packaging (`Unstamped version:` line of SOURCE.md; Istio's `1.0.0`).
+   */
+  readonly unstampedVersion?: string;
 }
 
 /** Loads the copies for `chart` at `version`, or throws naming what is missing. */
@@ -40,6 +45,7 @@ export function loadChart(chart: string, version: string): ChartFixture {
     throw new Error(`no copy of chart ${chart} ${version} under test/fixtures/charts/${chart}/${version}/ (with SOURCE.md)`);
   const source = readFileSync(join(dir, "SOURCE.md"), "utf8");
   const repo = /^Chart repository: (\S+)$/m.exec(source)?.[1] ?? "";
+  const unstamped = /^Unstamped version: (\S+)$/m.exec(source)?.[1];
   const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8") : undefined);
   const schemaText = read("values.schema.json");
   const indexText = read("index-entry.yaml");
@@ -48,12 +54,25 @@ export function loadChart(chart: string, version: string): ChartFixture {
     version,
     dir,
     repo,
-    defaults: (YAML.parse(read("values.yaml") ?? "{}") ?? {}) as Record<string, unknown>,
+    defaults: chartDefaults((YAML.parse(read("values.yaml") ?? "{}") ?? {}) as Record<string, unknown>),
+    ...(unstamped ? { unstampedVersion: unstamped } : {}),
     ...(schemaText ? { schema: JSON.parse(schemaText) as Record<string, unknown> } : {}),
     ...(indexText ? { indexEntries: (YAML.parse(indexText) as { entries: Record<string, never[]> }).entries[chart] ?? [] } : {}),
     chartYaml: YAML.parse(read("Chart.yaml") ?? "{}") as Record<string, unknown>,
     templateNames: new Set((read("template-names.txt") ?? "").split("\n").filter(Boolean)),
   };
+}
+
+/**
+ * The defaults as users set them. Istio's charts keep every default under
+ * `_internal_defaults_do_not_set` and merge the user's top-level values over it
+ * (`templates/zzz_profile.yaml`), so that key is the chart's real top level.
+ */
+function chartDefaults(values: Record<string, unknown>): Record<string, unknown> {
+  const internal = values._internal_defaults_do_not_set;
+  if (typeof internal !== "object" || internal === null) return values;
+  const { _internal_defaults_do_not_set: _, ...rest } = values;
+  return { ...(internal as Record<string, unknown>), ...rest };
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

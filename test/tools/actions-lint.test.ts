@@ -35,6 +35,21 @@ describe("GitHub Actions workflows", () => {
     expect(problems.map((p) => p.message).join("\n")).toMatch(/nope/);
   }, 60_000);
 
+  it("pin every third-party action by full commit SHA, with its release tag as a comment", () => {
+    const uses = readdirSync(ACTIONS_DIR).flatMap((f) =>
+      [...text(f).matchAll(/^\s*(?:-\s*)?uses:\s*(\S+)(.*)$/gm)].map((m) => ({ file: f, ref: m[1] as string, rest: m[2] as string })),
+    );
+    expect(uses.length).toBeGreaterThan(10);
+    const bad = uses.filter(
+      ({ ref, rest }) =>
+        !ref.startsWith("./") && !(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref) && /^\s+#\s*v\d+\.\d+\.\d+\s*$/.test(rest)),
+    );
+    expect(bad).toEqual([]);
+    // The check can fail: a tag, a short SHA and a branch are refused.
+    for (const ref of ["actions/checkout@v4", "actions/checkout@11d5960", "actions/checkout@main"])
+      expect(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref), ref).toBe(false);
+  });
+
   it("store no keys: no secrets are read, cloud access is OIDC (id-token) only", () => {
     for (const f of readdirSync(ACTIONS_DIR)) {
       expect(text(f), f).not.toMatch(/secrets\./);

@@ -368,8 +368,10 @@ export class FakeKube implements FakeServer {
 
 /** A fake object store: S3 (path-style, SigV4-signed, IRSA credentials from its STS) and Azure Blob (bearer token from its Entra token endpoint). */
 export interface FakeObjectStore extends FakeServer {
-  /** `<bucket or container>/<key>` → bytes. */
+  /** `<bucket or container>/<key>` → bytes (the current version). */
   readonly objects: Map<string, Buffer>;
+  /** `<bucket or container>/<key>` → every version written, oldest first (bucket versioning on). */
+  readonly versions: Map<string, { id: string; body: Buffer }[]>;
   /** Fail the next `n` PUTs with 503 (a save cut short). */
   failPuts(n: number): void;
 }
@@ -377,6 +379,19 @@ export interface FakeObjectStore extends FakeServer {
 /** Starts a fake object store; it refuses unsigned S3 calls and calls without the bearer token it issued. */
 export async function fakeObjectStore(): Promise<FakeObjectStore> {
   const objects = new Map<string, Buffer>();
+  const versions = new Map<string, { id: string; body: Buffer }[]>();
+  let nextVersion = 1;
+  /** The version id of the current object at `key` (an object set directly gets one on first sight). */
+  const currentVersion = (key: string): string => {
+    const body = objects.get(key) as Buffer;
+    const list = versions.get(key) ?? [];
+    const last = list[list.length - 1];
+    if (last?.body.equals(body)) return last.id;
+    const id = `v${nextVersion++}`;
+    versions.set(key, [...list, { id, body }]);
+    return id;
+  };
+  const xmlEscape = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const requests: { method: string; path: string; body: unknown }[] = [];
   let failing = 0;
   const server = createServer((req, res) => {
@@ -408,6 +423,38 @@ export async function fakeObjectStore(): Promise<FakeObjectStore> {
       const blob = auth === "Bearer blob-token" && typeof req.headers["x-ms-version"] === "string";
       if (!s3 && !blob) return reply(403, "<Error>AccessDenied</Error>");
       const key = decodeURIComponent(url.pathname.slice(1));
+      // Listing the current versions: S3 ListObjectVersions (`GET /<bucket>?versions`) and Azure List
+      // Blobs with versions (`GET /<container>?restype=container&comp=list&include=versions`).
+      if (req.method === "GET" && !key.includes("/") && (url.searchParams.has("versions") || url.searchParams.get("comp") === "list")) {
+        const prefix = `${key}/${url.searchParams.get("prefix") ?? ""}`;
+        const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+        const entries = keys.map((k) => ({
+          name: k.slice(key.length + 1),
+          id: currentVersion(k),
+          size: (objects.get(k) as Buffer).length,
+        }));
+        if (s3) {
+          // An old version listed too (IsLatest false), as S3 does.
+          const old = keys.flatMap((k) => (versions.get(k) ?? []).slice(0, -1).map((v) => ({ name: k.slice(key.length + 1), id: v.id })));
+          return reply(
+            200,
+            `<ListVersionsResult><Name>${key}</Name>${old.map((v) => `<Version><Key>${xmlEscape(v.name)}</Key><VersionId>${v.id}</VersionId><IsLatest>false</IsLatest><Size>0</Size></Version>`).join("")}${entries.map((e) => `<Version><Key>${xmlEscape(e.name)}</Key><VersionId>${e.id}</VersionId><IsLatest>true</IsLatest><Size>${e.size}</Size></Version>`).join("")}<IsTruncated>false</IsTruncated></ListVersionsResult>`,
+          );
+        }
+        if (url.searchParams.get("include") !== "versions") return reply(400, "<Error>include</Error>");
+        return reply(
+          200,
+          `<EnumerationResults><Blobs>${entries.map((e) => `<Blob><Name>${xmlEscape(e.name)}</Name><VersionId>${e.id}</VersionId><IsCurrentVersion>true</IsCurrentVersion><Properties><Content-Length>${e.size}</Content-Length></Properties></Blob>`).join("")}</Blobs><NextMarker /></EnumerationResults>`,
+        );
+      }
+      const versionId = url.searchParams.get(s3 ? "versionId" : "versionid");
+      if (req.method === "GET" && versionId !== null) {
+        if (objects.has(key)) currentVersion(key);
+        const v = (versions.get(key) ?? []).find((x) => x.id === versionId);
+        if (!v) return reply(404, "<Error>NoSuchVersion</Error>");
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        return res.end(v.body);
+      }
       if (req.method === "PUT") {
         if (failing > 0) {
           failing--;
@@ -415,6 +462,7 @@ export async function fakeObjectStore(): Promise<FakeObjectStore> {
         }
         if (blob && req.headers["x-ms-blob-type"] !== "BlockBlob") return reply(400, "<Error>blob type</Error>");
         objects.set(key, body);
+        currentVersion(key);
         return reply(blob ? 201 : 200);
       }
       if (req.method === "GET") {
@@ -431,6 +479,7 @@ export async function fakeObjectStore(): Promise<FakeObjectStore> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     objects,
+    versions,
     failPuts: (n: number) => {
       failing = n;
     },

@@ -125,6 +125,7 @@ describe("training-pipeline template", () => {
       "MLFLOW_RUN_ID",
       "DATA_URI",
       "DATA_SHA256",
+      "DATA_VERSIONS",
       "HYPERPARAMETERS",
       "CODE_VERSION",
       "MODEL_NAME",

@@ -440,6 +440,26 @@ describe("exit handler, drift and retraining", () => {
     expect(await run(retrain, ["--model-name=churn"])).toBe(EXIT.USAGE);
     expect(await run(retrain, ["--model-name=churn", "--reproduce-version=999"])).toBe(EXIT.REFUSED);
   });
+
+  it("retrains a git push with the pushed commit and the image built from it, so lineage records both", async () => {
+    const commit = "0123456789abcdef0123456789abcdef01234567";
+    const built = `${REGISTRY}/fraud/churn@sha256:${"e".repeat(64)}`;
+    const before = new Set(kube.objects.keys());
+    const argv = ["--model-name=churn", "--data-uri=s3://mlops-dev-datasets/platform/churn.csv", "--reason=git push"];
+    expect(await run(retrain, [...argv, `--code-version=${commit}`, `--training-image=${built}`])).toBe(EXIT.OK);
+    const created = [...kube.objects.entries()].find(([p]) => !before.has(p) && p.includes("/workflows/retrain-churn-"));
+    if (!created) throw new Error("no retraining workflow was created");
+    const wf = created[1] as { spec: { arguments: { parameters: { name: string; value: string }[] } } };
+    const params = Object.fromEntries(wf.spec.arguments.parameters.map((x) => [x.name, x.value]));
+    // start-run records these as mlops.platform/code-version and training-image.
+    expect(params).toMatchObject({ "code-version": commit, "training-image": built, "quality-gate": GATE });
+    // Half an override, a short SHA or an image by tag: refused before anything is submitted.
+    expect(await run(retrain, [...argv, `--code-version=${commit}`])).toBe(EXIT.USAGE);
+    expect(await run(retrain, [...argv, "--code-version=0123456", `--training-image=${built}`])).toBe(EXIT.USAGE);
+    expect(await run(retrain, [...argv, `--code-version=${commit}`, "--training-image=registry.example/fraud/churn:main"])).toBe(
+      EXIT.USAGE,
+    );
+  });
 });
 
 describe("preflight and data validation", () => {

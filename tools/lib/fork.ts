@@ -94,8 +94,8 @@ export function forkCases(recipe: ForkRecipe, stacks: readonly string[] = shippe
 
 /**
  * What the README tells an operator to add when a development stack becomes production: the
- * OIDC client secret (`pulumi config set --secret`; here the offline plan's stand-in for an
- * encrypted value) and an alert receiver. Production refuses the fork without them, naming the
+ * OIDC client secret and the pull-through cache's registry credentials (`pulumi config set
+ * --secret`; here the offline plan's stand-in for an encrypted value) and an alert receiver. Production refuses the fork without them, naming the
  * commands; a production source already carries both.
  */
 export function productionNeeds(c: ForkCase, sourceText: string): Record<string, unknown> {
@@ -104,6 +104,11 @@ export function productionNeeds(c: ForkCase, sourceText: string): Record<string,
   const needs: Record<string, unknown> = {};
   if (values["mlops-platform:oidcClientSecret"] === undefined)
     needs["mlops-platform:oidcClientSecret"] = { secure: "v1:PLACEHOLDER-set-with-pulumi-config-set-secret" };
+  if (values["mlops-platform:registryCredentials"] === undefined)
+    needs["mlops-platform:registryCredentials"] = {
+      "docker-hub": { secure: "v1:PLACEHOLDER-set-with-pulumi-config-set-secret" },
+      ghcr: { secure: "v1:PLACEHOLDER-set-with-pulumi-config-set-secret" },
+    };
   const services = (values["mlops-platform:services"] ?? {}) as Record<string, unknown>;
   const alerting = (services.alerting ?? {}) as { receivers?: unknown[] };
   if (!alerting.receivers?.length)

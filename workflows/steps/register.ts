@@ -33,6 +33,7 @@ export async function main(ctx: StepContext): Promise<number> {
     TAGS.codeVersion,
     TAGS.dataUri,
     TAGS.dataChecksum,
+    TAGS.dataVersions,
     TAGS.trainingImage,
     TAGS.gate,
   ]) {

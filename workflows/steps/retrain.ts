@@ -34,6 +34,7 @@ export function retrainArguments(run: RunInfo, model: string, dataUri: string): 
     "spot-losses-before-on-demand": p("spot-losses-before-on-demand") || "2",
     // New data: nothing to compare with. A reproduction sets it to the recorded checksum.
     "expected-data-sha256": "",
+    "data-versions": "",
   };
 }
 
@@ -47,6 +48,8 @@ export function reproduceArguments(run: RunInfo, model: string): Record<Training
     ...retrainArguments(run, model, run.tags[TAGS.dataUri] ?? ""),
     "serving-rollout": "",
     "expected-data-sha256": run.tags[TAGS.dataChecksum] ?? "",
+    // The recorded object versions: validation fetches exactly those bytes, even if the objects changed since.
+    "data-versions": run.tags[TAGS.dataVersions] ?? "",
   };
 }
 
@@ -75,7 +78,18 @@ export async function main(ctx: StepContext): Promise<number> {
     "data-uri": { required: false, description: "data to retrain on (required unless --reproduce-version)" },
     "reproduce-version": { required: false, description: "reproduce this model version from its lineage instead" },
     reason: { required: false, description: "why (drift summary)" },
+    "code-version": { required: false, description: "a git push: the pushed commit, trained instead of the champion's code" },
+    "training-image": { required: false, description: "a git push: the image built from that commit, by digest" },
   });
+  const pushed = { commit: (f["code-version"] ?? "").trim(), image: (f["training-image"] ?? "").trim() };
+  if ((pushed.commit === "") !== (pushed.image === ""))
+    throw usageError("--code-version and --training-image go together: the pushed commit and the image built from it");
+  if (pushed.commit !== "" && !/^[a-f0-9]{40}$/.test(pushed.commit))
+    throw usageError(`--code-version=${JSON.stringify(pushed.commit)}: must be the pushed commit (40 hex digits)`);
+  if (pushed.image !== "" && !/@sha256:[a-f0-9]{64}$/.test(pushed.image))
+    throw usageError(
+      `--training-image=${JSON.stringify(pushed.image)}: must be the built image by digest (<registry>/<team>/<model>@sha256:…)`,
+    );
   const reproduce = (f["reproduce-version"] ?? "").trim();
   if (reproduce === "" && !f["data-uri"]) throw usageError("--data-uri is required (or --reproduce-version=<version>)");
   if (reproduce !== "" && f["data-uri"])
@@ -96,7 +110,10 @@ export async function main(ctx: StepContext): Promise<number> {
       `the champion (version ${champion.version}) was not trained by this pipeline: no lineage to retrain from`,
       EXIT.REFUSED,
     );
-  return submit(ctx, model, retrainArguments(run, model, f["data-uri"] ?? ""), f.reason ?? "drift", `code ${run.tags[TAGS.codeVersion]}`);
+  const args = retrainArguments(run, model, f["data-uri"] ?? "");
+  // A git push trains its own code: the pushed commit and the image built from it (lineage records both).
+  if (pushed.commit !== "") Object.assign(args, { "code-version": pushed.commit, "training-image": pushed.image });
+  return submit(ctx, model, args, f.reason ?? "drift", `code ${args["code-version"]}`);
 }
 
 async function submitReproduction(ctx: StepContext, mlflow: MlflowClient, model: string, version: string, reason: string): Promise<number> {

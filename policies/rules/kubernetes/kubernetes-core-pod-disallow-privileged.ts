@@ -1,6 +1,39 @@
 import { inCheckedNamespace, WORKLOAD_TYPES, workloadOf } from "../../lib/kubernetes";
 import { resourceRule } from "../../lib/rule";
-import { isTrue, list, obj, str } from "../../lib/values";
+import { isTrue, list, obj, read, str } from "../../lib/values";
+
+const HELM = /^kubernetes:helm\.sh\/v\d+:(Release|Chart)$/;
+const HOST_NAMESPACES = ["hostNetwork", "hostPID", "hostIPC"];
+
+/**
+ * Privileged settings in Helm values, by the chart conventions: `privileged` or
+ * `allowPrivilegeEscalation` true inside any `*securityContext*` object, host namespaces true
+ * anywhere. Values unknown during a preview are skipped (the registry rule reports them).
+ */
+export function helmValuesPrivileges(values: unknown): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown, path: string, parentKey: string, depth: number) => {
+    if (depth > 30 || v === null || typeof v !== "object") return;
+    const keys = Array.isArray(v) ? v.map((_, i) => String(i)) : Object.keys(v);
+    for (const k of keys) {
+      const child = read(() => (v as Record<string, unknown>)[k]);
+      if (!child.known) continue;
+      const p = Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+      const inSc = /securitycontext/i.test(parentKey);
+      if (isTrue(child.value) && ((inSc && (k === "privileged" || k === "allowPrivilegeEscalation")) || HOST_NAMESPACES.includes(k)))
+        out.push(`values.${p} is ${String(child.value)}`);
+      if (inSc && k === "capabilities") {
+        const added = list(obj(child.value).add)
+          .map(capabilityName)
+          .filter((c) => !ALLOWED_CAPABILITIES.includes(c));
+        if (added.length) out.push(`values.${p}.add adds capabilities ${added.join(", ")}`);
+      }
+      visit(child.value, p, Array.isArray(v) ? parentKey : k, depth + 1);
+    }
+  };
+  visit(values, "", "", 0);
+  return out;
+}
 
 /** Capabilities a container may add (binding ports below 1024 only). */
 const ALLOWED_CAPABILITIES = ["NET_BIND_SERVICE"];
@@ -10,16 +43,77 @@ export function capabilityName(value: unknown): string {
   return (str(value) ?? JSON.stringify(value)).trim().toUpperCase().replace(/^CAP_/, "");
 }
 
-/** No privileged settings in any workload (every namespace unless exempted by name). */
+/** SELinux types the baseline Pod Security Standard allows (empty = the runtime's default). */
+export const SELINUX_TYPES = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
+
+/** Sysctls the baseline Pod Security Standard allows (namespaced and isolated from the node). */
+export const SAFE_SYSCTLS = [
+  "kernel.shm_rmid_forced",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.ip_unprivileged_port_start",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.ping_group_range",
+  "net.ipv4.ip_local_reserved_ports",
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes",
+  "net.ipv4.tcp_rmem",
+  "net.ipv4.tcp_wmem",
+];
+
+const APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
+
+/** Baseline settings of one securityContext (pod or container): SELinux and AppArmor. */
+function baselineFindings(sc: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const se = obj(sc.seLinuxOptions);
+  const seType = str(se.type);
+  if (seType !== undefined && !SELINUX_TYPES.includes(seType)) out.push(`uses SELinux type "${seType}"`);
+  for (const k of ["user", "role"]) {
+    const v = str(se[k]);
+    if (v !== undefined && v !== "") out.push(`sets SELinux ${k} "${v}"`);
+  }
+  const apparmor = str(obj(sc.appArmorProfile).type);
+  if (apparmor !== undefined && apparmor.toLowerCase() === "unconfined") out.push("runs without AppArmor (appArmorProfile Unconfined)");
+  return out;
+}
+
+/** No privileged settings in any workload (every namespace unless exempted by name), nor hostPath persistent volumes. */
 export const kubernetesCorePodDisallowPrivileged = resourceRule({
   name: "kubernetes-core-pod-disallow-privileged",
-  types: WORKLOAD_TYPES,
+  types: (t) => WORKLOAD_TYPES(t) || HELM.test(t),
   check: ({ args, props, settings, report }) => {
+    if (HELM.test(args.type)) {
+      if (!inCheckedNamespace(props, settings)) return;
+      const values = read(() => props.values);
+      if (values.known) for (const f of helmValuesPrivileges(values.value)) report(f);
+      return;
+    }
+    if (/^kubernetes:core\/[^:]+:PersistentVolume$/.test(args.type)) {
+      // Cluster-scoped: any pod bound to it through a claim mounts the node's filesystem.
+      const pv = obj(props.spec);
+      if (pv.hostPath !== undefined && pv.hostPath !== null) report("spec.hostPath: the persistent volume exposes the node's filesystem");
+      return;
+    }
     if (!inCheckedNamespace(props, settings)) return;
     const w = workloadOf(args.type, props);
     if (!w) return;
     for (const p of w.problems) report(p);
-    for (const { path, spec } of w.podSpecs) {
+    // Fail closed in production: what is fetched when applied cannot be shown to be unprivileged.
+    if (settings.production) for (const e of w.external) report(e);
+    for (const { path, spec, annotations } of w.podSpecs) {
+      const podSc = obj(spec.securityContext);
+      for (const f of baselineFindings(podSc)) report(`${path} ${f}`);
+      list(podSc.sysctls).forEach((s, i) => {
+        const name = str(obj(s).name) ?? "";
+        if (!SAFE_SYSCTLS.includes(name.replace(/\//g, ".")))
+          report(`${path}.securityContext.sysctls[${i}] sets the unsafe sysctl "${name}"`);
+      });
+      for (const [k, v] of Object.entries(annotations ?? {})) {
+        if (k.startsWith(APPARMOR_ANNOTATION) && str(v)?.trim().toLowerCase() === "unconfined")
+          report(`${path}: annotation ${k} runs the container without AppArmor`);
+      }
       for (const host of ["hostNetwork", "hostPID", "hostIPC", "hostUsers"]) {
         const v = spec[host];
         if (host === "hostUsers" ? v === false || v === "false" : isTrue(v)) report(`${path}.${host} is ${String(v)}`);
@@ -40,6 +134,7 @@ export const kubernetesCorePodDisallowPrivileged = resourceRule({
         .filter((c) => !ALLOWED_CAPABILITIES.includes(c));
       if (added.length) report(`${path} adds capabilities ${added.join(", ")}`);
       if (str(sc.procMount) === "Unmasked") report(`${path} uses procMount Unmasked`);
+      for (const f of baselineFindings(sc)) report(`${path} ${f}`);
       if (isTrue(obj(sc.windowsOptions).hostProcess)) report(`${path} runs as a Windows host process`);
       list(container.ports).forEach((p, i) => {
         const hostPort = obj(p).hostPort;

@@ -17,13 +17,16 @@ import {
   admissionSettingsProblems,
   RESTRICTED_VOLUME_TYPES,
 } from "../../../components/k8s/admission-rules";
+import { cachedImage } from "../../../contracts/image-cache";
 import { IMAGES, imageRef } from "../../../contracts/versions";
 import { type AdmissionVerdict, evaluatePolicies, verdictProblems } from "../../../workflows/admission-check";
 import { schemaError } from "./schemas";
 
 type Obj = Record<string, unknown>;
 const REGISTRY = "123456789012.dkr.ecr.me-central-1.amazonaws.com";
-const EXECUTOR = imageRef(IMAGES.argoExec);
+/** Argo's executor as the platform runs it: through the stack registry's pull-through cache. */
+const EXECUTOR = cachedImage(imageRef(IMAGES.argoExec), { registryHost: REGISTRY, upstreams: ["quay.io"] });
+const UPSTREAM_EXECUTOR = imageRef(IMAGES.argoExec);
 const STEPS = `${REGISTRY}/steps:0.1.0`;
 const MLFLOW = `${REGISTRY}/serving:mlflow-3.15.1`;
 const DIGEST = `@sha256:${"a".repeat(64)}`;
@@ -227,6 +230,17 @@ describe("admission policies: images (every container list)", () => {
       );
     });
   }
+  it("production takes no upstream platform pin; development allows one by its exact reference", () => {
+    const upstream = { ...settings(true), platformImages: [UPSTREAM_EXECUTOR, STEPS, MLFLOW] };
+    expect(admissionSettingsProblems(upstream).join("\n")).toMatch(/not in the stack's registry.*no upstream image/);
+    expect(() => admissionPolicies(upstream)).toThrow(/platformImages/);
+    const dev = admissionPolicies({ ...settings(false), platformImages: [UPSTREAM_EXECUTOR, STEPS, MLFLOW] });
+    expect(verdictProblems(judge(dev, argoPod(UPSTREAM_EXECUTOR)))).toEqual([]);
+    // Forced off: the registry rule alone (a development stack told to allow only its registry) refuses the pin.
+    const strict = admissionPolicies({ ...settings(false), registryOnly: true });
+    refused(strict, argoPod(UPSTREAM_EXECUTOR), /stack's registry/);
+    expect(verdictProblems(judge(PROD, argoPod(EXECUTOR)))).toEqual([]);
+  });
   it("names the offending containers in the message", () => {
     const v = judge(PROD, argoPod("python:3.12"));
     expect(verdictProblems(v).join("\n")).toMatch(/another registry: main$/m);

@@ -115,6 +115,11 @@ describe("namespace baseline", () => {
           from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "x" } } }],
           ports: [{ port: 5000, protocol: "TCP" }],
         },
+        // In the mesh the same peers arrive as HBONE (mesh.test.ts).
+        {
+          from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "x" } } }],
+          ports: [{ port: 15008, protocol: "TCP" }],
+        },
       ],
     });
   });

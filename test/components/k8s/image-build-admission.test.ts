@@ -2,15 +2,32 @@
  * Issue 14 item 2 (a commit builds its own training image in the cluster): the in-cluster
  * builders as their projects document them for Kubernetes, judged by the platform's admission
  * policies (real CEL) in the pipeline namespace of a production stack. Both are refused, which is
- * why the pipeline does not build images yet (docs/workflows.md, "What is not built yet"):
+ * why the builds run in their own namespace under their own policy:
  * - rootless BuildKit needs seccomp and AppArmor `Unconfined` (user namespaces, mounts);
  * - Kaniko runs as root and needs capabilities to unpack and chown the base image.
  * Admitting either is a decision to relax the restricted profile for one pinned builder image,
  * one service account and one namespace; this test fails the day that decision is made silently.
+ *
+ * The decision (docs/workflows.md, "Building the pushed commit"): Kaniko, in the `ml-builds`
+ * namespace at `baseline`, admitted there by `mlops-image-builds` only in the exact shape
+ * `builderJob()` makes. The second part of this file evaluates that policy (real CEL) on the
+ * builder's pod and on look-alikes, and validates the Job and the policy against upstream schemas.
  */
 import { describe, expect, it } from "vitest";
 import { admissionPolicies } from "../../../components/k8s/admission-rules";
-import { evaluatePolicies } from "../../../workflows/admission-check";
+import {
+  BUILD_NAMESPACE,
+  BUILDER_CAPABILITIES_WITHIN_BASELINE,
+  BUILDER_SERVICE_ACCOUNT,
+  builderImageRef,
+  builderJob,
+  buildRequestProblems,
+  builtImageRef,
+  imageBuildAdmissionManifests,
+  imageBuildPolicy,
+} from "../../../components/k8s/image-builds";
+import { evaluatePolicies, evaluatePolicy } from "../../../workflows/admission-check";
+import { schemaError } from "./schemas";
 
 type Obj = Record<string, unknown>;
 const REGISTRY = "123456789012.dkr.ecr.me-central-1.amazonaws.com";
@@ -87,5 +104,109 @@ describe("in-cluster image builders under the platform's admission", () => {
     const f = failures(kaniko);
     expect(f.some((m) => /runAsUser must not be 0/.test(m))).toBe(true);
     expect(f.some((m) => /drop ALL capabilities/.test(m))).toBe(true);
+  });
+});
+
+describe("the build namespace's exception: Kaniko at baseline, one pinned image, one account", () => {
+  const BUILDER = builderImageRef(`${REGISTRY}/mirror/kaniko-project/executor`);
+  const POLICY = imageBuildPolicy(BUILDER);
+  const request = {
+    cloneUrl: "https://git.example.ae/fraud/fraud-scorer.git",
+    commit: "0123456789abcdef0123456789abcdef01234567",
+    ref: "refs/heads/main",
+    registryHost: REGISTRY,
+    team: "fraud",
+    model: "fraud-scorer",
+    builderImage: BUILDER,
+  };
+  const job = builderJob(request, "build-fraud-scorer-0123456");
+  /** The pod the Job controller creates from the template. */
+  const pod = (): Obj => {
+    const t = structuredClone((job.spec as Obj).template as Obj);
+    return { apiVersion: "v1", kind: "Pod", metadata: { ...(t.metadata as Obj), name: "b" }, spec: t.spec };
+  };
+  const verdict = (p: Obj) => {
+    const v = evaluatePolicy(POLICY, { object: p, namespace: BUILD_NAMESPACE });
+    expect(v.errors).toEqual([]);
+    return v.failures;
+  };
+  const container = (p: Obj) => ((p.spec as Obj).containers as Obj[])[0] as Obj;
+
+  it("admits the builder's pod, and the restricted policies would still refuse it elsewhere", () => {
+    expect(verdict(pod())).toEqual([]);
+    expect(failures(pod()).length).toBeGreaterThan(0);
+  });
+
+  it("builds the pushed commit and pushes <registry>/<team>/<model>:<commit>", () => {
+    const args = container(pod()).args as string[];
+    expect(args).toContain(
+      "--context=git://git.example.ae/fraud/fraud-scorer.git#refs/heads/main#0123456789abcdef0123456789abcdef01234567",
+    );
+    expect(args).toContain(`--destination=${builtImageRef(REGISTRY, "fraud", "fraud-scorer", request.commit)}`);
+    expect(args).toContain("--digest-file=/dev/termination-log");
+    expect(builtImageRef(REGISTRY, "fraud", "fraud-scorer", request.commit)).toBe(`${REGISTRY}/fraud/fraud-scorer:${request.commit}`);
+    expect((job.metadata as Obj).namespace).toBe(BUILD_NAMESPACE);
+    expect((pod().spec as Obj).serviceAccountName).toBe(BUILDER_SERVICE_ACCOUNT);
+    expect(BUILDER_CAPABILITIES_WITHIN_BASELINE).toBe(true);
+  });
+
+  const lookAlikes: [string, (p: Obj) => void, RegExp][] = [
+    [
+      "another image",
+      (p) => (container(p).image = `${REGISTRY}/mirror/kaniko-project/executor@sha256:${"c".repeat(64)}`),
+      /only the builder image/,
+    ],
+    ["the builder by tag", (p) => (container(p).image = `${REGISTRY}/mirror/kaniko-project/executor:v1.23.2`), /only the builder image/],
+    ["another service account", (p) => ((p.spec as Obj).serviceAccountName = "pipeline-train"), /image-builder service account only/],
+    ["no service account (default)", (p) => delete (p.spec as Obj).serviceAccountName, /image-builder service account only/],
+    ["a privileged builder", (p) => ((container(p).securityContext as Obj).privileged = true), /privileged containers/],
+    ["privilege escalation", (p) => ((container(p).securityContext as Obj).allowPrivilegeEscalation = true), /allowPrivilegeEscalation/],
+    ["SYS_ADMIN added", (p) => (((container(p).securityContext as Obj).capabilities as Obj).add = ["SYS_ADMIN"]), /adds at most/],
+    ["capabilities not dropped", (p) => delete ((container(p).securityContext as Obj).capabilities as Obj).drop, /drops ALL/],
+    [
+      "seccomp Unconfined",
+      (p) => ((container(p).securityContext as Obj).seccompProfile = { type: "Unconfined" }),
+      /RuntimeDefault seccomp/,
+    ],
+    ["AppArmor Unconfined", (p) => ((container(p).securityContext as Obj).appArmorProfile = { type: "Unconfined" }), /AppArmor/],
+    ["a hostPath volume", (p) => ((p.spec as Obj).volumes = [{ name: "docker", hostPath: { path: "/var/run" } }]), /no hostPath/],
+    ["host network", (p) => ((p.spec as Obj).hostNetwork = true), /host namespaces/],
+    ["a sidecar", (p) => ((p.spec as Obj).containers as Obj[]).push({ ...container(p), name: "side" }), /exactly one container/],
+    ["an init container", (p) => ((p.spec as Obj).initContainers = [{ ...container(p), name: "init" }]), /exactly one container/],
+    ["a host port", (p) => (container(p).ports = [{ containerPort: 80, hostPort: 80 }]), /host ports/],
+  ];
+  it.each(lookAlikes)("refuses %s", (_what, mutate, message) => {
+    const p = pod();
+    mutate(p);
+    const f = verdict(p);
+    expect(
+      f.some((m) => message.test(m)),
+      f.join("; "),
+    ).toBe(true);
+  });
+
+  it("binds the exception to the build namespace only, always denying", () => {
+    const m = imageBuildAdmissionManifests(BUILDER, "development");
+    expect(m.bindings).toHaveLength(1);
+    const spec = (m.bindings[0] as Obj).spec as Obj;
+    expect(spec.validationActions).toContain("Deny");
+    expect(JSON.stringify(spec.matchResources)).toContain(`"values":["${BUILD_NAMESPACE}"]`);
+  });
+
+  it("validates the Job and the policy against the upstream schemas", async () => {
+    expect(await schemaError(job)).toBeUndefined();
+    const m = imageBuildAdmissionManifests(BUILDER, "production");
+    for (const o of [...m.policies, ...m.bindings]) expect(await schemaError(o as Obj)).toBeUndefined();
+  });
+
+  it.each([
+    ["cloneUrl", { cloneUrl: "git@git.example.ae:fraud/x.git" }],
+    ["commit", { commit: "main" }],
+    ["ref", { ref: "main; rm -rf /" }],
+    ["team", { team: "Fraud" }],
+    ["dockerfile", { dockerfile: "../../etc/passwd" }],
+  ])("refuses a build request with a bad %s, naming it", (key, change) => {
+    expect(buildRequestProblems({ ...request, ...change }).join("\n")).toMatch(new RegExp(`^${key}:`, "m"));
+    expect(() => builderJob({ ...request, ...change }, "b")).toThrow(new RegExp(key));
   });
 });

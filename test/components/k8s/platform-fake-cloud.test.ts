@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CloudLayer, WorkloadIdentitySpec } from "../../../components/contracts";
+import { UPSTREAM_REGISTRIES } from "../../../contracts/image-cache";
 
 type Obj = Record<string, unknown>;
 interface Recorded {
@@ -142,6 +143,8 @@ async function fakeCloud(
     storageClassName: "managed-csi-encrypted",
     buckets: { artifacts: bucket("artifacts"), datasets: bucket("datasets"), features: bucket("features"), logs: bucket("logs") },
     registryHost: o("mlops.azurecr.io"),
+    // Every upstream through the registry's cache, as a production stack has it (contracts/image-cache.ts).
+    imageCacheUpstreams: Object.keys(UPSTREAM_REGISTRIES),
     repositoryUrls: repositories,
     databases: { mlflow: db("mlflow"), feast: db("feast"), argo: db("argo") },
     cache: { host: o("redis.redis.cache.windows.net"), port: o(6380), password: pulumi.secret("redis"), tls: true },

@@ -15,12 +15,14 @@ type ModelClass = new (data: Record<string, unknown>) => { validate(): void };
 
 /**
  * Kinds without a models package whose upstream CRD schema is kept under `test/fixtures/crds/`
- * (see each folder's SOURCE.md): Kueue's queue objects.
+ * (see each folder's SOURCE.md): Kueue's queue objects, Istio's PeerAuthentication and AuthorizationPolicy.
  */
 const CRD_FIXTURES: Readonly<Record<string, string>> = {
   "kueue.x-k8s.io/v1beta2/ResourceFlavor": "kueue/v0.19.2/ResourceFlavor.json",
   "kueue.x-k8s.io/v1beta2/ClusterQueue": "kueue/v0.19.2/ClusterQueue.json",
   "kueue.x-k8s.io/v1beta2/LocalQueue": "kueue/v0.19.2/LocalQueue.json",
+  "security.istio.io/v1/AuthorizationPolicy": "istio/1.30.3/AuthorizationPolicy.json",
+  "security.istio.io/v1/PeerAuthentication": "istio/1.30.3/PeerAuthentication.json",
 };
 const crdAjv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 

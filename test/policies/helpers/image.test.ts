@@ -1,6 +1,6 @@
 /** Image references: registry, organisation, repository, tag, digest, templates; look-alike registries. */
 import { describe, expect, it } from "vitest";
-import { fromRegistry, parseImage, unpinnedReason } from "../../../policies/lib/image";
+import { FLOATING_TAGS, floatingTagName, fromRegistry, parseImage, unpinnedReason } from "../../../policies/lib/image";
 
 const ALLOWED = ["quay.io/argoproj", "ghcr.io", "*.dkr.ecr.me-central-1.amazonaws.com", "public.ecr.aws"];
 
@@ -69,4 +69,50 @@ describe("unpinnedReason", () => {
   ])("%s is pinned or checked at admission", (i) => {
     expect(unpinnedReason(parseImage(i))).toBeUndefined();
   });
+});
+
+describe("floating tags", () => {
+  it.each([
+    ["main", "main"],
+    ["MASTER", "master"],
+    ["nightly", "nightly"],
+    ["edge", "edge"],
+    ["dev", "dev"],
+    ["head", "head"],
+    ["canary", "canary"],
+    ["stable-alpine", "stable"],
+    ["1.0-SNAPSHOT", "snapshot"],
+    ["snapshot", "snapshot"],
+    ["latest-gpu", "latest"],
+    ["gpu_latest", "latest"],
+    ["3.12-latest", "latest"],
+    ["nightly-cuda", "nightly"],
+    ["develop", "develop"],
+    ["current-alpine", "current"],
+  ])("%s floats (%s)", (tag, name) => {
+    expect(floatingTagName(tag)).toBe(name);
+  });
+  it.each([
+    "1.27",
+    "v3.6.4",
+    "3.12-slim",
+    "nightly-20260101",
+    "main-3f2a9c1",
+    "3.12-dev",
+    "mainline1",
+    "v2.0.0-rc.1",
+    "1.0.0-beta.2",
+    "headless-1.2",
+  ])("%s names one build", (tag) => {
+    expect(floatingTagName(tag)).toBeUndefined();
+  });
+  it("the list is lower-case names without separators", () => {
+    for (const f of FLOATING_TAGS) expect(f).toMatch(/^[a-z]+$/);
+  });
+  it.each(["ghcr.io/mlflow/mlflow:main", "nvcr.io/nvidia/pytorch:nightly", "ghcr.io/acme/model-server:latest-gpu", "quay.io/a/b:Edge"])(
+    "%s is unpinned",
+    (i) => {
+      expect(unpinnedReason(parseImage(i))).toMatch(/mutable|moving/);
+    },
+  );
 });

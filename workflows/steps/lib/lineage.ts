@@ -16,6 +16,8 @@ export const TAGS = {
   codeVersion: "mlops.platform/code-version",
   dataUri: "mlops.platform/data-uri",
   dataChecksum: "mlops.platform/data-sha256",
+  /** The data's object versions: JSON `[[path, versionId, sha256], …]` (lib/data-versions.ts). */
+  dataVersions: "mlops.platform/data-versions",
   trainingImage: "mlops.platform/training-image",
   evaluation: "mlops.platform/evaluation",
   gate: "mlops.platform/quality-gate",

@@ -22,6 +22,35 @@ export interface ObjectStore {
   put(key: string, body: Buffer): Promise<void>;
 }
 
+/** The current version of one object: what a dataset's lineage records. */
+export interface ObjectVersion {
+  readonly key: string;
+  /** S3 `VersionId` or Azure blob `VersionId` (immutable; bucket/blob versioning is on). */
+  readonly versionId: string;
+  readonly size: number;
+}
+
+/** A store whose objects are versioned: list the current versions, read one version. */
+export interface VersionedStore extends ObjectStore {
+  /** The current version of every object whose key starts with `prefix` (deleted objects excluded), sorted by key. */
+  listCurrent(prefix: string): Promise<ObjectVersion[]>;
+  /** The bytes of one version of an object; a missing version is refused (exit 1). */
+  getVersion(key: string, versionId: string): Promise<Buffer>;
+}
+
+/** The text of every `<tag>…</tag>` element in `xml` (XML entities decoded). */
+export function xmlElements(xml: string, tag: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) =>
+    (m[1] ?? "")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, "&"),
+  );
+}
+const xmlValue = (xml: string, tag: string) => xmlElements(xml, tag)[0] ?? "";
+
 interface RawResponse {
   readonly status: number;
   readonly body: Buffer;
@@ -110,7 +139,7 @@ export function s3Store(o: {
   readonly bucket: string;
   readonly credentials: () => Promise<AwsCredentials>;
   readonly now?: () => Date;
-}): ObjectStore {
+}): VersionedStore {
   const urlOf = (key: string) =>
     new URL(`${o.endpoint.replace(/\/+$/, "")}/${encodeSegment(o.bucket)}/${key.split("/").map(encodeSegment).join("/")}`);
   const call = async (method: string, key: string, body?: Buffer): Promise<RawResponse> => {
@@ -118,7 +147,34 @@ export function s3Store(o: {
     const headers = signS3(method, url, o.region, await o.credentials(), sha256(body ?? ""), (o.now ?? (() => new Date()))());
     return sendRaw(method, url, headers, body);
   };
+  const signed = async (url: URL) =>
+    sendRaw("GET", url, signS3("GET", url, o.region, await o.credentials(), sha256(""), (o.now ?? (() => new Date()))()));
   return {
+    async listCurrent(prefix) {
+      // ListObjectVersions: the version marked IsLatest of each key; a delete marker hides the key.
+      const out: ObjectVersion[] = [];
+      let markers: Record<string, string> = {};
+      for (;;) {
+        const url = new URL(`${o.endpoint.replace(/\/+$/, "")}/${encodeSegment(o.bucket)}`);
+        url.search = new URLSearchParams({ versions: "", prefix, ...markers }).toString();
+        const res = await signed(url);
+        if (res.status !== 200) throw failure(`ListObjectVersions s3://${o.bucket}/${prefix}`, res);
+        const xml = res.body.toString("utf8");
+        for (const v of xmlElements(xml, "Version"))
+          if (xmlValue(v, "IsLatest") === "true")
+            out.push({ key: xmlValue(v, "Key"), versionId: xmlValue(v, "VersionId"), size: Number(xmlValue(v, "Size")) });
+        if (xmlValue(xml, "IsTruncated") !== "true") break;
+        markers = { "key-marker": xmlValue(xml, "NextKeyMarker"), "version-id-marker": xmlValue(xml, "NextVersionIdMarker") };
+      }
+      return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+    async getVersion(key, versionId) {
+      const url = urlOf(key);
+      url.search = new URLSearchParams({ versionId }).toString();
+      const res = await signed(url);
+      if (res.status !== 200) throw failure(`GET s3://${o.bucket}/${key} version ${versionId}`, res);
+      return res.body;
+    },
     async get(key) {
       const res = await call("GET", key);
       if (res.status === 404) return undefined;
@@ -168,7 +224,7 @@ export function azureBlobStore(o: {
   readonly accountUrl: string;
   readonly container: string;
   readonly token: () => Promise<string>;
-}): ObjectStore {
+}): VersionedStore {
   const urlOf = (key: string) =>
     new URL(`${o.accountUrl.replace(/\/+$/, "")}/${o.container}/${key.split("/").map(encodeSegment).join("/")}`);
   const headers = async (extra: Record<string, string> = {}) => ({
@@ -178,6 +234,37 @@ export function azureBlobStore(o: {
     ...extra,
   });
   return {
+    async listCurrent(prefix) {
+      // List Blobs with versions: the version marked IsCurrentVersion of each blob.
+      const out: ObjectVersion[] = [];
+      let marker = "";
+      for (;;) {
+        const url = new URL(`${o.accountUrl.replace(/\/+$/, "")}/${o.container}`);
+        url.search = new URLSearchParams({
+          restype: "container",
+          comp: "list",
+          include: "versions",
+          prefix,
+          ...(marker ? { marker } : {}),
+        }).toString();
+        const res = await sendRaw("GET", url, await headers());
+        if (res.status !== 200) throw failure(`List Blobs ${o.container}/${prefix}`, res);
+        const xml = res.body.toString("utf8");
+        for (const b of xmlElements(xml, "Blob"))
+          if (xmlValue(b, "IsCurrentVersion") === "true")
+            out.push({ key: xmlValue(b, "Name"), versionId: xmlValue(b, "VersionId"), size: Number(xmlValue(b, "Content-Length")) });
+        marker = xmlValue(xml, "NextMarker");
+        if (!marker) break;
+      }
+      return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+    async getVersion(key, versionId) {
+      const url = urlOf(key);
+      url.search = new URLSearchParams({ versionid: versionId }).toString();
+      const res = await sendRaw("GET", url, await headers());
+      if (res.status !== 200) throw failure(`GET ${o.container}/${key} version ${versionId}`, res);
+      return res.body;
+    },
     async get(key) {
       const res = await sendRaw("GET", urlOf(key), await headers());
       if (res.status === 404) return undefined;

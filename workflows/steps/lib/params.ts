@@ -26,9 +26,10 @@ export const TRAINING_PARAMETERS = [
 ] as const;
 /**
  * Parameters of the training pipeline that are not user inputs preflight checks: the reproduction's
- * expected data checksum (checked by validation; a team's own pipeline need not declare it).
+ * expected data checksum (checked by validation) and the recorded object versions validation fetches
+ * (a team's own pipeline need not declare them).
  */
-export const REPRODUCTION_PARAMETERS = ["expected-data-sha256"] as const;
+export const REPRODUCTION_PARAMETERS = ["expected-data-sha256", "data-versions"] as const;
 /** A parameter of {@link REPRODUCTION_PARAMETERS}. */
 export type ReproductionParameter = (typeof REPRODUCTION_PARAMETERS)[number];
 /** One training parameter. */

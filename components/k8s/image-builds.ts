@@ -1,0 +1,122 @@
+/**
+ * In-cluster builds of a pushed commit's training image, in one narrow exception to the restricted
+ * profile (decision recorded in docs/workflows.md, "Building the pushed commit").
+ *
+ * Rootless BuildKit needs seccomp and AppArmor `Unconfined`, which even the `baseline` Pod Security
+ * Standard forbids. Kaniko runs as root with the container runtime's default capabilities and the
+ * `RuntimeDefault` seccomp profile: that is `baseline`, never `privileged`. So builds run as
+ * Kubernetes Jobs in their own namespace, `ml-builds`, enforced at `baseline`, and the platform's
+ * admission policy `mlops-image-builds`, bound to that namespace only, admits exactly one shape of
+ * pod there: one container, the builder image pinned by digest, the `image-builder` service
+ * account, `RuntimeDefault` seccomp, no privilege escalation, no capability beyond the ones Kaniko
+ * needs to unpack and chown layers, no host namespace, port or path. Every other namespace keeps the
+ * restricted rules, which refuse the builder (test/components/k8s/image-build-admission.test.ts).
+ *
+ * Pure: no Pulumi. The Job is created by the pipeline's `build-image` step, the policy by the
+ * admission component.
+ */
+import { BUILD_NAMESPACE, BUILDER_CAPABILITIES, BUILDER_SERVICE_ACCOUNT } from "../../workflows/steps/lib/image-build";
+import { type AdmissionEnvironment, type AdmissionPolicyDefinition, admissionPolicyManifests } from "./admission-rules";
+
+export {
+  BUILD_LABEL,
+  BUILD_NAMESPACE,
+  BUILDER_CAPABILITIES,
+  BUILDER_IMAGE,
+  BUILDER_SERVICE_ACCOUNT,
+  type BuildRequest,
+  builderImageRef,
+  builderJob,
+  buildRequestProblems,
+  builtImageRef,
+} from "../../workflows/steps/lib/image-build";
+
+/** The `baseline` Pod Security Standard's addable capabilities (kubernetes.io/docs/concepts/security/pod-security-standards). */
+const BASELINE_CAPABILITIES = [
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+];
+
+const lit = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+const litList = (items: readonly string[]) => `[${items.map(lit).join(", ")}]`;
+
+/**
+ * The admission policy of the build namespace: the one pod shape {@link builderJob} makes, nothing
+ * else. Bound to {@link BUILD_NAMESPACE} only; the restricted policies stay on every other guarded namespace.
+ */
+export function imageBuildPolicy(builderImage: string): AdmissionPolicyDefinition {
+  const sc = "object.spec.containers[0].securityContext";
+  const c = "object.spec.containers[0]";
+  const rule = (expression: string, message: string) => ({ expression, message, reason: "Forbidden" as const });
+  return {
+    name: "mlops-image-builds",
+    description: `Pods in ${BUILD_NAMESPACE} are image builds only: one container of the pinned builder image, as ${BUILDER_SERVICE_ACCOUNT}, at the baseline profile without privilege, host access or extra capabilities.`,
+    target: "pods",
+    scope: "guarded",
+    variables: [{ name: "builderImage", expression: lit(builderImage) }],
+    validations: [
+      rule(
+        `has(object.spec.serviceAccountName) && object.spec.serviceAccountName == ${lit(BUILDER_SERVICE_ACCOUNT)}`,
+        `build pods run as the ${BUILDER_SERVICE_ACCOUNT} service account only`,
+      ),
+      rule(
+        "size(object.spec.containers) == 1 && !has(object.spec.initContainers) && !has(object.spec.ephemeralContainers)",
+        "a build pod has exactly one container and no init or ephemeral containers",
+      ),
+      rule(`${c}.image == variables.builderImage`, `a build pod runs only the builder image ${builderImage}`),
+      rule(
+        `(!has(object.spec.hostNetwork) || !object.spec.hostNetwork) && (!has(object.spec.hostPID) || !object.spec.hostPID) && (!has(object.spec.hostIPC) || !object.spec.hostIPC)`,
+        "host namespaces are not allowed",
+      ),
+      rule(
+        "!has(object.spec.volumes) || object.spec.volumes.all(v, has(v.emptyDir) || has(v.projected) || has(v.secret) || has(v.configMap))",
+        "build pods use only emptyDir, projected, secret and configMap volumes (no hostPath)",
+      ),
+      rule(`has(${c}.securityContext) && (!has(${sc}.privileged) || ${sc}.privileged == false)`, "privileged containers are not allowed"),
+      rule(
+        `has(${c}.securityContext) && has(${sc}.allowPrivilegeEscalation) && ${sc}.allowPrivilegeEscalation == false`,
+        "the builder must set allowPrivilegeEscalation: false",
+      ),
+      rule(
+        `has(${c}.securityContext) && has(${sc}.capabilities) && has(${sc}.capabilities.drop) && 'ALL' in ${sc}.capabilities.drop && (!has(${sc}.capabilities.add) || ${sc}.capabilities.add.all(x, x in ${litList(BUILDER_CAPABILITIES)}))`,
+        `the builder drops ALL capabilities and adds at most ${BUILDER_CAPABILITIES.join(", ")}`,
+      ),
+      rule(
+        `(has(${c}.securityContext) && has(${sc}.seccompProfile) && ${sc}.seccompProfile.type == 'RuntimeDefault') || (has(object.spec.securityContext) && has(object.spec.securityContext.seccompProfile) && object.spec.securityContext.seccompProfile.type == 'RuntimeDefault' && (!has(${c}.securityContext) || !has(${sc}.seccompProfile)))`,
+        "the builder runs with the RuntimeDefault seccomp profile",
+      ),
+      rule(
+        `(!has(${c}.securityContext) || !has(${sc}.appArmorProfile) || ${sc}.appArmorProfile.type != 'Unconfined') && (!has(object.spec.securityContext) || !has(object.spec.securityContext.appArmorProfile) || object.spec.securityContext.appArmorProfile.type != 'Unconfined') && (!has(object.metadata.annotations) || object.metadata.annotations.all(k, !k.startsWith('container.apparmor.security.beta.kubernetes.io/') || object.metadata.annotations[k] != 'unconfined'))`,
+        "AppArmor may not be Unconfined",
+      ),
+      rule(`!has(${c}.ports) || ${c}.ports.all(p, !has(p.hostPort) || p.hostPort == 0)`, "host ports are not allowed"),
+      rule(
+        `has(${c}.resources) && has(${c}.resources.limits) && 'cpu' in ${c}.resources.limits && 'memory' in ${c}.resources.limits`,
+        "the builder sets cpu and memory limits",
+      ),
+    ],
+  };
+}
+
+/** The capability set the policy allows, checked against `baseline` (exported for tests). */
+export const BUILDER_CAPABILITIES_WITHIN_BASELINE = BUILDER_CAPABILITIES.every((c) => BASELINE_CAPABILITIES.includes(c));
+
+/**
+ * The policy and its binding to the build namespace, as manifests. The binding denies in every
+ * environment (`_environment` is accepted for symmetry): the exception exists only with its guard,
+ * a development stack would otherwise admit any baseline pod there with a warning.
+ */
+export function imageBuildAdmissionManifests(builderImage: string, _environment: AdmissionEnvironment) {
+  return admissionPolicyManifests([imageBuildPolicy(builderImage)], { guarded: [BUILD_NAMESPACE], teams: [], environment: "production" });
+}
