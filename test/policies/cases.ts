@@ -1843,6 +1843,13 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         role: "r",
         policyArn: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
       }),
+      // Look-alike: an admin policy scoped to a team's namespace is not cluster admin.
+      s("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "eks-ns-admin", {
+        clusterName: "c",
+        principalArn: "arn:aws:iam::123456789012:role/team",
+        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy",
+        accessScope: { type: "namespace", namespaces: ["team-fraud"] },
+      }),
     ],
     target: "att",
     violations: [
@@ -1865,6 +1872,31 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
         expect: "AdministratorAccess-Amplify",
       },
       { why: "PowerUserAccess", path: ["policyArn"], value: "arn:aws:iam::aws:policy/PowerUserAccess", expect: "PowerUserAccess" },
+      {
+        why: "an EKS cluster-admin access policy outside the platform's cluster component",
+        add: [
+          s("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "eks-admin", {
+            clusterName: "c",
+            principalArn: "arn:aws:iam::123456789012:role/team",
+            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            accessScope: { type: "cluster" },
+          }),
+        ],
+        target: "eks-admin",
+        expect: "AmazonEKSClusterAdminPolicy",
+      },
+      {
+        why: "AmazonEKSAdminPolicy at cluster scope (scope omitted)",
+        add: [
+          s("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "eks-admin2", {
+            clusterName: "c",
+            principalArn: "arn:aws:iam::123456789012:role/team",
+            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy",
+          }),
+        ],
+        target: "eks-admin2",
+        expect: "AmazonEKSAdminPolicy",
+      },
       {
         why: "IAMFullAccess on a role's managedPolicyArns",
         add: [s("aws:iam/role:Role", "role", { assumeRolePolicy: "{}", managedPolicyArns: ["arn:aws:iam::aws:policy/IAMFullAccess"] })],

@@ -17,7 +17,6 @@ import { CASES, type RedCase, type RedStack } from "./redteam-cases";
 
 /** KNOWN ESCAPES: cases the pack misses today (by their `why`). Remove a case once a rule catches it. */
 const ESCAPES = new Set<string>([
-  "EKS cluster-admin access policy for a team role",
   "Deployment in team-credit: ECR of another account (me-central-1) (999999999999.dkr.ecr.me-central-1.amazonaws.com/train:1.0.0)",
 ]);
 

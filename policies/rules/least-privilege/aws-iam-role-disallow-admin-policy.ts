@@ -1,6 +1,6 @@
 import { grantsAdministrator } from "../../lib/iam";
 import { resourceRule } from "../../lib/rule";
-import { list, str } from "../../lib/values";
+import { list, obj, str } from "../../lib/values";
 import { allowStatements, IAM_POLICY_TYPES } from "./iam";
 
 /**
@@ -26,6 +26,10 @@ export function isAdminArn(arn: string): boolean {
   return ADMIN_POLICIES.some((p) => p.test(name));
 }
 
+const EKS_ASSOCIATION = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation";
+/** URN part of the admin associations the platform's own EKS cluster component makes (from the stack's adminRoleArns). */
+const PLATFORM_ADMIN_ASSOCIATION = "::mlops-platform:aws:Cluster$aws:eks/accessPolicyAssociation:AccessPolicyAssociation::";
+
 /** No admin managed policies and no inline grant of every action on every resource. */
 export const awsIamRoleDisallowAdminPolicy = resourceRule({
   name: "aws-iam-role-disallow-admin-policy",
@@ -38,8 +42,22 @@ export const awsIamRoleDisallowAdminPolicy = resourceRule({
     "aws:iam/policyAttachment:PolicyAttachment",
     "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
     "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+    EKS_ASSOCIATION,
   ],
   check: ({ args, props, report }) => {
+    if (args.type === EKS_ASSOCIATION) {
+      const policy = str(props.policyArn) ?? "";
+      const scope = str(obj(props.accessScope).type) ?? "cluster";
+      const admin =
+        /:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/.test(policy) ||
+        (/:cluster-access-policy\/AmazonEKSAdminPolicy$/.test(policy) && scope === "cluster");
+      // The platform's own cluster component grants cluster admin to the stack's configured admin roles only.
+      if (admin && !args.urn.includes(PLATFORM_ADMIN_ASSOCIATION))
+        report(
+          `associates ${policy.split("/").pop()} (cluster-wide Kubernetes admin) with ${str(props.principalArn) ?? "a principal"}; grant teams Kubernetes groups through an access entry, and list administrators in the stack's adminRoleArns`,
+        );
+      return;
+    }
     const arns = [
       str(props.policyArn),
       str(props.managedPolicyArn),
