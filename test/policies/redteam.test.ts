@@ -44,7 +44,6 @@ const ESCAPES = new Set<string>([
   "SageMaker endpoint configuration without a key",
   "Redshift Serverless namespace without a key",
   "Athena workgroup results with SSE_S3",
-  "Deployment in team-credit: ECR of another account (me-central-1) (999999999999.dkr.ecr.me-central-1.amazonaws.com/train:1.0.0)",
   "S3 versioning suspended on the data bucket",
   "GuardDuty detector disabled",
   "Config recorder stopped",
