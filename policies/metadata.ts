@@ -815,6 +815,16 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
     controls: [C.iaSupplyChain, C.iaOperationalSoftware, C.isoSoftware],
     equivalents: [tv("KSV0125"), ky("restrict-image-registries")],
   },
+  "kubernetes-core-pod-enforce-stack-registry": {
+    area: "kubernetes",
+    description:
+      "Production: every pod image the program declares comes from a registry this stack creates (its own ECR account and region, its own ACR), not any registry of the region: another account's ECR or another ACR is outside the stack's keys, scanning and retention.",
+    severity: "high",
+    remediationSteps:
+      "Push the image to the stack's registry (or reach an upstream one through its cache, `cachedImage` in contracts/image-cache.ts) and reference it there.",
+    controls: [C.iaSupplyChain, C.iaOperationalSoftware, C.isoSoftware],
+    equivalents: [tv("KSV0125"), ky("restrict-image-registries")],
+  },
   "kubernetes-core-pod-disallow-unpinned-image": {
     area: "kubernetes",
     description:

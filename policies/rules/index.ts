@@ -45,6 +45,7 @@ import { kubernetesCorePodDisallowUnpinnedImage } from "./kubernetes/kubernetes-
 import { kubernetesCorePodEnforceAllowedRegistry } from "./kubernetes/kubernetes-core-pod-enforce-allowed-registry";
 import { kubernetesCorePodEnforceResourceLimits } from "./kubernetes/kubernetes-core-pod-enforce-resource-limits";
 import { kubernetesCorePodEnforceRestrictedProfile } from "./kubernetes/kubernetes-core-pod-enforce-restricted-profile";
+import { kubernetesCorePodEnforceStackRegistry } from "./kubernetes/kubernetes-core-pod-enforce-stack-registry";
 import { kubernetesCoreServiceDisallowPublicLoadBalancer } from "./kubernetes/kubernetes-core-service-disallow-public-load-balancer";
 import { kubernetesHelmReleaseEnforcePinnedVersion } from "./kubernetes/kubernetes-helm-release-enforce-pinned-version";
 import { kubernetesHelmReleaseEnforceStackRegistry } from "./kubernetes/kubernetes-helm-release-enforce-stack-registry";
@@ -184,6 +185,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
 /** Rules that need several resources at once. */
 export const stackPolicies: StackValidationPolicy[] = [
   kubernetesHelmReleaseEnforceStackRegistry,
+  kubernetesCorePodEnforceStackRegistry,
   awsS3BucketEnableVersioning,
   pulumiStackEnvironmentEnforceConsistency,
   azureStorageAccountEnableSoftDelete,

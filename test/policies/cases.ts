@@ -3296,6 +3296,38 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
     ],
     unknown: { path: ["values", "executor", "image"], expect: "mandatory" },
   },
+  "kubernetes-core-pod-enforce-stack-registry": {
+    specs: [
+      s("aws:ecr/repository:Repository", "repo", { name: "mlops/steps", registryId: "123456789012" }),
+      {
+        ...deployment,
+        inputs: {
+          metadata: { name: "app", namespace: "mlflow" },
+          spec: {
+            template: {
+              spec: {
+                securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                containers: [{ ...container, image: "123456789012.dkr.ecr.me-central-1.amazonaws.com/mlops/steps:1.0.0" }],
+              },
+            },
+          },
+        },
+      },
+    ],
+    target: "app",
+    violations: [
+      {
+        why: "another account's ECR in the same region",
+        path: [...C0, "image"],
+        value: "999999999999.dkr.ecr.me-central-1.amazonaws.com/mlops/steps:1.0.0",
+        expect: "does not create",
+      },
+      { why: "another company's ACR", path: [...C0, "image"], value: "partnerregistry.azurecr.io/steps:1.0.0", expect: "does not create" },
+      { why: "an upstream registry", path: [...C0, "image"], value: "ghcr.io/acme/steps:1.0.0", expect: "ghcr.io" },
+      { why: "no registry in the stack", target: "repo", path: ["registryId"], value: "not-an-account", expect: "creates no registry" },
+    ],
+    unknown: { path: [...C0, "image"], expect: "advisory" },
+  },
   // ── Data safety ──
   "aws-rds-database-enable-deletion-protection": {
     specs: [rds],

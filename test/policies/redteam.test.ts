@@ -16,9 +16,7 @@ import { plantInto } from "./fixture";
 import { CASES, type RedCase, type RedStack } from "./redteam-cases";
 
 /** KNOWN ESCAPES: cases the pack misses today (by their `why`). Remove a case once a rule catches it. */
-const ESCAPES = new Set<string>([
-  "Deployment in team-credit: ECR of another account (me-central-1) (999999999999.dkr.ecr.me-central-1.amazonaws.com/train:1.0.0)",
-]);
+const ESCAPES = new Set<string>([]);
 
 type Violation = Awaited<ReturnType<typeof checkPlan>>["violations"][number];
 const runs = new Map<RedStack, Promise<Violation[]>>();
