@@ -2669,7 +2669,11 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
                   {
                     key: "kubernetes.io/metadata.name",
                     operator: "In",
-                    values: p === "mlops-workflow-identities" ? ["team-fraud"] : ["ml-pipelines", "serving", "team-fraud"],
+                    values:
+                      // team-credit: the shipped uae-prod plan's second team, so the compliant bindings stay compliant planted there.
+                      p === "mlops-workflow-identities"
+                        ? ["team-fraud", "team-credit"]
+                        : ["ml-pipelines", "serving", "team-fraud", "team-credit"],
                   },
                 ],
               },
