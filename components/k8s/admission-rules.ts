@@ -10,6 +10,7 @@
  * registers too. No optional syntax (`?.`): every field that may be absent is guarded by `has()`,
  * because Kubernetes, like the evaluator in the tests, fails on a missing field.
  */
+import { SAFE_SYSCTLS } from "../../contracts/kubernetes";
 import { GPU_RESOURCE } from "../../contracts/scheduling";
 import { GPU_LOCAL_QUEUE, QUEUE_NAME_LABEL } from "./gpu-queues";
 
@@ -78,19 +79,6 @@ export const RESTRICTED_VOLUME_TYPES = [
   "persistentVolumeClaim",
   "projected",
   "secret",
-] as const;
-/** Sysctls the baseline/restricted Pod Security Standard allows. */
-export const SAFE_SYSCTLS = [
-  "kernel.shm_rmid_forced",
-  "net.ipv4.ip_local_port_range",
-  "net.ipv4.ip_unprivileged_port_start",
-  "net.ipv4.tcp_syncookies",
-  "net.ipv4.ping_group_range",
-  "net.ipv4.ip_local_reserved_ports",
-  "net.ipv4.tcp_keepalive_time",
-  "net.ipv4.tcp_fin_timeout",
-  "net.ipv4.tcp_keepalive_intvl",
-  "net.ipv4.tcp_keepalive_probes",
 ] as const;
 /**
  * Every volume source of core/v1 Volume. CEL cannot iterate the fields of a typed object, so the

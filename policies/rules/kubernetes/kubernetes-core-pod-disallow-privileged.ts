@@ -1,3 +1,4 @@
+import { SAFE_SYSCTLS } from "../../../contracts/kubernetes";
 import { inCheckedNamespace, WORKLOAD_TYPES, workloadOf } from "../../lib/kubernetes";
 import { resourceRule } from "../../lib/rule";
 import { isTrue, list, obj, read, str } from "../../lib/values";
@@ -46,22 +47,6 @@ export function capabilityName(value: unknown): string {
 /** SELinux types the baseline Pod Security Standard allows (empty = the runtime's default). */
 export const SELINUX_TYPES = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
 
-/** Sysctls the baseline Pod Security Standard allows (namespaced and isolated from the node). */
-export const SAFE_SYSCTLS = [
-  "kernel.shm_rmid_forced",
-  "net.ipv4.ip_local_port_range",
-  "net.ipv4.ip_unprivileged_port_start",
-  "net.ipv4.tcp_syncookies",
-  "net.ipv4.ping_group_range",
-  "net.ipv4.ip_local_reserved_ports",
-  "net.ipv4.tcp_keepalive_time",
-  "net.ipv4.tcp_fin_timeout",
-  "net.ipv4.tcp_keepalive_intvl",
-  "net.ipv4.tcp_keepalive_probes",
-  "net.ipv4.tcp_rmem",
-  "net.ipv4.tcp_wmem",
-];
-
 const APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
 
 /** Baseline settings of one securityContext (pod or container): SELinux and AppArmor. */
@@ -107,7 +92,7 @@ export const kubernetesCorePodDisallowPrivileged = resourceRule({
       for (const f of baselineFindings(podSc)) report(`${path} ${f}`);
       list(podSc.sysctls).forEach((s, i) => {
         const name = str(obj(s).name) ?? "";
-        if (!SAFE_SYSCTLS.includes(name.replace(/\//g, ".")))
+        if (!(SAFE_SYSCTLS as readonly string[]).includes(name.replace(/\//g, ".")))
           report(`${path}.securityContext.sysctls[${i}] sets the unsafe sysctl "${name}"`);
       });
       for (const [k, v] of Object.entries(annotations ?? {})) {
