@@ -91,12 +91,22 @@ export class ImageCache extends pulumi.ComponentResource {
         {
           role: role.id,
           policy: pulumi
-            .all([pulumi.output(args.kmsKeyArn), ...args.upstreams.map((u) => repositoryArn(u.prefix))])
-            .apply(([key, ...repos]) =>
+            .all([pulumi.output(args.region), pulumi.output(args.kmsKeyArn), ...args.upstreams.map((u) => repositoryArn(u.prefix))])
+            .apply(([region, key, ...repos]) =>
               JSON.stringify(
                 policyDocument([
                   { Effect: "Allow", Action: ["ecr:CreateRepository", "ecr:ReplicateImage", "ecr:TagResource"], Resource: repos },
-                  { Effect: "Allow", Action: ["kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey"], Resource: key },
+                  { Effect: "Allow", Action: ["kms:RetireGrant", "kms:DescribeKey"], Resource: key },
+                  // Grants on the stack key only for ECR's own use of it, never handed to anyone else.
+                  {
+                    Effect: "Allow",
+                    Action: "kms:CreateGrant",
+                    Resource: key,
+                    Condition: {
+                      Bool: { "kms:GrantIsForAWSResource": "true" },
+                      StringEquals: { "kms:ViaService": `ecr.${region}.amazonaws.com` },
+                    },
+                  },
                 ]),
               ),
             ),

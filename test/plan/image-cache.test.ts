@@ -51,6 +51,15 @@ describe("ECR pull-through cache (AWS)", () => {
       Principal: { Service: "ecr.amazonaws.com" },
       Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/^\d{12}$/) } },
     });
+    // The role may create grants on the stack key only for ECR's own use of it.
+    const policy = of("uae-prod", "aws:iam/rolePolicy:RolePolicy").find((r) => r.urn.endsWith("image-cache-creation"));
+    const statements = JSON.parse(String(policy?.inputs.policy)).Statement as { Action: unknown; Condition?: unknown }[];
+    const createGrant = statements.filter((st) => [st.Action].flat().includes("kms:CreateGrant"));
+    expect(createGrant).toEqual([
+      expect.objectContaining({
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" }, StringEquals: { "kms:ViaService": "ecr.me-central-1.amazonaws.com" } },
+      }),
+    ]);
   });
 
   it("nvcr.io: repositories the images workflow fills, immutable and KMS-encrypted", () => {
