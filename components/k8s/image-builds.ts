@@ -48,6 +48,21 @@ const BASELINE_CAPABILITIES = [
   "SYS_CHROOT",
 ];
 
+/** What a build may read and write: the declared models' repositories and the stack registry. */
+export interface ImageBuildScope {
+  /** The stack's in-region registry host; builds push only to `<registryHost>/<team>/<model>`. */
+  readonly registryHost: string;
+  /** The declared models with a training repository (`models[]`): each may be built from its repository only. */
+  readonly builds: readonly { readonly team: string; readonly model: string; readonly cloneUrl: string }[];
+  /** Secrets a build pod may mount or reference by name. @default [] */
+  readonly secrets?: readonly string[];
+}
+
+/** Flags the builder may be given; anything else (e.g. `--insecure`, `--registry-mirror`, `--skip-tls-verify`) is refused. */
+const ALLOWED_FLAGS = ["--context=", "--dockerfile=", "--destination=", "--label=org.opencontainers.image."];
+const EXACT_FLAGS = ["--digest-file=/dev/termination-log", "--reproducible", "--snapshot-mode=redo"];
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
 const lit = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 const litList = (items: readonly string[]) => `[${items.map(lit).join(", ")}]`;
 
@@ -55,7 +70,14 @@ const litList = (items: readonly string[]) => `[${items.map(lit).join(", ")}]`;
  * The admission policy of the build namespace: the one pod shape {@link builderJob} makes, nothing
  * else. Bound to {@link BUILD_NAMESPACE} only; the restricted policies stay on every other guarded namespace.
  */
-export function imageBuildPolicy(builderImage: string): AdmissionPolicyDefinition {
+export function imageBuildPolicy(builderImage: string, scope: ImageBuildScope): AdmissionPolicyDefinition {
+  const pairs = scope.builds.map(
+    (b) =>
+      `{'destination': ${lit(`^--destination=${reEscape(`${scope.registryHost}/${b.team}/${b.model}`)}:[a-f0-9]{40}$`)}, 'context': ${lit(
+        `^--context=git://${reEscape(b.cloneUrl.replace(/^https:\/\//, ""))}#refs/(heads|tags)/[A-Za-z0-9._/-]+#[a-f0-9]{40}$`,
+      )}}`,
+  );
+  const secrets = litList(scope.secrets ?? []);
   const sc = "object.spec.containers[0].securityContext";
   const c = "object.spec.containers[0]";
   const rule = (expression: string, message: string) => ({ expression, message, reason: "Forbidden" as const });
@@ -101,6 +123,19 @@ export function imageBuildPolicy(builderImage: string): AdmissionPolicyDefinitio
         "AppArmor may not be Unconfined",
       ),
       rule(`!has(${c}.ports) || ${c}.ports.all(p, !has(p.hostPort) || p.hostPort == 0)`, "host ports are not allowed"),
+      rule(`!has(${c}.command)`, "the builder runs its own entrypoint (no command override)"),
+      rule(
+        `has(${c}.args) && ${c}.args.all(a, a in ${litList(EXACT_FLAGS)} || ${litList(ALLOWED_FLAGS)}.exists(f, a.startsWith(f)))`,
+        `the builder takes only the flags ${[...ALLOWED_FLAGS, ...EXACT_FLAGS].join(" ")}`,
+      ),
+      rule(
+        `has(${c}.args) && ${c}.args.filter(a, a.startsWith('--destination=')).size() == 1 && ${c}.args.filter(a, a.startsWith('--context=')).size() == 1 && [${pairs.join(", ")}].exists(b, ${c}.args.exists(a, a.matches(b.destination)) && ${c}.args.exists(a, a.matches(b.context)))`,
+        `a build pushes one <registry>/<team>/<model>:<commit> of a declared model, built from that model's repository at a commit sha`,
+      ),
+      rule(
+        `(!has(object.spec.volumes) || object.spec.volumes.all(v, (!has(v.secret) || (has(v.secret.secretName) && v.secret.secretName in ${secrets})) && (!has(v.projected) || !has(v.projected.sources) || v.projected.sources.all(s, !has(s.secret) || (has(s.secret.name) && s.secret.name in ${secrets}))))) && (!has(${c}.env) || ${c}.env.all(e, !has(e.valueFrom) || !has(e.valueFrom.secretKeyRef) || e.valueFrom.secretKeyRef.name in ${secrets})) && (!has(${c}.envFrom) || ${c}.envFrom.all(e, !has(e.secretRef) || e.secretRef.name in ${secrets}))`,
+        `a build pod reads only the secrets ${(scope.secrets ?? []).join(", ") || "(none)"}`,
+      ),
       rule(
         `has(${c}.resources) && has(${c}.resources.limits) && 'cpu' in ${c}.resources.limits && 'memory' in ${c}.resources.limits`,
         "the builder sets cpu and memory limits",
@@ -117,6 +152,10 @@ export const BUILDER_CAPABILITIES_WITHIN_BASELINE = BUILDER_CAPABILITIES.every((
  * environment (`_environment` is accepted for symmetry): the exception exists only with its guard,
  * a development stack would otherwise admit any baseline pod there with a warning.
  */
-export function imageBuildAdmissionManifests(builderImage: string, _environment: AdmissionEnvironment) {
-  return admissionPolicyManifests([imageBuildPolicy(builderImage)], { guarded: [BUILD_NAMESPACE], teams: [], environment: "production" });
+export function imageBuildAdmissionManifests(builderImage: string, scope: ImageBuildScope, _environment: AdmissionEnvironment) {
+  return admissionPolicyManifests([imageBuildPolicy(builderImage, scope)], {
+    guarded: [BUILD_NAMESPACE],
+    teams: [],
+    environment: "production",
+  });
 }

@@ -113,7 +113,15 @@ describe("build-image step", () => {
     const template = (((job?.spec ?? {}) as Obj).template as Obj).spec as Obj;
     // The pod the Job makes is the one shape the build namespace admits.
     const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: template };
-    expect(evaluatePolicy(imageBuildPolicy(BUILDER), { object: pod, namespace: BUILD_NAMESPACE }).failures).toEqual([]);
+    expect(
+      evaluatePolicy(
+        imageBuildPolicy(BUILDER, {
+          registryHost: REGISTRY,
+          builds: [{ team: "fraud", model: "fraud-scorer", cloneUrl: "https://git.example.ae/fraud/fraud-scorer.git" }],
+        }),
+        { object: pod, namespace: BUILD_NAMESPACE },
+      ).failures,
+    ).toEqual([]);
     expect(((template.containers as Obj[])[0] as Obj).args).toContain(`--destination=${REGISTRY}/fraud/fraud-scorer:${COMMIT}`);
   });
 

@@ -109,7 +109,15 @@ describe("in-cluster image builders under the platform's admission", () => {
 
 describe("the build namespace's exception: Kaniko at baseline, one pinned image, one account", () => {
   const BUILDER = builderImageRef(`${REGISTRY}/mirror/kaniko-project/executor`);
-  const POLICY = imageBuildPolicy(BUILDER);
+  const SCOPE = {
+    registryHost: REGISTRY,
+    builds: [
+      { team: "fraud", model: "fraud-scorer", cloneUrl: "https://git.example.ae/fraud/fraud-scorer.git" },
+      { team: "risk", model: "churn", cloneUrl: "https://git.example.ae/risk/churn.git" },
+    ],
+    secrets: ["registry-push"],
+  };
+  const POLICY = imageBuildPolicy(BUILDER, SCOPE);
   const request = {
     cloneUrl: "https://git.example.ae/fraud/fraud-scorer.git",
     commit: "0123456789abcdef0123456789abcdef01234567",
@@ -174,7 +182,62 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
     ["a sidecar", (p) => ((p.spec as Obj).containers as Obj[]).push({ ...container(p), name: "side" }), /exactly one container/],
     ["an init container", (p) => ((p.spec as Obj).initContainers = [{ ...container(p), name: "init" }]), /exactly one container/],
     ["a host port", (p) => (container(p).ports = [{ containerPort: 80, hostPort: 80 }]), /host ports/],
+    // Review finding: the builder's arguments and secrets are pinned too.
+    ...(
+      [
+        ["a push to another repository of the registry", `--destination=${REGISTRY}/mirror/python:${request.commit}`],
+        ["a push to another registry", `--destination=evil.example.com/fraud/fraud-scorer:${request.commit}`],
+        ["a push of one model into another team's repository", `--destination=${REGISTRY}/risk/fraud-scorer:${request.commit}`],
+        ["a push by a moving tag", `--destination=${REGISTRY}/fraud/fraud-scorer:latest`],
+        ["a context from another repository", `--context=git://evil.example.com/fraud/fraud-scorer.git#refs/heads/main#${request.commit}`],
+        ["a context at a branch, not a commit", "--context=git://git.example.ae/fraud/fraud-scorer.git#refs/heads/main"],
+        [
+          "a context of another declared model's repository",
+          `--context=git://git.example.ae/risk/churn.git#refs/heads/main#${request.commit}`,
+        ],
+        ["a local context", "--context=dir:///workspace"],
+      ] as const
+    ).map(([what, arg]): [string, (p: Obj) => void, RegExp] => [
+      what,
+      (p) => {
+        const flag = arg.slice(0, arg.indexOf("=") + 1);
+        container(p).args = (container(p).args as string[]).map((a) => (a.startsWith(flag) ? arg : a));
+      },
+      /declared model/,
+    ]),
+    [
+      "a second destination",
+      (p) => (container(p).args as string[]).push(`--destination=${REGISTRY}/risk/churn:${request.commit}`),
+      /declared model/,
+    ],
+    ["an unlisted flag (--insecure)", (p) => (container(p).args as string[]).push("--insecure"), /only the flags/],
+    ["a command override", (p) => (container(p).command = ["/busybox/sh", "-c", "cat /var/run/secrets/*"]), /no command override/],
+    [
+      "an unnamed secret volume",
+      (p) => ((p.spec as Obj).volumes = [{ name: "s", secret: { secretName: "mlflow-admin" } }]),
+      /only the secrets/,
+    ],
+    [
+      "an unnamed secret in a projected volume",
+      (p) => ((p.spec as Obj).volumes = [{ name: "s", projected: { sources: [{ secret: { name: "argo-token" } }] } }]),
+      /only the secrets/,
+    ],
+    [
+      "an unnamed secret in env",
+      (p) => (container(p).env = [{ name: "T", valueFrom: { secretKeyRef: { name: "mlflow-admin", key: "token" } } }]),
+      /only the secrets/,
+    ],
+    ["an unnamed secret in envFrom", (p) => (container(p).envFrom = [{ secretRef: { name: "mlflow-admin" } }]), /only the secrets/],
   ];
+  it("admits the named secret and every declared model's build", () => {
+    const p = pod();
+    (p.spec as Obj).volumes = [{ name: "push", secret: { secretName: "registry-push" } }];
+    expect(verdict(p)).toEqual([]);
+    const churn = builderJob({ ...request, team: "risk", model: "churn", cloneUrl: "https://git.example.ae/risk/churn.git" }, "b");
+    const t = (churn.spec as Obj).template as Obj;
+    expect(verdict({ apiVersion: "v1", kind: "Pod", metadata: { name: "b" }, spec: t.spec })).toEqual([]);
+  });
+
   it.each(lookAlikes)("refuses %s", (_what, mutate, message) => {
     const p = pod();
     mutate(p);
@@ -186,7 +249,7 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
   });
 
   it("binds the exception to the build namespace only, always denying", () => {
-    const m = imageBuildAdmissionManifests(BUILDER, "development");
+    const m = imageBuildAdmissionManifests(BUILDER, SCOPE, "development");
     expect(m.bindings).toHaveLength(1);
     const spec = (m.bindings[0] as Obj).spec as Obj;
     expect(spec.validationActions).toContain("Deny");
@@ -195,7 +258,7 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
 
   it("validates the Job and the policy against the upstream schemas", async () => {
     expect(await schemaError(job)).toBeUndefined();
-    const m = imageBuildAdmissionManifests(BUILDER, "production");
+    const m = imageBuildAdmissionManifests(BUILDER, SCOPE, "production");
     for (const o of [...m.policies, ...m.bindings]) expect(await schemaError(o as Obj)).toBeUndefined();
   });
 
