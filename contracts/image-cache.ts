@@ -59,6 +59,9 @@ export const UPSTREAM_REGISTRIES = {
     azure: "cache-with-credentials",
   },
   "nvcr.io": { host: "nvcr.io", prefix: "nvcr", ecrUpstreamUrl: undefined, aws: "mirror", azure: "cache" },
+  // The in-cluster image builder (Kaniko's executor, workflows/steps/lib/image-build.ts): ECR has no
+  // pull-through rule for gcr.io, so AWS mirrors it; ACR's artifact cache serves it anonymously.
+  "gcr.io": { host: "gcr.io", prefix: "gcr", ecrUpstreamUrl: undefined, aws: "mirror", azure: "cache" },
 } as const satisfies Record<string, UpstreamRegistry>;
 
 /** An upstream registry host the table knows. */

@@ -19,6 +19,7 @@ export const PLATFORM_NAMESPACES = [
   "gpu-operator",
   "kueue-system",
   "ml-pipelines",
+  "ml-builds",
   "dex",
   "team-*",
 ] as const;

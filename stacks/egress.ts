@@ -4,11 +4,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { egressAllowList } from "../contracts/egress";
 import { IMAGES } from "../contracts/versions";
+import { modelSourceHosts } from "./image-builds";
 import { cachedUpstreams } from "./image-cache";
 import type { PlatformConfig } from "./schema";
 
 /** The hosts the stack's firewall admits. */
-export function stackEgressAllowList(cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network" | "secrets">): string[] {
+export function stackEgressAllowList(
+  cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network" | "secrets"> & Partial<Pick<PlatformConfig, "models">>,
+): string[] {
   return egressAllowList({
     cloud: cfg.cloud,
     region: cfg.region,
@@ -16,13 +19,14 @@ export function stackEgressAllowList(cfg: Pick<PlatformConfig, "cloud" | "region
     imageRepositories: Object.values(IMAGES).map((i) => i.repository),
     // Served by the stack registry's pull-through cache: the cluster never reaches them.
     cachedRegistries: cachedUpstreams(cfg),
-    extraHosts: cfg.network.egress.allowedHosts,
+    // The in-cluster builds clone the declared models' repositories (the ml-builds namespace only reaches these).
+    extraHosts: [...cfg.network.egress.allowedHosts, ...modelSourceHosts({ models: cfg.models ?? [] })],
   });
 }
 
 /** The firewall setting the cloud layer gets: the allow-list, or nothing for an opted-out development stack. */
 export function egressFirewallSetting(
-  cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network" | "secrets">,
+  cfg: Pick<PlatformConfig, "cloud" | "region" | "identity" | "network" | "secrets"> & Partial<Pick<PlatformConfig, "models">>,
 ): { readonly allowedHosts: readonly string[] } | undefined {
   const optOut = cfg.network.egress.firewallOptOut;
   if (optOut) {

@@ -21,6 +21,7 @@ import { CPU_SELECTOR_KEYS, GPU_SELECTOR_KEYS } from "../contracts/scheduling";
 import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
 import type { ExternalFeast } from "./feast-source";
 import { modelDataPrefixes, pipelineArtifactPrefix } from "./identities";
+import { modelImageBuilds } from "./image-builds";
 import type { ServiceUrls } from "./outputs";
 import { gpuPoolCapacities, type PlatformConfig } from "./schema";
 import { readSecrets } from "./secrets";
@@ -176,6 +177,7 @@ export function buildPlatformServices(
       ...(cfg.services.git && gitWebhookSecret ? { git: { ...cfg.services.git, secret: gitWebhookSecret } } : {}),
       ...(feastStore ? { feastStore } : {}),
       teams: cfg.teams,
+      imageBuilds: modelImageBuilds(cfg),
       models: cfg.models.map((m) => ({
         name: m.name,
         team: m.team,

@@ -17,6 +17,7 @@ import { argoWorkflowsService, pipelinesService } from "./argo-workflows";
 import { kedaService } from "./autoscaling";
 import { feastService } from "./feast";
 import { gpuService } from "./gpu";
+import { imageBuildsService } from "./image-builds";
 import { certManagerService, ingressService } from "./ingress";
 import { kueueService } from "./kueue";
 import { meshService } from "./mesh";
@@ -42,6 +43,7 @@ export const CATALOGUE: readonly PlatformServiceDescriptor[] = [
   gpuService,
   kueueService,
   pipelinesService,
+  imageBuildsService,
   dexService,
 ];
 

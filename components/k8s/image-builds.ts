@@ -17,6 +17,8 @@
  */
 import { BUILD_NAMESPACE, BUILDER_CAPABILITIES, BUILDER_SERVICE_ACCOUNT } from "../../workflows/steps/lib/image-build";
 import { type AdmissionEnvironment, type AdmissionPolicyDefinition, admissionPolicyManifests } from "./admission-rules";
+import { flows, type NetworkFlow } from "./namespace";
+import type { CatalogueContext, PlatformServiceDescriptor } from "./service";
 
 export {
   BUILD_LABEL,
@@ -148,14 +150,49 @@ export function imageBuildPolicy(builderImage: string, scope: ImageBuildScope): 
 export const BUILDER_CAPABILITIES_WITHIN_BASELINE = BUILDER_CAPABILITIES.every((c) => BASELINE_CAPABILITIES.includes(c));
 
 /**
- * The policy and its binding to the build namespace, as manifests. The binding denies in every
- * environment (`_environment` is accepted for symmetry): the exception exists only with its guard,
- * a development stack would otherwise admit any baseline pod there with a warning.
+ * The policy and its binding to the build namespace, as manifests: Deny (and Audit) in production,
+ * Warn and Audit in development, like every platform policy. Even where it only warns, the
+ * namespace enforces `baseline` and no subject but the platform's build step may create Jobs there.
  */
-export function imageBuildAdmissionManifests(builderImage: string, scope: ImageBuildScope, _environment: AdmissionEnvironment) {
-  return admissionPolicyManifests([imageBuildPolicy(builderImage, scope)], {
-    guarded: [BUILD_NAMESPACE],
-    teams: [],
-    environment: "production",
-  });
+export function imageBuildAdmissionManifests(builderImage: string, scope: ImageBuildScope, environment: AdmissionEnvironment) {
+  return admissionPolicyManifests([imageBuildPolicy(builderImage, scope)], { guarded: [BUILD_NAMESPACE], teams: [], environment });
 }
+
+/** The git hosts of the declared models' repositories (`host[:port]`), sorted and unique. */
+export function buildSourceHosts(builds: CatalogueContext["imageBuilds"] = []): string[] {
+  return [...new Set(builds.map((b) => new URL(b.cloneUrl).host))].sort();
+}
+
+/**
+ * What a build pod may reach: the declared models' git hosts (through the egress firewall) and the
+ * stack registry (its private endpoint, among the cloud APIs), plus DNS. Nothing else: not the API
+ * server, not MLflow, not the databases.
+ */
+export function buildEgress(ctx: CatalogueContext): NetworkFlow[] {
+  const hosts = buildSourceHosts(ctx.imageBuilds);
+  return [
+    // The stack registry's private endpoint (and the identity token endpoints no private endpoint serves).
+    flows.cloudApis(ctx.internet?.cloudApiHosts),
+    ...(hosts.length ? [flows.internet("git hosts of the declared models' repositories (models[].training.repository)", hosts)] : []),
+  ];
+}
+
+/**
+ * Catalogue entry: the build namespace. Present only when a declared model trains from a
+ * repository. No inbound flow; the `mlops-image-builds` admission policy admits only the builder's pod.
+ */
+export const imageBuildsService: PlatformServiceDescriptor = {
+  key: "image-builds",
+  namespace: {
+    name: BUILD_NAMESPACE,
+    podSecurity: "baseline",
+    reason:
+      "Kaniko builds the pushed commit's training image as root with CHOWN, DAC_OVERRIDE, FOWNER, FSETID, SETGID and SETUID (baseline, never privileged); the mlops-image-builds admission policy admits only the pinned builder, its service account, arguments and secrets",
+  },
+  charts: [],
+  ingress: () => [],
+  egress: buildEgress,
+  // Two builds at the builder's limits (4 CPU, 8 GiB each).
+  quota: { cpu: 8, memoryGiB: 16 },
+  enabled: (ctx) => (ctx.imageBuilds?.length ?? 0) > 0,
+};

@@ -48,6 +48,8 @@ import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } f
 import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
+import { ImageBuildControl } from "./image-build-control";
+import { builderImageRef } from "./image-builds";
 import { cloudImageCache } from "./image-cache";
 import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
 import { Kueue } from "./kueue";
@@ -96,6 +98,8 @@ export interface PlatformServicesArgs {
   readonly git?: GitWebhookSettings;
   readonly teams: readonly TeamSpec[];
   readonly models: readonly ServedModelSpec[];
+  /** Models built in the cluster from their repository (`models[].training.repository`). @default [] */
+  readonly imageBuilds?: CatalogueContext["imageBuilds"];
   /** Replicas of the stateless services (profile). */
   readonly serviceReplicas: number;
   /** Size of the MLflow and Feast containers (profile). */
@@ -744,6 +748,7 @@ export class PlatformServices extends pulumi.ComponentResource {
 
     const ctx: CatalogueContext = {
       networkCidr: args.networkCidr,
+      imageBuilds: [...(args.imageBuilds ?? [])],
       ...(args.identity.ldap ? { ldapHost: args.identity.ldap.host } : {}),
       // No namespace reaches the internet except named hosts through the egress firewall.
       internet: {
@@ -787,6 +792,18 @@ export class PlatformServices extends pulumi.ComponentResource {
     createMesh(w, pipelineNamespaces(args), teams, w.ready);
     const kueue = createKueue(w, teams, charts);
     createAdmission(w, argo);
+    if ((args.imageBuilds?.length ?? 0) > 0)
+      new ImageBuildControl(
+        `${name}-image-builds`,
+        {
+          environment: args.environment ?? "production",
+          builderImage: w.imageCache.apply((c) => cachedImage(builderImageRef(), c)),
+          registryHost: args.cloud.registryHost,
+          builds: args.imageBuilds ?? [],
+          dependsOn: w.ready,
+        },
+        { parent: this },
+      );
 
     this.urls = createRoutes(w, ingress, {
       monitoring: monitoring,

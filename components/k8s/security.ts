@@ -78,7 +78,7 @@ export function secretStringData(data: Record<string, pulumi.Input<string>>): pu
 }
 
 /** Pod Security Standard levels the platform labels namespaces with. */
-export type PodSecurityLevel = "restricted" | "privileged";
+export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 
 /**
  * Pod Security Admission labels. `enforce` is the given level; `audit` and `warn` are always

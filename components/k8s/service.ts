@@ -16,6 +16,12 @@ import type { PodSecurityLevel } from "./security";
 export interface CatalogueContext {
   /** The VPC/VNet CIDR (managed databases, cache and API server endpoints live there). */
   readonly networkCidr: string;
+  /**
+   * The models built from their git repository (`models[].training.repository`): the build
+   * namespace exists only when there is one, and reaches only their hosts.
+   * @default [] — no in-cluster builds
+   */
+  readonly imageBuilds?: readonly { readonly team: string; readonly model: string; readonly cloneUrl: string }[];
   /** The LDAP directory (`host:port`) when Dex fronts it; absent with an OIDC issuer. */
   readonly ldapHost?: string;
   /**

@@ -52,7 +52,7 @@ describe("cachedImage", () => {
   });
 
   it("refuses a registry the table does not know, naming where to add it", () => {
-    expect(() => cachedImage("gcr.io/x/y:1", ALL)).toThrow(/gcr.io has no cache rule.*UPSTREAM_REGISTRIES/);
+    expect(() => cachedImage("registry.gitlab.com/x/y:1", ALL)).toThrow(/registry.gitlab.com has no cache rule.*UPSTREAM_REGISTRIES/);
     // A look-alike of a known upstream is another registry.
     expect(() => cachedImage("quay.io.evil.example/x/y:1", ALL)).toThrow(/quay.io.evil.example/);
   });
@@ -65,10 +65,10 @@ describe("cachedImage", () => {
 });
 
 describe("the upstream registries", () => {
-  it("ECR caches what it supports; nvcr.io is mirrored on AWS; credentials for Docker Hub and GHCR", () => {
+  it("ECR caches what it supports; nvcr.io and gcr.io are mirrored on AWS; credentials for Docker Hub and GHCR", () => {
     expect([...CREDENTIAL_REGISTRIES].sort()).toEqual(["docker-hub", "ghcr"]);
     expect(servedUpstreams("aws", ["docker-hub", "ghcr"]).sort()).toEqual(Object.keys(UPSTREAM_REGISTRIES).sort());
-    expect(servedUpstreams("azure", []).sort()).toEqual(["nvcr.io", "public.ecr.aws", "quay.io", "registry.k8s.io"]);
+    expect(servedUpstreams("azure", []).sort()).toEqual(["gcr.io", "nvcr.io", "public.ecr.aws", "quay.io", "registry.k8s.io"]);
     for (const u of Object.values(UPSTREAM_REGISTRIES)) {
       // ECR's limits on a pull-through prefix: 2-30 characters, lowercase path.
       expect(u.prefix).toMatch(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/);

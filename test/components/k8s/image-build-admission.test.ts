@@ -15,6 +15,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { admissionPolicies } from "../../../components/k8s/admission-rules";
+import { BUILD_LAUNCHER } from "../../../components/k8s/image-build-control";
 import {
   BUILD_NAMESPACE,
   BUILDER_CAPABILITIES_WITHIN_BASELINE,
@@ -27,6 +28,7 @@ import {
   imageBuildPolicy,
 } from "../../../components/k8s/image-builds";
 import { evaluatePolicies, evaluatePolicy } from "../../../workflows/admission-check";
+import { shippedPlan } from "../../support/shipped-plan";
 import { schemaError } from "./schemas";
 
 type Obj = Record<string, unknown>;
@@ -248,8 +250,10 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
     ).toBe(true);
   });
 
-  it("binds the exception to the build namespace only, always denying", () => {
-    const m = imageBuildAdmissionManifests(BUILDER, SCOPE, "development");
+  it("binds the exception to the build namespace only, denying in production and warning in development", () => {
+    const dev = imageBuildAdmissionManifests(BUILDER, SCOPE, "development");
+    expect(((dev.bindings[0] as Obj).spec as Obj).validationActions).toEqual(["Warn", "Audit"]);
+    const m = imageBuildAdmissionManifests(BUILDER, SCOPE, "production");
     expect(m.bindings).toHaveLength(1);
     const spec = (m.bindings[0] as Obj).spec as Obj;
     expect(spec.validationActions).toContain("Deny");
@@ -271,5 +275,45 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
   ])("refuses a build request with a bad %s, naming it", (key, change) => {
     expect(buildRequestProblems({ ...request, ...change }).join("\n")).toMatch(new RegExp(`^${key}:`, "m"));
     expect(() => builderJob({ ...request, ...change }, "b")).toThrow(new RegExp(key));
+  });
+});
+
+describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("the build namespace in the shipped stack %s", (stack) => {
+  const objects = () => shippedPlan(stack).manifests.map((m) => m.object as Obj);
+  const named = (kind: string, name: string, namespace?: string) =>
+    objects().filter(
+      (o) =>
+        o.kind === kind && (o.metadata as Obj).name === name && (namespace === undefined || (o.metadata as Obj).namespace === namespace),
+    );
+
+  it("exists at baseline with its reason, reaching only DNS, the cloud APIs and the models' git host", async () => {
+    const [ns] = named("Namespace", BUILD_NAMESPACE);
+    const m = (ns as Obj).metadata as { labels: Record<string, string>; annotations: Record<string, string> };
+    expect(m.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+    expect(m.annotations["mlops.platform/pod-security-reason"]).toMatch(/Kaniko/);
+    const policies = objects().filter((o) => o.kind === "NetworkPolicy" && (o.metadata as Obj).namespace === BUILD_NAMESPACE);
+    expect(policies.length).toBeGreaterThan(0);
+    const text = JSON.stringify(policies);
+    expect(text).not.toMatch(/5432|6379|6443/);
+    for (const p of policies) expect(await schemaError(p)).toBeUndefined();
+    expect(named("ResourceQuota", "baseline", BUILD_NAMESPACE)).toHaveLength(1);
+  });
+
+  it("installs the builder policy (Deny in production, Warn in development) and lets only the platform's build step create Jobs there", async () => {
+    const [policy] = named("ValidatingAdmissionPolicy", "mlops-image-builds");
+    const [binding] = named("ValidatingAdmissionPolicyBinding", "mlops-image-builds");
+    expect(policy).toBeDefined();
+    expect(((binding as Obj).spec as Obj).validationActions).toEqual(stack.startsWith("uae-prod") ? ["Deny", "Audit"] : ["Warn", "Audit"]);
+    expect(JSON.stringify((binding as Obj).spec)).toContain(`"values":["${BUILD_NAMESPACE}"]`);
+    expect(JSON.stringify(policy)).toContain("fraud-scorer");
+    const bindings = objects().filter(
+      (o) => (o.kind === "RoleBinding" && (o.metadata as Obj).namespace === BUILD_NAMESPACE) || o.kind === "ClusterRoleBinding",
+    );
+    const inBuilds = bindings.filter((b) => (b.metadata as Obj).namespace === BUILD_NAMESPACE);
+    expect(inBuilds.flatMap((b) => b.subjects as Obj[])).toEqual([
+      { kind: "ServiceAccount", name: BUILD_LAUNCHER.serviceAccount, namespace: BUILD_LAUNCHER.namespace },
+    ]);
+    expect(named("ServiceAccount", BUILDER_SERVICE_ACCOUNT, BUILD_NAMESPACE)).toHaveLength(1);
+    for (const o of [policy, binding, ...inBuilds]) expect(await schemaError(o as Obj)).toBeUndefined();
   });
 });

@@ -238,7 +238,8 @@ describe.each(STACKS)("the mesh in stack %s", (stack) => {
           }
         }
       }
-      expect(fromNp.size, ns).toBeGreaterThanOrEqual(2);
+      // The build namespace admits nothing from outside itself (no scrape, no ingress).
+      expect(fromNp.size, ns).toBeGreaterThanOrEqual(ns === "ml-builds" ? 1 : 2);
       expect([...fromAp].sort(), ns).toEqual([...fromNp].sort());
     }
   });
@@ -305,10 +306,16 @@ describe("the privileged node agents are accepted only in istio-system", () => {
   });
 
   it.each(STACKS)(
-    "%s: admission guards no privileged namespace, and only istio-system and the GPU agents' namespace are privileged, each with its reason",
+    "%s: admission guards no privileged namespace, only istio-system and the GPU agents' namespace are privileged and ml-builds baseline, each with its reason",
     (stack) => {
       const plan = shippedPlan(stack);
-      const privileged = objects(plan, "Namespace").filter((n) => meta(n).labels?.["pod-security.kubernetes.io/enforce"] !== "restricted");
+      const below = objects(plan, "Namespace").filter((n) => meta(n).labels?.["pod-security.kubernetes.io/enforce"] !== "restricted");
+      for (const n of below) expect(meta(n).annotations?.["mlops.platform/pod-security-reason"], meta(n).name).toMatch(/.{20}/);
+      // The build namespace is baseline, not privileged, and guarded by its own policy (image-build-admission.test.ts).
+      expect(below.filter((n) => meta(n).labels?.["pod-security.kubernetes.io/enforce"] === "baseline").map((n) => meta(n).name)).toEqual([
+        "ml-builds",
+      ]);
+      const privileged = below.filter((n) => meta(n).labels?.["pod-security.kubernetes.io/enforce"] === "privileged");
       expect(privileged.map((n) => meta(n).name).sort()).toEqual([NAMESPACES.gpu, MESH_ROOT_NAMESPACE].sort());
       for (const n of privileged) expect(meta(n).annotations?.["mlops.platform/pod-security-reason"], meta(n).name).toMatch(/.{20}/);
       const bound = objects(plan, "ValidatingAdmissionPolicyBinding").flatMap(
