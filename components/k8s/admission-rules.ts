@@ -429,6 +429,13 @@ export const APPROVER_ACCOUNT = "argo-sso-approver";
 export const ADMIN_SSO_USER = "system:serviceaccount:argo:argo-sso-admin";
 /** The workflow controller (components/k8s/argo-workflows.ts, ARGO_SERVICE_ACCOUNTS.controller): it ends a suspend node on its timeout. */
 export const WORKFLOW_CONTROLLER_USER = "system:serviceaccount:argo:argo-workflow-controller";
+/**
+ * The spec fields of a submitted Workflow a member may still change: Argo's server writes
+ * `shutdown` for a stop or terminate (a merge patch) and `suspend` for a suspend or a resume
+ * (util.go `patchShutdownStrategy`, `SuspendWorkflow`, `ResumeWorkflow`).
+ */
+export const MEMBER_WORKFLOW_SPEC_FIELDS = ["shutdown", "suspend"] as const;
+const MEMBER_SPEC_FIELDS = litList(MEMBER_WORKFLOW_SPEC_FIELDS);
 /** The labels Argo's server writes on a workflow to name the signed-in person behind an action. */
 export const ARGO_ACTOR_LABEL_KEYS = [
   "workflows.argoproj.io/action",
@@ -443,6 +450,13 @@ export const ARGO_ACTOR_LABEL_KEYS = [
  * (an `argo-sso-*` account), and a `Resume` only through the namespace's approver account or an
  * admin's. A member resuming the approval step (UI, CLI or kubectl), forging the labels, or
  * creating a workflow that already claims a resume is refused.
+ *
+ * What runs after the approval is what the approver approved: a member may not change a
+ * Workflow's status (at creation either: a stored platform template, node outputs, nodes), nor a
+ * submitted run's spec beyond {@link MEMBER_WORKFLOW_SPEC_FIELDS}; only the workflow controller,
+ * the namespace's approver account and the admins may. This holds for the whole life of a run, not
+ * only while the approval waits: a stored template or a step's outputs rewritten before the wait
+ * begins would run after it just the same.
  */
 function approvalPolicy(): AdmissionPolicyDefinition {
   const label = (v: string, k: string) => `(${lit(k)} in ${v} ? ${v}[${lit(k)}] : '')`;
@@ -473,13 +487,26 @@ function approvalPolicy(): AdmissionPolicyDefinition {
         expression:
           "variables.waiting.exists(k, !has(object.status) || !has(object.status.nodes) || !(k in object.status.nodes) || !('phase' in object.status.nodes[k]) || object.status.nodes[k].phase != 'Running')",
       },
-      // A workflow over Argo's size limit keeps its nodes compressed (status.compressedNodes) or
-      // offloaded to the database (status.offloadNodeStatusVersion): CEL cannot see a waiting step
-      // there, so any change of such a status counts as ending one.
+      // The accounts that may change a run beyond what a member's own actions write.
       {
-        name: "hiddenRewrite",
-        expression:
-          "oldObject != null && has(oldObject.status) && ((has(oldObject.status.compressedNodes) && oldObject.status.compressedNodes != '') || (has(oldObject.status.offloadNodeStatusVersion) && oldObject.status.offloadNodeStatusVersion != '')) && (!has(object.status) || object.status != oldObject.status)",
+        name: "trusted",
+        expression: `variables.user == ${lit(WORKFLOW_CONTROLLER_USER)} || variables.user == 'system:serviceaccount:' + request.namespace + ':${APPROVER_ACCOUNT}' || variables.user == ${lit(ADMIN_SSO_USER)}`,
+      },
+      // What a change of a Workflow rewrites beyond a member's own actions (stop, terminate, suspend
+      // through spec.shutdown and spec.suspend; labels and annotations): every other spec field of
+      // a submitted run, and any status field (at creation too). Argo's Workflow CRD has no status
+      // subresource, so the status (stored platform templates, node outputs, nodes, compressed or
+      // offloaded nodes where CEL cannot see a waiting approval) is writable with a plain update.
+      {
+        name: "rewritten",
+        expression: [
+          "object.kind != 'Workflow' ? [] :",
+          "(oldObject == null ? [] :",
+          `  object.spec.filter(k, !(k in ${MEMBER_SPEC_FIELDS}) && (!(k in oldObject.spec) || object.spec[k] != oldObject.spec[k])).map(k, 'spec.' + k)`,
+          `  + oldObject.spec.filter(k, !(k in ${MEMBER_SPEC_FIELDS}) && !(k in object.spec)).map(k, 'spec.' + k))`,
+          "+ (has(object.status) ? object.status : {}).filter(k, oldObject == null || !has(oldObject.status) || !(k in oldObject.status) || object.status[k] != oldObject.status[k]).map(k, 'status.' + k)",
+          "+ (oldObject != null && has(oldObject.status) ? oldObject.status : {}).filter(k, !has(object.status) || !(k in object.status)).map(k, 'status.' + k)",
+        ].join(" "),
       },
     ],
     validations: [
@@ -499,8 +526,9 @@ function approvalPolicy(): AdmissionPolicyDefinition {
         "'a waiting approval (Suspend) step is ended only by the approvers of ' + object.metadata.namespace + ' through the Argo server, or by the workflow controller; ' + variables.user + ' may not end it'",
       ),
       rule(
-        `!variables.hiddenRewrite || variables.user == ${lit(WORKFLOW_CONTROLLER_USER)} || variables.user == 'system:serviceaccount:' + object.metadata.namespace + ':${APPROVER_ACCOUNT}' || variables.user == ${lit(ADMIN_SSO_USER)}`,
-        "the nodes of this workflow are compressed or offloaded, where admission cannot see a waiting approval: only the workflow controller, the approvers or the admins change its status",
+        "variables.trusted || size(variables.rewritten) == 0",
+        "the status of a Workflow, and the spec of a submitted run other than shutdown and suspend, are changed only by the workflow controller, the approvers of the namespace or the admins: a member may stop, terminate or suspend a run and change its labels and annotations",
+        "'the status of a Workflow, and the spec of a submitted run other than shutdown and suspend (stop, terminate, suspend), are changed only by the workflow controller, the approvers of ' + request.namespace + ' or the admins (what runs after an approval is what the approver approved; compressed or offloaded nodes included); ' + variables.user + ' may not change ' + variables.rewritten.join(', ')",
       ),
     ],
   };
