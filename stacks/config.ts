@@ -213,7 +213,7 @@ export function secretPresence(key: string, text: string, secret: boolean): unkn
   // without a user name and a token is marked here, the only place that sees it, and refused by
   // the schema naming the key, never the value.
   const entry = (v: unknown) =>
-    key === "registryCredentials" && marker === SECRET_SET && !(typeof v === "string" && /^[^:]+:[^]+$/.test(v))
+    key === "registryCredentials" && marker === SECRET_SET && !(typeof v === "string" && /^[^:]+:[\s\S]+$/.test(v))
       ? SECRET_MALFORMED
       : marker;
   return Object.fromEntries(Object.entries(parsed).map(([name, v]) => [name, entry(v)]));
