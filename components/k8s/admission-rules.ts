@@ -436,6 +436,50 @@ export const WORKFLOW_CONTROLLER_USER = "system:serviceaccount:argo:argo-workflo
  */
 export const MEMBER_WORKFLOW_SPEC_FIELDS = ["shutdown", "suspend"] as const;
 const MEMBER_SPEC_FIELDS = litList(MEMBER_WORKFLOW_SPEC_FIELDS);
+/** Status fields Argo's retry rewrites (createNewRetryWorkflow); anything else must stay. */
+const RETRY_STATUS_FIELDS = [
+  "status.phase",
+  "status.message",
+  "status.startedAt",
+  "status.finishedAt",
+  "status.conditions",
+  "status.persistentVolumeClaims",
+  "status.nodes",
+  "status.storedWorkflowTemplateSpec",
+];
+/** Node fields Argo's retry resets (resetNode, and the children of deleted nodes). */
+const RETRY_NODE_FIELDS = ["phase", "message", "startedAt", "finishedAt", "children", "outboundNodes"];
+
+/** CEL: `n` equals `o` except for the keys `except` (both maps). */
+function sameExcept(n: string, o: string, except: readonly string[], v: string): string {
+  const skip = litList(except);
+  return `(size(${n}.filter(${v}, !(${v} in ${skip}) && (!(${v} in ${o}) || ${n}[${v}] != ${o}[${v}]))) == 0 && size(${o}.filter(${v}, !(${v} in ${skip}) && !(${v} in ${n}))) == 0)`;
+}
+
+/** CEL: the update is Argo's retry of a finished run whose nodes are visible (see the variable `retried`). */
+function retryShape(): string {
+  const n = "object.status.nodes[k]";
+  const o = "oldObject.status.nodes[k]";
+  const subset = (f: string) => `(!('${f}' in ${n}) || ${n}.${f}.all(c, '${f}' in ${o} && c in ${o}.${f}))`;
+  const node = [
+    sameExcept(n, o, RETRY_NODE_FIELDS, "f"),
+    `(!('phase' in ${n}) || ('phase' in ${o} && ${n}.phase == ${o}.phase) || ${n}.phase == 'Running')`,
+    subset("children"),
+    subset("outboundNodes"),
+  ].join(" && ");
+  const stored = "object.status.storedWorkflowTemplateSpec";
+  const oldStored = "oldObject.status.storedWorkflowTemplateSpec";
+  return [
+    "object.kind == 'Workflow' && oldObject != null && has(oldObject.status) && has(object.status)",
+    "has(oldObject.status.phase) && oldObject.status.phase in ['Failed', 'Error']",
+    "(!has(object.status.phase) || object.status.phase == '')",
+    "!(has(oldObject.status.compressedNodes) && oldObject.status.compressedNodes != '') && !(has(oldObject.status.offloadNodeStatusVersion) && oldObject.status.offloadNodeStatusVersion != '')",
+    `variables.rewritten.all(f, f in ${litList(RETRY_STATUS_FIELDS)})`,
+    `(has(${stored}) == has(${oldStored})) && (!has(${stored}) || ${sameExcept(stored, oldStored, ["shutdown"], "f")})`,
+    `(!has(object.status.nodes) || (has(oldObject.status.nodes) && object.status.nodes.all(k, k in oldObject.status.nodes && ${node})))`,
+  ].join(" && ");
+}
+
 /** The labels Argo's server writes on a workflow to name the signed-in person behind an action. */
 export const ARGO_ACTOR_LABEL_KEYS = [
   "workflows.argoproj.io/action",
@@ -508,6 +552,15 @@ function approvalPolicy(): AdmissionPolicyDefinition {
           "+ (oldObject != null && has(oldObject.status) ? oldObject.status : {}).filter(k, !has(object.status) || !(k in object.status)).map(k, 'status.' + k)",
         ].join(" "),
       },
+      // Argo's retry of a Failed or Error run (util.go `FormulateRetryWorkflow`): the run goes back
+      // to an unknown phase, nodes to retry are deleted and their ancestors reset (phase Running,
+      // message and times cleared, deleted children dropped); nothing else of the status changes.
+      // Every node left keeps its type, template, inputs and outputs, so the retried steps run as
+      // the stored templates say, and an approval step reset this way waits for the approvers again.
+      {
+        name: "retried",
+        expression: retryShape(),
+      },
     ],
     validations: [
       rule(
@@ -526,7 +579,7 @@ function approvalPolicy(): AdmissionPolicyDefinition {
         "'a waiting approval (Suspend) step is ended only by the approvers of ' + object.metadata.namespace + ' through the Argo server, or by the workflow controller; ' + variables.user + ' may not end it'",
       ),
       rule(
-        "variables.trusted || size(variables.rewritten) == 0",
+        "variables.trusted || size(variables.rewritten) == 0 || variables.retried",
         "the status of a Workflow, and the spec of a submitted run other than shutdown and suspend, are changed only by the workflow controller, the approvers of the namespace or the admins: a member may stop, terminate or suspend a run and change its labels and annotations",
         "'the status of a Workflow, and the spec of a submitted run other than shutdown and suspend (stop, terminate, suspend), are changed only by the workflow controller, the approvers of ' + request.namespace + ' or the admins (what runs after an approval is what the approver approved; compressed or offloaded nodes included); ' + variables.user + ' may not change ' + variables.rewritten.join(', ')",
       ),

@@ -546,6 +546,87 @@ describe("mlops-approvals: a member cannot rewrite what runs after the approval"
     expect(failures(admit(training, argoShutdownPatch(training, "Terminate", ANA), member))).toEqual([]);
   });
 
+  /** A run whose registration failed (before the approval), as the controller left it. */
+  function failed(namespace: string): Wf {
+    const wf = stored(namespace);
+    const nodes = wf.status.nodes as Record<string, Node>;
+    delete nodes[APPROVAL_ID];
+    const register = nodes["training-pipeline-x7k2p-3962212931"] as Node;
+    Object.assign(register, { phase: "Failed", message: "exit code 1", finishedAt: "2026-11-28T03:40:00Z", children: [] });
+    Object.assign(nodes["training-pipeline-x7k2p"] as Node, { phase: "Failed", finishedAt: "2026-11-28T03:40:00Z" });
+    Object.assign(wf.status, { phase: "Failed", message: "child failed", finishedAt: "2026-11-28T03:40:00Z" });
+    wf.status.conditions = [{ type: "Completed", status: "True" }];
+    wf.metadata.labels[`${A}phase`] = "Failed";
+    wf.metadata.labels[`${A}completed`] = "true";
+    return wf;
+  }
+  /** util.go FormulateRetryWorkflow + createNewRetryWorkflow, then the server's actor labels. */
+  function argoRetry(old: Wf, claims: Claims): Wf {
+    const wf = copy(old);
+    delete wf.metadata.labels[`${A}completed`];
+    wf.status.conditions = [{ type: "Completed", status: "False" }];
+    delete wf.status.phase;
+    delete wf.status.message;
+    delete wf.status.finishedAt;
+    wf.status.startedAt = NOW;
+    delete wf.spec.shutdown;
+    const nodes = wf.status.nodes as Record<string, Node>;
+    const failedPods = Object.keys(nodes).filter((id) => nodes[id]?.type === "Pod" && nodes[id]?.phase === "Failed");
+    for (const id of failedPods) delete nodes[id];
+    for (const node of Object.values(nodes)) {
+      if (node.children) node.children = (node.children as string[]).filter((c) => !failedPods.includes(c));
+      if (node.type === "DAG") {
+        Object.assign(node, { phase: "Running", startedAt: NOW });
+        delete node.message;
+        delete node.finishedAt;
+      }
+    }
+    labelActor(wf, claims, "");
+    wf.metadata.labels[`${A}action`] = "Retry";
+    return wf;
+  }
+
+  it("lets a member retry a failed run as Argo does, and refuses a retry that changes anything else", async () => {
+    const old = failed("team-fraud");
+    const member = sa("team-fraud", "argo-sso-team");
+    const retried = argoRetry(old, ANA);
+    for (const wf of [old, retried]) expect(await schemaError(JSON.parse(JSON.stringify(wf)))).toBeUndefined();
+    expect(failures(admit(old, retried, member))).toEqual([]);
+    const forged: [string, (wf: Wf) => void][] = [
+      [
+        "a node marked Succeeded",
+        (wf) => Object.assign((wf.status.nodes as Record<string, Node>)["training-pipeline-x7k2p"] as Node, { phase: "Succeeded" }),
+      ],
+      [
+        "a node added",
+        (wf) => Object.assign(wf.status.nodes as Record<string, Node>, { x: { id: "x", name: "x", type: "Pod", phase: "Succeeded" } }),
+      ],
+      [
+        "a node's outputs",
+        (wf) =>
+          Object.assign((wf.status.nodes as Record<string, Node>)["training-pipeline-x7k2p"] as Node, {
+            outputs: { parameters: [{ name: "p", value: "1" }] },
+          }),
+      ],
+      [
+        "a node's template",
+        (wf) => Object.assign((wf.status.nodes as Record<string, Node>)["training-pipeline-x7k2p"] as Node, { templateName: "other" }),
+      ],
+      [
+        "a child link added",
+        (wf) => ((wf.status.nodes as Record<string, Node>)["training-pipeline-x7k2p"] as Node & { children: string[] }).children.push("y"),
+      ],
+      ...REWRITES.filter(([what]) => !what.startsWith("status.nodes") && !what.startsWith("status removed")),
+    ];
+    for (const [what, f] of forged) {
+      expect(failures(admit(old, rewrite(retried, f), member)).join("\n"), what).toMatch(/may not change/);
+      expect(failures(admit(old, rewrite(old, f), CONTROLLER)), what).toEqual([]);
+    }
+    // A running run is not retried: the same status change is refused while the approval waits.
+    const running = stored("team-fraud");
+    expect(failures(admit(running, argoRetry(running, ANA), member)).join("\n")).toMatch(/may not change status\./);
+  });
+
   it("refuses a member's run created with a status (a forged stored template), not one submitted as Argo does", () => {
     const submitted = stored("team-fraud");
     delete (submitted as { status?: unknown }).status;
