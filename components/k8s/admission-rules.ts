@@ -477,6 +477,10 @@ function retryShape(): string {
     `variables.rewritten.all(f, f in ${litList(RETRY_STATUS_FIELDS)})`,
     `(has(${stored}) == has(${oldStored})) && (!has(${stored}) || ${sameExcept(stored, oldStored, ["shutdown"], "f")})`,
     `(!has(object.status.nodes) || (has(oldObject.status.nodes) && object.status.nodes.all(k, k in oldObject.status.nodes && ${node})))`,
+    // A granted approval is not carried into a retry: steps re-run before it (a new training, a
+    // new registration) would be promoted under an approval given to another model. Argo's own
+    // retry relabels the run, so promotion refuses it anyway; deleting the approval node asks again.
+    `!(has(object.status.nodes) && has(oldObject.status.nodes) && object.status.nodes.exists(k, k in oldObject.status.nodes && 'type' in ${o} && ${o}.type == 'Suspend' && 'phase' in ${o} && ${o}.phase == 'Succeeded' && 'phase' in ${n} && ${n}.phase == 'Succeeded'))`,
   ].join(" && ");
 }
 

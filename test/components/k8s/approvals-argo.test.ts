@@ -622,6 +622,20 @@ describe("mlops-approvals: a member cannot rewrite what runs after the approval"
       expect(failures(admit(old, rewrite(retried, f), member)).join("\n"), what).toMatch(/may not change/);
       expect(failures(admit(old, rewrite(old, f), CONTROLLER)), what).toEqual([]);
     }
+    // A run that failed after its approval: a retry keeping the granted approval would promote
+    // whatever the re-run steps produce; a retry that asks again (approval node deleted) is a retry.
+    const afterApproval = copy(old);
+    const approvalNode = (waiting("team-fraud").status.nodes as Record<string, Node>)[APPROVAL_ID] as Node;
+    (afterApproval.status.nodes as Record<string, Node>)[APPROVAL_ID] = {
+      ...approvalNode,
+      phase: "Succeeded",
+      finishedAt: "2026-11-28T04:00:00Z",
+    };
+    const keepsApproval = argoRetry(afterApproval, ANA);
+    expect(failures(admit(afterApproval, keepsApproval, member)).join("\n")).toMatch(/may not change/);
+    const asksAgain = copy(keepsApproval);
+    delete (asksAgain.status.nodes as Record<string, Node>)[APPROVAL_ID];
+    expect(failures(admit(afterApproval, asksAgain, member))).toEqual([]);
     // A running run is not retried: the same status change is refused while the approval waits.
     const running = stored("team-fraud");
     expect(failures(admit(running, argoRetry(running, ANA), member)).join("\n")).toMatch(/may not change status\./);
