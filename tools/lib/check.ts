@@ -306,13 +306,14 @@ class ObservedArgs {
   readonly opts: PolicyResourceOptions;
   readonly stackTags: ReadonlyMap<string, string>;
   readonly notApplicable = notApplicable;
-  readonly #props: Record<string, unknown>;
+  readonly #values: Record<string, unknown> | undefined;
+  readonly #cache: PropsCache;
   readonly #provider: PolicyProviderResource | undefined;
   readonly #getConfig: () => object;
 
   constructor(
     r: StateResource,
-    props: Record<string, unknown>,
+    cache: PropsCache,
     provider: PolicyProviderResource | undefined,
     getConfig: () => object,
     stackTags: ReadonlyMap<string, string>,
@@ -322,14 +323,16 @@ class ObservedArgs {
     this.name = nameOf(r.urn);
     this.opts = optionsOf(r);
     this.stackTags = stackTags;
-    this.#props = props;
+    this.#values = r.inputs;
+    this.#cache = cache;
     this.#provider = provider;
     this.#getConfig = getConfig;
   }
 
+  /** Deserialized on first read (by any rule): most resources are read by few rules. */
   get props(): Record<string, unknown> {
     this.looked = true;
-    return this.#props;
+    return this.#cache.of(this.#values);
   }
 
   get provider(): PolicyProviderResource | undefined {
@@ -451,7 +454,7 @@ async function runPolicies(
         const appliesTo = (validate as { appliesTo?: (type: string) => boolean }).appliesTo;
         if (appliesTo && !appliesTo(r.type)) continue;
         try {
-          const args = new ObservedArgs(r, cache.of(r.inputs), cache.providerOf(r), getConfig, stackTags);
+          const args = new ObservedArgs(r, cache, cache.providerOf(r), getConfig, stackTags);
           // The CLI attributes a resource policy's violations to the resource, whatever urn is passed.
           const report = reporter(p, level, r.urn);
           await validate(args as ResourceValidationArgs, (message) => report(message));
@@ -533,21 +536,23 @@ class ObservedView {
   parent?: PolicyResource;
   dependencies: PolicyResource[] = [];
   propertyDependencies: Record<string, PolicyResource[]> = {};
-  readonly #props: Record<string, unknown>;
+  readonly #values: Record<string, unknown> | undefined;
+  readonly #cache: PropsCache;
   readonly #onRead: (urn: string) => void;
 
-  constructor(r: StateResource, props: Record<string, unknown>, onRead: (urn: string) => void) {
+  constructor(r: StateResource, values: Record<string, unknown> | undefined, cache: PropsCache, onRead: (urn: string) => void) {
     this.type = r.type;
     this.urn = r.urn;
     this.name = nameOf(r.urn);
     this.opts = optionsOf(r);
-    this.#props = props;
+    this.#values = values;
+    this.#cache = cache;
     this.#onRead = onRead;
   }
 
   get props(): Record<string, unknown> {
     this.#onRead(this.urn);
-    return this.#props;
+    return this.#cache.of(this.#values);
   }
 
   readonly isType = (cls: unknown): boolean => isTypeOf(this.type, cls);
@@ -560,7 +565,7 @@ function stackView(resources: readonly StateResource[], cache: PropsCache, onRea
   const views = new Map<string, PolicyResource>();
   for (const r of resources) {
     const values = r.outputs && Object.keys(r.outputs).length > 0 ? r.outputs : r.inputs;
-    const view = new ObservedView(r, cache.of(values), onRead) as unknown as PolicyResource;
+    const view = new ObservedView(r, values, cache, onRead) as unknown as PolicyResource;
     const provider = cache.providerOf(r);
     if (provider) view.provider = provider;
     views.set(r.urn, view);
