@@ -142,7 +142,7 @@ describe("the README's fork recipe", () => {
   // One plan keeps the test run within its budget (about 5 s of CPU); the PR workflow runs all sixteen (`npm run forks`).
   it("plans and gates the README's own fork end to end: an SMB production stack with nothing but its stack file", () => {
     const only = ["uae-prod:smb:production"];
-    const child = spawnSync(resolve(ROOT, "node_modules/.bin/tsx"), ["tools/forks.ts", "--json", ...only.flatMap((o) => ["--only", o])], {
+    const child = spawnSync(process.execPath, ["--import", "tsx", "tools/forks.ts", "--json", ...only.flatMap((o) => ["--only", o])], {
       cwd: ROOT,
       encoding: "utf8",
     });

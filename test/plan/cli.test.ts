@@ -7,7 +7,7 @@ const ROOT = resolve(__dirname, "../..");
 
 it("refuses a stack without a stack file, naming the file, with exit status 2", () => {
   // The one run of the command itself; the determinism test runs it on a real stack.
-  const r = spawnSync(resolve(ROOT, "node_modules/.bin/tsx"), ["tools/plan.ts", "--stack", "nope"], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "tools/plan.ts", "--stack", "nope"], { cwd: ROOT, encoding: "utf8" });
   expect(r.status).toBe(2);
   expect(r.stderr).toContain("Pulumi.nope.yaml");
 });

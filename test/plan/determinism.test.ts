@@ -12,7 +12,7 @@ const withoutTimes = (json: string) => json.replace(/"(time|created|modified)": 
 it("gives the same plan in two runs, apart from timestamps", () => {
   // One run is the global setup's (another process, earlier); the other is the CLI's, now.
   const out = mkdtempSync(join(tmpdir(), "plan-det-"));
-  const run = spawnSync(resolve(ROOT, "node_modules/.bin/tsx"), ["tools/plan.ts", "--stack", "dev", "--out", out, "--skip-check"], {
+  const run = spawnSync(process.execPath, ["--import", "tsx", "tools/plan.ts", "--stack", "dev", "--out", out, "--skip-check"], {
     cwd: ROOT,
     encoding: "utf8",
   });

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import YAML from "yaml";
 
@@ -38,8 +38,23 @@ export interface ChartFixture {
   readonly unstampedVersion?: string;
 }
 
-/** Loads the copies for `chart` at `version`, or throws naming what is missing. */
+const loaded = new Map<string, ChartFixture>();
+
+/**
+ * Loads the copies for `chart` at `version`, or throws naming what is missing. Parsed once per
+ * worker (the files do not change during a run): the release tests read the same charts again
+ * and again.
+ */
 export function loadChart(chart: string, version: string): ChartFixture {
+  const key = `${chart}@${version}`;
+  const cached = loaded.get(key);
+  if (cached) return cached;
+  const fixture = readChart(chart, version);
+  loaded.set(key, fixture);
+  return fixture;
+}
+
+function readChart(chart: string, version: string): ChartFixture {
   const dir = join(CHARTS_DIR, chart, version);
   if (!existsSync(join(dir, "SOURCE.md")))
     throw new Error(`no copy of chart ${chart} ${version} under test/fixtures/charts/${chart}/${version}/ (with SOURCE.md)`);
@@ -142,14 +157,25 @@ function unknownPointers(v: unknown, ptr = ""): string[] {
   return [];
 }
 
-/** Schema violations of `values` against the chart's values.schema.json (none when it has none). */
-export function schemaViolations(fixture: ChartFixture, values: Record<string, unknown>): string[] {
-  if (!fixture.schema) return [];
-  const draft7 = String(fixture.schema.$schema ?? "").includes("draft-07");
+const validators = new WeakMap<object, ValidateFunction>();
+
+/** The compiled schema, compiled once per schema object (compiling is most of the cost). */
+function validatorOf(schema: Record<string, unknown>): ValidateFunction {
+  const cached = validators.get(schema);
+  if (cached) return cached;
+  const draft7 = String(schema.$schema ?? "").includes("draft-07");
   const ajv = draft7
     ? new Ajv({ allErrors: true, strict: false, validateFormats: false })
     : new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
-  const validate = ajv.compile(fixture.schema);
+  const validate = ajv.compile(schema);
+  validators.set(schema, validate);
+  return validate;
+}
+
+/** Schema violations of `values` against the chart's values.schema.json (none when it has none). */
+export function schemaViolations(fixture: ChartFixture, values: Record<string, unknown>): string[] {
+  if (!fixture.schema) return [];
+  const validate = validatorOf(fixture.schema);
   // Helm validates the values it renders with: the chart's defaults with the release's on top.
   const merged = coalesce(fixture.defaults, values);
   if (validate(merged)) return [];

@@ -12,8 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeReport } from "../../tools/lib/report";
-import { shippedPlan } from "../support/shipped-plan";
+import { shippedReport } from "../support/shipped-report";
 
 const CANDIDATES = [process.env.CHROMIUM, "chromium", "chromium-browser", "google-chrome"].filter((c): c is string => !!c);
 
@@ -80,7 +79,7 @@ describe("the uae-prod report in headless Chromium", () => {
     expect(browser.bin, skipReason).toBeDefined();
     const bin = browser.bin as string;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-browser-"));
-    const made = await makeReport(shippedPlan("uae-prod").deployment, { stack: "uae-prod", commit: "browser-test" });
+    const made = await shippedReport("uae-prod");
     const page = path.join(dir, "report.html");
     fs.writeFileSync(page, made.html);
     const control = path.join(dir, "control.html");

@@ -19,6 +19,7 @@ import { main } from "../../tools/report";
 import { plan, type Spec } from "../policies/fixture";
 import { SHIPPED_STACKS } from "../support/plan-requests";
 import { shippedPlan } from "../support/shipped-plan";
+import { shippedReport } from "../support/shipped-report";
 
 function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
@@ -88,7 +89,7 @@ describe("npm run report on the shipped stacks", () => {
   for (const stack of SHIPPED_STACKS) {
     it(`${stack}: the report's numbers are those of npm run check --format json`, async () => {
       const doc = shippedPlan(stack).deployment;
-      const [made, json] = await Promise.all([makeReport(doc, { stack, commit: "test" }), checkJson(doc, stack)]);
+      const [made, json] = await Promise.all([shippedReport(stack), checkJson(doc, stack)]);
       expectSameNumbers(made, json);
       const f = made.report.facts;
       expect(f.stack).toBe(stack);
@@ -231,7 +232,7 @@ describe("run-time guardrails", () => {
 
   it("shows the model registry authorization in place on every shipped stack: the MLflow gate", async () => {
     for (const stack of ["dev", "uae-prod", "dev-azure", "uae-prod-azure"]) {
-      const made = await makeReport(shippedPlan(stack).deployment, { stack, packConfig: parsePackConfig({}), commit: "x" });
+      const made = await shippedReport(stack);
       const g = made.report.guardrails.find((x) => x.guardrail.id === "model-registry-authorization");
       expect(
         g?.resources.map((r) => r.urn),

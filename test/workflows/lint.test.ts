@@ -231,12 +231,11 @@ describe("workflows lint", () => {
       "serviceAccountName: default",
     );
     writeFileSync(join(dir, "training-pipeline.yaml"), text);
-    const tsx = join(__dirname, "..", "..", "node_modules", ".bin", "tsx");
-    const lint = join(__dirname, "..", "..", "tools", "workflows-lint.ts");
+    const root = join(__dirname, "..", "..");
     let status = 0;
     let stderr = "";
     try {
-      execFileSync(tsx, [lint, dir], { encoding: "utf8", stdio: "pipe" });
+      execFileSync(process.execPath, ["--import", "tsx", "tools/workflows-lint.ts", dir], { cwd: root, encoding: "utf8", stdio: "pipe" });
     } catch (e) {
       status = (e as { status: number }).status;
       stderr = (e as { stderr: string }).stderr;
