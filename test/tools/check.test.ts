@@ -159,7 +159,7 @@ describe("checkPlan: what a stack policy receives", () => {
       packConfig: cfg(),
       policies: [reads("reads-key", "key"), reads("reads-queue", "queue"), resourcePolicy("r1"), resourcePolicy("r2")],
     });
-    const checked = (p: string) => r.rules.find((o) => o.policy === p)?.checked;
+    const checked = (p: string) => r.rules?.find((o) => o.policy === p)?.checked;
     expect(checked("reads-key")).toEqual([urn("aws:kms/key:Key", "key")]);
     expect(checked("reads-queue")).toEqual([urn("aws:sqs/queue:Queue", "queue")]);
     // The same props object for every rule: no copy per rule (the queue's inputs are its outputs here).
