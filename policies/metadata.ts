@@ -480,7 +480,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "aws-iam-role-disallow-admin-policy": {
     area: "least-privilege",
     description:
-      "No role, user or group gets an administrative AWS managed policy (every AdministratorAccess* variant, PowerUserAccess, IAMFullAccess, Organizations and Identity Center administration, job-function/SystemAdministrator), attached or inline (`*:*`), and no EKS cluster-admin access policy (AmazonEKSClusterAdminPolicy, cluster-scoped AmazonEKSAdminPolicy) except the platform cluster component's own associations for the stack's adminRoleArns.",
+      "No role, user or group gets an administrative AWS managed policy (every AdministratorAccess* variant, PowerUserAccess, IAMFullAccess, Organizations and Identity Center administration, job-function/SystemAdministrator), attached or inline (`*:*`), and no EKS cluster-admin access policy (AmazonEKSClusterAdminPolicy, cluster-scoped AmazonEKSAdminPolicy) except the platform cluster component's own associations, and only for the roles the stack names in `identity.clusterAdmins` (the principal must match; the component's name alone is not enough).",
     severity: "critical",
     remediationSteps:
       "Replace the managed admin policy with a least-privilege policy; cluster administration goes through EKS access entries.",
