@@ -818,7 +818,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-core-pod-enforce-stack-registry": {
     area: "kubernetes",
     description:
-      "Production: every pod image the program declares comes from a registry this stack creates (its own ECR account and region, its own ACR), not any registry of the region: another account's ECR or another ACR is outside the stack's keys, scanning and retention.",
+      "Production: every pod image the program declares comes from a registry this stack creates (its own ECR account and region, its own ACR), not any registry of the region: another account's ECR or another ACR is outside the stack's keys, scanning and retention. An image it cannot resolve is reported, not passed: unknown during preview, not an image reference, a templated registry, a manifest it cannot read or that is fetched when applied; only a template of Argo Workflows' own kinds (`{{workflow.parameters.…}}`) is left to the admission policy `mlops-images`, which judges the resolved image at submission.",
     severity: "high",
     remediationSteps:
       "Push the image to the stack's registry (or reach an upstream one through its cache, `cachedImage` in contracts/image-cache.ts) and reference it there.",
