@@ -99,6 +99,7 @@ describe("ACR cache rules (Azure)", () => {
     expect(rules.map((r) => `${r.targetRepository}=${r.sourceRepository}`).sort()).toEqual([
       "docker-hub/*=docker.io/*",
       "ecr-public/*=public.ecr.aws/*",
+      "gcr/*=gcr.io/*",
       "ghcr/*=ghcr.io/*",
       "k8s/*=registry.k8s.io/*",
       "nvcr/*=nvcr.io/*",
@@ -113,7 +114,7 @@ describe("ACR cache rules (Azure)", () => {
 
   it("development without credentials: no credential set", () => {
     expect(of("dev-azure", "azure-native:containerregistry:CredentialSet")).toEqual([]);
-    expect(of("dev-azure", "azure-native:containerregistry:CacheRule")).toHaveLength(4);
+    expect(of("dev-azure", "azure-native:containerregistry:CacheRule")).toHaveLength(5);
   });
 
   it("refuses a credentialed upstream without credentials", () => {

@@ -444,12 +444,16 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       }
     });
 
-    it("labels every namespace with the enforced restricted standard, except the node-agent and mesh namespaces", () => {
+    it("labels every namespace with the enforced restricted standard, except the node-agent, mesh and build namespaces", () => {
       for (const r of mine.filter((x) => x.type === "kubernetes:core/v1:Namespace")) {
         const meta = r.inputs.metadata as Obj;
         const labels = meta.labels as Record<string, string>;
         expect(labels["pod-security.kubernetes.io/enforce"], String(meta.name)).toBe(
-          meta.name === NAMESPACES.gpu || meta.name === MESH_ROOT_NAMESPACE ? "privileged" : "restricted",
+          meta.name === NAMESPACES.gpu || meta.name === MESH_ROOT_NAMESPACE
+            ? "privileged"
+            : meta.name === "ml-builds"
+              ? "baseline"
+              : "restricted",
         );
         expect(labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
         expect(labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
@@ -703,8 +707,23 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       const deployBindings = bindings.filter((b) => ((b.subjects as Obj[]) ?? []).some((s) => s.name === PIPELINE_SERVICE_ACCOUNTS.deploy));
       // Bound by RoleBindings only (its own namespace), never a ClusterRoleBinding.
       expect(new Set(deployBindings.map((b) => (b.roleRef as Obj).name))).toEqual(
-        new Set(["mlops-pipeline-executor", "mlops-pipeline-deploy-workflows", "mlops-pipeline-deployer"]),
+        new Set([
+          "mlops-pipeline-executor",
+          "mlops-pipeline-deploy-workflows",
+          "mlops-pipeline-deployer",
+          // The build step launches builder Jobs in ml-builds (when a model builds from its repository).
+          ...(mine.some((r) => r.type === "kubernetes:core/v1:Namespace" && (r.inputs.metadata as Obj).name === "ml-builds")
+            ? ["image-build-launcher"]
+            : []),
+        ]),
       );
+      // The launcher's Role lives in ml-builds only: its Jobs and reading their pods, nothing else.
+      for (const r of mine.filter(
+        (x) => x.type === "kubernetes:rbac.authorization.k8s.io/v1:Role" && (x.inputs.metadata as Obj).name === "image-build-launcher",
+      )) {
+        expect((r.inputs.metadata as Obj).namespace).toBe("ml-builds");
+        expect(JSON.stringify(r.inputs.rules)).not.toMatch(/"\*"|secrets|pods\/exec/);
+      }
       const clusterBindings = mine.filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
       expect(
         clusterBindings.filter((b) =>
