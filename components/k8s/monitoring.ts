@@ -81,7 +81,7 @@ export function alertRuleGroups(t: AlertThresholds, servingNamespace: string): R
       rules: [
         rule(
           "FeatureDriftDetected",
-          `max by (model) ({__name__=~"model_data_drift_psi|argo_workflows_model_data_drift_psi"}) > ${t.driftPsi}`,
+          `max by (model, team) ({__name__=~"model_data_drift_psi|argo_workflows_model_data_drift_psi"}) > ${t.driftPsi}`,
           "0m",
           "warning",
           `Input data of model {{ $labels.model }} drifted (largest feature PSI above ${t.driftPsi}); the drift monitor submits retraining`,

@@ -45,6 +45,7 @@ import {
 } from "./argo-workflows";
 import { servingQuota } from "./autoscaling";
 import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } from "./catalogue";
+import { driftCronResources } from "./drift-crons";
 import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
@@ -441,6 +442,18 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
     w.parent,
   );
   clusterWorkflowResources(`${w.name}-workflows`, args.workflowManifests, argo, w.parent);
+  driftCronResources(
+    `${w.name}-drift`,
+    {
+      namespace: w.nsOut(NAMESPACES.pipelines),
+      models: args.models,
+      ...(args.captureUri === undefined ? {} : { captureUri: args.captureUri }),
+      datasetsUri: args.cloud.buckets.datasets.uri,
+      argo,
+      dependsOn: w.ready,
+    },
+    w.parent,
+  );
   clusterTemplateReaders(
     `${w.name}-workflows`,
     args.teams.map((t) => ({ groups: t.groups, namespace: teamNamespace(t.name) })),
