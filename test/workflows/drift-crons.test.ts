@@ -36,7 +36,11 @@ describe("driftCronWorkflow", () => {
 
   it("is a valid CronWorkflow under the upstream Argo schema", async () => {
     const models = (await import("@kubernetes-models/argo-workflows")).argoprojIo.v1alpha1;
-    expect(() => new models.CronWorkflow(upstreamForm(cron) as never).validate()).not.toThrow();
+    const CronWorkflow = models.CronWorkflow as unknown as new (d: unknown) => { validate(): void };
+    expect(() => new CronWorkflow(upstreamForm(cron)).validate()).not.toThrow();
+    // The schema check is real: a CronWorkflow without its schedules is refused.
+    const { schedules: _s, ...noSchedule } = cron.spec as Obj;
+    expect(() => new CronWorkflow(upstreamForm({ ...cron, spec: noSchedule })).validate()).toThrow();
   });
 
   it("references the shared ClusterWorkflowTemplate, which the platform ships", async () => {
