@@ -330,7 +330,10 @@ function createMonitoring(w: Wiring, sso: SsoSettings): Monitoring {
       storageClassName: w.args.cloud.storageClassName,
       retentionDays: Math.min(w.args.retentionDays, 90),
       replicas: w.replicas,
-      thresholds: { driftPsi: w.args.driftThreshold },
+      thresholds: {
+        driftPsi: w.args.driftThreshold,
+        driftPsiByModel: Object.fromEntries(w.args.models.flatMap((m) => (m.drift ? [[m.registeredModel, m.drift.psiThreshold]] : []))),
+      },
       grafanaAdminPassword: w.password("grafana-admin"),
       ...(w.args.alerting ? { alerting: w.args.alerting } : {}),
       dependsOn: w.ready,

@@ -564,6 +564,15 @@ describe("monitoring, GPU, ingress, teams", () => {
   it("alerts on drift above the configured threshold", () => {
     const rules = alertRuleGroups({ driftPsi: 0.3 }, "serving").flatMap((g) => g.rules as Obj[]);
     expect(String(rules.find((r) => r.alert === "FeatureDriftDetected")?.expr)).toMatch(/model_data_drift_psi.*> 0.3$/);
+    // Each model alerts at its own threshold (the one its drift CronWorkflow retrains at), the others at the stack's.
+    const own = alertRuleGroups({ driftPsi: 0.3, driftPsiByModel: { "fraud-scorer": 0.1, "a.b": 0.5 } }, "serving")
+      .flatMap((g) => g.rules as Obj[])
+      .find((r) => r.alert === "FeatureDriftDetected");
+    const psi = (m: string) => `max by (model, team) ({__name__=~"model_data_drift_psi|argo_workflows_model_data_drift_psi"${m}})`;
+    // PromQL strings escape like Go: "a\\.b" is the regular expression a\.b (a literal dot).
+    expect(own?.expr).toBe(
+      `(${psi(',model="a.b"')} > 0.5) or (${psi(',model="fraud-scorer"')} > 0.1) or (${psi(',model!~"a\\\\.b|fraud-scorer"')} > 0.3)`,
+    );
     expect(String(rules.find((r) => r.alert === "CertificateExpiringSoon")?.expr)).toContain(String(14 * 86400));
   });
   it("keeps the GPU agents on GPU nodes, tolerating their taint", () => {
