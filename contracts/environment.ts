@@ -22,6 +22,8 @@ export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 export const ENVIRONMENT_KEY = "environment";
 /** The config key (without namespace) of the retention overrides. */
 export const RETENTION_KEY = "retention";
+/** The config key (without namespace) of the identity settings; the pack reads `clusterAdmins` from it. */
+export const IDENTITY_KEY = "identity";
 /** The tag / label every taggable resource carries with the stack's environment. */
 export const ENVIRONMENT_TAG = "mlops-platform:environment";
 
@@ -84,6 +86,12 @@ export interface StackEnvironment {
   readonly minimumBackupRetentionDays: number;
   /** Minimum retention (days) for logs (CloudWatch log groups, Log Analytics workspaces). */
   readonly minimumLogRetentionDays: number;
+  /**
+   * The IAM role ARNs the stack names as Kubernetes cluster administrators
+   * (`mlops-platform:identity.clusterAdmins`): the only principals the platform's own cluster
+   * component may associate with a cluster-admin access policy.
+   */
+  readonly clusterAdmins: readonly string[];
   /** Where the environment was read from, shown in reports. */
   readonly source: string;
   /**
@@ -109,6 +117,13 @@ function parsed(v: unknown): unknown {
   }
 }
 
+/** `identity.clusterAdmins` as strings; anything else there counts as no administrator (fail closed). */
+function clusterAdminsOf(identity: unknown): string[] {
+  if (identity === null || typeof identity !== "object") return [];
+  const admins = (identity as Record<string, unknown>).clusterAdmins;
+  return Array.isArray(admins) ? admins.filter((a): a is string => typeof a === "string" && a.trim() !== "").map((a) => a.trim()) : [];
+}
+
 /**
  * The environment and retention minima of a stack, from its configuration values (keys without
  * namespace; values as parsed YAML or as the JSON strings the runtime carries).
@@ -131,6 +146,7 @@ export function stackEnvironmentFromConfig(values: { readonly [key: string]: unk
     environment,
     minimumBackupRetentionDays: configured("backupDays"),
     minimumLogRetentionDays: configured("logDays"),
+    clusterAdmins: clusterAdminsOf(parsed(values[IDENTITY_KEY])),
     source,
   };
   if (isEnvironment(declared)) return result;

@@ -137,6 +137,8 @@ export interface RuleSettings extends PolicyConfigSettings {
   readonly minimumBackupRetentionDays: number;
   /** Minimum retention in days for logs (CloudWatch log groups, Log Analytics workspaces). */
   readonly minimumLogRetentionDays: number;
+  /** The stack's configured cluster administrators (`mlops-platform:identity.clusterAdmins`). */
+  readonly clusterAdmins: readonly string[];
 }
 
 /** Keys that older pack configuration files held and that now come from the stack itself. */

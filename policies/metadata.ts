@@ -480,7 +480,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "aws-iam-role-disallow-admin-policy": {
     area: "least-privilege",
     description:
-      "No role, user or group gets an administrative AWS managed policy (every AdministratorAccess* variant, PowerUserAccess, IAMFullAccess, Organizations and Identity Center administration, job-function/SystemAdministrator), attached or inline (`*:*`), and no EKS cluster-admin access policy (AmazonEKSClusterAdminPolicy, cluster-scoped AmazonEKSAdminPolicy) except the platform cluster component's own associations for the stack's adminRoleArns.",
+      "No role, user or group gets an administrative AWS managed policy (every AdministratorAccess* variant, PowerUserAccess, IAMFullAccess, Organizations and Identity Center administration, job-function/SystemAdministrator), attached or inline (`*:*`), and no EKS cluster-admin access policy (AmazonEKSClusterAdminPolicy, cluster-scoped AmazonEKSAdminPolicy) except the platform cluster component's own associations, and only for the roles the stack names in `identity.clusterAdmins` (the principal must match; the component's name alone is not enough).",
     severity: "critical",
     remediationSteps:
       "Replace the managed admin policy with a least-privilege policy; cluster administration goes through EKS access entries.",
@@ -818,7 +818,7 @@ export const RULE_METADATA: Readonly<Record<string, RuleMetadata>> = {
   "kubernetes-core-pod-enforce-stack-registry": {
     area: "kubernetes",
     description:
-      "Production: every pod image the program declares comes from a registry this stack creates (its own ECR account and region, its own ACR), not any registry of the region: another account's ECR or another ACR is outside the stack's keys, scanning and retention.",
+      "Production: every pod image the program declares comes from a registry this stack creates (its own ECR account and region, its own ACR), not any registry of the region: another account's ECR or another ACR is outside the stack's keys, scanning and retention. An image it cannot resolve is reported, not passed: unknown during preview, not an image reference, a templated registry, a manifest it cannot read or that is fetched when applied; only a template of Argo Workflows' own kinds (`{{workflow.parameters.…}}`) is left to the admission policy `mlops-images`, which judges the resolved image at submission.",
     severity: "high",
     remediationSteps:
       "Push the image to the stack's registry (or reach an upstream one through its cache, `cachedImage` in contracts/image-cache.ts) and reference it there.",

@@ -8,7 +8,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { ENVIRONMENT_PRESETS, ENVIRONMENT_TAG } from "../contracts/environment";
 import { modelReplicaDefaults, profilePreset } from "./profiles";
-import { type PlatformConfig, PlatformConfigSchema, SECRET_IN_CLEAR_TEXT, SECRET_SET, type StackConfig, StackConfigSchema } from "./schema";
+import {
+  type PlatformConfig,
+  PlatformConfigSchema,
+  SECRET_IN_CLEAR_TEXT,
+  SECRET_MALFORMED,
+  SECRET_SET,
+  type StackConfig,
+  StackConfigSchema,
+} from "./schema";
 
 /** The Pulumi config namespace of the project's keys. */
 export const CONFIG_NAMESPACE = "mlops-platform";
@@ -172,7 +180,7 @@ export function loadConfig(): PlatformConfig {
   for (const key of configuredKeys()) {
     const text = config.get(key);
     if (text === undefined) continue;
-    raw[key] = SECRET_CONFIG_KEYS.has(key) ? secretPresence(key, text) : parseValue(text);
+    raw[key] = SECRET_CONFIG_KEYS.has(key) ? secretPresence(key, text, isConfigSecret(`${CONFIG_NAMESPACE}:${key}`)) : parseValue(text);
   }
   return resolveConfig(raw, pulumi.getProject(), pulumi.getStack());
 }
@@ -196,12 +204,19 @@ const OBJECT_SECRET_KEYS: ReadonlySet<string> = new Set(["alertCredentials", "re
  * set with `--secret`. For `alertCredentials` (an object set with `--path`), the receiver names.
  * The values themselves are read as secret Outputs by stacks/secrets.ts.
  */
-function secretPresence(key: string, text: string): unknown {
-  const marker = isConfigSecret(`${CONFIG_NAMESPACE}:${key}`) ? SECRET_SET : SECRET_IN_CLEAR_TEXT;
+export function secretPresence(key: string, text: string, secret: boolean): unknown {
+  const marker = secret ? SECRET_SET : SECRET_IN_CLEAR_TEXT;
   if (!OBJECT_SECRET_KEYS.has(key)) return marker;
   const parsed = parseValue(text);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return marker;
-  return Object.fromEntries(Object.keys(parsed).map((name) => [name, marker]));
+  // The registry caches split a credential at its first ':' (components/*/image-cache.ts): a value
+  // without a user name and a token is marked here, the only place that sees it, and refused by
+  // the schema naming the key, never the value.
+  const entry = (v: unknown) =>
+    key === "registryCredentials" && marker === SECRET_SET && !(typeof v === "string" && /^[^:]+:[\s\S]+$/.test(v))
+      ? SECRET_MALFORMED
+      : marker;
+  return Object.fromEntries(Object.entries(parsed).map(([name, v]) => [name, entry(v)]));
 }
 
 /**
@@ -220,7 +235,7 @@ function isConfigSecret(key: string): boolean {
  * do) counts as set, and never travels further than this function.
  */
 function withSecretMarkers(raw: Record<string, unknown>): Record<string, unknown> {
-  const mark = (v: unknown) => (v === SECRET_IN_CLEAR_TEXT ? v : SECRET_SET);
+  const mark = (v: unknown) => (v === SECRET_IN_CLEAR_TEXT || v === SECRET_MALFORMED ? v : SECRET_SET);
   const out = { ...raw };
   for (const key of SECRET_CONFIG_KEYS) {
     const v = raw[key];

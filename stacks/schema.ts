@@ -353,7 +353,10 @@ const networkSchema = z.strictObject({
 export const SECRET_SET = "[secret]";
 /** Marker of a value set for a secret key without `--secret`: it sits in clear text in the stack file. */
 export const SECRET_IN_CLEAR_TEXT = "[set without --secret]";
+/** A registry credential set as a secret but not in the form `<username>:<access-token>` (stacks/config.ts). */
+export const SECRET_MALFORMED = "[set, not <username>:<access-token>]";
 const secretMarker = z.enum([SECRET_SET, SECRET_IN_CLEAR_TEXT]);
+const registryCredentialMarker = z.enum([SECRET_SET, SECRET_IN_CLEAR_TEXT, SECRET_MALFORMED]);
 
 const alertReceiverSchema = z.strictObject({
   name: dnsLabel,
@@ -521,7 +524,7 @@ export const StackConfigSchema = z.strictObject({
    * Secret (set with `--path`): upstream registry (`docker-hub`, `ghcr`) → `<username>:<access token>`,
    * the credentials the registry's pull-through cache needs for it (contracts/image-cache.ts).
    */
-  registryCredentials: z.partialRecord(z.enum(CREDENTIAL_REGISTRIES as [string, ...string[]]), secretMarker).optional(),
+  registryCredentials: z.partialRecord(z.enum(CREDENTIAL_REGISTRIES as [string, ...string[]]), registryCredentialMarker).optional(),
   /** Secret: the password of `services.feast.external.registry.username`. */
   feastRegistryPassword: secretMarker.optional(),
   /** Secret: the password of `services.feast.external.onlineStore`. */
@@ -558,7 +561,7 @@ export const PlatformConfigSchema = z
       ldapBindPassword: secretMarker.optional(),
       alertCredentials: z.record(z.string(), secretMarker),
       gitWebhookSecret: secretMarker.optional(),
-      registryCredentials: z.partialRecord(z.enum(CREDENTIAL_REGISTRIES as [string, ...string[]]), secretMarker),
+      registryCredentials: z.partialRecord(z.enum(CREDENTIAL_REGISTRIES as [string, ...string[]]), registryCredentialMarker),
       feastRegistryPassword: secretMarker.optional(),
       feastOnlineStorePassword: secretMarker.optional(),
     }),
@@ -832,6 +835,12 @@ function secretRules(c: PlatformConfig, issue: Issue): void {
         ["registryCredentials", key],
         clear(`registryCredentials.${key}`, "<username>:<access-token>", true),
         "(clear text, not shown)",
+      );
+    if (cred === SECRET_MALFORMED)
+      issue(
+        ["registryCredentials", key],
+        `is not in the form <username>:<access-token> (the pull-through cache needs both, split at the first ':'); run: ${setSecretCommand(c.stack, `registryCredentials.${key}`, "<username>:<access-token>", true)}`,
+        "(secret, not shown)",
       );
     if (production && cred === undefined)
       issue(

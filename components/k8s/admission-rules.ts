@@ -429,6 +429,61 @@ export const APPROVER_ACCOUNT = "argo-sso-approver";
 export const ADMIN_SSO_USER = "system:serviceaccount:argo:argo-sso-admin";
 /** The workflow controller (components/k8s/argo-workflows.ts, ARGO_SERVICE_ACCOUNTS.controller): it ends a suspend node on its timeout. */
 export const WORKFLOW_CONTROLLER_USER = "system:serviceaccount:argo:argo-workflow-controller";
+/**
+ * The spec fields of a submitted Workflow a member may still change: Argo's server writes
+ * `shutdown` for a stop or terminate (a merge patch) and `suspend` for a suspend or a resume
+ * (util.go `patchShutdownStrategy`, `SuspendWorkflow`, `ResumeWorkflow`).
+ */
+export const MEMBER_WORKFLOW_SPEC_FIELDS = ["shutdown", "suspend"] as const;
+const MEMBER_SPEC_FIELDS = litList(MEMBER_WORKFLOW_SPEC_FIELDS);
+/** Status fields Argo's retry rewrites (createNewRetryWorkflow); anything else must stay. */
+const RETRY_STATUS_FIELDS = [
+  "status.phase",
+  "status.message",
+  "status.startedAt",
+  "status.finishedAt",
+  "status.conditions",
+  "status.persistentVolumeClaims",
+  "status.nodes",
+  "status.storedWorkflowTemplateSpec",
+];
+/** Node fields Argo's retry resets (resetNode, and the children of deleted nodes). */
+const RETRY_NODE_FIELDS = ["phase", "message", "startedAt", "finishedAt", "children", "outboundNodes"];
+
+/** CEL: `n` equals `o` except for the keys `except` (both maps). */
+function sameExcept(n: string, o: string, except: readonly string[], v: string): string {
+  const skip = litList(except);
+  return `(size(${n}.filter(${v}, !(${v} in ${skip}) && (!(${v} in ${o}) || ${n}[${v}] != ${o}[${v}]))) == 0 && size(${o}.filter(${v}, !(${v} in ${skip}) && !(${v} in ${n}))) == 0)`;
+}
+
+/** CEL: the update is Argo's retry of a finished run whose nodes are visible (see the variable `retried`). */
+function retryShape(): string {
+  const n = "object.status.nodes[k]";
+  const o = "oldObject.status.nodes[k]";
+  const subset = (f: string) => `(!('${f}' in ${n}) || ${n}.${f}.all(c, '${f}' in ${o} && c in ${o}.${f}))`;
+  const node = [
+    sameExcept(n, o, RETRY_NODE_FIELDS, "f"),
+    `(!('phase' in ${n}) || ('phase' in ${o} && ${n}.phase == ${o}.phase) || ${n}.phase == 'Running')`,
+    subset("children"),
+    subset("outboundNodes"),
+  ].join(" && ");
+  const stored = "object.status.storedWorkflowTemplateSpec";
+  const oldStored = "oldObject.status.storedWorkflowTemplateSpec";
+  return [
+    "object.kind == 'Workflow' && oldObject != null && has(oldObject.status) && has(object.status)",
+    "has(oldObject.status.phase) && oldObject.status.phase in ['Failed', 'Error']",
+    "(!has(object.status.phase) || object.status.phase == '')",
+    "!(has(oldObject.status.compressedNodes) && oldObject.status.compressedNodes != '') && !(has(oldObject.status.offloadNodeStatusVersion) && oldObject.status.offloadNodeStatusVersion != '')",
+    `variables.rewritten.all(f, f in ${litList(RETRY_STATUS_FIELDS)})`,
+    `(has(${stored}) == has(${oldStored})) && (!has(${stored}) || ${sameExcept(stored, oldStored, ["shutdown"], "f")})`,
+    `(!has(object.status.nodes) || (has(oldObject.status.nodes) && object.status.nodes.all(k, k in oldObject.status.nodes && ${node})))`,
+    // A granted approval is not carried into a retry: steps re-run before it (a new training, a
+    // new registration) would be promoted under an approval given to another model. Argo's own
+    // retry relabels the run, so promotion refuses it anyway; deleting the approval node asks again.
+    `!(has(object.status.nodes) && has(oldObject.status.nodes) && object.status.nodes.exists(k, k in oldObject.status.nodes && 'type' in ${o} && ${o}.type == 'Suspend' && 'phase' in ${o} && ${o}.phase == 'Succeeded' && 'phase' in ${n} && ${n}.phase == 'Succeeded'))`,
+  ].join(" && ");
+}
+
 /** The labels Argo's server writes on a workflow to name the signed-in person behind an action. */
 export const ARGO_ACTOR_LABEL_KEYS = [
   "workflows.argoproj.io/action",
@@ -443,6 +498,13 @@ export const ARGO_ACTOR_LABEL_KEYS = [
  * (an `argo-sso-*` account), and a `Resume` only through the namespace's approver account or an
  * admin's. A member resuming the approval step (UI, CLI or kubectl), forging the labels, or
  * creating a workflow that already claims a resume is refused.
+ *
+ * What runs after the approval is what the approver approved: a member may not change a
+ * Workflow's status (at creation either: a stored platform template, node outputs, nodes), nor a
+ * submitted run's spec beyond {@link MEMBER_WORKFLOW_SPEC_FIELDS}; only the workflow controller,
+ * the namespace's approver account and the admins may. This holds for the whole life of a run, not
+ * only while the approval waits: a stored template or a step's outputs rewritten before the wait
+ * begins would run after it just the same.
  */
 function approvalPolicy(): AdmissionPolicyDefinition {
   const label = (v: string, k: string) => `(${lit(k)} in ${v} ? ${v}[${lit(k)}] : '')`;
@@ -473,13 +535,35 @@ function approvalPolicy(): AdmissionPolicyDefinition {
         expression:
           "variables.waiting.exists(k, !has(object.status) || !has(object.status.nodes) || !(k in object.status.nodes) || !('phase' in object.status.nodes[k]) || object.status.nodes[k].phase != 'Running')",
       },
-      // A workflow over Argo's size limit keeps its nodes compressed (status.compressedNodes) or
-      // offloaded to the database (status.offloadNodeStatusVersion): CEL cannot see a waiting step
-      // there, so any change of such a status counts as ending one.
+      // The accounts that may change a run beyond what a member's own actions write.
       {
-        name: "hiddenRewrite",
-        expression:
-          "oldObject != null && has(oldObject.status) && ((has(oldObject.status.compressedNodes) && oldObject.status.compressedNodes != '') || (has(oldObject.status.offloadNodeStatusVersion) && oldObject.status.offloadNodeStatusVersion != '')) && (!has(object.status) || object.status != oldObject.status)",
+        name: "trusted",
+        expression: `variables.user == ${lit(WORKFLOW_CONTROLLER_USER)} || variables.user == 'system:serviceaccount:' + request.namespace + ':${APPROVER_ACCOUNT}' || variables.user == ${lit(ADMIN_SSO_USER)}`,
+      },
+      // What a change of a Workflow rewrites beyond a member's own actions (stop, terminate, suspend
+      // through spec.shutdown and spec.suspend; labels and annotations): every other spec field of
+      // a submitted run, and any status field (at creation too). Argo's Workflow CRD has no status
+      // subresource, so the status (stored platform templates, node outputs, nodes, compressed or
+      // offloaded nodes where CEL cannot see a waiting approval) is writable with a plain update.
+      {
+        name: "rewritten",
+        expression: [
+          "object.kind != 'Workflow' ? [] :",
+          "(oldObject == null ? [] :",
+          `  object.spec.filter(k, !(k in ${MEMBER_SPEC_FIELDS}) && (!(k in oldObject.spec) || object.spec[k] != oldObject.spec[k])).map(k, 'spec.' + k)`,
+          `  + oldObject.spec.filter(k, !(k in ${MEMBER_SPEC_FIELDS}) && !(k in object.spec)).map(k, 'spec.' + k))`,
+          "+ (has(object.status) ? object.status : {}).filter(k, oldObject == null || !has(oldObject.status) || !(k in oldObject.status) || object.status[k] != oldObject.status[k]).map(k, 'status.' + k)",
+          "+ (oldObject != null && has(oldObject.status) ? oldObject.status : {}).filter(k, !has(object.status) || !(k in object.status)).map(k, 'status.' + k)",
+        ].join(" "),
+      },
+      // Argo's retry of a Failed or Error run (util.go `FormulateRetryWorkflow`): the run goes back
+      // to an unknown phase, nodes to retry are deleted and their ancestors reset (phase Running,
+      // message and times cleared, deleted children dropped); nothing else of the status changes.
+      // Every node left keeps its type, template, inputs and outputs, so the retried steps run as
+      // the stored templates say, and an approval step reset this way waits for the approvers again.
+      {
+        name: "retried",
+        expression: retryShape(),
       },
     ],
     validations: [
@@ -499,8 +583,9 @@ function approvalPolicy(): AdmissionPolicyDefinition {
         "'a waiting approval (Suspend) step is ended only by the approvers of ' + object.metadata.namespace + ' through the Argo server, or by the workflow controller; ' + variables.user + ' may not end it'",
       ),
       rule(
-        `!variables.hiddenRewrite || variables.user == ${lit(WORKFLOW_CONTROLLER_USER)} || variables.user == 'system:serviceaccount:' + object.metadata.namespace + ':${APPROVER_ACCOUNT}' || variables.user == ${lit(ADMIN_SSO_USER)}`,
-        "the nodes of this workflow are compressed or offloaded, where admission cannot see a waiting approval: only the workflow controller, the approvers or the admins change its status",
+        "variables.trusted || size(variables.rewritten) == 0 || variables.retried",
+        "the status of a Workflow, and the spec of a submitted run other than shutdown and suspend, are changed only by the workflow controller, the approvers of the namespace or the admins: a member may stop, terminate or suspend a run and change its labels and annotations",
+        "'the status of a Workflow, and the spec of a submitted run other than shutdown and suspend (stop, terminate, suspend), are changed only by the workflow controller, the approvers of ' + request.namespace + ' or the admins (what runs after an approval is what the approver approved; compressed or offloaded nodes included); ' + variables.user + ' may not change ' + variables.rewritten.join(', ')",
       ),
     ],
   };

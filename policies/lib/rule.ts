@@ -70,6 +70,7 @@ function settingsOf(config: Record<string, unknown>): RuleSettings {
     production: env.environment === "production",
     minimumBackupRetentionDays: env.minimumBackupRetentionDays,
     minimumLogRetentionDays: env.minimumLogRetentionDays,
+    clusterAdmins: env.clusterAdmins,
   };
 }
 

@@ -3329,8 +3329,29 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       { why: "another company's ACR", path: [...C0, "image"], value: "partnerregistry.azurecr.io/steps:1.0.0", expect: "does not create" },
       { why: "an upstream registry", path: [...C0, "image"], value: "ghcr.io/acme/steps:1.0.0", expect: "ghcr.io" },
       { why: "no registry in the stack", target: "repo", path: ["registryId"], value: "not-an-account", expect: "creates no registry" },
+      // Images it cannot resolve are reported, not passed: a Deployment's image is never templated
+      // by anyone (only Argo resolves its own templates, at submission, under admission control).
+      {
+        why: "a templated registry in a Deployment",
+        path: [...C0, "image"],
+        value: "{{ .Values.registry }}/mlops/steps:1.0.0",
+        expect: "registry is a template",
+      },
+      {
+        why: "a shell-style templated registry",
+        path: [...C0, "image"],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder, as written in a manifest
+        value: "${REGISTRY}/mlops/steps:1.0.0",
+        expect: "registry is a template",
+      },
+      {
+        why: "an image that is not a reference",
+        path: [...C0, "image"],
+        value: { repository: "mlops/steps" },
+        expect: "not an image reference",
+      },
     ],
-    unknown: { path: [...C0, "image"], expect: "advisory" },
+    unknown: { path: [...C0, "image"], expect: "mandatory" },
   },
   // ── Data safety ──
   "aws-rds-database-enable-deletion-protection": {

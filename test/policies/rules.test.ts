@@ -107,3 +107,29 @@ describe("kubernetes-admissionregistration-binding-enforce-guarded-namespaces: t
     expect(await check(withoutServing, environment)).toEqual([]);
   });
 });
+
+describe("kubernetes-core-pod-enforce-stack-registry on Argo templates", () => {
+  const NAME = "kubernetes-core-pod-enforce-stack-registry";
+  const c = CASES[NAME];
+  const template = (image: unknown): Spec => ({
+    type: "kubernetes:argoproj.io/v1alpha1:ClusterWorkflowTemplate",
+    name: "tpl",
+    inputs: {
+      metadata: { name: "tpl" },
+      spec: { templates: [{ name: "train", container: { name: "main", image, resources: { limits: { memory: "1Gi" } } } }] },
+    },
+  });
+  it("leaves a parameterised image to admission at submission, and still reports a fixed foreign one", async () => {
+    const repo = (c?.specs ?? []).filter((x) => x.name === "repo");
+    expect(await run(NAME, [...repo, template("{{workflow.parameters.training-image}}")])).toEqual([]);
+    const foreign = await run(NAME, [...repo, template("ghcr.io/acme/train:1.0.0")]);
+    expect(foreign.map((v) => v.message).join("\n")).toContain("ghcr.io");
+  });
+  it("reports an unknown image and goes on judging the other workloads", async () => {
+    const specs = applyChange(c as NonNullable<typeof c>, c?.unknown as NonNullable<typeof c>["unknown"], UNKNOWN);
+    const violations = await run(NAME, [...specs, { ...template("ghcr.io/acme/train:1.0.0") }]);
+    const messages = violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.message);
+    expect(messages.join("\n")).toMatch(/image is unknown during preview/);
+    expect(messages.join("\n")).toContain("ghcr.io/acme/train:1.0.0");
+  });
+});

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { alertingProblems, alertmanagerConfigSpec } from "../../components/k8s/alerting";
-import { ConfigError, resolveConfig } from "../../stacks/config";
+import { ConfigError, resolveConfig, secretPresence } from "../../stacks/config";
 import { SECRET_IN_CLEAR_TEXT } from "../../stacks/schema";
 import { deliverableReceivers, secretGaps } from "../../stacks/secrets";
 import { readStackConfig } from "../../tools/lib/stack-config";
@@ -306,6 +306,23 @@ describe("registry credentials of the pull-through cache", () => {
     const raw = { ...rawOf("dev"), registryCredentials: { "docker-hub": SECRET_IN_CLEAR_TEXT } };
     expect(messageOf(raw, "dev")).toMatch(/registryCredentials\.docker-hub: is stored in clear text/);
     expect(messageOf({ ...rawOf("dev"), registryCredentials: { quay: "x" } }, "dev")).toMatch(/registryCredentials/);
+  });
+
+  it("are refused, naming the key and never the value, when a value is not <username>:<access-token>", () => {
+    // What the Pulumi runtime hands the program for a --path secret: the decrypted object as JSON.
+    for (const bad of ["dckr_pat_onlyTheToken", ":dckr_pat_noUser", "ana:", "", 42]) {
+      const marked = secretPresence("registryCredentials", JSON.stringify({ "docker-hub": bad, ghcr: "ana:ghp_token" }), true);
+      const msg = messageOf({ ...rawOf("dev"), registryCredentials: marked }, "dev");
+      expect(msg).toContain(
+        "mlops-platform:registryCredentials.docker-hub: is not in the form <username>:<access-token> (the pull-through cache needs both, split at the first ':'); run: pulumi config set --secret --path 'mlops-platform:registryCredentials.docker-hub' <username>:<access-token> --stack dev",
+      );
+      expect(msg).not.toMatch(/registryCredentials\.ghcr/);
+      if (String(bad).length > 0) expect(msg).not.toContain(String(bad));
+    }
+    const good = secretPresence("registryCredentials", JSON.stringify({ "docker-hub": "ana:dckr_pat_x:y", ghcr: "ana:ghp_token" }), true);
+    expect(
+      Object.keys(resolveConfig({ ...rawOf("dev"), registryCredentials: good }, "mlops-platform", "dev").secrets.registryCredentials),
+    ).toEqual(["docker-hub", "ghcr"]);
   });
 
   it("leave Docker Hub and GHCR upstream in development when unset, and say how to set them", () => {

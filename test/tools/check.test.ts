@@ -136,6 +136,41 @@ describe("checkPlan: what a stack policy receives", () => {
     expect(v?.provider?.props.region).toBe("me-central-1");
   });
 
+  it("deserializes each resource once per check, yet counts what each rule read for that rule only", async () => {
+    const seen: PolicyResource[][] = [];
+    const reads = (name: string, resource: string): StackValidationPolicy => ({
+      name,
+      description: name,
+      validateStack: (args) => {
+        seen.push(args.resources);
+        void args.resources.find((x) => x.name === resource)?.props;
+      },
+    });
+    const perResource: unknown[] = [];
+    const resourcePolicy = (name: string): ResourceValidationPolicy => ({
+      name,
+      description: name,
+      validateResource: (args) => {
+        if (args.name === "queue") perResource.push(args.props);
+      },
+    });
+    const r = await checkPlan(plan(SPECS), {
+      stack: "test",
+      packConfig: cfg(),
+      policies: [reads("reads-key", "key"), reads("reads-queue", "queue"), resourcePolicy("r1"), resourcePolicy("r2")],
+    });
+    const checked = (p: string) => r.rules?.find((o) => o.policy === p)?.checked;
+    expect(checked("reads-key")).toEqual([urn("aws:kms/key:Key", "key")]);
+    expect(checked("reads-queue")).toEqual([urn("aws:sqs/queue:Queue", "queue")]);
+    // The same props object for every rule: no copy per rule (the queue's inputs are its outputs here).
+    expect(perResource).toHaveLength(2);
+    // (Compared by identity: the proxy refuses the unknown reads a diff of the objects would make.)
+    expect(perResource[0] === perResource[1]).toBe(true);
+    // One stack view for every stack rule (it was rebuilt per rule: a quarter of a 100-team gate's time).
+    expect(seen).toHaveLength(2);
+    expect(seen[0]?.every((r, i) => r === seen[1]?.[i])).toBe(true);
+  });
+
   it("matches a bucket setting through its property dependency when the bucket name is unknown", async () => {
     const specs = BUCKET.map((s) =>
       s.name === "data" ? s : { ...s, inputs: { ...s.inputs, bucket: UNKNOWN }, dependsOn: { bucket: ["data"] } },

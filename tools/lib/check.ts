@@ -236,12 +236,39 @@ function optionsOf(r: StateResource): PolicyResourceOptions {
   return opts;
 }
 
-function providerOf(r: StateResource, byUrn: ReadonlyMap<string, StateResource>): PolicyProviderResource | undefined {
-  if (!r.provider) return undefined;
-  const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
-  const prov = byUrn.get(urn);
-  if (!prov) return undefined;
-  return { type: prov.type, name: nameOf(prov.urn), urn: prov.urn, props: policyProps(prov.inputs) };
+/**
+ * Deserializes each resource's values once per check and hands every rule the same props (the
+ * CLI's analyzer deserializes them again for each rule; with ~100 rules over thousands of
+ * resources, that repetition was most of the policy gate's time and its garbage). Rules only
+ * read props: the pack's rules never write to them, so sharing one copy cannot change a verdict.
+ */
+class PropsCache {
+  readonly #byValues = new Map<object, Record<string, unknown>>();
+  readonly #providers = new Map<string, PolicyProviderResource | undefined>();
+  readonly #empty = policyProps(undefined);
+
+  constructor(private readonly byUrn: ReadonlyMap<string, StateResource>) {}
+
+  of(values: Record<string, unknown> | undefined): Record<string, unknown> {
+    if (values === undefined) return this.#empty;
+    let props = this.#byValues.get(values);
+    if (props === undefined) {
+      props = policyProps(values);
+      this.#byValues.set(values, props);
+    }
+    return props;
+  }
+
+  /** The resource's provider as policies see it, one object per provider. */
+  providerOf(r: StateResource): PolicyProviderResource | undefined {
+    if (!r.provider) return undefined;
+    const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
+    if (this.#providers.has(urn)) return this.#providers.get(urn);
+    const prov = this.byUrn.get(urn);
+    const out = prov ? { type: prov.type, name: nameOf(prov.urn), urn: prov.urn, props: this.of(prov.inputs) } : undefined;
+    this.#providers.set(urn, out);
+    return out;
+  }
 }
 
 class NotApplicable extends Error {}
@@ -279,13 +306,14 @@ class ObservedArgs {
   readonly opts: PolicyResourceOptions;
   readonly stackTags: ReadonlyMap<string, string>;
   readonly notApplicable = notApplicable;
-  readonly #props: Record<string, unknown>;
+  readonly #values: Record<string, unknown> | undefined;
+  readonly #cache: PropsCache;
   readonly #provider: PolicyProviderResource | undefined;
   readonly #getConfig: () => object;
 
   constructor(
     r: StateResource,
-    props: Record<string, unknown>,
+    cache: PropsCache,
     provider: PolicyProviderResource | undefined,
     getConfig: () => object,
     stackTags: ReadonlyMap<string, string>,
@@ -295,14 +323,16 @@ class ObservedArgs {
     this.name = nameOf(r.urn);
     this.opts = optionsOf(r);
     this.stackTags = stackTags;
-    this.#props = props;
+    this.#values = r.inputs;
+    this.#cache = cache;
     this.#provider = provider;
     this.#getConfig = getConfig;
   }
 
+  /** Deserialized on first read (by any rule): most resources are read by few rules. */
   get props(): Record<string, unknown> {
     this.looked = true;
-    return this.#props;
+    return this.#cache.of(this.#values);
   }
 
   get provider(): PolicyProviderResource | undefined {
@@ -378,6 +408,10 @@ async function runPolicies(
     return { level: "mandatory" as const, message: `Error ${during} with ${from}: ${(e as Error)?.stack ?? String(e)}` };
   };
 
+  const cache = new PropsCache(byUrn);
+  // One view of the stack for every stack rule (as the props); reads are noted for the rule running.
+  let onStackRead: (urn: string) => void = () => {};
+  let view: PolicyResource[] | undefined;
   const outcomes: RuleOutcome[] = [];
   for (const p of policies) {
     const level = levelOf(p, cfg);
@@ -394,7 +428,8 @@ async function runPolicies(
     const settings = ruleSettings(cfg, p.name);
     const getConfig = <T extends object>() => ({ ...settings }) as unknown as T;
     if (isStackPolicy(p)) {
-      const view = stackView(resources, byUrn, (urn) => checked.add(urn));
+      view ??= stackView(resources, cache, (urn) => onStackRead(urn));
+      onStackRead = (urn) => checked.add(urn);
       try {
         await p.validateStack({ resources: view, getConfig, stackTags, notApplicable }, reporter(p, level, ""));
       } catch (e) {
@@ -419,7 +454,7 @@ async function runPolicies(
         const appliesTo = (validate as { appliesTo?: (type: string) => boolean }).appliesTo;
         if (appliesTo && !appliesTo(r.type)) continue;
         try {
-          const args = new ObservedArgs(r, policyProps(r.inputs), providerOf(r, byUrn), getConfig, stackTags);
+          const args = new ObservedArgs(r, cache, cache.providerOf(r), getConfig, stackTags);
           // The CLI attributes a resource policy's violations to the resource, whatever urn is passed.
           const report = reporter(p, level, r.urn);
           await validate(args as ResourceValidationArgs, (message) => report(message));
@@ -501,21 +536,23 @@ class ObservedView {
   parent?: PolicyResource;
   dependencies: PolicyResource[] = [];
   propertyDependencies: Record<string, PolicyResource[]> = {};
-  readonly #props: Record<string, unknown>;
+  readonly #values: Record<string, unknown> | undefined;
+  readonly #cache: PropsCache;
   readonly #onRead: (urn: string) => void;
 
-  constructor(r: StateResource, props: Record<string, unknown>, onRead: (urn: string) => void) {
+  constructor(r: StateResource, values: Record<string, unknown> | undefined, cache: PropsCache, onRead: (urn: string) => void) {
     this.type = r.type;
     this.urn = r.urn;
     this.name = nameOf(r.urn);
     this.opts = optionsOf(r);
-    this.#props = props;
+    this.#values = values;
+    this.#cache = cache;
     this.#onRead = onRead;
   }
 
   get props(): Record<string, unknown> {
     this.#onRead(this.urn);
-    return this.#props;
+    return this.#cache.of(this.#values);
   }
 
   readonly isType = (cls: unknown): boolean => isTypeOf(this.type, cls);
@@ -524,17 +561,12 @@ class ObservedView {
 }
 
 /** The resources as stack policies see them: outputs, parent and dependencies resolved. */
-function stackView(
-  resources: readonly StateResource[],
-  byUrn: ReadonlyMap<string, StateResource>,
-  onRead: (urn: string) => void,
-): PolicyResource[] {
+function stackView(resources: readonly StateResource[], cache: PropsCache, onRead: (urn: string) => void): PolicyResource[] {
   const views = new Map<string, PolicyResource>();
   for (const r of resources) {
     const values = r.outputs && Object.keys(r.outputs).length > 0 ? r.outputs : r.inputs;
-    const props = policyProps(values);
-    const view = new ObservedView(r, props, onRead) as unknown as PolicyResource;
-    const provider = providerOf(r, byUrn);
+    const view = new ObservedView(r, values, cache, onRead) as unknown as PolicyResource;
+    const provider = cache.providerOf(r);
     if (provider) view.provider = provider;
     views.set(r.urn, view);
   }

@@ -260,7 +260,11 @@ export function dependencyOrder(resources: PlanResource[]): PlanResource[] {
     if (providerUrn && byUrn.has(providerUrn)) d.add(providerUrn);
     for (const x of r.dependencies) if (byUrn.has(x) && x !== r.urn) d.add(x);
     deps.set(r.urn, d);
-    for (const x of d) dependents.set(x, [...(dependents.get(x) ?? []), r.urn]);
+    for (const x of d) {
+      const list = dependents.get(x);
+      if (list) list.push(r.urn);
+      else dependents.set(x, [r.urn]);
+    }
   }
   const ready = resources.filter((r) => deps.get(r.urn)?.size === 0).map((r) => r.urn);
   ready.sort();

@@ -44,17 +44,20 @@ export const awsIamRoleDisallowAdminPolicy = resourceRule({
     "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
     EKS_ASSOCIATION,
   ],
-  check: ({ args, props, report }) => {
+  check: ({ args, props, settings, report }) => {
     if (args.type === EKS_ASSOCIATION) {
       const policy = str(props.policyArn) ?? "";
       const scope = str(obj(props.accessScope).type) ?? "cluster";
       const admin =
         /:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/.test(policy) ||
         (/:cluster-access-policy\/AmazonEKSAdminPolicy$/.test(policy) && scope === "cluster");
-      // The platform's own cluster component grants cluster admin to the stack's configured admin roles only.
-      if (admin && !args.urn.includes(PLATFORM_ADMIN_ASSOCIATION))
+      // Only the platform's own cluster component, and only for a role the stack names in
+      // identity.clusterAdmins: a component's name is not proof enough, the principal must match.
+      const principal = str(props.principalArn);
+      const configured = principal !== undefined && settings.clusterAdmins.includes(principal);
+      if (admin && !(args.urn.includes(PLATFORM_ADMIN_ASSOCIATION) && configured))
         report(
-          `associates ${policy.split("/").pop()} (cluster-wide Kubernetes admin) with ${str(props.principalArn) ?? "a principal"}; grant teams Kubernetes groups through an access entry, and list administrators in the stack's adminRoleArns`,
+          `associates ${policy.split("/").pop()} (cluster-wide Kubernetes admin) with ${principal ?? "a principal"}${args.urn.includes(PLATFORM_ADMIN_ASSOCIATION) ? ", which is not one of the stack's identity.clusterAdmins" : ""}; grant teams Kubernetes groups through an access entry, and list administrators in the stack's mlops-platform:identity.clusterAdmins`,
         );
       return;
     }

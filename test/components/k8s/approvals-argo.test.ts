@@ -353,3 +353,334 @@ describe("mlops-approvals against the writes of Argo Workflows v4.0.6", () => {
     });
   }
 });
+
+/**
+ * What runs after the approval is what the approver approved. Argo's Workflow CRD has no status
+ * subresource, so a member's `update` right reaches the whole object: the stored platform
+ * templates (`status.storedWorkflowTemplateSpec`, what `workflowTemplateRef` resolved to, and
+ * `status.storedTemplates`, what `templateRef` resolved to), node outputs later steps read, the
+ * arguments, templates and pod settings of the spec. The controller (v4.0.6 `setStoredWfSpec`)
+ * keeps a stored spec it finds and re-joins the spec on a suspend or shutdown change, so each
+ * rewrite below would change the promotion that runs after the approval.
+ */
+describe("mlops-approvals: a member cannot rewrite what runs after the approval", () => {
+  const PROMOTE = {
+    name: "promote",
+    container: {
+      name: "main",
+      image: "123456789012.dkr.ecr.me-central-1.amazonaws.com/mlops-platform/pipeline-steps:0.1.0",
+      command: ["node", "dist/promote.js"],
+      args: ["--quality-gate={{workflow.parameters.quality-gate}}", "--model-name={{workflow.parameters.model-name}}"],
+    },
+  };
+  const GATE = '{"metrics":[{"name":"auc","direction":"max","threshold":0.8}],"primaryMetric":"auc"}';
+  /** A waiting run as the controller stores it: the resolved platform template and a registration output. */
+  function stored(namespace: string): Wf {
+    const wf = waiting(namespace);
+    (wf.spec.arguments as { parameters: Obj[] }).parameters.push({ name: "quality-gate", value: GATE });
+    wf.status.storedWorkflowTemplateSpec = {
+      entrypoint: "pipeline",
+      serviceAccountName: "pipeline-data",
+      arguments: structuredClone(wf.spec.arguments),
+      templates: [{ name: "pipeline", dag: { tasks: [{ name: "promote", template: "promote" }] } }, structuredClone(PROMOTE)],
+    };
+    wf.status.storedTemplates = { "cluster/training-pipeline/promote": structuredClone(PROMOTE) };
+    const register = (wf.status.nodes as Record<string, Node>)["training-pipeline-x7k2p-3962212931"] as Node;
+    register.outputs = { parameters: [{ name: "model-version", value: "7" }] };
+    wf.status.outputs = { parameters: [{ name: "model-version", value: "7" }] };
+    return wf;
+  }
+  const weakGate = '{"metrics":[{"name":"auc","direction":"max","threshold":0}],"primaryMetric":"auc"}';
+  const promoteWith = (args: string[]) => ({ ...structuredClone(PROMOTE), container: { ...PROMOTE.container, args } });
+  const params = (wf: Wf) => (wf.spec.arguments as { parameters: { name: string; value: string }[] }).parameters;
+  /** Each rewrite, as a member would send it (kubectl edit/replace/patch: an update of the object). */
+  const REWRITES: [string, (wf: Wf) => void][] = [
+    [
+      "status.storedWorkflowTemplateSpec (the platform's promote step)",
+      (wf) => {
+        const spec = wf.status.storedWorkflowTemplateSpec as { templates: Obj[] };
+        spec.templates[1] = promoteWith([`--quality-gate=${weakGate}`, "--model-name={{workflow.parameters.model-name}}"]);
+      },
+    ],
+    [
+      "status.storedTemplates (a templateRef step)",
+      (wf) => {
+        (wf.status.storedTemplates as Record<string, Obj>)["cluster/training-pipeline/promote"] = promoteWith(["--model-name=other-model"]);
+      },
+    ],
+    [
+      "spec.arguments.parameters (the gate)",
+      (wf) => {
+        (params(wf).find((p) => p.name === "quality-gate") as { value: string }).value = weakGate;
+      },
+    ],
+    [
+      "spec.templates (a promote template of the member's own)",
+      (wf) => {
+        wf.spec.templates = [promoteWith(["--model-name=other-model"])];
+      },
+    ],
+    [
+      "spec.workflowTemplateRef (another template)",
+      (wf) => {
+        wf.spec.workflowTemplateRef = { name: "team-pipeline" };
+      },
+    ],
+    [
+      "spec.podSpecPatch",
+      (wf) => {
+        wf.spec.podSpecPatch = '{"containers":[{"name":"main","env":[{"name":"MLFLOW_TRACKING_URI","value":"http://elsewhere"}]}]}';
+      },
+    ],
+    [
+      "spec.serviceAccountName",
+      (wf) => {
+        wf.spec.serviceAccountName = "pipeline-deploy";
+      },
+    ],
+    [
+      "spec.templateDefaults",
+      (wf) => {
+        wf.spec.templateDefaults = { container: { name: "main", env: [{ name: "GATE_OVERRIDE", value: "pass" }] } };
+      },
+    ],
+    [
+      "spec.onExit (a hook after the approval)",
+      (wf) => {
+        wf.spec.onExit = "exfiltrate";
+      },
+    ],
+    [
+      "status.nodes[…].outputs (the registered version the promotion reads)",
+      (wf) => {
+        const register = (wf.status.nodes as Record<string, Node>)["training-pipeline-x7k2p-3962212931"] as Node;
+        register.outputs = { parameters: [{ name: "model-version", value: "3" }] };
+      },
+    ],
+    [
+      "status.outputs (global outputs)",
+      (wf) => {
+        wf.status.outputs = { parameters: [{ name: "model-version", value: "3" }] };
+      },
+    ],
+    [
+      "status.nodes (a step marked done before it ran)",
+      (wf) => {
+        const nodes = wf.status.nodes as Record<string, Node>;
+        nodes["training-pipeline-x7k2p-1111"] = {
+          id: "training-pipeline-x7k2p-1111",
+          name: "training-pipeline-x7k2p.preflight",
+          displayName: "preflight",
+          type: "Pod",
+          phase: "Succeeded",
+          boundaryID: "training-pipeline-x7k2p",
+        };
+      },
+    ],
+    [
+      "status removed (kubectl replace without it)",
+      (wf) => {
+        (wf as { status?: unknown }).status = undefined;
+        delete (wf as { status?: unknown }).status;
+      },
+    ],
+  ];
+  const rewrite = (old: Wf, f: (wf: Wf) => void): Wf => {
+    const wf = copy(old);
+    f(wf);
+    return wf;
+  };
+
+  for (const namespace of ["team-fraud", "ml-pipelines"]) {
+    describe(namespace, () => {
+      const old = stored(namespace);
+      const approver = sa(namespace, "argo-sso-approver");
+      const members = [sa(namespace, "argo-sso-team"), "arn:aws:sts::123456789012:assumed-role/mlops-team-fraud/ana"];
+
+      it("the objects are valid Workflows (upstream schema)", async () => {
+        for (const wf of [old, ...REWRITES.map(([, f]) => rewrite(old, f))])
+          expect(await schemaError(JSON.parse(JSON.stringify(wf)))).toBeUndefined();
+      });
+
+      it.each(REWRITES)(
+        "refuses a member's rewrite of %s while the approval waits; the controller, the approver and the admins may",
+        (what, f) => {
+          const changed = rewrite(old, f);
+          const field = what.split(" ")[0]?.replace(/\[.*\]/, "") ?? "";
+          for (const member of members) {
+            const refused = failures(admit(old, changed, member)).join("\n");
+            expect(refused).toMatch(/only by the workflow controller, the approvers of [a-z-]+ or the admins/);
+            expect(refused).toContain(field.split(".").slice(0, 2).join("."));
+          }
+          for (const who of [CONTROLLER, approver, sa("argo", "argo-sso-admin")]) expect(failures(admit(old, changed, who))).toEqual([]);
+        },
+      );
+
+      it("still lets a member stop, terminate or suspend the run and label or annotate it", () => {
+        for (const strategy of ["Stop", "Terminate"] as const)
+          expect(failures(admit(old, argoShutdownPatch(old, strategy, ANA), sa(namespace, "argo-sso-team")))).toEqual([]);
+        // util.go SuspendWorkflow: spec.suspend = true and the actor labels, sent as an Update.
+        const suspended = copy(old);
+        suspended.spec.suspend = true;
+        labelActor(suspended, ANA, "");
+        suspended.metadata.labels[`${A}action`] = "Suspend";
+        expect(failures(admit(old, suspended, sa(namespace, "argo-sso-team")))).toEqual([]);
+        const labelled = copy(old);
+        labelled.metadata.labels["team.example/owner"] = "ana";
+        labelled.metadata.annotations = { ...(labelled.metadata.annotations as Obj), "team.example/note": "waiting for lead" };
+        expect(failures(admit(old, labelled, members[1] as string))).toEqual([]);
+      });
+    });
+  }
+
+  it("holds for the whole run, not only while the approval waits: a stored template rewritten during training would run after the approval", () => {
+    const training = stored("team-fraud");
+    const nodes = training.status.nodes as Record<string, Node>;
+    delete nodes[APPROVAL_ID];
+    (nodes["training-pipeline-x7k2p-3962212931"] as Node).phase = "Running";
+    const member = sa("team-fraud", "argo-sso-team");
+    for (const [, f] of REWRITES) {
+      expect(failures(admit(training, rewrite(training, f), member)).join("\n")).toMatch(/may not change (spec|status)\./);
+      expect(failures(admit(training, rewrite(training, f), CONTROLLER))).toEqual([]);
+    }
+    expect(failures(admit(training, argoShutdownPatch(training, "Terminate", ANA), member))).toEqual([]);
+  });
+
+  /** A run whose registration failed (before the approval), as the controller left it. */
+  function failed(namespace: string): Wf {
+    const wf = stored(namespace);
+    const nodes = wf.status.nodes as Record<string, Node>;
+    delete nodes[APPROVAL_ID];
+    const register = nodes["training-pipeline-x7k2p-3962212931"] as Node;
+    Object.assign(register, { phase: "Failed", message: "exit code 1", finishedAt: "2026-11-28T03:40:00Z", children: [] });
+    Object.assign(nodes["training-pipeline-x7k2p"] as Node, { phase: "Failed", finishedAt: "2026-11-28T03:40:00Z" });
+    Object.assign(wf.status, { phase: "Failed", message: "child failed", finishedAt: "2026-11-28T03:40:00Z" });
+    wf.status.conditions = [{ type: "Completed", status: "True" }];
+    wf.metadata.labels[`${A}phase`] = "Failed";
+    wf.metadata.labels[`${A}completed`] = "true";
+    return wf;
+  }
+  /** util.go FormulateRetryWorkflow + createNewRetryWorkflow, then the server's actor labels. */
+  function argoRetry(old: Wf, claims: Claims): Wf {
+    const wf = copy(old);
+    delete wf.metadata.labels[`${A}completed`];
+    wf.status.conditions = [{ type: "Completed", status: "False" }];
+    delete wf.status.phase;
+    delete wf.status.message;
+    delete wf.status.finishedAt;
+    wf.status.startedAt = NOW;
+    delete wf.spec.shutdown;
+    const nodes = wf.status.nodes as Record<string, Node>;
+    const failedPods = Object.keys(nodes).filter((id) => nodes[id]?.type === "Pod" && nodes[id]?.phase === "Failed");
+    for (const id of failedPods) delete nodes[id];
+    for (const node of Object.values(nodes)) {
+      if (node.children) node.children = (node.children as string[]).filter((c) => !failedPods.includes(c));
+      if (node.type === "DAG") {
+        Object.assign(node, { phase: "Running", startedAt: NOW });
+        delete node.message;
+        delete node.finishedAt;
+      }
+    }
+    labelActor(wf, claims, "");
+    wf.metadata.labels[`${A}action`] = "Retry";
+    return wf;
+  }
+
+  it("lets a member retry a failed run as Argo does, and refuses a retry that changes anything else", async () => {
+    const old = failed("team-fraud");
+    const member = sa("team-fraud", "argo-sso-team");
+    const retried = argoRetry(old, ANA);
+    for (const wf of [old, retried]) expect(await schemaError(JSON.parse(JSON.stringify(wf)))).toBeUndefined();
+    expect(failures(admit(old, retried, member))).toEqual([]);
+    const forged: [string, (wf: Wf) => void][] = [
+      [
+        "a node marked Succeeded",
+        (wf) => Object.assign((wf.status.nodes as Record<string, Node>)["training-pipeline-x7k2p"] as Node, { phase: "Succeeded" }),
+      ],
+      [
+        "a node added",
+        (wf) => Object.assign(wf.status.nodes as Record<string, Node>, { x: { id: "x", name: "x", type: "Pod", phase: "Succeeded" } }),
+      ],
+      [
+        "a node's outputs",
+        (wf) =>
+          Object.assign((wf.status.nodes as Record<string, Node>)["training-pipeline-x7k2p"] as Node, {
+            outputs: { parameters: [{ name: "p", value: "1" }] },
+          }),
+      ],
+      [
+        "a node's template",
+        (wf) => Object.assign((wf.status.nodes as Record<string, Node>)["training-pipeline-x7k2p"] as Node, { templateName: "other" }),
+      ],
+      [
+        "a child link added",
+        (wf) => ((wf.status.nodes as Record<string, Node>)["training-pipeline-x7k2p"] as Node & { children: string[] }).children.push("y"),
+      ],
+      ...REWRITES.filter(([what]) => !what.startsWith("status.nodes") && !what.startsWith("status removed")),
+    ];
+    for (const [what, f] of forged) {
+      expect(failures(admit(old, rewrite(retried, f), member)).join("\n"), what).toMatch(/may not change/);
+      expect(failures(admit(old, rewrite(old, f), CONTROLLER)), what).toEqual([]);
+    }
+    // A run that failed after its approval: a retry keeping the granted approval would promote
+    // whatever the re-run steps produce; a retry that asks again (approval node deleted) is a retry.
+    const afterApproval = copy(old);
+    const approvalNode = (waiting("team-fraud").status.nodes as Record<string, Node>)[APPROVAL_ID] as Node;
+    (afterApproval.status.nodes as Record<string, Node>)[APPROVAL_ID] = {
+      ...approvalNode,
+      phase: "Succeeded",
+      finishedAt: "2026-11-28T04:00:00Z",
+    };
+    const keepsApproval = argoRetry(afterApproval, ANA);
+    expect(failures(admit(afterApproval, keepsApproval, member)).join("\n")).toMatch(/may not change/);
+    const asksAgain = copy(keepsApproval);
+    delete (asksAgain.status.nodes as Record<string, Node>)[APPROVAL_ID];
+    expect(failures(admit(afterApproval, asksAgain, member))).toEqual([]);
+    // A running run is not retried: the same status change is refused while the approval waits.
+    const running = stored("team-fraud");
+    expect(failures(admit(running, argoRetry(running, ANA), member)).join("\n")).toMatch(/may not change status\./);
+  });
+
+  it("refuses a member's run created with a status (a forged stored template), not one submitted as Argo does", () => {
+    const submitted = stored("team-fraud");
+    delete (submitted as { status?: unknown }).status;
+    for (const k of ["uid", "resourceVersion", "generation", "creationTimestamp"]) delete submitted.metadata[k];
+    const created = (object: Wf, username: string) =>
+      evaluatePolicies(approvals, {
+        object: JSON.parse(JSON.stringify(object)),
+        namespace: "team-fraud",
+        operation: "CREATE",
+        username,
+        team: true,
+      });
+    expect(failures(created(submitted, sa("team-fraud", "argo-sso-team")))).toEqual([]);
+    const forged = copy(submitted);
+    forged.status = { storedWorkflowTemplateSpec: { entrypoint: "pipeline", templates: [promoteWith(["--model-name=other-model"])] } };
+    expect(failures(created(forged, "arn:aws:sts::123456789012:assumed-role/mlops-team-fraud/ana")).join("\n")).toMatch(
+      /status.storedWorkflowTemplateSpec/,
+    );
+    // The cron controller creates runs under the controller's account.
+    expect(failures(created(submitted, CONTROLLER))).toEqual([]);
+  });
+
+  it("leaves WorkflowTemplates and CronWorkflows to the team (their edits are judged by the other policies)", () => {
+    const template = {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "WorkflowTemplate",
+      metadata: { name: "team-pipeline", namespace: "team-fraud", labels: {} },
+      spec: { entrypoint: "main", templates: [promoteWith(["--model-name=a"])] },
+      status: {},
+    } as unknown as Wf;
+    const edited = copy(template);
+    edited.spec.templates = [promoteWith(["--model-name=b"])];
+    expect(failures(admit(template, edited, sa("team-fraud", "argo-sso-team")))).toEqual([]);
+    const cron = {
+      ...copy(template),
+      kind: "CronWorkflow",
+      spec: { schedules: ["0 3 * * *"], workflowSpec: { workflowTemplateRef: { name: "team-pipeline" } } },
+    } as unknown as Wf;
+    const cronEdited = copy(cron);
+    cronEdited.spec.schedules = ["0 4 * * *"];
+    expect(failures(admit(cron, cronEdited, "arn:aws:sts::123456789012:assumed-role/mlops-team-fraud/ana"))).toEqual([]);
+  });
+});
