@@ -189,6 +189,7 @@ export function buildPlatformServices(
         slo: m.slo,
         autoscaling: m.autoscaling,
         dataPrefix: m.dataPrefix,
+        drift: m.drift,
       })),
       serviceReplicas: cfg.availability.serviceReplicas,
       protectData: cfg.protectData,

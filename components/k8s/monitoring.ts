@@ -33,14 +33,34 @@ export const GRAFANA_SERVICE = { name: "kube-prometheus-stack-grafana", port: 80
 
 /** Thresholds of the alert rules. */
 export interface AlertThresholds {
-  /** PSI above which drift alerts (the drift monitor retrains at the same threshold). */
+  /** PSI above which drift alerts for a model without its own threshold (`services.driftThreshold`). */
   readonly driftPsi: number;
+  /**
+   * Each model's own PSI threshold by registered model (`models[].drift.psiThreshold`), the one its
+   * drift CronWorkflow retrains at. @default none: every model alerts at `driftPsi`
+   */
+  readonly driftPsiByModel?: Readonly<Record<string, number>>;
   /** @default 0.05 */
   readonly modelErrorRate?: number;
   /** @default 1 second */
   readonly modelP95Seconds?: number;
   /** @default 14 days */
   readonly certExpiryDays?: number;
+}
+
+/** A PromQL string literal (double-quoted, escaped). */
+const promString = (v: string) => JSON.stringify(v);
+/** `v` matched literally inside a PromQL (RE2) regular expression. */
+const promRegexLiteral = (v: string) => v.replace(/[\\.^$|?*+()[\]{}]/g, "\\$&");
+
+/** The drift alert: each model above its own threshold, the others above the stack-wide one. */
+function driftExpr(t: AlertThresholds): string {
+  const psi = (matcher: string) =>
+    `max by (model, team) ({__name__=~"model_data_drift_psi|argo_workflows_model_data_drift_psi"${matcher}})`;
+  const own = Object.entries(t.driftPsiByModel ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (own.length === 0) return `${psi("")} > ${t.driftPsi}`;
+  const others = `,model!~${promString(own.map(([m]) => promRegexLiteral(m)).join("|"))}`;
+  return [...own.map(([m, v]) => `(${psi(`,model=${promString(m)}`)} > ${v})`), `(${psi(others)} > ${t.driftPsi})`].join(" or ");
 }
 
 /** The rule groups of the platform's PrometheusRule (exported for tests). */
@@ -81,10 +101,10 @@ export function alertRuleGroups(t: AlertThresholds, servingNamespace: string): R
       rules: [
         rule(
           "FeatureDriftDetected",
-          `max by (model) ({__name__=~"model_data_drift_psi|argo_workflows_model_data_drift_psi"}) > ${t.driftPsi}`,
+          driftExpr(t),
           "0m",
           "warning",
-          `Input data of model {{ $labels.model }} drifted (largest feature PSI above ${t.driftPsi}); the drift monitor submits retraining`,
+          `Input data of model {{ $labels.model }} drifted (largest feature PSI {{ $value }} above the model's threshold); its drift CronWorkflow submits retraining`,
         ),
       ],
     },

@@ -45,6 +45,7 @@ import {
 } from "./argo-workflows";
 import { servingQuota } from "./autoscaling";
 import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } from "./catalogue";
+import { driftCronResources } from "./drift-crons";
 import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
@@ -333,7 +334,10 @@ function createMonitoring(w: Wiring, sso: SsoSettings): Monitoring {
       storageClassName: w.args.cloud.storageClassName,
       retentionDays: Math.min(w.args.retentionDays, 90),
       replicas: w.replicas,
-      thresholds: { driftPsi: w.args.driftThreshold },
+      thresholds: {
+        driftPsi: w.args.driftThreshold,
+        driftPsiByModel: Object.fromEntries(w.args.models.flatMap((m) => (m.drift ? [[m.registeredModel, m.drift.psiThreshold]] : []))),
+      },
       grafanaAdminPassword: w.password("grafana-admin"),
       ...(w.args.alerting ? { alerting: w.args.alerting } : {}),
       dependsOn: w.ready,
@@ -445,6 +449,18 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
     w.parent,
   );
   clusterWorkflowResources(`${w.name}-workflows`, args.workflowManifests, argo, w.parent);
+  driftCronResources(
+    `${w.name}-drift`,
+    {
+      namespace: w.nsOut(NAMESPACES.pipelines),
+      models: args.models,
+      ...(args.captureUri === undefined ? {} : { captureUri: args.captureUri }),
+      datasetsUri: args.cloud.buckets.datasets.uri,
+      argo,
+      dependsOn: w.ready,
+    },
+    w.parent,
+  );
   clusterTemplateReaders(
     `${w.name}-workflows`,
     args.teams.map((t) => ({ groups: t.groups, namespace: teamNamespace(t.name) })),

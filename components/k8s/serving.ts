@@ -56,6 +56,8 @@ export interface ServedModelSpec {
    * @default `platform/<registeredModel>/`
    */
   readonly dataPrefix?: string;
+  /** `models[].drift`: the model's drift CronWorkflow. @default none: no drift CronWorkflow */
+  readonly drift?: { readonly psiThreshold: number; readonly schedule: string };
 }
 
 /** Port of a model pod's `http` port (what Services and routes reach): the capture proxy, or the model server without capture. */
@@ -452,7 +454,6 @@ export function rolloutSpec(
   },
 ): Record<string, unknown> {
   const serverPort = ctx.capture ? MODEL_SERVER_PORT : MODEL_PORT;
-  const serverPortName = ctx.capture ? "model" : "http";
   const labels = { "app.kubernetes.io/name": model.name, "mlops.platform/model": model.name };
   const tmp = scratchVolume("tmp", "/tmp", "2Gi");
   const names = analysisTemplateNames(model.name);
@@ -517,7 +518,8 @@ export function rolloutSpec(
               "-m",
               `models:/${model.registeredModel}/${model.version}`,
               "-h",
-              "0.0.0.0",
+              // Behind the capture proxy the model server is pod-local: only the proxy reaches it.
+              ctx.capture ? "127.0.0.1" : "0.0.0.0",
               "-p",
               String(serverPort),
               "--env-manager",
@@ -530,9 +532,10 @@ export function rolloutSpec(
               { name: "MLFLOW_DISABLE_TELEMETRY", value: "true" },
               { name: "DO_NOT_TRACK", value: "true" },
             ],
-            ports: [{ name: serverPortName, containerPort: serverPort }],
-            readinessProbe: { httpGet: { path: "/ping", port: serverPortName }, initialDelaySeconds: 20, periodSeconds: 10 },
-            livenessProbe: { httpGet: { path: "/health", port: serverPortName }, initialDelaySeconds: 60, periodSeconds: 20 },
+            // The kubelet probes the pod IP: behind the capture proxy, through the proxy's `http` port.
+            ...(ctx.capture ? {} : { ports: [{ name: "http", containerPort: serverPort }] }),
+            readinessProbe: { httpGet: { path: "/ping", port: "http" }, initialDelaySeconds: 20, periodSeconds: 10 },
+            livenessProbe: { httpGet: { path: "/health", port: "http" }, initialDelaySeconds: 60, periodSeconds: 20 },
             securityContext: restrictedContainerSecurityContext(),
             resources: resources(MODEL_SERVER_SIZE),
             volumeMounts: [tmp.mount, mlflowTokenVolume.mount],

@@ -29,7 +29,12 @@ describe.each([
       const [server, capture] = [containers.find((c) => c.name === "model"), containers.find((c) => c.name === "capture")];
       expect(capture, name).toBeDefined();
       expect(capture?.ports).toEqual([{ name: "http", containerPort: 8080 }]);
-      expect(server?.ports).toEqual([{ name: "model", containerPort: 8081 }]);
+      // The model server listens on 127.0.0.1 only, behind the proxy, and is probed through it.
+      expect(server?.ports).toBeUndefined();
+      const args = (server?.args ?? []) as string[];
+      expect(args[args.indexOf("-h") + 1]).toBe("127.0.0.1");
+      expect(args[args.indexOf("-p") + 1]).toBe("8081");
+      expect(((server?.readinessProbe as Obj)?.httpGet as Obj)?.port).toBe("http");
       expect(String(capture?.image)).toMatch(/\/steps[:@]/);
       const env = Object.fromEntries(((capture?.env ?? []) as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
       expect(env.UPSTREAM_URL).toBe("http://127.0.0.1:8081");

@@ -363,6 +363,17 @@ const INVALID: [string, (raw: Record<string, unknown>) => Record<string, unknown
   ],
   ["a model of an unknown team", (r) => ({ ...r, models: [model({ team: "payments" })] }), "mlops-platform:models[0].team"],
   [
+    "a drift threshold of zero",
+    (r) => ({ ...r, models: [model({ drift: { psiThreshold: 0 } })] }),
+    "mlops-platform:models[0].drift.psiThreshold",
+  ],
+  [
+    "a drift schedule that is not a cron expression",
+    (r) => ({ ...r, models: [model({ drift: { schedule: "hourly" } })] }),
+    "mlops-platform:models[0].drift.schedule",
+  ],
+  ["an unknown drift key", (r) => ({ ...r, models: [model({ drift: { threshold: 0.3 } })] }), "mlops-platform:models[0].drift.threshold"],
+  [
     "duplicate model names",
     (r) => ({ ...r, models: [model(), model({ dataPrefix: "teams/fraud/other/" })] }),
     "mlops-platform:models[1].name",

@@ -657,7 +657,7 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       );
       const where = (kind: string) => wf.filter((r) => r.type.endsWith(`:${kind}`)).map((r) => (r.inputs.metadata as Obj).namespace);
       expect(where("WorkflowTemplate")).toEqual([]);
-      expect(where("ClusterWorkflowTemplate")).toEqual([undefined]);
+      expect(where("ClusterWorkflowTemplate")).toEqual([undefined, undefined]);
       expect(where("CronWorkflow").every((n) => n === NAMESPACES.pipelines)).toBe(true);
       const settings = mine.filter(
         (r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs.metadata as Obj).name === "mlops-pipeline-settings",

@@ -32,7 +32,7 @@ beforeAll(async () => {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       if (req.url === "/health") return res.writeHead(200).end("ok");
-      if (req.url !== "/invocations") return res.writeHead(404).end();
+      if (new URL(req.url ?? "/", "http://m").pathname !== "/invocations") return res.writeHead(404).end();
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { dataframe_split?: { columns: string[]; data: number[][] } };
       if (!body.dataframe_split) return res.writeHead(400, { "content-type": "application/json" }).end('{"error_code":"BAD_REQUEST"}');
       const i = body.dataframe_split.columns.indexOf("amount");
@@ -163,6 +163,47 @@ describe("capture proxy", () => {
     expect(r.status).toBe(200);
     await proxy.close();
     expect(log.join("\n")).toMatch(/capture batch of 1 rows lost: .*503/);
+  });
+
+  it("captures a scoring request with a query string like one without", async () => {
+    const { proxy, port } = await proxyWith(aws({ CAPTURE_URI: "s3://artifacts-bucket/capture/query/" }), () => 0);
+    const r = await call(port, "/invocations?content_type=json", { dataframe_split: { columns: ["amount"], data: [[250]] } });
+    expect(JSON.parse(r.text)).toEqual({ predictions: [1] });
+    await proxy.close();
+    expect(captured("artifacts-bucket/capture/query/").map((x) => [x.amount, x.prediction])).toEqual([[250, 1]]);
+    expect(proxy.stats.captured).toBe(1);
+  });
+
+  it("forwards a body over the cap untouched but never buffers it for capture, and counts it", async () => {
+    const log: string[] = [];
+    const { proxy, port } = await proxyWith(aws({ CAPTURE_URI: "s3://artifacts-bucket/capture/big/" }), () => 0, log);
+    const rows = Array.from({ length: 200_000 }, (_, i) => [i]);
+    const r = await call(port, "/invocations", { dataframe_split: { columns: ["amount"], data: rows } });
+    expect(r.status).toBe(200);
+    expect((JSON.parse(r.text) as { predictions: number[] }).predictions).toHaveLength(200_000);
+    await call(port, "/invocations", { dataframe_split: { columns: ["amount"], data: [[5]] } });
+    await proxy.close();
+    expect(captured("artifacts-bucket/capture/big/").map((x) => x.amount)).toEqual([5]);
+    expect(proxy.stats).toMatchObject({ captured: 1, skippedOversize: 1 });
+    expect(log.join("\n")).toMatch(/forwarded without capture: body over 1048576 bytes \(1 skipped so far\)/);
+  });
+
+  it("gives up a batch write that hangs after the put timeout, and counts it lost", async () => {
+    const log: string[] = [];
+    const hanging = { get: async () => undefined, put: () => new Promise<void>(() => {}) };
+    const settings = captureSettings({ ...aws(), PLATFORM_OBJECT_STORE_ENDPOINT: store.url, UPSTREAM_URL: modelUrl });
+    expect(settings.putTimeoutMs).toBe(30_000);
+    const proxy = await startCaptureProxy(
+      { ...settings, store: hanging, putTimeoutMs: 50, random: () => 0, log: (l) => log.push(l) },
+      0,
+      "127.0.0.1",
+    );
+    const port = (proxy.server.address() as AddressInfo).port;
+    expect((await call(port, "/invocations", { dataframe_split: { columns: ["amount"], data: [[1]] } })).status).toBe(200);
+    await proxy.close();
+    expect(log.join("\n")).toMatch(/capture batch of 1 rows lost: object store put of .* timed out after 50 ms/);
+    expect(proxy.stats.lostBatches).toBe(1);
+    expect(() => captureSettings({ ...aws(), CAPTURE_PUT_TIMEOUT_SECONDS: "0" })).toThrow(/CAPTURE_PUT_TIMEOUT_SECONDS/);
   });
 
   it("reads every MLflow scoring format and refuses what it cannot pair", () => {

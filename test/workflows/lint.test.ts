@@ -27,7 +27,7 @@ async function problemsAfter(edit: (doc: WorkflowDocument) => void): Promise<str
 describe("workflows lint", () => {
   it("passes every shipped file (upstream schema included)", async () => {
     expect(shipped.map((d) => `${d.file}:${d.object.kind}`)).toEqual([
-      "drift-monitor.yaml:CronWorkflow",
+      "drift-monitor.yaml:ClusterWorkflowTemplate",
       "feature-materialize.yaml:CronWorkflow",
       "model-archival.yaml:CronWorkflow",
       "training-pipeline.yaml:ClusterWorkflowTemplate",

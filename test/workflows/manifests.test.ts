@@ -21,7 +21,7 @@ describe("loadWorkflowManifests", () => {
     const b = loadWorkflowManifests();
     expect(a).toEqual(b);
     expect(a.map((m) => `${String(m.kind)}/${String((m.metadata as Obj).name)}`)).toEqual([
-      "CronWorkflow/drift-monitor",
+      "ClusterWorkflowTemplate/drift-monitor",
       "CronWorkflow/feature-materialize",
       "CronWorkflow/model-archival",
       "ClusterWorkflowTemplate/training-pipeline",
@@ -208,10 +208,13 @@ describe("training-pipeline template", () => {
 
 describe("CronWorkflows", () => {
   it("publishes drift as a gauge and retrains only on drift with a retraining data set", () => {
-    const cw = byName("CronWorkflow", "drift-monitor").spec as Obj;
-    expect(cw.suspend).toBe(true);
-    const t = templatesOf(cw.workflowSpec as Obj);
-    expect(JSON.stringify(get(t, "drift-s3").metrics)).toContain('"name":"model_data_drift_psi"');
+    // The shared logic is one ClusterWorkflowTemplate; each model's CronWorkflow is generated (drift-crons.test.ts).
+    const spec = byName("ClusterWorkflowTemplate", "drift-monitor").spec as Obj;
+    const t = templatesOf(spec);
+    const gauge = JSON.stringify(get(t, "drift-s3").metrics);
+    expect(gauge).toContain('"name":"model_data_drift_psi"');
+    // The owning team labels the gauge, so FeatureDriftDetected routes to the team's receiver.
+    expect(gauge).toContain('{"key":"team","value":"{{workflow.parameters.team}}"}');
     const retrain = (get(t, "monitor").steps as Obj[][]).flat().find((s) => s.name === "retrain");
     expect(retrain?.when).toBe(
       "'{{steps.drift.outputs.parameters.drifted}}' == 'true' && '{{workflow.parameters.retrain-data-uri}}' != ''",

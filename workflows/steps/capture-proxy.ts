@@ -13,7 +13,7 @@
  * Environment: UPSTREAM_URL (default http://127.0.0.1:8080), PORT (default 8081), CAPTURE_URI
  * (s3://<bucket>/<prefix>/ or https://<account>.blob.core.windows.net/<container>/<prefix>/),
  * CAPTURE_SAMPLE_RATE (default 0.1), CAPTURE_BATCH_ROWS (default 500), CAPTURE_FLUSH_SECONDS
- * (default 60), MODEL_NAME, MODEL_VERSION, MODEL_VARIANT, PLATFORM_REGION,
+ * (default 60), CAPTURE_PUT_TIMEOUT_SECONDS (default 30), MODEL_NAME, MODEL_VERSION, MODEL_VARIANT, PLATFORM_REGION,
  * PLATFORM_OBJECT_STORE_ENDPOINT (tests, private endpoints).
  */
 import { randomBytes } from "node:crypto";
@@ -21,8 +21,36 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import { batchKey, type CapturedRow, captureRows, type ServedBy, sampleRate } from "./lib/capture";
 import { type ObjectStore, storeForUri } from "./lib/objects";
 
-/** Largest request body the proxy captures (larger ones are forwarded as they are, never captured). */
+/**
+ * Largest request or response body the proxy keeps a copy of for capture (larger ones stream
+ * through as they are, never captured, and are counted in `stats.skippedOversize`).
+ */
 export const MAX_CAPTURE_BYTES = 1024 * 1024;
+
+/** A copy of a streamed body kept only while it stays within {@link MAX_CAPTURE_BYTES}. */
+function boundedCopy(wanted: boolean): { add(c: Buffer): void; bytes(): Buffer | undefined } {
+  let chunks: Buffer[] | undefined = wanted ? [] : undefined;
+  let size = 0;
+  return {
+    add(c) {
+      if (!chunks) return;
+      size += c.length;
+      if (size > MAX_CAPTURE_BYTES) chunks = undefined;
+      else chunks.push(c);
+    },
+    bytes: () => (chunks ? Buffer.concat(chunks) : undefined),
+  };
+}
+
+/** `p`, or a rejection naming `what` once `ms` have passed (the write itself is abandoned). */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** The proxy's settings. */
 export interface CaptureSettings {
@@ -35,6 +63,8 @@ export interface CaptureSettings {
   readonly by: ServedBy;
   /** @default Math.random */
   readonly random?: () => number;
+  /** How long one batch write may take before it is given up (and counted lost). @default 30 s (CAPTURE_PUT_TIMEOUT_SECONDS) */
+  readonly putTimeoutMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -54,6 +84,7 @@ export function captureSettings(env: Readonly<Record<string, string | undefined>
     rate: sampleRate(env.CAPTURE_SAMPLE_RATE),
     batchRows: int("CAPTURE_BATCH_ROWS", 500),
     flushMs: int("CAPTURE_FLUSH_SECONDS", 60) * 1000,
+    putTimeoutMs: int("CAPTURE_PUT_TIMEOUT_SECONDS", 30) * 1000,
     by: { model: env.MODEL_NAME ?? "", version: env.MODEL_VERSION ?? "", variant: env.MODEL_VARIANT ?? "" },
   };
 }
@@ -61,6 +92,8 @@ export function captureSettings(env: Readonly<Record<string, string | undefined>
 /** A running proxy: its server, and a flush that writes what is buffered. */
 export interface CaptureProxy {
   readonly server: Server;
+  /** Rows captured, scoring requests skipped for a body over the cap, batches lost (failed or timed-out writes). */
+  readonly stats: { readonly captured: number; readonly skippedOversize: number; readonly lostBatches: number };
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -69,6 +102,8 @@ export interface CaptureProxy {
 export async function startCaptureProxy(s: CaptureSettings, port: number, host = "0.0.0.0"): Promise<CaptureProxy> {
   const log = s.log ?? ((l: string) => console.log(l));
   const random = s.random ?? Math.random;
+  const stats = { captured: 0, skippedOversize: 0, lostBatches: 0 };
+  const putTimeoutMs = s.putTimeoutMs ?? 30_000;
   let buffer: CapturedRow[] = [];
   let writing: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
@@ -78,59 +113,74 @@ export async function startCaptureProxy(s: CaptureSettings, port: number, host =
     const key = batchKey(s.prefix, new Date(), randomBytes(6).toString("hex"));
     const body = Buffer.from(`${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
     writing = writing
-      .then(() => s.store.put(key, body))
+      .then(() => withTimeout(s.store.put(key, body), putTimeoutMs, `object store put of ${key}`))
       .then(() => log(`captured ${rows.length} rows to ${key}`))
       // Never fail serving: a lost batch is logged (and the monitor runs on what was captured).
-      .catch((e: Error) => log(`capture batch of ${rows.length} rows lost: ${e.message}`));
+      .catch((e: Error) => {
+        stats.lostBatches += 1;
+        log(`capture batch of ${rows.length} rows lost: ${e.message}`);
+      });
     return writing;
   };
   const timer = setInterval(() => void flush(), s.flushMs);
   timer.unref();
 
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    // Both bodies stream through as they arrive; a copy is kept for capture only up to the cap, so
+    // a large request or answer costs the proxy no more than MAX_CAPTURE_BYTES each.
+    const path = new URL(req.url ?? "/", "http://proxy").pathname;
+    const scoring = req.method === "POST" && path === "/invocations";
+    const reqCopy = boundedCopy(scoring);
+    const up = httpRequest(
+      new URL(req.url ?? "/", s.upstream),
+      { method: req.method, headers: { ...req.headers, host: s.upstream.host } },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        const status = upRes.statusCode ?? 0;
+        const resCopy = boundedCopy(scoring && status >= 200 && status < 300);
+        upRes.on("data", (c: Buffer) => {
+          resCopy.add(c);
+          res.write(c);
+        });
+        upRes.on("end", () => {
+          res.end();
+          if (!scoring || status < 200 || status >= 300) return;
+          const request = reqCopy.bytes();
+          const answer = resCopy.bytes();
+          if (request === undefined || answer === undefined) {
+            stats.skippedOversize += 1;
+            log(
+              `scoring request forwarded without capture: body over ${MAX_CAPTURE_BYTES} bytes (${stats.skippedOversize} skipped so far)`,
+            );
+            return;
+          }
+          if (random() >= s.rate) return;
+          try {
+            const rows = captureRows(JSON.parse(request.toString("utf8")), JSON.parse(answer.toString("utf8")), s.by, new Date());
+            buffer.push(...rows);
+            stats.captured += rows.length;
+            if (buffer.length >= s.batchRows) void flush();
+          } catch {
+            // Not JSON: nothing to capture.
+          }
+        });
+      },
+    );
+    up.on("error", (e) => {
+      if (res.headersSent) return void res.destroy(e);
+      res.writeHead(502, { "content-type": "application/json" });
+      res.end(JSON.stringify({ message: `model server unreachable: ${e.message}` }));
+    });
     req.on("data", (c: Buffer) => {
-      size += c.length;
-      chunks.push(c);
+      reqCopy.add(c);
+      up.write(c);
     });
-    req.on("end", () => {
-      const forwarded = Buffer.concat(chunks);
-      const body = size <= MAX_CAPTURE_BYTES ? forwarded : undefined;
-      const up = httpRequest(
-        new URL(req.url ?? "/", s.upstream),
-        { method: req.method, headers: { ...req.headers, host: s.upstream.host } },
-        (upRes) => {
-          const out: Buffer[] = [];
-          upRes.on("data", (c: Buffer) => out.push(c));
-          upRes.on("end", () => {
-            const answer = Buffer.concat(out);
-            res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-            res.end(answer);
-            const status = upRes.statusCode ?? 0;
-            if (req.method === "POST" && req.url === "/invocations" && status >= 200 && status < 300 && body && random() < s.rate) {
-              try {
-                const rows = captureRows(JSON.parse(body.toString("utf8")), JSON.parse(answer.toString("utf8")), s.by, new Date());
-                buffer.push(...rows);
-                if (buffer.length >= s.batchRows) void flush();
-              } catch {
-                // Not JSON: nothing to capture.
-              }
-            }
-          });
-        },
-      );
-      up.on("error", (e) => {
-        res.writeHead(502, { "content-type": "application/json" });
-        res.end(JSON.stringify({ message: `model server unreachable: ${e.message}` }));
-      });
-      if (size > MAX_CAPTURE_BYTES) log(`request of ${size} bytes forwarded without capture`);
-      up.end(forwarded);
-    });
+    req.on("end", () => up.end());
   });
   await new Promise<void>((r) => server.listen(port, host, () => r()));
   return {
     server,
+    stats,
     flush,
     close: async () => {
       clearInterval(timer);

@@ -355,6 +355,23 @@ describe("serving", () => {
     )[0] as Obj;
     expect(own.image).toBe("reg.example/models/m:1.2.0");
   });
+  it("behind the capture proxy, the model server listens on 127.0.0.1 only and is probed through the proxy", () => {
+    const capture = { image: "reg.example/steps:0.1.0", uri: "s3://artifacts/capture/", region: "me-central-1" };
+    const containers = ((rolloutSpec(bg, { ...ctx, capture }).template as Obj).spec as Obj).containers as Obj[];
+    const [server, proxy] = containers as [Obj, Obj];
+    const args = server.args as string[];
+    expect(args[args.indexOf("-h") + 1]).toBe("127.0.0.1");
+    expect(args[args.indexOf("-p") + 1]).toBe("8081");
+    expect(server.ports, "no pod port: the server is reachable only through the proxy").toBeUndefined();
+    expect((server.readinessProbe as Obj).httpGet).toEqual({ path: "/ping", port: "http" });
+    expect((server.livenessProbe as Obj).httpGet).toEqual({ path: "/health", port: "http" });
+    expect(proxy.name).toBe("capture");
+    expect(proxy.ports).toEqual([{ name: "http", containerPort: 8080 }]);
+    // Without capture the model server owns the pod's http port on every interface.
+    const alone = (((rolloutSpec(bg, ctx).template as Obj).spec as Obj).containers as Obj[])[0] as Obj;
+    expect((alone.args as string[])[(alone.args as string[]).indexOf("-h") + 1]).toBe("0.0.0.0");
+    expect(alone.ports).toEqual([{ name: "http", containerPort: 8080 }]);
+  });
   it("turns a version change into a new pod template (the promotion or rollback)", () => {
     const a = JSON.stringify(rolloutSpec(bg, ctx).template);
     const b = JSON.stringify(rolloutSpec({ ...bg, version: 2 }, ctx).template);
@@ -547,6 +564,15 @@ describe("monitoring, GPU, ingress, teams", () => {
   it("alerts on drift above the configured threshold", () => {
     const rules = alertRuleGroups({ driftPsi: 0.3 }, "serving").flatMap((g) => g.rules as Obj[]);
     expect(String(rules.find((r) => r.alert === "FeatureDriftDetected")?.expr)).toMatch(/model_data_drift_psi.*> 0.3$/);
+    // Each model alerts at its own threshold (the one its drift CronWorkflow retrains at), the others at the stack's.
+    const own = alertRuleGroups({ driftPsi: 0.3, driftPsiByModel: { "fraud-scorer": 0.1, "a.b": 0.5 } }, "serving")
+      .flatMap((g) => g.rules as Obj[])
+      .find((r) => r.alert === "FeatureDriftDetected");
+    const psi = (m: string) => `max by (model, team) ({__name__=~"model_data_drift_psi|argo_workflows_model_data_drift_psi"${m}})`;
+    // PromQL strings escape like Go: "a\\.b" is the regular expression a\.b (a literal dot).
+    expect(own?.expr).toBe(
+      `(${psi(',model="a.b"')} > 0.5) or (${psi(',model="fraud-scorer"')} > 0.1) or (${psi(',model!~"a\\\\.b|fraud-scorer"')} > 0.3)`,
+    );
     expect(String(rules.find((r) => r.alert === "CertificateExpiringSoon")?.expr)).toContain(String(14 * 86400));
   });
   it("keeps the GPU agents on GPU nodes, tolerating their taint", () => {
