@@ -582,6 +582,17 @@ function approvalPolicy(): AdmissionPolicyDefinition {
         "a waiting approval step is ended only by the approvers through Argo's server, or by the workflow controller",
         "'a waiting approval (Suspend) step is ended only by the approvers of ' + object.metadata.namespace + ' through the Argo server, or by the workflow controller; ' + variables.user + ' may not end it'",
       ),
+      // Argo's controller re-joins a run's stored spec from the referenced WorkflowTemplate as it is
+      // NOW whenever spec.suspend or spec.shutdown differs from the stored copy (operator.go
+      // setStoredWfSpec / needsStoredWfSpecUpdate). A team edits its own WorkflowTemplates, so a
+      // member's suspend toggle on a started run that references one would swap what runs after
+      // the approval. Stop and terminate end the run (only its exit handler, the team's own code
+      // under the team's identity, could change): they stay. A ClusterWorkflowTemplate (the
+      // platform's pipelines) cannot be edited by a team, so its runs keep the toggle.
+      rule(
+        "variables.trusted || object.kind != 'Workflow' || oldObject == null || !has(oldObject.status) || !has(object.spec.workflowTemplateRef) || (has(object.spec.workflowTemplateRef.clusterScope) && object.spec.workflowTemplateRef.clusterScope == true) || (('suspend' in object.spec ? object.spec.suspend : false) == ('suspend' in oldObject.spec ? oldObject.spec.suspend : false))",
+        "a member may not suspend or unsuspend a started run that references a namespaced WorkflowTemplate: Argo would re-read the template as it is now, swapping what runs after the approval; stop or terminate it instead, or run a ClusterWorkflowTemplate",
+      ),
       rule(
         "variables.trusted || size(variables.rewritten) == 0 || variables.retried",
         "the status of a Workflow, and the spec of a submitted run other than shutdown and suspend, are changed only by the workflow controller, the approvers of the namespace or the admins: a member may stop, terminate or suspend a run and change its labels and annotations",

@@ -533,6 +533,32 @@ describe("mlops-approvals: a member cannot rewrite what runs after the approval"
     });
   }
 
+  it("refuses a member's suspend toggle on a started run of a namespaced WorkflowTemplate (Argo re-joins the stored spec from the edited template); stop still passes", () => {
+    // Review finding: the controller rewrites status.storedWorkflowTemplateSpec from the template as
+    // it is now when spec.suspend changes, and a team may edit its own WorkflowTemplates.
+    const teamRun = copy(stored("team-fraud"));
+    teamRun.spec.workflowTemplateRef = { name: "team-pipeline" };
+    const member = sa("team-fraud", "argo-sso-team");
+    const suspended = copy(teamRun);
+    suspended.spec.suspend = true;
+    const unsuspended = copy(suspended);
+    delete unsuspended.spec.suspend;
+    const refusal = /may not suspend or unsuspend a started run that references a namespaced WorkflowTemplate/;
+    for (const who of [member, "arn:aws:sts::123456789012:assumed-role/mlops-team-fraud/ana"]) {
+      expect(failures(admit(teamRun, suspended, who)).join("\n")).toMatch(refusal);
+      expect(failures(admit(suspended, unsuspended, who)).join("\n")).toMatch(refusal);
+    }
+    for (const who of [CONTROLLER, sa("team-fraud", "argo-sso-approver"), sa("argo", "argo-sso-admin")])
+      expect(failures(admit(teamRun, suspended, who))).toEqual([]);
+    for (const strategy of ["Stop", "Terminate"] as const)
+      expect(failures(admit(teamRun, argoShutdownPatch(teamRun, strategy, ANA), member))).toEqual([]);
+    // The platform's ClusterWorkflowTemplate cannot be edited by a team: its runs keep the toggle.
+    const platformRun = copy(stored("team-fraud"));
+    const platformSuspended = copy(platformRun);
+    platformSuspended.spec.suspend = true;
+    expect(failures(admit(platformRun, platformSuspended, member)).join("\n")).not.toMatch(refusal);
+  });
+
   it("holds for the whole run, not only while the approval waits: a stored template rewritten during training would run after the approval", () => {
     const training = stored("team-fraud");
     const nodes = training.status.nodes as Record<string, Node>;
