@@ -98,6 +98,12 @@ export const IMAGES = {
   istioZtunnel: { repository: "docker.io/istio/ztunnel", tag: "1.30.3" },
   /** The chart's default is a staging image that floats (`release-0.19`): set to the release. */
   kueue: { repository: "registry.k8s.io/kueue/kueue", tag: "v0.19.2" },
+  /**
+   * Kaniko's executor, the in-cluster image builder (workflows/steps/lib/image-build.ts pins it by
+   * digest; this entry lets the stack's registry serve it: ECR cannot cache gcr.io, so AWS stacks
+   * create its repository and the images workflow copies it, as for nvcr.io).
+   */
+  kanikoExecutor: { repository: "gcr.io/kaniko-project/executor", tag: "v1.23.2" },
 } as const satisfies Record<string, ImagePin>;
 
 /**

@@ -11,10 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { imageBuildPolicy } from "../../components/k8s/image-builds";
+import { mirroredImages } from "../../contracts/image-cache";
+import { IMAGES } from "../../contracts/versions";
 import { evaluatePolicy } from "../../workflows/admission-check";
 import { main as buildImage } from "../../workflows/steps/build-image";
 import { EXIT, runStep } from "../../workflows/steps/lib/cli";
-import { BUILD_NAMESPACE } from "../../workflows/steps/lib/image-build";
+import { BUILD_NAMESPACE, BUILDER_IMAGE } from "../../workflows/steps/lib/image-build";
 
 type Obj = Record<string, unknown>;
 const REGISTRY = "123456789012.dkr.ecr.me-central-1.amazonaws.com";
@@ -160,5 +162,16 @@ describe("build-image step", () => {
     jobs.clear();
     expect((await build({}, { PLATFORM_BUILDER_IMAGE: `${REGISTRY}/mirror/kaniko:v1.23.2` })).code).toBe(EXIT.USAGE);
     expect(jobs.size).toBe(0);
+  });
+});
+
+describe("the builder image is served by the stack's registry", () => {
+  it("is a platform pin (the same repository and tag as the digest the admission policy admits)", () => {
+    expect(IMAGES.kanikoExecutor).toEqual({ repository: BUILDER_IMAGE.repository, tag: BUILDER_IMAGE.tag });
+  });
+
+  it("is copied into the AWS registry (ECR cannot cache gcr.io) and cached by ACR", () => {
+    expect(mirroredImages("aws", Object.values(IMAGES)).map((m) => m.repository)).toContain("gcr/kaniko-project/executor");
+    expect(mirroredImages("azure", Object.values(IMAGES)).map((m) => m.repository)).not.toContain("gcr/kaniko-project/executor");
   });
 });
