@@ -236,9 +236,12 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
 
     it("makes ECR repositories KMS-encrypted, immutable and scanned on push", () => {
       const repos = ofType(plan, "aws:ecr/repository:Repository");
-      // The platform's repositories, and the copies of the images ECR cannot cache (nvcr.io).
+      // The platform's repositories, and the copies of the images ECR cannot cache (nvcr.io, and
+      // gcr.io for Kaniko's executor, the in-cluster builder).
+      expect(repos.map((r) => String(r.inputs.name)).find((n) => n.endsWith("/executor"))).toMatch(/gcr\/kaniko-project\/executor$/);
       expect(repos.map((r) => String(r.inputs.name).split("/").pop()).sort()).toEqual([
         "dcgm-exporter",
+        "executor",
         "k8s-device-plugin",
         "pipelines",
         "serving",
