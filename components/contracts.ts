@@ -92,6 +92,13 @@ export interface WorkloadIdentitySpec {
   readonly readDataLakes: boolean;
   /** Registry access. */
   readonly registry: "none" | "pull" | "push";
+  /**
+   * With `registry`, limits it to these repositories of the stack registry (`<team>/<model>`), which
+   * the cloud layer creates: the image builder pushes the declared models' images and nothing else
+   * (ECR repository ARNs on AWS, an ACR scope map on Azure).
+   * @default undefined - every platform repository
+   */
+  readonly registryRepositories?: readonly string[];
   /** Consume the data-arrival event queue (Argo Events). */
   readonly consumeDataEvents: boolean;
 }

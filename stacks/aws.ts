@@ -134,7 +134,16 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
 
   const registry = new Registry(
     `${prefix}-registry`,
-    { namePrefix: prefix, repositories: [...AWS_REPOSITORIES], kmsKeyArn: keys.arns.storage, accountId: account, region, protect },
+    {
+      namePrefix: prefix,
+      repositories: [...AWS_REPOSITORIES],
+      // The models built in the cluster: the image builder's identity may push to these only.
+      modelRepositories: [...new Set(identities.flatMap((s) => s.registryRepositories ?? []))],
+      kmsKeyArn: keys.arns.storage,
+      accountId: account,
+      region,
+      protect,
+    },
     opts,
   );
 
@@ -217,6 +226,12 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
       bucketArns: Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, buckets[p].arn])) as Record<BucketPurpose, pulumi.Output<string>>,
       storageKeyArn: keys.arns.storage,
       repositoryArns: registry.repositoryArns,
+      modelRepositoryArns: registry.modelRepositoryArns,
+      // The image builder pulls its base images through the cache (pull-through rules and mirrors).
+      baseImagePrefixes: [
+        ...new Set([...cacheUpstreams.map((u) => u.prefix), ...mirrorRepositories(cfg).map((m) => m.repository.split("/")[0] as string)]),
+      ],
+      accountId: account,
       dataEventQueue: { arn: events.queueArn, keyArn: keys.arns.storage },
       dataLakes: cfg.dataLakes.map((l) => ({ name: l.name, uri: l.uri, ...(l.kmsKeyArn ? { kmsKeyArn: l.kmsKeyArn } : {}) })),
     },

@@ -24,6 +24,7 @@ import { type NodePoolSpec, NodePools, SPOT_TAINT } from "../components/azure/no
 import { PrivateDns } from "../components/azure/private-dns";
 import { PrivateEndpoint } from "../components/azure/private-endpoint";
 import { Registry } from "../components/azure/registry";
+import { RepositoryPushToken } from "../components/azure/repository-token";
 import { ResourceGroups } from "../components/azure/resource-groups";
 import { parseAbfss } from "../components/azure/roles";
 import { softDeleteDays, storageReplication } from "../components/azure/sizing";
@@ -39,6 +40,7 @@ import {
   type WorkloadIdentityRef,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
+import { BUILDER_REGISTRY_TOKEN } from "../components/k8s/image-builds";
 import { egressFirewallSetting } from "./egress";
 import { cachedUpstreams, cacheRuleUpstreams } from "./image-cache";
 import type { AzureProviders } from "./providers";
@@ -419,6 +421,20 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
     },
     opts,
   );
+
+  // The image builder's push right: a token on the built models' repositories only (no registry-wide role).
+  const builtRepositories = [...new Set(identities.flatMap((s) => s.registryRepositories ?? []))];
+  if (builtRepositories.length > 0)
+    new RepositoryPushToken(
+      "azure-image-builder-token",
+      {
+        resourceGroupName: groups.names.data,
+        registryName: registry.registryName,
+        tokenName: BUILDER_REGISTRY_TOKEN,
+        repositories: builtRepositories,
+      },
+      opts,
+    );
 
   // The AKS node resource group is left out: AKS creates its resources in the cluster's location
   // and its ReadOnly restriction denies every other write there, policy assignments included.

@@ -10,9 +10,11 @@ import { ARGO_EVENTS_SERVICE_ACCOUNT } from "../components/k8s/argo-events";
 import { ARGO_SERVICE_ACCOUNTS, pipelineArtifactPrefix } from "../components/k8s/argo-workflows";
 import { CATALOGUE, serviceIdentitySpecs } from "../components/k8s/catalogue";
 import { FEAST_SERVICE_ACCOUNT } from "../components/k8s/feast";
+import { BUILD_NAMESPACE, BUILDER_IDENTITY, BUILDER_SERVICE_ACCOUNT } from "../components/k8s/image-builds";
 import { MLFLOW_SERVICE_ACCOUNT } from "../components/k8s/mlflow";
 import { IDENTITY_KEYS } from "../components/k8s/platform";
 import { SERVING_SERVICE_ACCOUNT } from "../components/k8s/serving";
+import { modelImageBuilds } from "./image-builds";
 import type { PlatformConfig } from "./schema";
 
 /** The artifact-bucket prefix of a pipeline namespace (owned by the Argo module). */
@@ -68,8 +70,28 @@ export function withModelData(spec: WorkloadIdentitySpec, prefixes: readonly str
 }
 
 /**
- * Every workload identity the stack needs, in a stable order: the catalogue's services, then the
- * teams. Each pipeline namespace (`ml-pipelines`, every team's) gets three: its data steps', its
+ * The in-cluster image builder's identity (Kaniko in `ml-builds`): push to the `<team>/<model>`
+ * repositories of the models that train from a repository, and nothing else: no bucket, no data
+ * lake, no queue, no other repository. Undefined when no model is built in the cluster.
+ */
+export function imageBuilderIdentitySpec(cfg: Pick<PlatformConfig, "models">): WorkloadIdentitySpec | undefined {
+  const builds = modelImageBuilds(cfg);
+  if (builds.length === 0) return undefined;
+  return {
+    key: BUILDER_IDENTITY,
+    namespace: BUILD_NAMESPACE,
+    serviceAccounts: [BUILDER_SERVICE_ACCOUNT],
+    buckets: [],
+    readDataLakes: false,
+    registry: "push",
+    registryRepositories: [...new Set(builds.map((b) => `${b.team}/${b.model}`))],
+    consumeDataEvents: false,
+  };
+}
+
+/**
+ * Every workload identity the stack needs, in a stable order: the catalogue's services, the teams,
+ * then the image builder when a model is built in the cluster. Each pipeline namespace (`ml-pipelines`, every team's) gets three: its data steps', its
  * training code's and the platform's registration and promotion steps' ({@link pipelineWorkloadSpecs}).
  */
 export function workloadIdentitySpecs(cfg: PlatformConfig): WorkloadIdentitySpec[] {
@@ -78,5 +100,6 @@ export function workloadIdentitySpecs(cfg: PlatformConfig): WorkloadIdentitySpec
       s.key === IDENTITY_KEYS.pipelines ? pipelineWorkloadSpecs(withModelData(s, modelDataPrefixes(cfg))) : [s],
     ),
     ...cfg.teams.flatMap((t) => pipelineWorkloadSpecs(teamIdentitySpec(t.name))),
+    ...[imageBuilderIdentitySpec(cfg)].filter((s) => s !== undefined),
   ];
 }

@@ -11,6 +11,7 @@
  * and add it to {@link OPERATOR_ACTION_SOURCES}. Keep ids stable: reports and tests refer to them.
  */
 import { PLATFORM_IMAGES } from "../contracts/versions";
+import { builderRegistryTokenActions } from "./image-builds";
 import { mirrorActions } from "./image-cache";
 import type { PlatformConfig } from "./schema";
 import { secretGaps } from "./secrets";
@@ -123,6 +124,7 @@ export const OPERATOR_ACTION_SOURCES: readonly OperatorActionSource[] = [
   internalDns,
   oidcRedirectUris,
   azureDataLakeApprovals,
+  builderRegistryTokenActions,
 ];
 
 /**

@@ -13,10 +13,13 @@ import {
   NAMESPACES,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
+import { BUILDER_IMAGE_SETTING, builderImageRef } from "../components/k8s/image-builds";
+import { cloudImageCache } from "../components/k8s/image-cache";
 import { PlatformServices as PlatformServicesComponent } from "../components/k8s/platform";
 import type { ResourceSize } from "../components/k8s/security";
 import { CAPTURE_PREFIX } from "../components/k8s/serving";
 import { FEAST_URL, MLFLOW_URL, teamNamespace } from "../contracts/endpoints";
+import { cachedImage } from "../contracts/image-cache";
 import { CPU_SELECTOR_KEYS, GPU_SELECTOR_KEYS } from "../contracts/scheduling";
 import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
 import type { ExternalFeast } from "./feast-source";
@@ -88,24 +91,32 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
     modelRetentionDays: cfg.retention.noncurrentVersionDays,
   });
   const resolved = pulumi.all([cloud.buckets.datasets.uri, cloud.registryHost, cloud.buckets.artifacts.uri]);
-  return Object.fromEntries(
-    Object.entries(plain).map(([key, value]) => [
-      key,
-      value.includes(DATASETS) || value.includes(REGISTRY) || value.includes(ARTIFACTS) || value.includes(ARTIFACTS_URI)
-        ? resolved.apply(([datasets, registry, artifacts]) =>
-            value
-              .split(DATASETS)
-              .join(datasets.replace(/\/+$/, ""))
-              .split(REGISTRY)
-              .join(registry)
-              .split(ARTIFACTS_URI)
-              .join(artifacts.replace(/\/+$/, ""))
-              .split(ARTIFACTS)
-              .join(blobUrl(artifacts).replace(/\/+$/, "")),
-          )
-        : value,
-    ]),
-  );
+  // The platform namespace builds the pushed commits of the models that train from a repository,
+  // with the builder the mlops-image-builds policy admits (by digest, through the stack registry).
+  const builder: Record<string, pulumi.Input<string>> = team === undefined && modelImageBuilds(cfg).length > 0
+    ? { [BUILDER_IMAGE_SETTING]: cloudImageCache(cloud).apply((c) => cachedImage(builderImageRef(), c)) }
+    : {};
+  return {
+    ...Object.fromEntries(
+      Object.entries(plain).map(([key, value]) => [
+        key,
+        value.includes(DATASETS) || value.includes(REGISTRY) || value.includes(ARTIFACTS) || value.includes(ARTIFACTS_URI)
+          ? resolved.apply(([datasets, registry, artifacts]) =>
+              value
+                .split(DATASETS)
+                .join(datasets.replace(/\/+$/, ""))
+                .split(REGISTRY)
+                .join(registry)
+                .split(ARTIFACTS_URI)
+                .join(artifacts.replace(/\/+$/, ""))
+                .split(ARTIFACTS)
+                .join(blobUrl(artifacts).replace(/\/+$/, "")),
+            )
+          : value,
+      ]),
+    ),
+    ...builder,
+  };
 }
 
 /**

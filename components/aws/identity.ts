@@ -42,6 +42,21 @@ export interface WorkloadIdentitiesArgs {
   readonly storageKeyArn: pulumi.Input<string>;
   /** ECR repository ARNs by key. */
   readonly repositoryArns: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * ARNs of the models' own repositories by `<team>/<model>`: a spec with `registryRepositories`
+   * gets exactly those, never the platform's repositories.
+   * @default {}
+   */
+  readonly modelRepositoryArns?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * First path components of the stack registry's cache (`docker-hub`, `ghcr`, …): a spec with
+   * `registryRepositories` builds images, so it may also pull base images from there (pull and the
+   * pull-through import only; no push).
+   * @default []
+   */
+  readonly baseImagePrefixes?: readonly string[];
+  /** The AWS account of the registry (for the cache repositories' ARNs). Required with {@link baseImagePrefixes}. */
+  readonly accountId?: pulumi.Input<string>;
   /** The data-arrival queue and its key. */
   readonly dataEventQueue: { readonly arn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
   /** External data lakes (read-only). @default [] */
@@ -75,11 +90,31 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
           "list the service accounts that assume the identity",
         )
         .require(
+          (args.baseImagePrefixes ?? []).length === 0 || args.accountId !== undefined,
+          "accountId",
+          args.accountId,
+          "pass the registry's account id with baseImagePrefixes",
+        )
+        .require(
           s.registry === "none" || Object.keys(args.repositoryArns).length > 0,
           `specs[${i}].registry`,
           s.registry,
           "pass repositoryArns, or set registry to none",
         );
+      (s.registryRepositories ?? []).forEach((r, j) => {
+        check.require(
+          args.modelRepositoryArns?.[r] !== undefined,
+          `specs[${i}].registryRepositories[${j}]`,
+          r,
+          "pass its ARN in modelRepositoryArns (the Registry's modelRepositories create it)",
+        );
+      });
+      check.require(
+        s.registryRepositories === undefined || (s.registry !== "none" && s.registryRepositories.length > 0),
+        `specs[${i}].registryRepositories`,
+        s.registryRepositories,
+        "list at least one repository, with registry pull or push",
+      );
       s.buckets.forEach((b, j) => {
         check.require(
           !b.prefix.startsWith("/") && !b.prefix.includes("*") && (b.prefix === "" || b.prefix.endsWith("/")),
@@ -126,11 +161,17 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
             args.partition,
             args.storageKeyArn,
             pulumi.all(Object.fromEntries(purposes.map((p) => [p, args.bucketArns[p]]))),
-            pulumi.all({ ...args.repositoryArns }),
+            // Scoped specs get their own repositories only.
+            spec.registryRepositories === undefined
+              ? pulumi.all({ ...args.repositoryArns })
+              : pulumi.all(
+                  Object.fromEntries(spec.registryRepositories.map((r) => [r, args.modelRepositoryArns?.[r] as pulumi.Input<string>])),
+                ),
             args.dataEventQueue.arn,
             args.dataEventQueue.keyArn,
+            args.accountId ?? "",
           ])
-          .apply(([partition, storageKeyArn, bucketArns, repoArns, queueArn, queueKeyArn]) => {
+          .apply(([partition, storageKeyArn, bucketArns, repoArns, queueArn, queueKeyArn, accountId]) => {
             const buckets: BucketAccess[] = spec.buckets.map((b) => ({
               bucketArn: (bucketArns as Record<string, string>)[b.purpose] as string,
               prefix: b.prefix,
@@ -150,6 +191,19 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
               registry: { mode: spec.registry, repositoryArns: Object.values(repoArns as Record<string, string>) },
               ...(spec.consumeDataEvents ? { queue: { arn: queueArn, keyArn: queueKeyArn } } : {}),
             });
+            const basePrefixes = spec.registryRepositories === undefined ? [] : (args.baseImagePrefixes ?? []);
+            if (doc && basePrefixes.length > 0)
+              doc.Statement.push({
+                Sid: "BaseImagesFromCache",
+                Effect: "Allow",
+                Action: [
+                  "ecr:BatchCheckLayerAvailability",
+                  "ecr:BatchGetImage",
+                  "ecr:GetDownloadUrlForLayer",
+                  "ecr:BatchImportUpstreamImage",
+                ],
+                Resource: basePrefixes.map((p) => `arn:${partition}:ecr:${args.region}:${accountId}:repository/${p}/*`),
+              });
             const problems = doc ? wildcardProblems(doc) : [];
             if (problems.length > 0) throw new Error(`workload identity ${spec.key}: ${problems.join("; ")}`);
             return JSON.stringify(doc);

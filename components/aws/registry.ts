@@ -25,6 +25,13 @@ export interface RegistryArgs {
   readonly untaggedImageDays?: number;
   /** Protect the repositories (and their images) from delete/replace. */
   readonly protect: boolean;
+  /**
+   * Repositories of the models built in the cluster, `<team>/<model>`, created under these exact
+   * names (the builder pushes `<registry>/<team>/<model>:<commit>`): same encryption, scanning,
+   * immutable tags and lifecycle as the platform's.
+   * @default []
+   */
+  readonly modelRepositories?: readonly string[];
 }
 
 /** The platform's container registry. */
@@ -35,6 +42,8 @@ export class Registry extends pulumi.ComponentResource {
   public readonly repositoryUrls: Readonly<Record<string, pulumi.Output<string>>>;
   /** Repository ARNs by key. */
   public readonly repositoryArns: Readonly<Record<string, pulumi.Output<string>>>;
+  /** ARNs of the {@link RegistryArgs.modelRepositories} by `<team>/<model>`. */
+  public readonly modelRepositoryArns: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     const days = args.untaggedImageDays ?? 14;
@@ -56,17 +65,27 @@ export class Registry extends pulumi.ComponentResource {
     for (const key of args.repositories) {
       check.require(/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(key), "repositories", key, "use lowercase letters, digits and . _ - separators");
     }
+    const models = args.modelRepositories ?? [];
+    for (const path of models) {
+      check.require(
+        /^[a-z0-9]([a-z0-9-]*[a-z0-9])?\/[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(path),
+        "modelRepositories",
+        path,
+        "use <team>/<model>, two DNS labels",
+      );
+    }
+    check.require(new Set(models).size === models.length, "modelRepositories", models, "remove the duplicates");
     check.done();
     super("mlops-platform:aws:Registry", name, {}, opts);
 
     const registryHost = pulumi.interpolate`${args.accountId}.dkr.ecr.${args.region}.amazonaws.com`;
     const urls: Record<string, pulumi.Output<string>> = {};
     const arns: Record<string, pulumi.Output<string>> = {};
-    for (const key of args.repositories) {
+    const repository = (resourceName: string, repoName: string) => {
       const repo = new aws.ecr.Repository(
-        `${name}-${key}`,
+        resourceName,
         {
-          name: repositoryName(args.namePrefix, key),
+          name: repoName,
           imageTagMutability: "IMMUTABLE",
           imageScanningConfiguration: { scanOnPush: true },
           encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
@@ -75,7 +94,7 @@ export class Registry extends pulumi.ComponentResource {
         { parent: this, protect: args.protect, retainOnDelete: args.protect },
       );
       new aws.ecr.LifecyclePolicy(
-        `${name}-${key}-lifecycle`,
+        `${resourceName}-lifecycle`,
         {
           repository: repo.name,
           policy: JSON.stringify({
@@ -91,15 +110,22 @@ export class Registry extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      return repo;
+    };
+    for (const key of args.repositories) {
+      const repo = repository(`${name}-${key}`, repositoryName(args.namePrefix, key));
       arns[key] = repo.arn;
       // From the registry host and the repository's own name rather than the provider's
       // repositoryUrl: a preview knows both, so the image references that pods and the policies
       // see are known before the repositories exist (the name still carries the dependency).
       urls[key] = pulumi.interpolate`${registryHost}/${repo.name}`;
     }
+    const modelArns: Record<string, pulumi.Output<string>> = {};
+    for (const path of models) modelArns[path] = repository(`${name}-model-${path.replace("/", "_")}`, path).arn;
     this.registryHost = registryHost;
     this.repositoryUrls = urls;
     this.repositoryArns = arns;
-    this.registerOutputs({ registryHost: this.registryHost, repositoryUrls: urls, repositoryArns: arns });
+    this.modelRepositoryArns = modelArns;
+    this.registerOutputs({ registryHost: this.registryHost, repositoryUrls: urls, repositoryArns: arns, modelRepositoryArns: modelArns });
   }
 }

@@ -172,7 +172,9 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
           description: `${spec.key}: ${b.mode} ${b.purpose}/${b.prefix}`,
         });
       }
-      if (spec.registry !== "none") {
+      // A spec scoped to repositories gets no registry-wide role: its push right is a scope-map
+      // token on exactly those repositories (RepositoryPushToken, created by the stack).
+      if (spec.registry !== "none" && spec.registryRepositories === undefined) {
         grant(`registry-${spec.registry}`, {
           role: spec.registry === "pull" ? "acrPull" : "acrPush",
           scope: args.registryId,

@@ -44,6 +44,31 @@ export interface GitWebhookSettings {
   readonly secret: pulumi.Input<string>;
 }
 
+/** A model whose training image the cluster builds from its repository's pushed commits. */
+export interface ModelBuild {
+  /** The registered (MLflow) model retrained with the built image. */
+  readonly registeredModel: string;
+  readonly team: string;
+  /** The model's name (`models[].name`): the image goes to `<registry>/<team>/<model>`. */
+  readonly model: string;
+  /** The declared `https://` clone URL; the build clones this, never a URL taken from the event. */
+  readonly cloneUrl: string;
+}
+
+/**
+ * The repository path a push names (`owner/name`, GitLab `group/subgroup/name`): the clone URL's
+ * path without its leading slash and `.git`.
+ */
+export function repositoryPath(cloneUrl: string): string {
+  return new URL(cloneUrl).pathname
+    .replace(/^\/+/, "")
+    .replace(/\.git$/, "")
+    .replace(/\/+$/, "");
+}
+
+/** Name of the template (in the training ClusterWorkflowTemplate) that builds a pushed commit and retrains with it. */
+export const BUILD_TEMPLATE = "build-and-retrain";
+
 /** Arguments of {@link ArgoEvents}. */
 export interface ArgoEventsArgs {
   /**
@@ -90,6 +115,14 @@ export interface ArgoEventsArgs {
    * @default `platform/<model>/` for each of {@link retrainModels}
    */
   readonly dataPrefixes?: Readonly<Record<string, string>>;
+  /**
+   * The models built in the cluster from their repository (`models[].training.repository`): a
+   * verified push to one of these repositories builds that commit and retrains that model only
+   * ({@link BUILD_TEMPLATE}); the other configured repositories keep retraining every model with
+   * its champion's code. Needs {@link git}.
+   * @default []
+   */
+  readonly builds?: readonly ModelBuild[];
   readonly replicas: number;
   readonly dependsOn: readonly pulumi.Resource[];
 }
@@ -103,6 +136,12 @@ export function argoEventsProblems(args: ArgoEventsArgs): string[] {
   if (args.git && args.stepsImage === undefined)
     p.push("stepsImage: undefined; the git webhook relay runs in the platform's step image: give the steps repository's image");
   if (args.git && args.git.repositories.length === 0) p.push('git.repositories: [] must name at least one "owner/name"');
+  if ((args.builds?.length ?? 0) > 0 && !args.git)
+    p.push("builds: models train from a repository but git is undefined; configure services.git so that pushes reach the cluster");
+  (args.builds ?? []).forEach((b, i) => {
+    if (!args.retrainModels.includes(b.registeredModel))
+      p.push(`builds[${i}].registeredModel: "${b.registeredModel}" is not one of retrainModels (${args.retrainModels.join(", ")})`);
+  });
   for (const [model, prefix] of Object.entries(args.dataPrefixes ?? {}))
     if (!/^([A-Za-z0-9._=-]+\/)+$/.test(prefix))
       p.push(`dataPrefixes.${model}: "${prefix}" must be a key prefix of path segments ending in "/", e.g. "platform/${model}/"`);
@@ -195,8 +234,15 @@ export function retrainWorkflow(
         fsGroup: 65532,
         seccompProfile: { type: "RuntimeDefault" },
       },
-      // The referenced step mounts `tmp` (read-only root filesystem).
-      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "2Gi" } }],
+      // The referenced steps mount `tmp` (read-only root filesystem) and `mlflow-token` (the pod's
+      // token for the MLflow gate): a templateRef brings the template, not the template's volumes.
+      volumes: [
+        { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
+        {
+          name: "mlflow-token",
+          projected: { sources: [{ serviceAccountToken: { audience: "mlflow", expirationSeconds: 86400, path: "token" } }] },
+        },
+      ],
       arguments: {
         parameters: [
           { name: "data-uri", value: defaultDataUri },
@@ -228,6 +274,69 @@ export function retrainWorkflow(
   };
 }
 
+/**
+ * The Workflow a push to a built model's repository creates: the training template's
+ * {@link BUILD_TEMPLATE} for that model, with the declared clone URL and the pushed commit and ref
+ * (parameters 0 and 1, set from the event). The build step checks both again, the admission policy
+ * pins the repository and the destination, and the retraining that follows goes through every check.
+ */
+export function buildWorkflow(
+  args: Pick<ArgoEventsArgs, "trainingTemplate" | "pipelinesNamespaceName">,
+  build: ModelBuild,
+  defaultDataUri: pulumi.Input<string>,
+): Record<string, unknown> {
+  const trigger = `build-${build.model}`;
+  const wf = retrainWorkflow({ ...args, retrainModels: [build.registeredModel] }, trigger, defaultDataUri);
+  const spec = wf.spec as Record<string, unknown>;
+  return {
+    ...wf,
+    spec: {
+      ...spec,
+      // The build may take its full hour before the retraining is submitted.
+      activeDeadlineSeconds: 7200,
+      arguments: {
+        parameters: [
+          { name: "commit", value: "" },
+          { name: "ref", value: "" },
+          { name: "data-uri", value: defaultDataUri },
+          { name: "reason", value: trigger },
+        ],
+      },
+      templates: [
+        {
+          name: "build-and-retrain",
+          steps: [
+            [
+              {
+                name: "build-and-retrain",
+                templateRef: { name: args.trainingTemplate ?? "training-pipeline", template: BUILD_TEMPLATE, clusterScope: true },
+                arguments: {
+                  parameters: [
+                    { name: "model-name", value: build.registeredModel },
+                    { name: "team", value: build.team },
+                    { name: "model", value: build.model },
+                    { name: "clone-url", value: build.cloneUrl },
+                    { name: "commit", value: "{{workflow.parameters.commit}}" },
+                    { name: "ref", value: "{{workflow.parameters.ref}}" },
+                    { name: "data-uri", value: "{{workflow.parameters.data-uri}}" },
+                    { name: "reason", value: "{{workflow.parameters.reason}}" },
+                  ],
+                },
+              },
+            ],
+          ],
+        },
+      ],
+      entrypoint: "build-and-retrain",
+    },
+  };
+}
+
+/** Argo Events expression filter on the relayed push's repository (`body.repository`). */
+function repositoryFilter(expr: string): Record<string, unknown> {
+  return { exprs: [{ expr, fields: [{ name: "repository", path: "body.repository" }] }] };
+}
+
 /** A label value / name fragment from a model or trigger name (lowercase alphanumerics and hyphens, ≤ 40). */
 function slug(s: string): string {
   return (
@@ -246,7 +355,10 @@ function slug(s: string): string {
  * batch that closed. The git push and the schedule retrain every model.
  */
 export function sensorSpec(
-  args: Pick<ArgoEventsArgs, "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels" | "git" | "dataPrefixes">,
+  args: Pick<
+    ArgoEventsArgs,
+    "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels" | "git" | "dataPrefixes" | "builds"
+  >,
   defaultDataUri: pulumi.Input<string>,
   podLabels: Record<string, string>,
 ): Record<string, unknown> {
@@ -265,6 +377,12 @@ export function sensorSpec(
     name: `data${i}`,
     prefix: args.dataPrefixes?.[model] ?? defaultDataPrefix(model),
   }));
+  // Pushes to a built model's repository build that commit; pushes to the other repositories retrain every model.
+  const builds = args.git ? (args.builds ?? []) : [];
+  const builtPaths = [...new Set(builds.map((b) => repositoryPath(b.cloneUrl)))];
+  const buildDeps = builds.map((b, i) => ({ build: b, name: `build${i}`, path: repositoryPath(b.cloneUrl) }));
+  const otherRepositories = (args.git?.repositories ?? []).filter((r) => !builtPaths.includes(r));
+  const gitTrigger = (parameters: Record<string, unknown>[]) => trigger("git", "git", parameters);
   return {
     template: eventPodTemplate(SENSOR_SERVICE_ACCOUNT, podLabels),
     dependencies: [
@@ -274,7 +392,24 @@ export function sensorSpec(
         eventName: "datasets",
         filters: { data: [dataPrefixFilter(args.dataEvents.kind, d.prefix)] },
       })),
-      ...(args.git ? [{ name: "git", eventSourceName: EVENT_SOURCES.git, eventName: "push" }] : []),
+      ...(args.git && otherRepositories.length > 0
+        ? [
+            {
+              name: "git",
+              eventSourceName: EVENT_SOURCES.git,
+              eventName: "push",
+              ...(builtPaths.length > 0
+                ? { filters: repositoryFilter(builtPaths.map((r) => `repository != ${JSON.stringify(r)}`).join(" && ")) }
+                : {}),
+            },
+          ]
+        : []),
+      ...buildDeps.map((d) => ({
+        name: d.name,
+        eventSourceName: EVENT_SOURCES.git,
+        eventName: "push",
+        filters: repositoryFilter(`repository == ${JSON.stringify(d.path)}`),
+      })),
       { name: "schedule", eventSourceName: EVENT_SOURCES.schedule, eventName: "nightly" },
     ],
     triggers: [
@@ -291,9 +426,9 @@ export function sensorSpec(
           [d.model],
         ),
       ),
-      ...(args.git
+      ...(args.git && otherRepositories.length > 0
         ? [
-            trigger("git", "git", [
+            gitTrigger([
               {
                 // The relay forwards only verified pushes, reduced to these fields.
                 src: {
@@ -306,6 +441,30 @@ export function sensorSpec(
             ]),
           ]
         : []),
+      ...buildDeps.map((d) => ({
+        template: {
+          name: `build-${d.build.model}`,
+          conditions: d.name,
+          k8s: {
+            operation: "create",
+            source: { resource: buildWorkflow(args, d.build, defaultDataUri) },
+            // The relay forwards only verified pushes of a 40-hex commit to refs/heads/<branch>.
+            parameters: [
+              { src: { dependencyName: d.name, dataKey: "body.commit" }, dest: "spec.arguments.parameters.0.value" },
+              { src: { dependencyName: d.name, dataKey: "body.ref" }, dest: "spec.arguments.parameters.1.value" },
+              {
+                src: {
+                  dependencyName: d.name,
+                  dataTemplate: "git push {{ .Input.body.repository }}@{{ .Input.body.commit }}",
+                  value: "git push",
+                },
+                dest: "spec.arguments.parameters.3.value",
+              },
+            ],
+          },
+        },
+        retryStrategy: { steps: 3, duration: "10s", factor: 2 },
+      })),
       trigger("schedule", "schedule", []),
     ],
   };

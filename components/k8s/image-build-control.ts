@@ -9,7 +9,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
-import { PIPELINE_SERVICE_ACCOUNTS } from "../contracts";
+import { PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import type { AdmissionEnvironment } from "./admission-rules";
 import { BUILD_NAMESPACE, BUILDER_SERVICE_ACCOUNT, type ImageBuildScope, imageBuildAdmissionManifests } from "./image-builds";
 
@@ -20,6 +20,18 @@ export interface ImageBuildControlArgs {
   readonly builderImage: pulumi.Input<string>;
   readonly registryHost: pulumi.Input<string>;
   readonly builds: ImageBuildScope["builds"];
+  /**
+   * The builder's cloud identity (`image-builder`: push to the built models' repositories only);
+   * its annotations go on the builder's service account (IRSA role on AWS, client id on Azure).
+   * @default none (the builder has no cloud identity)
+   */
+  readonly identity?: WorkloadIdentityRef;
+  /**
+   * Secrets a build pod may mount: on Azure the registry token's docker config
+   * (`image-builder-registry`, created by the operator); none on AWS.
+   * @default []
+   */
+  readonly secrets?: readonly string[];
   /** The build namespace must exist first. */
   readonly dependsOn: readonly pulumi.Resource[];
 }
@@ -38,7 +50,7 @@ export class ImageBuildControl extends pulumi.ComponentResource {
     super("mlops-platform:k8s:ImageBuildControl", name, {}, opts);
     const child = { parent: this, dependsOn: [...args.dependsOn] };
     const manifests = (image: string, host: string) =>
-      imageBuildAdmissionManifests(image, { registryHost: host, builds: args.builds }, args.environment);
+      imageBuildAdmissionManifests(image, { registryHost: host, builds: args.builds, secrets: args.secrets ?? [] }, args.environment);
     const shape = manifests("registry.example/builder@sha256:0", "registry.example");
     const resolved = pulumi.all([args.builderImage, args.registryHost]).apply(([image, host]) => manifests(image, host));
     const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
@@ -60,7 +72,14 @@ export class ImageBuildControl extends pulumi.ComponentResource {
       );
     new k8s.core.v1.ServiceAccount(
       `${name}-builder`,
-      { metadata: { name: BUILDER_SERVICE_ACCOUNT, namespace: BUILD_NAMESPACE }, automountServiceAccountToken: false },
+      {
+        metadata: {
+          name: BUILDER_SERVICE_ACCOUNT,
+          namespace: BUILD_NAMESPACE,
+          ...(args.identity ? { annotations: args.identity.serviceAccountAnnotations } : {}),
+        },
+        automountServiceAccountToken: false,
+      },
       child,
     );
     const rbac = "rbac.authorization.k8s.io";

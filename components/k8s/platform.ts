@@ -33,7 +33,7 @@ import { AdmissionControl, platformAdmissionArgs } from "./admission";
 import type { AdmissionEnvironment } from "./admission-rules";
 import type { AlertingSettings } from "./alerting";
 import { platformApprovers } from "./approvers";
-import { ArgoEvents, type GitWebhookSettings } from "./argo-events";
+import { ArgoEvents, type GitWebhookSettings, repositoryPath } from "./argo-events";
 import {
   ARGO_SERVICE_ACCOUNTS,
   ArgoWorkflows,
@@ -50,7 +50,7 @@ import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
 import { ImageBuildControl } from "./image-build-control";
-import { builderImageRef } from "./image-builds";
+import { BUILDER_IDENTITY, BUILDER_REGISTRY_SECRET, builderImageRef } from "./image-builds";
 import { cloudImageCache } from "./image-cache";
 import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
 import { Kueue } from "./kueue";
@@ -472,6 +472,13 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
 
 function createEvents(w: Wiring, charts: readonly pulumi.Resource[]): ArgoEvents {
   const { args } = w;
+  // Built in the cluster (models[].training.repository), only where a git server sends the pushes.
+  const builds = args.git
+    ? (args.imageBuilds ?? []).flatMap((b) => {
+        const m = args.models.find((x) => x.name === b.model && x.team === b.team);
+        return m ? [{ registeredModel: m.registeredModel, team: b.team, model: b.model, cloneUrl: b.cloneUrl }] : [];
+      })
+    : [];
   return new ArgoEvents(
     `${w.name}-events`,
     {
@@ -484,9 +491,13 @@ function createEvents(w: Wiring, charts: readonly pulumi.Resource[]): ArgoEvents
       identity: w.ident(IDENTITY_KEYS.argoEvents),
       serviceAccountName: w.saOf(IDENTITY_KEYS.argoEvents),
       webhookToken: w.password("git-webhook", 48),
-      ...(args.git ? { git: args.git } : {}),
+      // The relay also forwards pushes to the built models' repositories (each builds its own commit).
+      ...(args.git
+        ? { git: { ...args.git, repositories: [...new Set([...args.git.repositories, ...builds.map((b) => repositoryPath(b.cloneUrl))])] } }
+        : {}),
       ...(args.stepsImage === undefined ? {} : { stepsImage: args.stepsImage }),
       schedule: args.retrainSchedule ?? "0 2 * * *",
+      builds,
       defaultDataUri: pulumi.interpolate`${args.cloud.buckets.datasets.uri}/platform/latest/`,
       retrainModels: [...new Set(args.models.map((m) => m.registeredModel))],
       dataPrefixes: Object.fromEntries(args.models.flatMap((m) => (m.dataPrefix ? [[m.registeredModel, m.dataPrefix]] : []))),
@@ -816,6 +827,9 @@ export class PlatformServices extends pulumi.ComponentResource {
           builderImage: w.imageCache.apply((c) => cachedImage(builderImageRef(), c)),
           registryHost: args.cloud.registryHost,
           builds: args.imageBuilds ?? [],
+          ...(args.cloud.identities[BUILDER_IDENTITY] ? { identity: args.cloud.identities[BUILDER_IDENTITY] } : {}),
+          // Azure pushes with the repository-scoped registry token (its docker config), AWS with the identity.
+          secrets: args.cloud.cloud === "azure" ? [BUILDER_REGISTRY_SECRET] : [],
           dependsOn: w.ready,
         },
         { parent: this },

@@ -11,7 +11,7 @@
  */
 import { cli, EXIT, parseFlags, type StepContext, StepError, usageError } from "./lib/cli";
 import { exitCodeForStatus, sendJson } from "./lib/http";
-import { BUILD_NAMESPACE, builderJob, buildRequestProblems } from "./lib/image-build";
+import { BUILD_NAMESPACE, BUILDER_IMAGE_SETTING, builderJob, buildRequestProblems } from "./lib/image-build";
 import { inClusterConnection, KubeClient } from "./lib/kube";
 import { writeOutputs } from "./lib/outputs";
 import { readSettings } from "./lib/settings";
@@ -32,7 +32,7 @@ export async function main(ctx: StepContext): Promise<number> {
   });
   const settings = readSettings(ctx.env);
   const registryHost = settings.allowedRegistries[0] ?? "";
-  const builderImage = ctx.env.PLATFORM_BUILDER_IMAGE ?? "";
+  const builderImage = ctx.env[BUILDER_IMAGE_SETTING] ?? "";
   if (!/@sha256:[a-f0-9]{64}$/.test(builderImage))
     throw usageError(`PLATFORM_BUILDER_IMAGE=${JSON.stringify(builderImage)}: must be the platform's builder image pinned by digest`);
   const request = {
@@ -44,6 +44,8 @@ export async function main(ctx: StepContext): Promise<number> {
     model: f.model ?? "",
     builderImage,
     ...(f.dockerfile ? { dockerfile: f.dockerfile } : {}),
+    // Azure pushes with the repository-scoped registry token; AWS with the builder's IRSA role.
+    registrySecret: settings.cloud === "azure",
   };
   const problems = buildRequestProblems(request);
   if (problems.length) throw usageError(`build refused:\n  - ${problems.join("\n  - ")}`);

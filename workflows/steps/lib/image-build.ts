@@ -7,8 +7,23 @@
 
 /** The namespace where image builds run (Pod Security `baseline`). */
 export const BUILD_NAMESPACE = "ml-builds";
+/**
+ * The settings key (in `ml-pipelines`' `mlops-pipeline-settings` ConfigMap) of the builder image the
+ * `build-image` step runs: the pinned builder as the stack registry serves it, by digest.
+ */
+export const BUILDER_IMAGE_SETTING = "PLATFORM_BUILDER_IMAGE";
+/** Key of the builder's cloud workload identity (push to the built models' repositories only). */
+export const BUILDER_IDENTITY = "image-builder";
 /** The only service account a build pod may run as (its identity may push to the stack's registry). */
 export const BUILDER_SERVICE_ACCOUNT = "image-builder";
+/**
+ * Azure: the Kubernetes secret (in {@link BUILD_NAMESPACE}) holding the docker config of the registry
+ * token {@link BUILDER_REGISTRY_TOKEN}, mounted as Kaniko's `/kaniko/.docker/config.json`; the only
+ * secret a build pod may mount. On AWS the builder's IRSA role pushes, and no secret is mounted.
+ */
+export const BUILDER_REGISTRY_SECRET = "image-builder-registry";
+/** Azure: the ACR token (and scope map) limited to the built models' repositories. */
+export const BUILDER_REGISTRY_TOKEN = "image-builder";
 /** Label on build Jobs and their pods. */
 export const BUILD_LABEL = "mlops.platform/image-build";
 
@@ -54,6 +69,12 @@ export interface BuildRequest {
   readonly builderImage?: string;
   /** Dockerfile path inside the repository. @default "Dockerfile" */
   readonly dockerfile?: string;
+  /**
+   * Push with the registry token's docker config in {@link BUILDER_REGISTRY_SECRET} (Azure) rather
+   * than the pod's workload identity (AWS: IRSA, through Kaniko's ECR credential helper).
+   * @default false
+   */
+  readonly registrySecret?: boolean;
 }
 
 /** Problems of a build request (empty when valid): each names the field, the value and the fix. */
@@ -123,8 +144,20 @@ export function builderJob(r: BuildRequest, name: string): Record<string, unknow
                 seccompProfile: { type: "RuntimeDefault" },
               },
               resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "4", memory: "8Gi", "ephemeral-storage": "20Gi" } },
+              // Kaniko reads registry credentials from $DOCKER_CONFIG/config.json (/kaniko/.docker).
+              ...(r.registrySecret ? { volumeMounts: [{ name: "registry-auth", mountPath: "/kaniko/.docker", readOnly: true }] } : {}),
             },
           ],
+          ...(r.registrySecret
+            ? {
+                volumes: [
+                  {
+                    name: "registry-auth",
+                    secret: { secretName: BUILDER_REGISTRY_SECRET, items: [{ key: ".dockerconfigjson", path: "config.json" }] },
+                  },
+                ],
+              }
+            : {}),
         },
       },
     },
