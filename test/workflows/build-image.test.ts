@@ -127,6 +127,33 @@ describe("build-image step", () => {
     expect(((template.containers as Obj[])[0] as Obj).args).toContain(`--destination=${REGISTRY}/fraud/fraud-scorer:${COMMIT}`);
   });
 
+  it("on Azure, mounts the registry token's secret (the one the policy admits there); on AWS, none", async () => {
+    jobs.clear();
+    Object.assign(behaviour, { pollsToFinish: 1, outcome: "succeeded", message: `${DIGEST}\n` });
+    const azure = await build(
+      {},
+      {
+        PLATFORM_CLOUD: "azure",
+        PLATFORM_REGION: "uaenorth",
+        PLATFORM_ALLOWED_DATA_PREFIXES: "abfss://d@a.dfs.core.windows.net/platform/",
+      },
+    );
+    expect(azure.code, azure.log).toBe(EXIT.OK);
+    const spec = (((([...jobs.values()][0]?.job.spec ?? {}) as Obj).template as Obj).spec ?? {}) as Obj;
+    expect(JSON.stringify(spec.volumes)).toContain('"secretName":"image-builder-registry"');
+    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec };
+    const scope = {
+      registryHost: REGISTRY,
+      builds: [{ team: "fraud", model: "fraud-scorer", cloneUrl: "https://git.example.ae/fraud/fraud-scorer.git" }],
+    };
+    expect(
+      evaluatePolicy(imageBuildPolicy(BUILDER, { ...scope, secrets: ["image-builder-registry"] }), {
+        object: pod,
+        namespace: BUILD_NAMESPACE,
+      }).failures,
+    ).toEqual([]);
+  });
+
   it("reuses the Job of the same commit on a retry", async () => {
     Object.assign(behaviour, { pollsToFinish: 1 });
     const r = await build();

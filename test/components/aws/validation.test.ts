@@ -366,6 +366,51 @@ describe("component argument validation", () => {
     expect(m).toContain('dataLakes[0].uri: got "s3://lake/data*"; use s3://bucket/prefix');
   });
 
+  it("refuses a model repository that is not <team>/<model>, and a scoped spec without its repository's ARN", () => {
+    const r = refusal(
+      () =>
+        new Registry("r", {
+          namePrefix: "p",
+          repositories: ["steps"],
+          modelRepositories: ["fraud/*", "fraud/a", "fraud/a"],
+          kmsKeyArn: "k",
+          accountId: "1",
+          region: "me-central-1",
+          protect: false,
+        }),
+    );
+    expect(r).toContain('modelRepositories: got "fraud/*"; use <team>/<model>, two DNS labels');
+    expect(r).toContain('modelRepositories: got ["fraud/*","fraud/a","fraud/a"]; remove the duplicates');
+    const builder: WorkloadIdentitySpec = {
+      key: "image-builder",
+      namespace: "ml-builds",
+      serviceAccounts: ["image-builder"],
+      buckets: [],
+      readDataLakes: false,
+      registry: "push",
+      registryRepositories: ["fraud/scorer"],
+      consumeDataEvents: false,
+    };
+    const w = refusal(
+      () =>
+        new WorkloadIdentities("w", {
+          oidc: { providerArn: "p", url: "https://x" },
+          specs: [builder, { ...builder, key: "b2", registryRepositories: [] }],
+          partition: "aws",
+          region: "me-central-1",
+          bucketArns: { artifacts: "a", datasets: "d", features: "f", logs: "l" },
+          storageKeyArn: "k",
+          repositoryArns: { steps: "arn" },
+          modelRepositoryArns: { "credit/risk": "arn" },
+          dataEventQueue: { arn: "q", keyArn: "k" },
+          baseImagePrefixes: ["docker-hub"],
+        }),
+    );
+    expect(w).toContain('specs[0].registryRepositories[0]: got "fraud/scorer"; pass its ARN in modelRepositoryArns');
+    expect(w).toContain("specs[1].registryRepositories: got []; list at least one repository");
+    expect(w).toContain("accountId: got undefined; pass the registry's account id with baseImagePrefixes");
+  });
+
   it("ClusterAutoscaler refuses a Kubernetes version without a matching autoscaler and no node groups", () => {
     const m = refusal(
       () =>

@@ -15,6 +15,7 @@ import { Monitoring } from "../../../components/azure/monitoring";
 import { Network } from "../../../components/azure/network";
 import { type NodePoolSpec, NodePools } from "../../../components/azure/nodepool";
 import { Registry, type RegistryArgs } from "../../../components/azure/registry";
+import { pushScopeActions, RepositoryPushToken } from "../../../components/azure/repository-token";
 import { ResourceGroups } from "../../../components/azure/resource-groups";
 import { Storage, type StorageArgs } from "../../../components/azure/storage";
 import { ComponentArgsError } from "../../../components/azure/validate";
@@ -305,5 +306,28 @@ describe("Azure component argument validation", () => {
     expect(g.message).toContain(
       'allowedLocations: may only contain UAE locations: uaenorth, uaecentral (received: ["uaenorth","westeurope"])',
     );
+  });
+
+  it("RepositoryPushToken refuses a wildcard or foreign repository, none at all, and a bad token name", () => {
+    const e = refusal(
+      () =>
+        new RepositoryPushToken("t", {
+          resourceGroupName: "rg",
+          registryName: "acr",
+          tokenName: "ib",
+          repositories: ["fraud/*", "Fraud/x"],
+        }),
+    );
+    expect(e.problems.map((p) => p.arg)).toEqual(["tokenName", "repositories", "repositories"]);
+    expect(e.message).toContain("use <team>/<model>, two DNS labels (no wildcard)");
+    const none = refusal(
+      () => new RepositoryPushToken("t", { resourceGroupName: "rg", registryName: "acr", tokenName: "image-builder", repositories: [] }),
+    );
+    expect(none.problems.map((p) => p.arg)).toEqual(["repositories"]);
+    expect(pushScopeActions(["fraud/scorer"])).toEqual([
+      "repositories/fraud/scorer/content/read",
+      "repositories/fraud/scorer/content/write",
+      "repositories/fraud/scorer/metadata/read",
+    ]);
   });
 });

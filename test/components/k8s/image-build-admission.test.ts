@@ -19,6 +19,7 @@ import { BUILD_LAUNCHER } from "../../../components/k8s/image-build-control";
 import {
   BUILD_NAMESPACE,
   BUILDER_CAPABILITIES_WITHIN_BASELINE,
+  BUILDER_REGISTRY_SECRET,
   BUILDER_SERVICE_ACCOUNT,
   builderImageRef,
   builderJob,
@@ -264,6 +265,69 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
     expect(await schemaError(job)).toBeUndefined();
     const m = imageBuildAdmissionManifests(BUILDER, SCOPE, "production");
     for (const o of [...m.policies, ...m.bindings]) expect(await schemaError(o as Obj)).toBeUndefined();
+  });
+
+  describe("with the cloud's push credentials", () => {
+    const AZURE_SCOPE = { ...SCOPE, secrets: [BUILDER_REGISTRY_SECRET] };
+    const azurePod = (): Obj => {
+      const t = structuredClone((builderJob({ ...request, registrySecret: true }, "b").spec as Obj).template as Obj);
+      return { apiVersion: "v1", kind: "Pod", metadata: { name: "b" }, spec: t.spec };
+    };
+    const azureVerdict = (p: Obj) => {
+      const v = evaluatePolicy(imageBuildPolicy(BUILDER, AZURE_SCOPE), { object: p, namespace: BUILD_NAMESPACE });
+      expect(v.errors).toEqual([]);
+      return v.failures;
+    };
+
+    it("admits the Azure builder mounting the registry token's docker config as Kaniko's config.json", async () => {
+      expect(await schemaError(builderJob({ ...request, registrySecret: true }, "b"))).toBeUndefined();
+      const p = azurePod();
+      expect((p.spec as Obj).volumes).toEqual([
+        {
+          name: "registry-auth",
+          secret: { secretName: BUILDER_REGISTRY_SECRET, items: [{ key: ".dockerconfigjson", path: "config.json" }] },
+        },
+      ]);
+      expect(container(p).volumeMounts).toEqual([{ name: "registry-auth", mountPath: "/kaniko/.docker", readOnly: true }]);
+      expect(azureVerdict(p)).toEqual([]);
+      // Where the token's secret is not listed (AWS), the same pod is refused.
+      expect(verdict(p).some((m) => /only the secrets/.test(m))).toBe(true);
+    });
+
+    it("admits the web-identity token the AWS and Azure webhooks project (no secret)", () => {
+      const p = pod();
+      (p.spec as Obj).volumes = [
+        {
+          name: "aws-iam-token",
+          projected: { sources: [{ serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: "token" } }] },
+        },
+      ];
+      container(p).env = [{ name: "AWS_ROLE_ARN", value: "arn:aws:iam::123456789012:role/image-builder" }];
+      expect(verdict(p)).toEqual([]);
+    });
+
+    it.each([
+      [
+        "a second secret beside the token",
+        (p: Obj) => ((p.spec as Obj).volumes as Obj[]).push({ name: "x", secret: { secretName: "mlflow-admin" } }),
+      ],
+      [
+        "another secret under the token's mount",
+        (p: Obj) => ((((p.spec as Obj).volumes as Obj[])[0] as Obj).secret = { secretName: "argo-server-sso" }),
+      ],
+      [
+        "the token's secret name in a projected volume beside another",
+        (p: Obj) =>
+          ((p.spec as Obj).volumes as Obj[]).push({
+            name: "y",
+            projected: { sources: [{ secret: { name: BUILDER_REGISTRY_SECRET } }, { secret: { name: "git-webhook" } }] },
+          }),
+      ],
+    ])("refuses %s", (_what, mutate) => {
+      const p = azurePod();
+      mutate(p);
+      expect(azureVerdict(p).some((m) => /only the secrets/.test(m))).toBe(true);
+    });
   });
 
   it.each([

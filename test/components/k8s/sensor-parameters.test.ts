@@ -7,10 +7,12 @@ import { describe, expect, it } from "vitest";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../../../components/contracts";
 import {
   argoEventsProblems,
+  BUILD_TEMPLATE,
   DATA_BATCH_MARKER,
   dataPrefixFilter,
   dataUriTemplate,
   RETRAIN_TEMPLATE,
+  repositoryPath,
   sensorSpec,
 } from "../../../components/k8s/argo-events";
 import { loadWorkflowManifests } from "../../../workflows";
@@ -211,6 +213,78 @@ describe("data events: routed by the model's data prefix, one per batch", () => 
     const url = `https://acct.blob.core.windows.net/datasets/platform/credit/2026-11-27/${DATA_BATCH_MARKER}`;
     expect(url.replace(new RegExp(goRegex ?? "^$"), "abfss://$2@$1.dfs.core.windows.net/$3")).toBe(
       "abfss://datasets@acct.dfs.core.windows.net/platform/credit/2026-11-27/",
+    );
+  });
+});
+
+describe("git pushes to a model's repository: build that commit, retrain that model", () => {
+  const git = { provider: "gitlab" as const, repositories: ["acme/shared", "risk/models/churn"], branches: ["main"], secret: "x" };
+  const builds = [{ registeredModel: "churn", team: "risk", model: "churn", cloneUrl: "https://git.example.ae/risk/models/churn.git" }];
+  const withBuilds = sensorSpec(
+    { dataEvents: { kind: "sqs" } as never, pipelinesNamespaceName: "ml-pipelines", retrainModels: ["churn", "credit"], git, builds },
+    "s3://d/",
+    {},
+  );
+  const deps = withBuilds.dependencies as Obj[];
+
+  it("names the repository as pushes do (GitLab subgroups, no .git)", () => {
+    expect(repositoryPath("https://git.example.ae/risk/models/churn.git")).toBe("risk/models/churn");
+    expect(repositoryPath("https://github.example.ae/acme/churn")).toBe("acme/churn");
+  });
+
+  it("routes the model's repository to its build trigger and every other repository to the generic one", () => {
+    expect(deps.map((d) => d.name)).toEqual(["data0", "data1", "git", "build0", "schedule"]);
+    expect(deps.find((d) => d.name === "build0")?.filters).toEqual({
+      exprs: [{ expr: 'repository == "risk/models/churn"', fields: [{ name: "repository", path: "body.repository" }] }],
+    });
+    expect(deps.find((d) => d.name === "git")?.filters).toEqual({
+      exprs: [{ expr: 'repository != "risk/models/churn"', fields: [{ name: "repository", path: "body.repository" }] }],
+    });
+    const trigger = (withBuilds.triggers as Obj[]).find((t) => (t.template as Obj).name === "build-churn") as Obj;
+    expect((trigger.template as Obj).conditions).toBe("build0");
+    const wf = workflowOf(trigger);
+    const step = (((wf.spec as Obj).templates as Obj[])[0]?.steps as Obj[][])[0]?.[0] as Obj;
+    expect(step.templateRef).toEqual({ name: "training-pipeline", template: BUILD_TEMPLATE, clusterScope: true });
+    // Every input the template requires is given, and the clone URL is the declared one.
+    const target = templateByName(BUILD_TEMPLATE) as Obj;
+    const given = ((step.arguments as Obj).parameters as Param[]).map((p) => p.name);
+    for (const p of ((target.inputs as Obj).parameters as Param[]).filter((x) => x.value === undefined)) expect(given).toContain(p.name);
+    expect(((step.arguments as Obj).parameters as Param[]).find((p) => p.name === "clone-url")?.value).toBe(builds[0]?.cloneUrl);
+  });
+
+  it("has no generic git trigger when every configured repository is built", () => {
+    const only = sensorSpec(
+      {
+        dataEvents: { kind: "sqs" } as never,
+        pipelinesNamespaceName: "ml-pipelines",
+        retrainModels: ["churn"],
+        git: { ...git, repositories: ["risk/models/churn"] },
+        builds,
+      },
+      "s3://d/",
+      {},
+    );
+    expect((only.triggers as Obj[]).map((t) => (t.template as Obj).name)).toEqual(["data-churn", "build-churn", "schedule"]);
+  });
+
+  it("refuses builds without a git server, and a build of a model the sensor does not retrain", () => {
+    const base = {
+      dataEvents: { kind: "sqs" } as never,
+      pipelinesNamespace: "ml-pipelines",
+      pipelinesNamespaceName: "ml-pipelines",
+      region: "me-central-1",
+      identity: {} as never,
+      serviceAccountName: "argo-events-sa",
+      webhookToken: "t",
+      schedule: "0 2 * * *",
+      defaultDataUri: "s3://d/",
+      namespace: "argo-events",
+      replicas: 1,
+      dependsOn: [],
+    };
+    expect(argoEventsProblems({ ...base, retrainModels: ["churn"], builds }).join("\n")).toMatch(/^builds: .*configure services\.git/m);
+    expect(argoEventsProblems({ ...base, stepsImage: "s", git, retrainModels: ["credit"], builds }).join("\n")).toMatch(
+      /^builds\[0\]\.registeredModel: "churn" is not one of retrainModels/m,
     );
   });
 });
