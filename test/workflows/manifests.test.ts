@@ -106,6 +106,9 @@ describe("training-pipeline template", () => {
       promote: PIPELINE_SERVICE_ACCOUNTS.deploy,
       "record-failure": PIPELINE_SERVICE_ACCOUNTS.register,
       retrain: PIPELINE_SERVICE_ACCOUNTS.deploy,
+      // The build Job in ml-builds may be created by ml-pipelines' deploy account only.
+      "build-image": PIPELINE_SERVICE_ACCOUNTS.deploy,
+      "retrain-built": PIPELINE_SERVICE_ACCOUNTS.deploy,
       reproduce: PIPELINE_SERVICE_ACCOUNTS.deploy,
     });
   });
