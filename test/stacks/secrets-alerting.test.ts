@@ -7,9 +7,9 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { alertingProblems, alertmanagerConfigSpec } from "../../components/k8s/alerting";
 import { ConfigError, resolveConfig, secretPresence } from "../../stacks/config";
-import { SECRET_IN_CLEAR_TEXT } from "../../stacks/schema";
+import { SECRET_IN_CLEAR_TEXT, SECRET_SET } from "../../stacks/schema";
 import { deliverableReceivers, secretGaps } from "../../stacks/secrets";
-import { readStackConfig } from "../../tools/lib/stack-config";
+import { readStackConfig, UNDECRYPTABLE_SECRET } from "../../tools/lib/stack-config";
 import { schemaError } from "../components/k8s/schemas";
 
 const ROOT = resolve(__dirname, "../..");
@@ -323,6 +323,13 @@ describe("registry credentials of the pull-through cache", () => {
     expect(
       Object.keys(resolveConfig({ ...rawOf("dev"), registryCredentials: good }, "mlops-platform", "dev").secrets.registryCredentials),
     ).toEqual(["docker-hub", "ghcr"]);
+  });
+
+  it("pass the offline plan's placeholder for an encrypted value, which cannot be judged without the stack's key", () => {
+    // The offline plan cannot decrypt the stack file: every secure value reads as UNDECRYPTABLE_SECRET.
+    // The form check must not refuse it (the shipped production stacks set these credentials).
+    const offline = secretPresence("registryCredentials", JSON.stringify({ "docker-hub": UNDECRYPTABLE_SECRET }), true);
+    expect(offline).toEqual({ "docker-hub": SECRET_SET });
   });
 
   it("leave Docker Hub and GHCR upstream in development when unset, and say how to set them", () => {

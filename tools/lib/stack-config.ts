@@ -15,7 +15,11 @@ export interface StackConfigFile {
   readonly secretKeys: string[];
 }
 
-/** Marker value of a secret config value that cannot be decrypted without the Pulumi CLI. */
+/**
+ * Marker value of a secret config value that cannot be decrypted without the Pulumi CLI. It has
+ * the shape `<text>:<text>`, so the program's form check of a registry credential
+ * (stacks/config.ts) accepts it, as a real value it cannot see (test/stacks/secrets-alerting.test.ts).
+ */
 export const UNDECRYPTABLE_SECRET = "[secret: encrypted in the stack file, not readable offline]";
 
 function qualify(project: string, key: string): string {

@@ -138,12 +138,11 @@ export async function startCaptureProxy(s: CaptureSettings, port: number, host =
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
         const status = upRes.statusCode ?? 0;
         const resCopy = boundedCopy(scoring && status >= 200 && status < 300);
-        upRes.on("data", (c: Buffer) => {
-          resCopy.add(c);
-          res.write(c);
-        });
+        // pipe() keeps backpressure (a slow client pauses the model server's answer, so nothing
+        // piles up here); the copy listens to the same chunks.
+        upRes.on("data", (c: Buffer) => resCopy.add(c));
+        upRes.pipe(res);
         upRes.on("end", () => {
-          res.end();
           if (!scoring || status < 200 || status >= 300) return;
           const request = reqCopy.bytes();
           const answer = resCopy.bytes();
@@ -171,11 +170,9 @@ export async function startCaptureProxy(s: CaptureSettings, port: number, host =
       res.writeHead(502, { "content-type": "application/json" });
       res.end(JSON.stringify({ message: `model server unreachable: ${e.message}` }));
     });
-    req.on("data", (c: Buffer) => {
-      reqCopy.add(c);
-      up.write(c);
-    });
-    req.on("end", () => up.end());
+    req.on("data", (c: Buffer) => reqCopy.add(c));
+    req.on("error", () => up.destroy());
+    req.pipe(up);
   });
   await new Promise<void>((r) => server.listen(port, host, () => r()));
   return {
