@@ -87,7 +87,7 @@ describe.each(["dev", "uae-prod"])("the image builder's identity on AWS (%s)", (
     expect(trust).toContain(`system:serviceaccount:${BUILD_NAMESPACE}:${BUILDER_SERVICE_ACCOUNT}`);
     expect(trust.match(/system:serviceaccount:/g)).toHaveLength(1);
     const sa = manifests(stack).find((o) => o.kind === "ServiceAccount" && (o.metadata as Obj).name === BUILDER_SERVICE_ACCOUNT);
-    expect(((sa?.metadata as Obj).annotations as Obj)["eks.amazonaws.com/role-arn"]).toMatch(/image-builder/);
+    expect((((sa as Obj).metadata as Obj).annotations as Obj)["eks.amazonaws.com/role-arn"]).toMatch(/image-builder/);
   });
 
   it("admits no secret in the builder's pods (the role pushes)", () => {
@@ -105,7 +105,7 @@ describe.each(["dev-azure", "uae-prod-azure"])("the image builder's push right o
       ["content/read", "content/write", "metadata/read"].map((a) => `repositories/${m.team}/${m.name}/${a}`),
     );
     expect(expected.length).toBeGreaterThan(0);
-    expect([...(map?.inputs.actions as string[])].sort()).toEqual(expected.sort());
+    expect([...((map as { inputs: Obj }).inputs.actions as string[])].sort()).toEqual(expected.sort());
     const [token] = byType(stack, "azure-native:containerregistry:Token");
     expect(token?.inputs.status).toBe("enabled");
     expect(String(token?.inputs.scopeMapId)).toMatch(/scopeMaps\/image-builder$/);
@@ -143,7 +143,7 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("build-and-ret
         (o.metadata as Obj).name === "mlops-pipeline-settings" &&
         (o.metadata as Obj).namespace === "ml-pipelines",
     );
-    const image = String((settings?.data as Obj)[BUILDER_IMAGE_SETTING]);
+    const image = String(((settings as Obj).data as Obj)[BUILDER_IMAGE_SETTING]);
     expect(image).toMatch(/\/gcr\/kaniko-project\/executor@sha256:[a-f0-9]{64}$/);
     const policy = manifests(stack).find(
       (o) => o.kind === "ValidatingAdmissionPolicy" && (o.metadata as Obj).name === "mlops-image-builds",
@@ -156,7 +156,7 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("build-and-ret
         (o.metadata as Obj).name === "mlops-pipeline-settings" &&
         (o.metadata as Obj).namespace !== "ml-pipelines",
     );
-    expect((team?.data as Obj)[BUILDER_IMAGE_SETTING]).toBeUndefined();
+    expect(((team as Obj).data as Obj)[BUILDER_IMAGE_SETTING]).toBeUndefined();
   });
 
   it("builds a push to a model's repository with its declared clone URL and retrains that model only", async () => {
@@ -174,7 +174,7 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("build-and-ret
       const k8s = trigger.k8s as { source: { resource: Obj }; parameters: { src: Obj; dest: string }[] };
       const wf = k8s.source.resource;
       expect(await schemaError(wf)).toBeUndefined();
-      const step = (((wf.spec as Obj).templates as Obj[])[0]?.steps as Obj[][])[0]?.[0] as Obj;
+      const step = ((((wf.spec as Obj).templates as Obj[])[0] as Obj).steps as Obj[][])[0]?.[0] as Obj;
       expect(step.templateRef).toEqual({ name: "training-pipeline", template: BUILD_TEMPLATE, clusterScope: true });
       const given = Object.fromEntries(
         ((step.arguments as Obj).parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]),
@@ -211,7 +211,7 @@ describe("the build-and-retrain template", () => {
     const steps = (byName(BUILD_TEMPLATE).steps as Obj[][]).flat();
     expect(steps.map((s) => s.template)).toEqual(["build-image", "retrain-built"]);
     const retrain = Object.fromEntries(
-      ((steps[1]?.arguments as Obj).parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]),
+      (((steps[1] as Obj).arguments as Obj).parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]),
     );
     expect(retrain["code-version"]).toBe("{{steps.build.outputs.parameters.commit}}");
     expect(retrain["training-image"]).toBe("{{steps.build.outputs.parameters.image}}");

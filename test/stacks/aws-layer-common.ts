@@ -7,10 +7,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { wildcardProblems } from "../../components/aws/policy";
 import type { PlanResult } from "../../tools/lib/harness";
+import { readStackConfig } from "../../tools/lib/stack-config";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";
 import type { PlanName } from "../support/plan-requests";
 import { planned } from "../support/shipped-plan";
 import { doc, ofType, one, providerOf, under } from "./aws-plan-checks";
+
+/** The stack file's `models:` entries (only the fields these checks read). */
+function stackModels(stack: string): { name: string; team: string; training?: { repository?: string } }[] | undefined {
+  return readStackConfig(process.cwd(), stack).values["mlops-platform:models"] as never;
+}
 
 /** Registers the profile-independent checks and hands the plan to `more`. */
 export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanResult) => void): void {
@@ -239,7 +245,11 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
       // The platform's repositories, and the copies of the images ECR cannot cache (nvcr.io, and
       // gcr.io for Kaniko's executor, the in-cluster builder).
       expect(repos.map((r) => String(r.inputs.name)).find((n) => n.endsWith("/executor"))).toMatch(/gcr\/kaniko-project\/executor$/);
-      expect(repos.map((r) => String(r.inputs.name).split("/").pop()).sort()).toEqual([
+      // The models' repositories are created under their exact `<team>/<model>` path.
+      const isModel = (r: (typeof repos)[number]) => /-registry-model-/.test(r.name);
+      const names = repos.map((r) => String(r.inputs.name));
+      const platform = repos.filter((r) => !isModel(r)).map((r) => String(r.inputs.name));
+      expect(platform.map((n) => n.split("/").pop()).sort()).toEqual([
         "dcgm-exporter",
         "executor",
         "k8s-device-plugin",
@@ -247,6 +257,16 @@ export function describeAwsLayerBaseline(stack: string, more: (plan: () => PlanR
         "serving",
         "steps",
       ]);
+      // The rest are the repositories of the models built in the cluster, `<team>/<model>`, one per
+      // model that declares a training repository (and nothing else).
+      const built = (stackModels(stack) ?? []).filter((m) => m.training?.repository).map((m) => `${m.team}/${m.name}`);
+      expect(
+        repos
+          .filter(isModel)
+          .map((r) => String(r.inputs.name))
+          .sort(),
+      ).toEqual([...new Set(built)].sort());
+      expect(names).toHaveLength(platform.length + new Set(built).size);
       for (const r of repos) {
         expect(r.inputs.imageTagMutability).toBe("IMMUTABLE");
         expect(r.inputs.imageScanningConfiguration).toEqual({ scanOnPush: true });

@@ -248,11 +248,23 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         const wf = ((k8s.source as Obj).resource ?? {}) as Obj;
         expect(wf.kind).toBe("Workflow");
         expect((wf.metadata as Obj).namespace).toBe(NAMESPACES.pipelines);
-        // Retraining with the champion's settings (the training template's retrain step), per served model.
         const steps = ((wf.spec as Obj).templates as Obj[]).flatMap((x) => ((x.steps as Obj[][]) ?? []).flat());
+        const name = String((t.template as Obj).name);
+        if (name.startsWith("build-")) {
+          // A push to a built model's repository builds that commit and retrains that model only.
+          expect(steps.map((s) => s.templateRef)).toEqual([
+            { name: "training-pipeline", template: "build-and-retrain", clusterScope: true },
+          ]);
+          const params = Object.fromEntries(
+            ((steps[0]?.arguments as Obj).parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]),
+          );
+          expect(e.models.map((m) => m.registeredModel)).toContain(params["model-name"]);
+          expect(params.commit).toBe("{{workflow.parameters.commit}}");
+          continue;
+        }
+        // Retraining with the champion's settings (the training template's retrain step), per served model.
         expect(steps.map((s) => s.templateRef)).toEqual([{ name: "training-pipeline", template: "retrain", clusterScope: true }]);
         // A data event retrains the model whose prefix it arrived under; git and the schedule retrain all.
-        const name = String((t.template as Obj).name);
         expect((steps[0] as Obj).withItems).toEqual(
           name.startsWith("data-") ? [name.slice("data-".length)] : [...new Set(e.models.map((m) => m.registeredModel))],
         );
@@ -276,7 +288,16 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       expect(c.command).toEqual(["node", "dist/git-webhook.js"]);
       const env = Object.fromEntries((c.env as Obj[]).map((v) => [v.name, v.value ?? v.valueFrom]));
       expect(env.GIT_PROVIDER).toBe(e.git.provider);
-      expect(env.GIT_REPOSITORIES).toBe(e.git.repositories.join("\n"));
+      // The configured repositories, then those of the models built from their own repository.
+      const builtRepos = ((sensor.triggers as Obj[]) ?? [])
+        .filter((t) => String((t.template as Obj).name).startsWith("build-"))
+        .map((t) => {
+          const wf = (((t.template as Obj).k8s as Obj).source as Obj).resource as Obj;
+          const step = ((((wf.spec as Obj).templates as Obj[])[0] as Obj).steps as Obj[][])[0]?.[0] as Obj;
+          const url = ((step.arguments as Obj).parameters as { name: string; value: string }[]).find((p) => p.name === "clone-url")?.value;
+          return new URL(String(url)).pathname.replace(/^\/+/, "").replace(/\.git$/, "");
+        });
+      expect(env.GIT_REPOSITORIES).toBe([...new Set([...e.git.repositories, ...builtRepos])].join("\n"));
       expect(env.GIT_WEBHOOK_SECRET).toEqual({ secretKeyRef: { name: "git-webhook", key: "secret" } });
       expect(env.FORWARD_TOKEN).toEqual({ secretKeyRef: { name: "git-webhook", key: "token" } });
       // The internal ingress routes the events host to the relay, never to the Argo Events webhook.

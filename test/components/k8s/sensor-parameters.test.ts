@@ -243,7 +243,7 @@ describe("git pushes to a model's repository: build that commit, retrain that mo
     const trigger = (withBuilds.triggers as Obj[]).find((t) => (t.template as Obj).name === "build-churn") as Obj;
     expect((trigger.template as Obj).conditions).toBe("build0");
     const wf = workflowOf(trigger);
-    const step = (((wf.spec as Obj).templates as Obj[])[0]?.steps as Obj[][])[0]?.[0] as Obj;
+    const step = ((((wf.spec as Obj).templates as Obj[])[0] as Obj).steps as Obj[][])[0]?.[0] as Obj;
     expect(step.templateRef).toEqual({ name: "training-pipeline", template: BUILD_TEMPLATE, clusterScope: true });
     // Every input the template requires is given, and the clone URL is the declared one.
     const target = templateByName(BUILD_TEMPLATE) as Obj;
