@@ -256,7 +256,7 @@ export function describeServicesPlan(e: ServicesExpectations): void {
             { name: "training-pipeline", template: "build-and-retrain", clusterScope: true },
           ]);
           const params = Object.fromEntries(
-            ((steps[0]?.arguments as Obj).parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]),
+            (((steps[0] as Obj).arguments as Obj).parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]),
           );
           expect(e.models.map((m) => m.registeredModel)).toContain(params["model-name"]);
           expect(params.commit).toBe("{{workflow.parameters.commit}}");
