@@ -4,7 +4,9 @@
  * Pure values, so the charts' values and the typed resources share one definition, and the tests
  * check the same thing the cluster enforces (Pod Security Standards `restricted`).
  */
-import * as pulumi from "@pulumi/pulumi";
+// Types only at load time: the workflows lint (`npm run workflows:lint`, CI) reads this module's
+// pure values, and loading the Pulumi SDK for them cost it more than half of its run.
+import type * as pulumi from "@pulumi/pulumi";
 
 /** Non-root user id the platform runs its own containers as (matches the distroless `nonroot` user). */
 export const NON_ROOT_UID = 65532;
@@ -74,7 +76,8 @@ export function resources(size: ResourceSize): ResourceSpec {
 
 /** `stringData` of a Kubernetes Secret, marked secret in Pulumi's state. */
 export function secretStringData(data: Record<string, pulumi.Input<string>>): pulumi.Output<Record<string, string>> {
-  return pulumi.secret(pulumi.all(data));
+  const sdk = require("@pulumi/pulumi") as typeof pulumi;
+  return sdk.secret(sdk.all(data));
 }
 
 /** Pod Security Standard levels the platform labels namespaces with. */
