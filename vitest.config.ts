@@ -15,6 +15,8 @@ export default defineConfig({
     // process (the plan and lint commands, Chromium), and the type-check runs beside vitest.
     maxWorkers: "100%",
     hookTimeout: 120_000,
+    // Defers the SDK modules the tests never use, once per worker (test/support/worker-setup.ts).
+    setupFiles: ["test/support/worker-setup.ts"],
     // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache, keyed by
     // content) and reused by the other worker and the next run: each worker used to transform the
     // same ~600 TypeScript modules again (about 5 s each). A fresh clone (CI) starts empty.
