@@ -1,12 +1,15 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Files that run a Pulumi program under mocks (the runtime state is process-global, so each
- * needs a process of its own). Every other file shares a worker, which saves loading the SDKs
- * once per file; the offline plans they read are made once, by the global setup
- * (test/support/plan-requests.ts).
+ * Files that run a Pulumi program under mocks. The runtime state (mocks, registered resources) is
+ * process-global, so two of them cannot share a process: the first runs in a shared worker
+ * beside the files that register no resource (the rest of the suite: the offline plans they read
+ * are made once, by the global setup, test/support/plan-requests.ts), and each further one gets a
+ * process of its own. A process of its own costs about 2 CPU s (the worker, the SDKs, the
+ * project's modules), so extend an existing program file rather than adding one.
  */
 const PROGRAM_FILES = ["test/components/k8s/platform-fake-cloud.test.ts"];
+const OWN_PROCESS = PROGRAM_FILES.slice(1);
 
 export default defineConfig({
   test: {
@@ -22,16 +25,15 @@ export default defineConfig({
     // same ~600 TypeScript modules again (about 5 s each). A fresh clone (CI) starts empty.
     experimental: { fsModuleCache: true },
     projects: [
-      {
-        extends: true,
-        test: { name: "programs", include: PROGRAM_FILES, pool: "forks", isolate: true },
-      },
+      ...(OWN_PROCESS.length > 0
+        ? [{ extends: true, test: { name: "programs", include: OWN_PROCESS, pool: "forks" as const, isolate: true } }]
+        : []),
       {
         extends: true,
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: PROGRAM_FILES,
+          exclude: OWN_PROCESS,
           pool: "forks",
           isolate: false,
           // Plans every request in test/support/plan-requests.ts once; tests read them with planned().
