@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
  * Files that run a Pulumi program under mocks. The runtime state (mocks, registered resources) is
@@ -11,6 +13,21 @@ import { defineConfig } from "vitest/config";
 const PROGRAM_FILES = ["test/components/k8s/platform-fake-cloud.test.ts"];
 const OWN_PROCESS = PROGRAM_FILES.slice(1);
 
+/**
+ * Runs the files that start a child process (the plan, forks and lint commands, the policy pack,
+ * Chromium) first, each group in vitest's own order (longest last time first; largest first
+ * without timings). Such a file holds its worker while the child runs; a fresh clone (CI) has no
+ * timings, and vitest then ran these small files last, where a child can leave a core idle at
+ * the end of the run.
+ */
+class ChildProcessesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const spawns = new Set(sorted.filter((f) => readFileSync(f.moduleId, "utf8").includes("node:child_process")));
+    return [...sorted.filter((f) => spawns.has(f)), ...sorted.filter((f) => !spawns.has(f))];
+  }
+}
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -18,6 +35,7 @@ export default defineConfig({
     // process (the plan and lint commands, Chromium), and the type-check runs beside vitest.
     maxWorkers: "100%",
     hookTimeout: 120_000,
+    sequence: { sequencer: ChildProcessesFirst },
     // Defers the SDK modules the tests never use, once per worker (test/support/worker-setup.ts).
     setupFiles: ["test/support/worker-setup.ts"],
     // Transformed modules are kept on disk (node_modules/.experimental-vitest-cache, keyed by
