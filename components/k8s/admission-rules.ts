@@ -42,6 +42,22 @@ export interface AdmissionRuleSettings {
   readonly platformOnlyServiceAccounts: readonly string[];
   /** The serving namespace and the service accounts its pods may run as. */
   readonly serving: { readonly namespace: string; readonly serviceAccounts: readonly string[] };
+  /**
+   * Accounts that exist in one pipeline namespace only, each with the images only it may run there
+   * besides the platform's own (the `feature-apply` account of `ml-pipelines` and the Feast image).
+   * Such an account runs nothing else, and its images are admitted for nobody else (by their pin:
+   * in production, where every other image needs a digest, nowhere else at all).
+   * @default []
+   */
+  readonly namespaceAccounts?: readonly NamespaceAccount[];
+}
+
+/** An account of one namespace and the exact images it alone may run there. */
+export interface NamespaceAccount {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Exact image references (pinned). */
+  readonly images: readonly string[];
 }
 
 /** One CEL validation of a policy. */
@@ -152,7 +168,52 @@ export function admissionSettingsProblems(s: AdmissionRuleSettings): string[] {
       p.push(`platformOnlyServiceAccounts: "${n}" is not one of pipelineServiceAccounts (${s.pipelineServiceAccounts.join(", ")})`);
   if (!K8S_NAME.test(s.serving.namespace)) p.push(`serving.namespace: "${s.serving.namespace}" is not a namespace name`);
   if (s.serving.serviceAccounts.length === 0) p.push("serving.serviceAccounts: [] must list the serving account");
+  (s.namespaceAccounts ?? []).forEach((a, i) => {
+    if (!K8S_NAME.test(a.namespace)) p.push(`namespaceAccounts[${i}].namespace: "${a.namespace}" is not a namespace name`);
+    if (!K8S_NAME.test(a.serviceAccount)) p.push(`namespaceAccounts[${i}].serviceAccount: "${a.serviceAccount}" is not a Kubernetes name`);
+    if (a.namespace === s.serving.namespace)
+      p.push(`namespaceAccounts[${i}].namespace: "${a.namespace}" is the serving namespace; only pipeline namespaces take such accounts`);
+    if (s.registryOnly ?? s.requireDigest)
+      for (const img of a.images)
+        if (!s.registryHosts.some((h) => img.startsWith(`${h}/`)))
+          p.push(
+            `namespaceAccounts[${i}].images: "${img}" is not in the stack's registry (${s.registryHosts.join(", ")}); pull it through the registry's cache`,
+          );
+    for (const img of a.images)
+      if (!IMAGE.test(img) || !/(:[\w.-]+|@sha256:[a-f0-9]{64})$/.test(img))
+        p.push(`namespaceAccounts[${i}].images: "${img}" must be a pinned image reference (registry/repository:tag or @sha256:digest)`);
+  });
   return p;
+}
+
+/** The pod's service account, as admission sees it. */
+const POD_ACCOUNT = "(has(object.spec.serviceAccountName) ? object.spec.serviceAccountName : 'default')";
+
+/** CEL: the images only this pod's namespace account may run (empty for every other pod). */
+function accountImagesExpression(s: AdmissionRuleSettings): string {
+  return (s.namespaceAccounts ?? []).reduceRight(
+    (rest, a) =>
+      `(namespaceObject.metadata.name == ${lit(a.namespace)} && ${POD_ACCOUNT} == ${lit(a.serviceAccount)}) ? ${litList(a.images)} : ${rest}`,
+    "[]",
+  );
+}
+/** CEL: the pod runs as one of its namespace's own accounts. */
+function isNamespaceAccountExpression(s: AdmissionRuleSettings): string {
+  const accounts = s.namespaceAccounts ?? [];
+  return accounts.length === 0
+    ? "false"
+    : accounts
+        .map((a) => `(namespaceObject.metadata.name == ${lit(a.namespace)} && ${POD_ACCOUNT} == ${lit(a.serviceAccount)})`)
+        .join(" || ");
+}
+/** CEL: the accounts of this pod's namespace beyond the pipeline accounts. */
+function namespaceAccountsExpression(s: AdmissionRuleSettings): string {
+  const byNamespace = new Map<string, string[]>();
+  for (const a of s.namespaceAccounts ?? []) byNamespace.set(a.namespace, [...(byNamespace.get(a.namespace) ?? []), a.serviceAccount]);
+  return [...byNamespace.entries()].reduceRight(
+    (rest, [ns, accounts]) => `(namespaceObject.metadata.name == ${lit(ns)} ? ${litList(accounts)} : ${rest})`,
+    "[]",
+  );
 }
 
 /** A CEL string literal (values are validated above; quotes and backslashes are escaped anyway). */
@@ -210,7 +271,7 @@ function containerRule(pred: string, message: string, opts: { includeEphemeral?:
 /** Images: only from the stack's registry (or the platform's exact pins); by digest in production. */
 function imagePolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
   const fromRegistry = `(${s.registryHosts.map((h) => `c.image.startsWith(${lit(`${h}/`)})`).join(" || ")})`;
-  const platform = `c.image in variables.platformImages`;
+  const platform = `(c.image in variables.platformImages || c.image in variables.accountImages)`;
   // Production: the platform's pins are exempt from the digest rule only, never from the registry rule.
   const registryRule = (s.registryOnly ?? s.requireDigest) ? fromRegistry : `${platform} || ${fromRegistry}`;
   return {
@@ -219,7 +280,10 @@ function imagePolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
       "Pods in team, pipeline and serving namespaces run images of the stack's in-region registry (by digest in production) or the platform's own pinned images.",
     target: "pods",
     scope: "guarded",
-    variables: [{ name: "platformImages", expression: litList(s.platformImages) }],
+    variables: [
+      { name: "platformImages", expression: litList(s.platformImages) },
+      { name: "accountImages", expression: accountImagesExpression(s) },
+    ],
     validations: [
       containerRule(
         registryRule,
@@ -355,7 +419,7 @@ function resourcesPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
 
 /** Which service accounts pods may run as, and what the platform-only ones may run. */
 function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
-  const sa = "(has(object.spec.serviceAccountName) ? object.spec.serviceAccountName : 'default')";
+  const sa = POD_ACCOUNT;
   return {
     name: "mlops-service-accounts",
     description:
@@ -366,9 +430,11 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
       { name: "serviceAccount", expression: sa },
       {
         name: "allowedAccounts",
-        expression: `namespaceObject.metadata.name == ${lit(s.serving.namespace)} ? ${litList(s.serving.serviceAccounts)} : ${litList(s.pipelineServiceAccounts)}`,
+        expression: `namespaceObject.metadata.name == ${lit(s.serving.namespace)} ? ${litList(s.serving.serviceAccounts)} : ${litList(s.pipelineServiceAccounts)} + ${namespaceAccountsExpression(s)}`,
       },
       { name: "platformImages", expression: litList(s.platformImages) },
+      { name: "accountImages", expression: accountImagesExpression(s) },
+      { name: "namespaceAccount", expression: isNamespaceAccountExpression(s) },
     ],
     validations: [
       rule(
@@ -382,6 +448,14 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
           `the accounts ${s.platformOnlyServiceAccounts.join(", ")} run only the platform's own images; containers with another image`,
         ),
       },
+      ...((s.namespaceAccounts ?? []).length === 0
+        ? []
+        : [
+            containerRule(
+              "!variables.namespaceAccount || c.image in variables.platformImages || c.image in variables.accountImages",
+              `the accounts ${(s.namespaceAccounts ?? []).map((a) => `${a.namespace}/${a.serviceAccount}`).join(", ")} run only the platform's images and their own; containers with another image`,
+            ),
+          ]),
     ],
   };
 }
