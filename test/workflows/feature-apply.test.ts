@@ -134,7 +134,10 @@ describe("the feature-apply ClusterWorkflowTemplate", () => {
       secretName: "feast-feature-store",
       defaultMode: 0o440,
     });
-    expect([byName("check").serviceAccountName, apply.serviceAccountName]).toEqual([FEATURE_APPLY_SERVICE_ACCOUNT, FEATURE_APPLY_SERVICE_ACCOUNT]);
+    expect([byName("check").serviceAccountName, apply.serviceAccountName]).toEqual([
+      FEATURE_APPLY_SERVICE_ACCOUNT,
+      FEATURE_APPLY_SERVICE_ACCOUNT,
+    ]);
   });
 });
 
@@ -166,10 +169,7 @@ describe("the Sensor routes a push to the feature repository", () => {
   });
 
   it("not at all without a git server or without a declared repository", () => {
-    for (const s of [
-      sensorSpec({ ...base, featureRepository }, "s3://d/", {}),
-      sensorSpec({ ...base, git }, "s3://d/", {}),
-    ]) {
+    for (const s of [sensorSpec({ ...base, featureRepository }, "s3://d/", {}), sensorSpec({ ...base, git }, "s3://d/", {})]) {
       expect((s.dependencies as Obj[]).map((d) => d.name)).not.toContain("features");
       expect(JSON.stringify(s.triggers)).not.toContain("feature-apply");
     }
@@ -224,7 +224,9 @@ describe("admission of the Feast image (real CEL, production)", () => {
   });
 
   it("admits the Feast image for no other account, and in no other namespace", () => {
-    expect(failures(installed(feast, "pipeline-data"), "ml-pipelines").join("\n")).toMatch(/mlops-images: production images must be pinned/);
+    expect(failures(installed(feast, "pipeline-data"), "ml-pipelines").join("\n")).toMatch(
+      /mlops-images: production images must be pinned/,
+    );
     const inTeam = failures(installed(feast), "team-fraud").join("\n");
     expect(inTeam).toMatch(/mlops-images: production images must be pinned/);
     expect(inTeam).toMatch(/service account feature-apply is not allowed here/);
@@ -244,7 +246,8 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("feast apply i
   const objects = () => shippedPlan(stack).manifests.map((m) => m.object as Obj);
   const one = (kind: string, name: string, namespace?: string) =>
     objects().find(
-      (o) => o.kind === kind && (o.metadata as Obj).name === name && (namespace === undefined || (o.metadata as Obj).namespace === namespace),
+      (o) =>
+        o.kind === kind && (o.metadata as Obj).name === name && (namespace === undefined || (o.metadata as Obj).namespace === namespace),
     ) as Obj;
 
   it("installs the template with the cached Feast pin the admission policy admits for feature-apply in ml-pipelines only", async () => {
@@ -260,9 +263,11 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("feast apply i
     // No cloud identity: no IRSA role, no Azure client id.
     expect((sa.metadata as Obj).annotations ?? {}).toEqual({});
     const bindings = objects().filter(
-      (o) => (o.kind === "RoleBinding" || o.kind === "ClusterRoleBinding") && JSON.stringify(o.subjects ?? []).includes(`"${FEATURE_APPLY_SERVICE_ACCOUNT}"`),
+      (o) =>
+        (o.kind === "RoleBinding" || o.kind === "ClusterRoleBinding") &&
+        JSON.stringify(o.subjects ?? []).includes(`"${FEATURE_APPLY_SERVICE_ACCOUNT}"`),
     );
-    expect(bindings.map((b) => ((b.roleRef as Obj).name as string))).toEqual(["mlops-pipeline-executor"]);
+    expect(bindings.map((b) => (b.roleRef as Obj).name as string)).toEqual(["mlops-pipeline-executor"]);
   });
 
   it("names the declared feature repository in ml-pipelines' settings only, and lets only the apply pods reach its host", () => {
