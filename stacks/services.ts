@@ -13,7 +13,7 @@ import {
   NAMESPACES,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
-import { featureRepositorySettings } from "../components/k8s/feature-apply";
+import { FEATURE_REPOSITORY_SETTINGS, featureRepositorySettings } from "../components/k8s/feature-apply";
 import { BUILDER_IMAGE_SETTING, builderImageRef } from "../components/k8s/image-builds";
 import { cloudImageCache } from "../components/k8s/image-cache";
 import { PlatformServices as PlatformServicesComponent } from "../components/k8s/platform";
@@ -120,6 +120,10 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
     ...builder,
     // The declared feature repository, which only ml-pipelines' feature-apply step clones.
     ...(team === undefined ? featureRepositorySettings(featureRepositoryOf(cfg)) : {}),
+    // Where the definitions' offline sources live, as the feature server sees it (components/k8s/feast.ts).
+    ...(team === undefined && featureRepositoryOf(cfg)
+      ? { [FEATURE_REPOSITORY_SETTINGS.offlineUri]: cloud.buckets.features.uri.apply((u) => `${u.replace(/\/+$/, "")}/feast/`) }
+      : {}),
   };
 }
 

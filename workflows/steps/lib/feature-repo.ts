@@ -15,6 +15,11 @@ export const FEATURE_REPOSITORY_SETTINGS = {
   url: "PLATFORM_FEATURE_REPOSITORY",
   /** Folder of the feature definitions inside the repository (`.` for its root). */
   path: "PLATFORM_FEATURE_REPOSITORY_PATH",
+  /**
+   * The offline store's folder (`<features bucket>/feast/`), which the definitions' sources are
+   * under; the apply step and the feature server both see it as `FEAST_OFFLINE_URI`.
+   */
+  offlineUri: "FEAST_OFFLINE_URI",
 } as const;
 
 /**
