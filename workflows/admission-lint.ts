@@ -44,6 +44,8 @@ export interface AdmissionLintOptions {
   readonly team: boolean;
   /** Exact images the platform runs besides Argo's executor and the step placeholder. @default none */
   readonly platformImages?: readonly string[];
+  /** The installed Feast image of `feature-apply` (ml-pipelines' feature-apply account only). @default the placeholder */
+  readonly feastImage?: string;
 }
 
 function hostOf(image: string): string | undefined {
@@ -161,7 +163,9 @@ export function admissionLintProblems(
     // The lint judges pipeline namespaces only; serving pods come from the stack, not from files.
     serving: { namespace: "serving", serviceAccounts: ["model-server"] },
     // As the platform installs it: the Feast image for ml-pipelines' feature-apply account only.
-    namespaceAccounts: [{ namespace: "ml-pipelines", serviceAccount: FEATURE_APPLY_SERVICE_ACCOUNT, images: [FEAST_IMAGE_PLACEHOLDER] }],
+    namespaceAccounts: [
+      { namespace: "ml-pipelines", serviceAccount: FEATURE_APPLY_SERVICE_ACCOUNT, images: [options.feastImage ?? FEAST_IMAGE_PLACEHOLDER] },
+    ],
   });
   const kind = str(object.kind);
   const spec = isObj(object.spec)

@@ -629,6 +629,8 @@ export interface LintOptions {
   readonly environment?: AdmissionEnvironment;
   /** Exact images the platform itself runs besides the step placeholder (the installed step image). @default none */
   readonly platformImages?: readonly string[];
+  /** The installed Feast image of `feature-apply`. @default the placeholder */
+  readonly feastImage?: string;
 }
 
 /** Lints parsed documents; returns one line per problem (empty when clean). */
@@ -672,6 +674,7 @@ export async function lintWorkflowDocuments(docs: readonly WorkflowDocument[], o
       registryHosts,
       team: options.team === true,
       ...(options.platformImages ? { platformImages: options.platformImages } : {}),
+      ...(options.feastImage ? { feastImage: options.feastImage } : {}),
       ...(options.environment ? { environment: options.environment } : {}),
     }))
       problems.push(`${ctx.where}: ${p}`);

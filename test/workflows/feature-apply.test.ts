@@ -5,7 +5,7 @@
  * Argo schema, the Sensor's routing of a verified push, the admission of the Feast image (real CEL:
  * for ml-pipelines' feature-apply account only) and the four shipped stacks' plans.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -253,7 +253,8 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("feast apply i
   it("installs the template with the cached Feast pin the admission policy admits for feature-apply in ml-pipelines only", async () => {
     const cwt = one("ClusterWorkflowTemplate", "feature-apply");
     expect(await schemaError(cwt)).toBeUndefined();
-    const image = (((cwt.spec as Obj).templates as Obj[]).find((t) => t.name === "apply")?.container as Obj).image as string;
+    const apply = ((cwt.spec as Obj).templates as Obj[]).find((t) => t.name === "apply") ?? {};
+    const image = (apply.container as Obj).image as string;
     expect(image).toMatch(new RegExp(`^[a-z0-9.-]+\\/quay\\/feastdev\\/feature-server:${IMAGES.feastFeatureServer.tag}$`));
     const policy = JSON.stringify(one("ValidatingAdmissionPolicy", "mlops-images"));
     expect(policy).toContain(
@@ -282,5 +283,32 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("feast apply i
     expect(egress.map((o) => (o.metadata as Obj).namespace)).toEqual(prod ? ["ml-pipelines"] : []);
     const sensor = JSON.stringify(one("Sensor", "training-trigger") ?? {});
     expect(sensor.includes('"name":"features"')).toBe(prod);
+    // The definitions' offline sources, as the feature server sees them.
+    if (prod) expect(settings("ml-pipelines")[FEATURE_REPOSITORY_SETTINGS.offlineUri]).toMatch(/^(s3|abfss):\/\/.+\/feast\/$/);
+  });
+});
+
+describe("the example feature repository (workflows/examples/feature-repo)", () => {
+  const dir = join(__dirname, "..", "..", "workflows", "examples", "feature-repo");
+  const repoDir = join(dir, "feature_repo");
+  const files = readdirSync(repoDir);
+  const python = files.filter((f) => f.endsWith(".py")).map((f) => readFileSync(join(repoDir, f), "utf8"));
+
+  it("carries definitions only: no feature_store.yaml, no credential, sources under FEAST_OFFLINE_URI", () => {
+    expect(files).not.toContain("feature_store.yaml");
+    expect(readdirSync(dir)).not.toContain("feature_store.yaml");
+    const all = python.join("\n");
+    expect(all).not.toMatch(/password|secret|token|postgresql|redis:\/\/|s3:\/\/|abfss:\/\//i);
+    expect(all).toContain('os.environ["FEAST_OFFLINE_URI"]');
+  });
+
+  it("declares every feature view's schema and every entity's value type (the apply step infers nothing)", () => {
+    const all = python.join("\n");
+    const views = all.match(/= FeatureView\(/g) ?? [];
+    expect(views.length).toBeGreaterThan(0);
+    expect((all.match(/\n {4}schema=\[/g) ?? []).length).toBe(views.length);
+    const entities = all.match(/= Entity\(/g) ?? [];
+    expect(entities.length).toBeGreaterThan(0);
+    expect((all.match(/\n {4}value_type=ValueType\./g) ?? []).length).toBe(entities.length);
   });
 });
