@@ -21,6 +21,7 @@ import { IMAGES, imageRef } from "../../contracts/versions";
 import { loadWorkflowManifests } from "../../workflows";
 import { evaluatePolicies } from "../../workflows/admission-check";
 import { podsOf } from "../../workflows/admission-lint";
+import { lintWorkflowDocuments } from "../../workflows/lint";
 import { main as featureApply } from "../../workflows/steps/feature-apply";
 import { EXIT, runStep } from "../../workflows/steps/lib/cli";
 import { schemaError } from "../components/k8s/schemas";
@@ -138,6 +139,43 @@ describe("the feature-apply ClusterWorkflowTemplate", () => {
       FEATURE_APPLY_SERVICE_ACCOUNT,
       FEATURE_APPLY_SERVICE_ACCOUNT,
     ]);
+  });
+});
+
+describe("the workflows lint on the feature-apply template", () => {
+  const doc = (edit: (spec: Obj) => void, file = "feature-apply.yaml") => {
+    const object = structuredClone(template);
+    edit(object.spec as Obj);
+    return { file, object };
+  };
+  const gitOf = (spec: Obj) =>
+    ((((spec.templates as Obj[]).find((t) => t.name === "apply") as Obj).inputs as Obj).artifacts as Obj[])[0]?.git as Obj;
+
+  it("passes as shipped, and refuses a clone with submodules, a credential or a URL not taken from the checked inputs", async () => {
+    expect(await lintWorkflowDocuments([doc(() => {})])).toEqual([]);
+    const problems = async (edit: (git: Obj) => void) => (await lintWorkflowDocuments([doc((spec) => edit(gitOf(spec)))])).join("\n");
+    expect(
+      await problems((g) => {
+        delete g.disableSubmodules;
+      }),
+    ).toMatch(/input artifact feature-repository: git\.disableSubmodules must be true/);
+    expect(
+      await problems((g) => {
+        g.passwordSecret = { name: "git", key: "token" };
+      }),
+    ).toMatch(/git\.passwordSecret is not allowed/);
+    expect(
+      await problems((g) => {
+        g.repo = "{{workflow.parameters.repository}}";
+      }),
+    ).toMatch(/git\.repo must be exactly \{\{inputs\.parameters\.<name>\}\}/);
+  });
+
+  it("refuses the git clone, the feature-apply account and the Feast image in a team's files", async () => {
+    const problems = (await lintWorkflowDocuments([doc(() => {}, "team.yaml")], { team: true })).join("\n");
+    expect(problems).toMatch(/input artifact feature-repository reads from git: only the platform's own object store is allowed/);
+    expect(problems).toMatch(/serviceAccountName "feature-apply" is not created by the platform/);
+    expect(problems).toMatch(/template apply: admission .*mlops-images/);
   });
 });
 

@@ -1,7 +1,7 @@
 """Transaction features of a customer, computed by the fraud team's batch job into the offline store.
 
 Every source lives under the platform's offline store folder, FEAST_OFFLINE_URI (set by the platform
-for `feast apply` and the feature server: `s3://<features bucket>/feast/` on AWS, the features
+for `feast apply` and the feature server: the `feast/` folder of the features bucket on AWS, of the features
 container on Azure), so the same definitions apply unchanged on both clouds. Every feature view
 declares its schema: the apply step reads no offline data (it runs with --skip-source-validation and
 no access to the buckets), so nothing may be left to inference.
