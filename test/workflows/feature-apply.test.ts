@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { admissionPolicies } from "../../components/k8s/admission-rules";
 import { repositoryPath, sensorSpec } from "../../components/k8s/argo-events";
+import { FEAST_CONFIG_SECRET } from "../../components/k8s/feast";
 import {
   FEAST_IMAGE_PLACEHOLDER,
   FEATURE_APPLY_SERVICE_ACCOUNT,
@@ -298,6 +299,10 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("feast apply i
     expect(policy).toContain(
       `(namespaceObject.metadata.name == 'ml-pipelines' && (has(object.spec.serviceAccountName) ? object.spec.serviceAccountName : 'default') == 'feature-apply') ? ['${image}'] : []`,
     );
+    // The feature_store.yaml it mounts is the one the Feast component writes into ml-pipelines (own or attached store).
+    const volume = ((cwt.spec as Obj).volumes as Obj[]).find((v) => v.name === "feast-config") as Obj;
+    expect((volume.secret as Obj).secretName).toBe(FEAST_CONFIG_SECRET);
+    expect(one("Secret", FEAST_CONFIG_SECRET, "ml-pipelines")).toBeDefined();
     const sa = one("ServiceAccount", FEATURE_APPLY_SERVICE_ACCOUNT, "ml-pipelines");
     // No cloud identity: no IRSA role, no Azure client id.
     expect((sa.metadata as Obj).annotations ?? {}).toEqual({});
