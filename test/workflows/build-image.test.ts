@@ -127,31 +127,51 @@ describe("build-image step", () => {
     expect(((template.containers as Obj[])[0] as Obj).args).toContain(`--destination=${REGISTRY}/fraud/fraud-scorer:${COMMIT}`);
   });
 
-  it("on Azure, mounts the registry token's secret (the one the policy admits there); on AWS, none", async () => {
-    jobs.clear();
-    Object.assign(behaviour, { pollsToFinish: 1, outcome: "succeeded", message: `${DIGEST}\n` });
-    const azure = await build(
-      {},
-      {
-        PLATFORM_CLOUD: "azure",
-        PLATFORM_REGION: "uaenorth",
-        PLATFORM_ALLOWED_DATA_PREFIXES: "abfss://d@a.dfs.core.windows.net/platform/",
-      },
-    );
-    expect(azure.code, azure.log).toBe(EXIT.OK);
-    const spec = (((([...jobs.values()][0]?.job.spec ?? {}) as Obj).template as Obj).spec ?? {}) as Obj;
-    expect(JSON.stringify(spec.volumes)).toContain('"secretName":"image-builder-registry"');
-    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec };
+  describe("the team's push credential", () => {
     const scope = {
       registryHost: REGISTRY,
-      builds: [{ team: "fraud", model: "fraud-scorer", cloneUrl: "https://git.example.ae/fraud/fraud-scorer.git" }],
+      builds: [
+        { team: "fraud", model: "fraud-scorer", cloneUrl: "https://git.example.ae/fraud/fraud-scorer.git" },
+        { team: "credit", model: "credit-risk", cloneUrl: "https://git.example.ae/credit/credit-risk.git" },
+      ],
     };
-    expect(
-      evaluatePolicy(imageBuildPolicy(BUILDER, { ...scope, secrets: ["image-builder-registry"] }), {
-        object: pod,
+    const lastPodSpec = () => (((([...jobs.values()][0]?.job.spec ?? {}) as Obj).template as Obj).spec ?? {}) as Obj;
+    const admitted = (spec: Obj, registrySecrets: boolean) =>
+      evaluatePolicy(imageBuildPolicy(BUILDER, { ...scope, registrySecrets }), {
+        object: { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec },
         namespace: BUILD_NAMESPACE,
-      }).failures,
-    ).toEqual([]);
+      }).failures;
+
+    it("on AWS, runs as the team's account (its IRSA role pushes) and mounts no volume at all", async () => {
+      jobs.clear();
+      Object.assign(behaviour, { pollsToFinish: 1, outcome: "succeeded", message: `${DIGEST}\n` });
+      const aws = await build({ "clone-url": "https://git.example.ae/credit/credit-risk.git", team: "credit", model: "credit-risk" });
+      expect(aws.code, aws.log).toBe(EXIT.OK);
+      const spec = lastPodSpec();
+      expect(spec.serviceAccountName).toBe("image-builder-credit");
+      expect(spec.volumes).toBeUndefined();
+      expect(((spec.containers as Obj[])[0] as Obj).volumeMounts).toBeUndefined();
+      expect(admitted(spec, false)).toEqual([]);
+      // The same pod under another team's account is refused.
+      expect(admitted({ ...spec, serviceAccountName: "image-builder-fraud" }, false).join("; ")).toMatch(/destination team's/);
+    });
+    it("on Azure, runs as the team's account and mounts only the team's registry token secret (the ones the policy admits)", async () => {
+      jobs.clear();
+      Object.assign(behaviour, { pollsToFinish: 1, outcome: "succeeded", message: `${DIGEST}\n` });
+      const azure = await build(
+        {},
+        {
+          PLATFORM_CLOUD: "azure",
+          PLATFORM_REGION: "uaenorth",
+          PLATFORM_ALLOWED_DATA_PREFIXES: "abfss://d@a.dfs.core.windows.net/platform/",
+        },
+      );
+      expect(azure.code, azure.log).toBe(EXIT.OK);
+      const spec = lastPodSpec();
+      expect(spec.serviceAccountName).toBe("image-builder-fraud");
+      expect((spec.volumes as Obj[]).map((v) => (v.secret as Obj | undefined)?.secretName)).toEqual(["image-builder-registry-fraud"]);
+      expect(admitted(spec, true)).toEqual([]);
+    });
   });
 
   it("reuses the Job of the same commit on a retry", async () => {
