@@ -342,6 +342,13 @@ describe("the build-and-retrain template", () => {
     );
     // Only the platform's deploy account (the one bound in ml-builds) creates the build Job.
     expect(byName("build-image").serviceAccountName).toBe("pipeline-deploy");
-    expect((byName("build-image").container as Obj).args).toEqual(expect.arrayContaining(["dist/build-image.js"]));
+    expect((byName("build-image").container as Obj).args).toEqual(
+      expect.arrayContaining(["dist/build-image.js", "--model-name={{inputs.parameters.model-name}}"]),
+    );
+    // build-image asks MLflow for the champion before building (a first push is refused there, not after the build).
+    const build = Object.fromEntries(
+      (((steps[0] as Obj).arguments as Obj).parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]),
+    );
+    expect(build["model-name"]).toBe("{{inputs.parameters.model-name}}");
   });
 });
