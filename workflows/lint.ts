@@ -398,8 +398,15 @@ function checkReferences(spec: Obj, templates: Map<string, Obj>, ctx: Ctx): void
 function checkPodTemplate(name: string, t: Obj, spec: Obj, ctx: Ctx): void {
   const at = `template ${name}`;
   const sa = str(t.serviceAccountName);
-  if (!sa) add(ctx, at, `has no serviceAccountName: set one of ${SERVICE_ACCOUNTS.join(", ")} (one per kind of step, least privilege)`);
-  else if (!SERVICE_ACCOUNTS.includes(sa))
+  // A template without an account runs as the workflow's (spec.serviceAccountName, checked below):
+  // the drift monitor's data steps do, so that each model's run reads its data as its own account.
+  if (!sa && !str(spec.serviceAccountName))
+    add(
+      ctx,
+      at,
+      `has no serviceAccountName and the workflow sets none: set one of ${SERVICE_ACCOUNTS.join(", ")} (one per kind of step, least privilege)`,
+    );
+  else if (sa && !SERVICE_ACCOUNTS.includes(sa))
     add(ctx, at, `serviceAccountName "${sa}" is not created by the platform: use one of ${SERVICE_ACCOUNTS.join(", ")}`);
   if (t.automountServiceAccountToken === true && sa !== PIPELINE_SERVICE_ACCOUNTS.deploy)
     add(ctx, at, "sets automountServiceAccountToken: true; leave the default");

@@ -42,6 +42,14 @@ export interface AdmissionRuleSettings {
   readonly platformOnlyServiceAccounts: readonly string[];
   /** The serving namespace and the service accounts its pods may run as. */
   readonly serving: { readonly namespace: string; readonly serviceAccounts: readonly string[] };
+  /**
+   * Accounts only the platform's own pipeline namespace has (each model's drift account,
+   * `drift-<model>`): its pods may run as them besides {@link pipelineServiceAccounts}, with the
+   * platform's images only, like {@link platformOnlyServiceAccounts}; no other namespace's pod may,
+   * and no team's Workflow, WorkflowTemplate or CronWorkflow may name them.
+   * @default none
+   */
+  readonly platformPipeline?: { readonly namespace: string; readonly serviceAccounts: readonly string[] };
 }
 
 /** One CEL validation of a policy. */
@@ -143,6 +151,7 @@ export function admissionSettingsProblems(s: AdmissionRuleSettings): string[] {
     ["pipelineServiceAccounts", s.pipelineServiceAccounts],
     ["platformOnlyServiceAccounts", s.platformOnlyServiceAccounts],
     ["serving.serviceAccounts", s.serving.serviceAccounts],
+    ["platformPipeline.serviceAccounts", s.platformPipeline?.serviceAccounts ?? []],
   ] as const) {
     for (const n of list) if (!K8S_NAME.test(n)) p.push(`${key}: "${n}" is not a Kubernetes name`);
   }
@@ -152,6 +161,13 @@ export function admissionSettingsProblems(s: AdmissionRuleSettings): string[] {
       p.push(`platformOnlyServiceAccounts: "${n}" is not one of pipelineServiceAccounts (${s.pipelineServiceAccounts.join(", ")})`);
   if (!K8S_NAME.test(s.serving.namespace)) p.push(`serving.namespace: "${s.serving.namespace}" is not a namespace name`);
   if (s.serving.serviceAccounts.length === 0) p.push("serving.serviceAccounts: [] must list the serving account");
+  if (s.platformPipeline !== undefined && !K8S_NAME.test(s.platformPipeline.namespace))
+    p.push(`platformPipeline.namespace: "${s.platformPipeline.namespace}" is not a namespace name`);
+  for (const a of s.platformPipeline?.serviceAccounts ?? [])
+    if (s.pipelineServiceAccounts.includes(a) || s.serving.serviceAccounts.includes(a))
+      p.push(
+        `platformPipeline.serviceAccounts: "${a}" is already a pipeline or serving account; give the platform pipeline's own accounts their own names`,
+      );
   return p;
 }
 
@@ -356,6 +372,12 @@ function resourcesPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
 /** Which service accounts pods may run as, and what the platform-only ones may run. */
 function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
   const sa = "(has(object.spec.serviceAccountName) ? object.spec.serviceAccountName : 'default')";
+  const own = s.platformPipeline?.serviceAccounts ?? [];
+  // The platform pipeline namespace's own accounts are allowed there only.
+  const pipelineAccounts =
+    own.length === 0 || s.platformPipeline === undefined
+      ? litList(s.pipelineServiceAccounts)
+      : `namespaceObject.metadata.name == ${lit(s.platformPipeline.namespace)} ? ${litList([...s.pipelineServiceAccounts, ...own])} : ${litList(s.pipelineServiceAccounts)}`;
   return {
     name: "mlops-service-accounts",
     description:
@@ -366,7 +388,7 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
       { name: "serviceAccount", expression: sa },
       {
         name: "allowedAccounts",
-        expression: `namespaceObject.metadata.name == ${lit(s.serving.namespace)} ? ${litList(s.serving.serviceAccounts)} : ${litList(s.pipelineServiceAccounts)}`,
+        expression: `namespaceObject.metadata.name == ${lit(s.serving.namespace)} ? ${litList(s.serving.serviceAccounts)} : (${pipelineAccounts})`,
       },
       { name: "platformImages", expression: litList(s.platformImages) },
     ],
@@ -378,8 +400,8 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
       ),
       {
         ...containerRule(
-          `!(variables.serviceAccount in ${litList(s.platformOnlyServiceAccounts)}) || c.image in variables.platformImages`,
-          `the accounts ${s.platformOnlyServiceAccounts.join(", ")} run only the platform's own images; containers with another image`,
+          `!(variables.serviceAccount in ${litList([...s.platformOnlyServiceAccounts, ...own])}) || c.image in variables.platformImages`,
+          `the accounts ${[...s.platformOnlyServiceAccounts, ...own].join(", ")} run only the platform's own images; containers with another image`,
         ),
       },
     ],
@@ -394,7 +416,8 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
  * from the ClusterWorkflowTemplates, exactly as written there, and teams cannot change those.
  */
 function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
-  const only = litList(s.platformOnlyServiceAccounts);
+  const reserved = [...s.platformOnlyServiceAccounts, ...(s.platformPipeline?.serviceAccounts ?? [])];
+  const only = litList(reserved);
   const notOnly = (root: string, path: string) => absentOr(root, path, (v) => `!(${v} in ${only})`);
   const tmpl = (t: string) =>
     `(${notOnly(t, "serviceAccountName")}) && (${notOnly(t, "executor.serviceAccountName")}) && (${absentOr(t, "podSpecPatch", (v) => `!${v}.contains('serviceAccount')`)})`;
@@ -412,11 +435,11 @@ function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefini
       ),
       rule(
         `${notOnly("variables.spec", "serviceAccountName")} && ${notOnly("variables.spec", "executor.serviceAccountName")}`,
-        `the workflow's account and executor account may not be ${s.platformOnlyServiceAccounts.join(" or ")} (reserved to the platform's ClusterWorkflowTemplates)`,
+        `the workflow's account and executor account may not be ${reserved.join(" or ")} (reserved to the platform's ClusterWorkflowTemplates)`,
       ),
       rule(
         `!has(variables.spec.templates) || variables.spec.templates.all(t, ${tmpl("t")})`,
-        `templates may not run as ${s.platformOnlyServiceAccounts.join(", ")}: reference the platform's steps with templateRef (clusterScope: true) instead`,
+        `templates may not run as ${reserved.join(", ")}: reference the platform's steps with templateRef (clusterScope: true) instead`,
         `'templates that use a reserved account: ' + variables.spec.templates.filter(t, !(${tmpl("t")})).map(t, t.name).join(', ')`,
       ),
     ],

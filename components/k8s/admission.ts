@@ -33,6 +33,8 @@ export interface AdmissionControlArgs {
   readonly pipelineServiceAccounts: readonly string[];
   readonly platformOnlyServiceAccounts: readonly string[];
   readonly serving: AdmissionRuleSettings["serving"];
+  /** The platform pipeline namespace's own accounts (each model's drift account). @default none */
+  readonly platformPipeline?: AdmissionRuleSettings["platformPipeline"];
   /** Resources the policies wait for (the namespaces, the Argo CRDs). */
   readonly dependsOn?: readonly pulumi.Resource[];
 }
@@ -47,6 +49,8 @@ export function admissionControlProblems(args: AdmissionControlArgs): string[] {
     if (!args.guardedNamespaces.includes(t)) p.push(`teamNamespaces: "${t}" is not in guardedNamespaces; add it there too`);
   if (!args.guardedNamespaces.includes(args.serving.namespace))
     p.push(`serving.namespace: "${args.serving.namespace}" is not in guardedNamespaces`);
+  if (args.platformPipeline !== undefined && !args.guardedNamespaces.includes(args.platformPipeline.namespace))
+    p.push(`platformPipeline.namespace: "${args.platformPipeline.namespace}" is not in guardedNamespaces`);
   if (args.registryHosts.length === 0) p.push("registryHosts: [] must name the stack's registry");
   // The plain-string settings are checked now; registry hosts and images that are outputs are checked when known.
   const known = {
@@ -63,6 +67,7 @@ export function admissionControlProblems(args: AdmissionControlArgs): string[] {
       pipelineServiceAccounts: args.pipelineServiceAccounts,
       platformOnlyServiceAccounts: args.platformOnlyServiceAccounts,
       serving: args.serving,
+      ...(args.platformPipeline ? { platformPipeline: args.platformPipeline } : {}),
     }),
   );
   return p;
@@ -86,6 +91,7 @@ export class AdmissionControl extends pulumi.ComponentResource {
       pipelineServiceAccounts: args.pipelineServiceAccounts,
       platformOnlyServiceAccounts: args.platformOnlyServiceAccounts,
       serving: args.serving,
+      ...(args.platformPipeline ? { platformPipeline: args.platformPipeline } : {}),
     });
     const bind = { guarded: args.guardedNamespaces, teams: args.teamNamespaces, environment: args.environment };
     const shape = admissionPolicyManifests(admissionPolicies(settings(["registry.example"], [])), bind);
@@ -133,6 +139,8 @@ export interface PlatformAdmissionInput {
   readonly serving: AdmissionRuleSettings["serving"];
   readonly pipelineServiceAccounts: readonly string[];
   readonly platformOnlyServiceAccounts: readonly string[];
+  /** The platform pipeline namespace's own accounts (each model's drift account). @default none */
+  readonly platformPipeline?: AdmissionRuleSettings["platformPipeline"];
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
@@ -147,6 +155,7 @@ export function platformAdmissionArgs(p: PlatformAdmissionInput): AdmissionContr
     pipelineServiceAccounts: p.pipelineServiceAccounts,
     platformOnlyServiceAccounts: p.platformOnlyServiceAccounts,
     serving: p.serving,
+    ...(p.platformPipeline && p.platformPipeline.serviceAccounts.length > 0 ? { platformPipeline: p.platformPipeline } : {}),
     dependsOn: p.dependsOn,
   };
 }

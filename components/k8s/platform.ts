@@ -16,6 +16,7 @@ import { urlHost, workloadIdentityHosts } from "../../contracts/egress";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { cachedImage, type ImageCache } from "../../contracts/image-cache";
 import { IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
+import { driftServiceAccount } from "../../workflows/drift-crons";
 import {
   type CacheRef,
   type CloudLayer,
@@ -45,7 +46,7 @@ import {
 } from "./argo-workflows";
 import { servingQuota } from "./autoscaling";
 import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } from "./catalogue";
-import { driftCronResources } from "./drift-crons";
+import { driftCronResources, driftModels } from "./drift-crons";
 import { Feast } from "./feast";
 import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
@@ -181,6 +182,7 @@ export function platformServicesProblems(args: PlatformServicesArgs): string[] {
     ...serviceKeys,
     ...pipelineKeys(IDENTITY_KEYS.pipelines),
     ...args.teams.flatMap((t) => [`team-${t.name}`, ...pipelineKeys(`team-${t.name}`)]),
+    ...driftModels(args.models, args.captureUri).map((m) => driftServiceAccount(m.name)),
   ];
   const missing = keys.filter((k) => args.cloud.identities[k] === undefined);
   if (missing.length)
@@ -453,9 +455,13 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
     `${w.name}-drift`,
     {
       namespace: w.nsOut(NAMESPACES.pipelines),
+      namespaceName: NAMESPACES.pipelines,
       models: args.models,
       ...(args.captureUri === undefined ? {} : { captureUri: args.captureUri }),
       datasetsUri: args.cloud.buckets.datasets.uri,
+      identities: Object.fromEntries(driftModels(args.models, args.captureUri).map((m) => [m.name, w.ident(driftServiceAccount(m.name))])),
+      artifactStore: artifactStoreOf(args.cloud),
+      artifactPrefix: args.artifactPrefix(NAMESPACES.pipelines),
       argo,
       dependsOn: w.ready,
     },
@@ -729,6 +735,11 @@ function createAdmission(w: Wiring, argo: ArgoWorkflows): AdmissionControl {
       serving: { namespace: NAMESPACES.serving, serviceAccounts: [w.saOf(IDENTITY_KEYS.serving)] },
       pipelineServiceAccounts: Object.values(PIPELINE_SERVICE_ACCOUNTS),
       platformOnlyServiceAccounts: [PIPELINE_SERVICE_ACCOUNTS.register, PIPELINE_SERVICE_ACCOUNTS.deploy],
+      // Each model's drift account: in the platform's pipeline namespace only, platform images only.
+      platformPipeline: {
+        namespace: NAMESPACES.pipelines,
+        serviceAccounts: driftModels(args.models, args.captureUri).map((m) => driftServiceAccount(m.name)),
+      },
       dependsOn: [...w.ready, argo.release],
     }),
     { parent: w.parent },
