@@ -7,8 +7,10 @@
  * annotations that pick the identity.
  */
 import { describe, expect, it } from "vitest";
+import type { AdmissionPolicyDefinition } from "../../components/k8s/admission-rules";
 import { teamNamespace } from "../../contracts/endpoints";
 import type { PlanResource } from "../../tools/lib/harness";
+import { evaluatePolicies, verdictProblems } from "../../workflows/admission-check";
 import { shippedPlan } from "../support/shipped-plan";
 
 type Obj = Record<string, unknown>;
@@ -311,6 +313,59 @@ describe.each([
           expect(String(a.inputs.condition)).toContain("@Request[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:prefix]");
         }
       }
+    }
+  });
+
+  it("agrees with the shipped admission policies, evaluated with the real CEL: drift accounts in ml-pipelines only, platform images only", () => {
+    const policy = (name: string, target: "pods" | "workflows", scope: "guarded" | "teams"): AdmissionPolicyDefinition => {
+      const r = plan.find(
+        (x) => x.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy" && meta(x).name === name,
+      );
+      const spec = (r?.inputs.spec ?? {}) as Pick<AdmissionPolicyDefinition, "variables" | "validations">;
+      return { name, description: "", target, scope, variables: spec.variables ?? [], validations: spec.validations };
+    };
+    const accounts = policy("mlops-service-accounts", "pods", "guarded");
+    const identities = policy("mlops-workflow-identities", "workflows", "teams");
+    expect(accounts.validations.length).toBeGreaterThan(0);
+    // The images the shipped policy admits as the platform's own: Argo's executor and the step image.
+    const platformImages = String(accounts.variables.find((v) => v.name === "platformImages")?.expression)
+      .slice(1, -1)
+      .split(", ")
+      .map((x) => x.slice(1, -1));
+    const executor = platformImages.find((i) => i.includes("argoexec")) as string;
+    const steps = platformImages.find((i) => /\/steps[:@]/.test(i)) as string;
+    const pod = (serviceAccountName: string, image: string) => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "drift-x-residency-1" },
+      spec: {
+        serviceAccountName,
+        initContainers: [{ name: "init", image: executor }],
+        containers: [
+          { name: "wait", image: executor },
+          { name: "main", image },
+        ],
+      },
+    });
+    const judge = (policies: AdmissionPolicyDefinition[], object: unknown, namespace: string) =>
+      verdictProblems(evaluatePolicies(policies, { object, namespace, team: namespace.startsWith("team-") }));
+    for (const m of models) {
+      const sa = `drift-${m}`;
+      expect(judge([accounts], pod(sa, steps), "ml-pipelines"), m).toEqual([]);
+      expect(judge([accounts], pod(sa, "registry.example/team/own:1"), "ml-pipelines").join(), m).toMatch(
+        /run only the platform's own images/,
+      );
+      for (const ns of [teamNamespace("fraud"), teamNamespace("credit"), "serving"])
+        expect(judge([accounts], pod(sa, steps), ns).join(), `${m} in ${ns}`).toMatch(
+          new RegExp(`service account ${sa} is not allowed here`),
+        );
+      const run = {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Workflow",
+        metadata: { name: "x" },
+        spec: { serviceAccountName: sa, workflowTemplateRef: { name: "drift-monitor", clusterScope: true } },
+      };
+      expect(judge([identities], run, teamNamespace("fraud")).join(), m).toMatch(new RegExp(sa));
     }
   });
 

@@ -5,6 +5,7 @@ import type { ArgoWorkflows } from "../../components/k8s/argo-workflows";
 import { driftCronResources } from "../../components/k8s/drift-crons";
 import type { ServedModelSpec } from "../../components/k8s/serving";
 import { resolveConfig } from "../../stacks/config";
+import { driftIdentitySpecs } from "../../stacks/identities";
 import { readStackConfig } from "../../tools/lib/stack-config";
 import {
   CAPTURE_DAY,
@@ -128,6 +129,37 @@ describe("driftCronWorkflow", () => {
     // Without capture there is no drift run, so no identity is needed.
     const { captureUri: _c, ...noCapture } = args;
     expect(() => driftCronResources("drift", noCapture, {} as pulumi.Resource)).not.toThrow();
+  });
+});
+
+describe("driftIdentitySpecs: one identity per model, limited to its own data", () => {
+  const longest = "m".repeat(30);
+  const specs = driftIdentitySpecs({
+    models: [
+      { name: "fraud-scorer", dataPrefix: "teams/fraud/transactions/" },
+      { name: longest, dataPrefix: "platform/x/" },
+    ] as never,
+  });
+
+  it("reads the model's capture and data prefix and writes only its own runs' archive, in ml-pipelines", () => {
+    expect(specs[0]).toEqual({
+      key: "drift-fraud-scorer",
+      namespace: "ml-pipelines",
+      serviceAccounts: ["drift-fraud-scorer"],
+      buckets: [
+        { purpose: "artifacts", prefix: "capture/fraud-scorer/", mode: "read" },
+        { purpose: "datasets", prefix: "teams/fraud/transactions/", mode: "read" },
+        { purpose: "artifacts", prefix: "pipelines/ml-pipelines/drift/fraud-scorer/", mode: "readwrite" },
+      ],
+      readDataLakes: false,
+      registry: "none",
+      consumeDataEvents: false,
+    });
+  });
+
+  it("keeps the longest model name (30 characters) within both clouds' identity keys", () => {
+    // components/aws/identity.ts accepts 41 characters, components/azure/identity.ts 40.
+    expect(specs[1]?.key).toMatch(/^[a-z][a-z0-9-]{0,39}$/);
   });
 });
 
