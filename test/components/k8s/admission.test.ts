@@ -636,7 +636,10 @@ describe("admission policies: each model's drift account (ml-pipelines only, pla
     // The data steps mount no MLflow token: they call no MLflow (Argo adds only mounted volumes to a pod).
     for (const { template, pod } of pods.filter((p) => (p.pod.spec as Obj).serviceAccountName === own)) {
       const mounts = ((pod.spec as Obj).containers as Obj[]).flatMap((c) => (c.volumeMounts ?? []) as Obj[]);
-      expect(mounts.map((m) => m.name), template).toEqual(["tmp"]);
+      expect(
+        mounts.map((m) => m.name),
+        template,
+      ).toEqual(["tmp"]);
     }
   });
 
