@@ -369,6 +369,16 @@ describe.each([
     }
   });
 
+  it("gives the drift accounts no Kubernetes right but Argo's executor role: retraining stays with pipeline-deploy", () => {
+    const bindings = plan.filter((r) => /:rbac.authorization.k8s.io\/v1:(Cluster)?RoleBinding$/.test(r.type));
+    for (const m of models) {
+      const roles = bindings
+        .filter((b) => ((b.inputs.subjects ?? []) as { name?: string }[]).some((x) => x.name === `drift-${m}`))
+        .map((b) => `${meta(b).namespace}/${(b.inputs.roleRef as { name: string }).name}`);
+      expect(roles, m).toEqual(["ml-pipelines/mlops-pipeline-executor"]);
+    }
+  });
+
   it("lets no other identity read a model's capture but the model servers that write it", () => {
     const serving = identityOf(account("serving", "model-server"));
     for (const m of models) {
