@@ -353,7 +353,7 @@ describe.each([
       const sa = `drift-${m}`;
       expect(judge([accounts], pod(sa, steps), "ml-pipelines"), m).toEqual([]);
       expect(judge([accounts], pod(sa, "registry.example/team/own:1"), "ml-pipelines").join(), m).toMatch(
-        /run only the platform's own images/,
+        /run only the platform's images and their own/,
       );
       for (const ns of [teamNamespace("fraud"), teamNamespace("credit"), "serving"])
         expect(judge([accounts], pod(sa, steps), ns).join(), `${m} in ${ns}`).toMatch(

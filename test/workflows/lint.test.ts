@@ -28,6 +28,7 @@ describe("workflows lint", () => {
   it("passes every shipped file (upstream schema included)", async () => {
     expect(shipped.map((d) => `${d.file}:${d.object.kind}`)).toEqual([
       "drift-monitor.yaml:ClusterWorkflowTemplate",
+      "feature-apply.yaml:ClusterWorkflowTemplate",
       "feature-materialize.yaml:CronWorkflow",
       "model-archival.yaml:CronWorkflow",
       "training-pipeline.yaml:ClusterWorkflowTemplate",
@@ -256,7 +257,7 @@ describe("workflows lint", () => {
   it("exits zero on the shipped files, naming how many objects it checked", async () => {
     let stdout = "";
     const status = await runWorkflowsLint([], { stdout: (t) => (stdout += t), stderr: (t) => (stdout += t) });
-    expect(stdout).toMatch(/4 object\(s\) in 4 file\(s\) are valid/);
+    expect(stdout).toMatch(/5 object\(s\) in 5 file\(s\) are valid/);
     expect(status).toBe(0);
   });
 

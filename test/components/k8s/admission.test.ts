@@ -559,10 +559,10 @@ describe("admission policies: a team's workflow objects", () => {
 
 describe("admission policies: each model's drift account (ml-pipelines only, platform images only)", () => {
   const DRIFT_ACCOUNTS = ["fraud-scorer", "credit-risk"].map(driftServiceAccount);
-  const withDrift = (base: AdmissionRuleSettings): AdmissionRuleSettings => ({
-    ...base,
-    platformPipeline: { namespace: "ml-pipelines", serviceAccounts: DRIFT_ACCOUNTS },
-  });
+  /** As the platform declares them: ml-pipelines' own accounts, with no image of their own. */
+  const driftAccounts = (namespace = "ml-pipelines", accounts = DRIFT_ACCOUNTS) =>
+    accounts.map((serviceAccount) => ({ namespace, serviceAccount, images: [] as string[] }));
+  const withDrift = (base: AdmissionRuleSettings): AdmissionRuleSettings => ({ ...base, namespaceAccounts: driftAccounts() });
   const DRIFT = admissionPolicies(withDrift(settings(true)));
   const [own, other] = DRIFT_ACCOUNTS as [string, string];
 
@@ -571,7 +571,7 @@ describe("admission policies: each model's drift account (ml-pipelines only, pla
     allowed(DRIFT, argoPod(STEPS, other), "ml-pipelines");
   });
   it("refuses any other image running as a drift account", () => {
-    refused(DRIFT, argoPod(TEAM_IMAGE, own), /run only the platform's own images.*: main/, "ml-pipelines");
+    refused(DRIFT, argoPod(TEAM_IMAGE, own), /run only the platform's images and their own.*: main/, "ml-pipelines");
   });
   it.each(["team-fraud", "team-credit", "serving"])("refuses a drift account in %s, with the platform's images too", (ns) => {
     refused(DRIFT, argoPod(STEPS, own), /service account drift-fraud-scorer is not allowed here/, ns);
@@ -644,15 +644,19 @@ describe("admission policies: each model's drift account (ml-pipelines only, pla
   });
 
   it.each([
-    ["a drift account named like a pipeline account", { serviceAccounts: ["pipeline-data"] }, /already a pipeline or serving account/],
-    ["a drift account that is not a Kubernetes name", { serviceAccounts: ["drift-x' || true || '"] }, /not a Kubernetes name/],
-    ["a namespace that is not a namespace name", { namespace: "ML pipelines" }, /platformPipeline.namespace/],
-  ])("refuses %s", (_l, patch, pattern) => {
-    const s = { ...settings(true), platformPipeline: { namespace: "ml-pipelines", serviceAccounts: DRIFT_ACCOUNTS, ...patch } };
+    [
+      "a drift account named like a pipeline account",
+      driftAccounts("ml-pipelines", ["pipeline-data"]),
+      /already a pipeline or serving account/,
+    ],
+    ["a drift account that is not a Kubernetes name", driftAccounts("ml-pipelines", ["drift-x' || true || '"]), /not a Kubernetes name/],
+    ["a namespace that is not a namespace name", driftAccounts("ML pipelines"), /namespaceAccounts\[0\]\.namespace/],
+  ])("refuses %s", (_l, namespaceAccounts, pattern) => {
+    const s = { ...settings(true), namespaceAccounts };
     expect(admissionSettingsProblems(s).join("\n")).toMatch(pattern);
     expect(() => admissionPolicies(s)).toThrow(pattern);
   });
-  it("the component refuses drift accounts for a namespace it does not guard", () => {
+  it("the component refuses drift accounts for a namespace it does not guard, or a team's", () => {
     const args = platformAdmissionArgs({
       environment: "production",
       registryHost: REGISTRY,
@@ -662,12 +666,14 @@ describe("admission policies: each model's drift account (ml-pipelines only, pla
       serving: { namespace: "serving", serviceAccounts: ["model-server"] },
       pipelineServiceAccounts: ACCOUNTS,
       platformOnlyServiceAccounts: ["pipeline-register"],
-      platformPipeline: { namespace: "ml-pipelines", serviceAccounts: DRIFT_ACCOUNTS },
+      namespaceAccounts: driftAccounts(),
       dependsOn: [],
     });
     expect(admissionControlProblems(args)).toEqual([]);
-    const elsewhere = { ...args, platformPipeline: { namespace: "ml-other", serviceAccounts: DRIFT_ACCOUNTS } };
-    expect(admissionControlProblems(elsewhere).join()).toMatch(/platformPipeline.namespace: "ml-other" is not in guardedNamespaces/);
+    for (const ns of ["ml-other", "team-fraud"])
+      expect(admissionControlProblems({ ...args, namespaceAccounts: driftAccounts(ns) }).join(), ns).toMatch(
+        new RegExp(`namespaceAccounts: "${ns}" must be a guarded pipeline namespace that is not a team's`),
+      );
   });
 });
 
