@@ -758,19 +758,19 @@ function createAdmission(w: Wiring, argo: ArgoWorkflows): AdmissionControl {
       ],
       pipelineNamespaces: [NAMESPACES.pipelines],
       teamNamespaces: args.teams.map((t) => teamNamespace(t.name)),
-      // The pinned Feast image, for ml-pipelines' feature-apply account only (workflows/feature-apply.yaml).
       namespaceAccounts: [
-        {
-          namespace: NAMESPACES.pipelines,
-          serviceAccount: FEATURE_APPLY_SERVICE_ACCOUNT,
-          images: [w.imageCache.apply((c) => cachedImage(imageRef(IMAGES.feastFeatureServer), c))],
-        },
         // Each model's drift account: in ml-pipelines only, the platform's images only.
         ...driftModels(args.models, args.captureUri).map((m) => ({
           namespace: NAMESPACES.pipelines,
           serviceAccount: driftServiceAccount(m.name),
           images: [],
         })),
+        // The pinned Feast image, for ml-pipelines' feature-apply account only (workflows/feature-apply.yaml).
+        {
+          namespace: NAMESPACES.pipelines,
+          serviceAccount: FEATURE_APPLY_SERVICE_ACCOUNT,
+          images: [w.imageCache.apply((c) => cachedImage(imageRef(IMAGES.feastFeatureServer), c))],
+        },
       ],
       serving: { namespace: NAMESPACES.serving, serviceAccounts: [w.saOf(IDENTITY_KEYS.serving)] },
       pipelineServiceAccounts: Object.values(PIPELINE_SERVICE_ACCOUNTS),
