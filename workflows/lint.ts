@@ -421,8 +421,15 @@ function checkPodTemplate(name: string, t: Obj, spec: Obj, ctx: Ctx): void {
   const at = `template ${name}`;
   const sa = str(t.serviceAccountName);
   const accounts = accountsFor(ctx);
-  if (!sa) add(ctx, at, `has no serviceAccountName: set one of ${accounts.join(", ")} (one per kind of step, least privilege)`);
-  else if (!accounts.includes(sa))
+  // A template without an account runs as the workflow's (spec.serviceAccountName, checked below):
+  // the drift monitor's data steps do, so that each model's run reads its data as its own account.
+  if (!sa && !str(spec.serviceAccountName))
+    add(
+      ctx,
+      at,
+      `has no serviceAccountName and the workflow sets none: set one of ${accounts.join(", ")} (one per kind of step, least privilege)`,
+    );
+  else if (sa && !accounts.includes(sa))
     add(ctx, at, `serviceAccountName "${sa}" is not created by the platform: use one of ${accounts.join(", ")}`);
   if (t.automountServiceAccountToken === true && sa !== PIPELINE_SERVICE_ACCOUNTS.deploy)
     add(ctx, at, "sets automountServiceAccountToken: true; leave the default");

@@ -44,9 +44,11 @@ export interface AdmissionRuleSettings {
   readonly serving: { readonly namespace: string; readonly serviceAccounts: readonly string[] };
   /**
    * Accounts that exist in one pipeline namespace only, each with the images only it may run there
-   * besides the platform's own (the `feature-apply` account of `ml-pipelines` and the Feast image).
+   * besides the platform's own (the `feature-apply` account of `ml-pipelines` and the Feast image;
+   * each model's `drift-<model>` account of `ml-pipelines`, with no image of its own).
    * Such an account runs nothing else, and its images are admitted for nobody else (by their pin:
-   * in production, where every other image needs a digest, nowhere else at all).
+   * in production, where every other image needs a digest, nowhere else at all); no team's
+   * Workflow, WorkflowTemplate or CronWorkflow may name it.
    * @default []
    */
   readonly namespaceAccounts?: readonly NamespaceAccount[];
@@ -171,6 +173,10 @@ export function admissionSettingsProblems(s: AdmissionRuleSettings): string[] {
   (s.namespaceAccounts ?? []).forEach((a, i) => {
     if (!K8S_NAME.test(a.namespace)) p.push(`namespaceAccounts[${i}].namespace: "${a.namespace}" is not a namespace name`);
     if (!K8S_NAME.test(a.serviceAccount)) p.push(`namespaceAccounts[${i}].serviceAccount: "${a.serviceAccount}" is not a Kubernetes name`);
+    if (s.pipelineServiceAccounts.includes(a.serviceAccount) || s.serving.serviceAccounts.includes(a.serviceAccount))
+      p.push(
+        `namespaceAccounts[${i}].serviceAccount: "${a.serviceAccount}" is already a pipeline or serving account; give a namespace's own account its own name`,
+      );
     if (a.namespace === s.serving.namespace)
       p.push(`namespaceAccounts[${i}].namespace: "${a.namespace}" is the serving namespace; only pipeline namespaces take such accounts`);
     if (s.registryOnly ?? s.requireDigest)
@@ -466,9 +472,12 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
  * workflow-wide pod patch or template defaults (which Argo applies to every pod of the run, the
  * platform's steps included): the registration and promotion steps run under those accounts only
  * from the ClusterWorkflowTemplates, exactly as written there, and teams cannot change those.
+ * Nor may they name another namespace's own accounts ({@link AdmissionRuleSettings.namespaceAccounts},
+ * never a team's: each model's `drift-<model>`, `feature-apply`).
  */
 function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
-  const only = litList(s.platformOnlyServiceAccounts);
+  const reserved = [...new Set([...s.platformOnlyServiceAccounts, ...(s.namespaceAccounts ?? []).map((a) => a.serviceAccount)])];
+  const only = litList(reserved);
   const notOnly = (root: string, path: string) => absentOr(root, path, (v) => `!(${v} in ${only})`);
   const tmpl = (t: string) =>
     `(${notOnly(t, "serviceAccountName")}) && (${notOnly(t, "executor.serviceAccountName")}) && (${absentOr(t, "podSpecPatch", (v) => `!${v}.contains('serviceAccount')`)})`;
@@ -486,11 +495,11 @@ function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefini
       ),
       rule(
         `${notOnly("variables.spec", "serviceAccountName")} && ${notOnly("variables.spec", "executor.serviceAccountName")}`,
-        `the workflow's account and executor account may not be ${s.platformOnlyServiceAccounts.join(" or ")} (reserved to the platform's ClusterWorkflowTemplates)`,
+        `the workflow's account and executor account may not be ${reserved.join(" or ")} (reserved to the platform's ClusterWorkflowTemplates)`,
       ),
       rule(
         `!has(variables.spec.templates) || variables.spec.templates.all(t, ${tmpl("t")})`,
-        `templates may not run as ${s.platformOnlyServiceAccounts.join(", ")}: reference the platform's steps with templateRef (clusterScope: true) instead`,
+        `templates may not run as ${reserved.join(", ")}: reference the platform's steps with templateRef (clusterScope: true) instead`,
         `'templates that use a reserved account: ' + variables.spec.templates.filter(t, !(${tmpl("t")})).map(t, t.name).join(', ')`,
       ),
     ],

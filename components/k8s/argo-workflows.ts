@@ -644,8 +644,8 @@ export const pipelinesService: PlatformServiceDescriptor = {
       { purpose: "artifacts", prefix: pipelineArtifactPrefix(NAMESPACES.pipelines), mode: "readwrite" },
       { purpose: "datasets", prefix: "platform/", mode: "read" },
       { purpose: "features", prefix: "feast/", mode: "readwrite" },
-      // The drift monitor's data steps read the model servers' captured inputs and predictions.
-      { purpose: "artifacts", prefix: "capture/", mode: "read" },
+      // No capture: each model's drift runs read its own capture with their own identity
+      // (stacks/identities.ts driftIdentitySpecs), never this namespace's data steps.
     ],
     readDataLakes: true,
     registry: "pull",

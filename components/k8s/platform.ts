@@ -16,6 +16,7 @@ import { urlHost, workloadIdentityHosts } from "../../contracts/egress";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { cachedImage, type ImageCache } from "../../contracts/image-cache";
 import { IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
+import { driftServiceAccount } from "../../workflows/drift-crons";
 import {
   type CacheRef,
   type CloudLayer,
@@ -45,7 +46,7 @@ import {
 } from "./argo-workflows";
 import { servingQuota } from "./autoscaling";
 import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } from "./catalogue";
-import { driftCronResources } from "./drift-crons";
+import { driftCronResources, driftModels } from "./drift-crons";
 import { Feast } from "./feast";
 import { FEATURE_APPLY_SERVICE_ACCOUNT, type FeatureRepository, featureApplyResources, featureRepositoryHosts } from "./feature-apply";
 import { GpuScheduling } from "./gpu";
@@ -188,6 +189,7 @@ export function platformServicesProblems(args: PlatformServicesArgs): string[] {
     ...serviceKeys,
     ...pipelineKeys(IDENTITY_KEYS.pipelines),
     ...args.teams.flatMap((t) => [`team-${t.name}`, ...pipelineKeys(`team-${t.name}`)]),
+    ...driftModels(args.models, args.captureUri).map((m) => driftServiceAccount(m.name)),
   ];
   const missing = keys.filter((k) => args.cloud.identities[k] === undefined);
   if (missing.length)
@@ -466,9 +468,13 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
     `${w.name}-drift`,
     {
       namespace: w.nsOut(NAMESPACES.pipelines),
+      namespaceName: NAMESPACES.pipelines,
       models: args.models,
       ...(args.captureUri === undefined ? {} : { captureUri: args.captureUri }),
       datasetsUri: args.cloud.buckets.datasets.uri,
+      identities: Object.fromEntries(driftModels(args.models, args.captureUri).map((m) => [m.name, w.ident(driftServiceAccount(m.name))])),
+      artifactStore: artifactStoreOf(args.cloud),
+      artifactPrefix: args.artifactPrefix(NAMESPACES.pipelines),
       argo,
       dependsOn: w.ready,
     },
@@ -752,8 +758,14 @@ function createAdmission(w: Wiring, argo: ArgoWorkflows): AdmissionControl {
       ],
       pipelineNamespaces: [NAMESPACES.pipelines],
       teamNamespaces: args.teams.map((t) => teamNamespace(t.name)),
-      // The pinned Feast image, for ml-pipelines' feature-apply account only (workflows/feature-apply.yaml).
       namespaceAccounts: [
+        // Each model's drift account: in ml-pipelines only, the platform's images only.
+        ...driftModels(args.models, args.captureUri).map((m) => ({
+          namespace: NAMESPACES.pipelines,
+          serviceAccount: driftServiceAccount(m.name),
+          images: [],
+        })),
+        // The pinned Feast image, for ml-pipelines' feature-apply account only (workflows/feature-apply.yaml).
         {
           namespace: NAMESPACES.pipelines,
           serviceAccount: FEATURE_APPLY_SERVICE_ACCOUNT,

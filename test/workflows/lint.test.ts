@@ -88,7 +88,14 @@ describe("workflows lint", () => {
       (d) => (tpl(d, "register").serviceAccountName = "default"),
       /template register: serviceAccountName "default" is not created by the platform: use one of pipeline-data, pipeline-train, pipeline-register, pipeline-deploy/,
     ],
-    ["a missing service account", (d) => delete tpl(d, "register").serviceAccountName, /template register: has no serviceAccountName/],
+    [
+      "a missing service account (neither the template's nor the workflow's)",
+      (d) => {
+        delete tpl(d, "register").serviceAccountName;
+        delete (d.object.spec as Obj).serviceAccountName;
+      },
+      /template register: has no serviceAccountName and the workflow sets none/,
+    ],
     [
       "privilege escalation",
       (d) =>
