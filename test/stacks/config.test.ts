@@ -494,7 +494,10 @@ describe("invalid configuration is refused with the key, the value and the fix",
     ["the stack's ECR prefix", "mlops-platform-test", "the stack's ECR repository prefix"],
   ])("refuses a team named like %s when it builds a model, and only then", (_what, team, why) => {
     const raw = rawOf("dev");
-    const teams = [...(raw.teams as Record<string, unknown>[]), { ...(raw.teams as Record<string, unknown>[])[0], name: team, gpuQuota: 0 }];
+    const teams = [
+      ...(raw.teams as Record<string, unknown>[]),
+      { ...(raw.teams as Record<string, unknown>[])[0], name: team, gpuQuota: 0 },
+    ];
     const err = problemsOf({ ...raw, teams, models: [model({ team, dataPrefix: `teams/${team}/x/` })] });
     expect(err.message).toContain(
       `mlops-platform:models[0].team: is ${why}: a model built from training.repository pushes to <team>/<model>`,
