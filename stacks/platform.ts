@@ -3,8 +3,9 @@
  * services on its cluster, and returns the stack outputs.
  */
 
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { BUCKET_PURPOSES, type BucketPurpose } from "../components/contracts";
+import { dropApiVersionAliases } from "./api-version-aliases";
 import type * as awsLayer from "./aws";
 import type * as azureLayer from "./azure";
 import { workloadIdentitySpecs } from "./identities";
@@ -16,6 +17,8 @@ import { buildPlatformServices } from "./services";
 
 /** Builds the whole platform for `cfg` and returns its outputs. */
 export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
+  // Before the first resource: a resource takes the stack's transformations when it is constructed.
+  pulumi.runtime.registerStackTransformation(dropApiVersionAliases);
   const identities = workloadIdentitySpecs(cfg);
   // Only the stack's own cloud layer is loaded: each one pulls in its provider SDK's service
   // modules (and the other cloud's would cost start-up time and memory for nothing).
