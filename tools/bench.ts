@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --runs 3 --json]`: how long the offline plan (policies included) takes and
  * how much memory it needs, for every shipped stack and for `uae-prod` with 1, 10 and 100 teams.
- * Each run is a fresh process (`tsx tools/bench-run.ts`), timed from spawn to exit, so the figures
- * are what a user's `npm run plan` costs; the median of `--runs` runs is reported, with the largest
+ * Each run is a fresh process (`node --require tsx/cjs tools/bench-run.ts`, started as `npm run plan`
+ * starts the plan), timed from spawn to exit, so the figures are what a user's `npm run plan` costs; the median of `--runs` runs is reported, with the largest
  * resident set. It then judges the targets of docs/benchmarks.md and exits 1 when one is missed.
  *
  * Wall time depends on what else the machine runs: the load average is printed with the figures,
@@ -101,12 +101,17 @@ export function judge(rows: readonly BenchRow[]): TargetVerdict[] {
 }
 
 const ROOT = resolve(__dirname, "..");
-const TSX = resolve(ROOT, "node_modules/.bin/tsx");
+/**
+ * How `npm run plan` starts Node (package.json): tsx's CommonJS hook only. tsx's launcher would
+ * start a second Node process, and its ES-module hook a loader thread (about 18 MiB) that these
+ * CommonJS tools never use.
+ */
+const NODE_ARGS = ["--require", "tsx/cjs"];
 
 function once(stack: string, teams?: number): RunLine & { wallSeconds: number; cpuSeconds: number } {
   const args = ["tools/bench-run.ts", "--stack", stack, ...(teams === undefined ? [] : ["--teams", String(teams)])];
   const t0 = performance.now();
-  const child = spawnSync(TSX, args, { cwd: ROOT, encoding: "utf8" });
+  const child = spawnSync(process.execPath, [...NODE_ARGS, ...args], { cwd: ROOT, encoding: "utf8" });
   const wallSeconds = (performance.now() - t0) / 1000;
   if (child.status !== 0) throw new Error(`bench run ${args.join(" ")} failed:\n${child.stderr}`);
   const line = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as RunLine & { cpuSeconds: number };
