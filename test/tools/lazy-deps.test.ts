@@ -4,24 +4,39 @@ import { expect, it } from "vitest";
 
 const ROOT = resolve(__dirname, "../..");
 
-it("defers the SDK's TypeScript and arborist until first use, and they still work", () => {
+it("defers the SDK's TypeScript, arborist and Automation API until first use, and they still work", () => {
   const script = `
     require("./tools/lib/lazy-deps.ts");
-    require("@pulumi/pulumi");
+    const pulumi = require("@pulumi/pulumi");
+    const automation = () => Object.keys(require.cache).filter((k) => /@pulumi[\\/]pulumi[\\/]automation[\\/]/.test(k)).length;
+    const automationBefore = automation();
+    const workspace = typeof pulumi.automation.LocalWorkspace;
+    const automationAfter = automation();
     const loaded = () => Object.keys(require.cache).filter((k) => /typescript[\\\\/]lib[\\\\/]typescript\\.js$|@npmcli[\\\\/]arborist/.test(k)).length;
     const before = loaded();
     const ts = require("@pulumi/pulumi/typescript-shim.js");
     const kind = typeof ts.createSourceFile;
-    console.log(JSON.stringify({ before, kind, version: ts.version, after: loaded() }));
+    console.log(JSON.stringify({ before, kind, version: ts.version, after: loaded(), automationBefore, workspace, automationAfter }));
   `;
   const run = spawnSync(process.execPath, ["--require", resolve(ROOT, "node_modules/tsx/dist/cjs/index.cjs"), "-e", script], {
     cwd: ROOT,
     encoding: "utf8",
   });
   expect(run.status, run.stderr).toBe(0);
-  const out = JSON.parse(run.stdout.trim()) as { before: number; kind: string; version: string; after: number };
+  const out = JSON.parse(run.stdout.trim()) as {
+    before: number;
+    kind: string;
+    version: string;
+    after: number;
+    automationBefore: number;
+    workspace: string;
+    automationAfter: number;
+  };
   expect(out.before).toBe(0);
   expect(out.kind).toBe("function");
   expect(out.version).toMatch(/^5\./);
   expect(out.after).toBe(1);
+  expect(out.automationBefore).toBe(0);
+  expect(out.workspace).toBe("function");
+  expect(out.automationAfter).toBeGreaterThan(5);
 });
