@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --runs 3 --json]`: how long the offline plan (policies included) takes and
  * how much memory it needs, for every shipped stack and for `uae-prod` with 1, 10 and 100 teams.
- * Each run is a fresh process (`node --require tsx/cjs tools/bench-run.ts`, started as `npm run plan`
- * starts the plan), timed from spawn to exit, so the figures are what a user's `npm run plan` costs; the median of `--runs` runs is reported, with the largest
+ * Each run is a fresh process (`node --require ./tools/ts-hook.cjs tools/bench-run.ts`, started as
+ * `npm run plan` starts the plan), timed from spawn to exit, so the figures are what a user's `npm run plan` costs; the median of `--runs` runs is reported, with the largest
  * resident set. It then judges the targets of docs/benchmarks.md and exits 1 when one is missed.
  *
  * Wall time depends on what else the machine runs: the load average is printed with the figures,
@@ -101,12 +101,8 @@ export function judge(rows: readonly BenchRow[]): TargetVerdict[] {
 }
 
 const ROOT = resolve(__dirname, "..");
-/**
- * How `npm run plan` starts Node (package.json): tsx's CommonJS hook only. tsx's launcher would
- * start a second Node process, and its ES-module hook a loader thread (about 18 MiB) that these
- * CommonJS tools never use.
- */
-const NODE_ARGS = ["--require", "tsx/cjs"];
+/** How `npm run plan` starts Node (package.json; tools/ts-hook.cjs says why not tsx). */
+const NODE_ARGS = ["--require", "./tools/ts-hook.cjs"];
 
 function once(stack: string, teams?: number): RunLine & { wallSeconds: number; cpuSeconds: number } {
   const args = ["tools/bench-run.ts", "--stack", stack, ...(teams === undefined ? [] : ["--teams", String(teams)])];
