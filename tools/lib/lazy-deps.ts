@@ -12,7 +12,8 @@
  */
 import Module from "node:module";
 
-const LAZY = new Set(["typescript", "@npmcli/arborist"]);
+/** Also `normalize-package-data` (with spdx and hosted-git-info), which the same function serialization requires eagerly. */
+const LAZY = new Set(["typescript", "@npmcli/arborist", "normalize-package-data"]);
 /** The SDK index's `automation` namespace (`require("./automation")` from `@pulumi/pulumi/index.js`). */
 const LAZY_FROM_INDEX = "./automation";
 
@@ -31,7 +32,12 @@ function lazy(loadReal: () => object): object {
     {
       // Reporting an ES module makes TypeScript's __importStar return the proxy as is,
       // instead of copying (and so loading) every export.
-      get: (_, key) => (key === "__esModule" ? true : Reflect.get(target(), key)),
+      // `default` is what TypeScript's __importDefault/__importStar give a CommonJS module: the module itself.
+      get: (_, key) => {
+        if (key === "__esModule") return true;
+        const real = target() as { __esModule?: boolean; default?: unknown };
+        return key === "default" && !real.__esModule ? real : Reflect.get(real, key);
+      },
       has: (_, key) => Reflect.has(target(), key),
       ownKeys: () => Reflect.ownKeys(target()),
       getOwnPropertyDescriptor: (_, key) => {
