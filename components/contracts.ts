@@ -235,8 +235,8 @@ export function pipelineIdentityKey(base: string, kind: keyof PipelineIdentityRe
  */
 export function pipelineWorkloadSpecs(spec: WorkloadIdentitySpec): WorkloadIdentitySpec[] {
   const sa = PIPELINE_SERVICE_ACCOUNTS;
-  // Training and release write their namespace's artifacts; read-only artifact grants (the served
-  // data captured for the drift monitor) stay with the data steps.
+  // Training and release write their namespace's artifacts; read-only artifact grants stay with
+  // the data steps.
   const artifacts = spec.buckets.filter((b) => b.purpose === "artifacts" && b.mode === "readwrite");
   const inputs = spec.buckets
     .filter((b) => b.purpose === "datasets" || b.purpose === "features")

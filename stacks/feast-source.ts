@@ -7,6 +7,7 @@
  * and speak TLS, like the platform's own.
  */
 import { z } from "zod";
+import { CLONE_URL, featureRepositoryPathProblem } from "../workflows/steps/lib/feature-repo";
 
 const host = z
   .string()
@@ -41,10 +42,36 @@ export const ExternalFeastSchema = z.strictObject({
 /** An attached Feast (validated). */
 export type ExternalFeast = z.infer<typeof ExternalFeastSchema>;
 
+/**
+ * The feature repository (docs/workflows.md, "Feature repository"): Feast definitions in Python that
+ * the `feature-apply` pipeline registers with `feast apply` at each pushed commit. The platform
+ * supplies `feature_store.yaml`; the repository carries no store configuration and no credentials.
+ */
+export const FeatureRepositorySchema = z.strictObject({
+  /** `https://` clone URL (`owner/name`, GitLab `group/…/name`); pushes to it apply its definitions. */
+  url: z
+    .string()
+    .regex(
+      CLONE_URL,
+      "must be an https:// git clone URL of an owner/name repository, without credentials, query or fragment, e.g. https://git.example.ae/ml/features.git",
+    ),
+  /** Folder of the definitions inside the repository. */
+  path: z
+    .string()
+    .refine((p) => featureRepositoryPathProblem(p) === undefined, {
+      error: 'must be a folder inside the repository (relative, no "..", no leading dot), e.g. feature_repo or "."',
+    })
+    .default("."),
+});
+/** A declared feature repository (validated). */
+export type FeatureRepositoryConfig = z.infer<typeof FeatureRepositorySchema>;
+
 /** `services.feast`. */
 export const FeastSourceSchema = z.strictObject({
   /** @default none: the platform's own registry (stack PostgreSQL) and online store (stack Redis) */
   external: ExternalFeastSchema.optional(),
+  /** @default none: no feature repository; `feature-apply` refuses to run */
+  repository: FeatureRepositorySchema.optional(),
 });
 
 /** The secret keys an attached Feast needs. */

@@ -5,7 +5,13 @@
  * layers turn these specs into IAM roles / managed identities with grants scoped to these bucket
  * prefixes, and the platform services annotate these service accounts.
  */
-import { PIPELINE_SERVICE_ACCOUNTS, pipelineWorkloadSpecs, teamNamespace, type WorkloadIdentitySpec } from "../components/contracts";
+import {
+  NAMESPACES,
+  PIPELINE_SERVICE_ACCOUNTS,
+  pipelineWorkloadSpecs,
+  teamNamespace,
+  type WorkloadIdentitySpec,
+} from "../components/contracts";
 import { ARGO_EVENTS_SERVICE_ACCOUNT } from "../components/k8s/argo-events";
 import { ARGO_SERVICE_ACCOUNTS, pipelineArtifactPrefix } from "../components/k8s/argo-workflows";
 import { CATALOGUE, serviceIdentitySpecs } from "../components/k8s/catalogue";
@@ -13,7 +19,8 @@ import { FEAST_SERVICE_ACCOUNT } from "../components/k8s/feast";
 import { BUILD_NAMESPACE, BUILDER_IDENTITY, BUILDER_SERVICE_ACCOUNT } from "../components/k8s/image-builds";
 import { MLFLOW_SERVICE_ACCOUNT } from "../components/k8s/mlflow";
 import { IDENTITY_KEYS } from "../components/k8s/platform";
-import { SERVING_SERVICE_ACCOUNT } from "../components/k8s/serving";
+import { CAPTURE_PREFIX, SERVING_SERVICE_ACCOUNT } from "../components/k8s/serving";
+import { driftArtifactPrefix, driftServiceAccount } from "../workflows/drift-crons";
 import { modelImageBuilds } from "./image-builds";
 import type { PlatformConfig } from "./schema";
 
@@ -90,8 +97,33 @@ export function imageBuilderIdentitySpec(cfg: Pick<PlatformConfig, "models">): W
 }
 
 /**
+ * One identity per model for the data steps of its drift runs (`drift-<model>` in the platform's
+ * pipeline namespace), instead of the namespace's `pipeline-data`, which reads every model's data:
+ * - read its own served-data capture (`capture/<model>/`, what its model servers wrote);
+ * - read its own training data (`models[].dataPrefix`, where the lineage reference of its champion lies);
+ * - write its own run's logs and drift report (`pipelines/ml-pipelines/drift/<model>/`, Argo's archive);
+ * nothing else: no other model's capture or data, no data lake, registry or queue. Retraining is
+ * not its right: the template's retrain step runs as `pipeline-deploy`, as before.
+ */
+export function driftIdentitySpecs(cfg: Pick<PlatformConfig, "models">): WorkloadIdentitySpec[] {
+  return cfg.models.map((m) => ({
+    key: driftServiceAccount(m.name),
+    namespace: NAMESPACES.pipelines,
+    serviceAccounts: [driftServiceAccount(m.name)],
+    buckets: [
+      { purpose: "artifacts", prefix: `${CAPTURE_PREFIX}${m.name}/`, mode: "read" },
+      { purpose: "datasets", prefix: m.dataPrefix, mode: "read" },
+      { purpose: "artifacts", prefix: driftArtifactPrefix(pipelineArtifactPrefix(NAMESPACES.pipelines), m.name), mode: "readwrite" },
+    ],
+    readDataLakes: false,
+    registry: "none",
+    consumeDataEvents: false,
+  }));
+}
+
+/**
  * Every workload identity the stack needs, in a stable order: the catalogue's services, the teams,
- * then the image builder when a model is built in the cluster. Each pipeline namespace (`ml-pipelines`, every team's) gets three: its data steps', its
+ * then the image builder when a model is built in the cluster, then each model's drift identity. Each pipeline namespace (`ml-pipelines`, every team's) gets three: its data steps', its
  * training code's and the platform's registration and promotion steps' ({@link pipelineWorkloadSpecs}).
  */
 export function workloadIdentitySpecs(cfg: PlatformConfig): WorkloadIdentitySpec[] {
@@ -101,5 +133,6 @@ export function workloadIdentitySpecs(cfg: PlatformConfig): WorkloadIdentitySpec
     ),
     ...cfg.teams.flatMap((t) => pipelineWorkloadSpecs(teamIdentitySpec(t.name))),
     ...[imageBuilderIdentitySpec(cfg)].filter((s) => s !== undefined),
+    ...driftIdentitySpecs(cfg),
   ];
 }

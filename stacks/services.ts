@@ -13,6 +13,7 @@ import {
   NAMESPACES,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
+import { FEATURE_REPOSITORY_SETTINGS, featureRepositorySettings } from "../components/k8s/feature-apply";
 import { BUILDER_IMAGE_SETTING, builderImageRef } from "../components/k8s/image-builds";
 import { cloudImageCache } from "../components/k8s/image-cache";
 import { PlatformServices as PlatformServicesComponent } from "../components/k8s/platform";
@@ -21,6 +22,7 @@ import { CAPTURE_PREFIX } from "../components/k8s/serving";
 import { FEAST_URL, MLFLOW_URL, teamNamespace } from "../contracts/endpoints";
 import { cachedImage } from "../contracts/image-cache";
 import { CPU_SELECTOR_KEYS, GPU_SELECTOR_KEYS } from "../contracts/scheduling";
+import { IMAGES, imageRef } from "../contracts/versions";
 import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
 import type { ExternalFeast } from "./feast-source";
 import { modelDataPrefixes, pipelineArtifactPrefix } from "./identities";
@@ -116,7 +118,19 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
       ]),
     ),
     ...builder,
+    // The declared feature repository, which only ml-pipelines' feature-apply step clones.
+    ...(team === undefined ? featureRepositorySettings(featureRepositoryOf(cfg)) : {}),
+    // Where the definitions' offline sources live, as the feature server sees it (components/k8s/feast.ts).
+    ...(team === undefined && featureRepositoryOf(cfg)
+      ? { [FEATURE_REPOSITORY_SETTINGS.offlineUri]: cloud.buckets.features.uri.apply((u) => `${u.replace(/\/+$/, "")}/feast/`) }
+      : {}),
   };
+}
+
+/** The declared feature repository (`services.feast.repository`) in the platform's shape. */
+export function featureRepositoryOf(cfg: Pick<PlatformConfig, "services">): { cloneUrl: string; path: string } | undefined {
+  const r = cfg.services.feast.repository;
+  return r ? { cloneUrl: r.url, path: r.path } : undefined;
 }
 
 /**
@@ -169,6 +183,7 @@ export function buildPlatformServices(
   const size: ResourceSize = cfg.profile === "enterprise" ? "large" : "medium";
   const { alerting, gitWebhookSecret, feast: feastSecrets, ...identitySecrets } = readSecrets(cfg);
   const feastStore = externalFeastStore(cfg.services.feast.external, feastSecrets);
+  const featureRepository = featureRepositoryOf(cfg);
   // By digest when the stack carries it (the deploy workflow resolves it from the registry), else by the pinned tag.
   const stepsImage =
     cloud.repositoryUrls.steps === undefined
@@ -187,6 +202,7 @@ export function buildPlatformServices(
       alerting,
       ...(cfg.services.git && gitWebhookSecret ? { git: { ...cfg.services.git, secret: gitWebhookSecret } } : {}),
       ...(feastStore ? { feastStore } : {}),
+      ...(featureRepository ? { featureRepository } : {}),
       teams: cfg.teams,
       imageBuilds: modelImageBuilds(cfg),
       models: cfg.models.map((m) => ({
@@ -211,7 +227,12 @@ export function buildPlatformServices(
       cpuPoolSelector: cpuSelector,
       ...(cfg.nodePools.gpu.length > 0 ? { gpuPoolSelector: gpuSelector } : {}),
       gpuPools: gpuPoolCapacities(cfg.nodePools.gpu),
-      workflowManifests: loadWorkflowManifests(stepsImage === undefined ? {} : { stepsImage }),
+      // The Feast image of workflows/feature-apply.yaml: the pinned one, through the stack registry's
+      // cache, exactly as the admission policy admits it for ml-pipelines' feature-apply account.
+      workflowManifests: loadWorkflowManifests({
+        ...(stepsImage === undefined ? {} : { stepsImage }),
+        feastImage: cloudImageCache(cloud).apply((c) => cachedImage(imageRef(IMAGES.feastFeatureServer), c)),
+      }),
       ...(stepsImage === undefined ? {} : { stepsImage }),
       ...(cfg.images.mlflow ? { mlflowImageDigest: cfg.images.mlflow } : {}),
       environment: cfg.environment,

@@ -17,6 +17,7 @@ import { resources, restrictedContainerSecurityContext } from "../components/k8s
 import { IMAGES, imageRef } from "../contracts/versions";
 import { evaluatePolicies, verdictProblems } from "./admission-check";
 import { STEPS_IMAGE_PLACEHOLDER } from "./index";
+import { FEAST_IMAGE_PLACEHOLDER, FEATURE_APPLY_SERVICE_ACCOUNT } from "./steps/lib/feature-repo";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -43,6 +44,8 @@ export interface AdmissionLintOptions {
   readonly team: boolean;
   /** Exact images the platform runs besides Argo's executor and the step placeholder. @default none */
   readonly platformImages?: readonly string[];
+  /** The installed Feast image of `feature-apply` (ml-pipelines' feature-apply account only). @default the placeholder */
+  readonly feastImage?: string;
 }
 
 function hostOf(image: string): string | undefined {
@@ -159,6 +162,10 @@ export function admissionLintProblems(
     platformOnlyServiceAccounts: [PIPELINE_SERVICE_ACCOUNTS.register, PIPELINE_SERVICE_ACCOUNTS.deploy],
     // The lint judges pipeline namespaces only; serving pods come from the stack, not from files.
     serving: { namespace: "serving", serviceAccounts: ["model-server"] },
+    // As the platform installs it: the Feast image for ml-pipelines' feature-apply account only.
+    namespaceAccounts: [
+      { namespace: "ml-pipelines", serviceAccount: FEATURE_APPLY_SERVICE_ACCOUNT, images: [options.feastImage ?? FEAST_IMAGE_PLACEHOLDER] },
+    ],
   });
   const kind = str(object.kind);
   const spec = isObj(object.spec)

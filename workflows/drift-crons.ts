@@ -37,12 +37,43 @@ export function driftCronName(model: string): string {
 }
 
 /**
+ * The service account a model's drift runs use for their data steps (residency, drift
+ * statistics), in the platform's pipeline namespace: bound to the model's own cloud identity,
+ * which reads only that model's capture and training data (`stacks/identities.ts`
+ * `driftIdentitySpecs`). Also the identity's key. Model names are at most 30 characters, so this
+ * stays within the clouds' 40-character identity keys.
+ */
+export function driftServiceAccount(model: string): string {
+  return `drift-${model}`;
+}
+
+/**
+ * The ConfigMap of the drift runs' artifact repositories, one key per model (the model's name):
+ * each run archives its logs and drift report under its model's own prefix
+ * ({@link driftArtifactPrefix}), the only place its identity may write.
+ */
+export const DRIFT_ARTIFACT_REPOSITORIES = "drift-artifact-repositories";
+
+/** Where a model's drift runs archive logs and reports, under the pipeline namespace's artifact prefix (`pipelines/ml-pipelines/`). */
+export function driftArtifactPrefix(namespacePrefix: string, model: string): string {
+  return `${namespacePrefix}drift/${model}/`;
+}
+
+/**
  * The CronWorkflow of one model: its schedule (UTC), the shared template by reference, the model's
  * capture prefix as the current data, the champion's lineage reference (empty reference parameter)
  * and its PSI threshold; past the threshold it submits training-pipeline (gate included) on the
- * model's data prefix.
+ * model's data prefix. The run's account is the model's own drift account: the template's data
+ * steps name no account, so they run as it; the lineage, retraining and failure steps keep the
+ * platform accounts the template names (`pipeline-register`, `pipeline-deploy`). Its logs and
+ * report go to the model's own artifact repository key.
  */
-export function driftCronWorkflow(model: DriftModel, where: DriftLocations): Record<string, unknown> {
+export function driftCronWorkflow(
+  model: DriftModel,
+  where: DriftLocations,
+  /** Labels the run's pods need to receive the drift account's identity (Azure: `azure.workload.identity/use`). */
+  identityPodLabels: Readonly<Record<string, string>> = {},
+): Record<string, unknown> {
   const join = (base: pulumi.Input<string>, suffix: string): pulumi.Input<string> =>
     typeof base === "string" ? `${base}${suffix}` : (base as pulumi.Output<string>).apply((b) => `${b}${suffix}`);
   return {
@@ -66,7 +97,9 @@ export function driftCronWorkflow(model: DriftModel, where: DriftLocations): Rec
       failedJobsHistoryLimit: 5,
       workflowSpec: {
         workflowTemplateRef: { name: DRIFT_TEMPLATE, clusterScope: true },
-        podMetadata: { labels: { "mlops.platform/model": model.name, "mlops.platform/team": model.team } },
+        serviceAccountName: driftServiceAccount(model.name),
+        artifactRepositoryRef: { configMap: DRIFT_ARTIFACT_REPOSITORIES, key: model.name },
+        podMetadata: { labels: { ...identityPodLabels, "mlops.platform/model": model.name, "mlops.platform/team": model.team } },
         arguments: {
           parameters: [
             { name: "model-name", value: model.registeredModel },

@@ -8,8 +8,10 @@ import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { parseAllDocuments } from "yaml";
 import { FEAST_URL, MLFLOW_URL, NAMESPACES } from "../contracts/endpoints";
+import { FEAST_IMAGE_PLACEHOLDER } from "./steps/lib/feature-repo";
 import { PIPELINE_SETTINGS_CONFIGMAP, SETTINGS_KEYS } from "./steps/lib/settings";
 
+export { FEAST_IMAGE_PLACEHOLDER } from "./steps/lib/feature-repo";
 export { PIPELINE_SETTINGS_CONFIGMAP, SETTINGS_KEYS } from "./steps/lib/settings";
 
 /** The directory holding the workflow files. */
@@ -48,11 +50,12 @@ export function loadWorkflowDocuments(dir: string = WORKFLOWS_DIR): WorkflowDocu
   return out;
 }
 
-function replaceImages(value: unknown, image: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => replaceImages(v, image));
+function replaceImages(value: unknown, images: ReadonlyMap<string, unknown>): unknown {
+  if (Array.isArray(value)) return value.map((v) => replaceImages(v, images));
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = k === "image" && v === STEPS_IMAGE_PLACEHOLDER ? image : replaceImages(v, image);
+  for (const [k, v] of Object.entries(value))
+    out[k] = k === "image" && typeof v === "string" && images.has(v) ? images.get(v) : replaceImages(v, images);
   return out;
 }
 
@@ -64,6 +67,12 @@ export interface LoadWorkflowOptions {
    * @default the placeholder {@link STEPS_IMAGE_PLACEHOLDER} is left in place
    */
   readonly stepsImage?: pulumi.Input<string>;
+  /**
+   * The pinned Feast image as pods pull it (through the stack registry's cache), which the
+   * `feature-apply` template runs; admission admits it there only.
+   * @default the placeholder {@link FEAST_IMAGE_PLACEHOLDER} is left in place
+   */
+  readonly feastImage?: pulumi.Input<string>;
 }
 
 /**
@@ -71,8 +80,12 @@ export interface LoadWorkflowOptions {
  * order), without namespace: the Argo component installs them in each pipeline namespace.
  */
 export function loadWorkflowManifests(options: LoadWorkflowOptions = {}): Record<string, unknown>[] {
+  const images = new Map<string, unknown>([
+    ...(options.stepsImage === undefined ? [] : [[STEPS_IMAGE_PLACEHOLDER, options.stepsImage] as const]),
+    ...(options.feastImage === undefined ? [] : [[FEAST_IMAGE_PLACEHOLDER, options.feastImage] as const]),
+  ]);
   return loadWorkflowDocuments().map(({ object }) =>
-    options.stepsImage === undefined ? object : (replaceImages(object, options.stepsImage) as Record<string, unknown>),
+    images.size === 0 ? object : (replaceImages(object, images) as Record<string, unknown>),
   );
 }
 

@@ -24,6 +24,7 @@ import { GPU_LOCAL_QUEUE, QUEUE_NAME_LABEL } from "../components/k8s/gpu-queues"
 import { GPU_POOL_LABELS, GPU_RESOURCE, GPU_TAINT, NODE_LABEL_KEYS } from "../contracts/scheduling";
 import { admissionLintProblems, defaultRegistryHosts } from "./admission-lint";
 import { loadWorkflowDocuments, WORKFLOWS_DIR, type WorkflowDocument } from "./index";
+import { FEATURE_APPLY_SERVICE_ACCOUNT } from "./steps/lib/feature-repo";
 import { imagePinProblem } from "./steps/lib/images";
 
 /** Label and taint of the GPU node pools (`contracts/scheduling.ts`). */
@@ -191,6 +192,27 @@ function platformTemplate(name: string, template: string): { template: Obj; clos
 interface Ctx {
   readonly problems: string[];
   readonly where: string;
+  /** A team's files: only the pipeline accounts, only the platform's object store. */
+  readonly team: boolean;
+}
+
+/** The accounts a template may name: the pipeline accounts, and in the platform's own files the feast-apply account. */
+function accountsFor(ctx: Ctx): readonly string[] {
+  return ctx.team ? SERVICE_ACCOUNTS : [...SERVICE_ACCOUNTS, FEATURE_APPLY_SERVICE_ACCOUNT];
+}
+
+/**
+ * The one git input artifact the platform's own files use (workflows/feature-apply.yaml): the
+ * repository and revision are template inputs (checked by the step before it), submodules are off
+ * and no credential is named. Teams' files take no git artifact at all.
+ */
+function platformGitArtifactProblem(git: unknown): string | undefined {
+  if (!isObj(git)) return "must be an object";
+  if (!/^\{\{inputs\.parameters\.[A-Za-z0-9_-]+\}\}$/.test(str(git.repo))) return "git.repo must be exactly {{inputs.parameters.<name>}}";
+  if (git.disableSubmodules !== true) return "git.disableSubmodules must be true (a submodule would clone another URL)";
+  for (const k of ["usernameSecret", "passwordSecret", "sshPrivateKeySecret", "insecureSkipTLS", "insecureIgnoreHostKey"])
+    if (git[k] !== undefined) return `git.${k} is not allowed`;
+  return undefined;
 }
 
 function add(ctx: Ctx, at: string, message: string): void {
@@ -398,9 +420,17 @@ function checkReferences(spec: Obj, templates: Map<string, Obj>, ctx: Ctx): void
 function checkPodTemplate(name: string, t: Obj, spec: Obj, ctx: Ctx): void {
   const at = `template ${name}`;
   const sa = str(t.serviceAccountName);
-  if (!sa) add(ctx, at, `has no serviceAccountName: set one of ${SERVICE_ACCOUNTS.join(", ")} (one per kind of step, least privilege)`);
-  else if (!SERVICE_ACCOUNTS.includes(sa))
-    add(ctx, at, `serviceAccountName "${sa}" is not created by the platform: use one of ${SERVICE_ACCOUNTS.join(", ")}`);
+  const accounts = accountsFor(ctx);
+  // A template without an account runs as the workflow's (spec.serviceAccountName, checked below):
+  // the drift monitor's data steps do, so that each model's run reads its data as its own account.
+  if (!sa && !str(spec.serviceAccountName))
+    add(
+      ctx,
+      at,
+      `has no serviceAccountName and the workflow sets none: set one of ${accounts.join(", ")} (one per kind of step, least privilege)`,
+    );
+  else if (sa && !accounts.includes(sa))
+    add(ctx, at, `serviceAccountName "${sa}" is not created by the platform: use one of ${accounts.join(", ")}`);
   if (t.automountServiceAccountToken === true && sa !== PIPELINE_SERVICE_ACCOUNTS.deploy)
     add(ctx, at, "sets automountServiceAccountToken: true; leave the default");
   if (typeof t.activeDeadlineSeconds !== "number" && typeof t.activeDeadlineSeconds !== "string")
@@ -502,9 +532,15 @@ function checkPodTemplate(name: string, t: Obj, spec: Obj, ctx: Ctx): void {
           add(ctx, at, `input artifact ${str(a.name)}: ${store}.${k} is an inline credential: remove it, use workload identity`);
       }
     }
-    for (const store of ["gcs", "oss", "hdfs", "artifactory", "http", "git"])
-      if (a[store] !== undefined)
-        add(ctx, at, `input artifact ${str(a.name)} reads from ${store}: only the platform's own object store is allowed`);
+    for (const store of ["gcs", "oss", "hdfs", "artifactory", "http", "git"]) {
+      if (a[store] === undefined) continue;
+      if (store === "git" && !ctx.team) {
+        const problem = platformGitArtifactProblem(a.git);
+        if (problem) add(ctx, at, `input artifact ${str(a.name)}: ${problem}`);
+        continue;
+      }
+      add(ctx, at, `input artifact ${str(a.name)} reads from ${store}: only the platform's own object store is allowed`);
+    }
   }
   const outputs = isObj(t.outputs) ? t.outputs : {};
   for (const a of arr(outputs.artifacts).filter(isObj)) {
@@ -600,6 +636,8 @@ export interface LintOptions {
   readonly environment?: AdmissionEnvironment;
   /** Exact images the platform itself runs besides the step placeholder (the installed step image). @default none */
   readonly platformImages?: readonly string[];
+  /** The installed Feast image of `feature-apply`. @default the placeholder */
+  readonly feastImage?: string;
 }
 
 /** Lints parsed documents; returns one line per problem (empty when clean). */
@@ -611,7 +649,7 @@ export async function lintWorkflowDocuments(docs: readonly WorkflowDocument[], o
   for (const { file, object } of docs) {
     const kind = str(object.kind);
     const meta = isObj(object.metadata) ? object.metadata : {};
-    const ctx: Ctx = { problems, where: `${file}: ${kind || "?"}/${str(meta.name) || "?"}` };
+    const ctx: Ctx = { problems, where: `${file}: ${kind || "?"}/${str(meta.name) || "?"}`, team: options.team === true };
     if (!(KINDS as readonly string[]).includes(kind)) {
       add(ctx, "kind", `"${kind}" is not installed by the platform: use one of ${KINDS.join(", ")}`);
       continue;
@@ -643,6 +681,7 @@ export async function lintWorkflowDocuments(docs: readonly WorkflowDocument[], o
       registryHosts,
       team: options.team === true,
       ...(options.platformImages ? { platformImages: options.platformImages } : {}),
+      ...(options.feastImage ? { feastImage: options.feastImage } : {}),
       ...(options.environment ? { environment: options.environment } : {}),
     }))
       problems.push(`${ctx.where}: ${p}`);

@@ -42,6 +42,24 @@ export interface AdmissionRuleSettings {
   readonly platformOnlyServiceAccounts: readonly string[];
   /** The serving namespace and the service accounts its pods may run as. */
   readonly serving: { readonly namespace: string; readonly serviceAccounts: readonly string[] };
+  /**
+   * Accounts that exist in one pipeline namespace only, each with the images only it may run there
+   * besides the platform's own (the `feature-apply` account of `ml-pipelines` and the Feast image;
+   * each model's `drift-<model>` account of `ml-pipelines`, with no image of its own).
+   * Such an account runs nothing else, and its images are admitted for nobody else (by their pin:
+   * in production, where every other image needs a digest, nowhere else at all); no team's
+   * Workflow, WorkflowTemplate or CronWorkflow may name it.
+   * @default []
+   */
+  readonly namespaceAccounts?: readonly NamespaceAccount[];
+}
+
+/** An account of one namespace and the exact images it alone may run there. */
+export interface NamespaceAccount {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Exact image references (pinned). */
+  readonly images: readonly string[];
 }
 
 /** One CEL validation of a policy. */
@@ -152,7 +170,56 @@ export function admissionSettingsProblems(s: AdmissionRuleSettings): string[] {
       p.push(`platformOnlyServiceAccounts: "${n}" is not one of pipelineServiceAccounts (${s.pipelineServiceAccounts.join(", ")})`);
   if (!K8S_NAME.test(s.serving.namespace)) p.push(`serving.namespace: "${s.serving.namespace}" is not a namespace name`);
   if (s.serving.serviceAccounts.length === 0) p.push("serving.serviceAccounts: [] must list the serving account");
+  (s.namespaceAccounts ?? []).forEach((a, i) => {
+    if (!K8S_NAME.test(a.namespace)) p.push(`namespaceAccounts[${i}].namespace: "${a.namespace}" is not a namespace name`);
+    if (!K8S_NAME.test(a.serviceAccount)) p.push(`namespaceAccounts[${i}].serviceAccount: "${a.serviceAccount}" is not a Kubernetes name`);
+    if (s.pipelineServiceAccounts.includes(a.serviceAccount) || s.serving.serviceAccounts.includes(a.serviceAccount))
+      p.push(
+        `namespaceAccounts[${i}].serviceAccount: "${a.serviceAccount}" is already a pipeline or serving account; give a namespace's own account its own name`,
+      );
+    if (a.namespace === s.serving.namespace)
+      p.push(`namespaceAccounts[${i}].namespace: "${a.namespace}" is the serving namespace; only pipeline namespaces take such accounts`);
+    if (s.registryOnly ?? s.requireDigest)
+      for (const img of a.images)
+        if (!s.registryHosts.some((h) => img.startsWith(`${h}/`)))
+          p.push(
+            `namespaceAccounts[${i}].images: "${img}" is not in the stack's registry (${s.registryHosts.join(", ")}); pull it through the registry's cache`,
+          );
+    for (const img of a.images)
+      if (!IMAGE.test(img) || !/(:[\w.-]+|@sha256:[a-f0-9]{64})$/.test(img))
+        p.push(`namespaceAccounts[${i}].images: "${img}" must be a pinned image reference (registry/repository:tag or @sha256:digest)`);
+  });
   return p;
+}
+
+/** The pod's service account, as admission sees it. */
+const POD_ACCOUNT = "(has(object.spec.serviceAccountName) ? object.spec.serviceAccountName : 'default')";
+
+/** CEL: the images only this pod's namespace account may run (empty for every other pod). */
+function accountImagesExpression(s: AdmissionRuleSettings): string {
+  return (s.namespaceAccounts ?? []).reduceRight(
+    (rest, a) =>
+      `(namespaceObject.metadata.name == ${lit(a.namespace)} && ${POD_ACCOUNT} == ${lit(a.serviceAccount)}) ? ${litList(a.images)} : ${rest}`,
+    "[]",
+  );
+}
+/** CEL: the pod runs as one of its namespace's own accounts. */
+function isNamespaceAccountExpression(s: AdmissionRuleSettings): string {
+  const accounts = s.namespaceAccounts ?? [];
+  return accounts.length === 0
+    ? "false"
+    : accounts
+        .map((a) => `(namespaceObject.metadata.name == ${lit(a.namespace)} && ${POD_ACCOUNT} == ${lit(a.serviceAccount)})`)
+        .join(" || ");
+}
+/** CEL: the accounts of this pod's namespace beyond the pipeline accounts. */
+function namespaceAccountsExpression(s: AdmissionRuleSettings): string {
+  const byNamespace = new Map<string, string[]>();
+  for (const a of s.namespaceAccounts ?? []) byNamespace.set(a.namespace, [...(byNamespace.get(a.namespace) ?? []), a.serviceAccount]);
+  return [...byNamespace.entries()].reduceRight(
+    (rest, [ns, accounts]) => `(namespaceObject.metadata.name == ${lit(ns)} ? ${litList(accounts)} : ${rest})`,
+    "[]",
+  );
 }
 
 /** A CEL string literal (values are validated above; quotes and backslashes are escaped anyway). */
@@ -210,7 +277,7 @@ function containerRule(pred: string, message: string, opts: { includeEphemeral?:
 /** Images: only from the stack's registry (or the platform's exact pins); by digest in production. */
 function imagePolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
   const fromRegistry = `(${s.registryHosts.map((h) => `c.image.startsWith(${lit(`${h}/`)})`).join(" || ")})`;
-  const platform = `c.image in variables.platformImages`;
+  const platform = `(c.image in variables.platformImages || c.image in variables.accountImages)`;
   // Production: the platform's pins are exempt from the digest rule only, never from the registry rule.
   const registryRule = (s.registryOnly ?? s.requireDigest) ? fromRegistry : `${platform} || ${fromRegistry}`;
   return {
@@ -219,7 +286,10 @@ function imagePolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
       "Pods in team, pipeline and serving namespaces run images of the stack's in-region registry (by digest in production) or the platform's own pinned images.",
     target: "pods",
     scope: "guarded",
-    variables: [{ name: "platformImages", expression: litList(s.platformImages) }],
+    variables: [
+      { name: "platformImages", expression: litList(s.platformImages) },
+      { name: "accountImages", expression: accountImagesExpression(s) },
+    ],
     validations: [
       containerRule(
         registryRule,
@@ -355,7 +425,7 @@ function resourcesPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
 
 /** Which service accounts pods may run as, and what the platform-only ones may run. */
 function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
-  const sa = "(has(object.spec.serviceAccountName) ? object.spec.serviceAccountName : 'default')";
+  const sa = POD_ACCOUNT;
   return {
     name: "mlops-service-accounts",
     description:
@@ -366,9 +436,11 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
       { name: "serviceAccount", expression: sa },
       {
         name: "allowedAccounts",
-        expression: `namespaceObject.metadata.name == ${lit(s.serving.namespace)} ? ${litList(s.serving.serviceAccounts)} : ${litList(s.pipelineServiceAccounts)}`,
+        expression: `namespaceObject.metadata.name == ${lit(s.serving.namespace)} ? ${litList(s.serving.serviceAccounts)} : ${litList(s.pipelineServiceAccounts)} + ${namespaceAccountsExpression(s)}`,
       },
       { name: "platformImages", expression: litList(s.platformImages) },
+      { name: "accountImages", expression: accountImagesExpression(s) },
+      { name: "namespaceAccount", expression: isNamespaceAccountExpression(s) },
     ],
     validations: [
       rule(
@@ -382,6 +454,14 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
           `the accounts ${s.platformOnlyServiceAccounts.join(", ")} run only the platform's own images; containers with another image`,
         ),
       },
+      ...((s.namespaceAccounts ?? []).length === 0
+        ? []
+        : [
+            containerRule(
+              "!variables.namespaceAccount || c.image in variables.platformImages || c.image in variables.accountImages",
+              `the accounts ${(s.namespaceAccounts ?? []).map((a) => `${a.namespace}/${a.serviceAccount}`).join(", ")} run only the platform's images and their own; containers with another image`,
+            ),
+          ]),
     ],
   };
 }
@@ -392,9 +472,12 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
  * workflow-wide pod patch or template defaults (which Argo applies to every pod of the run, the
  * platform's steps included): the registration and promotion steps run under those accounts only
  * from the ClusterWorkflowTemplates, exactly as written there, and teams cannot change those.
+ * Nor may they name another namespace's own accounts ({@link AdmissionRuleSettings.namespaceAccounts},
+ * never a team's: each model's `drift-<model>`, `feature-apply`).
  */
 function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefinition {
-  const only = litList(s.platformOnlyServiceAccounts);
+  const reserved = [...new Set([...s.platformOnlyServiceAccounts, ...(s.namespaceAccounts ?? []).map((a) => a.serviceAccount)])];
+  const only = litList(reserved);
   const notOnly = (root: string, path: string) => absentOr(root, path, (v) => `!(${v} in ${only})`);
   const tmpl = (t: string) =>
     `(${notOnly(t, "serviceAccountName")}) && (${notOnly(t, "executor.serviceAccountName")}) && (${absentOr(t, "podSpecPatch", (v) => `!${v}.contains('serviceAccount')`)})`;
@@ -412,11 +495,11 @@ function workflowIdentityPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefini
       ),
       rule(
         `${notOnly("variables.spec", "serviceAccountName")} && ${notOnly("variables.spec", "executor.serviceAccountName")}`,
-        `the workflow's account and executor account may not be ${s.platformOnlyServiceAccounts.join(" or ")} (reserved to the platform's ClusterWorkflowTemplates)`,
+        `the workflow's account and executor account may not be ${reserved.join(" or ")} (reserved to the platform's ClusterWorkflowTemplates)`,
       ),
       rule(
         `!has(variables.spec.templates) || variables.spec.templates.all(t, ${tmpl("t")})`,
-        `templates may not run as ${s.platformOnlyServiceAccounts.join(", ")}: reference the platform's steps with templateRef (clusterScope: true) instead`,
+        `templates may not run as ${reserved.join(", ")}: reference the platform's steps with templateRef (clusterScope: true) instead`,
         `'templates that use a reserved account: ' + variables.spec.templates.filter(t, !(${tmpl("t")})).map(t, t.name).join(', ')`,
       ),
     ],

@@ -15,6 +15,7 @@ import {
   admissionPolicies,
   admissionPolicyManifests,
   admissionSettingsProblems,
+  type NamespaceAccount,
 } from "./admission-rules";
 import * as k8s from "./sdk";
 
@@ -33,8 +34,21 @@ export interface AdmissionControlArgs {
   readonly pipelineServiceAccounts: readonly string[];
   readonly platformOnlyServiceAccounts: readonly string[];
   readonly serving: AdmissionRuleSettings["serving"];
+  /**
+   * Accounts of one pipeline namespace with the images only they run there (the Feast image of
+   * `ml-pipelines`' `feature-apply` account).
+   * @default []
+   */
+  readonly namespaceAccounts?: readonly AccountImagesInput[];
   /** Resources the policies wait for (the namespaces, the Argo CRDs). */
   readonly dependsOn?: readonly pulumi.Resource[];
+}
+
+/** A {@link NamespaceAccount} whose images may be outputs (the cached pin). */
+export interface AccountImagesInput {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly images: readonly pulumi.Input<string>[];
 }
 
 /** Problems with the args that are known before deployment (empty when valid). */
@@ -43,6 +57,9 @@ export function admissionControlProblems(args: AdmissionControlArgs): string[] {
   if (args.environment !== "development" && args.environment !== "production")
     p.push(`environment: "${String(args.environment)}" must be "development" or "production"`);
   if (args.guardedNamespaces.length === 0) p.push("guardedNamespaces: [] must list the pipeline, team and serving namespaces");
+  for (const a of args.namespaceAccounts ?? [])
+    if (!args.guardedNamespaces.includes(a.namespace) || args.teamNamespaces.includes(a.namespace))
+      p.push(`namespaceAccounts: "${a.namespace}" must be a guarded pipeline namespace that is not a team's`);
   for (const t of args.teamNamespaces)
     if (!args.guardedNamespaces.includes(t)) p.push(`teamNamespaces: "${t}" is not in guardedNamespaces; add it there too`);
   if (!args.guardedNamespaces.includes(args.serving.namespace))
@@ -63,6 +80,10 @@ export function admissionControlProblems(args: AdmissionControlArgs): string[] {
       pipelineServiceAccounts: args.pipelineServiceAccounts,
       platformOnlyServiceAccounts: args.platformOnlyServiceAccounts,
       serving: args.serving,
+      namespaceAccounts: (args.namespaceAccounts ?? []).map((a) => ({
+        ...a,
+        images: a.images.filter((i): i is string => typeof i === "string"),
+      })),
     }),
   );
   return p;
@@ -79,19 +100,37 @@ export class AdmissionControl extends pulumi.ComponentResource {
 
     // Build once with stand-ins to learn the names and shapes (known in a preview), then again
     // with the resolved registry host and images for the expressions.
-    const settings = (registryHosts: string[], platformImages: string[]): AdmissionRuleSettings => ({
+    const settings = (registryHosts: string[], platformImages: string[], namespaceAccounts: NamespaceAccount[]): AdmissionRuleSettings => ({
       registryHosts,
       platformImages,
       requireDigest: args.environment === "production",
       pipelineServiceAccounts: args.pipelineServiceAccounts,
       platformOnlyServiceAccounts: args.platformOnlyServiceAccounts,
       serving: args.serving,
+      namespaceAccounts,
     });
     const bind = { guarded: args.guardedNamespaces, teams: args.teamNamespaces, environment: args.environment };
-    const shape = admissionPolicyManifests(admissionPolicies(settings(["registry.example"], [])), bind);
+    const accounts = args.namespaceAccounts ?? [];
+    const shape = admissionPolicyManifests(
+      admissionPolicies(
+        settings(
+          ["registry.example"],
+          [],
+          accounts.map((a) => ({ ...a, images: [] })),
+        ),
+      ),
+      bind,
+    );
+    const resolvedAccounts = pulumi.all(
+      accounts.map((a) =>
+        pulumi.all([...a.images]).apply((images) => ({ namespace: a.namespace, serviceAccount: a.serviceAccount, images })),
+      ),
+    );
     const resolved = pulumi
-      .all([pulumi.all([...args.registryHosts]), pulumi.all([...args.platformImages])])
-      .apply(([hosts, images]) => admissionPolicyManifests(admissionPolicies(settings(hosts, images)), bind));
+      .all([pulumi.all([...args.registryHosts]), pulumi.all([...args.platformImages]), resolvedAccounts])
+      .apply(([hosts, images, namespaceAccounts]) =>
+        admissionPolicyManifests(admissionPolicies(settings(hosts, images, namespaceAccounts)), bind),
+      );
 
     this.policyNames = shape.policies.map((p) => (p.metadata as { name: string }).name);
     const policies = shape.policies.map((p, i) => {
@@ -133,6 +172,8 @@ export interface PlatformAdmissionInput {
   readonly serving: AdmissionRuleSettings["serving"];
   readonly pipelineServiceAccounts: readonly string[];
   readonly platformOnlyServiceAccounts: readonly string[];
+  /** @default [] */
+  readonly namespaceAccounts?: readonly AccountImagesInput[];
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
@@ -147,6 +188,7 @@ export function platformAdmissionArgs(p: PlatformAdmissionInput): AdmissionContr
     pipelineServiceAccounts: p.pipelineServiceAccounts,
     platformOnlyServiceAccounts: p.platformOnlyServiceAccounts,
     serving: p.serving,
+    ...(p.namespaceAccounts ? { namespaceAccounts: p.namespaceAccounts } : {}),
     dependsOn: p.dependsOn,
   };
 }

@@ -17,6 +17,7 @@ import { CHARTS, IMAGES, imageRef } from "../../contracts/versions";
 import { DATA_BATCH_MARKER, type DataEventSource, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ArgsCheck } from "../validate";
 import { ARGO_CLUSTER_ROLES } from "./argo-workflows";
+import { type FeatureRepository, featureApplyWorkflow } from "./feature-apply";
 import { helmRelease } from "./helm";
 import { type ImageCacheInput, viaCache } from "./image-cache";
 import { flows } from "./namespace";
@@ -123,6 +124,13 @@ export interface ArgoEventsArgs {
    * @default []
    */
   readonly builds?: readonly ModelBuild[];
+  /**
+   * The declared feature repository (`services.feast.repository`): a verified push to it runs
+   * `feast apply` on the pushed commit (the `feature-apply` ClusterWorkflowTemplate) and retrains
+   * nothing. Needs {@link git}; without it the template runs only by hand.
+   * @default none
+   */
+  readonly featureRepository?: FeatureRepository;
   readonly replicas: number;
   readonly dependsOn: readonly pulumi.Resource[];
 }
@@ -357,7 +365,7 @@ function slug(s: string): string {
 export function sensorSpec(
   args: Pick<
     ArgoEventsArgs,
-    "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels" | "git" | "dataPrefixes" | "builds"
+    "dataEvents" | "trainingTemplate" | "pipelinesNamespaceName" | "retrainModels" | "git" | "dataPrefixes" | "builds" | "featureRepository"
   >,
   defaultDataUri: pulumi.Input<string>,
   podLabels: Record<string, string>,
@@ -379,9 +387,12 @@ export function sensorSpec(
   }));
   // Pushes to a built model's repository build that commit; pushes to the other repositories retrain every model.
   const builds = args.git ? (args.builds ?? []) : [];
-  const builtPaths = [...new Set(builds.map((b) => repositoryPath(b.cloneUrl)))];
+  // A push to the feature repository applies its definitions and retrains nothing.
+  const featurePath = args.git && args.featureRepository ? repositoryPath(args.featureRepository.cloneUrl) : undefined;
+  const builtPaths = [...new Set([...builds.map((b) => repositoryPath(b.cloneUrl)), ...(featurePath ? [featurePath] : [])])];
   const buildDeps = builds.map((b, i) => ({ build: b, name: `build${i}`, path: repositoryPath(b.cloneUrl) }));
-  const otherRepositories = (args.git?.repositories ?? []).filter((r) => !builtPaths.includes(r));
+  // Without a served model the pushes to other repositories and the schedule have nothing to retrain.
+  const otherRepositories = models.length === 0 ? [] : (args.git?.repositories ?? []).filter((r) => !builtPaths.includes(r));
   const gitTrigger = (parameters: Record<string, unknown>[]) => trigger("git", "git", parameters);
   return {
     template: eventPodTemplate(SENSOR_SERVICE_ACCOUNT, podLabels),
@@ -410,7 +421,17 @@ export function sensorSpec(
         eventName: "push",
         filters: repositoryFilter(`repository == ${JSON.stringify(d.path)}`),
       })),
-      { name: "schedule", eventSourceName: EVENT_SOURCES.schedule, eventName: "nightly" },
+      ...(featurePath
+        ? [
+            {
+              name: "features",
+              eventSourceName: EVENT_SOURCES.git,
+              eventName: "push",
+              filters: repositoryFilter(`repository == ${JSON.stringify(featurePath)}`),
+            },
+          ]
+        : []),
+      ...(models.length > 0 ? [{ name: "schedule", eventSourceName: EVENT_SOURCES.schedule, eventName: "nightly" }] : []),
     ],
     triggers: [
       ...dataDeps.map((d) =>
@@ -465,7 +486,27 @@ export function sensorSpec(
         },
         retryStrategy: { steps: 3, duration: "10s", factor: 2 },
       })),
-      trigger("schedule", "schedule", []),
+      ...(featurePath
+        ? [
+            {
+              template: {
+                name: "feature-apply",
+                conditions: "features",
+                k8s: {
+                  operation: "create",
+                  source: { resource: featureApplyWorkflow(args.pipelinesNamespaceName) },
+                  // Only the commit and the ref come from the (verified) push; the repository is the declared one.
+                  parameters: [
+                    { src: { dependencyName: "features", dataKey: "body.commit" }, dest: "spec.arguments.parameters.0.value" },
+                    { src: { dependencyName: "features", dataKey: "body.ref" }, dest: "spec.arguments.parameters.1.value" },
+                  ],
+                },
+              },
+              retryStrategy: { steps: 3, duration: "10s", factor: 2 },
+            },
+          ]
+        : []),
+      ...(models.length > 0 ? [trigger("schedule", "schedule", [])] : []),
     ],
   };
 }
@@ -655,7 +696,7 @@ export class ArgoEvents extends pulumi.ComponentResource {
       },
       esOpts,
     );
-    if (args.retrainModels.length > 0) {
+    if (args.retrainModels.length > 0 || (args.git !== undefined && args.featureRepository !== undefined)) {
       new k8s.apiextensions.CustomResource(
         `${name}-training-sensor`,
         {

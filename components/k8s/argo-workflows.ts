@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { FEAST_SERVICE, MLFLOW_GATE_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
+import { FEATURE_APPLY_POD_LABELS } from "../../workflows/steps/lib/feature-repo";
 import {
   type CloudName,
   type DatabaseRef,
@@ -643,14 +644,28 @@ export const pipelinesService: PlatformServiceDescriptor = {
       { purpose: "artifacts", prefix: pipelineArtifactPrefix(NAMESPACES.pipelines), mode: "readwrite" },
       { purpose: "datasets", prefix: "platform/", mode: "read" },
       { purpose: "features", prefix: "feast/", mode: "readwrite" },
-      // The drift monitor's data steps read the model servers' captured inputs and predictions.
-      { purpose: "artifacts", prefix: "capture/", mode: "read" },
+      // No capture: each model's drift runs read its own capture with their own identity
+      // (stacks/identities.ts driftIdentitySpecs), never this namespace's data steps.
     ],
     readDataLakes: true,
     registry: "pull",
     consumeDataEvents: false,
   },
   ingress: () => [flows.scrape()],
-  egress: pipelineEgress,
+  // Only the feature-apply step's pods reach the declared feature repository's git host.
+  egress: (ctx) => [
+    ...pipelineEgress(ctx),
+    ...((ctx.featureRepositoryHosts ?? []).length
+      ? [
+          flows.internet(
+            "the declared feature repository's git host (the feature-apply step clones it)",
+            ctx.featureRepositoryHosts ?? [],
+            {
+              ...FEATURE_APPLY_POD_LABELS,
+            },
+          ),
+        ]
+      : []),
+  ],
   quota: { cpu: 32, memoryGiB: 128, gpu: 8 },
 };

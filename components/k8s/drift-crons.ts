@@ -1,44 +1,115 @@
 /**
  * The per-model drift CronWorkflows (`models[].drift`), installed in the platform's pipeline
  * namespace next to the capture they read; the logic is the shared `drift-monitor` template.
+ * Each model's runs read its data with their own account (`drift-<model>`, bound to the model's
+ * own cloud identity), so a run can read its model's capture and training data and nothing else.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { driftCronWorkflow } from "../../workflows/drift-crons";
-import type { ArgoWorkflows } from "./argo-workflows";
+import { DRIFT_ARTIFACT_REPOSITORIES, driftArtifactPrefix, driftCronWorkflow, driftServiceAccount } from "../../workflows/drift-crons";
+import type { WorkloadIdentityRef } from "../contracts";
+import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, artifactRepositoryConfig } from "./argo-workflows";
 import type { ServedModelSpec } from "./serving";
 
 /** Arguments of {@link driftCronResources}. */
 export interface DriftCronArgs {
-  /** The pipeline namespace the CronWorkflows run in (its `pipeline-data` account reads the capture). */
+  /** The pipeline namespace the CronWorkflows run in. */
   readonly namespace: pulumi.Input<string>;
+  /** Its plain name (the RoleBinding's subjects). */
+  readonly namespaceName: string;
   readonly models: readonly ServedModelSpec[];
   /** The capture location (`<artifacts>/capture/`); none: no capture, so no drift CronWorkflow. */
   readonly captureUri?: pulumi.Input<string>;
   /** The datasets bucket/container URI (retraining data: `<datasets>/<dataPrefix>`). */
   readonly datasetsUri: pulumi.Input<string>;
+  /** Each model's drift identity, by model name (the cloud layer's `drift-<model>` identity). */
+  readonly identities: Readonly<Record<string, WorkloadIdentityRef>>;
+  /** The artifact store of the namespace, and its key prefix (`pipelines/<ns>/`). */
+  readonly artifactStore: ArtifactStore;
+  readonly artifactPrefix: string;
   readonly argo: ArgoWorkflows;
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
-/** One CronWorkflow per model with a `drift` entry, when the model servers capture their inputs. */
+/** The models that get a drift CronWorkflow (every model with a `drift` entry, when the servers capture). */
+export function driftModels(models: readonly ServedModelSpec[], captureUri: unknown): ServedModelSpec[] {
+  return captureUri === undefined ? [] : models.filter((m) => m.drift !== undefined);
+}
+
+/**
+ * One CronWorkflow and one service account per model with a `drift` entry, when the model servers
+ * capture their inputs; plus, shared by all of them, the RoleBinding of Argo's executor rights and
+ * the ConfigMap of their artifact repositories (one key per model).
+ */
 export function driftCronResources(name: string, args: DriftCronArgs, parent: pulumi.Resource): void {
-  if (args.captureUri === undefined) return;
-  for (const m of args.models) {
-    if (m.drift === undefined) continue;
+  const models = driftModels(args.models, args.captureUri);
+  if (models.length === 0 || args.captureUri === undefined) return;
+  const missing = models.filter((m) => args.identities[m.name] === undefined).map((m) => m.name);
+  if (missing.length > 0)
+    throw new Error(
+      `driftCronResources(${name}): identities: no drift identity for ${missing.join(", ")}; the cloud layer must bind one per model (stacks/identities.ts driftIdentitySpecs)`,
+    );
+  const accounts = models.map((m) => {
+    const identity = args.identities[m.name] as WorkloadIdentityRef;
+    return new k8s.core.v1.ServiceAccount(
+      `${name}-${m.name}-account`,
+      {
+        metadata: {
+          name: driftServiceAccount(m.name),
+          namespace: args.namespace,
+          annotations: { ...identity.serviceAccountAnnotations },
+          labels: { ...identity.podLabels, "mlops.platform/model": m.name },
+        },
+      },
+      { parent, dependsOn: [...args.dependsOn] },
+    );
+  });
+  // Argo's executor (the pods' wait container) reports step results as the pod's account.
+  new k8s.rbac.v1.RoleBinding(
+    `${name}-executor`,
+    {
+      metadata: { name: "drift-executor", namespace: args.namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.executor },
+      subjects: models.map((m) => ({ kind: "ServiceAccount", name: driftServiceAccount(m.name), namespace: args.namespaceName })),
+    },
+    { parent, dependsOn: [...args.dependsOn, ...accounts] },
+  );
+  const store = args.artifactStore;
+  const repositories = pulumi
+    .all([store.cloud === "aws" ? store.bucket : store.container, store.endpoint, store.cloud === "azure" ? store.accountName : ""])
+    .apply(([bucket, endpoint, accountName]) =>
+      Object.fromEntries(
+        models.map((m) => [
+          m.name,
+          artifactRepositoryConfig(
+            store.cloud === "aws"
+              ? { cloud: "aws", bucket, endpoint, region: store.region }
+              : { cloud: "azure", container: bucket, accountName, endpoint },
+            driftArtifactPrefix(args.artifactPrefix, m.name),
+          ),
+        ]),
+      ),
+    );
+  const repositoryConfig = new k8s.core.v1.ConfigMap(
+    `${name}-artifact-repositories`,
+    { metadata: { name: DRIFT_ARTIFACT_REPOSITORIES, namespace: args.namespace }, data: repositories },
+    { parent, dependsOn: [...args.dependsOn] },
+  );
+  for (const m of models) {
     const prefix = m.dataPrefix ?? `platform/${m.registeredModel}/`;
     const cron = driftCronWorkflow(
-      { name: m.name, team: m.team, registeredModel: m.registeredModel, drift: m.drift },
+      { name: m.name, team: m.team, registeredModel: m.registeredModel, drift: m.drift as NonNullable<ServedModelSpec["drift"]> },
       {
         captureUri: args.captureUri,
         retrainDataUri: pulumi.output(args.datasetsUri).apply((u) => `${u.replace(/\/+$/, "")}/${prefix}`),
       },
+      (args.identities[m.name] as WorkloadIdentityRef).podLabels,
     );
     const { apiVersion, kind, metadata, ...rest } = cron as { apiVersion: string; kind: string; metadata: Record<string, unknown> };
     new k8s.apiextensions.CustomResource(
       `${name}-${m.name}`,
       { ...rest, apiVersion, kind, metadata: { ...metadata, namespace: args.namespace } },
-      { parent, dependsOn: [...args.dependsOn, args.argo.release] },
+      { parent, dependsOn: [...args.dependsOn, args.argo.release, repositoryConfig, ...accounts] },
     );
   }
 }

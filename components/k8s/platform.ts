@@ -16,6 +16,7 @@ import { urlHost, workloadIdentityHosts } from "../../contracts/egress";
 import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { cachedImage, type ImageCache } from "../../contracts/image-cache";
 import { IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
+import { driftServiceAccount } from "../../workflows/drift-crons";
 import {
   type CacheRef,
   type CloudLayer,
@@ -45,8 +46,9 @@ import {
 } from "./argo-workflows";
 import { servingQuota } from "./autoscaling";
 import { CATALOGUE, catalogueProblems, enabledServices, serviceIdentitySpecs } from "./catalogue";
-import { driftCronResources } from "./drift-crons";
+import { driftCronResources, driftModels } from "./drift-crons";
 import { Feast } from "./feast";
+import { FEATURE_APPLY_SERVICE_ACCOUNT, type FeatureRepository, featureApplyResources, featureRepositoryHosts } from "./feature-apply";
 import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
 import { ImageBuildControl } from "./image-build-control";
@@ -134,6 +136,12 @@ export interface PlatformServicesArgs {
    */
   readonly feastStore?: { readonly project: string; readonly database: DatabaseRef; readonly cache: CacheRef };
   /**
+   * The feature repository whose commits `feast apply` registers (`services.feast.repository`): a
+   * verified push to it runs the `feature-apply` ClusterWorkflowTemplate in `ml-pipelines`.
+   * @default none: the template runs only by hand, and refuses to without a declared repository
+   */
+  readonly featureRepository?: FeatureRepository;
+  /**
    * Where the model servers' capture sidecars write (`<artifacts>/capture/`, in the form the steps'
    * object client takes: `s3://…` or `https://<account>.blob.core.windows.net/…`).
    * @default none: no capture
@@ -181,6 +189,7 @@ export function platformServicesProblems(args: PlatformServicesArgs): string[] {
     ...serviceKeys,
     ...pipelineKeys(IDENTITY_KEYS.pipelines),
     ...args.teams.flatMap((t) => [`team-${t.name}`, ...pipelineKeys(`team-${t.name}`)]),
+    ...driftModels(args.models, args.captureUri).map((m) => driftServiceAccount(m.name)),
   ];
   const missing = keys.filter((k) => args.cloud.identities[k] === undefined);
   if (missing.length)
@@ -437,6 +446,12 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
     },
     w.parent,
   );
+  // The account that runs `feast apply` (no cloud identity; workflows/feature-apply.yaml).
+  featureApplyResources(
+    `${w.name}-feature-apply`,
+    { namespace: w.nsOut(NAMESPACES.pipelines), namespaceName: NAMESPACES.pipelines, dependsOn: w.ready },
+    w.parent,
+  );
   // The platform-wide approvers approve in the platform's own pipeline namespace too (admins still can).
   platformApprovers(
     `${w.name}-pipelines`,
@@ -453,9 +468,13 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
     `${w.name}-drift`,
     {
       namespace: w.nsOut(NAMESPACES.pipelines),
+      namespaceName: NAMESPACES.pipelines,
       models: args.models,
       ...(args.captureUri === undefined ? {} : { captureUri: args.captureUri }),
       datasetsUri: args.cloud.buckets.datasets.uri,
+      identities: Object.fromEntries(driftModels(args.models, args.captureUri).map((m) => [m.name, w.ident(driftServiceAccount(m.name))])),
+      artifactStore: artifactStoreOf(args.cloud),
+      artifactPrefix: args.artifactPrefix(NAMESPACES.pipelines),
       argo,
       dependsOn: w.ready,
     },
@@ -491,10 +510,23 @@ function createEvents(w: Wiring, charts: readonly pulumi.Resource[]): ArgoEvents
       identity: w.ident(IDENTITY_KEYS.argoEvents),
       serviceAccountName: w.saOf(IDENTITY_KEYS.argoEvents),
       webhookToken: w.password("git-webhook", 48),
-      // The relay also forwards pushes to the built models' repositories (each builds its own commit).
+      // The relay also forwards pushes to the built models' repositories (each builds its own commit)
+      // and to the feature repository (each applies its own commit).
       ...(args.git
-        ? { git: { ...args.git, repositories: [...new Set([...args.git.repositories, ...builds.map((b) => repositoryPath(b.cloneUrl))])] } }
+        ? {
+            git: {
+              ...args.git,
+              repositories: [
+                ...new Set([
+                  ...args.git.repositories,
+                  ...builds.map((b) => repositoryPath(b.cloneUrl)),
+                  ...(args.featureRepository ? [repositoryPath(args.featureRepository.cloneUrl)] : []),
+                ]),
+              ],
+            },
+          }
         : {}),
+      ...(args.featureRepository ? { featureRepository: args.featureRepository } : {}),
       ...(args.stepsImage === undefined ? {} : { stepsImage: args.stepsImage }),
       schedule: args.retrainSchedule ?? "0 2 * * *",
       builds,
@@ -726,6 +758,20 @@ function createAdmission(w: Wiring, argo: ArgoWorkflows): AdmissionControl {
       ],
       pipelineNamespaces: [NAMESPACES.pipelines],
       teamNamespaces: args.teams.map((t) => teamNamespace(t.name)),
+      namespaceAccounts: [
+        // Each model's drift account: in ml-pipelines only, the platform's images only.
+        ...driftModels(args.models, args.captureUri).map((m) => ({
+          namespace: NAMESPACES.pipelines,
+          serviceAccount: driftServiceAccount(m.name),
+          images: [],
+        })),
+        // The pinned Feast image, for ml-pipelines' feature-apply account only (workflows/feature-apply.yaml).
+        {
+          namespace: NAMESPACES.pipelines,
+          serviceAccount: FEATURE_APPLY_SERVICE_ACCOUNT,
+          images: [w.imageCache.apply((c) => cachedImage(imageRef(IMAGES.feastFeatureServer), c))],
+        },
+      ],
       serving: { namespace: NAMESPACES.serving, serviceAccounts: [w.saOf(IDENTITY_KEYS.serving)] },
       pipelineServiceAccounts: Object.values(PIPELINE_SERVICE_ACCOUNTS),
       platformOnlyServiceAccounts: [PIPELINE_SERVICE_ACCOUNTS.register, PIPELINE_SERVICE_ACCOUNTS.deploy],
@@ -776,6 +822,7 @@ export class PlatformServices extends pulumi.ComponentResource {
     const ctx: CatalogueContext = {
       networkCidr: args.networkCidr,
       imageBuilds: [...(args.imageBuilds ?? [])],
+      featureRepositoryHosts: featureRepositoryHosts(args.featureRepository),
       ...(args.identity.ldap ? { ldapHost: args.identity.ldap.host } : {}),
       // No namespace reaches the internet except named hosts through the egress firewall.
       internet: {

@@ -22,6 +22,12 @@ export interface CatalogueContext {
    * @default [] — no in-cluster builds
    */
   readonly imageBuilds?: readonly { readonly team: string; readonly model: string; readonly cloneUrl: string }[];
+  /**
+   * The declared feature repository's git host (`services.feast.repository`): `ml-pipelines`'
+   * feature-apply pods reach it through the egress firewall.
+   * @default [] — no feature repository
+   */
+  readonly featureRepositoryHosts?: readonly string[];
   /** The LDAP directory (`host:port`) when Dex fronts it; absent with an OIDC issuer. */
   readonly ldapHost?: string;
   /**

@@ -117,9 +117,17 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("NetworkPolici
         (r.to ?? []).some((x) => x.ipBlock && publicReach(x.ipBlock) !== "none"),
       ),
     );
-    const byNs = Object.fromEntries(
-      internet.map((p) => [nsOf(p), (p.inputs.metadata as { annotations: Record<string, string> }).annotations[EGRESS_HOSTS_ANNOTATION]]),
+    const hostsOf = (p: PlanResource) =>
+      (p.inputs.metadata as { annotations: Record<string, string> }).annotations[EGRESS_HOSTS_ANNOTATION];
+    // ml-pipelines' feature-apply pods alone reach the declared feature repository's git host (shipped production stacks).
+    const selectsFeatureApply = (p: PlanResource) =>
+      JSON.stringify((p.inputs.spec as { podSelector?: unknown }).podSelector) ===
+      '{"matchLabels":{"mlops.platform/step":"feature-apply"}}';
+    const featureApply = internet.filter(selectsFeatureApply);
+    expect(featureApply.map((p) => [nsOf(p), hostsOf(p)])).toEqual(
+      stack.startsWith("uae-prod") ? [["ml-pipelines", "git.example.ae"]] : [],
     );
+    const byNs = Object.fromEntries(internet.filter((p) => !selectsFeatureApply(p)).map((p) => [nsOf(p), hostsOf(p)]));
     if (stack.endsWith("-azure")) {
       // Azure workload identity exchanges tokens with Entra ID, which no private endpoint serves.
       expect(byNs.mlflow).toContain("login.microsoftonline.com");

@@ -1,8 +1,9 @@
 /**
  * Served-data capture in every shipped plan: each model's pod fronts its server with the capture
  * sidecar (the platform's step image) on the `http` port; it writes under `capture/<model>/` of the
- * stack's encrypted artifacts bucket, which the serving identity may write and only the data steps
- * of ml-pipelines (the drift monitor) may read; the capture expires with the log retention.
+ * stack's encrypted artifacts bucket, which the serving identity may write and only the model's own
+ * drift account in ml-pipelines may read (test/plan/workload-identities.test.ts holds the rest of
+ * that identity); the capture expires with the log retention.
  */
 import { describe, expect, it } from "vitest";
 import type { PlanResource } from "../../tools/lib/harness";
@@ -47,20 +48,21 @@ describe.each([
     }
   });
 
-  it("lets the serving identity write the capture and only the drift monitor's data steps read it", () => {
+  it("lets the serving identity write the capture, each model's drift account read its own, and the pipeline accounts none", () => {
     const accounts = new Map(
       plan
         .filter((r) => r.type === "kubernetes:core/v1:ServiceAccount")
         .map((r) => [`${meta(r).namespace}/${meta(r).name}`, meta(r).annotations ?? {}]),
     );
-    const capture = (account: string): string[] => {
+    /** What `account` may do under `capture/` (`model`: under `capture/<model>/`, or the whole capture). */
+    const capture = (account: string, model = ""): string[] => {
       const a = accounts.get(account) ?? {};
       if (cloud === "aws") {
         const role = plan.find((r) => r.type === "aws:iam/role:Role" && r.outputs.arn === a["eks.amazonaws.com/role-arn"]);
         return plan
           .filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === role?.outputs.name)
           .flatMap((r) => (JSON.parse(String(r.inputs.policy)) as { Statement: Obj[] }).Statement)
-          .filter((s) => strings(s.Resource).some((x) => /-artifacts-[^/]+\/capture\/\*$/.test(x)))
+          .filter((s) => strings(s.Resource).some((x) => new RegExp(`-artifacts-[^/]+/capture/${model ? `(${model}/)?` : ""}\\*$`).test(x)))
           .flatMap((s) => strings(s.Action).map((x) => (/^s3:(Put|Delete)/.test(x) ? "write" : "read")))
           .filter((v, i, l) => l.indexOf(v) === i)
           .sort();
@@ -74,15 +76,22 @@ describe.each([
           (r) =>
             r.type === "azure-native:authorization:RoleAssignment" &&
             r.inputs.principalId === identity?.outputs.principalId &&
-            /StringStartsWith 'capture\/'/.test(String(r.inputs.condition)),
+            new RegExp(`StringStartsWith 'capture/${model ? `(${model}/)?` : ""}'`).test(String(r.inputs.condition)),
         )
         .map((r) => (/: readwrite /.test(String(r.inputs.description)) ? "write" : "read"))
         .sort();
     };
     expect(capture("serving/model-server")).toContain("write");
-    expect(capture("ml-pipelines/pipeline-data")).toEqual(["read"]);
-    expect(capture("ml-pipelines/pipeline-train")).toEqual([]);
-    expect(capture("ml-pipelines/pipeline-register")).toEqual([]);
+    for (const r of rollouts) {
+      const model = meta(r).name as string;
+      expect(capture(`ml-pipelines/drift-${model}`, model), model).toEqual(["read"]);
+      for (const other of rollouts.map((o) => meta(o).name as string).filter((o) => o !== model))
+        expect(capture(`ml-pipelines/drift-${other}`, model), `${other} reads ${model}`).toEqual([]);
+    }
+    for (const sa of ["pipeline-data", "pipeline-train", "pipeline-register"]) {
+      expect(capture(`ml-pipelines/${sa}`), sa).toEqual([]);
+      for (const r of rollouts) expect(capture(`ml-pipelines/${sa}`, meta(r).name as string), sa).toEqual([]);
+    }
   });
 
   it("lets the drift monitor of ml-pipelines name the capture as its current data", () => {

@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { feastProblems, featureStoreYaml } from "../../components/k8s/feast";
 import { ConfigError, resolveConfig } from "../../stacks/config";
-import { externalFeastStore } from "../../stacks/services";
+import { externalFeastStore, featureRepositoryOf } from "../../stacks/services";
 import { readStackConfig } from "../../tools/lib/stack-config";
 
 const ROOT = resolve(__dirname, "../..");
@@ -116,5 +116,62 @@ describe("services.feast.external", () => {
     expect(
       feastProblems({ project: "risk-features", cache: { tls: true }, database: { sslMode: "require" }, replicas: 1 } as never),
     ).toEqual(['project: "risk-features" must be a Feast project name (letters, digits, underscores), e.g. risk_features']);
+  });
+});
+
+describe("services.feast.repository", () => {
+  const repository = { url: "https://git.example.ae/ml/feature-repo.git", path: "feature_repo" };
+
+  it("declares the feature repository, with the platform's own Feast or an attached one, on both clouds", () => {
+    for (const stack of ["dev", "uae-prod-azure"]) {
+      const own = resolveConfig(withFeast(stack, { repository }, {}), "mlops-platform", stack);
+      expect(own.services.feast.repository).toEqual(repository);
+      const attached = resolveConfig(withFeast(stack, { external, repository }), "mlops-platform", stack);
+      expect(attached.services.feast.repository).toEqual(repository);
+      expect(featureRepositoryOf(attached)).toEqual({ cloneUrl: repository.url, path: "feature_repo" });
+    }
+    // The folder defaults to the repository's root.
+    const root = resolveConfig(withFeast("dev", { repository: { url: repository.url } }, {}), "mlops-platform", "dev");
+    expect(root.services.feast.repository?.path).toBe(".");
+    expect(featureRepositoryOf(resolveConfig(rawOf("dev"), "mlops-platform", "dev"))).toBeUndefined();
+  });
+
+  it.each([
+    [
+      "an http URL",
+      { url: "http://git.example.ae/ml/feature-repo.git" },
+      "services.feast.repository.url",
+      /must be an https:\/\/ git clone URL/,
+    ],
+    [
+      "credentials in the URL",
+      { url: "https://bot:token@git.example.ae/ml/f.git" },
+      "services.feast.repository.url",
+      /without credentials/,
+    ],
+    [
+      "an ssh remote",
+      { url: "git@git.example.ae:ml/f.git" },
+      "services.feast.repository.url",
+      /e\.g\. https:\/\/git\.example\.ae\/ml\/features\.git/,
+    ],
+    ["a repository without an owner", { url: "https://git.example.ae/features.git" }, "services.feast.repository.url", /owner\/name/],
+    [
+      "a folder outside the repository",
+      { ...repository, path: "../secrets" },
+      "services.feast.repository.path",
+      /folder inside the repository/,
+    ],
+    ["an absolute folder", { ...repository, path: "/etc" }, "services.feast.repository.path", /relative, no "\.\."/],
+    [
+      "its own store configuration",
+      { ...repository, featureStoreYaml: "feature_store.yaml" },
+      "services.feast.repository",
+      /featureStoreYaml/,
+    ],
+  ])("refuses %s, naming the key, the value and the fix", (_what, value, key, fix) => {
+    const message = problems(withFeast("dev", { repository: value }, {}));
+    expect(message).toContain(`mlops-platform:${key}`);
+    expect(message).toMatch(fix);
   });
 });

@@ -248,8 +248,13 @@ export function describeServicesPlan(e: ServicesExpectations): void {
         const wf = ((k8s.source as Obj).resource ?? {}) as Obj;
         expect(wf.kind).toBe("Workflow");
         expect((wf.metadata as Obj).namespace).toBe(NAMESPACES.pipelines);
-        const steps = ((wf.spec as Obj).templates as Obj[]).flatMap((x) => ((x.steps as Obj[][]) ?? []).flat());
         const name = String((t.template as Obj).name);
+        if (name === "feature-apply") {
+          // A push to the feature repository runs feast apply of that commit (test/workflows/feature-apply.test.ts).
+          expect((wf.spec as Obj).workflowTemplateRef).toEqual({ name: "feature-apply", clusterScope: true });
+          continue;
+        }
+        const steps = ((wf.spec as Obj).templates as Obj[]).flatMap((x) => ((x.steps as Obj[][]) ?? []).flat());
         if (name.startsWith("build-")) {
           // A push to a built model's repository builds that commit and retrains that model only.
           expect(steps.map((s) => s.templateRef)).toEqual([
@@ -297,7 +302,11 @@ export function describeServicesPlan(e: ServicesExpectations): void {
           const url = ((step.arguments as Obj).parameters as { name: string; value: string }[]).find((p) => p.name === "clone-url")?.value;
           return new URL(String(url)).pathname.replace(/^\/+/, "").replace(/\.git$/, "");
         });
-      expect(env.GIT_REPOSITORIES).toBe([...new Set([...e.git.repositories, ...builtRepos])].join("\n"));
+      // And the declared feature repository's (services.feast.repository), whose pushes run feast apply.
+      const featureRepos = ((sensor.dependencies as Obj[]) ?? [])
+        .filter((d) => d.name === "features")
+        .map((d) => /^repository == "(.+)"$/.exec(String((((d.filters as Obj).exprs as Obj[])[0] as Obj).expr))?.[1] ?? "");
+      expect(env.GIT_REPOSITORIES).toBe([...new Set([...e.git.repositories, ...builtRepos, ...featureRepos])].join("\n"));
       expect(env.GIT_WEBHOOK_SECRET).toEqual({ secretKeyRef: { name: "git-webhook", key: "secret" } });
       expect(env.FORWARD_TOKEN).toEqual({ secretKeyRef: { name: "git-webhook", key: "token" } });
       // The internal ingress routes the events host to the relay, never to the Argo Events webhook.
@@ -678,7 +687,7 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       );
       const where = (kind: string) => wf.filter((r) => r.type.endsWith(`:${kind}`)).map((r) => (r.inputs.metadata as Obj).namespace);
       expect(where("WorkflowTemplate")).toEqual([]);
-      expect(where("ClusterWorkflowTemplate")).toEqual([undefined, undefined]);
+      expect(where("ClusterWorkflowTemplate")).toEqual([undefined, undefined, undefined]);
       expect(where("CronWorkflow").every((n) => n === NAMESPACES.pipelines)).toBe(true);
       const settings = mine.filter(
         (r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs.metadata as Obj).name === "mlops-pipeline-settings",

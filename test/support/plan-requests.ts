@@ -25,7 +25,7 @@ export interface PlanRequest {
 export const API_ALLOWED_CIDRS = ["203.0.113.0/24", "198.51.100.16/28"];
 /** A data lake encrypted with its own KMS key (another account's key, in the region). */
 export const LAKE_KEY = "arn:aws:kms:me-central-1:210987654321:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-/** An existing Azure data lake's storage account. */
+/** The storage account of the data lake the shipped uae-prod-azure stack declares (Pulumi.uae-prod-azure.yaml). */
 export const AZURE_LAKE_ACCOUNT_ID =
   "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-core-banking/providers/Microsoft.Storage/storageAccounts/examplecorebanking";
 
@@ -55,21 +55,6 @@ export const PLAN_REQUESTS = {
   },
   "azure-layer/dev-azure": { stack: "dev-azure", program: "azure-layer", cost: 2 },
   "azure-layer/uae-prod-azure": { stack: "uae-prod-azure", program: "azure-layer", cost: 2 },
-  "azure-layer/uae-prod-azure+data-lake": {
-    stack: "uae-prod-azure",
-    program: "azure-layer",
-    config: {
-      dataLakes: [
-        {
-          name: "core-banking",
-          uri: "abfss://curated@examplecorebanking.dfs.core.windows.net/lake",
-          region: "uaenorth",
-          storageAccountId: AZURE_LAKE_ACCOUNT_ID,
-        },
-      ],
-    },
-    cost: 2,
-  },
   // Refused before any resource is registered.
   "dev+bad-config": { stack: "dev", config: { region: "eu-west-1", profile: "medium" }, cost: 0.5 },
   "dev+unknown-issuer": {

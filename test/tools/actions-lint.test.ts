@@ -117,6 +117,24 @@ describe("GitHub Actions workflows", () => {
       for (const f of readdirSync(ACTIONS_DIR)) expect(text(f), f).not.toMatch(/node-version: 20/);
     });
 
+    it("builds the pipeline step image on a supported Node LTS, pinned by digest, compiled against that major's types", () => {
+      const dockerfile = readFileSync("workflows/steps/Dockerfile", "utf8");
+      const base = /^ARG NODE_IMAGE=node:(\d+)\.\d+\.\d+-alpine@sha256:[a-f0-9]{64}$/m.exec(dockerfile);
+      expect(base, "ARG NODE_IMAGE=node:<x.y.z>-alpine@sha256:<digest>").not.toBeNull();
+      const major = Number(base?.[1]);
+      // Even majors are the LTS lines; 20 reached end of life in April 2026.
+      expect(major % 2).toBe(0);
+      expect(major).toBeGreaterThanOrEqual(22);
+      expect(/@types\/node@(\d+)\./.exec(dockerfile)?.[1]).toBe(String(major));
+      // The repository's own engines floor is a supported line too, and its types are not newer than it.
+      const pkg = JSON.parse(readFileSync("package.json", "utf8")) as {
+        engines: { node: string };
+        devDependencies: Record<string, string>;
+      };
+      expect(pkg.engines.node).toBe(">=22");
+      expect(pkg.devDependencies["@types/node"]).toMatch(/^\^22\./);
+    });
+
     it("previews with the policy pack only where OIDC is configured, with nothing but the stack's own configuration", () => {
       for (const [name, cloud] of [
         ["preview-aws", "aws"],

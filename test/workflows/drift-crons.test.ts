@@ -1,8 +1,21 @@
 import { resolve } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import type { ArgoWorkflows } from "../../components/k8s/argo-workflows";
+import { driftCronResources } from "../../components/k8s/drift-crons";
+import type { ServedModelSpec } from "../../components/k8s/serving";
 import { resolveConfig } from "../../stacks/config";
+import { driftIdentitySpecs } from "../../stacks/identities";
 import { readStackConfig } from "../../tools/lib/stack-config";
-import { CAPTURE_DAY, DRIFT_TEMPLATE, driftCronName, driftCronWorkflow } from "../../workflows/drift-crons";
+import {
+  CAPTURE_DAY,
+  DRIFT_ARTIFACT_REPOSITORIES,
+  DRIFT_TEMPLATE,
+  driftArtifactPrefix,
+  driftCronName,
+  driftCronWorkflow,
+  driftServiceAccount,
+} from "../../workflows/drift-crons";
 import { lintWorkflowDocuments, upstreamForm } from "../../workflows/lint";
 import { shippedPlan } from "../support/shipped-plan";
 
@@ -69,6 +82,84 @@ describe("driftCronWorkflow", () => {
       "retrain-data-uri": "s3://datasets/teams/fraud/transactions/",
     });
     expect((cron.metadata as Obj).name).toBe("drift-fraud-scorer");
+  });
+
+  it("runs as the model's own drift account and archives under the model's own artifact repository key", () => {
+    const spec = (cron.spec as Obj).workflowSpec as Obj;
+    expect(spec.serviceAccountName).toBe(driftServiceAccount("fraud-scorer"));
+    expect(spec.artifactRepositoryRef).toEqual({ configMap: DRIFT_ARTIFACT_REPOSITORIES, key: "fraud-scorer" });
+    expect(driftArtifactPrefix("pipelines/ml-pipelines/", "fraud-scorer")).toBe("pipelines/ml-pipelines/drift/fraud-scorer/");
+    // The identity's pod labels (Azure workload identity) reach every pod of the run, under the model's labels.
+    const labelled = driftCronWorkflow(
+      { name: "fraud-scorer", team: "fraud", registeredModel: "fraud-scorer", drift: { psiThreshold: 0.3, schedule: "0 * * * *" } },
+      { captureUri: "s3://a/capture/", retrainDataUri: "s3://d/x/" },
+      { "azure.workload.identity/use": "true", "mlops.platform/model": "spoofed" },
+    );
+    expect((((labelled.spec as Obj).workflowSpec as Obj).podMetadata as Obj).labels).toEqual({
+      "azure.workload.identity/use": "true",
+      "mlops.platform/model": "fraud-scorer",
+      "mlops.platform/team": "fraud",
+    });
+  });
+
+  it("refuses to declare a model's drift runs without the model's drift identity", () => {
+    const model = {
+      name: "fraud-scorer",
+      team: "fraud",
+      registeredModel: "fraud-scorer",
+      version: 1,
+      dataPrefix: "teams/fraud/transactions/",
+      drift: { psiThreshold: 0.2, schedule: "0 * * * *" },
+    } as unknown as ServedModelSpec;
+    const args = {
+      namespace: "ml-pipelines",
+      namespaceName: "ml-pipelines",
+      models: [model],
+      captureUri: "s3://a/capture/",
+      datasetsUri: "s3://d",
+      identities: {},
+      artifactStore: { cloud: "aws", bucket: "a", region: "me-central-1", endpoint: "s3.me-central-1.amazonaws.com" },
+      artifactPrefix: "pipelines/ml-pipelines/",
+      argo: {} as ArgoWorkflows,
+      dependsOn: [],
+    } as const;
+    expect(() => driftCronResources("drift", args, {} as pulumi.Resource)).toThrow(
+      /identities: no drift identity for fraud-scorer; the cloud layer must bind one per model/,
+    );
+    // Without capture there is no drift run, so no identity is needed.
+    const { captureUri: _c, ...noCapture } = args;
+    expect(() => driftCronResources("drift", noCapture, {} as pulumi.Resource)).not.toThrow();
+  });
+});
+
+describe("driftIdentitySpecs: one identity per model, limited to its own data", () => {
+  const longest = "m".repeat(30);
+  const specs = driftIdentitySpecs({
+    models: [
+      { name: "fraud-scorer", dataPrefix: "teams/fraud/transactions/" },
+      { name: longest, dataPrefix: "platform/x/" },
+    ] as never,
+  });
+
+  it("reads the model's capture and data prefix and writes only its own runs' archive, in ml-pipelines", () => {
+    expect(specs[0]).toEqual({
+      key: "drift-fraud-scorer",
+      namespace: "ml-pipelines",
+      serviceAccounts: ["drift-fraud-scorer"],
+      buckets: [
+        { purpose: "artifacts", prefix: "capture/fraud-scorer/", mode: "read" },
+        { purpose: "datasets", prefix: "teams/fraud/transactions/", mode: "read" },
+        { purpose: "artifacts", prefix: "pipelines/ml-pipelines/drift/fraud-scorer/", mode: "readwrite" },
+      ],
+      readDataLakes: false,
+      registry: "none",
+      consumeDataEvents: false,
+    });
+  });
+
+  it("keeps the longest model name (30 characters) within both clouds' identity keys", () => {
+    // components/aws/identity.ts accepts 41 characters, components/azure/identity.ts 40.
+    expect(specs[1]?.key).toMatch(/^[a-z][a-z0-9-]{0,39}$/);
   });
 });
 

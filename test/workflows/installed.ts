@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS } from "../../components/contracts";
+import { IMAGES } from "../../contracts/versions";
 import { STEPS_IMAGE_VERSION } from "../../stacks/services";
 import type { PlanResult } from "../../tools/lib/harness";
 import { UNKNOWN } from "../../tools/lib/values";
@@ -64,8 +65,13 @@ export function describeInstalledWorkflows(
         expect(list.length, r.name).toBeGreaterThan(0);
         expect(list, r.name).not.toContain(STEPS_IMAGE_PLACEHOLDER);
         // The registry URL is only known after deployment (the plan marks it unknown); otherwise it is <repository>:<version>.
+        // feature-apply also runs the pinned Feast image, through the stack registry's cache.
         for (const image of list.filter((i) => !i.startsWith("{{") && i !== UNKNOWN))
-          expect(image, r.name).toMatch(new RegExp(`/steps:${version.replace(/\./g, "\\.")}$`));
+          expect(image, r.name).toMatch(
+            new RegExp(
+              `/steps:${version.replace(/\./g, "\\.")}$|/quay/feastdev/feature-server:${IMAGES.feastFeatureServer.tag.replace(/\./g, "\\.")}$`,
+            ),
+          );
       }
     });
 
@@ -88,8 +94,18 @@ export function describeInstalledWorkflows(
         .flatMap((docs) => docs.flatMap((d) => images(d.object.spec)))
         .filter((i) => i.endsWith(`/steps:${STEPS_IMAGE_VERSION}`));
       const registryHosts = [...new Set(stepImages.map((i) => i.split("/")[0] as string))];
+      const feastImage = [...byNamespace.values()]
+        .flatMap((docs) => docs.flatMap((d) => images(d.object.spec)))
+        .find((i) => i.includes("/feastdev/feature-server:"));
       for (const [ns, docs] of byNamespace)
-        expect(await lintWorkflowDocuments(docs, { platformImages: [...new Set(stepImages)], registryHosts }), ns).toEqual([]);
+        expect(
+          await lintWorkflowDocuments(docs, {
+            platformImages: [...new Set(stepImages)],
+            registryHosts,
+            ...(feastImage ? { feastImage } : {}),
+          }),
+          ns,
+        ).toEqual([]);
     });
 
     it("creates the trusted settings the steps read, with the stack's environment, region and data locations", () => {

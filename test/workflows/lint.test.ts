@@ -28,6 +28,7 @@ describe("workflows lint", () => {
   it("passes every shipped file (upstream schema included)", async () => {
     expect(shipped.map((d) => `${d.file}:${d.object.kind}`)).toEqual([
       "drift-monitor.yaml:ClusterWorkflowTemplate",
+      "feature-apply.yaml:ClusterWorkflowTemplate",
       "feature-materialize.yaml:CronWorkflow",
       "model-archival.yaml:CronWorkflow",
       "training-pipeline.yaml:ClusterWorkflowTemplate",
@@ -87,7 +88,14 @@ describe("workflows lint", () => {
       (d) => (tpl(d, "register").serviceAccountName = "default"),
       /template register: serviceAccountName "default" is not created by the platform: use one of pipeline-data, pipeline-train, pipeline-register, pipeline-deploy/,
     ],
-    ["a missing service account", (d) => delete tpl(d, "register").serviceAccountName, /template register: has no serviceAccountName/],
+    [
+      "a missing service account (neither the template's nor the workflow's)",
+      (d) => {
+        delete tpl(d, "register").serviceAccountName;
+        delete (d.object.spec as Obj).serviceAccountName;
+      },
+      /template register: has no serviceAccountName and the workflow sets none/,
+    ],
     [
       "privilege escalation",
       (d) =>
@@ -249,7 +257,7 @@ describe("workflows lint", () => {
   it("exits zero on the shipped files, naming how many objects it checked", async () => {
     let stdout = "";
     const status = await runWorkflowsLint([], { stdout: (t) => (stdout += t), stderr: (t) => (stdout += t) });
-    expect(stdout).toMatch(/4 object\(s\) in 4 file\(s\) are valid/);
+    expect(stdout).toMatch(/5 object\(s\) in 5 file\(s\) are valid/);
     expect(status).toBe(0);
   });
 

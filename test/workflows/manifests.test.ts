@@ -22,13 +22,14 @@ describe("loadWorkflowManifests", () => {
     expect(a).toEqual(b);
     expect(a.map((m) => `${String(m.kind)}/${String((m.metadata as Obj).name)}`)).toEqual([
       "ClusterWorkflowTemplate/drift-monitor",
+      "ClusterWorkflowTemplate/feature-apply",
       "CronWorkflow/feature-materialize",
       "CronWorkflow/model-archival",
       "ClusterWorkflowTemplate/training-pipeline",
     ]);
     for (const m of a) expect((m.metadata as Obj).namespace).toBeUndefined();
     // YAML anchors are expanded into independent objects: editing one template leaves the others alone.
-    const t = templatesOf((a[3] as Obj).spec as Obj);
+    const t = templatesOf((a[4] as Obj).spec as Obj);
     ((get(t, "register").container as Obj).securityContext as Obj).readOnlyRootFilesystem = false;
     expect(((get(t, "preflight").container as Obj).securityContext as Obj).readOnlyRootFilesystem).toBe(true);
   });
@@ -41,7 +42,7 @@ describe("loadWorkflowManifests", () => {
     expect(json).toContain('"image":"{{workflow.parameters.training-image}}"');
     const token = { output: "image" };
     const withOutput = loadWorkflowManifests({ stepsImage: token as never });
-    const preflight = get(templatesOf((withOutput[3] as Obj).spec as Obj), "preflight");
+    const preflight = get(templatesOf((withOutput[4] as Obj).spec as Obj), "preflight");
     expect((preflight.container as Obj).image).toBe(token);
   });
 });

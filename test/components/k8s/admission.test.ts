@@ -19,7 +19,10 @@ import {
 } from "../../../components/k8s/admission-rules";
 import { cachedImage } from "../../../contracts/image-cache";
 import { IMAGES, imageRef } from "../../../contracts/versions";
+import { loadWorkflowDocuments, STEPS_IMAGE_PLACEHOLDER } from "../../../workflows";
 import { type AdmissionVerdict, evaluatePolicies, verdictProblems } from "../../../workflows/admission-check";
+import { podsOf } from "../../../workflows/admission-lint";
+import { DRIFT_TEMPLATE, driftServiceAccount } from "../../../workflows/drift-crons";
 import { schemaError } from "./schemas";
 
 type Obj = Record<string, unknown>;
@@ -551,6 +554,126 @@ describe("admission policies: a team's workflow objects", () => {
   it("binds the workflow policy to team namespaces only (the platform's own namespace runs the platform's templates)", () => {
     const s = spec({ serviceAccountName: "pipeline-deploy" });
     expect(verdictProblems(evaluatePolicies(PROD, { object: wf("Workflow", s), namespace: "ml-pipelines", team: false }))).toEqual([]);
+  });
+});
+
+describe("admission policies: each model's drift account (ml-pipelines only, platform images only)", () => {
+  const DRIFT_ACCOUNTS = ["fraud-scorer", "credit-risk"].map(driftServiceAccount);
+  /** As the platform declares them: ml-pipelines' own accounts, with no image of their own. */
+  const driftAccounts = (namespace = "ml-pipelines", accounts = DRIFT_ACCOUNTS) =>
+    accounts.map((serviceAccount) => ({ namespace, serviceAccount, images: [] as string[] }));
+  const withDrift = (base: AdmissionRuleSettings): AdmissionRuleSettings => ({ ...base, namespaceAccounts: driftAccounts() });
+  const DRIFT = admissionPolicies(withDrift(settings(true)));
+  const [own, other] = DRIFT_ACCOUNTS as [string, string];
+
+  it("admits the platform's images running as a model's drift account in the platform's pipeline namespace", () => {
+    allowed(DRIFT, argoPod(STEPS, own), "ml-pipelines");
+    allowed(DRIFT, argoPod(STEPS, other), "ml-pipelines");
+  });
+  it("refuses any other image running as a drift account", () => {
+    refused(DRIFT, argoPod(TEAM_IMAGE, own), /run only the platform's images and their own.*: main/, "ml-pipelines");
+  });
+  it.each(["team-fraud", "team-credit", "serving"])("refuses a drift account in %s, with the platform's images too", (ns) => {
+    refused(DRIFT, argoPod(STEPS, own), /service account drift-fraud-scorer is not allowed here/, ns);
+  });
+  it("keeps the pipeline accounts everywhere they were, and refuses the drift accounts without the setting", () => {
+    allowed(DRIFT, argoPod(TEAM_IMAGE), "team-fraud");
+    allowed(DRIFT, argoPod(TEAM_IMAGE, "pipeline-data"), "ml-pipelines");
+    refused(PROD, argoPod(STEPS, own), /not allowed here/, "ml-pipelines");
+  });
+
+  const wf = (kind: string, s: Obj): Obj =>
+    kind === "CronWorkflow"
+      ? { apiVersion: "argoproj.io/v1alpha1", kind, metadata: { name: "x" }, spec: { schedule: "0 1 * * *", workflowSpec: s } }
+      : { apiVersion: "argoproj.io/v1alpha1", kind, metadata: { name: "x" }, spec: s };
+  const ref = { workflowTemplateRef: { name: DRIFT_TEMPLATE, clusterScope: true } };
+  const naming: [string, Obj][] = [
+    ["as the workflow's account", { ...ref, serviceAccountName: other }],
+    ["as the executor's account", { ...ref, executor: { serviceAccountName: other } }],
+    [
+      "as a template's account",
+      { entrypoint: "m", templates: [{ name: "m", serviceAccountName: other, container: { image: TEAM_IMAGE } }] },
+    ],
+  ];
+  for (const kind of ["Workflow", "WorkflowTemplate", "CronWorkflow"])
+    it.each(naming)(`refuses a team ${kind} that names another model's drift account %s`, (_l, spec) => {
+      refused(DRIFT, wf(kind, spec), /drift-credit-risk|reserved account/, "team-fraud");
+    });
+  it("lets a team run the drift template with its own data account", () => {
+    allowed(DRIFT, wf("Workflow", { ...ref, serviceAccountName: "pipeline-data" }), "team-fraud");
+  });
+
+  it("admits the pods of the real drift-monitor template run as a model's account in ml-pipelines, and nowhere else", () => {
+    const shipped = loadWorkflowDocuments().find(
+      (d) => d.object.kind === "ClusterWorkflowTemplate" && (d.object.metadata as Obj).name === DRIFT_TEMPLATE,
+    );
+    if (!shipped) throw new Error("no drift-monitor template");
+    // The run as a model's CronWorkflow makes it: the template's spec under the workflow's account.
+    const pods = podsOf({ ...(shipped.object.spec as Obj), serviceAccountName: own });
+    const accountOf = Object.fromEntries(pods.map((p) => [p.template, (p.pod.spec as Obj).serviceAccountName]));
+    // The data steps read as the model's account; lineage, failure and retraining keep the platform's accounts.
+    expect(accountOf).toEqual({
+      reference: "pipeline-register",
+      residency: own,
+      "drift-s3": own,
+      "drift-azure": own,
+      retrain: "pipeline-deploy",
+      "record-failure": "pipeline-register",
+    });
+    const policies = admissionPolicies({
+      ...withDrift(settings(true)),
+      platformImages: [imageRef(IMAGES.argoExec), STEPS_IMAGE_PLACEHOLDER],
+      // The template names the platform's images by stand-ins, as workflows:lint judges them.
+      registryOnly: false,
+    });
+    for (const { template, pod } of pods) {
+      expect(verdictProblems(evaluatePolicies(policies, { object: pod, namespace: "ml-pipelines", team: false })), template).toEqual([]);
+      if ((pod.spec as Obj).serviceAccountName === own)
+        expect(verdictProblems(evaluatePolicies(policies, { object: pod, namespace: "team-fraud", team: true })).join(), template).toMatch(
+          /drift-fraud-scorer is not allowed here/,
+        );
+    }
+    // The data steps mount no MLflow token: they call no MLflow (Argo adds only mounted volumes to a pod).
+    for (const { template, pod } of pods.filter((p) => (p.pod.spec as Obj).serviceAccountName === own)) {
+      const mounts = ((pod.spec as Obj).containers as Obj[]).flatMap((c) => (c.volumeMounts ?? []) as Obj[]);
+      expect(
+        mounts.map((m) => m.name),
+        template,
+      ).toEqual(["tmp"]);
+    }
+  });
+
+  it.each([
+    [
+      "a drift account named like a pipeline account",
+      driftAccounts("ml-pipelines", ["pipeline-data"]),
+      /already a pipeline or serving account/,
+    ],
+    ["a drift account that is not a Kubernetes name", driftAccounts("ml-pipelines", ["drift-x' || true || '"]), /not a Kubernetes name/],
+    ["a namespace that is not a namespace name", driftAccounts("ML pipelines"), /namespaceAccounts\[0\]\.namespace/],
+  ])("refuses %s", (_l, namespaceAccounts, pattern) => {
+    const s = { ...settings(true), namespaceAccounts };
+    expect(admissionSettingsProblems(s).join("\n")).toMatch(pattern);
+    expect(() => admissionPolicies(s)).toThrow(pattern);
+  });
+  it("the component refuses drift accounts for a namespace it does not guard, or a team's", () => {
+    const args = platformAdmissionArgs({
+      environment: "production",
+      registryHost: REGISTRY,
+      platformImages: [EXECUTOR],
+      pipelineNamespaces: ["ml-pipelines"],
+      teamNamespaces: ["team-fraud"],
+      serving: { namespace: "serving", serviceAccounts: ["model-server"] },
+      pipelineServiceAccounts: ACCOUNTS,
+      platformOnlyServiceAccounts: ["pipeline-register"],
+      namespaceAccounts: driftAccounts(),
+      dependsOn: [],
+    });
+    expect(admissionControlProblems(args)).toEqual([]);
+    for (const ns of ["ml-other", "team-fraud"])
+      expect(admissionControlProblems({ ...args, namespaceAccounts: driftAccounts(ns) }).join(), ns).toMatch(
+        new RegExp(`namespaceAccounts: "${ns}" must be a guarded pipeline namespace that is not a team's`),
+      );
   });
 });
 

@@ -17,7 +17,7 @@ import {
 import { pipelineResolver } from "../../../components/k8s/mesh-wiring";
 import { flows, namespaceArgsProblems, networkPolicySpecs } from "../../../components/k8s/namespace";
 import { SERVING_SERVICE_ACCOUNT } from "../../../components/k8s/serving";
-import { NAMESPACES } from "../../../contracts/endpoints";
+import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../../contracts/endpoints";
 import {
   AMBIENT_LABEL,
   HBONE_PORT,
@@ -39,6 +39,8 @@ const objects = (plan: PlanResult, kind: string) => plan.manifests.map((m) => m.
 const meta = (o: Obj) =>
   o.metadata as { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
 const spec = (o: Obj) => o.spec as Obj;
+/** A pod set by its labels, order-independent (`{}`: every pod of the namespace). */
+const selectorKey = (labels?: Record<string, string>) => JSON.stringify(Object.entries(labels ?? {}).sort());
 
 describe("the mesh's pins and namespace", () => {
   it("pins the four Istio charts to one version of one repository", () => {
@@ -198,7 +200,7 @@ describe.each(STACKS)("the mesh in stack %s", (stack) => {
     expect(spec(pas[0] as Obj)).toEqual({ mtls: { mode: "STRICT" } });
   });
 
-  it("authorizes every enrolled namespace on exactly the (namespace, port) pairs its NetworkPolicies admit", () => {
+  it("authorizes every enrolled namespace on exactly the (pod set, source namespace, port) triples its NetworkPolicies admit", () => {
     const policies = objects(plan, "AuthorizationPolicy");
     const enrolled = namespaces.map((n) => meta(n).name).filter((n) => n !== MESH_ROOT_NAMESPACE);
     // Every enrolled namespace: HBONE hides the service port from the NetworkPolicies, the AuthorizationPolicies restore it.
@@ -207,6 +209,7 @@ describe.each(STACKS)("the mesh in stack %s", (stack) => {
       // Pairs from the NetworkPolicies' ingress rules (HBONE and the probe address left out)...
       const fromNp = new Set<string>();
       for (const np of objects(plan, "NetworkPolicy").filter((p) => meta(p).namespace === ns)) {
+        const target = selectorKey((spec(np).podSelector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels);
         for (const r of (spec(np).ingress ?? []) as { from?: Obj[]; ports?: { port: number }[] }[]) {
           const ports = (r.ports ?? []).map((p) => String(p.port)).filter((p) => p !== String(HBONE_PORT));
           if (r.ports?.length && ports.length === 0) continue;
@@ -214,13 +217,14 @@ describe.each(STACKS)("the mesh in stack %s", (stack) => {
             const sel = (f.namespaceSelector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
             const source = sel?.["kubernetes.io/metadata.name"] ?? (sel ? "pipelines" : f.ipBlock ? "ip" : ns);
             if (source === "ip") continue;
-            for (const port of ports.length ? ports : ["*"]) fromNp.add(`${source}:${port}`);
+            for (const port of ports.length ? ports : ["*"]) fromNp.add(`${target} ${source}:${port}`);
           }
         }
       }
       // ...and from the AuthorizationPolicies' rules.
       const fromAp = new Set<string>();
       for (const ap of policies.filter((p) => meta(p).namespace === ns)) {
+        const target = selectorKey((spec(ap).selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels);
         for (const r of (spec(ap).rules ?? []) as {
           from: { source: { principals?: string[]; namespaces?: string[] } }[];
           to?: { operation: { ports: string[] } }[];
@@ -234,7 +238,7 @@ describe.each(STACKS)("the mesh in stack %s", (stack) => {
                 return n === NAMESPACES.pipelines || n.startsWith("team-") ? "pipelines" : n;
               }),
             ];
-            for (const s of sources) for (const port of ports) fromAp.add(`${s}:${port}`);
+            for (const s of sources) for (const port of ports) fromAp.add(`${target} ${s}:${port}`);
           }
         }
       }
@@ -242,6 +246,44 @@ describe.each(STACKS)("the mesh in stack %s", (stack) => {
       expect(fromNp.size, ns).toBeGreaterThanOrEqual(ns === "ml-builds" ? 1 : 2);
       expect([...fromAp].sort(), ns).toEqual([...fromNp].sort());
     }
+  });
+
+  it("names each authorized service's callers by exactly the service accounts its catalogue flows declare, per pod set and port", () => {
+    const present = new Set(namespaces.map((n) => meta(n).name));
+    const pipelineNs = namespaces
+      .filter((n) => Object.entries(PIPELINE_NAMESPACE_LABEL).every(([k, v]) => meta(n).labels?.[k] === v))
+      .map((n) => meta(n).name);
+    expect(pipelineNs).toContain(NAMESPACES.pipelines);
+    const declared = new Set<string>();
+    for (const d of CATALOGUE.filter((x) => present.has(x.namespace.name) && !x.namespace.meshExemptReason)) {
+      for (const f of d.ingress({ networkCidr: "10.0.0.0/16" })) {
+        for (const p of f.peers) {
+          if (!("serviceAccounts" in p) || !p.serviceAccounts?.length) continue;
+          const from = "namespace" in p ? [p.namespace] : pipelineNs;
+          for (const ns of from)
+            for (const sa of p.serviceAccounts)
+              for (const port of f.ports?.map((x) => String(x.port)) ?? ["*"])
+                declared.add(`${d.namespace.name} ${selectorKey(f.podLabels)} cluster.local/ns/${ns}/sa/${sa}:${port}`);
+        }
+      }
+    }
+    // The identities the plan's AuthorizationPolicies admit by name (not namespace-wide "sa/*").
+    const named = new Set<string>();
+    for (const ap of objects(plan, "AuthorizationPolicy")) {
+      const target = selectorKey((spec(ap).selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels);
+      for (const r of (spec(ap).rules ?? []) as {
+        from: { source: { principals?: string[] } }[];
+        to?: { operation: { ports: string[] } }[];
+      }[]) {
+        const ports = r.to?.flatMap((t) => t.operation.ports) ?? ["*"];
+        for (const pr of r.from.flatMap((x) => x.source.principals ?? []))
+          if (!pr.endsWith("/sa/*") && pr !== "*") for (const port of ports) named.add(`${meta(ap).namespace} ${target} ${pr}:${port}`);
+      }
+    }
+    expect(declared.size).toBeGreaterThan(5);
+    expect([...named].sort()).toEqual([...declared].sort());
+    // The MLflow gate's callers include every pipeline namespace's accounts, teams' included.
+    expect([...named].some((x) => x.includes("/ns/team-"))).toBe(true);
   });
 
   it("leaves inbound capture only to the pods that callers outside the mesh reach (webhooks, the ingress controller)", () => {
