@@ -2,12 +2,13 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { expect, it } from "vitest";
 import { planArgs, UsageError } from "../../tools/plan";
+import { PLAN_COMMAND } from "../support/plan-command";
 
 const ROOT = resolve(__dirname, "../..");
 
 it("refuses a stack without a stack file, naming the file, with exit status 2", () => {
   // The one run of the command itself; the determinism test runs it on a real stack.
-  const r = spawnSync(process.execPath, ["--import", "tsx", "tools/plan.ts", "--stack", "nope"], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [...PLAN_COMMAND, "--stack", "nope"], { cwd: ROOT, encoding: "utf8" });
   expect(r.status).toBe(2);
   expect(r.stderr).toContain("Pulumi.nope.yaml");
 });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect, it } from "vitest";
 import { manifestYaml } from "../../tools/lib/export";
+import { PLAN_COMMAND } from "../support/plan-command";
 import { shippedPlan } from "../support/shipped-plan";
 
 const ROOT = resolve(__dirname, "../..");
@@ -12,7 +13,7 @@ const withoutTimes = (json: string) => json.replace(/"(time|created|modified)": 
 it("gives the same plan in two runs, apart from timestamps", () => {
   // One run is the global setup's (another process, earlier); the other is the CLI's, now.
   const out = mkdtempSync(join(tmpdir(), "plan-det-"));
-  const run = spawnSync(process.execPath, ["--import", "tsx", "tools/plan.ts", "--stack", "dev", "--out", out, "--skip-check"], {
+  const run = spawnSync(process.execPath, [...PLAN_COMMAND, "--stack", "dev", "--out", out, "--skip-check"], {
     cwd: ROOT,
     encoding: "utf8",
   });

@@ -20,7 +20,7 @@ const ROOT = resolve(__dirname, "../..");
 
 function planBatch(names: readonly string[], out: string): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "test/support/plan-batch.ts", "--out", out, ...names], {
+    const child = spawn(process.execPath, ["--require", "./tools/ts-hook.cjs", "test/support/plan-batch.ts", "--out", out, ...names], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "pipe"],
     });
