@@ -419,8 +419,18 @@ function checkReferences(spec: Obj, templates: Map<string, Obj>, ctx: Ctx): void
 
 function checkPodTemplate(name: string, t: Obj, spec: Obj, ctx: Ctx): void {
   const at = `template ${name}`;
-  const sa = str(t.serviceAccountName);
+  const named = str(t.serviceAccountName);
   const accounts = accountsFor(ctx);
+  // The platform's own training step takes its account from a workflow parameter (training-account:
+  // pipeline-train, or a built model's train-<model> set by the retrain step, held by admission): judged by its default.
+  const param = ctx.team ? null : /^\{\{workflow\.parameters\.([A-Za-z0-9_-]+)\}\}$/.exec(named);
+  const sa = param
+    ? str(
+        arr(isObj(spec.arguments) ? spec.arguments.parameters : [])
+          .filter(isObj)
+          .find((p) => str(p.name) === param[1])?.value,
+      ) || named
+    : named;
   // A template without an account runs as the workflow's (spec.serviceAccountName, checked below):
   // the drift monitor's data steps do, so that each model's run reads its data as its own account.
   if (!sa && !str(spec.serviceAccountName))
