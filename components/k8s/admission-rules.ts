@@ -246,7 +246,8 @@ function reservedRepositoriesExpression(s: AdmissionRuleSettings): string {
 /** CEL (over `c` and `r`): the container's image is an image of repository `r`, by digest, tag or bare. */
 const IMAGE_OF_REPOSITORY = "(c.image == r || c.image.startsWith(r + '@') || c.image.startsWith(r + ':'))";
 /** CEL (over `c` and `r`): the container's image is `r@sha256:<64 hex>` exactly. */
-const DIGEST_OF_REPOSITORY = "(c.image.startsWith(r + '@sha256:') && size(c.image) == size(r) + 72 && c.image.matches('@sha256:[a-f0-9]{64}$'))";
+const DIGEST_OF_REPOSITORY =
+  "(c.image.startsWith(r + '@sha256:') && size(c.image) == size(r) + 72 && c.image.matches('@sha256:[a-f0-9]{64}$'))";
 
 /** CEL: the pod runs as one of its namespace's own accounts. */
 function isNamespaceAccountExpression(s: AdmissionRuleSettings): string {

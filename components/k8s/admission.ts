@@ -137,7 +137,12 @@ export class AdmissionControl extends pulumi.ComponentResource {
       accounts.map((a) =>
         pulumi
           .all([pulumi.all([...a.images]), pulumi.all([...(a.imageRepositories ?? [])])])
-          .apply(([images, imageRepositories]) => ({ namespace: a.namespace, serviceAccount: a.serviceAccount, images, imageRepositories })),
+          .apply(([images, imageRepositories]) => ({
+            namespace: a.namespace,
+            serviceAccount: a.serviceAccount,
+            images,
+            imageRepositories,
+          })),
       ),
     );
     const resolved = pulumi

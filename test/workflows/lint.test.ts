@@ -235,10 +235,7 @@ describe("workflows lint", () => {
   it("the command exits non-zero with the problems listed", () => {
     const dir = mkdtempSync(join(tmpdir(), "wf-lint-"));
     // The train step's account is the training-account parameter: the lint judges its default.
-    const text = readFileSync(join(WORKFLOWS_DIR, "training-pipeline.yaml"), "utf8").replace(
-      "value: pipeline-train",
-      "value: default",
-    );
+    const text = readFileSync(join(WORKFLOWS_DIR, "training-pipeline.yaml"), "utf8").replace("value: pipeline-train", "value: default");
     writeFileSync(join(dir, "training-pipeline.yaml"), text);
     const root = join(__dirname, "..", "..");
     let status = 0;
@@ -254,7 +251,9 @@ describe("workflows lint", () => {
     expect(stderr).toMatch(
       /training-pipeline\.yaml: ClusterWorkflowTemplate\/training-pipeline: template train: serviceAccountName "\{\{workflow\.parameters\.training-account\}\}" is not created by the platform/,
     );
-    expect(stderr).toMatch(/template train: admission \(as the cluster judges its pod\): mlops-service-accounts: service account default is not allowed here/);
+    expect(stderr).toMatch(
+      /template train: admission \(as the cluster judges its pod\): mlops-service-accounts: service account default is not allowed here/,
+    );
   }, 120_000);
 
   it("exits zero on the shipped files, naming how many objects it checked", async () => {

@@ -122,8 +122,8 @@ describe("training-pipeline template", () => {
     const train = t.get("train") as Obj;
     const checkpointContainers = [...((train.initContainers ?? []) as Obj[]), ...((train.sidecars ?? []) as Obj[])];
     expect(checkpointContainers.map((c) => c.name)).toEqual(["checkpoint-restore", "checkpoint-sync"]);
+    // env wins over envFrom's PLATFORM_CHECKPOINT_URI; an absent key (pipeline-train, team namespaces) leaves it.
     for (const c of checkpointContainers)
-      // env wins over envFrom's PLATFORM_CHECKPOINT_URI; an absent key (pipeline-train, team namespaces) leaves it.
       expect(c.env).toEqual([
         {
           name: "PLATFORM_CHECKPOINT_URI",

@@ -30,7 +30,13 @@ const BUILT_CHURN = {
   account: "train-churn",
   podLabels: { "azure.workload.identity/use": "true" },
 };
-const BUILT_OTHER = { registeredModel: "scorer", model: "scorer", repository: `${REGISTRY}/credit/scorer`, account: "train-scorer", podLabels: {} };
+const BUILT_OTHER = {
+  registeredModel: "scorer",
+  model: "scorer",
+  repository: `${REGISTRY}/credit/scorer`,
+  account: "train-scorer",
+  podLabels: {},
+};
 const GATE = JSON.stringify({ metrics: [{ name: "auc", direction: "max", threshold: 0.8 }], primaryMetric: "auc" });
 const ROLLOUT_PATH = "/apis/argoproj.io/v1alpha1/namespaces/serving/rollouts/churn";
 
@@ -480,7 +486,11 @@ describe("exit handler, drift and retraining", () => {
     // A pushed image that is no built repository of this model, or another model's built image: refused, nothing submitted.
     expect(await run(retrain, [...argv, `--code-version=${commit}`, `--training-image=${built}`])).toBe(EXIT.REFUSED);
     expect(
-      await run(retrain, [...argv, `--code-version=${commit}`, `--training-image=${REGISTRY}/credit/scorer@sha256:${"f".repeat(64)}`], settings),
+      await run(
+        retrain,
+        [...argv, `--code-version=${commit}`, `--training-image=${REGISTRY}/credit/scorer@sha256:${"f".repeat(64)}`],
+        settings,
+      ),
     ).toBe(EXIT.REFUSED);
     expect(logs.join("\n")).toMatch(/built from scorer's repository, which trains scorer, not churn/);
     expect(await run(retrain, [...argv, `--code-version=${commit}`, `--training-image=${IMAGE}`], settings)).toBe(EXIT.REFUSED);
@@ -502,7 +512,9 @@ describe("exit handler, drift and retraining", () => {
       const before = new Set(kube.objects.keys());
       expect(await run(retrain, argv, extra)).toBe(EXIT.OK);
       const created = [...kube.objects.entries()].find(([p]) => !before.has(p) && p.includes("/workflows/retrain-churn-"));
-      const wf = created?.[1] as { spec: { arguments: { parameters: { name: string; value: string }[] }; artifactRepositoryRef?: unknown } };
+      const wf = created?.[1] as {
+        spec: { arguments: { parameters: { name: string; value: string }[] }; artifactRepositoryRef?: unknown };
+      };
       return { params: Object.fromEntries(wf.spec.arguments.parameters.map((x) => [x.name, x.value])), spec: wf.spec };
     };
     const drift = ["--model-name=churn", "--data-uri=s3://mlops-dev-datasets/platform/churn-2026-12.csv", "--reason=drift"];
