@@ -135,14 +135,12 @@ export class AdmissionControl extends pulumi.ComponentResource {
     );
     const resolvedAccounts = pulumi.all(
       accounts.map((a) =>
-        pulumi
-          .all([pulumi.all([...a.images]), pulumi.all([...(a.imageRepositories ?? [])])])
-          .apply(([images, imageRepositories]) => ({
-            namespace: a.namespace,
-            serviceAccount: a.serviceAccount,
-            images,
-            imageRepositories,
-          })),
+        pulumi.all([pulumi.all([...a.images]), pulumi.all([...(a.imageRepositories ?? [])])]).apply(([images, imageRepositories]) => ({
+          namespace: a.namespace,
+          serviceAccount: a.serviceAccount,
+          images,
+          imageRepositories,
+        })),
       ),
     );
     const resolved = pulumi
