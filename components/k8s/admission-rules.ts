@@ -45,7 +45,9 @@ export interface AdmissionRuleSettings {
   /**
    * Accounts that exist in one pipeline namespace only, each with the images only it may run there
    * besides the platform's own (the `feature-apply` account of `ml-pipelines` and the Feast image;
-   * each model's `drift-<model>` account of `ml-pipelines`, with no image of its own).
+   * each model's `drift-<model>` account of `ml-pipelines`, with no image of its own; each built
+   * model's `train-<model>` account of `ml-pipelines`, with its repository's images by digest, which
+   * no other account of `ml-pipelines` may run).
    * Such an account runs nothing else, and its images are admitted for nobody else (by their pin:
    * in production, where every other image needs a digest, nowhere else at all); no team's
    * Workflow, WorkflowTemplate or CronWorkflow may name it.
@@ -507,7 +509,7 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
         : [
             containerRule(
               `!variables.namespaceAccount || c.image in variables.platformImages || c.image in variables.accountImages || variables.accountRepositories.exists(r, ${DIGEST_OF_REPOSITORY})`,
-              `the accounts ${(s.namespaceAccounts ?? []).map((a) => `${a.namespace}/${a.serviceAccount}`).join(", ")} run only the platform's images and their own (a built model's account: its repository's images by digest); containers with another image`,
+              `the accounts ${(s.namespaceAccounts ?? []).map((a) => `${a.namespace}/${a.serviceAccount}`).join(", ")} run only the platform's images and their own; containers with another image`,
             ),
           ]),
       ...((s.namespaceAccounts ?? []).some((a) => (a.imageRepositories ?? []).length > 0)
