@@ -231,6 +231,7 @@ export function buildAwsCloud(cfg: PlatformConfig, providers: AwsProviders, iden
       baseImagePrefixes: [
         ...new Set([...cacheUpstreams.map((u) => u.prefix), ...mirrorRepositories(cfg).map((m) => m.repository.split("/")[0] as string)]),
       ],
+      pullThroughPrefixes: cacheUpstreams.map((u) => u.prefix),
       accountId: account,
       dataEventQueue: { arn: events.queueArn, keyArn: keys.arns.storage },
       dataLakes: cfg.dataLakes.map((l) => ({ name: l.name, uri: l.uri, ...(l.kmsKeyArn ? { kmsKeyArn: l.kmsKeyArn } : {}) })),

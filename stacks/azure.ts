@@ -40,8 +40,9 @@ import {
   type WorkloadIdentityRef,
   type WorkloadIdentitySpec,
 } from "../components/contracts";
-import { BUILDER_REGISTRY_TOKEN } from "../components/k8s/image-builds";
+import { builderRegistryToken } from "../components/k8s/image-builds";
 import { egressFirewallSetting } from "./egress";
+import { teamImageRepositories } from "./image-builds";
 import { cachedUpstreams, cacheRuleUpstreams } from "./image-cache";
 import type { AzureProviders } from "./providers";
 import type { NodePool, PlatformConfig } from "./schema";
@@ -422,17 +423,12 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
     opts,
   );
 
-  // The image builder's push right: a token on the built models' repositories only (no registry-wide role).
-  const builtRepositories = [...new Set(identities.flatMap((s) => s.registryRepositories ?? []))];
-  if (builtRepositories.length > 0)
+  // Each team's image builder pushes with a token on that team's built models' repositories only
+  // (no registry-wide role): a Dockerfile's RUN steps can read the token (docs/workflows.md).
+  for (const [team, repositories] of Object.entries(teamImageRepositories(cfg)))
     new RepositoryPushToken(
-      "azure-image-builder-token",
-      {
-        resourceGroupName: groups.names.data,
-        registryName: registry.registryName,
-        tokenName: BUILDER_REGISTRY_TOKEN,
-        repositories: builtRepositories,
-      },
+      `azure-image-builder-token-${team}`,
+      { resourceGroupName: groups.names.data, registryName: registry.registryName, tokenName: builderRegistryToken(team), repositories },
       opts,
     );
 

@@ -16,7 +16,7 @@ import { ARGO_EVENTS_SERVICE_ACCOUNT } from "../components/k8s/argo-events";
 import { ARGO_SERVICE_ACCOUNTS, pipelineArtifactPrefix } from "../components/k8s/argo-workflows";
 import { CATALOGUE, serviceIdentitySpecs } from "../components/k8s/catalogue";
 import { FEAST_SERVICE_ACCOUNT } from "../components/k8s/feast";
-import { BUILD_NAMESPACE, BUILDER_IDENTITY, BUILDER_SERVICE_ACCOUNT } from "../components/k8s/image-builds";
+import { BUILD_NAMESPACE, builderIdentityKey, builderServiceAccount } from "../components/k8s/image-builds";
 import { MLFLOW_SERVICE_ACCOUNT } from "../components/k8s/mlflow";
 import { IDENTITY_KEYS } from "../components/k8s/platform";
 import { CAPTURE_PREFIX, SERVING_SERVICE_ACCOUNT } from "../components/k8s/serving";
@@ -78,23 +78,26 @@ export function withModelData(spec: WorkloadIdentitySpec, prefixes: readonly str
 }
 
 /**
- * The in-cluster image builder's identity (Kaniko in `ml-builds`): push to the `<team>/<model>`
- * repositories of the models that train from a repository, and nothing else: no bucket, no data
- * lake, no queue, no other repository. Undefined when no model is built in the cluster.
+ * The in-cluster image builders' identities (Kaniko in `ml-builds`), one per team that owns built
+ * models: push to that team's `<team>/<model>` repositories, and nothing else (no bucket, data
+ * lake, queue or other team's repository). One per team because a Dockerfile's `RUN` steps read
+ * the build pod's credential (docs/workflows.md, "The image builder's identity"). AWS only: on
+ * Azure each team pushes with its repository-scoped registry token (stacks/azure.ts), and a
+ * managed identity would carry no grant. Empty when no model is built in the cluster.
  */
-export function imageBuilderIdentitySpec(cfg: Pick<PlatformConfig, "models">): WorkloadIdentitySpec | undefined {
+export function imageBuilderIdentitySpecs(cfg: Pick<PlatformConfig, "models" | "cloud">): WorkloadIdentitySpec[] {
+  if (cfg.cloud === "azure") return [];
   const builds = modelImageBuilds(cfg);
-  if (builds.length === 0) return undefined;
-  return {
-    key: BUILDER_IDENTITY,
+  return [...new Set(builds.map((b) => b.team))].map((team) => ({
+    key: builderIdentityKey(team),
     namespace: BUILD_NAMESPACE,
-    serviceAccounts: [BUILDER_SERVICE_ACCOUNT],
+    serviceAccounts: [builderServiceAccount(team)],
     buckets: [],
     readDataLakes: false,
-    registry: "push",
-    registryRepositories: [...new Set(builds.map((b) => `${b.team}/${b.model}`))],
+    registry: "push" as const,
+    registryRepositories: [...new Set(builds.filter((b) => b.team === team).map((b) => `${b.team}/${b.model}`))],
     consumeDataEvents: false,
-  };
+  }));
 }
 
 /**
@@ -159,8 +162,8 @@ export function trainingIdentitySpecs(cfg: Pick<PlatformConfig, "models">): Work
 
 /**
  * Every workload identity the stack needs, in a stable order: the catalogue's services, the teams,
- * then the image builder when a model is built in the cluster, then each model's drift identity,
- * then each built model's training identity. Each pipeline namespace (`ml-pipelines`, every team's) gets three: its data steps', its
+ * then one image builder per team whose models are built in the cluster (AWS), then each model's
+ * drift identity, then each built model's training identity. Each pipeline namespace (`ml-pipelines`, every team's) gets three: its data steps', its
  * training code's and the platform's registration and promotion steps' ({@link pipelineWorkloadSpecs}).
  */
 export function workloadIdentitySpecs(cfg: PlatformConfig): WorkloadIdentitySpec[] {
@@ -169,7 +172,7 @@ export function workloadIdentitySpecs(cfg: PlatformConfig): WorkloadIdentitySpec
       s.key === IDENTITY_KEYS.pipelines ? pipelineWorkloadSpecs(withModelData(s, modelDataPrefixes(cfg))) : [s],
     ),
     ...cfg.teams.flatMap((t) => pipelineWorkloadSpecs(teamIdentitySpec(t.name))),
-    ...[imageBuilderIdentitySpec(cfg)].filter((s) => s !== undefined),
+    ...imageBuilderIdentitySpecs(cfg),
     ...driftIdentitySpecs(cfg),
     ...trainingIdentitySpecs(cfg),
   ];

@@ -9,13 +9,14 @@
  * right cloud, what production demands, …).
  */
 import { z } from "zod";
+import { stackPrefix } from "../components/aws/naming";
 import { gpuQuotaProblems } from "../components/k8s/gpu-queues";
 import { oidcEndpoints } from "../components/k8s/sso";
 import { privateDnsProblems } from "../components/private-dns-checks";
 import { cidrProblem, contains, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
 import { hostPatternProblem } from "../contracts/egress";
 import { ENVIRONMENT_PRESETS, ENVIRONMENT_TAG, ENVIRONMENTS } from "../contracts/environment";
-import { CREDENTIAL_REGISTRIES } from "../contracts/image-cache";
+import { CREDENTIAL_REGISTRIES, UPSTREAM_REGISTRIES } from "../contracts/image-cache";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../contracts/kubernetes";
 import { AWS_UAE_REGIONS, AZURE_UAE_LOCATIONS, isAllowedRegion } from "../contracts/regions";
 import { GPU_TAINT, hasGpuTaint } from "../contracts/scheduling";
@@ -918,6 +919,18 @@ function prefixesOverlap(a: string, b: string): boolean {
   return a.startsWith(b) || b.startsWith(a);
 }
 
+/**
+ * Why a team's built repositories `<team>/<model>` would clash with the platform's in the stack
+ * registry (undefined when they would not): the first path component of an image cache rule
+ * (`docker-hub`, `ghcr`, …, contracts/image-cache.ts) or, on AWS, the stack's own ECR prefix.
+ */
+export function builtRepositoryClash(c: Pick<PlatformConfig, "cloud" | "project" | "stack">, team: string): string | undefined {
+  const cache = Object.values(UPSTREAM_REGISTRIES).find((u) => u.prefix === team);
+  if (cache) return `the stack registry's cache prefix of ${cache.host}`;
+  if (c.cloud === "aws" && team === stackPrefix(c.project, c.stack)) return "the stack's ECR repository prefix";
+  return undefined;
+}
+
 /** The models: owners, unique names and prefixes, replica bounds, pinned images, weights. */
 function modelRules(c: PlatformConfig, issue: Issue): void {
   const teams = c.teams.map((t) => t.name);
@@ -931,6 +944,13 @@ function modelRules(c: PlatformConfig, issue: Issue): void {
       issue(
         at("team"),
         `is not a team of this stack: use one of ${teams.join(", ") || "(no teams: add one under mlops-platform:teams)"}`,
+        m.team,
+      );
+    const reserved = builtRepositoryClash(c, m.team);
+    if (m.training.repository !== undefined && reserved)
+      issue(
+        at("team"),
+        `is ${reserved}: a model built from training.repository pushes to <team>/<model> in the stack registry, which would mix with the platform's repositories; build it under a team with another name (teams[].name)`,
         m.team,
       );
     c.models.slice(0, i).forEach((o, j) => {

@@ -55,6 +55,15 @@ export interface WorkloadIdentitiesArgs {
    * @default []
    */
   readonly baseImagePrefixes?: readonly string[];
+  /**
+   * The pull-through cache prefixes among {@link baseImagePrefixes} (not the mirrored ones): the
+   * first pull of a new base image there imports it from upstream and creates its repository,
+   * which needs `ecr:BatchImportUpstreamImage` and `ecr:CreateRepository` on `repository/<prefix>/*`
+   * (AWS, "IAM permissions required to sync an upstream registry with an Amazon ECR private
+   * registry"). A spec with `registryRepositories` gets exactly those two actions there.
+   * @default []
+   */
+  readonly pullThroughPrefixes?: readonly string[];
   /** The AWS account of the registry (for the cache repositories' ARNs). Required with {@link baseImagePrefixes}. */
   readonly accountId?: pulumi.Input<string>;
   /** The data-arrival queue and its key. */
@@ -191,18 +200,25 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
               registry: { mode: spec.registry, repositoryArns: Object.values(repoArns as Record<string, string>) },
               ...(spec.consumeDataEvents ? { queue: { arn: queueArn, keyArn: queueKeyArn } } : {}),
             });
-            const basePrefixes = spec.registryRepositories === undefined ? [] : (args.baseImagePrefixes ?? []);
+            const builds = spec.registryRepositories !== undefined;
+            const basePrefixes = builds ? (args.baseImagePrefixes ?? []) : [];
+            const cacheRepos = (prefixes: readonly string[]) =>
+              prefixes.map((p) => `arn:${partition}:ecr:${args.region}:${accountId}:repository/${p}/*`);
             if (doc && basePrefixes.length > 0)
               doc.Statement.push({
                 Sid: "BaseImagesFromCache",
                 Effect: "Allow",
-                Action: [
-                  "ecr:BatchCheckLayerAvailability",
-                  "ecr:BatchGetImage",
-                  "ecr:GetDownloadUrlForLayer",
-                  "ecr:BatchImportUpstreamImage",
-                ],
-                Resource: basePrefixes.map((p) => `arn:${partition}:ecr:${args.region}:${accountId}:repository/${p}/*`),
+                Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Resource: cacheRepos(basePrefixes),
+              });
+            // A new base image's first pull through a pull-through rule imports it and creates its repository.
+            const pullThrough = builds ? (args.pullThroughPrefixes ?? []).filter((p) => basePrefixes.includes(p)) : [];
+            if (doc && pullThrough.length > 0)
+              doc.Statement.push({
+                Sid: "BaseImagesFirstPull",
+                Effect: "Allow",
+                Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+                Resource: cacheRepos(pullThrough),
               });
             const problems = doc ? wildcardProblems(doc) : [];
             if (problems.length > 0) throw new Error(`workload identity ${spec.key}: ${problems.join("; ")}`);

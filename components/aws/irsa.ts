@@ -5,6 +5,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { issuerHostPath, serviceAccountSubject } from "./arn";
+import { iamRoleName } from "./naming";
 import { irsaTrustPolicy } from "./policy";
 import * as aws from "./sdk";
 
@@ -26,9 +27,12 @@ export function irsaRole(
   opts: pulumi.CustomResourceOptions,
 ): aws.iam.Role {
   const subjects = serviceAccounts.map((sa) => serviceAccountSubject(namespace, sa));
+  const roleName = iamRoleName(name);
   return new aws.iam.Role(
     name,
     {
+      // Long team or model names: an explicit name within IAM's 64 characters instead of the auto-name.
+      ...(roleName === undefined ? {} : { name: roleName }),
       description,
       maxSessionDuration: 3600,
       assumeRolePolicy: pulumi

@@ -2,6 +2,18 @@
  * Names of AWS resources whose names the platform sets explicitly (the cluster, the database
  * instance, the cache, repositories). Pure functions, tested without mocks.
  */
+import { createHash } from "node:crypto";
+
+/**
+ * An explicit IAM role name for a logical name that the provider's auto-name would make too long
+ * (logical name, "-", 7 random characters; IAM allows 64), or undefined when the auto-name fits
+ * and the provider should name it as before. The explicit name keeps the logical name's start and
+ * ends in 8 characters of its SHA-256, so it is unique per logical name and stable across runs.
+ */
+export function iamRoleName(logicalName: string): string | undefined {
+  if (logicalName.length + 8 <= 64) return undefined;
+  return `${logicalName.slice(0, 55).replace(/-+$/, "")}-${createHash("sha256").update(logicalName).digest("hex").slice(0, 8)}`;
+}
 
 /** The name prefix of one stack, `<project>-<stack>`, lowercase and safe for every AWS name rule. */
 export function stackPrefix(project: string, stack: string): string {

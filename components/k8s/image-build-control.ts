@@ -1,7 +1,8 @@
 /**
  * The build namespace's guard in the cluster: the `mlops-image-builds` admission policy and its
- * binding (Deny in production, Warn and Audit in development, like every platform policy), the
- * builder's service account, and the one Role that may create build Jobs there, bound to the
+ * binding (Deny in production, Warn and Audit in development, like every platform policy), one
+ * builder service account per team that owns built models (`image-builder-<team>`, carrying only
+ * that team's cloud identity), and the one Role that may create build Jobs there, bound to the
  * platform-only `pipeline-deploy` account of `ml-pipelines` (the account a team's workflow cannot
  * run as; docs/workflows.md, "Building the pushed commit"). No other subject gets any right in
  * `ml-builds`: the Job controller creates the pods, the policy admits only the builder's shape.
@@ -11,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../contracts/endpoints";
 import { PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import type { AdmissionEnvironment } from "./admission-rules";
-import { BUILD_NAMESPACE, BUILDER_SERVICE_ACCOUNT, type ImageBuildScope, imageBuildAdmissionManifests } from "./image-builds";
+import { BUILD_NAMESPACE, builderServiceAccount, buildTeams, type ImageBuildScope, imageBuildAdmissionManifests } from "./image-builds";
 
 /** Arguments of {@link ImageBuildControl}. */
 export interface ImageBuildControlArgs {
@@ -21,17 +22,17 @@ export interface ImageBuildControlArgs {
   readonly registryHost: pulumi.Input<string>;
   readonly builds: ImageBuildScope["builds"];
   /**
-   * The builder's cloud identity (`image-builder`: push to the built models' repositories only);
-   * its annotations go on the builder's service account (IRSA role on AWS, client id on Azure).
-   * @default none (the builder has no cloud identity)
+   * Each team's builder cloud identity by team (AWS: its IRSA role, push to that team's built
+   * models' repositories only); its annotations go on that team's builder service account.
+   * @default {} (no builder has a cloud identity)
    */
-  readonly identity?: WorkloadIdentityRef;
+  readonly identities?: Readonly<Record<string, WorkloadIdentityRef>>;
   /**
-   * Secrets a build pod may mount: on Azure the registry token's docker config
-   * (`image-builder-registry`, created by the operator); none on AWS.
-   * @default []
+   * Azure: each team's build pod mounts its team's registry token secret
+   * (`image-builder-registry-<team>`, created by the operator) and no other; AWS mounts none.
+   * @default false
    */
-  readonly secrets?: readonly string[];
+  readonly registrySecrets?: boolean;
   /** The build namespace must exist first. */
   readonly dependsOn: readonly pulumi.Resource[];
 }
@@ -50,7 +51,11 @@ export class ImageBuildControl extends pulumi.ComponentResource {
     super("mlops-platform:k8s:ImageBuildControl", name, {}, opts);
     const child = { parent: this, dependsOn: [...args.dependsOn] };
     const manifests = (image: string, host: string) =>
-      imageBuildAdmissionManifests(image, { registryHost: host, builds: args.builds, secrets: args.secrets ?? [] }, args.environment);
+      imageBuildAdmissionManifests(
+        image,
+        { registryHost: host, builds: args.builds, registrySecrets: args.registrySecrets ?? false },
+        args.environment,
+      );
     const shape = manifests("registry.example/builder@sha256:0", "registry.example");
     const resolved = pulumi.all([args.builderImage, args.registryHost]).apply(([image, host]) => manifests(image, host));
     const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
@@ -70,18 +75,21 @@ export class ImageBuildControl extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: [policy] },
       );
-    new k8s.core.v1.ServiceAccount(
-      `${name}-builder`,
-      {
-        metadata: {
-          name: BUILDER_SERVICE_ACCOUNT,
-          namespace: BUILD_NAMESPACE,
-          ...(args.identity ? { annotations: args.identity.serviceAccountAnnotations } : {}),
+    for (const team of buildTeams(args.builds)) {
+      const identity = args.identities?.[team];
+      new k8s.core.v1.ServiceAccount(
+        `${name}-builder-${team}`,
+        {
+          metadata: {
+            name: builderServiceAccount(team),
+            namespace: BUILD_NAMESPACE,
+            ...(identity ? { annotations: identity.serviceAccountAnnotations } : {}),
+          },
+          automountServiceAccountToken: false,
         },
-        automountServiceAccountToken: false,
-      },
-      child,
-    );
+        child,
+      );
+    }
     const rbac = "rbac.authorization.k8s.io";
     new k8s.rbac.v1.Role(
       `${name}-launcher`,

@@ -7,15 +7,16 @@
  * `RuntimeDefault` seccomp profile: that is `baseline`, never `privileged`. So builds run as
  * Kubernetes Jobs in their own namespace, `ml-builds`, enforced at `baseline`, and the platform's
  * admission policy `mlops-image-builds`, bound to that namespace only, admits exactly one shape of
- * pod there: one container, the builder image pinned by digest, the `image-builder` service
- * account, `RuntimeDefault` seccomp, no privilege escalation, no capability beyond the ones Kaniko
+ * pod there: one container, the builder image pinned by digest, the destination team's
+ * `image-builder-<team>` service account (and on Azure only that team's registry secret),
+ * `RuntimeDefault` seccomp, no privilege escalation, no capability beyond the ones Kaniko
  * needs to unpack and chown layers, no host namespace, port or path. Every other namespace keeps the
  * restricted rules, which refuse the builder (test/components/k8s/image-build-admission.test.ts).
  *
  * Pure: no Pulumi. The Job is created by the pipeline's `build-image` step, the policy by the
  * admission component.
  */
-import { BUILD_NAMESPACE, BUILDER_CAPABILITIES, BUILDER_SERVICE_ACCOUNT } from "../../workflows/steps/lib/image-build";
+import { BUILD_NAMESPACE, BUILDER_CAPABILITIES, builderRegistrySecret, builderServiceAccount } from "../../workflows/steps/lib/image-build";
 import { type AdmissionEnvironment, type AdmissionPolicyDefinition, admissionPolicyManifests } from "./admission-rules";
 import { flows, type NetworkFlow } from "./namespace";
 import type { CatalogueContext, PlatformServiceDescriptor } from "./service";
@@ -24,15 +25,15 @@ export {
   BUILD_LABEL,
   BUILD_NAMESPACE,
   BUILDER_CAPABILITIES,
-  BUILDER_IDENTITY,
   BUILDER_IMAGE,
   BUILDER_IMAGE_SETTING,
-  BUILDER_REGISTRY_SECRET,
-  BUILDER_REGISTRY_TOKEN,
-  BUILDER_SERVICE_ACCOUNT,
   type BuildRequest,
+  builderIdentityKey,
   builderImageRef,
   builderJob,
+  builderRegistrySecret,
+  builderRegistryToken,
+  builderServiceAccount,
   buildRequestProblems,
   builtImageRef,
 } from "../../workflows/steps/lib/image-build";
@@ -60,8 +61,22 @@ export interface ImageBuildScope {
   readonly registryHost: string;
   /** The declared models with a training repository (`models[]`): each may be built from its repository only. */
   readonly builds: readonly { readonly team: string; readonly model: string; readonly cloneUrl: string }[];
-  /** Secrets a build pod may mount or reference by name. @default [] */
-  readonly secrets?: readonly string[];
+  /**
+   * Azure: each team's build pod mounts its team's registry token secret ({@link builderRegistrySecret}),
+   * and no other. AWS pushes with the team's IRSA role and mounts no secret.
+   * @default false
+   */
+  readonly registrySecrets?: boolean;
+}
+
+/** The teams that own built models, sorted and unique. */
+export function buildTeams(builds: ImageBuildScope["builds"]): string[] {
+  return [...new Set(builds.map((b) => b.team))].sort();
+}
+
+/** The secrets a build pod of `team` may mount: its registry token's on Azure, none on AWS. */
+export function teamBuildSecrets(scope: Pick<ImageBuildScope, "registrySecrets">, team: string): string[] {
+  return scope.registrySecrets ? [builderRegistrySecret(team)] : [];
 }
 
 /** Flags the builder may be given; anything else (e.g. `--insecure`, `--registry-mirror`, `--skip-tls-verify`) is refused. */
@@ -83,20 +98,39 @@ export function imageBuildPolicy(builderImage: string, scope: ImageBuildScope): 
         `^--context=git://${reEscape(b.cloneUrl.replace(/^https:\/\//, ""))}#refs/(heads|tags)/[A-Za-z0-9._/-]+#[a-f0-9]{40}$`,
       )}}`,
   );
-  const secrets = litList(scope.secrets ?? []);
+  const teams = buildTeams(scope.builds);
+  const allSecrets = teams.flatMap((t) => teamBuildSecrets(scope, t));
+  const accounts = teams.map(builderServiceAccount);
+  // One entry per team: the destinations of its models, its account and (Azure) its secret. All
+  // values are strings: the API server type-checks literals as homogeneous.
+  const teamEntries = teams.map((t) => {
+    const models = scope.builds.filter((b) => b.team === t).map((b) => reEscape(b.model));
+    const destination = `^--destination=${reEscape(`${scope.registryHost}/${t}`)}/(?:${models.join("|")}):[a-f0-9]{40}$`;
+    const secret = scope.registrySecrets ? `, 'secret': ${lit(builderRegistrySecret(t))}` : "";
+    return `{'destination': ${lit(destination)}, 'account': ${lit(builderServiceAccount(t))}${secret}}`;
+  });
+  const teamSecrets = scope.registrySecrets ? "[t.secret]" : "[]";
   const sc = "object.spec.containers[0].securityContext";
   const c = "object.spec.containers[0]";
+  /** Every secret the pod references (volumes, projected volumes, env, envFrom) is in the CEL list `list`. */
+  const secretsWithin = (list: string) =>
+    `(!has(object.spec.volumes) || object.spec.volumes.all(v, (!has(v.secret) || (has(v.secret.secretName) && v.secret.secretName in ${list})) && (!has(v.projected) || !has(v.projected.sources) || v.projected.sources.all(s, !has(s.secret) || (has(s.secret.name) && s.secret.name in ${list}))))) && (!has(${c}.env) || ${c}.env.all(e, !has(e.valueFrom) || !has(e.valueFrom.secretKeyRef) || e.valueFrom.secretKeyRef.name in ${list})) && (!has(${c}.envFrom) || ${c}.envFrom.all(e, !has(e.secretRef) || e.secretRef.name in ${list}))`;
   const rule = (expression: string, message: string) => ({ expression, message, reason: "Forbidden" as const });
   return {
     name: "mlops-image-builds",
-    description: `Pods in ${BUILD_NAMESPACE} are image builds only: one container of the pinned builder image, as ${BUILDER_SERVICE_ACCOUNT}, at the baseline profile without privilege, host access or extra capabilities.`,
+    description: `Pods in ${BUILD_NAMESPACE} are image builds only: one container of the pinned builder image, as the destination team's image-builder-<team> account with only that team's credential, at the baseline profile without privilege, host access or extra capabilities.`,
     target: "pods",
     scope: "guarded",
     variables: [{ name: "builderImage", expression: lit(builderImage) }],
     validations: [
       rule(
-        `has(object.spec.serviceAccountName) && object.spec.serviceAccountName == ${lit(BUILDER_SERVICE_ACCOUNT)}`,
-        `build pods run as the ${BUILDER_SERVICE_ACCOUNT} service account only`,
+        `has(object.spec.serviceAccountName) && object.spec.serviceAccountName in ${litList(accounts)}`,
+        `build pods run as a team's image-builder-<team> service account only (${accounts.join(", ")})`,
+      ),
+      // Kaniko's RUN steps read everything the pod holds: the credential must be the destination team's.
+      rule(
+        `[${teamEntries.join(", ")}].all(t, !has(${c}.args) || !${c}.args.exists(a, a.matches(t.destination)) || (has(object.spec.serviceAccountName) && object.spec.serviceAccountName == t.account && ${secretsWithin(teamSecrets)}))`,
+        "a build pod runs as its destination team's image-builder-<team> account and holds only that team's registry secret",
       ),
       rule(
         "size(object.spec.containers) == 1 && !has(object.spec.initContainers) && !has(object.spec.ephemeralContainers)",
@@ -138,10 +172,7 @@ export function imageBuildPolicy(builderImage: string, scope: ImageBuildScope): 
         `has(${c}.args) && ${c}.args.filter(a, a.startsWith('--destination=')).size() == 1 && ${c}.args.filter(a, a.startsWith('--context=')).size() == 1 && [${pairs.join(", ")}].exists(b, ${c}.args.exists(a, a.matches(b.destination)) && ${c}.args.exists(a, a.matches(b.context)))`,
         `a build pushes one <registry>/<team>/<model>:<commit> of a declared model, built from that model's repository at a commit sha`,
       ),
-      rule(
-        `(!has(object.spec.volumes) || object.spec.volumes.all(v, (!has(v.secret) || (has(v.secret.secretName) && v.secret.secretName in ${secrets})) && (!has(v.projected) || !has(v.projected.sources) || v.projected.sources.all(s, !has(s.secret) || (has(s.secret.name) && s.secret.name in ${secrets}))))) && (!has(${c}.env) || ${c}.env.all(e, !has(e.valueFrom) || !has(e.valueFrom.secretKeyRef) || e.valueFrom.secretKeyRef.name in ${secrets})) && (!has(${c}.envFrom) || ${c}.envFrom.all(e, !has(e.secretRef) || e.secretRef.name in ${secrets}))`,
-        `a build pod reads only the secrets ${(scope.secrets ?? []).join(", ") || "(none)"}`,
-      ),
+      rule(secretsWithin(litList(allSecrets)), `a build pod reads only the secrets ${allSecrets.join(", ") || "(none)"}`),
       rule(
         `has(${c}.resources) && has(${c}.resources.limits) && 'cpu' in ${c}.resources.limits && 'memory' in ${c}.resources.limits`,
         "the builder sets cpu and memory limits",
@@ -191,7 +222,7 @@ export const imageBuildsService: PlatformServiceDescriptor = {
     name: BUILD_NAMESPACE,
     podSecurity: "baseline",
     reason:
-      "Kaniko builds the pushed commit's training image as root with CHOWN, DAC_OVERRIDE, FOWNER, FSETID, SETGID and SETUID (baseline, never privileged); the mlops-image-builds admission policy admits only the pinned builder, its service account, arguments and secrets",
+      "Kaniko builds the pushed commit's training image as root with CHOWN, DAC_OVERRIDE, FOWNER, FSETID, SETGID and SETUID (baseline, never privileged); the mlops-image-builds admission policy admits only the pinned builder, its arguments, and the destination team's service account and secret",
   },
   charts: [],
   ingress: () => [],

@@ -53,7 +53,7 @@ import { FEATURE_APPLY_SERVICE_ACCOUNT, type FeatureRepository, featureApplyReso
 import { GpuScheduling } from "./gpu";
 import { type GpuPoolCapacity, totalGpuCapacity } from "./gpu-queues";
 import { ImageBuildControl } from "./image-build-control";
-import { BUILDER_IDENTITY, BUILDER_REGISTRY_SECRET, builderImageRef } from "./image-builds";
+import { builderIdentityKey, builderImageRef } from "./image-builds";
 import { cloudImageCache } from "./image-cache";
 import { CERT_MANAGER_NAMESPACE, INGRESS_SERVICE_NAME, INTERNAL_CLIENT_CIDRS, InternalIngress, tlsIngress } from "./ingress";
 import { Kueue } from "./kueue";
@@ -898,9 +898,14 @@ export class PlatformServices extends pulumi.ComponentResource {
           builderImage: w.imageCache.apply((c) => cachedImage(builderImageRef(), c)),
           registryHost: args.cloud.registryHost,
           builds: args.imageBuilds ?? [],
-          ...(args.cloud.identities[BUILDER_IDENTITY] ? { identity: args.cloud.identities[BUILDER_IDENTITY] } : {}),
-          // Azure pushes with the repository-scoped registry token (its docker config), AWS with the identity.
-          secrets: args.cloud.cloud === "azure" ? [BUILDER_REGISTRY_SECRET] : [],
+          // One builder identity per team: AWS pushes with the team's IRSA role, Azure with the team's registry token.
+          identities: Object.fromEntries(
+            (args.imageBuilds ?? []).flatMap((b) => {
+              const id = args.cloud.identities[builderIdentityKey(b.team)];
+              return id ? [[b.team, id]] : [];
+            }),
+          ),
+          registrySecrets: args.cloud.cloud === "azure",
           dependsOn: w.ready,
         },
         { parent: this },

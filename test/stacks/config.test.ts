@@ -488,6 +488,36 @@ describe("invalid configuration is refused with the key, the value and the fix",
     expect(err.message).toMatch(/mlops-platform:services\.serving: has moved to the top-level key mlops-platform:models/);
   });
 
+  it.each([
+    ["a cache prefix", "docker-hub", "the stack registry's cache prefix of docker.io"],
+    ["another cache prefix", "gcr", "the stack registry's cache prefix of gcr.io"],
+    ["the stack's ECR prefix", "mlops-platform-test", "the stack's ECR repository prefix"],
+  ])("refuses a team named like %s when it builds a model, and only then", (_what, team, why) => {
+    const raw = rawOf("dev");
+    const teams = [
+      ...(raw.teams as Record<string, unknown>[]),
+      { ...(raw.teams as Record<string, unknown>[])[0], name: team, gpuQuota: 0 },
+    ];
+    const err = problemsOf({ ...raw, teams, models: [model({ team, dataPrefix: `teams/${team}/x/` })] });
+    expect(err.message).toContain(
+      `mlops-platform:models[0].team: is ${why}: a model built from training.repository pushes to <team>/<model>`,
+    );
+    expect(err.message).toContain(`(received: "${team}")`);
+    expect(err.message).toContain("teams[].name");
+    // The same team with a model that is not built in the cluster has no repository there.
+    expect(() =>
+      resolveConfig(
+        {
+          ...raw,
+          teams,
+          models: [model({ team, dataPrefix: `teams/${team}/x/`, training: { image: `r.example/m@sha256:${"a".repeat(64)}` } })],
+        },
+        "mlops-platform",
+        "test",
+      ),
+    ).not.toThrow();
+  });
+
   it("names the received value", () => {
     const err = problemsOf({ ...rawOf("dev"), region: "eu-central-1" });
     expect(err.message).toContain(

@@ -5,10 +5,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { NAMESPACES, PIPELINE_SERVICE_ACCOUNTS, teamNamespace } from "../../components/contracts";
+import { repositoryPath } from "../../components/k8s/argo-events";
 import { MESH_ROOT_NAMESPACE } from "../../contracts/mesh";
 import { CHART_IMAGES, CHARTS, IMAGES, PLATFORM_IMAGES } from "../../contracts/versions";
 import { SERVICE_ACCOUNTS } from "../../stacks/identities";
 import type { PlanResource, PlanResult } from "../../tools/lib/harness";
+import { readStackConfig } from "../../tools/lib/stack-config";
 import { isSecret, UNKNOWN } from "../../tools/lib/values";
 import { NO_UPSTREAM_SCHEMA, schemaError } from "../components/k8s/schemas";
 import { shippedPlan } from "../support/shipped-plan";
@@ -293,19 +295,18 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       expect(c.command).toEqual(["node", "dist/git-webhook.js"]);
       const env = Object.fromEntries((c.env as Obj[]).map((v) => [v.name, v.value ?? v.valueFrom]));
       expect(env.GIT_PROVIDER).toBe(e.git.provider);
-      // The configured repositories, then those of the models built from their own repository.
-      const builtRepos = ((sensor.triggers as Obj[]) ?? [])
-        .filter((t) => String((t.template as Obj).name).startsWith("build-"))
-        .map((t) => {
-          const wf = (((t.template as Obj).k8s as Obj).source as Obj).resource as Obj;
-          const step = ((((wf.spec as Obj).templates as Obj[])[0] as Obj).steps as Obj[][])[0]?.[0] as Obj;
-          const url = ((step.arguments as Obj).parameters as { name: string; value: string }[]).find((p) => p.name === "clone-url")?.value;
-          return new URL(String(url)).pathname.replace(/^\/+/, "").replace(/\.git$/, "");
-        });
-      // And the declared feature repository's (services.feast.repository), whose pushes run feast apply.
-      const featureRepos = ((sensor.dependencies as Obj[]) ?? [])
-        .filter((d) => d.name === "features")
-        .map((d) => /^repository == "(.+)"$/.exec(String((((d.filters as Obj).exprs as Obj[])[0] as Obj).expr))?.[1] ?? "");
+      // The configured repositories, then those of the models built from their own repository
+      // (models[].training.repository), then the declared feature repository's
+      // (services.feast.repository, whose pushes run feast apply): all read from the stack file,
+      // not from the Sensor under test.
+      const values = readStackConfig(process.cwd(), e.stack).values;
+      const builtRepos = ((values["mlops-platform:models"] ?? []) as { training?: { repository?: string } }[]).flatMap((m) =>
+        m.training?.repository ? [repositoryPath(m.training.repository)] : [],
+      );
+      const feature = (values["mlops-platform:services"] as { feast?: { repository?: { url?: string } } } | undefined)?.feast?.repository
+        ?.url;
+      const featureRepos = feature ? [repositoryPath(feature)] : [];
+      expect(builtRepos.length).toBeGreaterThan(0);
       expect(env.GIT_REPOSITORIES).toBe([...new Set([...e.git.repositories, ...builtRepos, ...featureRepos])].join("\n"));
       expect(env.GIT_WEBHOOK_SECRET).toEqual({ secretKeyRef: { name: "git-webhook", key: "secret" } });
       expect(env.FORWARD_TOKEN).toEqual({ secretKeyRef: { name: "git-webhook", key: "token" } });

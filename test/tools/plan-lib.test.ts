@@ -49,6 +49,20 @@ describe("placeholders", () => {
     });
     expect(role.arn).toBe(`arn:aws:iam::${PLACEHOLDER_AWS_ACCOUNT}:role/mlflow`);
     expect(role.name).toBeUndefined(); // given names are not overwritten
+    // The provider's auto-name (logical name, "-", 7 characters) must fit the AWS limit, as in a real preview.
+    const role56 = { type: "aws:iam/role:Role", name: "r".repeat(56), urn: "u5", inputs: {}, region: "me-central-1" };
+    expect(String(placeholderOutputs(role56).name)).toHaveLength(64);
+    expect(() => placeholderOutputs({ ...role56, name: "r".repeat(57) })).toThrow(/longer than the 64 AWS allows.*shorten/);
+    expect(() => placeholderOutputs({ ...role56, name: "r".repeat(57), inputs: { name: "explicit" } })).not.toThrow();
+    expect(() =>
+      placeholderOutputs({
+        type: "aws:elasticache/replicationGroup:ReplicationGroup",
+        name: "c".repeat(33),
+        urn: "u6",
+        inputs: {},
+        region: "me-central-1",
+      }),
+    ).toThrow(/40 AWS allows/);
     const key = placeholderOutputs({ type: "aws:kms/key:Key", name: "k", urn: "u3", inputs: {}, region: "me-central-1" });
     expect(key.arn).toMatch(new RegExp(`^arn:aws:kms:me-central-1:${PLACEHOLDER_AWS_ACCOUNT}:key/[0-9a-f-]{36}$`));
     const vpc = placeholderOutputs({ type: "aws:ec2/vpc:Vpc", name: "v", urn: "u4", inputs: {}, region: "me-central-1" });

@@ -27,6 +27,7 @@ const DIGEST = `sha256:${"f".repeat(64)}`;
 /** A fake API server: Jobs finish after `pollsToFinish` reads with `outcome`, their pod reports `message`. */
 const jobs = new Map<string, { job: Obj; reads: number }>();
 const behaviour = { pollsToFinish: 2, outcome: "succeeded" as "succeeded" | "failed", message: `${DIGEST}\n` };
+const champion = { state: "lineage" as "none" | "no-lineage" | "lineage" };
 let server: Server;
 let url = "";
 
@@ -55,6 +56,16 @@ beforeAll(async () => {
         j.reads++;
         const done = j.reads >= behaviour.pollsToFinish;
         return send(200, { ...j.job, status: done ? { [behaviour.outcome]: 2 } : { active: 1 } });
+      }
+      // The fake MLflow: the champion of "fraud-scorer" (when `champion` says so).
+      if (req.method === "GET" && u.pathname === "/api/2.0/mlflow/registered-models/alias") {
+        if (champion.state === "none" || u.searchParams.get("name") !== "fraud-scorer")
+          return send(404, { error_code: "RESOURCE_DOES_NOT_EXIST", message: "no alias" });
+        return send(200, { model_version: { name: "fraud-scorer", version: "3", run_id: "run-3", aliases: ["champion"] } });
+      }
+      if (req.method === "GET" && u.pathname === "/api/2.0/mlflow/runs/get") {
+        const tags = champion.state === "lineage" ? [{ key: "mlops.platform/code-version", value: "a".repeat(40) }] : [];
+        return send(200, { run: { info: { run_id: u.searchParams.get("run_id") }, data: { tags } } });
       }
       if (req.method === "GET" && u.pathname === `/api/v1/namespaces/${BUILD_NAMESPACE}/pods`) {
         const name = (u.searchParams.get("labelSelector") ?? "").replace(/^job-name=/, "");
@@ -94,6 +105,8 @@ async function build(flags: Record<string, string> = {}, env: Obj = {}) {
       PLATFORM_BUILDER_IMAGE: BUILDER,
       KUBE_API_URL: url,
       KUBE_TOKEN: "sa-token",
+      PLATFORM_MLFLOW_URL: url,
+      MLFLOW_TRACKING_TOKEN: "sa-token",
       STEP_OUTPUT_DIR: out,
       ...env,
     } as Record<string, string>,
@@ -127,31 +140,77 @@ describe("build-image step", () => {
     expect(((template.containers as Obj[])[0] as Obj).args).toContain(`--destination=${REGISTRY}/fraud/fraud-scorer:${COMMIT}`);
   });
 
-  it("on Azure, mounts the registry token's secret (the one the policy admits there); on AWS, none", async () => {
-    jobs.clear();
-    Object.assign(behaviour, { pollsToFinish: 1, outcome: "succeeded", message: `${DIGEST}\n` });
-    const azure = await build(
-      {},
-      {
-        PLATFORM_CLOUD: "azure",
-        PLATFORM_REGION: "uaenorth",
-        PLATFORM_ALLOWED_DATA_PREFIXES: "abfss://d@a.dfs.core.windows.net/platform/",
-      },
-    );
-    expect(azure.code, azure.log).toBe(EXIT.OK);
-    const spec = (((([...jobs.values()][0]?.job.spec ?? {}) as Obj).template as Obj).spec ?? {}) as Obj;
-    expect(JSON.stringify(spec.volumes)).toContain('"secretName":"image-builder-registry"');
-    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec };
+  describe("the team's push credential", () => {
     const scope = {
       registryHost: REGISTRY,
-      builds: [{ team: "fraud", model: "fraud-scorer", cloneUrl: "https://git.example.ae/fraud/fraud-scorer.git" }],
+      builds: [
+        { team: "fraud", model: "fraud-scorer", cloneUrl: "https://git.example.ae/fraud/fraud-scorer.git" },
+        { team: "credit", model: "credit-risk", cloneUrl: "https://git.example.ae/credit/credit-risk.git" },
+      ],
     };
-    expect(
-      evaluatePolicy(imageBuildPolicy(BUILDER, { ...scope, secrets: ["image-builder-registry"] }), {
-        object: pod,
+    const lastPodSpec = () => (((([...jobs.values()][0]?.job.spec ?? {}) as Obj).template as Obj).spec ?? {}) as Obj;
+    const admitted = (spec: Obj, registrySecrets: boolean) =>
+      evaluatePolicy(imageBuildPolicy(BUILDER, { ...scope, registrySecrets }), {
+        object: { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec },
         namespace: BUILD_NAMESPACE,
-      }).failures,
-    ).toEqual([]);
+      }).failures;
+
+    it("on AWS, runs as the team's account (its IRSA role pushes) and mounts no volume at all", async () => {
+      jobs.clear();
+      Object.assign(behaviour, { pollsToFinish: 1, outcome: "succeeded", message: `${DIGEST}\n` });
+      const aws = await build({ "clone-url": "https://git.example.ae/credit/credit-risk.git", team: "credit", model: "credit-risk" });
+      expect(aws.code, aws.log).toBe(EXIT.OK);
+      const spec = lastPodSpec();
+      expect(spec.serviceAccountName).toBe("image-builder-credit");
+      expect(spec.volumes).toBeUndefined();
+      expect(((spec.containers as Obj[])[0] as Obj).volumeMounts).toBeUndefined();
+      expect(admitted(spec, false)).toEqual([]);
+      // The same pod under another team's account is refused.
+      expect(admitted({ ...spec, serviceAccountName: "image-builder-fraud" }, false).join("; ")).toMatch(/destination team's/);
+    });
+    it("on Azure, runs as the team's account and mounts only the team's registry token secret (the ones the policy admits)", async () => {
+      jobs.clear();
+      Object.assign(behaviour, { pollsToFinish: 1, outcome: "succeeded", message: `${DIGEST}\n` });
+      const azure = await build(
+        {},
+        {
+          PLATFORM_CLOUD: "azure",
+          PLATFORM_REGION: "uaenorth",
+          PLATFORM_ALLOWED_DATA_PREFIXES: "abfss://d@a.dfs.core.windows.net/platform/",
+        },
+      );
+      expect(azure.code, azure.log).toBe(EXIT.OK);
+      const spec = lastPodSpec();
+      expect(spec.serviceAccountName).toBe("image-builder-fraud");
+      expect((spec.volumes as Obj[]).map((v) => (v.secret as Obj | undefined)?.secretName)).toEqual(["image-builder-registry-fraud"]);
+      expect(admitted(spec, true)).toEqual([]);
+    });
+  });
+
+  it.each([
+    [
+      "no champion (the model's first push)",
+      "none",
+      /has no champion: there is no production run to retrain; submit training-pipeline by hand/,
+    ],
+    ["a champion without lineage", "no-lineage", /was not trained by this pipeline/],
+  ] as const)("refuses, before building anything, a model with %s", async (_what, state, message) => {
+    jobs.clear();
+    champion.state = state;
+    const r = await build({ "model-name": "fraud-scorer" });
+    champion.state = "lineage";
+    expect(r.code).toBe(EXIT.REFUSED);
+    expect(r.log).toMatch(message);
+    expect(jobs.size).toBe(0);
+  });
+
+  it("builds a model whose champion can be retrained", async () => {
+    jobs.clear();
+    Object.assign(behaviour, { pollsToFinish: 1, outcome: "succeeded", message: `${DIGEST}\n` });
+    const r = await build({ "model-name": "fraud-scorer" });
+    expect(r.code, r.log).toBe(EXIT.OK);
+    expect(r.log).toContain("fraud-scorer has a champion (run run-3)");
+    expect(jobs.size).toBe(1);
   });
 
   it("reuses the Job of the same commit on a retry", async () => {

@@ -74,6 +74,24 @@ const AWS_NAMED_PREFIXES = [
   "aws:elasticache/userGroup:",
 ];
 
+/**
+ * The longest physical name the provider accepts where it auto-names (the AWS API limits, which
+ * the provider's auto-naming enforces: a logical name plus "-" and 7 random characters longer than
+ * this fails `pulumi preview`). The plan fails the same way, so a fork with a long project, stack,
+ * team or model name is caught offline. Only limits tighter than 128 are listed.
+ */
+export const AWS_AUTONAME_MAX_LENGTH: Readonly<Record<string, number>> = {
+  "aws:iam/role:Role": 64,
+  "aws:s3/bucket:Bucket": 63,
+  "aws:s3/bucketV2:BucketV2": 63,
+  "aws:rds/instance:Instance": 63,
+  "aws:rds/cluster:Cluster": 63,
+  "aws:elasticache/replicationGroup:ReplicationGroup": 40,
+  "aws:eks/nodeGroup:NodeGroup": 63,
+  "aws:sqs/queue:Queue": 80,
+  "aws:eks/cluster:Cluster": 100,
+};
+
 /** EC2-style id prefixes. */
 const AWS_ID_PREFIX: Record<string, string> = {
   "aws:ec2/vpc:Vpc": "vpc",
@@ -105,6 +123,11 @@ function awsPlaceholders(p: PlaceholderInput): Record<string, unknown> {
     const given = p.inputs[autonameKey];
     const prefix = p.inputs[`${autonameKey}Prefix`];
     physical = typeof given === "string" ? given : typeof prefix === "string" ? `${prefix}${digest(p.urn, 26)}` : autoName(p.name, p.urn);
+    const max = AWS_AUTONAME_MAX_LENGTH[p.type];
+    if (given === undefined && max !== undefined && physical.length > max)
+      throw new Error(
+        `${p.type} "${p.name}": the provider auto-names it "${p.name}" plus "-" and 7 random characters (${physical.length}), longer than the ${max} AWS allows, so \`pulumi preview\` would fail; shorten the project, stack, team or model name, or give the resource an explicit name`,
+      );
     if (given === undefined) out[autonameKey] = physical;
   }
   const idPrefix = AWS_ID_PREFIX[p.type];

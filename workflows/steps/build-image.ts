@@ -8,13 +8,19 @@
  * (`<registry>/<team>/<model>@sha256:<digest>`) and `commit`: the pipeline trains with that image,
  * and lineage records both. The registry is the platform's (`PLATFORM_ALLOWED_REGISTRIES`, first
  * entry); the builder image is the platform's pin (`PLATFORM_BUILDER_IMAGE`).
+ *
+ * With `--model-name`, MLflow is asked first: a model without a retrainable champion (its first
+ * push, before the hand-run first training) is refused before anything is built, since the
+ * following `retrain-built` step would refuse it anyway.
  */
 import { cli, EXIT, parseFlags, type StepContext, StepError, usageError } from "./lib/cli";
 import { exitCodeForStatus, sendJson } from "./lib/http";
 import { BUILD_NAMESPACE, BUILDER_IMAGE_SETTING, builderJob, buildRequestProblems } from "./lib/image-build";
 import { inClusterConnection, KubeClient } from "./lib/kube";
+import { MlflowClient, mlflowToken } from "./lib/mlflow";
 import { writeOutputs } from "./lib/outputs";
 import { readSettings } from "./lib/settings";
+import { retrainableChampion } from "./retrain";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,6 +33,7 @@ export async function main(ctx: StepContext): Promise<number> {
     team: { required: true, description: "the model's team" },
     model: { required: true, description: "the model's name" },
     dockerfile: { required: false, description: "Dockerfile path in the repository (default Dockerfile)" },
+    "model-name": { required: false, description: "registered model: refuse before building when it has no champion to retrain" },
     "poll-seconds": { required: false, description: "seconds between status checks (default 10)" },
     "timeout-seconds": { required: false, description: "give up after this long (default 3600)" },
   });
@@ -49,6 +56,11 @@ export async function main(ctx: StepContext): Promise<number> {
   };
   const problems = buildRequestProblems(request);
   if (problems.length) throw usageError(`build refused:\n  - ${problems.join("\n  - ")}`);
+  const registered = (f["model-name"] ?? "").trim();
+  if (registered !== "") {
+    const run = await retrainableChampion(new MlflowClient(settings.mlflowUrl, mlflowToken(ctx.env)), registered);
+    ctx.log(`${registered} has a champion (run ${run.runId}) to retrain with the built commit`);
+  }
   const poll = Number(f["poll-seconds"] ?? "10") * 1000;
   const deadline = Date.now() + Number(f["timeout-seconds"] ?? "3600") * 1000;
 

@@ -101,6 +101,26 @@ export function retrainWorkflow(
   };
 }
 
+/**
+ * The run of `model`'s champion, which a retraining repeats; refused (EXIT.REFUSED) when there is
+ * none or it has no lineage. `build-image` asks first, so a push never builds what cannot train.
+ */
+export async function retrainableChampion(mlflow: MlflowClient, model: string): Promise<RunInfo> {
+  const champion = await mlflow.getVersionByAlias(model, CHAMPION_ALIAS);
+  if (!champion)
+    throw new StepError(
+      `model ${model} has no ${CHAMPION_ALIAS}: there is no production run to retrain; submit training-pipeline by hand`,
+      EXIT.REFUSED,
+    );
+  const run = await mlflow.getRun(champion.runId);
+  if (!run?.tags[TAGS.codeVersion])
+    throw new StepError(
+      `the champion (version ${champion.version}) was not trained by this pipeline: no lineage to retrain from`,
+      EXIT.REFUSED,
+    );
+  return run;
+}
+
 /** Entry point. */
 export async function main(ctx: StepContext): Promise<number> {
   const f = parseFlags(ctx.argv, {
@@ -128,18 +148,7 @@ export async function main(ctx: StepContext): Promise<number> {
   const mlflow = new MlflowClient(settings.mlflowUrl, mlflowToken(ctx.env));
   const model = f["model-name"] ?? "";
   if (reproduce !== "") return submitReproduction(ctx, mlflow, model, reproduce, f.reason ?? `reproduce ${model} version ${reproduce}`);
-  const champion = await mlflow.getVersionByAlias(model, CHAMPION_ALIAS);
-  if (!champion)
-    throw new StepError(
-      `model ${model} has no ${CHAMPION_ALIAS}: there is no production run to retrain; submit training-pipeline by hand`,
-      EXIT.REFUSED,
-    );
-  const run = await mlflow.getRun(champion.runId);
-  if (!run?.tags[TAGS.codeVersion])
-    throw new StepError(
-      `the champion (version ${champion.version}) was not trained by this pipeline: no lineage to retrain from`,
-      EXIT.REFUSED,
-    );
+  const run = await retrainableChampion(mlflow, model);
   const args = retrainArguments(run, model, f["data-uri"] ?? "");
   // A git push trains its own code: the pushed commit and the image built from it (lineage records both).
   if (pushed.commit !== "") Object.assign(args, { "code-version": pushed.commit, "training-image": pushed.image });

@@ -5,6 +5,7 @@ import { subnetLayout, zoneNames } from "../../../components/aws/layout";
 import {
   cacheIdentifier,
   databaseIdentifier,
+  iamRoleName,
   isValidCacheIdentifier,
   isValidDatabaseIdentifier,
   stackPrefix,
@@ -80,6 +81,21 @@ describe("naming", () => {
     expect(long.length).toBeLessThanOrEqual(32);
     expect(isValidCacheIdentifier(cacheIdentifier(long))).toBe(true);
     expect(stackPrefix("9lives", "x")).toMatch(/^[a-z]/);
+  });
+});
+
+describe("iamRoleName", () => {
+  it("leaves a role to the provider's auto-name while that fits IAM's 64 characters, and names it explicitly past that", () => {
+    expect(iamRoleName("a".repeat(56))).toBeUndefined();
+    // The longest prefix (32) with a long team's release identity: over 64 as an auto-name.
+    const logical = `${stackPrefix("mlops-platform", "uae-prod-retail-x")}-identity-team-fraud-detection-scoring-tm-release`;
+    const name = iamRoleName(logical) as string;
+    expect(name.length).toBeLessThanOrEqual(64);
+    expect(name).toMatch(/^[\w+=,.@-]+$/);
+    expect(name.startsWith(logical.slice(0, 40))).toBe(true);
+    // Stable across runs, and distinct for names that share the first 55 characters.
+    expect(iamRoleName(logical)).toBe(name);
+    expect(iamRoleName(logical.replace(/release$/, "train"))).not.toBe(name);
   });
 });
 

@@ -13,16 +13,18 @@
  * `builderJob()` makes. The second part of this file evaluates that policy (real CEL) on the
  * builder's pod and on look-alikes, and validates the Job and the policy against upstream schemas.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { admissionPolicies } from "../../../components/k8s/admission-rules";
 import { BUILD_LAUNCHER } from "../../../components/k8s/image-build-control";
 import {
   BUILD_NAMESPACE,
   BUILDER_CAPABILITIES_WITHIN_BASELINE,
-  BUILDER_REGISTRY_SECRET,
-  BUILDER_SERVICE_ACCOUNT,
   builderImageRef,
   builderJob,
+  builderRegistrySecret,
+  builderServiceAccount,
   buildRequestProblems,
   builtImageRef,
   imageBuildAdmissionManifests,
@@ -118,7 +120,6 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
       { team: "fraud", model: "fraud-scorer", cloneUrl: "https://git.example.ae/fraud/fraud-scorer.git" },
       { team: "risk", model: "churn", cloneUrl: "https://git.example.ae/risk/churn.git" },
     ],
-    secrets: ["registry-push"],
   };
   const POLICY = imageBuildPolicy(BUILDER, SCOPE);
   const request = {
@@ -157,7 +158,7 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
     expect(args).toContain("--digest-file=/dev/termination-log");
     expect(builtImageRef(REGISTRY, "fraud", "fraud-scorer", request.commit)).toBe(`${REGISTRY}/fraud/fraud-scorer:${request.commit}`);
     expect((job.metadata as Obj).namespace).toBe(BUILD_NAMESPACE);
-    expect((pod().spec as Obj).serviceAccountName).toBe(BUILDER_SERVICE_ACCOUNT);
+    expect((pod().spec as Obj).serviceAccountName).toBe(builderServiceAccount("fraud"));
     expect(BUILDER_CAPABILITIES_WITHIN_BASELINE).toBe(true);
   });
 
@@ -168,8 +169,17 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
       /only the builder image/,
     ],
     ["the builder by tag", (p) => (container(p).image = `${REGISTRY}/mirror/kaniko-project/executor:v1.23.2`), /only the builder image/],
-    ["another service account", (p) => ((p.spec as Obj).serviceAccountName = "pipeline-train"), /image-builder service account only/],
-    ["no service account (default)", (p) => delete (p.spec as Obj).serviceAccountName, /image-builder service account only/],
+    [
+      "another service account",
+      (p) => ((p.spec as Obj).serviceAccountName = "pipeline-train"),
+      /image-builder-<team> service account only/,
+    ],
+    ["no service account (default)", (p) => delete (p.spec as Obj).serviceAccountName, /image-builder-<team> service account only/],
+    [
+      "another team's builder account",
+      (p) => ((p.spec as Obj).serviceAccountName = builderServiceAccount("risk")),
+      /its destination team's image-builder-<team> account/,
+    ],
     ["a privileged builder", (p) => ((container(p).securityContext as Obj).privileged = true), /privileged containers/],
     ["privilege escalation", (p) => ((container(p).securityContext as Obj).allowPrivilegeEscalation = true), /allowPrivilegeEscalation/],
     ["SYS_ADMIN added", (p) => (((container(p).securityContext as Obj).capabilities as Obj).add = ["SYS_ADMIN"]), /adds at most/],
@@ -232,12 +242,10 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
     ],
     ["an unnamed secret in envFrom", (p) => (container(p).envFrom = [{ secretRef: { name: "mlflow-admin" } }]), /only the secrets/],
   ];
-  it("admits the named secret and every declared model's build", () => {
-    const p = pod();
-    (p.spec as Obj).volumes = [{ name: "push", secret: { secretName: "registry-push" } }];
-    expect(verdict(p)).toEqual([]);
+  it("admits every declared model's build under its own team's account", () => {
     const churn = builderJob({ ...request, team: "risk", model: "churn", cloneUrl: "https://git.example.ae/risk/churn.git" }, "b");
     const t = (churn.spec as Obj).template as Obj;
+    expect((t.spec as Obj).serviceAccountName).toBe(builderServiceAccount("risk"));
     expect(verdict({ apiVersion: "v1", kind: "Pod", metadata: { name: "b" }, spec: t.spec })).toEqual([]);
   });
 
@@ -267,31 +275,96 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
     for (const o of [...m.policies, ...m.bindings]) expect(await schemaError(o as Obj)).toBeUndefined();
   });
 
-  describe("with the cloud's push credentials", () => {
-    const AZURE_SCOPE = { ...SCOPE, secrets: [BUILDER_REGISTRY_SECRET] };
-    const azurePod = (): Obj => {
-      const t = structuredClone((builderJob({ ...request, registrySecret: true }, "b").spec as Obj).template as Obj);
+  describe("with the cloud's push credentials, one per team", () => {
+    const AZURE_SCOPE = { ...SCOPE, registrySecrets: true };
+    const azurePod = (r: Partial<typeof request> = {}): Obj => {
+      const t = structuredClone((builderJob({ ...request, ...r, registrySecret: true }, "b").spec as Obj).template as Obj);
       return { apiVersion: "v1", kind: "Pod", metadata: { name: "b" }, spec: t.spec };
     };
+    const risk = { team: "risk", model: "churn", cloneUrl: "https://git.example.ae/risk/churn.git" };
     const azureVerdict = (p: Obj) => {
       const v = evaluatePolicy(imageBuildPolicy(BUILDER, AZURE_SCOPE), { object: p, namespace: BUILD_NAMESPACE });
       expect(v.errors).toEqual([]);
       return v.failures;
     };
 
-    it("admits the Azure builder mounting the registry token's docker config as Kaniko's config.json", async () => {
+    it("admits each team's Azure builder mounting its own team's registry token as Kaniko's config.json", async () => {
       expect(await schemaError(builderJob({ ...request, registrySecret: true }, "b"))).toBeUndefined();
       const p = azurePod();
+      expect((p.spec as Obj).serviceAccountName).toBe("image-builder-fraud");
       expect((p.spec as Obj).volumes).toEqual([
         {
           name: "registry-auth",
-          secret: { secretName: BUILDER_REGISTRY_SECRET, items: [{ key: ".dockerconfigjson", path: "config.json" }] },
+          secret: { secretName: "image-builder-registry-fraud", items: [{ key: ".dockerconfigjson", path: "config.json" }] },
         },
       ]);
       expect(container(p).volumeMounts).toEqual([{ name: "registry-auth", mountPath: "/kaniko/.docker", readOnly: true }]);
       expect(azureVerdict(p)).toEqual([]);
-      // Where the token's secret is not listed (AWS), the same pod is refused.
+      expect(azureVerdict(azurePod(risk))).toEqual([]);
+      // Where no team has a secret (AWS), the same pod is refused.
       expect(verdict(p).some((m) => /only the secrets/.test(m))).toBe(true);
+    });
+
+    // Kaniko's RUN steps read what the pod holds: team A's build may hold only A's credential.
+    const teamMessage = /its destination team's image-builder-<team> account and holds only that team's registry secret/;
+    it.each([
+      [
+        "fraud's build with risk's secret",
+        (p: Obj) => {
+          (((p.spec as Obj).volumes as Obj[])[0]?.secret as Obj).secretName = builderRegistrySecret("risk");
+        },
+      ],
+      [
+        "fraud's build with both teams' secrets",
+        (p: Obj) => {
+          ((p.spec as Obj).volumes as Obj[]).push({ name: "x", secret: { secretName: builderRegistrySecret("risk") } });
+        },
+      ],
+      [
+        "fraud's build with risk's secret in a projected volume",
+        (p: Obj) => {
+          ((p.spec as Obj).volumes as Obj[]).push({
+            name: "y",
+            projected: { sources: [{ secret: { name: builderRegistrySecret("risk") } }] },
+          });
+        },
+      ],
+      [
+        "fraud's build with risk's secret in env",
+        (p: Obj) => {
+          container(p).env = [
+            { name: "T", valueFrom: { secretKeyRef: { name: builderRegistrySecret("risk"), key: ".dockerconfigjson" } } },
+          ];
+        },
+      ],
+      [
+        "fraud's build as risk's account",
+        (p: Obj) => {
+          (p.spec as Obj).serviceAccountName = builderServiceAccount("risk");
+        },
+      ],
+      [
+        "a build to risk's repository as fraud's account with fraud's secret",
+        (p: Obj) => {
+          container(p).args = (container(azurePod(risk)).args as string[]).slice();
+        },
+      ],
+    ])("refuses %s", (_what, mutate) => {
+      const p = azurePod();
+      mutate(p);
+      const f = azureVerdict(p);
+      expect(
+        f.some((m) => teamMessage.test(m)),
+        f.join("; "),
+      ).toBe(true);
+    });
+
+    it("on AWS refuses a build to another team's repository under the builder's own account (its role cannot push there)", () => {
+      const p = pod();
+      const other = structuredClone((builderJob({ ...request, ...risk }, "b").spec as Obj).template as Obj);
+      container(p).args = (((other.spec as Obj).containers as Obj[])[0] as Obj).args;
+      expect((p.spec as Obj).serviceAccountName).toBe("image-builder-fraud");
+      expect(verdict(p).some((m) => teamMessage.test(m))).toBe(true);
     });
 
     it("admits the web-identity token the AWS and Azure webhooks project (no secret)", () => {
@@ -320,7 +393,7 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
         (p: Obj) =>
           ((p.spec as Obj).volumes as Obj[]).push({
             name: "y",
-            projected: { sources: [{ secret: { name: BUILDER_REGISTRY_SECRET } }, { secret: { name: "git-webhook" } }] },
+            projected: { sources: [{ secret: { name: builderRegistrySecret("fraud") } }, { secret: { name: "git-webhook" } }] },
           }),
       ],
     ])("refuses %s", (_what, mutate) => {
@@ -341,6 +414,17 @@ describe("the build namespace's exception: Kaniko at baseline, one pinned image,
     expect(() => builderJob({ ...request, ...change }, "b")).toThrow(new RegExp(key));
   });
 });
+
+/** The teams owning the models a shipped stack builds (`models[].training.repository`), from its stack file. */
+const builtTeams = (stack: string): string[] =>
+  (
+    (parse(readFileSync(`Pulumi.${stack}.yaml`, "utf8")) as { config: Record<string, unknown> }).config["mlops-platform:models"] as {
+      team: string;
+      training: { repository?: string };
+    }[]
+  )
+    .filter((m) => m.training.repository !== undefined)
+    .map((m) => m.team);
 
 describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("the build namespace in the shipped stack %s", (stack) => {
   const objects = () => shippedPlan(stack).manifests.map((m) => m.object as Obj);
@@ -377,7 +461,9 @@ describe.each(["dev", "uae-prod", "dev-azure", "uae-prod-azure"])("the build nam
     expect(inBuilds.flatMap((b) => b.subjects as Obj[])).toEqual([
       { kind: "ServiceAccount", name: BUILD_LAUNCHER.serviceAccount, namespace: BUILD_LAUNCHER.namespace },
     ]);
-    expect(named("ServiceAccount", BUILDER_SERVICE_ACCOUNT, BUILD_NAMESPACE)).toHaveLength(1);
+    // One builder account per team that owns built models, and no shared one.
+    const accounts = objects().filter((o) => o.kind === "ServiceAccount" && (o.metadata as Obj).namespace === BUILD_NAMESPACE);
+    expect(accounts.map((o) => (o.metadata as Obj).name).sort()).toEqual([...new Set(builtTeams(stack))].map(builderServiceAccount).sort());
     for (const o of [policy, binding, ...inBuilds]) expect(await schemaError(o as Obj)).toBeUndefined();
   });
 });

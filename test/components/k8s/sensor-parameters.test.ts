@@ -217,6 +217,60 @@ describe("data events: routed by the model's data prefix, one per batch", () => 
   });
 });
 
+/**
+ * Argo Events' expr filter (govaluate) on the subset the platform writes: `name == "literal"`,
+ * `name != "literal"`, joined by `&&` / `||` (`&&` binds tighter). Anything else throws, so a
+ * changed expression fails here instead of being judged by a look-alike. Fields are read at their
+ * dotted path in the event; a missing field makes the filter false, as Argo Events documents.
+ */
+function exprFilterPasses(expr: string, fields: { name: string; path: string }[], event: Obj): boolean {
+  const values: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = f.path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Obj)[k] : undefined), event);
+    if (v === undefined) return false;
+    values[f.name] = v;
+  }
+  const tokens = expr.match(/"(?:[^"\\]|\\.)*"|==|!=|&&|\|\||[A-Za-z_][A-Za-z0-9_]*|\S/g) ?? [];
+  let i = 0;
+  const comparison = (): boolean => {
+    const name = tokens[i++] ?? "";
+    const op = tokens[i++];
+    const lit = tokens[i++] ?? "";
+    if (!/^[A-Za-z_]\w*$/.test(name) || !(name in values) || (op !== "==" && op !== "!=") || !/^".*"$/.test(lit))
+      throw new Error(`unsupported expr filter: ${expr}`);
+    const equal = values[name] === JSON.parse(lit);
+    return op === "==" ? equal : !equal;
+  };
+  const and = (): boolean => {
+    let v = comparison();
+    while (tokens[i] === "&&") {
+      i++;
+      v = comparison() && v;
+    }
+    return v;
+  };
+  let v = and();
+  while (tokens[i] === "||") {
+    i++;
+    v = and() || v;
+  }
+  if (i !== tokens.length) throw new Error(`unsupported expr filter: ${expr}`);
+  return v;
+}
+
+/** The git-push dependencies of `deps` a relayed push of `repository` satisfies (expr filters, logical and). */
+function pushRoutes(deps: Obj[], repository: string | undefined): string[] {
+  const event = { body: repository === undefined ? {} : { repository } };
+  return deps
+    .filter((d) => d.eventName === "push")
+    .filter((d) =>
+      (((d.filters as Obj | undefined)?.exprs as { expr: string; fields: { name: string; path: string }[] }[] | undefined) ?? []).every(
+        (x) => exprFilterPasses(x.expr, x.fields, event),
+      ),
+    )
+    .map((d) => String(d.name));
+}
+
 describe("git pushes to a model's repository: build that commit, retrain that model", () => {
   const git = { provider: "gitlab" as const, repositories: ["acme/shared", "risk/models/churn"], branches: ["main"], secret: "x" };
   const builds = [{ registeredModel: "churn", team: "risk", model: "churn", cloneUrl: "https://git.example.ae/risk/models/churn.git" }];
@@ -234,12 +288,32 @@ describe("git pushes to a model's repository: build that commit, retrain that mo
 
   it("routes the model's repository to its build trigger and every other repository to the generic one", () => {
     expect(deps.map((d) => d.name)).toEqual(["data0", "data1", "git", "build0", "schedule"]);
-    expect(deps.find((d) => d.name === "build0")?.filters).toEqual({
-      exprs: [{ expr: 'repository == "risk/models/churn"', fields: [{ name: "repository", path: "body.repository" }] }],
-    });
-    expect(deps.find((d) => d.name === "git")?.filters).toEqual({
-      exprs: [{ expr: 'repository != "risk/models/churn"', fields: [{ name: "repository", path: "body.repository" }] }],
-    });
+    // Evaluated on relayed push events: each push reaches exactly one route.
+    expect(pushRoutes(deps, "risk/models/churn")).toEqual(["build0"]);
+    expect(pushRoutes(deps, "acme/shared")).toEqual(["git"]);
+    // Look-alikes of the built repository are not built: prefixes, suffixes, case, .git.
+    for (const other of ["risk/models/churn2", "risk/models", "risk/models/churn/x", "Risk/Models/Churn", "risk/models/churn.git", ""])
+      expect(pushRoutes(deps, other), other).toEqual(["git"]);
+    // An event without the field matches no filtered route (Argo Events: an error is false).
+    expect(pushRoutes(deps, undefined)).toEqual([]);
+    // With two built repositories, each routes to its own build only, the rest to the generic trigger.
+    const two = sensorSpec(
+      {
+        dataEvents: { kind: "sqs" } as never,
+        pipelinesNamespaceName: "ml-pipelines",
+        retrainModels: ["churn", "credit"],
+        git: { ...git, repositories: [...git.repositories, "risk/credit"] },
+        builds: [
+          ...builds,
+          { registeredModel: "credit", team: "risk", model: "credit", cloneUrl: "https://git.example.ae/risk/credit.git" },
+        ],
+      },
+      "s3://d/",
+      {},
+    ).dependencies as Obj[];
+    expect(pushRoutes(two, "risk/models/churn")).toEqual(["build0"]);
+    expect(pushRoutes(two, "risk/credit")).toEqual(["build1"]);
+    expect(pushRoutes(two, "acme/shared")).toEqual(["git"]);
     const trigger = (withBuilds.triggers as Obj[]).find((t) => (t.template as Obj).name === "build-churn") as Obj;
     expect((trigger.template as Obj).conditions).toBe("build0");
     const wf = workflowOf(trigger);

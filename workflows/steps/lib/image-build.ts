@@ -12,18 +12,33 @@ export const BUILD_NAMESPACE = "ml-builds";
  * `build-image` step runs: the pinned builder as the stack registry serves it, by digest.
  */
 export const BUILDER_IMAGE_SETTING = "PLATFORM_BUILDER_IMAGE";
-/** Key of the builder's cloud workload identity (push to the built models' repositories only). */
-export const BUILDER_IDENTITY = "image-builder";
-/** The only service account a build pod may run as (its identity may push to the stack's registry). */
-export const BUILDER_SERVICE_ACCOUNT = "image-builder";
 /**
- * Azure: the Kubernetes secret (in {@link BUILD_NAMESPACE}) holding the docker config of the registry
- * token {@link BUILDER_REGISTRY_TOKEN}, mounted as Kaniko's `/kaniko/.docker/config.json`; the only
- * secret a build pod may mount. On AWS the builder's IRSA role pushes, and no secret is mounted.
+ * One builder identity per team that owns built models. Kaniko runs a Dockerfile's `RUN` steps in
+ * its own container, without isolation, so a `RUN` step reads whatever the build pod holds: the
+ * mounted registry token (Azure), the projected web-identity token (AWS). Each team's build pod
+ * therefore holds only its team's credential, which reaches only that team's `<team>/<model>`
+ * repositories; the admission policy ties the pod's account and secret to the destination's team.
  */
-export const BUILDER_REGISTRY_SECRET = "image-builder-registry";
-/** Azure: the ACR token (and scope map) limited to the built models' repositories. */
-export const BUILDER_REGISTRY_TOKEN = "image-builder";
+/** Key of a team's builder cloud workload identity (AWS: push to that team's built models' repositories only). */
+export function builderIdentityKey(team: string): string {
+  return `builder-${team}`;
+}
+/** The only service account a team's build pod may run as (its identity may push to that team's repositories). */
+export function builderServiceAccount(team: string): string {
+  return `image-builder-${team}`;
+}
+/**
+ * Azure: the Kubernetes secret (in {@link BUILD_NAMESPACE}) holding the docker config of the team's
+ * registry token {@link builderRegistryToken}, mounted as Kaniko's `/kaniko/.docker/config.json`;
+ * the only secret the team's build pod may mount. On AWS the team's IRSA role pushes, and no secret is mounted.
+ */
+export function builderRegistrySecret(team: string): string {
+  return `image-builder-registry-${team}`;
+}
+/** Azure: the team's ACR token (and scope map), limited to that team's built models' repositories. */
+export function builderRegistryToken(team: string): string {
+  return `image-builder-${team}`;
+}
 /** Label on build Jobs and their pods. */
 export const BUILD_LABEL = "mlops.platform/image-build";
 
@@ -70,8 +85,8 @@ export interface BuildRequest {
   /** Dockerfile path inside the repository. @default "Dockerfile" */
   readonly dockerfile?: string;
   /**
-   * Push with the registry token's docker config in {@link BUILDER_REGISTRY_SECRET} (Azure) rather
-   * than the pod's workload identity (AWS: IRSA, through Kaniko's ECR credential helper).
+   * Push with the team's registry token's docker config in {@link builderRegistrySecret} (Azure)
+   * rather than the pod's workload identity (AWS: the team's IRSA role, through Kaniko's ECR credential helper).
    * @default false
    */
   readonly registrySecret?: boolean;
@@ -116,7 +131,7 @@ export function builderJob(r: BuildRequest, name: string): Record<string, unknow
       template: {
         metadata: { labels },
         spec: {
-          serviceAccountName: BUILDER_SERVICE_ACCOUNT,
+          serviceAccountName: builderServiceAccount(r.team),
           restartPolicy: "Never",
           securityContext: { seccompProfile: { type: "RuntimeDefault" } },
           containers: [
@@ -153,7 +168,7 @@ export function builderJob(r: BuildRequest, name: string): Record<string, unknow
                 volumes: [
                   {
                     name: "registry-auth",
-                    secret: { secretName: BUILDER_REGISTRY_SECRET, items: [{ key: ".dockerconfigjson", path: "config.json" }] },
+                    secret: { secretName: builderRegistrySecret(r.team), items: [{ key: ".dockerconfigjson", path: "config.json" }] },
                   },
                 ],
               }
