@@ -573,6 +573,33 @@ describe("preflight and data validation", () => {
     expect(await run(preflight, [...args, "--gpu-count=99"])).toBe(EXIT.USAGE);
     expect(await run(preflight, args, { PLATFORM_CLOUD: "" })).toBe(EXIT.USAGE);
   });
+  it("holds the training step's account to the image: a built model's image as its own account, any other as pipeline-train", async () => {
+    const settings = { [BUILT_MODELS_SETTING]: JSON.stringify([BUILT_CHURN, BUILT_OTHER]) };
+    const builtImage = `${REGISTRY}/fraud/churn@sha256:${"e".repeat(64)}`;
+    const withImage = (image: string, account?: string) => [
+      ...args.map((a) => (a.startsWith("--training-image") ? `--training-image=${image}` : a)),
+      ...(account === undefined ? [] : [`--training-account=${account}`]),
+    ];
+    expect(await run(preflight, withImage(IMAGE), settings)).toBe(EXIT.OK);
+    expect(await run(preflight, withImage(IMAGE, "pipeline-train"), settings)).toBe(EXIT.OK);
+    expect(await run(preflight, withImage(builtImage, "train-churn"), settings)).toBe(EXIT.OK);
+    for (const [image, account] of [
+      [builtImage, "pipeline-train"],
+      [builtImage, ""],
+      [builtImage, "train-scorer"],
+      [IMAGE, "train-churn"],
+      [IMAGE, "pipeline-register"],
+      [`${REGISTRY}/credit/scorer@sha256:${"f".repeat(64)}`, "train-scorer"],
+    ] as const) {
+      logs = [];
+      expect(await run(preflight, withImage(image, account), settings), `${image} as ${account}`).toBe(EXIT.REFUSED);
+      expect(logs.join("\n")).toMatch(/preflight REFUSED/);
+    }
+    // Without the platform's list (a team namespace), every image trains as pipeline-train.
+    expect(await run(preflight, withImage(builtImage, "train-churn"))).toBe(EXIT.REFUSED);
+    expect(await run(preflight, withImage(builtImage, "pipeline-train"))).toBe(EXIT.OK);
+    expect(await run(preflight, withImage(IMAGE), { [BUILT_MODELS_SETTING]: "[{}]" })).toBe(EXIT.USAGE);
+  });
   it("validates data, writes the report and the checksum, and fails fast on bad data", async () => {
     const dir = mkdtempSync(join(tmpdir(), "val-"));
     writeFileSync(join(dir, "ok.csv"), "age\n30\n40\n");

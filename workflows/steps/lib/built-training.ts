@@ -126,3 +126,26 @@ export function builtTrainingFor(
     throw new Error(`${image}: a built image is run by digest only (${owner.repository}@sha256:<digest>)`);
   return owner;
 }
+
+/**
+ * Why a run's training account does not fit its image (undefined when it does): a built model's
+ * image by digest trains as that model's account and only for that model, every other image as
+ * {@link DEFAULT_TRAINING_ACCOUNT}. The preflight step's check; admission holds the same pairing
+ * whoever submits.
+ */
+export function trainingAccountProblem(
+  built: readonly BuiltModelTraining[],
+  registeredModel: string,
+  image: string,
+  account: string,
+): string | undefined {
+  let expected: string;
+  try {
+    expected = builtTrainingFor(built, registeredModel, image)?.account ?? DEFAULT_TRAINING_ACCOUNT;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return account === expected
+    ? undefined
+    : `${TRAINING_ACCOUNT_PARAMETER}=${JSON.stringify(account)}: ${image || "this image"} trains as ${expected} (a built model's image as its own account, any other as ${DEFAULT_TRAINING_ACCOUNT}); leave it to the retrain step`;
+}
