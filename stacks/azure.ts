@@ -428,7 +428,14 @@ export function buildAzureCloud(cfg: PlatformConfig, providers: AzureProviders, 
   for (const [team, repositories] of Object.entries(teamImageRepositories(cfg)))
     new RepositoryPushToken(
       `azure-image-builder-token-${team}`,
-      { resourceGroupName: groups.names.data, registryName: registry.registryName, tokenName: builderRegistryToken(team), repositories },
+      {
+        resourceGroupName: groups.names.data,
+        registryName: registry.registryName,
+        tokenName: builderRegistryToken(team),
+        repositories,
+        // Base images through the registry's cache (the namespace reaches no other registry).
+        readPrefixes: cacheRuleUpstreams(cfg).map((u) => u.prefix),
+      },
       opts,
     );
 

@@ -24,15 +24,26 @@ export interface RepositoryPushTokenArgs {
   readonly tokenName: string;
   /** Repositories the token may push to and pull from, `<team>/<model>`. */
   readonly repositories: readonly string[];
+  /**
+   * Target prefixes of the registry's cache rules (`docker-hub`, `ghcr`, …): the token may read
+   * (pull, and so fill the cache) every repository under them, `repositories/<prefix>/*`, which
+   * ACR's scope maps allow as a trailing wildcard; nothing else of them. A training repository's
+   * Dockerfile names its base image through the cache.
+   * @default [] — no base image readable
+   */
+  readonly readPrefixes?: readonly string[];
 }
 
-/** The scope map actions of {@link RepositoryPushTokenArgs.repositories} (exported for tests). */
-export function pushScopeActions(repositories: readonly string[]): string[] {
-  return repositories.flatMap((r) => [
-    `repositories/${r}/content/read`,
-    `repositories/${r}/content/write`,
-    `repositories/${r}/metadata/read`,
-  ]);
+/** The scope map actions of {@link RepositoryPushTokenArgs} (exported for tests). */
+export function pushScopeActions(repositories: readonly string[], readPrefixes: readonly string[] = []): string[] {
+  return [
+    ...repositories.flatMap((r) => [
+      `repositories/${r}/content/read`,
+      `repositories/${r}/content/write`,
+      `repositories/${r}/metadata/read`,
+    ]),
+    ...readPrefixes.flatMap((p) => [`repositories/${p}/*/content/read`, `repositories/${p}/*/metadata/read`]),
+  ];
 }
 
 /** An ACR scope map and token limited to a few repositories. */
@@ -52,6 +63,13 @@ export class RepositoryPushToken extends pulumi.ComponentResource {
         r,
         "use <team>/<model>, two DNS labels (no wildcard)",
       );
+    for (const p of args.readPrefixes ?? [])
+      check.require(
+        /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(p),
+        "readPrefixes",
+        p,
+        "use a cache rule's target prefix, one DNS label (the wildcard is added)",
+      );
     check.done();
     super("mlops-platform:azure:RepositoryPushToken", name, {}, opts);
     const scopeMap = new containerregistry.ScopeMap(
@@ -60,8 +78,8 @@ export class RepositoryPushToken extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         registryName: args.registryName,
         scopeMapName: args.tokenName,
-        description: `Push to ${args.repositories.join(", ")} only (the in-cluster image builder)`,
-        actions: pushScopeActions(args.repositories),
+        description: `Push to ${args.repositories.join(", ")} only, read the cache (the in-cluster image builder)`,
+        actions: pushScopeActions(args.repositories, args.readPrefixes ?? []),
       },
       { parent: this },
     );

@@ -202,16 +202,20 @@ describe.each(["dev", "uae-prod"])("the image builders' identities on AWS (%s)",
 });
 
 describe.each(["dev-azure", "uae-prod-azure"])("the image builders' push rights on Azure (%s)", (stack) => {
-  it("are one token per team whose scope map names exactly that team's built repositories", () => {
+  it("are one token per team whose scope map names exactly that team's built repositories, and reads the cache", () => {
     const maps = byType(stack, "azure-native:containerregistry:ScopeMap");
     const tokens = byType(stack, "azure-native:containerregistry:Token");
     expect(maps).toHaveLength(builtTeams(stack).length);
     expect(tokens).toHaveLength(builtTeams(stack).length);
     for (const team of builtTeams(stack)) {
       const map = maps.find((m) => m.inputs.scopeMapName === builderServiceAccount(team));
-      const expected = reposOf(stack, team).flatMap((r) =>
-        ["content/read", "content/write", "metadata/read"].map((a) => `repositories/${r}/${a}`),
-      );
+      // Read (pull, filling the cache) under each cache rule's target, e.g. `docker-hub/*`: base images.
+      const cacheTargets = byType(stack, "azure-native:containerregistry:CacheRule").map((r) => String(r.inputs.targetRepository));
+      expect(cacheTargets.length).toBeGreaterThan(0);
+      const expected = [
+        ...reposOf(stack, team).flatMap((r) => ["content/read", "content/write", "metadata/read"].map((a) => `repositories/${r}/${a}`)),
+        ...cacheTargets.flatMap((t) => ["content/read", "metadata/read"].map((a) => `repositories/${t}/${a}`)),
+      ];
       expect(expected.length).toBeGreaterThan(0);
       expect([...((map as { inputs: Obj }).inputs.actions as string[])].sort(), team).toEqual(expected.sort());
       const token = tokens.find((t) => t.inputs.tokenName === `image-builder-${team}`);

@@ -329,5 +329,21 @@ describe("Azure component argument validation", () => {
       "repositories/fraud/scorer/content/write",
       "repositories/fraud/scorer/metadata/read",
     ]);
+    // Cache prefixes: read only, under a trailing wildcard.
+    expect(pushScopeActions(["fraud/scorer"], ["docker-hub"]).slice(3)).toEqual([
+      "repositories/docker-hub/*/content/read",
+      "repositories/docker-hub/*/metadata/read",
+    ]);
+    const badPrefix = refusal(
+      () =>
+        new RepositoryPushToken("t", {
+          resourceGroupName: "rg",
+          registryName: "acr",
+          tokenName: "image-builder",
+          repositories: ["fraud/scorer"],
+          readPrefixes: ["docker-hub/*"],
+        }),
+    );
+    expect(badPrefix.problems.map((p) => p.arg)).toEqual(["readPrefixes"]);
   });
 });
