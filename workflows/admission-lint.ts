@@ -74,13 +74,14 @@ function resolveImage(image: string, spec: Obj, template: Obj): string {
   return value && !value.includes("{{") ? value : UNRESOLVED_IMAGE;
 }
 
-/** `{{workflow.parameters.x}}` as its default (empty when it has none); any other value as is. */
-function resolveParameter(value: string, spec: Obj): string {
-  const m = /^\{\{\s*workflow\.parameters\.([^}\s]+)\s*\}\}$/.exec(value);
+/** `{{workflow.parameters.x}}` / `{{inputs.parameters.x}}` as its default (empty when it has none); any other value as is. */
+function resolveParameter(value: string, spec: Obj, template: Obj): string {
+  const m = /^\{\{\s*(workflow|inputs)\.parameters\.([^}\s]+)\s*\}\}$/.exec(value);
   if (!m) return value;
-  const p = arr(isObj(spec.arguments) ? spec.arguments.parameters : [])
+  const holder = m[1] === "workflow" ? spec.arguments : template.inputs;
+  const p = arr(isObj(holder) ? holder.parameters : [])
     .filter(isObj)
-    .find((x) => str(x.name) === m[1]);
+    .find((x) => str(x.name) === m[2]);
   return str(p?.value) || str(p?.default);
 }
 
@@ -123,7 +124,7 @@ export function podsOf(spec: Obj): { template: string; pod: Obj }[] {
       },
       spec: {
         // An account given by a workflow parameter is judged with the parameter's default (training-pipeline's training-account).
-        serviceAccountName: resolveParameter(str(t.serviceAccountName), spec) || str(spec.serviceAccountName) || "default",
+        serviceAccountName: resolveParameter(str(t.serviceAccountName), spec, t) || str(spec.serviceAccountName) || "default",
         ...(podSc ? { securityContext: podSc } : {}),
         ...Object.fromEntries(["hostNetwork", "hostPID", "hostIPC"].filter((k) => pick(k) !== undefined).map((k) => [k, pick(k)])),
         initContainers: [executor("init"), ...arr(t.initContainers).filter(isObj).map(fix)],

@@ -421,14 +421,15 @@ function checkPodTemplate(name: string, t: Obj, spec: Obj, ctx: Ctx): void {
   const at = `template ${name}`;
   const named = str(t.serviceAccountName);
   const accounts = accountsFor(ctx);
-  // The platform's own training step takes its account from a workflow parameter (training-account:
+  // The platform's own training step takes its account from a parameter (training-account:
   // pipeline-train, or a built model's train-<model> set by the retrain step, held by admission): judged by its default.
-  const param = ctx.team ? null : /^\{\{workflow\.parameters\.([A-Za-z0-9_-]+)\}\}$/.exec(named);
+  const param = ctx.team ? null : /^\{\{(workflow|inputs)\.parameters\.([A-Za-z0-9_-]+)\}\}$/.exec(named);
+  const holder = param?.[1] === "workflow" ? spec.arguments : t.inputs;
   const sa = param
     ? str(
-        arr(isObj(spec.arguments) ? spec.arguments.parameters : [])
+        arr(isObj(holder) ? holder.parameters : [])
           .filter(isObj)
-          .find((p) => str(p.name) === param[1])?.value,
+          .find((p) => str(p.name) === param[2])?.value,
       ) || named
     : named;
   // A template without an account runs as the workflow's (spec.serviceAccountName, checked below):

@@ -105,7 +105,7 @@ describe("training-pipeline template", () => {
       "materialize-features": PIPELINE_SERVICE_ACCOUNTS.data,
       "start-run": PIPELINE_SERVICE_ACCOUNTS.register,
       // pipeline-train by default; a built model's own account when the retrain step says so (its built image).
-      train: "{{workflow.parameters.training-account}}",
+      train: "{{inputs.parameters.training-account}}",
       "quality-gate": PIPELINE_SERVICE_ACCOUNTS.register,
       register: PIPELINE_SERVICE_ACCOUNTS.register,
       promote: PIPELINE_SERVICE_ACCOUNTS.deploy,
@@ -130,13 +130,27 @@ describe("training-pipeline template", () => {
           valueFrom: {
             configMapKeyRef: {
               name: TRAINING_ARTIFACT_REPOSITORIES,
-              key: `{{workflow.parameters.training-account}}.checkpoint-uri`,
+              key: `{{inputs.parameters.training-account}}.checkpoint-uri`,
               optional: true,
             },
           },
         },
       ]);
     expect(checkpointUriKey("train-fraud")).toBe("train-fraud.checkpoint-uri");
+    // The pipeline passes the workflow's training-account to preflight (checked) and train; a team's own
+    // pipeline that references either step without it gets pipeline-train.
+    const passed = (step: string) =>
+      ((get(t, "pipeline").steps as Obj[][]).flat().find((x) => x.name === step)?.arguments as { parameters: Obj[] }).parameters.find(
+        (p) => p.name === "training-account",
+      )?.value;
+    expect([passed("preflight"), passed("train")]).toEqual([
+      "{{workflow.parameters.training-account}}",
+      "{{workflow.parameters.training-account}}",
+    ]);
+    for (const step of ["preflight", "train"])
+      expect((get(t, step).inputs as { parameters: Obj[] }).parameters.find((p) => p.name === "training-account")?.value).toBe(
+        "pipeline-train",
+      );
   });
 
   it("trains on the GPU pool with the user's image, the MLflow run and the lineage in the environment", () => {

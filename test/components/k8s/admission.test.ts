@@ -765,11 +765,11 @@ describe("admission policies: a built model's training account (its own built im
     );
     if (!shipped) throw new Error("no training-pipeline template");
     const spec = shipped.object.spec as Obj;
-    // Argo substitutes the workflow's parameters: the retrain step's for a built run.
+    // Argo substitutes the parameters: the retrain step's training-account and image for a built run (the pipeline passes the account to train).
     const submitted = (account: string, image: string): Obj =>
       JSON.parse(
         JSON.stringify(spec)
-          .split("{{workflow.parameters.training-account}}")
+          .split("{{inputs.parameters.training-account}}")
           .join(account)
           .split("{{workflow.parameters.training-image}}")
           .join(image),
