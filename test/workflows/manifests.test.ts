@@ -139,10 +139,10 @@ describe("training-pipeline template", () => {
     expect(checkpointUriKey("train-fraud")).toBe("train-fraud.checkpoint-uri");
     // The pipeline passes the workflow's training-account to preflight (checked) and train; a team's own
     // pipeline that references either step without it gets pipeline-train.
-    const passed = (step: string) =>
-      ((get(t, "pipeline").steps as Obj[][]).flat().find((x) => x.name === step)?.arguments as { parameters: Obj[] }).parameters.find(
-        (p) => p.name === "training-account",
-      )?.value;
+    const passed = (step: string) => {
+      const call = (get(t, "pipeline").steps as Obj[][]).flat().find((x) => x.name === step) as Obj;
+      return ((call.arguments as { parameters: Obj[] }).parameters ?? []).find((p) => p.name === "training-account")?.value;
+    };
     expect([passed("preflight"), passed("train")]).toEqual([
       "{{workflow.parameters.training-account}}",
       "{{workflow.parameters.training-account}}",
