@@ -3,10 +3,11 @@
  * services on its cluster, and returns the stack outputs.
  */
 
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { BUCKET_PURPOSES, type BucketPurpose } from "../components/contracts";
-import { buildAwsCloud } from "./aws";
-import { buildAzureCloud } from "./azure";
+import { dropApiVersionAliases } from "./api-version-aliases";
+import type * as awsLayer from "./aws";
+import type * as azureLayer from "./azure";
 import { workloadIdentitySpecs } from "./identities";
 import { operatorActions } from "./operator-actions";
 import type { PlatformOutputs } from "./outputs";
@@ -16,9 +17,15 @@ import { buildPlatformServices } from "./services";
 
 /** Builds the whole platform for `cfg` and returns its outputs. */
 export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
+  // Before the first resource: a resource takes the stack's transformations when it is constructed.
+  pulumi.runtime.registerStackTransformation(dropApiVersionAliases);
   const identities = workloadIdentitySpecs(cfg);
+  // Only the stack's own cloud layer is loaded: each one pulls in its provider SDK's service
+  // modules (and the other cloud's would cost start-up time and memory for nothing).
   const cloud =
-    cfg.cloud === "aws" ? buildAwsCloud(cfg, awsProviders(cfg), identities) : buildAzureCloud(cfg, azureProviders(cfg), identities);
+    cfg.cloud === "aws"
+      ? (require("./aws") as typeof awsLayer).buildAwsCloud(cfg, awsProviders(cfg), identities)
+      : (require("./azure") as typeof azureLayer).buildAzureCloud(cfg, azureProviders(cfg), identities);
   const services = buildPlatformServices(cfg, cloud, identities);
   // The internal domain resolves inside the network once the ingress's load balancer exists.
   cloud.internalDns?.(services.ingress);

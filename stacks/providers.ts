@@ -5,10 +5,11 @@
  */
 
 // The provider module alone: the package index loads every Azure service module's registrations
-// (close to a second of start-up), which the components import one by one anyway.
-import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
+// (close to a second of start-up), which the components import one by one anyway. Each cloud's SDK
+// is loaded only by a stack of that cloud (`require` in the functions below).
+import type * as azureNative from "@pulumi/azure-native/provider";
 import * as random from "@pulumi/random";
-import * as aws from "../components/aws/sdk";
+import type * as aws from "../components/aws/sdk";
 import type { PlatformConfig } from "./schema";
 
 /** Providers of the AWS composition. */
@@ -19,14 +20,14 @@ export interface AwsProviders {
 
 /** Providers of the Azure composition. */
 export interface AzureProviders {
-  readonly azure: AzureNativeProvider;
+  readonly azure: azureNative.Provider;
   readonly random: random.Provider;
 }
 
 /** The AWS provider pinned to `cfg.region`, tagging everything it creates. */
 export function awsProviders(cfg: PlatformConfig): AwsProviders {
   return {
-    aws: new aws.Provider(`aws-${cfg.region}`, {
+    aws: new (require("../components/aws/sdk") as typeof aws).Provider(`aws-${cfg.region}`, {
       region: cfg.region as aws.Region,
       defaultTags: { tags: cfg.tags },
       // Refuse to run against any region but the configured one, even through env vars.
@@ -39,7 +40,7 @@ export function awsProviders(cfg: PlatformConfig): AwsProviders {
 /** The azure-native provider pinned to `cfg.region` (an Azure location). */
 export function azureProviders(cfg: PlatformConfig): AzureProviders {
   return {
-    azure: new AzureNativeProvider(`azure-${cfg.region}`, { location: cfg.region }),
+    azure: new (require("@pulumi/azure-native/provider") as typeof azureNative).Provider(`azure-${cfg.region}`, { location: cfg.region }),
     random: new random.Provider("random"),
   };
 }

@@ -4,24 +4,50 @@ import { expect, it } from "vitest";
 
 const ROOT = resolve(__dirname, "../..");
 
-it("defers the SDK's TypeScript and arborist until first use, and they still work", () => {
+it("defers the SDK's TypeScript, arborist, package.json normaliser and Automation API until first use, and they still work", () => {
   const script = `
     require("./tools/lib/lazy-deps.ts");
-    require("@pulumi/pulumi");
+    const pulumi = require("@pulumi/pulumi");
+    const automation = () => Object.keys(require.cache).filter((k) => /@pulumi[\\/]pulumi[\\/]automation[\\/]/.test(k)).length;
+    const automationBefore = automation();
+    const workspace = typeof pulumi.automation.LocalWorkspace;
+    const automationAfter = automation();
+    const normalizers = () => Object.keys(require.cache).filter((k) => /normalize-package-data/.test(k)).length;
+    const normalizeBefore = normalizers();
+    // As the SDK's closure serialization loads and calls it (__importDefault(require(...)).default(data)).
+    const viaSdk = require("node:module").createRequire(require.resolve("@pulumi/pulumi/runtime/closure/codePaths.js"))("normalize-package-data");
+    const pkg = { name: "x", version: "1.0.0" };
+    viaSdk.default(pkg);
+    const normalized = typeof pkg._id;
     const loaded = () => Object.keys(require.cache).filter((k) => /typescript[\\\\/]lib[\\\\/]typescript\\.js$|@npmcli[\\\\/]arborist/.test(k)).length;
     const before = loaded();
     const ts = require("@pulumi/pulumi/typescript-shim.js");
     const kind = typeof ts.createSourceFile;
-    console.log(JSON.stringify({ before, kind, version: ts.version, after: loaded() }));
+    console.log(JSON.stringify({ before, kind, version: ts.version, after: loaded(), automationBefore, workspace, automationAfter, normalizeBefore, normalized }));
   `;
   const run = spawnSync(process.execPath, ["--require", resolve(ROOT, "node_modules/tsx/dist/cjs/index.cjs"), "-e", script], {
     cwd: ROOT,
     encoding: "utf8",
   });
   expect(run.status, run.stderr).toBe(0);
-  const out = JSON.parse(run.stdout.trim()) as { before: number; kind: string; version: string; after: number };
+  const out = JSON.parse(run.stdout.trim()) as {
+    before: number;
+    kind: string;
+    version: string;
+    after: number;
+    automationBefore: number;
+    workspace: string;
+    automationAfter: number;
+    normalizeBefore: number;
+    normalized: string;
+  };
   expect(out.before).toBe(0);
   expect(out.kind).toBe("function");
   expect(out.version).toMatch(/^5\./);
   expect(out.after).toBe(1);
+  expect(out.automationBefore).toBe(0);
+  expect(out.workspace).toBe("function");
+  expect(out.automationAfter).toBeGreaterThan(5);
+  expect(out.normalizeBefore).toBe(0);
+  expect(out.normalized).toBe("string");
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { toManifests, toStackExport } from "../../tools/lib/export";
+import { toManifests, toStackExport, writeStackExport } from "../../tools/lib/export";
 import { dependencyOrder, type PlanResource } from "../../tools/lib/harness";
 import { PLACEHOLDER_AWS_ACCOUNT, PLACEHOLDER_AZURE_SUBSCRIPTION, placeholderOutputs } from "../../tools/lib/placeholders";
 import { readStackConfig, toRuntimeConfig, UNDECRYPTABLE_SECRET } from "../../tools/lib/stack-config";
@@ -171,6 +171,26 @@ describe("export and manifests", () => {
     expect(doc.version).toBe(3);
     expect(doc.deployment.resources[0]?.created).toBe("2026-01-01T00:00:00.000Z");
     expect(doc.deployment.manifest.version).toContain("3.270.0");
+  });
+
+  it("writes the export file resource by resource, byte for byte as JSON.stringify would", () => {
+    const dir = mkdtempSync(join(tmpdir(), "export-"));
+    const stack = res("urn:pulumi:s::p::pulumi:pulumi:Stack::p-s", { custom: false, outputs: { kubeconfig: REDACTED_SECRET } });
+    const cm = res("urn:pulumi:s::p::kubernetes:core/v1:ConfigMap::cm", {
+      inputs: { data: { "a.yaml": 'line one\nline two\n  "quoted" é ✓', empty: {}, list: [] }, nested: [[1, { x: null }], true] },
+      dependencies: [stack.urn],
+      parent: stack.urn,
+    });
+    const docs = [
+      toStackExport([stack, cm], "3.270.0", "2026-01-01T00:00:00.000Z"),
+      toStackExport([stack], "3.270.0", "2026-01-01T00:00:00.000Z"),
+      toStackExport([], "3.270.0", "2026-01-01T00:00:00.000Z"),
+    ];
+    for (const [i, doc] of docs.entries()) {
+      const file = join(dir, `plan-${i}.json`);
+      writeStackExport(file, doc);
+      expect(readFileSync(file, "utf8")).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+    }
   });
 
   it("writes Kubernetes objects, not Helm releases, with secrets redacted", () => {

@@ -2,6 +2,7 @@
  * Turns a plan into the files users and tools read: a `pulumi stack export` (version 3)
  * document and one YAML manifest per Kubernetes object the program declares directly.
  */
+import { closeSync, openSync, writeSync } from "node:fs";
 import { stringify } from "yaml";
 import type { PlanResource } from "./harness";
 import { isSecret, UNKNOWN } from "./values";
@@ -27,6 +28,39 @@ export function toStackExport(resources: readonly PlanResource[], pulumiVersion:
       resources: resources.map((r) => ({ ...r, created: time, modified: time })),
     },
   };
+}
+
+/**
+ * Writes `doc` to `file` exactly as `${JSON.stringify(doc, null, 2)}\n` would, one resource at a
+ * time: the whole document as one string (and its encoded copy) was the largest allocation of a
+ * plan, several MiB for a shipped stack and tens at 100 teams, at the moment memory peaks.
+ */
+export function writeStackExport(file: string, doc: StackExport): void {
+  const marker = "\u0000resources\u0000";
+  const { resources } = doc.deployment;
+  const skeleton = JSON.stringify({ ...doc, deployment: { ...doc.deployment, resources: marker } }, null, 2);
+  const quoted = JSON.stringify(marker);
+  const at = skeleton.indexOf(quoted);
+  const head = skeleton.slice(0, at);
+  const tail = skeleton.slice(at + quoted.length);
+  // The indentation of the `"resources":` line; array elements sit one level (2 spaces) deeper.
+  const indent = head.slice(head.lastIndexOf("\n") + 1).match(/^ */)?.[0] ?? "";
+  const inner = `${indent}  `;
+  const fd = openSync(file, "w");
+  try {
+    writeSync(fd, head);
+    if (resources.length === 0) writeSync(fd, "[]");
+    else {
+      writeSync(fd, "[");
+      resources.forEach((r, i) => {
+        writeSync(fd, `${i === 0 ? "" : ","}\n${inner}${JSON.stringify(r, null, 2).replaceAll("\n", `\n${inner}`)}`);
+      });
+      writeSync(fd, `\n${indent}]`);
+    }
+    writeSync(fd, `${tail}\n`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A Kubernetes object and the file it is written to. */

@@ -3,14 +3,19 @@
  *
  * `@pulumi/pulumi` eagerly requires the TypeScript compiler and `@npmcli/arborist` for
  * function serialization (closures of dynamic providers and callbacks), which this project
- * never uses; loading them costs over half of the SDK's start-up. This hook hands the SDK a
- * proxy that loads the real module on first use instead, so behaviour is unchanged and a
- * program that does serialize a function still works. It is installed by the tools only; the
- * Pulumi CLI runs the program with the SDK as published.
+ * never uses; loading them costs over half of the SDK's start-up. Its index also loads the
+ * Automation API (about 90 modules: execa, glob, semver, package.json normalisation), which
+ * neither a program nor these tools call. This hook hands the SDK a proxy that loads the real
+ * module on first use instead, so behaviour is unchanged and a program that does serialize a
+ * function (or a tool that does use `pulumi.automation`) still works. It is installed by the
+ * tools only; the Pulumi CLI runs the program with the SDK as published.
  */
 import Module from "node:module";
 
-const LAZY = new Set(["typescript", "@npmcli/arborist"]);
+/** Also `normalize-package-data` (with spdx and hosted-git-info), which the same function serialization requires eagerly. */
+const LAZY = new Set(["typescript", "@npmcli/arborist", "normalize-package-data"]);
+/** The SDK index's `automation` namespace (`require("./automation")` from `@pulumi/pulumi/index.js`). */
+const LAZY_FROM_INDEX = "./automation";
 
 type Loader = (request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown;
 const moduleWithLoad = Module as unknown as { _load: Loader };
@@ -27,7 +32,12 @@ function lazy(loadReal: () => object): object {
     {
       // Reporting an ES module makes TypeScript's __importStar return the proxy as is,
       // instead of copying (and so loading) every export.
-      get: (_, key) => (key === "__esModule" ? true : Reflect.get(target(), key)),
+      // `default` is what TypeScript's __importDefault/__importStar give a CommonJS module: the module itself.
+      get: (_, key) => {
+        if (key === "__esModule") return true;
+        const real = target() as { __esModule?: boolean; default?: unknown };
+        return key === "default" && !real.__esModule ? real : Reflect.get(real, key);
+      },
       has: (_, key) => Reflect.has(target(), key),
       ownKeys: () => Reflect.ownKeys(target()),
       getOwnPropertyDescriptor: (_, key) => {
@@ -42,7 +52,9 @@ function lazy(loadReal: () => object): object {
 }
 
 moduleWithLoad._load = function lazyLoad(this: unknown, request, parent, isMain) {
-  if (LAZY.has(request) && parent?.filename?.includes(`${"@pulumi"}/pulumi`)) {
+  const filename = parent?.filename ?? "";
+  const sdk = filename.includes(`${"@pulumi"}/pulumi`);
+  if (sdk && (LAZY.has(request) || (request === LAZY_FROM_INDEX && filename.endsWith(`${"@pulumi"}/pulumi/index.js`)))) {
     return lazy(() => load.call(this, request, parent, isMain) as object);
   }
   return load.call(this, request, parent, isMain);

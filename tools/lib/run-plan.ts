@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkPlan, formatText } from "./check";
-import { manifestYaml } from "./export";
+import { manifestYaml, writeStackExport } from "./export";
 import { type PlanResult, planStack } from "./harness";
 import { type PlanSummary, summarize } from "./summary";
 
@@ -43,7 +43,7 @@ export async function runPlan(opts: RunPlanOptions): Promise<RunPlanResult> {
   const plan = await planStack(opts.stack, { config: opts.config, onProgress: opts.onProgress });
   rmSync(opts.outDir, { recursive: true, force: true });
   mkdirSync(join(opts.outDir, "manifests"), { recursive: true });
-  writeFileSync(join(opts.outDir, "plan.json"), `${JSON.stringify(plan.deployment, null, 2)}\n`);
+  writeStackExport(join(opts.outDir, "plan.json"), plan.deployment);
   for (const m of plan.manifests) writeFileSync(join(opts.outDir, "manifests", m.file), manifestYaml(m));
   const t1 = performance.now();
   const verdict = opts.skipCheck ? undefined : await checkPolicies(plan, opts.stack);

@@ -1,0 +1,58 @@
+/**
+ * The compiler behind tools/ts-hook.cjs (which says why): TypeScript to CommonJS with esbuild,
+ * each output kept under `node_modules/.cache` keyed by the file's path and content and the
+ * compiler's version and options.
+ */
+"use strict";
+const { createHash } = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "mlops-platform", "ts-hook");
+
+/** The compiler options tsconfig.json sets that change emitted code (esbuild reads only those). */
+function compilerOptions() {
+  const {
+    target,
+    module: moduleKind,
+    esModuleInterop,
+  } = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")).compilerOptions;
+  return { target, module: moduleKind, esModuleInterop };
+}
+
+let esbuild;
+let options;
+let optionsKey;
+
+function compile(source, filename) {
+  esbuild ??= require("esbuild");
+  options ??= {
+    loader: "ts",
+    format: "cjs",
+    target: `node${process.versions.node.split(".")[0]}`,
+    sourcemap: "inline",
+    tsconfigRaw: { compilerOptions: compilerOptions() },
+  };
+  optionsKey ??= JSON.stringify([esbuild.version, options]);
+  const key = createHash("sha256").update(optionsKey).update("\0").update(filename).update("\0").update(source).digest("hex");
+  const cached = path.join(CACHE_DIR, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, "utf8");
+  } catch {
+    // Not compiled yet.
+  }
+  const { code } = esbuild.transformSync(source, { ...options, sourcefile: filename });
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    // Write then rename: a concurrent run never reads half a file.
+    const tmp = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, cached);
+  } catch {
+    // A read-only tree still runs, compiling each time.
+  }
+  return code;
+}
+
+module.exports = { compile, CACHE_DIR };
