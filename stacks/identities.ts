@@ -21,6 +21,7 @@ import { MLFLOW_SERVICE_ACCOUNT } from "../components/k8s/mlflow";
 import { IDENTITY_KEYS } from "../components/k8s/platform";
 import { CAPTURE_PREFIX, SERVING_SERVICE_ACCOUNT } from "../components/k8s/serving";
 import { driftArtifactPrefix, driftServiceAccount } from "../workflows/drift-crons";
+import { trainingArtifactPrefix, trainingServiceAccount } from "../workflows/steps/lib/built-training";
 import { modelImageBuilds } from "./image-builds";
 import type { PlatformConfig } from "./schema";
 
@@ -125,8 +126,44 @@ export function driftIdentitySpecs(cfg: Pick<PlatformConfig, "models">): Workloa
 }
 
 /**
+ * One identity per model built from its repository (`models[].training.repository`) for the
+ * training step of its built image (`train-<model>` in the platform's pipeline namespace), instead
+ * of the namespace's `pipeline-train`, which reads every model's data and writes the namespace's
+ * whole artifact prefix. The pushed code is the team's own, unreviewed; it may:
+ * - read its own model's training data (`models[].dataPrefix`), nothing else of the datasets;
+ * - write its own runs' logs, artifacts and checkpoints (`pipelines/ml-pipelines/train/<model>/`);
+ * nothing else: no other model's data or artifacts, no features, data lake, registry or queue.
+ * Models trained from a pinned image need none (their image is the platform operator's choice).
+ */
+export function trainingIdentitySpecs(cfg: Pick<PlatformConfig, "models">): WorkloadIdentitySpec[] {
+  return modelImageBuilds(cfg).flatMap((b) => {
+    const m = cfg.models.find((x) => x.name === b.model);
+    if (m === undefined) return [];
+    return [
+      {
+        key: trainingServiceAccount(m.name),
+        namespace: NAMESPACES.pipelines,
+        serviceAccounts: [trainingServiceAccount(m.name)],
+        buckets: [
+          { purpose: "datasets" as const, prefix: m.dataPrefix, mode: "read" as const },
+          {
+            purpose: "artifacts" as const,
+            prefix: trainingArtifactPrefix(pipelineArtifactPrefix(NAMESPACES.pipelines), m.name),
+            mode: "readwrite" as const,
+          },
+        ],
+        readDataLakes: false,
+        registry: "none" as const,
+        consumeDataEvents: false,
+      },
+    ];
+  });
+}
+
+/**
  * Every workload identity the stack needs, in a stable order: the catalogue's services, the teams,
- * then one image builder per team whose models are built in the cluster (AWS), then each model's drift identity. Each pipeline namespace (`ml-pipelines`, every team's) gets three: its data steps', its
+ * then one image builder per team whose models are built in the cluster (AWS), then each model's
+ * drift identity, then each built model's training identity. Each pipeline namespace (`ml-pipelines`, every team's) gets three: its data steps', its
  * training code's and the platform's registration and promotion steps' ({@link pipelineWorkloadSpecs}).
  */
 export function workloadIdentitySpecs(cfg: PlatformConfig): WorkloadIdentitySpec[] {
@@ -137,5 +174,6 @@ export function workloadIdentitySpecs(cfg: PlatformConfig): WorkloadIdentitySpec
     ...cfg.teams.flatMap((t) => pipelineWorkloadSpecs(teamIdentitySpec(t.name))),
     ...imageBuilderIdentitySpecs(cfg),
     ...driftIdentitySpecs(cfg),
+    ...trainingIdentitySpecs(cfg),
   ];
 }

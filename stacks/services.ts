@@ -24,6 +24,7 @@ import { cachedImage } from "../contracts/image-cache";
 import { CPU_SELECTOR_KEYS, GPU_SELECTOR_KEYS } from "../contracts/scheduling";
 import { IMAGES, imageRef } from "../contracts/versions";
 import { loadWorkflowManifests, PIPELINE_SETTINGS_CONFIGMAP, pipelineSettingsData } from "../workflows";
+import { BUILT_MODELS_SETTING, trainingServiceAccount } from "../workflows/steps/lib/built-training";
 import type { ExternalFeast } from "./feast-source";
 import { modelDataPrefixes, pipelineArtifactPrefix } from "./identities";
 import { modelImageBuilds } from "./image-builds";
@@ -118,12 +119,37 @@ export function pipelineSettings(cfg: PlatformConfig, cloud: CloudLayer, team?: 
       ]),
     ),
     ...builder,
+    // The built models' training accounts, which the retrain step gives a run of their built image.
+    ...(team === undefined ? builtModelSettings(cfg, cloud) : {}),
     // The declared feature repository, which only ml-pipelines' feature-apply step clones.
     ...(team === undefined ? featureRepositorySettings(featureRepositoryOf(cfg)) : {}),
     // Where the definitions' offline sources live, as the feature server sees it (components/k8s/feast.ts).
     ...(team === undefined && featureRepositoryOf(cfg)
       ? { [FEATURE_REPOSITORY_SETTINGS.offlineUri]: cloud.buckets.features.uri.apply((u) => `${u.replace(/\/+$/, "")}/feast/`) }
       : {}),
+  };
+}
+
+/**
+ * `ml-pipelines`' list of the models built from their repository (`models[].training.repository`):
+ * the registered model, the repository the builder pushes to, the account its built image trains
+ * as and the labels that account's identity needs; empty when no model is built.
+ */
+export function builtModelSettings(cfg: PlatformConfig, cloud: CloudLayer): Record<string, pulumi.Input<string>> {
+  const builds = modelImageBuilds(cfg);
+  if (builds.length === 0) return {};
+  return {
+    [BUILT_MODELS_SETTING]: pulumi.output(cloud.registryHost).apply((registry) =>
+      JSON.stringify(
+        builds.map((b) => ({
+          registeredModel: cfg.models.find((m) => m.name === b.model)?.serving.registeredModel ?? b.model,
+          model: b.model,
+          repository: `${registry}/${b.team}/${b.model}`,
+          account: trainingServiceAccount(b.model),
+          podLabels: { ...(cloud.identities[trainingServiceAccount(b.model)]?.podLabels ?? {}) },
+        })),
+      ),
+    ),
   };
 }
 

@@ -74,6 +74,17 @@ function resolveImage(image: string, spec: Obj, template: Obj): string {
   return value && !value.includes("{{") ? value : UNRESOLVED_IMAGE;
 }
 
+/** `{{workflow.parameters.x}}` / `{{inputs.parameters.x}}` as its default (empty when it has none); any other value as is. */
+function resolveParameter(value: string, spec: Obj, template: Obj): string {
+  const m = /^\{\{\s*(workflow|inputs)\.parameters\.([^}\s]+)\s*\}\}$/.exec(value);
+  if (!m) return value;
+  const holder = m[1] === "workflow" ? spec.arguments : template.inputs;
+  const p = arr(isObj(holder) ? holder.parameters : [])
+    .filter(isObj)
+    .find((x) => str(x.name) === m[2]);
+  return str(p?.value) || str(p?.default);
+}
+
 /** The labels of a pod: the workflow's `podMetadata.labels` under the template's `metadata.labels`; undefined when none. */
 function labelsOf(...metas: unknown[]): Obj | undefined {
   const labels = Object.assign({}, ...metas.map((m) => (isObj(m) && isObj(m.labels) ? m.labels : {}))) as Obj;
@@ -112,7 +123,8 @@ export function podsOf(spec: Obj): { template: string; pod: Obj }[] {
         ...(isObj(t.metadata) && isObj(t.metadata.annotations) ? { annotations: t.metadata.annotations } : {}),
       },
       spec: {
-        serviceAccountName: str(t.serviceAccountName) || str(spec.serviceAccountName) || "default",
+        // An account given by a workflow parameter is judged with the parameter's default (training-pipeline's training-account).
+        serviceAccountName: resolveParameter(str(t.serviceAccountName), spec, t) || str(spec.serviceAccountName) || "default",
         ...(podSc ? { securityContext: podSc } : {}),
         ...Object.fromEntries(["hostNetwork", "hostPID", "hostIPC"].filter((k) => pick(k) !== undefined).map((k) => [k, pick(k)])),
         initContainers: [executor("init"), ...arr(t.initContainers).filter(isObj).map(fix)],

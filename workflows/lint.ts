@@ -419,8 +419,19 @@ function checkReferences(spec: Obj, templates: Map<string, Obj>, ctx: Ctx): void
 
 function checkPodTemplate(name: string, t: Obj, spec: Obj, ctx: Ctx): void {
   const at = `template ${name}`;
-  const sa = str(t.serviceAccountName);
+  const named = str(t.serviceAccountName);
   const accounts = accountsFor(ctx);
+  // The platform's own training step takes its account from a parameter (training-account:
+  // pipeline-train, or a built model's train-<model> set by the retrain step, held by admission): judged by its default.
+  const param = ctx.team ? null : /^\{\{(workflow|inputs)\.parameters\.([A-Za-z0-9_-]+)\}\}$/.exec(named);
+  const holder = param?.[1] === "workflow" ? spec.arguments : t.inputs;
+  const sa = param
+    ? str(
+        arr(isObj(holder) ? holder.parameters : [])
+          .filter(isObj)
+          .find((p) => str(p.name) === param[2])?.value,
+      ) || named
+    : named;
   // A template without an account runs as the workflow's (spec.serviceAccountName, checked below):
   // the drift monitor's data steps do, so that each model's run reads its data as its own account.
   if (!sa && !str(spec.serviceAccountName))

@@ -45,7 +45,9 @@ export interface AdmissionRuleSettings {
   /**
    * Accounts that exist in one pipeline namespace only, each with the images only it may run there
    * besides the platform's own (the `feature-apply` account of `ml-pipelines` and the Feast image;
-   * each model's `drift-<model>` account of `ml-pipelines`, with no image of its own).
+   * each model's `drift-<model>` account of `ml-pipelines`, with no image of its own; each built
+   * model's `train-<model>` account of `ml-pipelines`, with its repository's images by digest, which
+   * no other account of `ml-pipelines` may run).
    * Such an account runs nothing else, and its images are admitted for nobody else (by their pin:
    * in production, where every other image needs a digest, nowhere else at all); no team's
    * Workflow, WorkflowTemplate or CronWorkflow may name it.
@@ -60,6 +62,13 @@ export interface NamespaceAccount {
   readonly serviceAccount: string;
   /** Exact image references (pinned). */
   readonly images: readonly string[];
+  /**
+   * Repositories (`<registry>/<team>/<model>`, no tag or digest) whose images this account runs by
+   * digest, and no other account of its namespace runs at all (a built model's `train-<model>`
+   * account and the repository the image builder pushes its pushed commits to).
+   * @default []
+   */
+  readonly imageRepositories?: readonly string[];
 }
 
 /** One CEL validation of a policy. */
@@ -141,6 +150,7 @@ const SELINUX_TYPES = ["", "container_t", "container_init_t", "container_kvm_t",
 const HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
 const IMAGE = /^[a-z0-9][a-z0-9._/:@-]*$/i;
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const REPOSITORY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/;
 
 /** Every problem with the settings (empty when valid): values are baked into CEL literals, so they must be plain. */
 export function admissionSettingsProblems(s: AdmissionRuleSettings): string[] {
@@ -185,6 +195,21 @@ export function admissionSettingsProblems(s: AdmissionRuleSettings): string[] {
           p.push(
             `namespaceAccounts[${i}].images: "${img}" is not in the stack's registry (${s.registryHosts.join(", ")}); pull it through the registry's cache`,
           );
+    for (const r of a.imageRepositories ?? []) {
+      if (!REPOSITORY.test(r))
+        p.push(
+          `namespaceAccounts[${i}].imageRepositories: "${r}" must be a repository without tag or digest (registry/team/model, lowercase)`,
+        );
+      else if (!s.registryHosts.some((h) => r.startsWith(`${h}/`)))
+        p.push(`namespaceAccounts[${i}].imageRepositories: "${r}" is not in the stack's registry (${s.registryHosts.join(", ")})`);
+      const owners = (s.namespaceAccounts ?? []).filter(
+        (o) => o.namespace === a.namespace && o.serviceAccount !== a.serviceAccount && (o.imageRepositories ?? []).includes(r),
+      );
+      if (owners.length > 0)
+        p.push(
+          `namespaceAccounts[${i}].imageRepositories: "${r}" is also ${owners.map((o) => o.serviceAccount).join(", ")}'s; a repository's images run as one account`,
+        );
+    }
     for (const img of a.images)
       if (!IMAGE.test(img) || !/(:[\w.-]+|@sha256:[a-f0-9]{64})$/.test(img))
         p.push(`namespaceAccounts[${i}].images: "${img}" must be a pinned image reference (registry/repository:tag or @sha256:digest)`);
@@ -203,6 +228,29 @@ function accountImagesExpression(s: AdmissionRuleSettings): string {
     "[]",
   );
 }
+/** CEL: the repositories whose images (by digest) only this pod's namespace account may run (empty for every other pod). */
+function accountRepositoriesExpression(s: AdmissionRuleSettings): string {
+  return (s.namespaceAccounts ?? []).reduceRight(
+    (rest, a) =>
+      `(namespaceObject.metadata.name == ${lit(a.namespace)} && ${POD_ACCOUNT} == ${lit(a.serviceAccount)}) ? ${litList(a.imageRepositories ?? [])} : ${rest}`,
+    "[]",
+  );
+}
+/** CEL: every repository reserved to an account of this pod's namespace. */
+function reservedRepositoriesExpression(s: AdmissionRuleSettings): string {
+  const byNamespace = new Map<string, string[]>();
+  for (const a of s.namespaceAccounts ?? [])
+    byNamespace.set(a.namespace, [...(byNamespace.get(a.namespace) ?? []), ...(a.imageRepositories ?? [])]);
+  return [...byNamespace.entries()]
+    .filter(([, repos]) => repos.length > 0)
+    .reduceRight((rest, [ns, repos]) => `(namespaceObject.metadata.name == ${lit(ns)} ? ${litList(repos)} : ${rest})`, "[]");
+}
+/** CEL (over `c` and `r`): the container's image is an image of repository `r`, by digest, tag or bare. */
+const IMAGE_OF_REPOSITORY = "(c.image == r || c.image.startsWith(r + '@') || c.image.startsWith(r + ':'))";
+/** CEL (over `c` and `r`): the container's image is `r@sha256:<64 hex>` exactly. */
+const DIGEST_OF_REPOSITORY =
+  "(c.image.startsWith(r + '@sha256:') && size(c.image) == size(r) + 72 && c.image.matches('@sha256:[a-f0-9]{64}$'))";
+
 /** CEL: the pod runs as one of its namespace's own accounts. */
 function isNamespaceAccountExpression(s: AdmissionRuleSettings): string {
   const accounts = s.namespaceAccounts ?? [];
@@ -441,6 +489,8 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
       { name: "platformImages", expression: litList(s.platformImages) },
       { name: "accountImages", expression: accountImagesExpression(s) },
       { name: "namespaceAccount", expression: isNamespaceAccountExpression(s) },
+      { name: "accountRepositories", expression: accountRepositoriesExpression(s) },
+      { name: "reservedRepositories", expression: reservedRepositoriesExpression(s) },
     ],
     validations: [
       rule(
@@ -458,10 +508,21 @@ function serviceAccountPolicy(s: AdmissionRuleSettings): AdmissionPolicyDefiniti
         ? []
         : [
             containerRule(
-              "!variables.namespaceAccount || c.image in variables.platformImages || c.image in variables.accountImages",
+              `!variables.namespaceAccount || c.image in variables.platformImages || c.image in variables.accountImages || variables.accountRepositories.exists(r, ${DIGEST_OF_REPOSITORY})`,
               `the accounts ${(s.namespaceAccounts ?? []).map((a) => `${a.namespace}/${a.serviceAccount}`).join(", ")} run only the platform's images and their own; containers with another image`,
             ),
           ]),
+      ...((s.namespaceAccounts ?? []).some((a) => (a.imageRepositories ?? []).length > 0)
+        ? [
+            containerRule(
+              `variables.reservedRepositories.all(r, !${IMAGE_OF_REPOSITORY} || r in variables.accountRepositories)`,
+              `a built model's images (${(s.namespaceAccounts ?? [])
+                .filter((a) => (a.imageRepositories ?? []).length > 0)
+                .map((a) => `${a.namespace}: ${(a.imageRepositories ?? []).join(", ")} as ${a.serviceAccount}`)
+                .join("; ")}) run only as that model's account; containers with another model's image or account`,
+            ),
+          ]
+        : []),
     ],
   };
 }

@@ -49,6 +49,8 @@ export interface AccountImagesInput {
   readonly namespace: string;
   readonly serviceAccount: string;
   readonly images: readonly pulumi.Input<string>[];
+  /** Repositories whose images (by digest) only this account runs in its namespace (a built model's `train-<model>`). @default [] */
+  readonly imageRepositories?: readonly pulumi.Input<string>[];
 }
 
 /** Problems with the args that are known before deployment (empty when valid). */
@@ -83,6 +85,11 @@ export function admissionControlProblems(args: AdmissionControlArgs): string[] {
       namespaceAccounts: (args.namespaceAccounts ?? []).map((a) => ({
         ...a,
         images: a.images.filter((i): i is string => typeof i === "string"),
+        // Repositories named by an output are checked when known (they start with the registry host).
+        imageRepositories:
+          known.registryHosts.length === args.registryHosts.length
+            ? (a.imageRepositories ?? []).filter((r): r is string => typeof r === "string")
+            : [],
       })),
     }),
   );
@@ -116,14 +123,24 @@ export class AdmissionControl extends pulumi.ComponentResource {
         settings(
           ["registry.example"],
           [],
-          accounts.map((a) => ({ ...a, images: [] })),
+          accounts.map((a, i) => ({
+            namespace: a.namespace,
+            serviceAccount: a.serviceAccount,
+            images: [],
+            imageRepositories: (a.imageRepositories ?? []).map((_r, j) => `registry.example/stand-in/a${i}r${j}`),
+          })),
         ),
       ),
       bind,
     );
     const resolvedAccounts = pulumi.all(
       accounts.map((a) =>
-        pulumi.all([...a.images]).apply((images) => ({ namespace: a.namespace, serviceAccount: a.serviceAccount, images })),
+        pulumi.all([pulumi.all([...a.images]), pulumi.all([...(a.imageRepositories ?? [])])]).apply(([images, imageRepositories]) => ({
+          namespace: a.namespace,
+          serviceAccount: a.serviceAccount,
+          images,
+          imageRepositories,
+        })),
       ),
     );
     const resolved = pulumi

@@ -11,6 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MLFLOW_GATE_SERVICE, MLFLOW_SERVICE, NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints";
 import { CHARTS, IMAGES } from "../../contracts/versions";
+import { trainingServiceAccount } from "../../workflows/steps/lib/built-training";
 import { type CloudName, type DatabaseRef, PIPELINE_SERVICE_ACCOUNTS, type WorkloadIdentityRef } from "../contracts";
 import { ArgsCheck } from "../validate";
 import { helmRelease } from "./helm";
@@ -345,13 +346,17 @@ export const mlflowService: PlatformServiceDescriptor = {
   },
   // MLflow itself takes traffic from its own namespace only (the gate); outside pods reach the gate's
   // workload port (pipelines, model servers) or oauth2-proxy (the ingress), and Prometheus scrapes oauth2-proxy.
-  ingress: () => [
+  ingress: (ctx) => [
     flows.fromIngress([MLFLOW_AUTH_SERVICE.containerPort], { ...MLFLOW_AUTH_POD_LABELS }),
     {
       description: "pipelines log runs and register models, model servers download models: through the gate",
-      // The identities that call the gate today (the mesh admits only these, docs/in-cluster-encryption.md).
+      // The identities that call the gate today (the mesh admits only these, docs/in-cluster-encryption.md);
+      // a built model's training code logs its run as its own account (train-<model> in ml-pipelines).
       peers: [
         { namespaceLabels: { ...PIPELINE_NAMESPACE_LABEL }, serviceAccounts: Object.values(PIPELINE_SERVICE_ACCOUNTS) },
+        ...((ctx.imageBuilds ?? []).length > 0
+          ? [{ namespace: NAMESPACES.pipelines, serviceAccounts: (ctx.imageBuilds ?? []).map((b) => trainingServiceAccount(b.model)) }]
+          : []),
         { namespace: NAMESPACES.serving, serviceAccounts: [SERVING_SERVICE_ACCOUNT] },
       ],
       ports: [{ port: MLFLOW_GATE_SERVICE.containerPort }],

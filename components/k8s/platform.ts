@@ -17,6 +17,7 @@ import { NAMESPACES, PIPELINE_NAMESPACE_LABEL } from "../../contracts/endpoints"
 import { cachedImage, type ImageCache } from "../../contracts/image-cache";
 import { IMAGES, imageRef, PLATFORM_IMAGES } from "../../contracts/versions";
 import { driftServiceAccount } from "../../workflows/drift-crons";
+import { trainingServiceAccount } from "../../workflows/steps/lib/built-training";
 import {
   type CacheRef,
   type CloudLayer,
@@ -65,6 +66,7 @@ import { type CatalogueContext, serviceQuota } from "./service";
 import { ModelServing, type ServedModelSpec } from "./serving";
 import { DEX_NAMESPACE, Dex, type IdentitySettings, oidcEndpoints, type SsoSettings } from "./sso";
 import { Team, type TeamSpec, teamIngressFlows } from "./team";
+import { trainingAccountResources } from "./training-accounts";
 
 /** Re-exported from their owners (the ingress and SSO modules, `contracts/endpoints.ts`). */
 export { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, INTERNAL_CLIENT_CIDRS, PIPELINE_NAMESPACE_LABEL };
@@ -190,6 +192,7 @@ export function platformServicesProblems(args: PlatformServicesArgs): string[] {
     ...pipelineKeys(IDENTITY_KEYS.pipelines),
     ...args.teams.flatMap((t) => [`team-${t.name}`, ...pipelineKeys(`team-${t.name}`)]),
     ...driftModels(args.models, args.captureUri).map((m) => driftServiceAccount(m.name)),
+    ...(args.imageBuilds ?? []).map((b) => trainingServiceAccount(b.model)),
   ];
   const missing = keys.filter((k) => args.cloud.identities[k] === undefined);
   if (missing.length)
@@ -480,6 +483,20 @@ function createArgo(w: Wiring, sso: SsoSettings, charts: readonly pulumi.Resourc
     },
     w.parent,
   );
+  // The accounts the built images train as (train-<model>), each with its own identity and artifact key.
+  trainingAccountResources(
+    `${w.name}-training`,
+    {
+      namespace: w.nsOut(NAMESPACES.pipelines),
+      namespaceName: NAMESPACES.pipelines,
+      models: (args.imageBuilds ?? []).map((b) => b.model),
+      identities: Object.fromEntries((args.imageBuilds ?? []).map((b) => [b.model, w.ident(trainingServiceAccount(b.model))])),
+      artifactStore: artifactStoreOf(args.cloud),
+      artifactPrefix: args.artifactPrefix(NAMESPACES.pipelines),
+      dependsOn: w.ready,
+    },
+    w.parent,
+  );
   clusterTemplateReaders(
     `${w.name}-workflows`,
     args.teams.map((t) => ({ groups: t.groups, namespace: teamNamespace(t.name) })),
@@ -764,6 +781,13 @@ function createAdmission(w: Wiring, argo: ArgoWorkflows): AdmissionControl {
           namespace: NAMESPACES.pipelines,
           serviceAccount: driftServiceAccount(m.name),
           images: [],
+        })),
+        // Each built model's training account: in ml-pipelines only, its own repository's images by digest only.
+        ...(args.imageBuilds ?? []).map((b) => ({
+          namespace: NAMESPACES.pipelines,
+          serviceAccount: trainingServiceAccount(b.model),
+          images: [],
+          imageRepositories: [pulumi.interpolate`${args.cloud.registryHost}/${b.team}/${b.model}`],
         })),
         // The pinned Feast image, for ml-pipelines' feature-apply account only (workflows/feature-apply.yaml).
         {

@@ -141,7 +141,7 @@ describe.each([
   ["uae-prod", "aws"],
   ["dev-azure", "azure"],
   ["uae-prod-azure", "azure"],
-] as const)("each model's drift identity (%s)", (stack, cloud) => {
+] as const)("each model's drift identity, and each built model's training identity (%s)", (stack, cloud) => {
   const plan = shippedPlan(stack).resources;
   const labelsOf = (r: PlanResource): Record<string, string> => (r.inputs.metadata as { labels?: Record<string, string> }).labels ?? {};
   const drift = plan.filter(
@@ -385,6 +385,207 @@ describe.each([
       const readers = identities.filter((i) => i.access("artifacts", `capture/${m}/2026-01-01/part-0.jsonl`).read).map((i) => i.name);
       const own = identityOf(account("ml-pipelines", `drift-${m}`));
       expect(readers.sort(), m).toEqual([own?.name, serving?.name].sort());
+    }
+  });
+
+  // Each built model (models[].training.repository): its pushed code trains as train-<model>.
+  const settingsMap = plan.find(
+    (r) => r.type === "kubernetes:core/v1:ConfigMap" && meta(r).name === "mlops-pipeline-settings" && meta(r).namespace === "ml-pipelines",
+  );
+  const built = JSON.parse(String(((settingsMap?.inputs.data ?? {}) as Obj).PLATFORM_BUILT_MODELS ?? "[]")) as {
+    registeredModel: string;
+    model: string;
+    repository: string;
+    account: string;
+    podLabels: Record<string, string>;
+  }[];
+  const dataPrefixOfModel = (m: string) => dataPrefixOf(drift.find((r) => modelOf(r) === m) as PlanResource);
+  const trainAccess = (m: string) => (cloud === "aws" ? awsAccess : azureAccess)(identityOf(account("ml-pipelines", `train-${m}`)));
+
+  it("lists each built model in ml-pipelines' settings with its own account, artifact repository key and checkpoint location", () => {
+    expect(built.length).toBeGreaterThan(0);
+    expect(built.map((b) => b.model).sort()).toEqual(
+      plan
+        .filter(
+          (r) =>
+            r.type === "kubernetes:core/v1:ServiceAccount" && meta(r).namespace === "ml-pipelines" && /^train-/.test(meta(r).name ?? ""),
+        )
+        .map((r) => String(meta(r).name).slice("train-".length))
+        .sort(),
+    );
+    const repositories = plan.find(
+      (r) =>
+        r.type === "kubernetes:core/v1:ConfigMap" &&
+        meta(r).name === "training-artifact-repositories" &&
+        meta(r).namespace === "ml-pipelines",
+    );
+    const data = (repositories?.inputs.data ?? {}) as Record<string, string>;
+    expect(Object.keys(data).sort()).toEqual(built.flatMap((b) => [b.account, `${b.account}.checkpoint-uri`]).sort());
+    for (const b of built) {
+      expect(b.account).toBe(`train-${b.model}`);
+      expect(b.repository).toMatch(new RegExp(`^[a-z0-9.-]+/[a-z0-9-]+/${b.model}$`));
+      expect(data[b.account]).toContain(`pipelines/ml-pipelines/train/${b.model}/{{workflow.creationTimestamp.Y}}`);
+      expect(data[`${b.account}.checkpoint-uri`]).toMatch(new RegExp(`/pipelines/ml-pipelines/train/${b.model}/checkpoints/$`));
+      expect(account(teamNamespace("fraud"), b.account)).toBeUndefined();
+      if (cloud === "azure") expect(b.podLabels).toEqual({ "azure.workload.identity/use": "true" });
+    }
+    // ml-pipelines' own checkpoints stay where they were, for every other run.
+    expect(String(((settingsMap?.inputs.data ?? {}) as Obj).PLATFORM_CHECKPOINT_URI)).toMatch(/\/pipelines\/ml-pipelines\/checkpoints\/$/);
+  });
+
+  it("binds each training account to an identity of its own that trusts only that account", () => {
+    const seen = new Set<string>();
+    for (const b of built) {
+      const id = identityOf(account("ml-pipelines", b.account));
+      if (!id) throw new Error(`${b.account}: no identity`);
+      expect(seen.has(id.urn)).toBe(false);
+      seen.add(id.urn);
+      const subjects =
+        cloud === "aws"
+          ? (JSON.parse(String(id.inputs.assumeRolePolicy)) as { Statement: { Condition?: Record<string, Obj> }[] }).Statement.flatMap(
+              (s) =>
+                Object.values(s.Condition ?? {}).flatMap((c) =>
+                  Object.entries(c).flatMap(([k, v]) => (k.endsWith(":sub") ? strings(v) : [])),
+                ),
+            )
+          : plan
+              .filter(
+                (r) => r.type === "azure-native:managedidentity:FederatedIdentityCredential" && r.inputs.resourceName === id.outputs.name,
+              )
+              .map((r) => r.inputs.subject);
+      expect(subjects).toEqual([`system:serviceaccount:ml-pipelines:${b.account}`]);
+    }
+  });
+
+  it("lets a built model's training identity read only its own data prefix and write only its own runs' prefix", () => {
+    for (const b of built) {
+      const access = trainAccess(b.model);
+      const prefix = dataPrefixOfModel(b.model);
+      expect(access("datasets", `${prefix}batch-1/part-0.csv`), b.model).toEqual({ read: true, write: false });
+      for (const key of ["2026/01/01/retrain-x/train-1/main.log", `checkpoints/wf-uid/${b.registeredModel}/ckpt.pt`])
+        expect(access("artifacts", `pipelines/ml-pipelines/train/${b.model}/${key}`), b.model).toEqual({ read: true, write: true });
+      for (const other of models.filter((o) => o !== b.model)) {
+        expect(access("datasets", `${dataPrefixOfModel(other)}batch-1/part-0.csv`), `${b.model} reads ${other}`).toEqual({
+          read: false,
+          write: false,
+        });
+        expect(access("artifacts", `pipelines/ml-pipelines/train/${other}/x.log`)).toEqual({ read: false, write: false });
+      }
+      // Not the namespace's shared artifacts or checkpoints, other data, capture, features, MLflow's store or logs.
+      for (const [purpose, key] of [
+        ["artifacts", "pipelines/ml-pipelines/2026/01/01/training-x/pod/model.tgz"],
+        ["artifacts", "pipelines/ml-pipelines/checkpoints/uid/model/ckpt.pt"],
+        ["artifacts", `pipelines/ml-pipelines/drift/${b.model}/x.log`],
+        ["artifacts", `capture/${b.model}/2026-01-01/part-0.jsonl`],
+        ["artifacts", "mlflow/1/model.pkl"],
+        ["datasets", "platform/x.csv"],
+        ["datasets", "teams/other/x.csv"],
+        ["features", "feast/registry.db"],
+        ["logs", "x"],
+      ] as const)
+        expect(access(purpose, key), `${b.model}: ${purpose}/${key}`).toEqual({ read: false, write: false });
+      if (cloud === "aws") {
+        const role = identityOf(account("ml-pipelines", b.account));
+        const statements = plan
+          .filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy" && x.inputs.role === role?.outputs.name)
+          .flatMap((x) => (JSON.parse(String(x.inputs.policy)) as { Statement: Obj[] }).Statement);
+        // No registry, queue, data lake or other service: objects and their key only.
+        expect(statements.flatMap((x) => strings(x.Action)).filter((a) => !a.startsWith("s3:") && !a.startsWith("kms:"))).toEqual([]);
+        for (const st of statements.filter((x) => strings(x.Action).includes("s3:ListBucket")))
+          for (const p of strings(((st.Condition as Obj).StringLike as Obj)["s3:prefix"]))
+            expect(p, b.model).toMatch(new RegExp(`^(pipelines/ml-pipelines/train/${b.model}/|${prefix.replace(/[.]/g, "\\.")})`));
+      } else {
+        const id = identityOf(account("ml-pipelines", b.account));
+        const assignments = plan.filter(
+          (x) => x.type === "azure-native:authorization:RoleAssignment" && x.inputs.principalId === id?.outputs.principalId,
+        );
+        expect(assignments).toHaveLength(2);
+        for (const a of assignments) expect(String(a.inputs.condition)).toContain("StringStartsWith");
+      }
+    }
+  });
+
+  it("gives no one else a right on a built model's prefix: its writers are its own identity and the platform steps that write all of ml-pipelines", () => {
+    for (const b of built) {
+      const writers = (key: string) => identities.filter((i) => i.access("artifacts", key).write).map((i) => i.name);
+      const own = identityOf(account("ml-pipelines", b.account))?.name;
+      expect(writers(`pipelines/ml-pipelines/train/${b.model}/x.log`).sort(), b.model).toEqual(
+        [...writers("pipelines/ml-pipelines/2026/01/01/x.log"), own].sort(),
+      );
+      // The model's data: its training identity is one more reader, never a writer.
+      const key = `${dataPrefixOfModel(b.model)}batch/part-0.csv`;
+      expect(identities.filter((i) => i.access("datasets", key).write).map((i) => i.name)).not.toContain(own);
+    }
+  });
+
+  it("agrees with the shipped admission policies (real CEL): a built image runs in ml-pipelines as its model's account only, by digest", () => {
+    const policy = (name: string, target: "pods" | "workflows", scope: "guarded" | "teams"): AdmissionPolicyDefinition => {
+      const r = plan.find(
+        (x) => x.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy" && meta(x).name === name,
+      );
+      const spec = (r?.inputs.spec ?? {}) as Pick<AdmissionPolicyDefinition, "variables" | "validations">;
+      return { name, description: "", target, scope, variables: spec.variables ?? [], validations: spec.validations };
+    };
+    const pods = [policy("mlops-service-accounts", "pods", "guarded"), policy("mlops-images", "pods", "guarded")];
+    const identitiesPolicy = policy("mlops-workflow-identities", "workflows", "teams");
+    const platformImages = String(pods[0]?.variables.find((v) => v.name === "platformImages")?.expression)
+      .slice(1, -1)
+      .split(", ")
+      .map((x) => x.slice(1, -1));
+    const executor = platformImages.find((i) => i.includes("argoexec")) as string;
+    const steps = platformImages.find((i) => /\/steps[:@]/.test(i)) as string;
+    const pod = (serviceAccountName: string, image: string) => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "retrain-x-train-1" },
+      spec: {
+        serviceAccountName,
+        initContainers: [
+          { name: "init", image: executor },
+          { name: "checkpoint-restore", image: steps },
+        ],
+        containers: [
+          { name: "wait", image: executor },
+          { name: "main", image },
+          { name: "checkpoint-sync", image: steps },
+        ],
+      },
+    });
+    const judge = (policies: AdmissionPolicyDefinition[], object: unknown, namespace: string) =>
+      verdictProblems(evaluatePolicies(policies, { object, namespace, team: namespace.startsWith("team-") }));
+    const digest = `@sha256:${"d".repeat(64)}`;
+    for (const b of built) {
+      const image = `${b.repository}${digest}`;
+      expect(judge(pods, pod(b.account, image), "ml-pipelines"), b.model).toEqual([]);
+      for (const sa of ["pipeline-train", "pipeline-data"])
+        expect(judge(pods, pod(sa, image), "ml-pipelines").join(), `${b.model} as ${sa}`).toMatch(/run only as that model's account/);
+      expect(judge(pods, pod(b.account, `${b.repository}:main`), "ml-pipelines").join()).toMatch(
+        /run only the platform's images and their own/,
+      );
+      for (const other of built.filter((o) => o.model !== b.model))
+        expect(judge(pods, pod(b.account, `${other.repository}${digest}`), "ml-pipelines").join()).toMatch(
+          /run only the platform's images and their own/,
+        );
+      expect(judge(pods, pod(b.account, image), teamNamespace("fraud")).join()).toMatch(
+        new RegExp(`service account ${b.account} is not allowed here`),
+      );
+      const run = {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Workflow",
+        metadata: { name: "x" },
+        spec: { serviceAccountName: b.account, workflowTemplateRef: { name: "training-pipeline", clusterScope: true } },
+      };
+      expect(judge([identitiesPolicy], run, teamNamespace("fraud")).join(), b.model).toMatch(new RegExp(b.account));
+    }
+  });
+
+  it("gives the training accounts no Kubernetes right but Argo's executor role", () => {
+    const bindings = plan.filter((r) => /:rbac.authorization.k8s.io\/v1:(Cluster)?RoleBinding$/.test(r.type));
+    for (const b of built) {
+      const roles = bindings
+        .filter((x) => ((x.inputs.subjects ?? []) as { name?: string }[]).some((s) => s.name === b.account))
+        .map((x) => `${meta(x).namespace}/${(x.inputs.roleRef as { name: string }).name}`);
+      expect(roles, b.model).toEqual(["ml-pipelines/mlops-pipeline-executor"]);
     }
   });
 });

@@ -12,7 +12,7 @@ import { loadWorkflowManifests } from "../../workflows";
 import { main as gate } from "../../workflows/steps/gate";
 import { EXIT, runStep, type StepMain } from "../../workflows/steps/lib/cli";
 import { TAGS } from "../../workflows/steps/lib/lineage";
-import { REPRODUCTION_PARAMETERS, TRAINING_PARAMETERS } from "../../workflows/steps/lib/params";
+import { PLATFORM_PARAMETERS, REPRODUCTION_PARAMETERS, TRAINING_PARAMETERS } from "../../workflows/steps/lib/params";
 import { main as promote } from "../../workflows/steps/promote";
 import { main as register } from "../../workflows/steps/register";
 import { FakeKube, FakeMlflow } from "./fake-servers";
@@ -154,7 +154,7 @@ describe("the quality gate cannot be forced open", () => {
       ).toBe(true);
     }
     // The reproduction checksum is read by validation only, never by a guard step (checked above).
-    expect(Object.keys(defaults).sort()).toEqual([...TRAINING_PARAMETERS, ...REPRODUCTION_PARAMETERS].sort());
+    expect(Object.keys(defaults).sort()).toEqual([...TRAINING_PARAMETERS, ...REPRODUCTION_PARAMETERS, ...PLATFORM_PARAMETERS].sort());
   });
 
   it("refuses every combination of gate specification and model name, with and without extra flags", async () => {

@@ -234,10 +234,8 @@ describe("workflows lint", () => {
 
   it("the command exits non-zero with the problems listed", () => {
     const dir = mkdtempSync(join(tmpdir(), "wf-lint-"));
-    const text = readFileSync(join(WORKFLOWS_DIR, "training-pipeline.yaml"), "utf8").replace(
-      "serviceAccountName: pipeline-train",
-      "serviceAccountName: default",
-    );
+    // The train step's account is the training-account parameter (workflow and step input): the lint judges its default.
+    const text = readFileSync(join(WORKFLOWS_DIR, "training-pipeline.yaml"), "utf8").replaceAll("value: pipeline-train", "value: default");
     writeFileSync(join(dir, "training-pipeline.yaml"), text);
     const root = join(__dirname, "..", "..");
     let status = 0;
@@ -249,8 +247,12 @@ describe("workflows lint", () => {
       stderr = (e as { stderr: string }).stderr;
     }
     expect(status).toBe(1);
+    // Linted as a team's file: an account given by a parameter is refused, and its default judged by admission.
     expect(stderr).toMatch(
-      /training-pipeline\.yaml: ClusterWorkflowTemplate\/training-pipeline: template train: serviceAccountName "default" is not created by the platform/,
+      /training-pipeline\.yaml: ClusterWorkflowTemplate\/training-pipeline: template train: serviceAccountName "\{\{inputs\.parameters\.training-account\}\}" is not created by the platform/,
+    );
+    expect(stderr).toMatch(
+      /template train: admission \(as the cluster judges its pod\): mlops-service-accounts: service account default is not allowed here/,
     );
   }, 120_000);
 

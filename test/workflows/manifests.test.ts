@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../../components/contracts";
 import { FEAST_URL, MLFLOW_URL } from "../../contracts/endpoints";
 import { loadWorkflowManifests, pipelineSettingsData, SETTINGS_KEYS, STEPS_IMAGE_PLACEHOLDER } from "../../workflows";
-import { REPRODUCTION_PARAMETERS, TRAINING_PARAMETERS } from "../../workflows/steps/lib/params";
+import { checkpointUriKey, TRAINING_ARTIFACT_REPOSITORIES } from "../../workflows/steps/lib/built-training";
+import { PLATFORM_PARAMETERS, REPRODUCTION_PARAMETERS, TRAINING_PARAMETERS } from "../../workflows/steps/lib/params";
 import { readSettings } from "../../workflows/steps/lib/settings";
 
 type Obj = Record<string, unknown>;
@@ -54,7 +55,9 @@ describe("training-pipeline template", () => {
   const params = (spec.arguments as { parameters: { name: string; value?: string }[] }).parameters;
 
   it("declares exactly the parameters the step code checks, required ones without defaults", () => {
-    expect(params.map((p) => p.name)).toEqual([...TRAINING_PARAMETERS, ...REPRODUCTION_PARAMETERS]);
+    expect(params.map((p) => p.name)).toEqual([...TRAINING_PARAMETERS, ...REPRODUCTION_PARAMETERS, ...PLATFORM_PARAMETERS]);
+    // The training step's account defaults to the namespace's training account (a built image's own is set by the retrain step).
+    expect(params.find((p) => p.name === "training-account")?.value).toBe("pipeline-train");
     expect(params.filter((p) => p.value === undefined).map((p) => p.name)).toEqual([
       "data-uri",
       "code-version",
@@ -101,7 +104,8 @@ describe("training-pipeline template", () => {
       "validate-data-azure": PIPELINE_SERVICE_ACCOUNTS.data,
       "materialize-features": PIPELINE_SERVICE_ACCOUNTS.data,
       "start-run": PIPELINE_SERVICE_ACCOUNTS.register,
-      train: PIPELINE_SERVICE_ACCOUNTS.train,
+      // pipeline-train by default; a built model's own account when the retrain step says so (its built image).
+      train: "{{inputs.parameters.training-account}}",
       "quality-gate": PIPELINE_SERVICE_ACCOUNTS.register,
       register: PIPELINE_SERVICE_ACCOUNTS.register,
       promote: PIPELINE_SERVICE_ACCOUNTS.deploy,
@@ -112,6 +116,41 @@ describe("training-pipeline template", () => {
       "retrain-built": PIPELINE_SERVICE_ACCOUNTS.deploy,
       reproduce: PIPELINE_SERVICE_ACCOUNTS.deploy,
     });
+  });
+
+  it("checkpoints a built model's run under its own prefix, any other run under the namespace's", () => {
+    const train = t.get("train") as Obj;
+    const checkpointContainers = [...((train.initContainers ?? []) as Obj[]), ...((train.sidecars ?? []) as Obj[])];
+    expect(checkpointContainers.map((c) => c.name)).toEqual(["checkpoint-restore", "checkpoint-sync"]);
+    // env wins over envFrom's PLATFORM_CHECKPOINT_URI; an absent key (pipeline-train, team namespaces) leaves it.
+    for (const c of checkpointContainers)
+      expect(c.env).toEqual([
+        {
+          name: "PLATFORM_CHECKPOINT_URI",
+          valueFrom: {
+            configMapKeyRef: {
+              name: TRAINING_ARTIFACT_REPOSITORIES,
+              key: `{{inputs.parameters.training-account}}.checkpoint-uri`,
+              optional: true,
+            },
+          },
+        },
+      ]);
+    expect(checkpointUriKey("train-fraud")).toBe("train-fraud.checkpoint-uri");
+    // The pipeline passes the workflow's training-account to preflight (checked) and train; a team's own
+    // pipeline that references either step without it gets pipeline-train.
+    const passed = (step: string) => {
+      const call = (get(t, "pipeline").steps as Obj[][]).flat().find((x) => x.name === step) as Obj;
+      return ((call.arguments as { parameters: Obj[] }).parameters ?? []).find((p) => p.name === "training-account")?.value;
+    };
+    expect([passed("preflight"), passed("train")]).toEqual([
+      "{{workflow.parameters.training-account}}",
+      "{{workflow.parameters.training-account}}",
+    ]);
+    for (const step of ["preflight", "train"])
+      expect((get(t, step).inputs as { parameters: Obj[] }).parameters.find((p) => p.name === "training-account")?.value).toBe(
+        "pipeline-train",
+      );
   });
 
   it("trains on the GPU pool with the user's image, the MLflow run and the lineage in the environment", () => {

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { main as drift } from "../../workflows/steps/drift";
 import { main as driftReference } from "../../workflows/steps/drift-reference";
 import { main as gate } from "../../workflows/steps/gate";
+import { BUILT_MODELS_SETTING, TRAINING_ARTIFACT_REPOSITORIES } from "../../workflows/steps/lib/built-training";
 import { EXIT, runStep, type StepMain } from "../../workflows/steps/lib/cli";
 import { TAGS } from "../../workflows/steps/lib/lineage";
 import { main as preflight } from "../../workflows/steps/preflight";
@@ -22,6 +23,20 @@ import { FakeKube, FakeMlflow } from "./fake-servers";
 
 const REGISTRY = "123456789012.dkr.ecr.me-central-1.amazonaws.com";
 const IMAGE = `${REGISTRY}/churn-train@sha256:${"a".repeat(64)}`;
+const BUILT_CHURN = {
+  registeredModel: "churn",
+  model: "churn",
+  repository: `${REGISTRY}/fraud/churn`,
+  account: "train-churn",
+  podLabels: { "azure.workload.identity/use": "true" },
+};
+const BUILT_OTHER = {
+  registeredModel: "scorer",
+  model: "scorer",
+  repository: `${REGISTRY}/credit/scorer`,
+  account: "train-scorer",
+  podLabels: {},
+};
 const GATE = JSON.stringify({ metrics: [{ name: "auc", direction: "max", threshold: 0.8 }], primaryMetric: "auc" });
 const ROLLOUT_PATH = "/apis/argoproj.io/v1alpha1/namespaces/serving/rollouts/churn";
 
@@ -446,19 +461,85 @@ describe("exit handler, drift and retraining", () => {
     const built = `${REGISTRY}/fraud/churn@sha256:${"e".repeat(64)}`;
     const before = new Set(kube.objects.keys());
     const argv = ["--model-name=churn", "--data-uri=s3://mlops-dev-datasets/platform/churn.csv", "--reason=git push"];
-    expect(await run(retrain, [...argv, `--code-version=${commit}`, `--training-image=${built}`])).toBe(EXIT.OK);
+    const settings = { [BUILT_MODELS_SETTING]: JSON.stringify([BUILT_CHURN, BUILT_OTHER]) };
+    expect(await run(retrain, [...argv, `--code-version=${commit}`, `--training-image=${built}`], settings)).toBe(EXIT.OK);
     const created = [...kube.objects.entries()].find(([p]) => !before.has(p) && p.includes("/workflows/retrain-churn-"));
     if (!created) throw new Error("no retraining workflow was created");
-    const wf = created[1] as { spec: { arguments: { parameters: { name: string; value: string }[] } } };
+    const wf = created[1] as {
+      spec: { arguments: { parameters: { name: string; value: string }[] }; artifactRepositoryRef?: unknown; podMetadata?: unknown };
+    };
     const params = Object.fromEntries(wf.spec.arguments.parameters.map((x) => [x.name, x.value]));
     // start-run records these as mlops.platform/code-version and training-image.
     expect(params).toMatchObject({ "code-version": commit, "training-image": built, "quality-gate": GATE });
+    // The pushed code trains as the model's own account, archiving and checkpointing under its own key.
+    expect(params["training-account"]).toBe("train-churn");
+    expect(wf.spec.artifactRepositoryRef).toEqual({ configMap: TRAINING_ARTIFACT_REPOSITORIES, key: "train-churn" });
+    expect(wf.spec.podMetadata).toEqual({ labels: { "azure.workload.identity/use": "true" } });
     // Half an override, a short SHA or an image by tag: refused before anything is submitted.
-    expect(await run(retrain, [...argv, `--code-version=${commit}`])).toBe(EXIT.USAGE);
-    expect(await run(retrain, [...argv, "--code-version=0123456", `--training-image=${built}`])).toBe(EXIT.USAGE);
-    expect(await run(retrain, [...argv, `--code-version=${commit}`, "--training-image=registry.example/fraud/churn:main"])).toBe(
+    expect(await run(retrain, [...argv, `--code-version=${commit}`], settings)).toBe(EXIT.USAGE);
+    expect(await run(retrain, [...argv, "--code-version=0123456", `--training-image=${built}`], settings)).toBe(EXIT.USAGE);
+    expect(await run(retrain, [...argv, `--code-version=${commit}`, "--training-image=registry.example/fraud/churn:main"], settings)).toBe(
       EXIT.USAGE,
     );
+    const count = () => [...kube.objects.keys()].filter((p) => p.includes("/workflows/retrain-churn-")).length;
+    const submitted = count();
+    // A pushed image that is no built repository of this model, or another model's built image: refused, nothing submitted.
+    expect(await run(retrain, [...argv, `--code-version=${commit}`, `--training-image=${built}`])).toBe(EXIT.REFUSED);
+    expect(
+      await run(
+        retrain,
+        [...argv, `--code-version=${commit}`, `--training-image=${REGISTRY}/credit/scorer@sha256:${"f".repeat(64)}`],
+        settings,
+      ),
+    ).toBe(EXIT.REFUSED);
+    expect(logs.join("\n")).toMatch(/built from scorer's repository, which trains scorer, not churn/);
+    expect(await run(retrain, [...argv, `--code-version=${commit}`, `--training-image=${IMAGE}`], settings)).toBe(EXIT.REFUSED);
+    // A malformed list of built models is refused too, never read as "none".
+    expect(await run(retrain, [...argv, `--code-version=${commit}`, `--training-image=${built}`], { [BUILT_MODELS_SETTING]: "{" })).toBe(
+      EXIT.REFUSED,
+    );
+    expect(
+      await run(retrain, [...argv, `--code-version=${commit}`, `--training-image=${built}`], {
+        [BUILT_MODELS_SETTING]: JSON.stringify([{ ...BUILT_CHURN, account: "pipeline-data" }]),
+      }),
+    ).toBe(EXIT.REFUSED);
+    expect(count()).toBe(submitted);
+  });
+
+  it("retrains a built champion (drift, new data, reproduction) as its model's account; a pinned image as pipeline-train", async () => {
+    const settings = { [BUILT_MODELS_SETTING]: JSON.stringify([BUILT_CHURN]) };
+    const submittedWith = async (argv: string[], extra: Record<string, string>) => {
+      const before = new Set(kube.objects.keys());
+      expect(await run(retrain, argv, extra)).toBe(EXIT.OK);
+      const created = [...kube.objects.entries()].find(([p]) => !before.has(p) && p.includes("/workflows/retrain-churn-"));
+      const wf = created?.[1] as {
+        spec: { arguments: { parameters: { name: string; value: string }[] }; artifactRepositoryRef?: unknown };
+      };
+      return { params: Object.fromEntries(wf.spec.arguments.parameters.map((x) => [x.name, x.value])), spec: wf.spec };
+    };
+    const drift = ["--model-name=churn", "--data-uri=s3://mlops-dev-datasets/platform/churn-2026-12.csv", "--reason=drift"];
+    // The champion trained from a pinned image (not a built repository): pipeline-train, the namespace's repository.
+    const pinned = await submittedWith(drift, settings);
+    expect(pinned.params["training-account"]).toBe("pipeline-train");
+    expect(pinned.spec.artifactRepositoryRef).toBeUndefined();
+    // The champion's recorded image is the model's built image: its retraining and reproduction train as its account.
+    const champion = mlflow.versions.find((v) => v.name === "churn" && v.version === mlflow.models.get("churn")?.aliases.get("champion"));
+    const tag = mlflow.runs.get(champion?.run_id ?? "")?.data.tags.find((t) => t.key === TAGS.trainingImage);
+    if (!tag) throw new Error("the champion records no training image");
+    const saved = tag.value;
+    tag.value = `${REGISTRY}/fraud/churn@sha256:${"e".repeat(64)}`;
+    try {
+      for (const argv of [drift, ["--model-name=churn", `--reproduce-version=${champion?.version}`]]) {
+        const built = await submittedWith(argv, settings);
+        expect(built.params).toMatchObject({ "training-image": tag.value, "training-account": "train-churn" });
+        expect(built.spec.artifactRepositoryRef).toEqual({ configMap: TRAINING_ARTIFACT_REPOSITORIES, key: "train-churn" });
+      }
+      // Recorded by tag (a built image is run by digest only): refused rather than submitted to be refused by admission.
+      tag.value = `${REGISTRY}/fraud/churn:main`;
+      expect(await run(retrain, drift, settings)).toBe(EXIT.REFUSED);
+    } finally {
+      tag.value = saved;
+    }
   });
 });
 
@@ -491,6 +572,33 @@ describe("preflight and data validation", () => {
     expect(logs.join("\n")).toContain("data residency check REFUSED");
     expect(await run(preflight, [...args, "--gpu-count=99"])).toBe(EXIT.USAGE);
     expect(await run(preflight, args, { PLATFORM_CLOUD: "" })).toBe(EXIT.USAGE);
+  });
+  it("holds the training step's account to the image: a built model's image as its own account, any other as pipeline-train", async () => {
+    const settings = { [BUILT_MODELS_SETTING]: JSON.stringify([BUILT_CHURN, BUILT_OTHER]) };
+    const builtImage = `${REGISTRY}/fraud/churn@sha256:${"e".repeat(64)}`;
+    const withImage = (image: string, account?: string) => [
+      ...args.map((a) => (a.startsWith("--training-image") ? `--training-image=${image}` : a)),
+      ...(account === undefined ? [] : [`--training-account=${account}`]),
+    ];
+    expect(await run(preflight, withImage(IMAGE), settings)).toBe(EXIT.OK);
+    expect(await run(preflight, withImage(IMAGE, "pipeline-train"), settings)).toBe(EXIT.OK);
+    expect(await run(preflight, withImage(builtImage, "train-churn"), settings)).toBe(EXIT.OK);
+    for (const [image, account] of [
+      [builtImage, "pipeline-train"],
+      [builtImage, ""],
+      [builtImage, "train-scorer"],
+      [IMAGE, "train-churn"],
+      [IMAGE, "pipeline-register"],
+      [`${REGISTRY}/credit/scorer@sha256:${"f".repeat(64)}`, "train-scorer"],
+    ] as const) {
+      logs = [];
+      expect(await run(preflight, withImage(image, account), settings), `${image} as ${account}`).toBe(EXIT.REFUSED);
+      expect(logs.join("\n")).toMatch(/preflight REFUSED/);
+    }
+    // Without the platform's list (a team namespace), every image trains as pipeline-train.
+    expect(await run(preflight, withImage(builtImage, "train-churn"))).toBe(EXIT.REFUSED);
+    expect(await run(preflight, withImage(builtImage, "pipeline-train"))).toBe(EXIT.OK);
+    expect(await run(preflight, withImage(IMAGE), { [BUILT_MODELS_SETTING]: "[{}]" })).toBe(EXIT.USAGE);
   });
   it("validates data, writes the report and the checksum, and fails fast on bad data", async () => {
     const dir = mkdtempSync(join(tmpdir(), "val-"));

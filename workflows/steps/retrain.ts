@@ -5,6 +5,15 @@
  * gate and approval included. With `--reproduce-version N` it submits instead the settings, data
  * URI and data checksum recorded on version N (see {@link reproduceArguments}).
  */
+import {
+  BUILT_MODELS_SETTING,
+  type BuiltModelTraining,
+  builtTrainingFor,
+  DEFAULT_TRAINING_ACCOUNT,
+  parseBuiltModels,
+  TRAINING_ACCOUNT_PARAMETER,
+  TRAINING_ARTIFACT_REPOSITORIES,
+} from "./lib/built-training";
 import { cli, EXIT, parseFlags, type StepContext, StepError, usageError } from "./lib/cli";
 import { exitCodeForStatus, sendJson } from "./lib/http";
 import { currentNamespace, inClusterConnection } from "./lib/kube";
@@ -53,8 +62,18 @@ export function reproduceArguments(run: RunInfo, model: string): Record<Training
   };
 }
 
-/** The Workflow object that runs the training-pipeline template. */
-export function retrainWorkflow(namespace: string, model: string, args: Record<string, string>, reason: string): Record<string, unknown> {
+/**
+ * The Workflow object that runs the training-pipeline template. A run of a built model's image
+ * (`built`) trains as the model's own account, archives under its own artifact repository key and
+ * carries the labels its identity needs; any other run trains as `pipeline-train`.
+ */
+export function retrainWorkflow(
+  namespace: string,
+  model: string,
+  args: Record<string, string>,
+  reason: string,
+  built?: BuiltModelTraining,
+): Record<string, unknown> {
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Workflow",
@@ -66,7 +85,18 @@ export function retrainWorkflow(namespace: string, model: string, args: Record<s
     },
     spec: {
       workflowTemplateRef: { name: "training-pipeline", clusterScope: true },
-      arguments: { parameters: Object.entries(args).map(([name, value]) => ({ name, value })) },
+      arguments: {
+        parameters: [
+          ...Object.entries(args).map(([name, value]) => ({ name, value })),
+          { name: TRAINING_ACCOUNT_PARAMETER, value: built?.account ?? DEFAULT_TRAINING_ACCOUNT },
+        ],
+      },
+      ...(built
+        ? {
+            artifactRepositoryRef: { configMap: TRAINING_ARTIFACT_REPOSITORIES, key: built.account },
+            ...(Object.keys(built.podLabels).length > 0 ? { podMetadata: { labels: { ...built.podLabels } } } : {}),
+          }
+        : {}),
     },
   };
 }
@@ -122,7 +152,13 @@ export async function main(ctx: StepContext): Promise<number> {
   const args = retrainArguments(run, model, f["data-uri"] ?? "");
   // A git push trains its own code: the pushed commit and the image built from it (lineage records both).
   if (pushed.commit !== "") Object.assign(args, { "code-version": pushed.commit, "training-image": pushed.image });
-  return submit(ctx, model, args, f.reason ?? "drift", `code ${args["code-version"]}`);
+  const built = builtTraining(ctx, model, args["training-image"]);
+  if (pushed.image !== "" && built === undefined)
+    throw new StepError(
+      `--training-image=${pushed.image} is not an image of a repository ${model} is built from (${BUILT_MODELS_SETTING} of the platform's settings): a pushed commit trains only as its model's own account`,
+      EXIT.REFUSED,
+    );
+  return submit(ctx, model, args, f.reason ?? "drift", `code ${args["code-version"]}`, built);
 }
 
 async function submitReproduction(ctx: StepContext, mlflow: MlflowClient, model: string, version: string, reason: string): Promise<number> {
@@ -135,12 +171,30 @@ async function submitReproduction(ctx: StepContext, mlflow: MlflowClient, model:
       `${model} version ${version} cannot be reproduced: its run records no ${missing.join(", ")} (it was not trained by this pipeline)`,
       EXIT.REFUSED,
     );
-  return submit(ctx, model, reproduceArguments(run, model), reason, `version ${version}, data sha256 ${run.tags[TAGS.dataChecksum]}`);
+  const args = reproduceArguments(run, model);
+  const built = builtTraining(ctx, model, args["training-image"]);
+  return submit(ctx, model, args, reason, `version ${version}, data sha256 ${run.tags[TAGS.dataChecksum]}`, built);
 }
 
-async function submit(ctx: StepContext, model: string, args: Record<string, string>, reason: string, what: string): Promise<number> {
+/** The built model whose image this run trains (its own account and artifact key), from the platform's settings; refused when the image is another model's. */
+function builtTraining(ctx: StepContext, model: string, image: string): BuiltModelTraining | undefined {
+  try {
+    return builtTrainingFor(parseBuiltModels(ctx.env[BUILT_MODELS_SETTING]), model, image);
+  } catch (e) {
+    throw new StepError((e as Error).message, EXIT.REFUSED);
+  }
+}
+
+async function submit(
+  ctx: StepContext,
+  model: string,
+  args: Record<string, string>,
+  reason: string,
+  what: string,
+  built?: BuiltModelTraining,
+): Promise<number> {
   const ns = currentNamespace(ctx.env);
-  const wf = retrainWorkflow(ns, model, args, reason);
+  const wf = retrainWorkflow(ns, model, args, reason, built);
   const conn = inClusterConnection(ctx.env);
   const res = await sendJson({
     method: "POST",
@@ -156,7 +210,9 @@ async function submit(ctx: StepContext, model: string, args: Record<string, stri
     );
   const name = String((res.body as { metadata?: { name?: string } })?.metadata?.name ?? "");
   writeOutputs(ctx.env, { "workflow-name": name });
-  ctx.log(`submitted ${name} (training-pipeline on ${args["data-uri"]}, ${what})`);
+  ctx.log(
+    `submitted ${name} (training-pipeline on ${args["data-uri"]}, ${what}, training as ${built?.account ?? DEFAULT_TRAINING_ACCOUNT})`,
+  );
   return EXIT.OK;
 }
 

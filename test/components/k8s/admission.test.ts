@@ -15,6 +15,7 @@ import {
   admissionPolicies,
   admissionPolicyManifests,
   admissionSettingsProblems,
+  type NamespaceAccount,
   RESTRICTED_VOLUME_TYPES,
 } from "../../../components/k8s/admission-rules";
 import { cachedImage } from "../../../contracts/image-cache";
@@ -23,6 +24,7 @@ import { loadWorkflowDocuments, STEPS_IMAGE_PLACEHOLDER } from "../../../workflo
 import { type AdmissionVerdict, evaluatePolicies, verdictProblems } from "../../../workflows/admission-check";
 import { podsOf } from "../../../workflows/admission-lint";
 import { DRIFT_TEMPLATE, driftServiceAccount } from "../../../workflows/drift-crons";
+import { trainingServiceAccount } from "../../../workflows/steps/lib/built-training";
 import { schemaError } from "./schemas";
 
 type Obj = Record<string, unknown>;
@@ -674,6 +676,140 @@ describe("admission policies: each model's drift account (ml-pipelines only, pla
       expect(admissionControlProblems({ ...args, namespaceAccounts: driftAccounts(ns) }).join(), ns).toMatch(
         new RegExp(`namespaceAccounts: "${ns}" must be a guarded pipeline namespace that is not a team's`),
       );
+  });
+});
+
+describe("admission policies: a built model's training account (its own built image by digest, in ml-pipelines only)", () => {
+  const FRAUD_REPO = `${REGISTRY}/fraud/fraud-scorer`;
+  const CREDIT_REPO = `${REGISTRY}/credit/credit-risk`;
+  const FRAUD = `${FRAUD_REPO}@sha256:${"b".repeat(64)}`;
+  const CREDIT = `${CREDIT_REPO}@sha256:${"c".repeat(64)}`;
+  const own = trainingServiceAccount("fraud-scorer");
+  const other = trainingServiceAccount("credit-risk");
+  /** As the platform declares them: one account per built model, its repository its own. */
+  const trainingAccounts = (namespace = "ml-pipelines") => [
+    { namespace, serviceAccount: own, images: [] as string[], imageRepositories: [FRAUD_REPO] },
+    { namespace, serviceAccount: other, images: [] as string[], imageRepositories: [CREDIT_REPO] },
+  ];
+  const forBuilt = (base: AdmissionRuleSettings): AdmissionRuleSettings => ({ ...base, namespaceAccounts: trainingAccounts() });
+  const BUILT_PROD = admissionPolicies(forBuilt(settings(true)));
+  const BUILT_DEV = admissionPolicies(forBuilt(settings(false)));
+  /** The train step's pod: Argo's executor, the checkpoint containers (steps image) and the training image. */
+  const trainPod = (image: string, account: string): Obj => {
+    const pod = argoPod(image, account);
+    (pod.spec as Obj).initContainers = [...((pod.spec as Obj).initContainers as Obj[]), container("checkpoint-restore", STEPS)];
+    (pod.spec as Obj).containers = [...((pod.spec as Obj).containers as Obj[]), container("checkpoint-sync", STEPS)];
+    return pod;
+  };
+
+  it.each([
+    ["production", BUILT_PROD],
+    ["development", BUILT_DEV],
+  ])("admits a model's built image by digest as its own account in ml-pipelines (%s)", (_env, policies) => {
+    allowed(policies, trainPod(FRAUD, own), "ml-pipelines");
+    allowed(policies, trainPod(CREDIT, other), "ml-pipelines");
+    // The platform's own images stay admitted for it (nothing else is).
+    allowed(policies, argoPod(STEPS, own), "ml-pipelines");
+  });
+  it.each([
+    ["another model's built image", CREDIT, /run only the platform's images and their own.*: main/],
+    ["its own repository by tag", `${FRAUD_REPO}:main`, /run only the platform's images and their own.*: main/],
+    ["its own repository with no tag or digest", FRAUD_REPO, /run only the platform's images and their own.*: main/],
+    ["a look-alike repository", `${FRAUD_REPO}-evil@sha256:${"b".repeat(64)}`, /run only the platform's images and their own.*: main/],
+    ["a nested repository", `${FRAUD_REPO}/x@sha256:${"b".repeat(64)}`, /run only the platform's images and their own.*: main/],
+    ["a team's image", TEAM_IMAGE, /run only the platform's images and their own.*: main/],
+    ["a digest with a suffix", `${FRAUD}x`, /run only the platform's images and their own.*: main/],
+  ])("refuses %s as a model's training account, in production and development", (_l, image, pattern) => {
+    refused(BUILT_PROD, trainPod(image, own), pattern, "ml-pipelines");
+    refused(BUILT_DEV, trainPod(image, own), pattern, "ml-pipelines");
+  });
+  it.each(ACCOUNTS)("refuses a built model's image as %s in ml-pipelines, by digest or by tag", (account) => {
+    for (const image of [FRAUD, `${FRAUD_REPO}:main`, CREDIT])
+      refused(BUILT_DEV, trainPod(image, account), /a built model's images .* run only as that model's account.*: main/, "ml-pipelines");
+    refused(BUILT_PROD, trainPod(FRAUD, account), /a built model's images .* run only as that model's account.*: main/, "ml-pipelines");
+  });
+  it("refuses another model's account for a built image, in a sidecar or an ephemeral container too", () => {
+    refused(BUILT_PROD, trainPod(FRAUD, other), /run only the platform's images and their own.*: main/, "ml-pipelines");
+    refused(BUILT_PROD, trainPod(FRAUD, other), /run only as that model's account.*: main/, "ml-pipelines");
+    const sidecar = trainPod(STEPS, "pipeline-train");
+    ((sidecar.spec as Obj).containers as Obj[]).push(container("smuggled", FRAUD));
+    refused(BUILT_PROD, sidecar, /run only as that model's account.*: smuggled/, "ml-pipelines");
+    const debug = trainPod(FRAUD, own);
+    (debug.spec as Obj).ephemeralContainers = [{ name: "debug", image: CREDIT, securityContext: sc() }];
+    refused(BUILT_PROD, debug, /: debug/, "ml-pipelines");
+  });
+  it.each(["team-fraud", "serving"])("refuses a training account in %s, with its own image too", (ns) => {
+    refused(BUILT_PROD, trainPod(FRAUD, own), /service account train-fraud-scorer is not allowed here/, ns);
+  });
+  it("leaves the team namespaces and the non-built images as they were", () => {
+    // The team runs its own code in its own namespace as before (its own identity): not reserved there.
+    allowed(BUILT_PROD, trainPod(FRAUD, "pipeline-train"), "team-fraud");
+    allowed(BUILT_PROD, trainPod(TEAM_IMAGE, "pipeline-train"), "ml-pipelines");
+    allowed(BUILT_PROD, argoPod(STEPS, "pipeline-data"), "ml-pipelines");
+  });
+  it("refuses a team workflow that names a training account", () => {
+    const ref = { workflowTemplateRef: { name: "training-pipeline", clusterScope: true } };
+    const wf = { apiVersion: "argoproj.io/v1alpha1", kind: "Workflow", metadata: { name: "x" } };
+    refused(BUILT_PROD, { ...wf, spec: { ...ref, serviceAccountName: own } }, /train-fraud-scorer|reserved/, "team-fraud");
+    refused(
+      BUILT_PROD,
+      { ...wf, spec: { entrypoint: "m", templates: [{ name: "m", serviceAccountName: own, container: { image: FRAUD } }] } },
+      /reserved account/,
+      "team-fraud",
+    );
+  });
+
+  it("admits the real train step's pods as a built run makes them, and the default run as before", () => {
+    const shipped = loadWorkflowDocuments().find(
+      (d) => d.object.kind === "ClusterWorkflowTemplate" && (d.object.metadata as Obj).name === "training-pipeline",
+    );
+    if (!shipped) throw new Error("no training-pipeline template");
+    const spec = shipped.object.spec as Obj;
+    // Argo substitutes the parameters: the retrain step's training-account and image for a built run (the pipeline passes the account to train).
+    const submitted = (account: string, image: string): Obj =>
+      JSON.parse(
+        JSON.stringify(spec)
+          .split("{{inputs.parameters.training-account}}")
+          .join(account)
+          .split("{{workflow.parameters.training-image}}")
+          .join(image),
+      ) as Obj;
+    const policies = admissionPolicies({
+      ...forBuilt(settings(true)),
+      platformImages: [imageRef(IMAGES.argoExec), STEPS_IMAGE_PLACEHOLDER],
+      registryOnly: false,
+    });
+    const trainOf = (s: Obj) => podsOf(s).find((p) => p.template === "train")?.pod as Obj;
+    const judgeTrain = (account: string, image: string) =>
+      verdictProblems(evaluatePolicies(policies, { object: trainOf(submitted(account, image)), namespace: "ml-pipelines", team: false }));
+    expect(judgeTrain(own, FRAUD)).toEqual([]);
+    expect(judgeTrain("pipeline-train", TEAM_IMAGE)).toEqual([]);
+    expect(judgeTrain("pipeline-train", FRAUD).join()).toMatch(/run only as that model's account/);
+    expect(judgeTrain(other, FRAUD).join()).toMatch(/run only the platform's images and their own/);
+    expect(judgeTrain(own, TEAM_IMAGE).join()).toMatch(/run only the platform's images and their own/);
+    // Only the train step changes account: every other step keeps the platform's.
+    const accounts = (s: Obj) => Object.fromEntries(podsOf(s).map((p) => [p.template, (p.pod.spec as Obj).serviceAccountName]));
+    const { train: builtTrain, ...builtRest } = accounts(submitted(own, FRAUD));
+    const { train: defaultTrain, ...defaultRest } = accounts(spec);
+    expect([builtTrain, defaultTrain]).toEqual([own, "pipeline-train"]);
+    expect(builtRest).toEqual(defaultRest);
+    expect(Object.values(builtRest)).not.toContain(own);
+  });
+
+  it.each([
+    ["a repository with a tag", [`${FRAUD_REPO}:v1`], /must be a repository without tag or digest/],
+    ["a repository with a digest", [FRAUD], /must be a repository without tag or digest/],
+    ["a repository outside the registry", ["evil.example/fraud/fraud-scorer"], /is not in the stack's registry/],
+    ["a repository with a quote", [`${FRAUD_REPO}' || true || '`], /must be a repository without tag or digest/],
+  ])("refuses %s", (_l, imageRepositories, pattern) => {
+    const s = { ...settings(true), namespaceAccounts: [{ namespace: "ml-pipelines", serviceAccount: own, images: [], imageRepositories }] };
+    expect(admissionSettingsProblems(s).join("\n")).toMatch(pattern);
+    expect(() => admissionPolicies(s)).toThrow(pattern);
+  });
+  it("refuses one repository given to two accounts", () => {
+    const [a, b] = trainingAccounts();
+    const s = { ...settings(true), namespaceAccounts: [a, { ...b, imageRepositories: [FRAUD_REPO] }] as NamespaceAccount[] };
+    expect(admissionSettingsProblems(s).join("\n")).toMatch(/is also train-credit-risk's; a repository's images run as one account/);
   });
 });
 

@@ -3,6 +3,7 @@
  * STRICT mTLS mesh-wide, NetworkPolicies that admit HBONE only between peers they already admit,
  * and AuthorizationPolicies derived from the same catalogue flows (docs/in-cluster-encryption.md).
  */
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../../../components/contracts";
 import { admissionPolicies } from "../../../components/k8s/admission-rules";
@@ -27,12 +28,26 @@ import {
   MESH_ROOT_NAMESPACE,
 } from "../../../contracts/mesh";
 import { CHARTS, IMAGES, imageRef } from "../../../contracts/versions";
+import { resolveConfig } from "../../../stacks/config";
+import { modelImageBuilds } from "../../../stacks/image-builds";
 import type { PlanResult } from "../../../tools/lib/harness";
+import { readStackConfig } from "../../../tools/lib/stack-config";
 import { evaluatePolicies } from "../../../workflows/admission-check";
 import { shippedPlan } from "../../support/shipped-plan";
 import { schemaError } from "./schemas";
 
 const STACKS = ["dev", "uae-prod", "dev-azure", "uae-prod-azure"];
+const ROOT = resolve(__dirname, "../../..");
+/** The stack's resolved models, from its stack file. */
+function modelsOf(stack: string) {
+  const { values } = readStackConfig(ROOT, stack);
+  const raw = Object.fromEntries(
+    Object.entries(values)
+      .filter(([k]) => k.startsWith("mlops-platform:"))
+      .map(([k, v]) => [k.slice("mlops-platform:".length), v]),
+  );
+  return resolveConfig(raw, "mlops-platform", stack).models;
+}
 type Obj = Record<string, unknown>;
 
 const objects = (plan: PlanResult, kind: string) => plan.manifests.map((m) => m.object as Obj).filter((o) => o.kind === kind);
@@ -215,7 +230,12 @@ describe.each(STACKS)("the mesh in stack %s", (stack) => {
           if (r.ports?.length && ports.length === 0) continue;
           for (const f of r.from ?? []) {
             const sel = (f.namespaceSelector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
-            const source = sel?.["kubernetes.io/metadata.name"] ?? (sel ? "pipelines" : f.ipBlock ? "ip" : ns);
+            const named = sel?.["kubernetes.io/metadata.name"];
+            // A pipeline namespace named on its own (ml-pipelines' train-<model> accounts) is one of "pipelines", as on the mesh side.
+            const source =
+              named !== undefined && (named === NAMESPACES.pipelines || named.startsWith("team-"))
+                ? "pipelines"
+                : (named ?? (sel ? "pipelines" : f.ipBlock ? "ip" : ns));
             if (source === "ip") continue;
             for (const port of ports.length ? ports : ["*"]) fromNp.add(`${target} ${source}:${port}`);
           }
@@ -255,8 +275,10 @@ describe.each(STACKS)("the mesh in stack %s", (stack) => {
       .map((n) => meta(n).name);
     expect(pipelineNs).toContain(NAMESPACES.pipelines);
     const declared = new Set<string>();
+    // The stack's built models: the MLflow gate also admits their training accounts (train-<model>).
+    const imageBuilds = modelImageBuilds({ models: modelsOf(stack) });
     for (const d of CATALOGUE.filter((x) => present.has(x.namespace.name) && !x.namespace.meshExemptReason)) {
-      for (const f of d.ingress({ networkCidr: "10.0.0.0/16" })) {
+      for (const f of d.ingress({ networkCidr: "10.0.0.0/16", imageBuilds })) {
         for (const p of f.peers) {
           if (!("serviceAccounts" in p) || !p.serviceAccounts?.length) continue;
           const from = "namespace" in p ? [p.namespace] : pipelineNs;
@@ -284,6 +306,10 @@ describe.each(STACKS)("the mesh in stack %s", (stack) => {
     expect([...named].sort()).toEqual([...declared].sort());
     // The MLflow gate's callers include every pipeline namespace's accounts, teams' included.
     expect([...named].some((x) => x.includes("/ns/team-"))).toBe(true);
+    // ...and each built model's training account, in ml-pipelines only (its code logs its own run).
+    expect(imageBuilds.length).toBeGreaterThan(0);
+    for (const b of imageBuilds)
+      expect([...named].filter((x) => x.includes(`/sa/train-${b.model}:`)).map((x) => x.split(" ")[0])).toEqual([NAMESPACES.mlflow]);
   });
 
   it("leaves inbound capture only to the pods that callers outside the mesh reach (webhooks, the ingress controller)", () => {

@@ -3,6 +3,7 @@
  * contract with `workflows/training-pipeline.yaml` (the lint and tests compare them), with the
  * drift monitor (which resubmits a run with the champion's values) and with the docs.
  */
+import { TRAINING_ACCOUNT_PARAMETER } from "./built-training";
 import { usageError } from "./cli";
 import { parseDataSchema } from "./dataset";
 import { parseGateSpec } from "./gate";
@@ -30,6 +31,12 @@ export const TRAINING_PARAMETERS = [
  * (a team's own pipeline need not declare them).
  */
 export const REPRODUCTION_PARAMETERS = ["expected-data-sha256", "data-versions"] as const;
+/**
+ * Parameters of the training pipeline only the platform sets: the training step's account, which
+ * the retrain step sets to a built model's own account for its built image (`./built-training.ts`);
+ * admission holds the image and the account together, whoever submits.
+ */
+export const PLATFORM_PARAMETERS = [TRAINING_ACCOUNT_PARAMETER] as const;
 /** A parameter of {@link REPRODUCTION_PARAMETERS}. */
 export type ReproductionParameter = (typeof REPRODUCTION_PARAMETERS)[number];
 /** One training parameter. */
