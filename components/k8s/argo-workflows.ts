@@ -190,6 +190,11 @@ export function argoWorkflowsValues(
       },
       workflowDefaults: {
         spec: {
+          // Azure: a pod receives its account's workload identity only when the pod itself carries
+          // `azure.workload.identity/use` (the webhook ignores the service account's label), so every
+          // workflow's pods carry it, teams' included; Argo merges these labels with a run's own.
+          // AWS: none (IRSA needs only the service account's annotation).
+          ...(Object.keys(args.identity.podLabels).length > 0 ? { podMetadata: { labels: { ...args.identity.podLabels } } } : {}),
           securityContext: restrictedPodSecurityContext(8737),
           podGC: { strategy: "OnPodCompletion", deleteDelayDuration: "10m" },
           ttlStrategy: { secondsAfterCompletion: 7 * 24 * 3600 },

@@ -618,8 +618,14 @@ export function describeServicesPlan(e: ServicesExpectations): void {
       expect((values("mlflow").serviceAccount as Obj).name).toBe(SERVICE_ACCOUNTS.mlflow);
       expect(((values("argo-workflows").controller as Obj).serviceAccount as Obj).name).toBe(SERVICE_ACCOUNTS.argoController);
       expect(((values("argo-workflows").server as Obj).serviceAccount as Obj).name).toBe(SERVICE_ACCOUNTS.argoServer);
+      // Workflow pods (platform and teams) receive their account's identity: on Azure only a pod
+      // that carries the label gets it, so every workflow's pods carry it by default.
+      const defaults = (values("argo-workflows").controller as Obj).workflowDefaults as { spec: Obj };
       if (e.cloud === "azure") {
         expect((values("mlflow").extraPodLabels as Obj)["azure.workload.identity/use"]).toBe("true");
+        expect(defaults.spec.podMetadata).toEqual({ labels: { "azure.workload.identity/use": "true" } });
+      } else {
+        expect(defaults.spec.podMetadata).toBeUndefined();
       }
     });
 
