@@ -17,6 +17,7 @@ import { resources, restrictedContainerSecurityContext } from "../components/k8s
 import { IMAGES, imageRef } from "../contracts/versions";
 import { evaluatePolicies, verdictProblems } from "./admission-check";
 import { STEPS_IMAGE_PLACEHOLDER } from "./index";
+import { TRAINING_ACCOUNT_EXPRESSION, TRAINING_ACCOUNT_PARAMETER } from "./steps/lib/built-training";
 import { FEAST_IMAGE_PLACEHOLDER, FEATURE_APPLY_SERVICE_ACCOUNT } from "./steps/lib/feature-repo";
 
 type Obj = Record<string, unknown>;
@@ -76,6 +77,8 @@ function resolveImage(image: string, spec: Obj, template: Obj): string {
 
 /** `{{workflow.parameters.x}}` / `{{inputs.parameters.x}}` as its default (empty when it has none); any other value as is. */
 function resolveParameter(value: string, spec: Obj, template: Obj): string {
+  // The training step's clamp: judged, as the simple form, by the parameter's default.
+  if (value === TRAINING_ACCOUNT_EXPRESSION) return resolveParameter(`{{inputs.parameters.${TRAINING_ACCOUNT_PARAMETER}}}`, spec, template);
   const m = /^\{\{\s*(workflow|inputs)\.parameters\.([^}\s]+)\s*\}\}$/.exec(value);
   if (!m) return value;
   const holder = m[1] === "workflow" ? spec.arguments : template.inputs;

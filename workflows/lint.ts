@@ -24,6 +24,7 @@ import { GPU_LOCAL_QUEUE, QUEUE_NAME_LABEL } from "../components/k8s/gpu-queues"
 import { GPU_POOL_LABELS, GPU_RESOURCE, GPU_TAINT, NODE_LABEL_KEYS } from "../contracts/scheduling";
 import { admissionLintProblems, defaultRegistryHosts } from "./admission-lint";
 import { loadWorkflowDocuments, WORKFLOWS_DIR, type WorkflowDocument } from "./index";
+import { TRAINING_ACCOUNT_EXPRESSION, TRAINING_ACCOUNT_PARAMETER } from "./steps/lib/built-training";
 import { FEATURE_APPLY_SERVICE_ACCOUNT } from "./steps/lib/feature-repo";
 import { imagePinProblem } from "./steps/lib/images";
 
@@ -423,7 +424,11 @@ function checkPodTemplate(name: string, t: Obj, spec: Obj, ctx: Ctx): void {
   const accounts = accountsFor(ctx);
   // The platform's own training step takes its account from a parameter (training-account:
   // pipeline-train, or a built model's train-<model> set by the retrain step, held by admission): judged by its default.
-  const param = ctx.team ? null : /^\{\{(workflow|inputs)\.parameters\.([A-Za-z0-9_-]+)\}\}$/.exec(named);
+  const param = ctx.team
+    ? null
+    : named === TRAINING_ACCOUNT_EXPRESSION
+      ? (["", "inputs", TRAINING_ACCOUNT_PARAMETER] as const)
+      : /^\{\{(workflow|inputs)\.parameters\.([A-Za-z0-9_-]+)\}\}$/.exec(named);
   const holder = param?.[1] === "workflow" ? spec.arguments : t.inputs;
   const sa = param
     ? str(

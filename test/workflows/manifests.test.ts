@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../../components/contracts";
 import { FEAST_URL, MLFLOW_URL } from "../../contracts/endpoints";
 import { loadWorkflowManifests, pipelineSettingsData, SETTINGS_KEYS, STEPS_IMAGE_PLACEHOLDER } from "../../workflows";
-import { checkpointUriKey, TRAINING_ARTIFACT_REPOSITORIES } from "../../workflows/steps/lib/built-training";
+import {
+  checkpointUriKey,
+  clampedTrainingAccount,
+  DEFAULT_TRAINING_ACCOUNT,
+  TRAINING_ACCOUNT_EXPRESSION,
+  TRAINING_ARTIFACT_REPOSITORIES,
+} from "../../workflows/steps/lib/built-training";
 import { PLATFORM_PARAMETERS, REPRODUCTION_PARAMETERS, TRAINING_PARAMETERS } from "../../workflows/steps/lib/params";
 import { readSettings } from "../../workflows/steps/lib/settings";
 
@@ -49,6 +55,28 @@ describe("loadWorkflowManifests", () => {
 });
 
 describe("training-pipeline template", () => {
+  it("never runs the training step as a platform registration or promotion account, whatever a caller passes", () => {
+    // A team's Workflow may reference the train step with any training-account: the template's
+    // expression keeps only a built model's train-<model> (which exists, and is admitted, in
+    // ml-pipelines only) and otherwise runs pipeline-train. Argo evaluates the expression; here its
+    // meaning is held by clampedTrainingAccount and the template by the constant.
+    for (const account of [
+      ...Object.values(PIPELINE_SERVICE_ACCOUNTS),
+      "default",
+      "argo-server",
+      "image-builder-fraud",
+      "drift-fraud-scorer",
+      "",
+      "xtrain-a",
+    ]) {
+      expect(clampedTrainingAccount(account), account).toBe(account === "pipeline-train" ? "pipeline-train" : DEFAULT_TRAINING_ACCOUNT);
+    }
+    expect(clampedTrainingAccount("train-fraud-scorer")).toBe("train-fraud-scorer");
+    expect(TRAINING_ACCOUNT_EXPRESSION).toBe(
+      "{{=inputs.parameters['training-account'] startsWith 'train-' ? inputs.parameters['training-account'] : 'pipeline-train'}}",
+    );
+  });
+
   const wt = byName("ClusterWorkflowTemplate", "training-pipeline");
   const spec = wt.spec as Obj;
   const t = templatesOf(spec);
@@ -104,8 +132,8 @@ describe("training-pipeline template", () => {
       "validate-data-azure": PIPELINE_SERVICE_ACCOUNTS.data,
       "materialize-features": PIPELINE_SERVICE_ACCOUNTS.data,
       "start-run": PIPELINE_SERVICE_ACCOUNTS.register,
-      // pipeline-train by default; a built model's own account when the retrain step says so (its built image).
-      train: "{{inputs.parameters.training-account}}",
+      // pipeline-train unless the parameter names a built model's own train-<model> (clamped: see below).
+      train: TRAINING_ACCOUNT_EXPRESSION,
       "quality-gate": PIPELINE_SERVICE_ACCOUNTS.register,
       register: PIPELINE_SERVICE_ACCOUNTS.register,
       promote: PIPELINE_SERVICE_ACCOUNTS.deploy,

@@ -24,7 +24,7 @@ import { loadWorkflowDocuments, STEPS_IMAGE_PLACEHOLDER } from "../../../workflo
 import { type AdmissionVerdict, evaluatePolicies, verdictProblems } from "../../../workflows/admission-check";
 import { podsOf } from "../../../workflows/admission-lint";
 import { DRIFT_TEMPLATE, driftServiceAccount } from "../../../workflows/drift-crons";
-import { trainingServiceAccount } from "../../../workflows/steps/lib/built-training";
+import { clampedTrainingAccount, TRAINING_ACCOUNT_EXPRESSION, trainingServiceAccount } from "../../../workflows/steps/lib/built-training";
 import { schemaError } from "./schemas";
 
 type Obj = Record<string, unknown>;
@@ -769,6 +769,9 @@ describe("admission policies: a built model's training account (its own built im
     const submitted = (account: string, image: string): Obj =>
       JSON.parse(
         JSON.stringify(spec)
+          // The train step's account: the clamp Argo evaluates (a built model's account, else pipeline-train).
+          .split(TRAINING_ACCOUNT_EXPRESSION)
+          .join(clampedTrainingAccount(account))
           .split("{{inputs.parameters.training-account}}")
           .join(account)
           .split("{{workflow.parameters.training-image}}")
@@ -783,6 +786,9 @@ describe("admission policies: a built model's training account (its own built im
     const judgeTrain = (account: string, image: string) =>
       verdictProblems(evaluatePolicies(policies, { object: trainOf(submitted(account, image)), namespace: "ml-pipelines", team: false }));
     expect(judgeTrain(own, FRAUD)).toEqual([]);
+    // A caller passing a platform account gets pipeline-train, never the account it named.
+    for (const sa of ["pipeline-deploy", "pipeline-register", "pipeline-data"])
+      expect((trainOf(submitted(sa, TEAM_IMAGE)).spec as Obj).serviceAccountName).toBe("pipeline-train");
     expect(judgeTrain("pipeline-train", TEAM_IMAGE)).toEqual([]);
     expect(judgeTrain("pipeline-train", FRAUD).join()).toMatch(/run only as that model's account/);
     expect(judgeTrain(other, FRAUD).join()).toMatch(/run only the platform's images and their own/);

@@ -24,6 +24,21 @@ export const TRAINING_ACCOUNT_PARAMETER = "training-account";
 export const DEFAULT_TRAINING_ACCOUNT = "pipeline-train";
 
 /**
+ * The training step's `serviceAccountName` in training-pipeline (an Argo expression tag): the
+ * {@link TRAINING_ACCOUNT_PARAMETER} when it is a built model's `train-<model>`, otherwise
+ * {@link DEFAULT_TRAINING_ACCOUNT}. A team's own Workflow can reference the step and pass any
+ * value; the clamp keeps it from running its code as the platform's registration or promotion
+ * account (`train-<model>` accounts exist in `ml-pipelines` only, where admission ties each to
+ * its model's image).
+ */
+export const TRAINING_ACCOUNT_EXPRESSION = `{{=inputs.parameters['${TRAINING_ACCOUNT_PARAMETER}'] startsWith 'train-' ? inputs.parameters['${TRAINING_ACCOUNT_PARAMETER}'] : '${DEFAULT_TRAINING_ACCOUNT}'}}`;
+
+/** What {@link TRAINING_ACCOUNT_EXPRESSION} gives for a `training-account` value (as Argo evaluates it). */
+export function clampedTrainingAccount(value: string): string {
+  return value.startsWith("train-") ? value : DEFAULT_TRAINING_ACCOUNT;
+}
+
+/**
  * ConfigMap of `ml-pipelines` with, per built model's account, the run's artifact repository (key
  * `<account>`, Argo's `artifactRepositoryRef`) and the training step's checkpoint location (key
  * `<account>.checkpoint-uri`, which the template's checkpoint containers read over the
