@@ -9,26 +9,40 @@
  * Outputs and about 120 MiB of a preview's memory.
  *
  * {@link dropApiVersionAliases} removes exactly those aliases: type-only aliases whose type is the
- * resource's own kind in the same package under another module or version. Any other alias (a
- * rename, a new parent, a URN) is kept.
+ * resource's own kind in the same package and module at a named API version. Any other alias (a
+ * move between modules or API groups, a rename, a new parent, a URN) is kept.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-/** `<package>` and `<Kind>` of a type token `<package>:<module>:<Kind>`. */
-function packageAndKind(type: string): [string, string] | undefined {
-  const parts = type.split(":");
-  return parts.length === 3 ? [parts[0] as string, parts[2] as string] : undefined;
+/** `<package>`, the module's base (before any `/<version>`) and `<Kind>` of a type token `<package>:<module>:<Kind>`. */
+function parts(type: string): { pkg: string; base: string; versioned: boolean; kind: string } | undefined {
+  const p = type.split(":");
+  if (p.length !== 3) return undefined;
+  const [base = "", version] = (p[1] as string).split("/");
+  return { pkg: p[0] as string, base, versioned: version !== undefined && /^v\d/.test(version), kind: p[2] as string };
 }
 
-/** Whether `alias` only names another API version (or module) of the resource's own kind. */
+/**
+ * Whether `alias` only names another API version of the resource's own kind in the same module
+ * (`authorization/v20150701` of `authorization`, `apps/v1beta1` of `apps/v1`). An alias to another
+ * module or API group (`insights:DiagnosticSetting` of `monitor:DiagnosticSetting`,
+ * `extensions/v1beta1:Deployment`) is a move an SDK made, and is kept.
+ */
 export function isApiVersionAlias(alias: unknown, resourceType: string): boolean {
   if (alias === null || typeof alias !== "object") return false;
   const keys = Object.keys(alias);
   const type = (alias as { type?: unknown }).type;
   if (keys.length !== 1 || keys[0] !== "type" || typeof type !== "string" || type === resourceType) return false;
-  const own = packageAndKind(resourceType);
-  const other = packageAndKind(type);
-  return own !== undefined && other !== undefined && own[0] === other[0] && own[1] === other[1];
+  const own = parts(resourceType);
+  const other = parts(type);
+  return (
+    own !== undefined &&
+    other !== undefined &&
+    own.pkg === other.pkg &&
+    own.kind === other.kind &&
+    own.base === other.base &&
+    other.versioned
+  );
 }
 
 /** A stack transformation that drops the SDKs' API-version aliases (see the module comment). */

@@ -34,10 +34,20 @@ describe("dropApiVersionAliases", () => {
     expect(out?.props).toEqual({ a: 1 });
   });
 
-  it("drops the Kubernetes SDK's older API versions of a Deployment, across API groups", () => {
+  it("drops the Kubernetes SDK's older API versions of a Deployment in its group, and keeps the move from another group", () => {
     const aliases = sdkAliases("@pulumi/kubernetes/apps/v1/deployment");
-    expect(aliases.map((a) => a.type)).toContain("kubernetes:extensions/v1beta1:Deployment");
-    expect(transform("kubernetes:apps/v1:Deployment", aliases)?.opts.aliases).toBeUndefined();
+    expect(aliases.map((a) => a.type)).toContain("kubernetes:apps/v1beta1:Deployment");
+    expect(transform("kubernetes:apps/v1:Deployment", aliases)?.opts.aliases).toEqual([
+      { type: "kubernetes:extensions/v1beta1:Deployment" },
+    ]);
+  });
+
+  it("keeps an SDK's moves between modules (a resource an older SDK filed under another module)", () => {
+    const aliases = sdkAliases("@pulumi/azure-native/monitor/diagnosticSetting");
+    const moved = aliases.filter((a) => !a.type.startsWith("azure-native:monitor"));
+    expect(moved.map((a) => a.type)).toContain("azure-native:insights:DiagnosticSetting");
+    const out = transform("azure-native:monitor:DiagnosticSetting", aliases);
+    expect(out?.opts.aliases ?? aliases).toEqual(moved);
   });
 
   it("keeps renames, re-parenting, URNs and aliases to another kind or package", () => {
