@@ -11,13 +11,18 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "mlops-platform", "ts-hook");
 
+/** Options that change emitted code and that this hook does not pass on to esbuild: refused, not ignored. */
+const UNSUPPORTED = ["paths", "experimentalDecorators", "emitDecoratorMetadata", "useDefineForClassFields", "verbatimModuleSyntax", "jsx"];
+
 /** The compiler options tsconfig.json sets that change emitted code (esbuild reads only those). */
 function compilerOptions() {
-  const {
-    target,
-    module: moduleKind,
-    esModuleInterop,
-  } = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")).compilerOptions;
+  const all = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")).compilerOptions;
+  const unsupported = UNSUPPORTED.filter((k) => all[k] !== undefined);
+  if (unsupported.length > 0)
+    throw new Error(
+      `tools/ts-hook.cjs: tsconfig.json sets ${unsupported.join(", ")}, which this hook does not pass to esbuild: add them to tools/ts-compile.cjs or run the tool with tsx`,
+    );
+  const { target, module: moduleKind, esModuleInterop } = all;
   return { target, module: moduleKind, esModuleInterop };
 }
 
@@ -46,7 +51,7 @@ function compile(source, filename) {
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
     // Write then rename: a concurrent run never reads half a file.
-    const tmp = `${cached}.${process.pid}.tmp`;
+    const tmp = `${cached}.${process.pid}.${require("node:worker_threads").threadId}.${Math.random().toString(36).slice(2)}.tmp`;
     fs.writeFileSync(tmp, code);
     fs.renameSync(tmp, cached);
   } catch {
