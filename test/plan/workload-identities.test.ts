@@ -6,10 +6,12 @@
  * policies on AWS, federated credentials and role assignments on Azure, and the service-account
  * annotations that pick the identity.
  */
+
 import { describe, expect, it } from "vitest";
 import type { AdmissionPolicyDefinition } from "../../components/k8s/admission-rules";
 import { teamNamespace } from "../../contracts/endpoints";
 import type { PlanResource } from "../../tools/lib/harness";
+import { readStackConfig } from "../../tools/lib/stack-config";
 import { evaluatePolicies, verdictProblems } from "../../workflows/admission-check";
 import { shippedPlan } from "../support/shipped-plan";
 
@@ -218,6 +220,9 @@ describe.each([
   };
 
   it("declares a drift CronWorkflow per model, each running as the model's own account with its own artifact repository", () => {
+    // One per declared model (the stack file's models:), no more, no fewer.
+    const declared = (readStackConfig(process.cwd(), stack).values["mlops-platform:models"] as { name: string }[]).map((m) => m.name);
+    expect(models).toEqual([...declared].sort());
     expect(models.length).toBeGreaterThan(0);
     const repositories = plan.find(
       (r) =>
