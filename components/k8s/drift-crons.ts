@@ -8,7 +8,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DRIFT_ARTIFACT_REPOSITORIES, driftArtifactPrefix, driftCronWorkflow, driftServiceAccount } from "../../workflows/drift-crons";
 import type { WorkloadIdentityRef } from "../contracts";
-import { ARGO_CLUSTER_ROLES, type ArgoWorkflows, type ArtifactStore, artifactRepositoryConfig } from "./argo-workflows";
+import type { ArgoWorkflows, ArtifactStore } from "./argo-workflows";
+import { artifactRepositoriesData, modelAccountResources } from "./model-accounts";
 import type { ServedModelSpec } from "./serving";
 
 /** Arguments of {@link driftCronResources}. */
@@ -49,47 +50,24 @@ export function driftCronResources(name: string, args: DriftCronArgs, parent: pu
     throw new Error(
       `driftCronResources(${name}): identities: no drift identity for ${missing.join(", ")}; the cloud layer must bind one per model (stacks/identities.ts driftIdentitySpecs)`,
     );
-  const accounts = models.map((m) => {
-    const identity = args.identities[m.name] as WorkloadIdentityRef;
-    return new k8s.core.v1.ServiceAccount(
-      `${name}-${m.name}-account`,
-      {
-        metadata: {
-          name: driftServiceAccount(m.name),
-          namespace: args.namespace,
-          annotations: { ...identity.serviceAccountAnnotations },
-          labels: { ...identity.podLabels, "mlops.platform/model": m.name },
-        },
-      },
-      { parent, dependsOn: [...args.dependsOn] },
-    );
-  });
-  // Argo's executor (the pods' wait container) reports step results as the pod's account.
-  new k8s.rbac.v1.RoleBinding(
-    `${name}-executor`,
+  const accounts = modelAccountResources(
+    name,
     {
-      metadata: { name: "drift-executor", namespace: args.namespace },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.executor },
-      subjects: models.map((m) => ({ kind: "ServiceAccount", name: driftServiceAccount(m.name), namespace: args.namespaceName })),
+      namespace: args.namespace,
+      namespaceName: args.namespaceName,
+      accounts: models.map((m) => ({
+        model: m.name,
+        serviceAccount: driftServiceAccount(m.name),
+        identity: args.identities[m.name] as WorkloadIdentityRef,
+      })),
+      bindingName: "drift-executor",
+      dependsOn: args.dependsOn,
     },
-    { parent, dependsOn: [...args.dependsOn, ...accounts] },
+    parent,
   );
-  const store = args.artifactStore;
-  const repositories = pulumi
-    .all([store.cloud === "aws" ? store.bucket : store.container, store.endpoint, store.cloud === "azure" ? store.accountName : ""])
-    .apply(([bucket, endpoint, accountName]) =>
-      Object.fromEntries(
-        models.map((m) => [
-          m.name,
-          artifactRepositoryConfig(
-            store.cloud === "aws"
-              ? { cloud: "aws", bucket, endpoint, region: store.region }
-              : { cloud: "azure", container: bucket, accountName, endpoint },
-            driftArtifactPrefix(args.artifactPrefix, m.name),
-          ),
-        ]),
-      ),
-    );
+  const repositories = artifactRepositoriesData(args.artifactStore, ({ repository }) =>
+    models.map((m) => [m.name, repository(driftArtifactPrefix(args.artifactPrefix, m.name))] as const),
+  );
   const repositoryConfig = new k8s.core.v1.ConfigMap(
     `${name}-artifact-repositories`,
     { metadata: { name: DRIFT_ARTIFACT_REPOSITORIES, namespace: args.namespace }, data: repositories },

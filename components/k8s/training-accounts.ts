@@ -7,7 +7,7 @@
  * them; admission runs the model's built image only as its account (`./admission-rules.ts`).
  */
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import {
   checkpointUriKey,
   TRAINING_ARTIFACT_REPOSITORIES,
@@ -15,7 +15,8 @@ import {
   trainingServiceAccount,
 } from "../../workflows/steps/lib/built-training";
 import type { WorkloadIdentityRef } from "../contracts";
-import { ARGO_CLUSTER_ROLES, type ArtifactStore, artifactRepositoryConfig } from "./argo-workflows";
+import type { ArtifactStore } from "./argo-workflows";
+import { artifactRepositoriesData, modelAccountResources } from "./model-accounts";
 
 /** Arguments of {@link trainingAccountResources}. */
 export interface TrainingAccountArgs {
@@ -59,53 +60,31 @@ export function trainingAccountResources(name: string, args: TrainingAccountArgs
   if (args.models.length === 0) return;
   const problems = trainingAccountProblems(name, args);
   if (problems.length > 0) throw new Error(problems.join("\n"));
-  const accounts = args.models.map((m) => {
-    const identity = args.identities[m] as WorkloadIdentityRef;
-    return new k8s.core.v1.ServiceAccount(
-      `${name}-${m}-account`,
-      {
-        metadata: {
-          name: trainingServiceAccount(m),
-          namespace: args.namespace,
-          annotations: { ...identity.serviceAccountAnnotations },
-          labels: { ...identity.podLabels, "mlops.platform/model": m },
-        },
-      },
-      { parent, dependsOn: [...args.dependsOn] },
-    );
-  });
-  // Argo's executor (the pod's wait container) reports the step's results as the pod's account.
-  new k8s.rbac.v1.RoleBinding(
-    `${name}-executor`,
+  modelAccountResources(
+    name,
     {
-      metadata: { name: "training-executor", namespace: args.namespace },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ARGO_CLUSTER_ROLES.executor },
-      subjects: args.models.map((m) => ({ kind: "ServiceAccount", name: trainingServiceAccount(m), namespace: args.namespaceName })),
+      namespace: args.namespace,
+      namespaceName: args.namespaceName,
+      accounts: args.models.map((m) => ({
+        model: m,
+        serviceAccount: trainingServiceAccount(m),
+        identity: args.identities[m] as WorkloadIdentityRef,
+      })),
+      bindingName: "training-executor",
+      dependsOn: args.dependsOn,
     },
-    { parent, dependsOn: [...args.dependsOn, ...accounts] },
+    parent,
   );
   const store = args.artifactStore;
-  const data = pulumi
-    .all([store.cloud === "aws" ? store.bucket : store.container, store.endpoint, store.cloud === "azure" ? store.accountName : ""])
-    .apply(([bucket, endpoint, accountName]) =>
-      Object.fromEntries(
-        args.models.flatMap((m) => {
-          const prefix = trainingArtifactPrefix(args.artifactPrefix, m);
-          return [
-            [
-              trainingServiceAccount(m),
-              artifactRepositoryConfig(
-                store.cloud === "aws"
-                  ? { cloud: "aws", bucket, endpoint, region: store.region }
-                  : { cloud: "azure", container: bucket, accountName, endpoint },
-                prefix,
-              ),
-            ],
-            [checkpointUriKey(trainingServiceAccount(m)), checkpointUri(store, bucket, accountName, prefix)],
-          ];
-        }),
-      ),
-    );
+  const data = artifactRepositoriesData(store, ({ bucket, accountName, repository }) =>
+    args.models.flatMap((m) => {
+      const prefix = trainingArtifactPrefix(args.artifactPrefix, m);
+      return [
+        [trainingServiceAccount(m), repository(prefix)],
+        [checkpointUriKey(trainingServiceAccount(m)), checkpointUri(store, bucket, accountName, prefix)],
+      ] as const;
+    }),
+  );
   new k8s.core.v1.ConfigMap(
     `${name}-artifact-repositories`,
     { metadata: { name: TRAINING_ARTIFACT_REPOSITORIES, namespace: args.namespace }, data },

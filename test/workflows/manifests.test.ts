@@ -69,7 +69,7 @@ describe("training-pipeline template", () => {
       "",
       "xtrain-a",
     ]) {
-      expect(clampedTrainingAccount(account), account).toBe(account === "pipeline-train" ? "pipeline-train" : DEFAULT_TRAINING_ACCOUNT);
+      expect(clampedTrainingAccount(account), account).toBe(DEFAULT_TRAINING_ACCOUNT);
     }
     expect(clampedTrainingAccount("train-fraud-scorer")).toBe("train-fraud-scorer");
     expect(TRAINING_ACCOUNT_EXPRESSION).toBe(
