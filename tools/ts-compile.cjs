@@ -37,6 +37,7 @@ function compile(source, filename) {
     format: "cjs",
     target: `node${process.versions.node.split(".")[0]}`,
     sourcemap: "inline",
+    sourcesContent: false,
     tsconfigRaw: { compilerOptions: compilerOptions() },
   };
   optionsKey ??= JSON.stringify([esbuild.version, options]);

@@ -2,8 +2,10 @@
  * The TypeScript compiler `npm run plan` starts Node with (tools/ts-hook.cjs): types are stripped,
  * CommonJS comes out, errors keep TypeScript lines, and an unchanged file is read from the cache.
  */
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const { compile, CACHE_DIR } = require("../../tools/ts-compile.cjs") as {
@@ -46,5 +48,60 @@ describe("tools/ts-compile.cjs", () => {
     const ours = readdirSync(CACHE_DIR).filter((f) => !before.has(f));
     expect(ours).toHaveLength(2);
     for (const f of ours) rmSync(join(CACHE_DIR, f));
+  });
+});
+
+describe("tools/ts-hook.cjs", () => {
+  const hook = resolve(__dirname, "../../tools/ts-hook.cjs");
+  const sdkFile = require.resolve("@pulumi/pulumi/output.js");
+
+  /** Runs `main` (TypeScript) under the hook in a fresh Node process and returns its output lines. */
+  function runUnderHook(files: Record<string, string>): string[] {
+    const dir = mkdtempSync(join(tmpdir(), "ts-hook-"));
+    try {
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      const r = spawnSync(process.execPath, ["--require", hook, join(dir, "main.ts")], { encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      return r.stdout.trim().split("\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  const thrower = `import { sep } from "node:path";\ninterface Unused { a: number }\n\nexport function boom(): never {\n  const at: string = sep;\n  throw new Error(\`boom \${at}\`);\n}\n`;
+
+  it("prints an error with its TypeScript line, also for a file loaded while source maps are off (as during a plan)", () => {
+    const [plain, duringPlan] = runUnderHook({
+      "a.ts": thrower,
+      "b.ts": thrower,
+      "main.ts": [
+        "function stackOf(f: () => void): string { try { f(); } catch (e) { return (e as Error).stack?.split('\\n')[1] ?? ''; } return ''; }",
+        "console.log(stackOf(() => require('./a').boom()));",
+        // The offline plan turns source maps off while the program loads and runs (tools/lib/harness.ts).
+        "process.setSourceMapsEnabled(false);",
+        "let thrown: Error | undefined;",
+        "try { require('./b').boom(); } catch (e) { thrown = e as Error; }",
+        "process.setSourceMapsEnabled(true);",
+        "console.log(thrown?.stack?.split('\\n')[1]);",
+      ].join("\n"),
+    });
+    expect(plain).toMatch(/a\.ts:6:9\)$/);
+    expect(duringPlan).toMatch(/b\.ts:6:9\)$/);
+  });
+
+  it("keeps the source maps of TypeScript files only, not those the SDK's JavaScript names", () => {
+    const lines = runUnderHook({
+      "a.ts": thrower,
+      "main.ts": [
+        "const { findSourceMap } = require('node:module');",
+        `require(${JSON.stringify(sdkFile)});`,
+        "require('./a');",
+        `console.log(findSourceMap(${JSON.stringify(sdkFile)}) === undefined ? "js: none" : "js: kept");`,
+        "console.log(findSourceMap(require.resolve('./a')) === undefined ? 'ts: none' : 'ts: kept');",
+        "console.log(process.sourceMapsEnabled ? 'enabled' : 'disabled');",
+      ].join("\n"),
+    });
+    expect(lines).toEqual(["js: none", "ts: kept", "enabled"]);
   });
 });
