@@ -51,3 +51,28 @@ it("defers the SDK's TypeScript, arborist, package.json normaliser and Automatio
   expect(out.normalizeBefore).toBe(0);
   expect(out.normalized).toBe("string");
 });
+
+it("defers gRPC (the SDK's and the policy server's) until first use, and the SDK still reads gRPC codes through it", () => {
+  const script = `
+    require("./tools/lib/lazy-deps.ts");
+    const grpcLoaded = () => Object.keys(require.cache).filter((k) => /@grpc[\\\\/]grpc-js[\\\\/]/.test(k)).length;
+    require("@pulumi/pulumi");
+    require("@pulumi/pulumi/runtime/settings");
+    require("@pulumi/pulumi/runtime/callbacks");
+    const policy = require("@pulumi/policy");
+    require("@pulumi/policy/server");
+    const before = grpcLoaded();
+    // UNAVAILABLE (14) is what the SDK treats as the engine going away: read through the deferred module.
+    const unavailable = require("@pulumi/pulumi/errors").isGrpcError({ code: 14 });
+    const other = require("@pulumi/pulumi/errors").isGrpcError({ code: 3 });
+    const after = grpcLoaded();
+    // The generated service stubs load gRPC themselves on first use (the policy pack's server).
+    const service = Object.keys(require("@pulumi/pulumi/proto/analyzer_grpc_pb").AnalyzerService).includes("analyze");
+    console.log(JSON.stringify({ before, unavailable, other, after, service, policyPack: typeof policy.PolicyPack }));
+  `;
+  const run = spawnSync(process.execPath, ["--require", resolve(ROOT, "tools/ts-hook.cjs"), "-e", script], { cwd: ROOT, encoding: "utf8" });
+  expect(run.status, run.stderr).toBe(0);
+  const out = JSON.parse(run.stdout.trim()) as Record<string, unknown>;
+  expect(out).toEqual({ before: 0, unavailable: true, other: false, after: expect.any(Number), service: true, policyPack: "function" });
+  expect(out.after).toBeGreaterThan(10);
+});

@@ -5,15 +5,22 @@
  * function serialization (closures of dynamic providers and callbacks), which this project
  * never uses; loading them costs over half of the SDK's start-up. Its index also loads the
  * Automation API (about 90 modules: execa, glob, semver, package.json normalisation), which
- * neither a program nor these tools call. This hook hands the SDK a proxy that loads the real
- * module on first use instead, so behaviour is unchanged and a program that does serialize a
- * function (or a tool that does use `pulumi.automation`) still works. It is installed by the
- * tools only; the Pulumi CLI runs the program with the SDK as published.
+ * neither a program nor these tools call. This hook hands the SDK (`@pulumi/pulumi` and
+ * `@pulumi/policy`) a proxy that loads the real module on first use instead, so behaviour is
+ * unchanged and a program that does serialize a function (or a tool that does use
+ * `pulumi.automation`) still works. It is installed by the tools only; the Pulumi CLI runs the
+ * program with the SDK as published.
  */
 import Module from "node:module";
 
-/** Also `normalize-package-data` (with spdx and hosted-git-info), which the same function serialization requires eagerly. */
-const LAZY = new Set(["typescript", "@npmcli/arborist", "normalize-package-data"]);
+/**
+ * Also `normalize-package-data` (with spdx and hosted-git-info), which the same function
+ * serialization requires eagerly, and gRPC (`@grpc/grpc-js`, 65 modules, and the generated
+ * `*_grpc_pb` service stubs that use it when they load): the SDK and `@pulumi/policy` load it for
+ * talking to the engine and serving a policy pack, while the offline tools plan under mocks and
+ * run the pack in-process. About 40 ms per process.
+ */
+const LAZY = new Set(["typescript", "@npmcli/arborist", "normalize-package-data", "@grpc/grpc-js"]);
 /** The SDK index's `automation` namespace (`require("./automation")` from `@pulumi/pulumi/index.js`). */
 const LAZY_FROM_INDEX = "./automation";
 
@@ -53,8 +60,13 @@ function lazy(loadReal: () => object): object {
 
 moduleWithLoad._load = function lazyLoad(this: unknown, request, parent, isMain) {
   const filename = parent?.filename ?? "";
-  const sdk = filename.includes(`${"@pulumi"}/pulumi`);
-  if (sdk && (LAZY.has(request) || (request === LAZY_FROM_INDEX && filename.endsWith(`${"@pulumi"}/pulumi/index.js`)))) {
+  const sdk = filename.includes(`${"@pulumi"}/pulumi/`) || filename.includes(`${"@pulumi"}/policy/`);
+  if (
+    sdk &&
+    (LAZY.has(request) ||
+      request.endsWith("_grpc_pb") ||
+      (request === LAZY_FROM_INDEX && filename.endsWith(`${"@pulumi"}/pulumi/index.js`)))
+  ) {
     return lazy(() => load.call(this, request, parent, isMain) as object);
   }
   return load.call(this, request, parent, isMain);
