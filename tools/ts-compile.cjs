@@ -31,7 +31,6 @@ let options;
 let optionsKey;
 
 function compile(source, filename) {
-  esbuild ??= require("esbuild");
   options ??= {
     loader: "ts",
     format: "cjs",
@@ -40,7 +39,8 @@ function compile(source, filename) {
     sourcesContent: false,
     tsconfigRaw: { compilerOptions: compilerOptions() },
   };
-  optionsKey ??= JSON.stringify([esbuild.version, options]);
+  // The compiler's version from its package.json: loading esbuild itself (about 17 ms) waits for a cache miss.
+  optionsKey ??= JSON.stringify([require("esbuild/package.json").version, options]);
   const key = createHash("sha256").update(optionsKey).update("\0").update(filename).update("\0").update(source).digest("hex");
   const cached = path.join(CACHE_DIR, `${key}.js`);
   try {
@@ -48,6 +48,7 @@ function compile(source, filename) {
   } catch {
     // Not compiled yet.
   }
+  esbuild ??= require("esbuild");
   const { code } = esbuild.transformSync(source, { ...options, sourcefile: filename });
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });

@@ -104,4 +104,18 @@ describe("tools/ts-hook.cjs", () => {
     });
     expect(lines).toEqual(["js: none", "ts: kept", "enabled"]);
   });
+
+  it("loads the compiler only when a file is not in the cache", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ts-hook-cache-"));
+    try {
+      writeFileSync(
+        join(dir, "main.ts"),
+        `const n: number = 1;\nconsole.log(Object.keys(require.cache).some((k) => /esbuild[\\\\/]lib[\\\\/]main\\.js$/.test(k)) ? "compiler loaded" : "from cache", n);\n// ${Date.now()}\n`,
+      );
+      const runs = [0, 1].map(() => spawnSync(process.execPath, ["--require", hook, join(dir, "main.ts")], { encoding: "utf8" }));
+      expect(runs.map((r) => r.stdout.trim())).toEqual(["compiler loaded 1", "from cache 1"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
