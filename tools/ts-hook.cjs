@@ -23,6 +23,10 @@ const { compile } = require("./ts-compile.cjs");
  * them costs time, for stack lines inside published JavaScript. So `.js` modules are compiled
  * with source maps off and `.ts` modules with them on; between loads they stay on, so that an
  * error is printed with TypeScript lines (V8 formats a stack when it is first read).
+ * One case keeps JavaScript lines: TypeScript code that runs while a `.js` module is loading (a
+ * `.js` entry point, or a library calling back into TypeScript from its top level) and reads an
+ * error's stack before that load returns. The plan, check and bench tools never do (a plan loads
+ * no `.ts` file from inside a `.js` one).
  */
 function withSourceMaps(enabled, load) {
   const before = process.sourceMapsEnabled;

@@ -66,8 +66,10 @@ it("defers gRPC (the SDK's and the policy server's) until first use, and the SDK
     const unavailable = require("@pulumi/pulumi/errors").isGrpcError({ code: 14 });
     const other = require("@pulumi/pulumi/errors").isGrpcError({ code: 3 });
     const after = grpcLoaded();
-    // The generated service stubs load gRPC themselves on first use (the policy pack's server).
-    const service = Object.keys(require("@pulumi/pulumi/proto/analyzer_grpc_pb").AnalyzerService).includes("analyze");
+    // The generated service stubs, required from inside the SDK as the policy pack's server does,
+    // are deferred too and load gRPC themselves on first use.
+    const stubs = require("node:module").createRequire(require.resolve("@pulumi/policy/server.js"))("@pulumi/pulumi/proto/analyzer_grpc_pb");
+    const service = Object.keys(stubs.AnalyzerService).includes("analyze") && typeof stubs.AnalyzerClient === "function";
     console.log(JSON.stringify({ before, unavailable, other, after, service, policyPack: typeof policy.PolicyPack }));
   `;
   const run = spawnSync(process.execPath, ["--require", resolve(ROOT, "tools/ts-hook.cjs"), "-e", script], { cwd: ROOT, encoding: "utf8" });

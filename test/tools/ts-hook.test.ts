@@ -3,10 +3,10 @@
  * CommonJS comes out, errors keep TypeScript lines, and an unchanged file is read from the cache.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 const { compile, CACHE_DIR } = require("../../tools/ts-compile.cjs") as {
   compile(source: string, filename: string): string;
@@ -21,6 +21,7 @@ function run(code: string): Record<string, unknown> {
 
 describe("tools/ts-compile.cjs", () => {
   const unique = `${process.pid}-${Date.now()}`;
+  afterAll(() => forgetCompiled("/virtual"));
   const source = `import { join } from "node:path";\nexport const at: string = join("a", "${unique}");\nexport enum Kind { A = 1 }\nexport interface Unused { x: number }\n`;
 
   it("compiles TypeScript to CommonJS with the types stripped", () => {
@@ -51,6 +52,17 @@ describe("tools/ts-compile.cjs", () => {
   });
 });
 
+/** Removes the cache entries compiled from files under `dir` (their inline source maps name the file), so the tests leave the cache as they found it. */
+function forgetCompiled(dir: string): void {
+  if (!existsSync(CACHE_DIR)) return;
+  for (const f of readdirSync(CACHE_DIR)) {
+    const file = join(CACHE_DIR, f);
+    const map = readFileSync(file, "utf8").split("sourceMappingURL=data:application/json;base64,")[1];
+    const sources = map ? (JSON.parse(Buffer.from(map, "base64").toString()) as { sources?: string[] }).sources : undefined;
+    if (sources?.some((s) => s.startsWith(`${dir}/`))) rmSync(file, { force: true });
+  }
+}
+
 describe("tools/ts-hook.cjs", () => {
   const hook = resolve(__dirname, "../../tools/ts-hook.cjs");
   const sdkFile = require.resolve("@pulumi/pulumi/output.js");
@@ -65,6 +77,7 @@ describe("tools/ts-hook.cjs", () => {
       expect(r.status).toBe(0);
       return r.stdout.trim().split("\n");
     } finally {
+      forgetCompiled(dir);
       rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -115,6 +128,7 @@ describe("tools/ts-hook.cjs", () => {
       const runs = [0, 1].map(() => spawnSync(process.execPath, ["--require", hook, join(dir, "main.ts")], { encoding: "utf8" }));
       expect(runs.map((r) => r.stdout.trim())).toEqual(["compiler loaded 1", "from cache 1"]);
     } finally {
+      forgetCompiled(dir);
       rmSync(dir, { recursive: true, force: true });
     }
   });
