@@ -160,10 +160,13 @@ function main(): void {
   const verdicts = judge(rows);
   const passed = verdicts.every((v) => v.pass);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ runs, load: [loadBefore, loadAfter], rows, verdicts, passed }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ node: process.version, runs, load: [loadBefore, loadAfter], rows, verdicts, passed }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(
-      `Offline plan benchmark (median of ${runs} runs, each a fresh process; policies included; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after)\n\n`,
+      // The Node version matters: Node 24 needs 20-40 MiB more than Node 20 for the same plan (docs/benchmarks.md).
+      `Offline plan benchmark (Node ${process.version}, median of ${runs} runs, each a fresh process; policies included; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after)\n\n`,
     );
     process.stdout.write(
       "| scenario | resources | wall s | CPU s | plan s | policies s | max RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|\n",
