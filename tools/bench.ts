@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --runs 3 --json]`: how long the offline plan (policies included) takes and
  * how much memory it needs, for every shipped stack and for `uae-prod` with 1, 10 and 100 teams.
- * Each run is a fresh process (`node <NODE_ARGS> tools/bench-run.ts`, started as `npm run plan`
+ * Each run is a fresh process (`node <the plan script's options> tools/bench-run.ts`, started as `npm run plan`
  * starts the plan), timed from spawn to exit, so the figures are what a user's `npm run plan`
  * costs; the median of `--runs` runs is reported, with the largest resident set. It then judges
  * the targets of docs/benchmarks.md and exits 1 when one is missed.
@@ -13,6 +13,7 @@ import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { PLAN_NODE_OPTIONS } from "./lib/plan-node";
 
 interface RunLine {
   stack: string;
@@ -102,17 +103,11 @@ export function judge(rows: readonly BenchRow[]): TargetVerdict[] {
 }
 
 const ROOT = resolve(__dirname, "..");
-/**
- * How `npm run plan` starts Node (package.json; tools/ts-hook.cjs says why not tsx). A young
- * generation of 8 MiB semi-spaces instead of V8's 16: a plan's peak is about 15 MiB lower (40 at
- * 100 teams) for the same CPU time, as most of what a plan allocates dies young either way.
- */
-const NODE_ARGS = ["--max-semi-space-size=8", "--require", "./tools/ts-hook.cjs"];
 
 function once(stack: string, teams?: number): RunLine & { wallSeconds: number; cpuSeconds: number } {
   const args = ["tools/bench-run.ts", "--stack", stack, ...(teams === undefined ? [] : ["--teams", String(teams)])];
   const t0 = performance.now();
-  const child = spawnSync(process.execPath, [...NODE_ARGS, ...args], { cwd: ROOT, encoding: "utf8" });
+  const child = spawnSync(process.execPath, [...PLAN_NODE_OPTIONS, ...args], { cwd: ROOT, encoding: "utf8" });
   const wallSeconds = (performance.now() - t0) / 1000;
   if (child.status !== 0) throw new Error(`bench run ${args.join(" ")} failed:\n${child.stderr}`);
   const line = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as RunLine & { cpuSeconds: number };

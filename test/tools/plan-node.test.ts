@@ -1,0 +1,23 @@
+/**
+ * `npm run plan` and the benchmark start Node alike (tools/lib/plan-node.ts reads package.json's
+ * plan script), and that Node lets the plan collect the program's garbage before the policy gate
+ * (tools/lib/run-plan.ts).
+ */
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { expect, it } from "vitest";
+import { PLAN_COMMAND, PLAN_NODE_OPTIONS } from "../../tools/lib/plan-node";
+
+const ROOT = resolve(__dirname, "../..");
+
+it("starts the plan's tools with the plan script's options, under which gc() is there and TypeScript loads", () => {
+  expect(PLAN_COMMAND.at(-1)).toBe("tools/plan.ts");
+  expect(PLAN_NODE_OPTIONS).toEqual(PLAN_COMMAND.slice(0, -1));
+  const probe = spawnSync(
+    process.execPath,
+    [...PLAN_NODE_OPTIONS, "-e", "console.log(typeof gc, typeof require('./tools/lib/run-plan').runPlan)"],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  expect(probe.stderr).toBe("");
+  expect(probe.stdout.trim()).toBe("function function");
+});
