@@ -19,8 +19,8 @@ const { compile } = require("./ts-compile.cjs");
 /**
  * Source maps are kept for TypeScript files only. Node reads and keeps the source map of every
  * module it compiles while source maps are enabled; the SDKs' `.js` files name a `.js.map` each
- * (about a thousand for a plan): about 20 MiB more at the plan's peak on Node 24, and reading
- * them costs time, for stack lines inside published JavaScript. So `.js` modules are compiled
+ * (about a thousand for a plan): a few MiB at the plan's peak, and the time to read them, for
+ * stack lines inside published JavaScript. So `.js` modules are compiled
  * with source maps off and `.ts` modules with them on; between loads they stay on, so that an
  * error is printed with TypeScript lines (V8 formats a stack when it is first read).
  * One case keeps JavaScript lines: TypeScript code that runs while a `.js` module is loading (a
