@@ -429,10 +429,29 @@ function build(type: string, props: Record<string, unknown>, depth = 0): Workloa
   return b;
 }
 
+/**
+ * Workloads already built, per props object and type. Six pod rules read the workload of the same
+ * resource; the offline check hands every rule the same props object of a resource
+ * (tools/lib/check.ts), so it is built once there. Under the Pulumi CLI each rule gets props of
+ * its own and nothing is shared. A workload is read-only and depends on nothing but `type` and
+ * `props`.
+ */
+const builtWorkloads = new WeakMap<object, Map<string, Workload>>();
+
 /** The workload view of `props`, or undefined for types that run no pods. */
 export function workloadOf(type: string, props: Record<string, unknown>): Workload | undefined {
   if (!definesPods(type)) return undefined;
-  return build(type, props);
+  let byType = builtWorkloads.get(props);
+  if (byType === undefined) {
+    byType = new Map();
+    builtWorkloads.set(props, byType);
+  }
+  let workload = byType.get(type);
+  if (workload === undefined) {
+    workload = build(type, props);
+    byType.set(type, workload);
+  }
+  return workload;
 }
 
 /** Namespace of a namespaced object (`default` when unset); Helm releases carry it in `namespace`. */
