@@ -57,8 +57,9 @@ export async function runPlan(opts: RunPlanOptions): Promise<RunPlanResult> {
  * promise chains: about 60 MiB for uae-prod) are garbage, but V8 has not collected them, and the
  * policy gate would grow the heap on top of them: on Node 24 the gate is where a shipped stack's
  * peak was (uae-prod 198-201 MiB, 183-185 with this collection; on Node 20 the peak comes earlier,
- * during registration, and is unchanged). One full collection here costs a few tens of
- * milliseconds. `gc` exists when Node runs with `--expose-gc`, as `npm run plan` and the benchmark
+ * during registration, and is unchanged). One full collection here costs about 60 ms (an
+ * incremental one, started without waiting, took less time but lowered the peak much less).
+ * `gc` exists when Node runs with `--expose-gc`, as `npm run plan` and the benchmark
  * start it (tools/lib/plan-node.ts); elsewhere nothing is done.
  */
 function collectProgramGarbage(): void {
