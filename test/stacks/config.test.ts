@@ -1,21 +1,11 @@
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ENVIRONMENT_PRESETS } from "../../contracts/environment";
 import { ConfigError, deepMerge, resolveConfig } from "../../stacks/config";
-import { readStackConfig } from "../../tools/lib/stack-config";
+import { rawOf } from "../support/stack-values";
 
-const ROOT = resolve(__dirname, "../..");
 const SHIPPED = ["dev", "uae-prod", "dev-azure", "uae-prod-azure"];
 
 /** The `mlops-platform:` keys of a shipped stack, without the namespace. */
-function rawOf(stack: string): Record<string, unknown> {
-  const { values } = readStackConfig(ROOT, stack);
-  return Object.fromEntries(
-    Object.entries(values)
-      .filter(([k]) => k.startsWith("mlops-platform:"))
-      .map(([k, v]) => [k.slice("mlops-platform:".length), v]),
-  );
-}
 
 function problemsOf(raw: Record<string, unknown>): ConfigError {
   try {

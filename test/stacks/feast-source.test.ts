@@ -4,23 +4,13 @@
  * refused naming the key; the attached store reaches the feature server's `feature_store.yaml`
  * with its own project, hosts and TLS.
  */
-import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { feastProblems, featureStoreYaml } from "../../components/k8s/feast";
 import { ConfigError, resolveConfig } from "../../stacks/config";
 import { externalFeastStore, featureRepositoryOf } from "../../stacks/services";
-import { readStackConfig } from "../../tools/lib/stack-config";
+import { rawOf } from "../support/stack-values";
 
-const ROOT = resolve(__dirname, "../..");
-function rawOf(stack: string): Record<string, unknown> {
-  const { values } = readStackConfig(ROOT, stack);
-  return Object.fromEntries(
-    Object.entries(values)
-      .filter(([k]) => k.startsWith("mlops-platform:"))
-      .map(([k, v]) => [k.slice("mlops-platform:".length), v]),
-  );
-}
 const external = {
   project: "risk_features",
   registry: { host: "feast-registry.risk.internal", database: "feast", username: "feast_app" },

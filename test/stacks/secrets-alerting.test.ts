@@ -3,25 +3,14 @@
  * unset (naming the command to run), development runs with the feature off and says so, and
  * every bad input is refused naming the key, the value and the fix.
  */
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { alertingProblems, alertmanagerConfigSpec } from "../../components/k8s/alerting";
 import { ConfigError, resolveConfig, secretPresence } from "../../stacks/config";
 import { SECRET_IN_CLEAR_TEXT, SECRET_SET } from "../../stacks/schema";
 import { deliverableReceivers, secretGaps } from "../../stacks/secrets";
-import { readStackConfig, UNDECRYPTABLE_SECRET } from "../../tools/lib/stack-config";
+import { UNDECRYPTABLE_SECRET } from "../../tools/lib/stack-config";
 import { schemaError } from "../components/k8s/schemas";
-
-const ROOT = resolve(__dirname, "../..");
-
-function rawOf(stack: string): Record<string, unknown> {
-  const { values } = readStackConfig(ROOT, stack);
-  return Object.fromEntries(
-    Object.entries(values)
-      .filter(([k]) => k.startsWith("mlops-platform:"))
-      .map(([k, v]) => [k.slice("mlops-platform:".length), v]),
-  );
-}
+import { rawOf } from "../support/stack-values";
 
 function messageOf(raw: Record<string, unknown>, stack: string): string {
   try {

@@ -1,20 +1,8 @@
 /** How `stacks/services.ts` maps the configuration onto the platform services (pure parts). */
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, resolveConfig } from "../../stacks/config";
 import { commonLabels, ingressDomain } from "../../stacks/services";
-import { readStackConfig } from "../../tools/lib/stack-config";
-
-const ROOT = resolve(__dirname, "../..");
-
-function rawOf(stack: string): Record<string, unknown> {
-  const { values } = readStackConfig(ROOT, stack);
-  return Object.fromEntries(
-    Object.entries(values)
-      .filter(([k]) => k.startsWith("mlops-platform:"))
-      .map(([k, v]) => [k.slice("mlops-platform:".length), v]),
-  );
-}
+import { rawOf } from "../support/stack-values";
 
 describe("services configuration", () => {
   it("puts the internal hosts under <stack>.mlops.internal unless services.domain says otherwise", () => {

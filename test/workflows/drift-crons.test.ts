@@ -1,12 +1,9 @@
-import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { ArgoWorkflows } from "../../components/k8s/argo-workflows";
 import { driftCronResources } from "../../components/k8s/drift-crons";
 import type { ServedModelSpec } from "../../components/k8s/serving";
-import { resolveConfig } from "../../stacks/config";
 import { driftIdentitySpecs } from "../../stacks/identities";
-import { readStackConfig } from "../../tools/lib/stack-config";
 import {
   CAPTURE_DAY,
   DRIFT_ARTIFACT_REPOSITORIES,
@@ -18,20 +15,10 @@ import {
 } from "../../workflows/drift-crons";
 import { lintWorkflowDocuments, upstreamForm } from "../../workflows/lint";
 import { shippedPlan } from "../support/shipped-plan";
+import { modelsOf } from "../support/stack-values";
 
 type Obj = Record<string, unknown>;
-const ROOT = resolve(__dirname, "../..");
 const SHIPPED = ["dev", "uae-prod", "dev-azure", "uae-prod-azure"] as const;
-
-function modelsOf(stack: string) {
-  const { values } = readStackConfig(ROOT, stack);
-  const raw = Object.fromEntries(
-    Object.entries(values)
-      .filter(([k]) => k.startsWith("mlops-platform:"))
-      .map(([k, v]) => [k.slice("mlops-platform:".length), v]),
-  );
-  return resolveConfig(raw, "mlops-platform", stack).models;
-}
 
 const params = (cron: Obj) =>
   Object.fromEntries(

@@ -3,7 +3,6 @@
  * STRICT mTLS mesh-wide, NetworkPolicies that admit HBONE only between peers they already admit,
  * and AuthorizationPolicies derived from the same catalogue flows (docs/in-cluster-encryption.md).
  */
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PIPELINE_SERVICE_ACCOUNTS } from "../../../components/contracts";
 import { admissionPolicies } from "../../../components/k8s/admission-rules";
@@ -28,26 +27,14 @@ import {
   MESH_ROOT_NAMESPACE,
 } from "../../../contracts/mesh";
 import { CHARTS, IMAGES, imageRef } from "../../../contracts/versions";
-import { resolveConfig } from "../../../stacks/config";
 import { modelImageBuilds } from "../../../stacks/image-builds";
 import type { PlanResult } from "../../../tools/lib/harness";
-import { readStackConfig } from "../../../tools/lib/stack-config";
 import { evaluatePolicies } from "../../../workflows/admission-check";
 import { shippedPlan } from "../../support/shipped-plan";
+import { modelsOf } from "../../support/stack-values";
 import { schemaError } from "./schemas";
 
 const STACKS = ["dev", "uae-prod", "dev-azure", "uae-prod-azure"];
-const ROOT = resolve(__dirname, "../../..");
-/** The stack's resolved models, from its stack file. */
-function modelsOf(stack: string) {
-  const { values } = readStackConfig(ROOT, stack);
-  const raw = Object.fromEntries(
-    Object.entries(values)
-      .filter(([k]) => k.startsWith("mlops-platform:"))
-      .map(([k, v]) => [k.slice("mlops-platform:".length), v]),
-  );
-  return resolveConfig(raw, "mlops-platform", stack).models;
-}
 type Obj = Record<string, unknown>;
 
 const objects = (plan: PlanResult, kind: string) => plan.manifests.map((m) => m.object as Obj).filter((o) => o.kind === kind);
