@@ -31,6 +31,30 @@ function accountsOf(plan: readonly PlanResource[], namespace: string): Map<strin
 /** Every string value under `v` (statement fields may be a string or a list). */
 const strings = (v: unknown): string[] => (typeof v === "string" ? [v] : Array.isArray(v) ? v.flatMap(strings) : []);
 
+/** A shipped ValidatingAdmissionPolicy of the plan, in the shape the CEL evaluator takes. */
+function admissionPolicyOf(
+  plan: readonly PlanResource[],
+  name: string,
+  target: "pods" | "workflows",
+  scope: "guarded" | "teams",
+): AdmissionPolicyDefinition {
+  const r = plan.find((x) => x.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy" && meta(x).name === name);
+  const spec = (r?.inputs.spec ?? {}) as Pick<AdmissionPolicyDefinition, "variables" | "validations">;
+  return { name, description: "", target, scope, variables: spec.variables ?? [], validations: spec.validations };
+}
+
+/** The images a pod policy admits as the platform's own: Argo's executor and the step image. */
+function platformImagesOf(policy: AdmissionPolicyDefinition): { executor: string; steps: string } {
+  const images = String(policy.variables.find((v) => v.name === "platformImages")?.expression)
+    .slice(1, -1)
+    .split(", ")
+    .map((x) => x.slice(1, -1));
+  return {
+    executor: images.find((i) => i.includes("argoexec")) as string,
+    steps: images.find((i) => /\/steps[:@]/.test(i)) as string,
+  };
+}
+
 describe.each(["dev", "uae-prod"])("AWS workload identities of the pipeline namespaces (%s)", (stack) => {
   const plan = shippedPlan(stack).resources;
   const roles = plan.filter((r) => r.type === "aws:iam/role:Role");
@@ -322,23 +346,11 @@ describe.each([
   });
 
   it("agrees with the shipped admission policies, evaluated with the real CEL: drift accounts in ml-pipelines only, platform images only", () => {
-    const policy = (name: string, target: "pods" | "workflows", scope: "guarded" | "teams"): AdmissionPolicyDefinition => {
-      const r = plan.find(
-        (x) => x.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy" && meta(x).name === name,
-      );
-      const spec = (r?.inputs.spec ?? {}) as Pick<AdmissionPolicyDefinition, "variables" | "validations">;
-      return { name, description: "", target, scope, variables: spec.variables ?? [], validations: spec.validations };
-    };
+    const policy = (name: string, target: "pods" | "workflows", scope: "guarded" | "teams") => admissionPolicyOf(plan, name, target, scope);
     const accounts = policy("mlops-service-accounts", "pods", "guarded");
     const identities = policy("mlops-workflow-identities", "workflows", "teams");
     expect(accounts.validations.length).toBeGreaterThan(0);
-    // The images the shipped policy admits as the platform's own: Argo's executor and the step image.
-    const platformImages = String(accounts.variables.find((v) => v.name === "platformImages")?.expression)
-      .slice(1, -1)
-      .split(", ")
-      .map((x) => x.slice(1, -1));
-    const executor = platformImages.find((i) => i.includes("argoexec")) as string;
-    const steps = platformImages.find((i) => /\/steps[:@]/.test(i)) as string;
+    const { executor, steps } = platformImagesOf(accounts);
     const pod = (serviceAccountName: string, image: string) => ({
       apiVersion: "v1",
       kind: "Pod",
@@ -524,21 +536,10 @@ describe.each([
   });
 
   it("agrees with the shipped admission policies (real CEL): a built image runs in ml-pipelines as its model's account only, by digest", () => {
-    const policy = (name: string, target: "pods" | "workflows", scope: "guarded" | "teams"): AdmissionPolicyDefinition => {
-      const r = plan.find(
-        (x) => x.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy" && meta(x).name === name,
-      );
-      const spec = (r?.inputs.spec ?? {}) as Pick<AdmissionPolicyDefinition, "variables" | "validations">;
-      return { name, description: "", target, scope, variables: spec.variables ?? [], validations: spec.validations };
-    };
+    const policy = (name: string, target: "pods" | "workflows", scope: "guarded" | "teams") => admissionPolicyOf(plan, name, target, scope);
     const pods = [policy("mlops-service-accounts", "pods", "guarded"), policy("mlops-images", "pods", "guarded")];
     const identitiesPolicy = policy("mlops-workflow-identities", "workflows", "teams");
-    const platformImages = String(pods[0]?.variables.find((v) => v.name === "platformImages")?.expression)
-      .slice(1, -1)
-      .split(", ")
-      .map((x) => x.slice(1, -1));
-    const executor = platformImages.find((i) => i.includes("argoexec")) as string;
-    const steps = platformImages.find((i) => /\/steps[:@]/.test(i)) as string;
+    const { executor, steps } = platformImagesOf(pods[0] as AdmissionPolicyDefinition);
     const pod = (serviceAccountName: string, image: string) => ({
       apiVersion: "v1",
       kind: "Pod",
