@@ -78,3 +78,31 @@ it("defers gRPC (the SDK's and the policy server's) until first use, and the SDK
   expect(out).toEqual({ before: 0, unavailable: true, other: false, after: expect.any(Number), service: true, policyPack: "function" });
   expect(out.after).toBeGreaterThan(10);
 });
+
+it("defers the SDK's provider server and dynamic providers until first use, and they still work", () => {
+  const script = `
+    require("./tools/lib/lazy-deps.ts");
+    const loaded = (dir) => Object.keys(require.cache).filter((k) => new RegExp("@pulumi[\\\\\\\\/]pulumi[\\\\\\\\/]" + dir + "[\\\\\\\\/]").test(k)).length;
+    const pulumi = require("@pulumi/pulumi");
+    // What a plan loads: the runtime, resources and Outputs.
+    require("@pulumi/pulumi/runtime/resource");
+    const before = { provider: loaded("provider"), dynamic: loaded("dynamic") };
+    const main = typeof pulumi.provider.main;
+    const dynamicResource = typeof pulumi.dynamic.Resource;
+    const after = { provider: loaded("provider"), dynamic: loaded("dynamic") };
+    console.log(JSON.stringify({ before, main, dynamicResource, after }));
+  `;
+  const run = spawnSync(process.execPath, ["--require", resolve(ROOT, "tools/ts-hook.cjs"), "-e", script], { cwd: ROOT, encoding: "utf8" });
+  expect(run.status, run.stderr).toBe(0);
+  const out = JSON.parse(run.stdout.trim()) as {
+    before: Record<string, number>;
+    main: string;
+    dynamicResource: string;
+    after: Record<string, number>;
+  };
+  expect(out.before).toEqual({ provider: 0, dynamic: 0 });
+  expect(out.main).toBe("function");
+  expect(out.dynamicResource).toBe("function");
+  expect(out.after.provider).toBeGreaterThan(0);
+  expect(out.after.dynamic).toBeGreaterThan(0);
+});

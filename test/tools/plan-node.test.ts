@@ -10,14 +10,19 @@ import { PLAN_COMMAND, PLAN_NODE_OPTIONS } from "../../tools/lib/plan-node";
 
 const ROOT = resolve(__dirname, "../..");
 
-it("starts the plan's tools with the plan script's options, under which gc() is there and TypeScript loads", () => {
+it("starts the plan's tools with the plan script's options, under which gc() is there, TypeScript loads and the pack waits for the gate", () => {
   expect(PLAN_COMMAND.at(-1)).toBe("tools/plan.ts");
   expect(PLAN_NODE_OPTIONS).toEqual(PLAN_COMMAND.slice(0, -1));
   const probe = spawnSync(
     process.execPath,
-    [...PLAN_NODE_OPTIONS, "-e", "console.log(typeof gc, typeof require('./tools/lib/run-plan').runPlan)"],
+    [
+      ...PLAN_NODE_OPTIONS,
+      "-e",
+      // The policy pack loads when the gate runs, not with the plan's tools (tools/lib/run-plan.ts).
+      "console.log(typeof gc, typeof require('./tools/lib/run-plan').runPlan, Object.keys(require.cache).filter((k) => k.includes('/policies/')).length)",
+    ],
     { cwd: ROOT, encoding: "utf8" },
   );
   expect(probe.stderr).toBe("");
-  expect(probe.stdout.trim()).toBe("function function");
+  expect(probe.stdout.trim()).toBe("function function 0");
 });

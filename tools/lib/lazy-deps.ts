@@ -21,8 +21,13 @@ import Module from "node:module";
  * run the pack in-process. About 40 ms per process.
  */
 const LAZY = new Set(["typescript", "@npmcli/arborist", "normalize-package-data", "@grpc/grpc-js"]);
-/** The SDK index's `automation` namespace (`require("./automation")` from `@pulumi/pulumi/index.js`). */
-const LAZY_FROM_INDEX = "./automation";
+/**
+ * Namespaces of the SDK index (`require("./automation")` and the like from `@pulumi/pulumi/index.js`)
+ * that a program under mocks and these tools never touch: the Automation API, and the provider
+ * server and dynamic providers (`pulumi.provider`, `pulumi.dynamic`), which load the provider
+ * protocol's server with its status and error messages (about 1.5 MiB at a plan's peak).
+ */
+const LAZY_FROM_INDEX = new Set(["./automation", "./provider", "./dynamic"]);
 
 type Loader = (request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown;
 const moduleWithLoad = Module as unknown as { _load: Loader };
@@ -65,7 +70,7 @@ moduleWithLoad._load = function lazyLoad(this: unknown, request, parent, isMain)
     sdk &&
     (LAZY.has(request) ||
       request.endsWith("_grpc_pb") ||
-      (request === LAZY_FROM_INDEX && filename.endsWith(`${"@pulumi"}/pulumi/index.js`)))
+      (LAZY_FROM_INDEX.has(request) && filename.endsWith(`${"@pulumi"}/pulumi/index.js`)))
   ) {
     return lazy(() => load.call(this, request, parent, isMain) as object);
   }
