@@ -20,10 +20,14 @@ const ROOT = resolve(__dirname, "../..");
 
 function planBatch(names: readonly string[], out: string): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["--require", "./tools/ts-hook.cjs", "test/support/plan-batch.ts", "--out", out, ...names], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--require", "./tools/tiering.cjs", "--require", "./tools/ts-hook.cjs", "test/support/plan-batch.ts", "--out", out, ...names],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();

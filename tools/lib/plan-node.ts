@@ -2,6 +2,7 @@
  * How `npm run plan` starts Node, read from package.json's `plan` script, so that the benchmark
  * and the tests that run the command start it as a user does:
  *
+ * - `--require ./tools/tiering.cjs`: V8 optimises later (it says why and by how much);
  * - `--require ./tools/ts-hook.cjs`: the TypeScript hook (it says why not tsx);
  * - `--max-semi-space-size=8`: a young generation of 8 MiB semi-spaces instead of V8's 16: a
  *   plan's peak is about 15 MiB lower (40 at 100 teams) for the same CPU time;
