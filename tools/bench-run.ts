@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { planStack } from "./lib/harness";
 import { runPlan } from "./lib/run-plan";
 import { readStackConfig } from "./lib/stack-config";
 
@@ -32,9 +33,33 @@ export function modelsOfTeams(stack: string, teams: readonly Record<string, unkn
   return ((values["mlops-platform:models"] ?? []) as { team?: string }[]).filter((m) => names.has(m.team));
 }
 
+/** The SDK floor's program (tools/bench-floor/index.ts says what it is). */
+const FLOOR_ROOT = resolve(__dirname, "bench-floor");
+
+/** Registers `teams` floor teams and nothing else: no files, no policy gate. */
+async function floor(teams: number): Promise<void> {
+  const t0 = performance.now();
+  const plan = await planStack("floor", { root: FLOOR_ROOT, config: { teams } });
+  const line = {
+    stack: "sdk-floor",
+    teams,
+    resources: plan.resources.length,
+    planSeconds: (performance.now() - t0) / 1000,
+    checkSeconds: 0,
+    violations: null,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { stack: { type: "string" }, teams: { type: "string" } }, strict: true });
-  if (!values.stack) throw new Error("--stack is required");
+  const { values } = parseArgs({
+    options: { stack: { type: "string" }, teams: { type: "string" }, floor: { type: "string" } },
+    strict: true,
+  });
+  if (values.floor !== undefined) return floor(Number(values.floor));
+  if (!values.stack) throw new Error("--stack or --floor is required");
   const teams = values.teams === undefined ? undefined : Number(values.teams);
   const outDir = mkdtempSync(join(tmpdir(), "bench-plan-"));
   try {

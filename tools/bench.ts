@@ -6,6 +6,10 @@
  * costs; the median of `--runs` runs is reported, with the largest resident set. It then judges
  * the targets of docs/benchmarks.md and exits 1 when one is missed.
  *
+ * It also plans the SDK floor (tools/bench-floor) with 1 and 100 teams: the same per-team
+ * resources registered through `@pulumi/pulumi` with nothing else, the least 99 more teams can
+ * cost, set beside the 100-team targets (not a target itself).
+ *
  * Wall time depends on what else the machine runs: the load average is printed with the figures,
  * and CPU seconds (user + system of the run) are shown beside wall time as the steadier measure.
  */
@@ -60,9 +64,13 @@ export const TARGETS = {
   hundredTeamsMaxRssMiB: 200,
 } as const;
 
-/** Judges `rows` against {@link TARGETS}. */
-export function judge(rows: readonly BenchRow[]): TargetVerdict[] {
+/** The `stack` of the SDK floor's rows (tools/bench-floor). */
+export const FLOOR_STACK = "sdk-floor";
+
+/** Judges `rows` against {@link TARGETS}; the SDK floor's rows are not judged. */
+export function judge(allRows: readonly BenchRow[]): TargetVerdict[] {
   const out: TargetVerdict[] = [];
+  const rows = allRows.filter((r) => r.stack !== FLOOR_STACK);
   const shipped = rows.filter((r) => r.teams === undefined);
   const prod = shipped.find((r) => r.stack === "uae-prod");
   if (prod) {
@@ -102,10 +110,40 @@ export function judge(rows: readonly BenchRow[]): TargetVerdict[] {
   return out;
 }
 
+/** What the SDK floor says about the 100-team targets. */
+export interface FloorReference {
+  /** Wall seconds the floor's 99 more teams add. */
+  readonly addedWallSeconds: number;
+  /** Wall seconds the 1.5× target allows a 100-team plan over a 1-team plan, for all its work. */
+  readonly budgetSeconds: number;
+  /** The floor's peak with 100 teams, MiB. */
+  readonly maxRssMiB: number;
+  readonly text: string;
+}
+
+/** Sets the SDK floor beside the 100-team targets; undefined without the floor's or the 1-team rows. */
+export function floorReference(rows: readonly BenchRow[]): FloorReference | undefined {
+  const one = rows.find((r) => r.stack === FLOOR_STACK && r.teams === 1);
+  const hundred = rows.find((r) => r.stack === FLOOR_STACK && r.teams === 100);
+  const plan = rows.find((r) => r.stack !== FLOOR_STACK && r.teams === 1);
+  if (!one || !hundred || !plan) return undefined;
+  const addedWallSeconds = hundred.wallSeconds - one.wallSeconds;
+  const budgetSeconds = (TARGETS.hundredTeamsRatio - 1) * plan.wallSeconds;
+  const text =
+    `registering 99 more teams' ${hundred.resources - one.resources} resources through @pulumi/pulumi, with nothing else, adds ` +
+    `${addedWallSeconds.toFixed(2)} s (${(hundred.cpuSeconds - one.cpuSeconds).toFixed(2)} CPU s) and peaks at ${hundred.maxRssMiB.toFixed(0)} MiB; ` +
+    `the ${TARGETS.hundredTeamsRatio}× target leaves ${budgetSeconds.toFixed(2)} s over the 1-team plan for all of a 100-team plan's extra work, ` +
+    `and the memory target ${TARGETS.hundredTeamsMaxRssMiB} MiB`;
+  return { addedWallSeconds, budgetSeconds, maxRssMiB: hundred.maxRssMiB, text };
+}
+
 const ROOT = resolve(__dirname, "..");
 
 function once(stack: string, teams?: number): RunLine & { wallSeconds: number; cpuSeconds: number } {
-  const args = ["tools/bench-run.ts", "--stack", stack, ...(teams === undefined ? [] : ["--teams", String(teams)])];
+  const args =
+    stack === FLOOR_STACK
+      ? ["tools/bench-run.ts", "--floor", String(teams)]
+      : ["tools/bench-run.ts", "--stack", stack, ...(teams === undefined ? [] : ["--teams", String(teams)])];
   const t0 = performance.now();
   const child = spawnSync(process.execPath, [...PLAN_NODE_OPTIONS, ...args], { cwd: ROOT, encoding: "utf8" });
   const wallSeconds = (performance.now() - t0) / 1000;
@@ -133,6 +171,8 @@ function main(): void {
     { stack: "uae-prod", teams: 1 },
     { stack: "uae-prod", teams: 10 },
     { stack: "uae-prod", teams: 100 },
+    { stack: FLOOR_STACK, teams: 1 },
+    { stack: FLOOR_STACK, teams: 100 },
   ];
   const loadBefore = loadavg()[0] ?? 0;
   const rows: BenchRow[] = scenarios.map((s) => {
@@ -153,10 +193,11 @@ function main(): void {
   });
   const loadAfter = loadavg()[0] ?? 0;
   const verdicts = judge(rows);
+  const floor = floorReference(rows);
   const passed = verdicts.every((v) => v.pass);
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ node: process.version, runs, load: [loadBefore, loadAfter], rows, verdicts, passed }, null, 2)}\n`,
+      `${JSON.stringify({ node: process.version, runs, load: [loadBefore, loadAfter], rows, verdicts, floor, passed }, null, 2)}\n`,
     );
   } else {
     process.stdout.write(
@@ -173,6 +214,7 @@ function main(): void {
     }
     process.stdout.write("\nTargets (docs/benchmarks.md):\n");
     for (const v of verdicts) process.stdout.write(`  ${v.pass ? "PASS" : "FAIL"}  ${v.target}: ${v.measured}\n`);
+    if (floor) process.stdout.write(`\nSDK floor (tools/bench-floor, not a target): ${floor.text}.\n`);
     if (!passed && loadBefore > 2)
       process.stdout.write(
         `\nThe machine was busy (load ${loadBefore.toFixed(1)} on a 2-core reference): wall times are inflated; compare CPU s.\n`,

@@ -1,5 +1,8 @@
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type BenchRow, judge, TARGETS } from "../../tools/bench";
+import { type BenchRow, FLOOR_STACK, floorReference, judge, TARGETS } from "../../tools/bench";
+import { PLAN_NODE_OPTIONS } from "../../tools/lib/plan-node";
 
 const row = (stack: string, teams: number | undefined, wallSeconds: number, maxRssMiB: number): BenchRow => ({
   scenario: stack,
@@ -48,5 +51,45 @@ describe("npm run bench targets", () => {
       "3.23× (10.58 s / 3.28 s; CPU 3.23×)",
       "625 MiB",
     ]);
+  });
+});
+
+describe("npm run bench SDK floor", () => {
+  const rows = [
+    row("uae-prod", 1, 2.4, 150),
+    row("uae-prod", 100, 6.8, 340),
+    { ...row(FLOOR_STACK, 1, 0.8, 90), resources: 31, cpuSeconds: 1 },
+    { ...row(FLOOR_STACK, 100, 3.1, 297), resources: 2803, cpuSeconds: 4.5 },
+  ];
+
+  it("is not judged: its rows add no verdict and do not stand in for the plan's team rows", () => {
+    expect(judge(rows)).toEqual(judge(rows.filter((r) => r.stack !== FLOOR_STACK)));
+    expect(judge(rows.filter((r) => r.stack === FLOOR_STACK))).toEqual([]);
+  });
+
+  it("sets what 99 more teams cost the SDK alone beside what the ratio target leaves", () => {
+    const f = floorReference(rows);
+    expect(f?.addedWallSeconds).toBeCloseTo(2.3, 6);
+    expect(f?.budgetSeconds).toBeCloseTo(1.2, 6);
+    expect(f?.maxRssMiB).toBe(297);
+    expect(f?.text).toBe(
+      "registering 99 more teams' 2772 resources through @pulumi/pulumi, with nothing else, adds 2.30 s (3.50 CPU s) and peaks at 297 MiB; " +
+        "the 1.5× target leaves 1.20 s over the 1-team plan for all of a 100-team plan's extra work, and the memory target 200 MiB",
+    );
+  });
+
+  it("says nothing without both floor rows and the 1-team plan", () => {
+    expect(floorReference(rows.slice(0, 3))).toBeUndefined();
+    expect(floorReference(rows.slice(1))).toBeUndefined();
+  });
+
+  it("plans the floor program: 28 resources per team (27 custom, under one component) beside its two providers and the stack", () => {
+    const run = spawnSync(process.execPath, [...PLAN_NODE_OPTIONS, "tools/bench-run.ts", "--floor", "2"], {
+      cwd: resolve(__dirname, "../.."),
+      encoding: "utf8",
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const line = JSON.parse(run.stdout.trim()) as { stack: string; teams: number; resources: number };
+    expect(line).toMatchObject({ stack: FLOOR_STACK, teams: 2, resources: 3 + 2 * 28 });
   });
 });
