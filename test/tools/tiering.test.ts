@@ -9,24 +9,25 @@ import { describe, expect, it } from "vitest";
 import { PLAN_NODE_OPTIONS } from "../../tools/lib/plan-node";
 
 const ROOT = resolve(__dirname, "../..");
-const { tieringFlag } = require("../../tools/tiering.cjs") as { tieringFlag: (v8Version: string) => string | undefined };
+const { tieringFlags } = require("../../tools/tiering.cjs") as { tieringFlags: (v8Version: string) => string[] };
 
 describe("tools/tiering.cjs", () => {
-  it("picks each supported Node's flag by its V8 version, sixteen times the default", () => {
-    expect(tieringFlag("11.3.244.8-node.38")).toBe("--interrupt-budget=1081344"); // Node 20: 67,584 by default
-    expect(tieringFlag("12.4.254.21-node.57")).toBe("--invocation-count-for-turbofan=48000"); // Node 22: 3,000
-    expect(tieringFlag("13.6.233.17-node.53")).toBe("--invocation-count-for-turbofan=48000"); // Node 24: 3,000
+  it("picks each supported Node's flags by its V8 version, sixteen times the defaults", () => {
+    expect(tieringFlags("11.3.244.8-node.38")).toEqual(["--interrupt-budget=1081344"]); // Node 20: 67,584 by default
+    // Node 22 and 24: 3,000 and 400 invocations by default.
+    for (const v of ["12.4.254.21-node.57", "13.6.233.17-node.53"])
+      expect(tieringFlags(v)).toEqual(["--invocation-count-for-turbofan=48000", "--invocation-count-for-maglev=6400"]);
   });
 
   it("leaves a V8 it does not know alone", () => {
-    for (const v of ["10.2.154.26-node.26", "14.1.0.0-node.1", "", "not-a-version"]) expect(tieringFlag(v)).toBeUndefined();
+    for (const v of ["10.2.154.26-node.26", "14.1.0.0-node.1", "", "not-a-version"]) expect(tieringFlags(v)).toEqual([]);
   });
 
-  it("gives the running Node a flag its V8 accepts on the command line, and loads without a word", () => {
-    const flag = tieringFlag(process.versions.v8);
-    expect(flag, `no tiering flag for V8 ${process.versions.v8}`).toBeDefined();
-    // Node refuses an unknown V8 option on its command line (exit 9): the flag's name is real here.
-    const direct = spawnSync(process.execPath, [flag as string, "-e", "0"], { encoding: "utf8" });
+  it("gives the running Node flags its V8 accepts on the command line, and loads without a word", () => {
+    const flags = tieringFlags(process.versions.v8);
+    expect(flags.length, `no tiering flag for V8 ${process.versions.v8}`).toBeGreaterThan(0);
+    // Node refuses an unknown V8 option on its command line (exit 9): the flags' names are real here.
+    const direct = spawnSync(process.execPath, [...flags, "-e", "0"], { encoding: "utf8" });
     expect(direct.status, direct.stderr).toBe(0);
     // Set at run time, an unknown flag would only print an error; the preload prints nothing.
     const preload = spawnSync(process.execPath, ["--require", resolve(ROOT, "tools/tiering.cjs"), "-e", "0"], { encoding: "utf8" });
