@@ -67,6 +67,11 @@ export const TARGETS = {
 /** The `stack` of the SDK floor's rows (tools/bench-floor). */
 export const FLOOR_STACK = "sdk-floor";
 
+/** A peak as judged: one decimal, so a run just over a limit never prints as the limit itself. */
+function mib(x: number): string {
+  return `${x.toFixed(1)} MiB`;
+}
+
 /** Judges `rows` against {@link TARGETS}; the SDK floor's rows are not judged. */
 export function judge(allRows: readonly BenchRow[]): TargetVerdict[] {
   const out: TargetVerdict[] = [];
@@ -81,14 +86,14 @@ export function judge(allRows: readonly BenchRow[]): TargetVerdict[] {
     });
     out.push({
       target: `uae-prod peak ≤ ${TARGETS.uaeProdMaxRssMiB} MiB`,
-      measured: `${prod.maxRssMiB.toFixed(0)} MiB`,
+      measured: mib(prod.maxRssMiB),
       pass: prod.maxRssMiB <= TARGETS.uaeProdMaxRssMiB,
     });
   }
   for (const r of shipped) {
     out.push({
       target: `${r.stack} peak ≤ ${TARGETS.stackMaxRssMiB} MiB`,
-      measured: `${r.maxRssMiB.toFixed(0)} MiB`,
+      measured: mib(r.maxRssMiB),
       pass: r.maxRssMiB <= TARGETS.stackMaxRssMiB,
     });
   }
@@ -103,7 +108,7 @@ export function judge(allRows: readonly BenchRow[]): TargetVerdict[] {
     });
     out.push({
       target: `100 teams peak ≤ ${TARGETS.hundredTeamsMaxRssMiB} MiB`,
-      measured: `${hundred.maxRssMiB.toFixed(0)} MiB`,
+      measured: mib(hundred.maxRssMiB),
       pass: hundred.maxRssMiB <= TARGETS.hundredTeamsMaxRssMiB,
     });
   }
@@ -139,11 +144,14 @@ export function floorReference(rows: readonly BenchRow[]): FloorReference | unde
 
 const ROOT = resolve(__dirname, "..");
 
+/** The arguments of tools/bench-run.ts for one scenario (the SDK floor's rows plan the floor program). */
+export function benchRunArgs(stack: string, teams?: number): string[] {
+  if (stack === FLOOR_STACK) return ["tools/bench-run.ts", "--floor", String(teams ?? 1)];
+  return ["tools/bench-run.ts", "--stack", stack, ...(teams === undefined ? [] : ["--teams", String(teams)])];
+}
+
 function once(stack: string, teams?: number): RunLine & { wallSeconds: number; cpuSeconds: number } {
-  const args =
-    stack === FLOOR_STACK
-      ? ["tools/bench-run.ts", "--floor", String(teams)]
-      : ["tools/bench-run.ts", "--stack", stack, ...(teams === undefined ? [] : ["--teams", String(teams)])];
+  const args = benchRunArgs(stack, teams);
   const t0 = performance.now();
   const child = spawnSync(process.execPath, [...PLAN_NODE_OPTIONS, ...args], { cwd: ROOT, encoding: "utf8" });
   const wallSeconds = (performance.now() - t0) / 1000;

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type BenchRow, FLOOR_STACK, floorReference, judge, TARGETS } from "../../tools/bench";
+import { type BenchRow, benchRunArgs, FLOOR_STACK, floorReference, judge, TARGETS } from "../../tools/bench";
 import { PLAN_NODE_OPTIONS } from "../../tools/lib/plan-node";
 
 const row = (stack: string, teams: number | undefined, wallSeconds: number, maxRssMiB: number): BenchRow => ({
@@ -45,12 +45,19 @@ describe("npm run bench targets", () => {
     ]);
     expect(verdicts.filter((v) => !v.pass).map((v) => v.measured)).toEqual([
       "3.20 s (3.20 CPU s)",
-      "208 MiB",
-      "208 MiB",
-      "307 MiB",
+      "208.0 MiB",
+      "208.0 MiB",
+      "307.0 MiB",
       "3.23× (10.58 s / 3.28 s; CPU 3.23×)",
-      "625 MiB",
+      "625.0 MiB",
     ]);
+  });
+
+  it("fails a peak a hair over its limit, and says so in the figure", () => {
+    const [, memory] = judge([row("uae-prod", undefined, 2, TARGETS.uaeProdMaxRssMiB + 0.008)]);
+    expect(memory).toMatchObject({ pass: false, measured: "150.0 MiB" });
+    const [, within] = judge([row("uae-prod", undefined, 2, TARGETS.uaeProdMaxRssMiB - 0.04)]);
+    expect(within).toMatchObject({ pass: true, measured: "150.0 MiB" });
   });
 });
 
@@ -78,13 +85,19 @@ describe("npm run bench SDK floor", () => {
     );
   });
 
+  it("runs the floor program for the floor's rows and the stack for the others", () => {
+    expect(benchRunArgs(FLOOR_STACK, 100)).toEqual(["tools/bench-run.ts", "--floor", "100"]);
+    expect(benchRunArgs("uae-prod", 100)).toEqual(["tools/bench-run.ts", "--stack", "uae-prod", "--teams", "100"]);
+    expect(benchRunArgs("dev")).toEqual(["tools/bench-run.ts", "--stack", "dev"]);
+  });
+
   it("says nothing without both floor rows and the 1-team plan", () => {
     expect(floorReference(rows.slice(0, 3))).toBeUndefined();
     expect(floorReference(rows.slice(1))).toBeUndefined();
   });
 
   it("plans the floor program: 28 resources per team (27 custom, under one component) beside its two providers and the stack", () => {
-    const run = spawnSync(process.execPath, [...PLAN_NODE_OPTIONS, "tools/bench-run.ts", "--floor", "2"], {
+    const run = spawnSync(process.execPath, [...PLAN_NODE_OPTIONS, ...benchRunArgs(FLOOR_STACK, 2)], {
       cwd: resolve(__dirname, "../.."),
       encoding: "utf8",
     });

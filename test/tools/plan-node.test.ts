@@ -19,10 +19,14 @@ it("starts the plan's tools with the plan script's options, under which gc() is 
       ...PLAN_NODE_OPTIONS,
       "-e",
       // The policy pack loads when the gate runs, not with the plan's tools (tools/lib/run-plan.ts).
-      "console.log(typeof gc, typeof require('./tools/lib/run-plan').runPlan, Object.keys(require.cache).filter((k) => k.includes('/policies/')).length)",
+      `const plan = require('./tools/lib/run-plan');
+       const pack = () => Object.keys(require.cache).filter((k) => k.includes('/policies/')).length;
+       const before = pack();
+       const check = plan.loadPolicyCheck();
+       console.log(typeof gc, typeof plan.runPlan, before, typeof check.checkPlan, typeof check.formatText, pack() > 50)`,
     ],
     { cwd: ROOT, encoding: "utf8" },
   );
   expect(probe.stderr).toBe("");
-  expect(probe.stdout.trim()).toBe("function function 0");
+  expect(probe.stdout.trim()).toBe("function function 0 function function true");
 });

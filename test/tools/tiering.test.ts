@@ -35,6 +35,27 @@ describe("tools/tiering.cjs", () => {
     expect(preload.stderr).toBe("");
   });
 
+  it("keeps a function V8 would optimise on its baseline tier", () => {
+    // A function called through a builtin (no loop of the test's own for V8 to replace on the stack),
+    // more often than V8's default threshold and less often than sixteen times it: Node 20 counts
+    // bytecode (its threshold is reached after about 20,000 calls of this function), Node 22 and 24
+    // count calls (3,000 for TurboFan, 400 for Maglev on Node 24).
+    // The last fifth of the calls comes after a pause, in which the optimising compiler's thread
+    // finishes what the first calls started and the trace reports it.
+    const calls = process.versions.v8.startsWith("11.") ? 30_000 : 5_000;
+    const script = `function hot(a) { return (a * 2 + 1) | 0; }
+      const xs = Array.from({ length: ${calls / 5} }, (_, i) => i);
+      for (let k = 0; k < 4; k++) xs.map(hot);
+      setTimeout(() => xs.map(hot), 250);`;
+    const compiled = (preload: string[]) => {
+      const run = spawnSync(process.execPath, ["--trace-opt", ...preload, "-e", script], { encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      return run.stdout.split("\n").filter((l) => /completed compiling .*JSFunction hot /.test(l)).length;
+    };
+    expect(compiled([]), "V8 no longer optimises the probe by default: raise its calls").toBeGreaterThan(0);
+    expect(compiled(["--require", resolve(ROOT, "tools/tiering.cjs")])).toBe(0);
+  });
+
   it("is loaded by the plan script before the TypeScript hook", () => {
     const args = [...PLAN_NODE_OPTIONS];
     const tiering = args.indexOf("./tools/tiering.cjs");

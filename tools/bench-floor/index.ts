@@ -1,9 +1,10 @@
 /**
- * The SDK floor of `npm run bench`: a program that registers, per team, the same kinds and number
- * of resources a platform team adds to uae-prod (its namespace, quota and limits, Kueue queues,
- * network and mesh policies, service accounts and their tokens, settings, role bindings, and its
- * three IAM roles with their policies), under one component, through the same providers, with
- * nothing else: no validation, no platform, no manifests, no policy gate.
+ * The SDK floor of `npm run bench`: a program that registers, per team, the 27 resources of the
+ * kinds a platform team adds to uae-prod (its namespace, quota and limits, Kueue queues, network
+ * and mesh policies, service accounts and their tokens, settings, role bindings, and its three
+ * IAM roles with their policies) under one component (the platform's team has two, so 29 there
+ * against 28 here), through the same providers, with nothing else: no validation, no platform,
+ * no manifests, no policy gate.
  *
  * How much 99 more teams cost here is what `@pulumi/pulumi` itself costs to register their
  * resources, the least any plan with those teams can cost. The benchmark sets it beside the

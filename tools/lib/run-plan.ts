@@ -69,6 +69,14 @@ function collectProgramGarbage(): void {
 }
 
 /**
+ * The policy check, with the pack it loads. A plain `require`, so the type-check does not see the
+ * path: test/tools/plan-node.test.ts loads it as a plan would.
+ */
+export function loadPolicyCheck(): typeof Check {
+  return require("./check") as typeof Check;
+}
+
+/**
  * Runs the policy pack against the plan, as `npm run check` does. The pack (its ~120 rule modules,
  * `@pulumi/policy`, zod schemas) is loaded here, after the program's garbage is collected, not
  * when the plan starts: loaded up front it sat under the program's registrations, where a plan's
@@ -76,7 +84,7 @@ function collectProgramGarbage(): void {
  * `--skip-check` never loads it.
  */
 async function checkPolicies(plan: PlanResult, stack: string): Promise<PolicyVerdict> {
-  const { checkPlan, formatText } = require("./check") as typeof Check;
+  const { checkPlan, formatText } = loadPolicyCheck();
   const result = await checkPlan(plan.deployment, { stack });
   return { text: formatText(result), json: result, mandatoryViolations: result.summary.mandatory };
 }
