@@ -36,18 +36,28 @@ export function modelsOfTeams(stack: string, teams: readonly Record<string, unkn
 /** The SDK floor's program (tools/bench-floor/index.ts says what it is). */
 const FLOOR_ROOT = resolve(__dirname, "bench-floor");
 
-/** Registers `teams` floor teams and nothing else: no files, no policy gate. */
-async function floor(teams: number): Promise<void> {
+/** Registers `raw` floor teams and nothing else: no files, no policy gate. */
+async function floor(raw: string): Promise<void> {
+  const teams = Number(raw);
+  if (!/^\d+$/.test(raw) || teams < 1) throw new Error(`--floor: "${raw}" must be a whole number of teams, 1 or more`);
   const t0 = performance.now();
   const plan = await planStack("floor", { root: FLOOR_ROOT, config: { teams } });
-  const line = {
+  printLine({
     stack: "sdk-floor",
     teams,
     resources: plan.resources.length,
     planSeconds: (performance.now() - t0) / 1000,
     checkSeconds: 0,
     violations: null,
+  });
+}
+
+/** Prints a run's line, with this process's peak resident set and CPU seconds. */
+function printLine(run: Record<string, unknown>): void {
+  const line = {
+    ...run,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    // User + system CPU of this process, start-up included: steadier than wall time on a busy machine.
     cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -58,7 +68,7 @@ async function main(): Promise<void> {
     options: { stack: { type: "string" }, teams: { type: "string" }, floor: { type: "string" } },
     strict: true,
   });
-  if (values.floor !== undefined) return floor(Number(values.floor));
+  if (values.floor !== undefined) return floor(values.floor);
   if (!values.stack) throw new Error("--stack or --floor is required");
   const teams = values.teams === undefined ? undefined : Number(values.teams);
   const outDir = mkdtempSync(join(tmpdir(), "bench-plan-"));
@@ -66,18 +76,14 @@ async function main(): Promise<void> {
     const synthetic = teams === undefined ? undefined : syntheticTeams(teams);
     const config = synthetic === undefined ? undefined : { teams: synthetic, models: modelsOfTeams(values.stack, synthetic) };
     const r = await runPlan({ stack: values.stack, outDir, config });
-    const line = {
+    printLine({
       stack: values.stack,
       teams: teams ?? null,
       resources: r.plan.resources.length,
       planSeconds: r.planSeconds,
       checkSeconds: r.checkSeconds,
       violations: r.verdict?.mandatoryViolations ?? null,
-      maxRssMiB: process.resourceUsage().maxRSS / 1024,
-      // User + system CPU of this process, start-up included: steadier than wall time on a busy machine.
-      cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
-    };
-    process.stdout.write(`${JSON.stringify(line)}\n`);
+    });
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -209,7 +209,7 @@ function main(): void {
     );
   } else {
     process.stdout.write(
-      // The Node version matters: Node 24 needs 20-40 MiB more than Node 20 for the same plan (docs/benchmarks.md).
+      // The Node version matters: Node 24 needs about 20 MiB more than Node 20 for the same plan (docs/benchmarks.md).
       `Offline plan benchmark (Node ${process.version}, median of ${runs} runs, each a fresh process; policies included; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after)\n\n`,
     );
     process.stdout.write(

@@ -1,13 +1,15 @@
 /**
  * Plans every request in plan-requests.ts once, before the tests, in two child processes (the
  * reference machine has two cores); test files read the results with `planned()` or
- * `shippedPlan()` instead of planning the same stack again and again.
+ * `shippedPlan()` instead of planning the same stack again and again. The planners start Node as
+ * `npm run plan` does (tools/lib/plan-node.ts).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
+import { PLAN_NODE_OPTIONS } from "../../tools/lib/plan-node";
 import { PLAN_REQUESTS, type PlanName } from "./plan-requests";
 
 declare module "vitest" {
@@ -20,14 +22,10 @@ const ROOT = resolve(__dirname, "../..");
 
 function planBatch(names: readonly string[], out: string): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      ["--require", "./tools/tiering.cjs", "--require", "./tools/ts-hook.cjs", "test/support/plan-batch.ts", "--out", out, ...names],
-      {
-        cwd: ROOT,
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
+    const child = spawn(process.execPath, [...PLAN_NODE_OPTIONS, "test/support/plan-batch.ts", "--out", out, ...names], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();

@@ -3,7 +3,7 @@
  * writes each result (or the error it stopped with) to `<out>/<index>.json`. Started by the test
  * global setup, two at a time.
  *
- *   node --require ./tools/tiering.cjs --require ./tools/ts-hook.cjs test/support/plan-batch.ts --out <dir> <name>...
+ *   node <the plan script's Node options> test/support/plan-batch.ts --out <dir> <name>...
  */
 import "../../tools/lib/lazy-deps";
 import { writeFileSync } from "node:fs";

@@ -91,6 +91,15 @@ describe("npm run bench SDK floor", () => {
     expect(benchRunArgs("dev")).toEqual(["tools/bench-run.ts", "--stack", "dev"]);
   });
 
+  it("refuses a floor that is not a whole number of teams, naming the value", () => {
+    const run = spawnSync(process.execPath, [...PLAN_NODE_OPTIONS, "tools/bench-run.ts", "--floor", "1.5"], {
+      cwd: resolve(__dirname, "../.."),
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--floor: "1.5" must be a whole number of teams, 1 or more');
+  });
+
   it("says nothing without both floor rows and the 1-team plan", () => {
     expect(floorReference(rows.slice(0, 3))).toBeUndefined();
     expect(floorReference(rows.slice(1))).toBeUndefined();
